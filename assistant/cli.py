@@ -1,0 +1,354 @@
+"""The ``edunet`` command: a thin layer over the library (settings → library call → print).
+
+Exit codes: 0 everything went in, 1 some files failed or a run-time error, 2 usage error.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+app = typer.Typer(
+    name="edunet",
+    help="EduNet Assistant: index documents and search them (Thai and English).",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+err = Console(stderr=True)
+out = Console(soft_wrap=True)
+
+WorkspaceOpt = Annotated[str | None, typer.Option("--workspace", "-w", help="workspace (default: settings)")]
+JsonOpt = Annotated[bool, typer.Option("--json", help="print JSON")]
+
+
+class UserError(Exception):
+    """An error caused by input or set-up, shown as one line without a traceback."""
+
+    def __init__(self, message: str, code: int = 1) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+def _settings():
+    from assistant.settings import get_settings
+
+    try:
+        return get_settings()
+    except Exception as exc:  # pydantic validation of EDUNET_* values
+        raise UserError(f"invalid settings: {exc}", code=2) from None
+
+
+def _workspace(name: str | None) -> str:
+    from ingest.vectors import check_workspace
+
+    try:
+        return check_workspace(name or _settings().workspace)
+    except ValueError as exc:
+        raise UserError(str(exc), code=2) from None
+
+
+@contextmanager
+def _progress(label: str, enabled: bool = True):
+    """A progress bar on stderr; yields a callback (done, total, label)."""
+    if not enabled or not err.is_terminal and os.environ.get("EDUNET_PROGRESS") != "1":
+        yield lambda done, total, text: None
+        return
+    columns = (TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+               TextColumn("{task.fields[item]}"))
+    with Progress(*columns, console=err, transient=False) as bar:
+        task = bar.add_task(label, total=None, item="")
+
+        def update(done: float, total: int, text: str) -> None:
+            bar.update(task, completed=done, total=total, item=text[-60:])
+
+        yield update
+
+
+# ---------------------------------------------------------------- setup
+
+
+@app.command()
+def setup(
+    corpus: Annotated[bool, typer.Option(help="index the starter corpus into the default workspace")] = True,
+    verify: Annotated[bool, typer.Option(help="check the built model against the packaged engine")] = True,
+) -> None:
+    """Build the embedding model folder from the packaged weights and index the starter corpus."""
+    from ingest.embeddings import build_e5_folder
+
+    s = _settings()
+    if s.model_dir is None:
+        err.print(f"embedding model: {s.embedding_dir}")
+        build_e5_folder(s.embedding_dir, verify=verify, progress=lambda msg: err.print(f"  {msg}"))
+    else:
+        err.print(f"embedding model: {s.embedding_dir} (configured; not built)")
+    if corpus:
+        report = _run_ingest([s.corpus_dir], s.workspace, None, sync=True, force=False, show_progress=True)
+        err.print(_summary(report))
+        if not report.ok:
+            raise typer.Exit(1)
+
+
+# ---------------------------------------------------------------- ingest
+
+
+def _run_ingest(paths: list[Path], workspace: str, doc_type: str | None, *, sync: bool, force: bool,
+                show_progress: bool):
+    from assistant.runtime import get_store
+    from ingest.chunking import Chunker
+    from ingest.pipeline import IngestOptions, ingest
+    from ingest.records import DocType
+
+    s = _settings()
+    try:
+        dtype = DocType.parse(doc_type) if doc_type else None
+    except ValueError as exc:
+        raise UserError(str(exc), code=2) from None
+    options = IngestOptions(
+        doc_type=dtype,
+        max_bytes=s.max_upload_mb * 2**20,
+        max_pages=s.max_pages,
+        chunker=Chunker(target=s.chunk_target, min_chars=min(300, s.chunk_target),
+                        max_chars=max(600, s.chunk_target)),
+        force=force,
+    )
+    store = get_store(s)
+    with _progress(f"ingest → {workspace}", show_progress) as update:
+        return ingest(paths, store, workspace=workspace, options=options, sync=sync, progress=update)
+
+
+def _summary(report) -> str:
+    counts = {k: v for k, v in report.counts().items() if v}
+    return "  ".join(f"{k}: {v}" for k, v in counts.items()) or "nothing to do"
+
+
+@app.command("ingest")
+def ingest_cmd(
+    paths: Annotated[list[Path], typer.Argument(help="files or folders to index")],
+    workspace: WorkspaceOpt = None,
+    doc_type: Annotated[str | None, typer.Option("--type", "-t", help="policy|mou|framework|partner|guide|other")] = None,
+    sync: Annotated[bool, typer.Option(help="forget documents that are gone from the given folders")] = False,
+    force: Annotated[bool, typer.Option(help="re-index even unchanged files")] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Index files (PDF, DOCX, Markdown, TXT, HTML) into a workspace."""
+    from ingest.pipeline import Outcome
+
+    ws = _workspace(workspace)
+    report = _run_ingest(paths, ws, doc_type, sync=sync, force=force, show_progress=not as_json)
+    if as_json:
+        out.print_json(json.dumps(report.to_dict(), ensure_ascii=False))
+    else:
+        for r in report.results:
+            if r.outcome in (Outcome.FAILED, Outcome.NEEDS_OCR):
+                err.print(f"[red]{r.outcome.value}[/red]: {r.source}: {r.reason}", highlight=False)
+            elif r.outcome == Outcome.DUPLICATE or r.reason:
+                err.print(f"{r.outcome.value}: {r.source}: {r.reason}", highlight=False)
+        err.print(_summary(report))
+    if not report.ok:
+        raise typer.Exit(1)
+
+
+# ---------------------------------------------------------------- search
+
+
+@app.command()
+def search(
+    query: Annotated[str | None, typer.Argument(help="the question; omit to read one query per line from stdin")] = None,
+    workspace: WorkspaceOpt = None,
+    k: Annotated[int, typer.Option("-k", min=1, max=100, help="how many passages")] = 5,
+    doc_type: Annotated[list[str] | None, typer.Option("--type", "-t", help="only these document types")] = None,
+    language: Annotated[list[str] | None, typer.Option("--lang", help="only documents in th, en or mixed")] = None,
+    source: Annotated[list[str] | None, typer.Option("--source", help="only these sources")] = None,
+    mode: Annotated[str, typer.Option(help="hybrid, dense or bm25")] = "hybrid",
+    as_json: JsonOpt = False,
+) -> None:
+    """Search a workspace. Without QUERY: JSON lines in, one {"query", "results"} object per line out."""
+    from assistant.retrieval import HybridRetriever, Mode
+    from assistant.runtime import get_store
+    from ingest.manifest import Filters
+    from ingest.records import DocType, Language
+
+    ws = _workspace(workspace)
+    try:
+        filters = Filters(
+            doc_types=tuple(DocType.parse(t).value for t in doc_type or []),
+            languages=tuple(Language.parse(x).value for x in language or []),
+            sources=tuple(source or []),
+        )
+        retriever = HybridRetriever(store=get_store(_settings()), workspace=ws, k=k, mode=Mode.parse(mode),
+                                    filters=filters)
+    except ValueError as exc:
+        raise UserError(str(exc), code=2) from None
+
+    def run(q: str) -> list[dict]:
+        return [_result(h) for h in retriever.search(q, k)]
+
+    if query is None:
+        for line in sys.stdin:
+            q = line.strip()
+            if not q:
+                continue
+            print(json.dumps({"query": q, "results": run(q)}, ensure_ascii=False), flush=True)
+        return
+    if not query.strip():
+        raise UserError("the query is empty", code=2)
+    results = run(query)
+    if as_json:
+        print(json.dumps({"query": query, "results": results}, ensure_ascii=False, indent=2))
+        return
+    if not results:
+        out.print("no passages found")
+    for n, r in enumerate(results, start=1):
+        where = f"{r['source']} p.{r['page']}" + (f" § {r['section']}" if r["section"] else "")
+        out.print(f"[bold][{n}][/bold] {where}  [dim]score {r['score']:.4f}[/dim]", highlight=False)
+        out.print("    " + " ".join(r["text"].split())[:400], highlight=False)
+
+
+def _result(hit) -> dict:
+    return {
+        "text": hit.text,
+        "source": hit.source,
+        "page": hit.page,
+        "score": hit.score,
+        "chunk_id": hit.chunk_id,
+        "title": hit.title,
+        "section": hit.section,
+        "doc_type": hit.doc_type,
+        "language": hit.language,
+        "span": [hit.start, hit.end],
+        "ranks": hit.ranks,
+    }
+
+
+# ---------------------------------------------------------------- documents
+
+
+@app.command()
+def docs(workspace: WorkspaceOpt = None, as_json: JsonOpt = False) -> None:
+    """List the documents of a workspace with their status and text health."""
+    from assistant.runtime import get_store
+
+    ws = _workspace(workspace)
+    rows = get_store(_settings()).documents(ws)
+    if as_json:
+        print(json.dumps([r.to_dict() for r in rows], ensure_ascii=False, indent=2))
+        return
+    table = Table("source", "type", "lang", "status", "pages", "chunks", "health", "note")
+    for r in rows:
+        note = r.error or (f"duplicate of {r.duplicate_of}" if r.duplicate_of else "")
+        if r.needs_ocr and r.status == "ready":
+            note = f"pages {r.needs_ocr} need OCR"
+        health = "" if r.health is None else f"{r.health:.2f}"
+        table.add_row(r.source, r.doc_type, r.language, r.status, str(r.pages), str(r.chunks), health, note)
+    out.print(table)
+
+
+@app.command()
+def remove(
+    names: Annotated[list[str], typer.Argument(help="documents by source name, path or title")],
+    workspace: WorkspaceOpt = None,
+) -> None:
+    """Remove documents from a workspace."""
+    from assistant.runtime import get_store
+
+    ws = _workspace(workspace)
+    store = get_store(_settings())
+    missing = []
+    with store.writing(ws):
+        for name in names:
+            matches = store.manifest.find(ws, name) or store.manifest.find(ws, str(Path(name).resolve()))
+            if not matches:
+                missing.append(name)
+            for doc in matches:
+                store.remove(ws, doc.path)
+                err.print(f"removed: {doc.source}")
+    for name in missing:
+        err.print(f"[red]not found[/red]: {name} (see `edunet docs -w {ws}`)", highlight=False)
+    if missing:
+        raise typer.Exit(1)
+
+
+@app.command()
+def status(workspace: WorkspaceOpt = None, as_json: JsonOpt = False) -> None:
+    """Show the settings in use and the index's counts."""
+    from assistant.runtime import get_store
+
+    s = _settings()
+    ws = _workspace(workspace)
+    info = {
+        "settings": s.public(),
+        "model_built": (s.embedding_dir / "modules.json").is_file(),
+        "index": get_store(s).status(ws),
+    }
+    if as_json:
+        print(json.dumps(info, ensure_ascii=False, indent=2, default=str))
+        return
+    out.print(f"data dir:   {s.data_dir}")
+    out.print(f"model:      {s.embedding_dir} ({'built' if info['model_built'] else 'not built: run edunet setup'})")
+    out.print(f"chroma:     {s.chroma_mode.value}")
+    idx = info["index"]
+    out.print(f"workspace:  {ws}: {idx['documents']} documents {idx['by_status']}, {idx['chunks']} chunks")
+
+
+# ---------------------------------------------------------------- app
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="address to listen on")] = None,
+    port: Annotated[int | None, typer.Option(help="port")] = None,
+) -> None:
+    """Start the web app."""
+    from assistant.ui.app import launch
+
+    s = _settings()
+    launch(host=host or s.host, port=port or s.port)
+
+
+def main() -> None:
+    """Entry point: run the app, turning user errors into one line and an exit code."""
+    from ingest.embeddings import ModelNotBuiltError
+
+    try:
+        rc = app(standalone_mode=False)
+    except UserError as exc:
+        err.print(f"[red]error:[/red] {exc}", highlight=False)
+        sys.exit(exc.code)
+    except ModelNotBuiltError as exc:
+        err.print(f"[red]error:[/red] {exc}", highlight=False)
+        sys.exit(1)
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
+    except (typer.Abort, KeyboardInterrupt):
+        err.print("aborted")
+        sys.exit(130)
+    except Exception as exc:
+        import click
+
+        if isinstance(exc, click.exceptions.UsageError):
+            exc.show()
+            sys.exit(2)
+        if isinstance(exc, click.exceptions.ClickException):
+            exc.show()
+            sys.exit(exc.exit_code)
+        raise
+    sys.exit(rc if isinstance(rc, int) else 0)
+
+
+if __name__ == "__main__":
+    main()

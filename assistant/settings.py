@@ -1,0 +1,126 @@
+"""All configuration in one place: ``EDUNET_*`` environment variables plus an optional TOML file.
+
+Usage:
+    >>> from assistant.settings import get_settings
+    >>> s = get_settings()
+    >>> s.data_dir, s.model_dir, s.workspace
+
+Precedence, highest first: environment variables, the config file
+(``EDUNET_CONFIG``, else ``<data_dir>/config.toml`` when present), defaults.
+Nothing is loaded or built at import time; ``build_store`` opens the index lazily.
+"""
+
+from __future__ import annotations
+
+import os
+from enum import StrEnum
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from platformdirs import user_data_dir
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict, TomlConfigSettingsSource
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+class ChromaMode(StrEnum):
+    EMBEDDED = "embedded"
+    SERVER = "server"
+
+
+class Backend(StrEnum):
+    EMBEDDED = "embedded"
+    OPENAI = "openai"
+    OLLAMA = "ollama"
+    NONE = "none"
+
+
+def _default_data_dir() -> Path:
+    return Path(user_data_dir("edunet", appauthor=False))
+
+
+def _config_file() -> Path | None:
+    explicit = os.environ.get("EDUNET_CONFIG")
+    if explicit:
+        return Path(explicit)
+    data_dir = Path(os.environ.get("EDUNET_DATA_DIR") or _default_data_dir())
+    candidate = data_dir / "config.toml"
+    return candidate if candidate.is_file() else None
+
+
+class Settings(BaseSettings):
+    """Every setting of the assistant. Environment names are ``EDUNET_`` + the field name in capitals."""
+
+    model_config = SettingsConfigDict(env_prefix="EDUNET_", extra="ignore", use_enum_values=False)
+
+    data_dir: Path = Field(default_factory=_default_data_dir, description="where indexes, models and history live")
+    model_dir: Path | None = Field(
+        default=None, description="a sentence-transformers folder; default <data_dir>/models/multilingual-e5-small"
+    )
+    workspace: str = Field(default="default", description="the workspace used when none is given")
+    corpus_dir: Path = Field(default=REPO_ROOT / "corpus", description="the starter corpus indexed at set-up")
+
+    chroma_mode: ChromaMode = ChromaMode.EMBEDDED
+    chroma_host: str = "127.0.0.1"
+    chroma_port: int = 8000
+    chroma_token: str | None = None
+
+    max_upload_mb: int = Field(default=50, ge=1, le=2048)
+    max_pages: int = Field(default=500, ge=1)
+    chunk_target: int = Field(default=450, ge=100, le=4000)
+    top_k: int = Field(default=5, ge=1, le=100)
+    embed_batch: int = Field(default=16, ge=1, le=512)
+
+    backend: Backend = Backend.EMBEDDED
+    openai_base_url: str = "http://127.0.0.1:8080/v1"
+    openai_api_key: str = "not-needed"
+    openai_model: str = "default"
+    ollama_base_url: str = "http://127.0.0.1:11434"
+    ollama_model: str = "qwen2.5:1.5b-instruct"
+    llm_timeout: float = Field(default=120.0, gt=0)
+
+    host: str = "127.0.0.1"
+    port: int = 7860
+
+    @field_validator("workspace")
+    @classmethod
+    def _workspace_name(cls, value: str) -> str:
+        from ingest.vectors import check_workspace
+
+        return check_workspace(value)
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        sources: list[PydanticBaseSettingsSource] = [init_settings, env_settings]
+        config = _config_file()
+        if config is not None:
+            sources.append(TomlConfigSettingsSource(settings_cls, toml_file=config))
+        return tuple(sources)
+
+    @property
+    def embedding_dir(self) -> Path:
+        """The sentence-transformers folder in use."""
+        return self.model_dir or self.data_dir / "models" / "multilingual-e5-small"
+
+    def public(self) -> dict[str, Any]:
+        """Settings safe to print (secrets masked)."""
+        data = self.model_dump(mode="json")
+        for key in ("chroma_token", "openai_api_key"):
+            if data.get(key):
+                data[key] = "***"
+        return data
+
+
+@cache
+def get_settings() -> Settings:
+    """The process-wide settings, read once."""
+    return Settings()

@@ -1,0 +1,56 @@
+"""Words for keyword (BM25) search: Thai split by pythainlp newmm, English lower-cased, stop words out.
+
+Usage:
+    >>> from ingest.lexical import tokenize
+    >>> tokenize("องค์ประกอบของเครือข่าย and the components")
+    ['องค์ประกอบ', 'เครือข่าย', 'components']
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import cache
+
+WORDLIKE = re.compile(r"[\w\u0E00-\u0E7F]", re.UNICODE)
+
+
+@cache
+def _stop_words() -> frozenset[str]:
+    """Thai stop words from pythainlp and English ones from scikit-learn, loaded once."""
+    from pythainlp.corpus import thai_stopwords
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    return frozenset(thai_stopwords()) | frozenset(ENGLISH_STOP_WORDS)
+
+
+def tokenize(text: str) -> list[str]:
+    """Split text into the search terms that BM25 indexes and matches, in order."""
+    from pythainlp.tokenize import word_tokenize
+
+    stop = _stop_words()
+    terms = []
+    for raw in word_tokenize(text, engine="newmm", keep_whitespace=False):
+        term = unicodedata.normalize("NFC", raw.strip()).lower() if not _is_thai(raw) else raw.strip()
+        if not term or not WORDLIKE.search(term) or term in stop:
+            continue
+        terms.append(term)
+    return terms
+
+
+def _is_thai(token: str) -> bool:
+    return any("\u0e00" <= ch <= "\u0e7f" for ch in token)
+
+
+# Thai marks and punctuation are "separators" to SQLite's unicode61 tokenizer; declaring them
+# token characters keeps a Thai word whole.
+THAI_TOKENCHARS = "".join(
+    chr(c) for c in range(0x0E00, 0x0E80) if unicodedata.category(chr(c))[0] in {"M", "P", "S"}
+)
+FTS_TOKENIZER = f"unicode61 remove_diacritics 0 tokenchars '{THAI_TOKENCHARS}'"
+
+
+def fts_query(terms: list[str]) -> str:
+    """An FTS5 MATCH expression that ORs the quoted terms (empty string when there are none)."""
+    unique = list(dict.fromkeys(terms))
+    return " OR ".join('"' + t.replace('"', '""') + '"' for t in unique)

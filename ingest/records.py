@@ -1,0 +1,142 @@
+"""The records that flow through ingestion: files → pages → chunks → index.
+
+Every stage takes and returns these plain dataclasses, so each stage can be
+used, tested and replaced on its own.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from enum import StrEnum
+
+
+class DocType(StrEnum):
+    """What kind of document a file is; it drives filters and tool behaviour."""
+
+    POLICY = "policy"
+    MOU = "mou"
+    FRAMEWORK = "framework"
+    PARTNER = "partner"
+    GUIDE = "guide"
+    OTHER = "other"
+
+    @classmethod
+    def parse(cls, value: str | DocType | None) -> DocType:
+        """Turn user input into a DocType, or fail naming the allowed values."""
+        if value is None or value == "":
+            return cls.OTHER
+        if isinstance(value, DocType):
+            return value
+        try:
+            return cls(str(value).strip().lower())
+        except ValueError:
+            allowed = ", ".join(t.value for t in cls)
+            raise ValueError(f"unknown document type {value!r}; use one of: {allowed}") from None
+
+
+class Language(StrEnum):
+    """The main script of a text: Thai, English or a mix of both."""
+
+    TH = "th"
+    EN = "en"
+    MIXED = "mixed"
+
+    @classmethod
+    def parse(cls, value: str | Language) -> Language:
+        """Turn user input into a Language, or fail naming the allowed values."""
+        if isinstance(value, Language):
+            return value
+        try:
+            return cls(str(value).strip().lower())
+        except ValueError:
+            raise ValueError(f"unknown language {value!r}; use one of: th, en, mixed") from None
+
+
+@dataclass(frozen=True)
+class Health:
+    """How trustworthy a page's extracted text is.
+
+    ``score`` is 0..1 (1 = clean). ``readable`` is False for pages that must not be
+    indexed as text (empty, image-only, or a Latin OCR layer over a Thai scan).
+    """
+
+    score: float
+    readable: bool
+    chars: int
+    pua_ratio: float = 0.0
+    orphan_mark_ratio: float = 0.0
+    thai_word_share: float = 1.0
+    thai_ratio: float = 0.0
+    reason: str = ""
+
+
+@dataclass
+class DocumentMeta:
+    """What is known about a source file before it is chunked."""
+
+    source: str  # display name, e.g. "framework/components.th.md"
+    path: str  # absolute path of the file when it was ingested
+    title: str
+    doc_type: DocType
+    language: Language
+    content_hash: str  # sha256 of the file's bytes
+    extra: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class Page:
+    """One page of clean text. Formats without pages (Markdown, TXT, HTML) have one page."""
+
+    number: int  # 1-based
+    text: str
+    health: Health | None = None
+
+
+@dataclass
+class LoadedDocument:
+    """A file after loading and Thai repair: its metadata and its pages."""
+
+    meta: DocumentMeta
+    pages: list[Page]
+
+    @property
+    def unreadable_pages(self) -> list[int]:
+        """Page numbers that need OCR (no usable text layer)."""
+        return [p.number for p in self.pages if p.health is not None and not p.health.readable]
+
+
+@dataclass
+class Chunk:
+    """A passage of one page, the unit that is embedded, indexed and cited."""
+
+    text: str
+    page: int
+    start: int  # character span on the page's clean text
+    end: int
+    index: int  # position of the chunk in its document
+    section: str = ""  # nearest heading, when the format has headings
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
+class Hit:
+    """A retrieved chunk with where it came from and how well it matched."""
+
+    chunk_id: str
+    text: str
+    source: str
+    page: int
+    score: float
+    workspace: str
+    title: str = ""
+    section: str = ""
+    doc_type: str = ""
+    language: str = ""
+    start: int = 0
+    end: int = 0
+    ranks: dict[str, int] = field(default_factory=dict)  # rank of the hit in each retriever, 1-based
+
+    def to_dict(self) -> dict:
+        return asdict(self)

@@ -1,0 +1,171 @@
+"""The vector side of the index: one Chroma collection per workspace.
+
+Usage:
+    >>> client = chroma_client(path=Path("data/chroma"))            # embedded, persistent
+    >>> client = chroma_client(host="127.0.0.1", port=8000)          # Chroma's own server
+    >>> vectors = VectorIndex(client, embedder)
+    >>> vectors.search("default", "องค์ประกอบของเครือข่าย", k=10)
+
+The embedding function is always passed to Chroma, so it never falls back to its
+default model (which would be downloaded). Embeddings are computed here, in batches,
+so the caller can show progress.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, Protocol
+
+from chromadb.api.types import Documents, EmbeddingFunction, Embeddings
+
+WORKSPACE_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,47}$")
+
+
+class TextEmbedder(Protocol):
+    """What the index needs from an embedding model (see ingest.embeddings.Embedder)."""
+
+    def embed_passages(
+        self, texts: Sequence[str], progress: Callable[[int], None] | None = None
+    ) -> list[list[float]]: ...
+
+    def embed_query(self, text: str) -> list[float]: ...
+
+
+def check_workspace(name: str) -> str:
+    """Validate a workspace name: lower-case letters, digits, '-' and '_', up to 48 characters."""
+    if not WORKSPACE_NAME.match(name or ""):
+        raise ValueError(
+            f"invalid workspace name {name!r}: use lower-case letters, digits, '-' or '_' (1–48 characters)"
+        )
+    return name
+
+
+def collection_name(workspace: str) -> str:
+    return f"edunet-{check_workspace(workspace)}"
+
+
+class PassageEmbeddingFunction(EmbeddingFunction[Documents]):
+    """Adapts an embedder to Chroma's interface: passages for documents, the query prefix for queries."""
+
+    def __init__(self, embedder: TextEmbedder, model_name: str = "edunet-e5") -> None:
+        self.embedder = embedder
+        self.model_name = model_name
+
+    def __call__(self, input: Documents) -> Embeddings:
+        import numpy as np
+
+        return [np.asarray(v, dtype=np.float32) for v in self.embedder.embed_passages(list(input))]
+
+    def embed_query(self, input: Documents) -> Embeddings:
+        import numpy as np
+
+        return [np.asarray(self.embedder.embed_query(t), dtype=np.float32) for t in input]
+
+    @staticmethod
+    def name() -> str:
+        return "edunet-e5"
+
+    def get_config(self) -> dict[str, Any]:
+        return {"model_name": self.model_name}
+
+    @staticmethod
+    def build_from_config(config: dict[str, Any]) -> PassageEmbeddingFunction:
+        raise NotImplementedError("EduNet passes its embedding function explicitly")
+
+    def default_space(self) -> str:  # type: ignore[override]
+        return "cosine"
+
+
+def chroma_client(
+    *, path: Path | None = None, host: str | None = None, port: int = 8000, token: str | None = None
+) -> Any:
+    """A Chroma client: persistent on disk at ``path``, or Chroma's HTTP server at ``host:port``."""
+    import chromadb
+    from chromadb.config import Settings
+
+    if host:
+        headers = {"Authorization": f"Bearer {token}"} if token else None
+        return chromadb.HttpClient(
+            host=host, port=port, headers=headers, settings=Settings(anonymized_telemetry=False)
+        )
+    if path is None:
+        raise ValueError("chroma_client needs a path (embedded) or a host (server)")
+    Path(path).mkdir(parents=True, exist_ok=True)
+    return chromadb.PersistentClient(path=str(path), settings=Settings(anonymized_telemetry=False))
+
+
+class VectorIndex:
+    """Dense vectors of chunks in Chroma, one collection per workspace, cosine distance."""
+
+    def __init__(self, client: Any, embedder: TextEmbedder) -> None:
+        self.client = client
+        self.embedder = embedder
+        self.function = PassageEmbeddingFunction(embedder)
+        self._collections: dict[str, Any] = {}
+
+    def collection(self, workspace: str) -> Any:
+        if workspace not in self._collections:
+            self._collections[workspace] = self.client.get_or_create_collection(
+                name=collection_name(workspace),
+                embedding_function=self.function,
+                metadata={"hnsw:space": "cosine"},
+            )
+        return self._collections[workspace]
+
+    def add(
+        self,
+        workspace: str,
+        ids: list[str],
+        texts: list[str],
+        metadatas: list[dict],
+        embed_texts: list[str] | None = None,
+        progress: Callable[[int], None] | None = None,
+        batch: int = 64,
+    ) -> None:
+        """Embed and upsert chunks; ``embed_texts`` (title + section + text) is what gets embedded."""
+        source = embed_texts or texts
+        col = self.collection(workspace)
+        for i in range(0, len(ids), batch):
+            vectors = self.embedder.embed_passages(source[i : i + batch], progress=progress)
+            col.upsert(
+                ids=ids[i : i + batch],
+                embeddings=vectors,
+                documents=texts[i : i + batch],
+                metadatas=metadatas[i : i + batch],
+            )
+
+    def delete(self, workspace: str, ids: list[str]) -> None:
+        if not ids:
+            return
+        col = self.collection(workspace)
+        for i in range(0, len(ids), 1000):
+            col.delete(ids=ids[i : i + 1000])
+
+    def all_ids(self, workspace: str) -> set[str]:
+        col = self.collection(workspace)
+        ids: set[str] = set()
+        offset = 0
+        while True:
+            got = col.get(include=[], limit=5000, offset=offset)
+            ids.update(got["ids"])
+            if len(got["ids"]) < 5000:
+                return ids
+            offset += 5000
+
+    def count(self, workspace: str) -> int:
+        return int(self.collection(workspace).count())
+
+    def search(
+        self, workspace: str, query: str, k: int, where: dict | None = None, vector: list[float] | None = None
+    ) -> list[tuple[str, float]]:
+        """The ``k`` nearest chunk ids with cosine similarity (1 − distance)."""
+        col = self.collection(workspace)
+        if col.count() == 0:
+            return []
+        embedding = vector if vector is not None else self.embedder.embed_query(query)
+        result = col.query(query_embeddings=[embedding], n_results=k, where=where, include=["distances"])
+        ids = result["ids"][0]
+        distances = result["distances"][0]
+        return [(cid, 1.0 - float(d)) for cid, d in zip(ids, distances, strict=True)]
