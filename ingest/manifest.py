@@ -128,8 +128,7 @@ class Manifest:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._local = threading.local()
-        with self._write() as db:
-            db.executescript(SCHEMA)
+        self._conn().executescript(SCHEMA)  # each statement is idempotent; executescript commits itself
 
     # -------------------------------------------------------------- connections
 

@@ -49,9 +49,8 @@ def collection_name(workspace: str) -> str:
 class PassageEmbeddingFunction(EmbeddingFunction[Documents]):
     """Adapts an embedder to Chroma's interface: passages for documents, the query prefix for queries."""
 
-    def __init__(self, embedder: TextEmbedder, model_name: str = "edunet-e5") -> None:
+    def __init__(self, embedder: TextEmbedder) -> None:
         self.embedder = embedder
-        self.model_name = model_name
 
     def __call__(self, input: Documents) -> Embeddings:
         import numpy as np
@@ -68,11 +67,13 @@ class PassageEmbeddingFunction(EmbeddingFunction[Documents]):
         return "edunet-e5"
 
     def get_config(self) -> dict[str, Any]:
-        return {"model_name": self.model_name}
+        return {"model_dir": str(getattr(self.embedder, "model_dir", ""))}
 
     @staticmethod
     def build_from_config(config: dict[str, Any]) -> PassageEmbeddingFunction:
-        raise NotImplementedError("EduNet passes its embedding function explicitly")
+        from ingest.embeddings import Embedder
+
+        return PassageEmbeddingFunction(Embedder(config["model_dir"]))
 
     def default_space(self) -> str:  # type: ignore[override]
         return "cosine"

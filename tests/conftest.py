@@ -31,3 +31,34 @@ def qa_dir() -> Path:
     if not qa.is_dir():
         pytest.skip(f"shared QA data not found at {qa} (set EDUNET_SHARED)")
     return qa
+
+
+def _model_dir() -> Path:
+    """The embedding model folder the tests use: built once from the packaged weights, then reused."""
+    from ingest.embeddings import build_e5_folder
+
+    configured = os.environ.get("EDUNET_TEST_MODEL_DIR") or os.environ.get("EDUNET_MODEL_DIR")
+    target = Path(configured) if configured else Path.home() / ".cache" / "edunet-test" / "e5-small"
+    return build_e5_folder(target, verify=False)
+
+
+@pytest.fixture(scope="session")
+def model_dir() -> Path:
+    return _model_dir()
+
+
+@pytest.fixture(scope="session")
+def embedder(model_dir: Path):
+    from ingest.embeddings import Embedder
+
+    return Embedder(model_dir)
+
+
+@pytest.fixture()
+def store(tmp_path: Path, embedder):
+    """An empty store (SQLite manifest + embedded Chroma) in a temporary data directory."""
+    from ingest.store import Store
+
+    s = Store.open(tmp_path / "data", embedder)
+    yield s
+    s.manifest.close()
