@@ -114,6 +114,12 @@ def test_type_matches_folder(path: Path):
         assert _load(path)["type"] == expected
 
 
+@pytest.mark.parametrize("path", sorted((CORPUS / "policy").glob("*.md")), ids=_rel)
+def test_policy_summaries_are_short(path: Path):
+    length = len(_load(path).content.strip())
+    assert 1000 <= length <= 3000, f"{_rel(path)}: body is {length} characters, want 1,000-3,000"
+
+
 def test_ids_are_unique_across_the_corpus():
     seen: dict[str, str] = {}
     for path in _corpus_markdown():
@@ -182,6 +188,15 @@ def test_mou_terms_are_concrete(path: Path):
     assert isinstance(parties, list) and len(parties) >= 2
     assert all(PARTNER_ID.match(str(p)) for p in parties)
     assert len(set(parties)) == len(parties)
+
+
+@pytest.mark.parametrize("path", sorted(MOU_DIR.glob("*.th.md")), ids=_rel)
+def test_thai_mou_follows_thai_structure(path: Path):
+    post = _load(path)
+    assert post["language"] == "th"
+    assert "บันทึกข้อตกลงความร่วมมือ" in post["title"] and "ระหว่าง" in post["title"]
+    numbered = re.findall(r"^## ข้อ (\d+)", post.content, flags=re.MULTILINE)
+    assert numbered[:3] == ["1", "2", "3"], f"{_rel(path)}: sections must be numbered ข้อ 1, ข้อ 2, ..."
 
 
 def test_mou_languages_are_mixed():
