@@ -321,33 +321,17 @@ def serve(
 
 
 def main() -> None:
-    """Entry point: run the app, turning user errors into one line and an exit code."""
+    """Entry point: Typer handles usage errors (exit 2); user errors become one line, not a traceback."""
     from ingest.embeddings import ModelNotBuiltError
 
     try:
-        rc = app(standalone_mode=False)
+        app()
     except UserError as exc:
         err.print(f"[red]error:[/red] {exc}", highlight=False)
         sys.exit(exc.code)
     except ModelNotBuiltError as exc:
         err.print(f"[red]error:[/red] {exc}", highlight=False)
         sys.exit(1)
-    except typer.Exit as exc:
-        sys.exit(exc.exit_code)
-    except (typer.Abort, KeyboardInterrupt):
-        err.print("aborted")
-        sys.exit(130)
-    except Exception as exc:
-        import click
-
-        if isinstance(exc, click.exceptions.UsageError):
-            exc.show()
-            sys.exit(2)
-        if isinstance(exc, click.exceptions.ClickException):
-            exc.show()
-            sys.exit(exc.exit_code)
-        raise
-    sys.exit(rc if isinstance(rc, int) else 0)
 
 
 if __name__ == "__main__":

@@ -174,7 +174,7 @@ def format_table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> st
     """A plain-text table: columns padded to their widest cell, numbers right-aligned."""
     cells = [[_cell(v) for v in row] for row in rows]
     widths = [max([len(h)] + [len(r[i]) for r in cells]) for i, h in enumerate(headers)]
-    numeric = [all(isinstance(row[i], int | float) for row in rows) and bool(rows) for i in range(len(headers))]
+    numeric = [bool(rows) and all(isinstance(r[i], int | float) for r in rows) for i in range(len(widths))]
 
     def line(values: Sequence[str]) -> str:
         return "  ".join(

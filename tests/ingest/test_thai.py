@@ -440,7 +440,7 @@ def test_thai_pdf_pages_are_readable(pdf_dir: Path, name: str) -> None:
 
 
 @pytest.mark.shared
-@pytest.mark.parametrize("expected", [Language.TH, None])
+@pytest.mark.parametrize("expected", [Language.TH, None, Language.EN])
 def test_th09_latin_ocr_layer_is_unreadable(pdf_dir: Path, expected: Language | None) -> None:
     pages = _pages(_pdf(pdf_dir, TH09))
     assert pages

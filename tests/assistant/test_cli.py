@@ -1,0 +1,173 @@
+"""The edunet CLI: ingest report and exit codes, the search JSON contract, docs/remove/status."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.fixtures.files import bad_inputs
+
+ROOT = Path(__file__).resolve().parents[2]
+CORPUS = ROOT / "corpus"
+
+
+class Cli:
+    """Runs ``edunet`` in this process (fast) against one data directory."""
+
+    def __init__(self, data_dir: Path, model_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.env = {"EDUNET_DATA_DIR": str(data_dir), "EDUNET_MODEL_DIR": str(model_dir)}
+        self.monkeypatch = monkeypatch
+
+    def __call__(self, *args: str, stdin: str = "") -> tuple[int, str, str]:
+        from assistant import cli
+        from assistant.settings import get_settings
+
+        out, err = io.StringIO(), io.StringIO()
+        with self.monkeypatch.context() as m:
+            for key, value in self.env.items():
+                m.setenv(key, value)
+            get_settings.cache_clear()
+            m.setattr(sys, "argv", ["edunet", *args])
+            m.setattr(sys, "stdin", io.StringIO(stdin))
+            m.setattr(sys, "stdout", out)
+            m.setattr(cli.out, "file", out)
+            m.setattr(cli.err, "file", err)
+            try:
+                cli.main()
+                code = 0
+            except SystemExit as exc:
+                code = int(exc.code or 0)
+        get_settings.cache_clear()
+        return code, out.getvalue(), err.getvalue()
+
+
+@pytest.fixture(scope="module")
+def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("cli-data")
+
+
+@pytest.fixture()
+def cli(data_dir: Path, model_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Cli:
+    return Cli(data_dir, model_dir, monkeypatch)
+
+
+@pytest.fixture(scope="module")
+def corpus_report(data_dir: Path, model_dir: Path) -> dict:
+    """The starter corpus indexed once through the CLI."""
+    with pytest.MonkeyPatch.context() as mp:
+        code, out, err = Cli(data_dir, model_dir, mp)("ingest", str(CORPUS), "--json")
+    assert code == 0, err
+    return json.loads(out)
+
+
+def test_ingest_report_of_the_corpus(corpus_report: dict) -> None:
+    counts = corpus_report["counts"]
+    assert counts["ingested"] >= 30 and counts["failed"] == 0
+    assert "README.md" in {r["source"] for r in corpus_report["skipped"]}
+    sources = {r["source"] for r in corpus_report["ingested"]}
+    assert {"framework/components.th.md", "framework/components.en.md"} <= sources
+
+
+def test_reingest_of_unchanged_corpus_changes_nothing(corpus_report: dict, cli: Cli) -> None:
+    code, out, _ = cli("ingest", str(CORPUS), "--json")
+    report = json.loads(out)
+    assert code == 0
+    assert report["counts"]["unchanged"] == corpus_report["counts"]["ingested"]
+    assert report["counts"]["ingested"] == report["counts"]["replaced"] == 0
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("องค์ประกอบของเครือข่ายความร่วมมือ", "framework/components.th.md"),
+        ("components of a collaboration network", "framework/components.en.md"),
+    ],
+)
+def test_search_finds_the_components_section(corpus_report: dict, cli: Cli, query: str, expected: str) -> None:
+    code, out, _ = cli("search", query, "--json", "-k", "3")
+    assert code == 0
+    results = json.loads(out)["results"]
+    assert results[0]["source"] == expected
+    assert results[0]["page"] == 1 and results[0]["text"]
+
+
+def test_search_filters_by_type_and_language(corpus_report: dict, cli: Cli) -> None:
+    code, out, _ = cli("search", "ระยะเวลาและการบอกเลิกข้อตกลง", "--type", "mou", "--lang", "th", "--json")
+    results = json.loads(out)["results"]
+    assert code == 0 and results
+    assert all(r["doc_type"] == "mou" and r["language"] == "th" for r in results)
+
+
+def test_search_reads_queries_from_stdin_as_json_lines(corpus_report: dict, cli: Cli) -> None:
+    code, out, _ = cli("search", "-k", "2", stdin="การประเมินผลแบบ PDCA\n\nhow to share resources between schools\n")
+    assert code == 0
+    lines = [json.loads(line) for line in out.splitlines()]
+    assert [x["query"] for x in lines] == ["การประเมินผลแบบ PDCA", "how to share resources between schools"]
+    for line in lines:
+        assert len(line["results"]) == 2
+        assert {"text", "source", "page", "score"} <= set(line["results"][0])
+
+
+def test_bad_files_exit_1_with_one_line_each(cli: Cli, tmp_path: Path) -> None:
+    bad = bad_inputs(tmp_path / "bad")
+    good = tmp_path / "good.md"
+    good.write_text("# Bus sharing\n\nThree schools share one school bus.", encoding="utf-8")
+    code, out, err = cli("ingest", *map(str, bad.values()), str(good), "-w", "badbatch", "--json")
+    assert code == 1
+    report = json.loads(out)
+    assert [r["source"] for r in report["ingested"]] == ["good.md"]
+    failed = {r["source"]: r["reason"] for r in report["failed"] + report["needs_ocr"]}
+    assert set(failed) == {p.name for p in bad.values()}
+    assert "Traceback" not in err
+
+    code, _, err = cli("ingest", str(bad["encrypted"]), "-w", "badbatch")
+    assert code == 1
+    assert "locked.pdf" in err and "encrypted" in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("ingest", "corpus", "--type", "poem"),
+        ("search", "   "),
+        ("search", "x", "-w", "Bad Name!"),
+        ("search", "x", "--mode", "magic"),
+        ("ingest",),
+    ],
+)
+def test_usage_errors_exit_2_without_traceback(cli: Cli, args: tuple[str, ...]) -> None:
+    code, _, err = cli(*args)
+    assert code == 2
+    assert "Traceback" not in err
+
+
+def test_docs_remove_and_status(cli: Cli, tmp_path: Path) -> None:
+    doc = tmp_path / "visit.md"
+    doc.write_text("# Farm visit\n\nStudents visit the durian farm to learn about grafting.", encoding="utf-8")
+    assert cli("ingest", str(doc), "-w", "docs-test")[0] == 0
+    code, out, _ = cli("docs", "-w", "docs-test", "--json")
+    rows = json.loads(out)
+    assert code == 0 and [r["source"] for r in rows] == ["visit.md"] and rows[0]["status"] == "ready"
+    code, out, _ = cli("status", "-w", "docs-test", "--json")
+    assert json.loads(out)["index"]["chunks"] == rows[0]["chunks"]
+    assert cli("remove", "visit.md", "-w", "docs-test")[0] == 0
+    assert json.loads(cli("docs", "-w", "docs-test", "--json")[1]) == []
+    code, _, err = cli("remove", "nothing.md", "-w", "docs-test")
+    assert code == 1 and "not found" in err
+
+
+def test_console_script_streams_json_lines(corpus_report: dict, data_dir: Path, model_dir: Path) -> None:
+    """The installed `edunet` command, as an outside benchmark would call it."""
+    env = {**os.environ, "EDUNET_DATA_DIR": str(data_dir), "EDUNET_MODEL_DIR": str(model_dir)}
+    exe = Path(sys.executable).with_name("edunet")
+    proc = subprocess.run([str(exe), "search", "-k", "1"], input="แฟ้มสะสมผลงาน\n", env=env,
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    line = json.loads(proc.stdout.strip())
+    assert line["query"] == "แฟ้มสะสมผลงาน" and line["results"][0]["source"].startswith(("guides/", "framework/"))
