@@ -65,11 +65,16 @@ def _workspace(name: str | None) -> str:
 @contextmanager
 def _progress(label: str, enabled: bool = True):
     """A progress bar on stderr; yields a callback (done, total, label)."""
-    if not enabled or not err.is_terminal and os.environ.get("EDUNET_PROGRESS") != "1":
+    if not enabled or (not err.is_terminal and os.environ.get("EDUNET_PROGRESS") != "1"):
         yield lambda done, total, text: None
         return
-    columns = (TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-               TextColumn("{task.fields[item]}"))
+    columns = (
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TextColumn("{task.fields[item]}"),
+    )
     with Progress(*columns, console=err, transient=False) as bar:
         task = bar.add_task(label, total=None, item="")
 
@@ -106,8 +111,9 @@ def setup(
 # ---------------------------------------------------------------- ingest
 
 
-def _run_ingest(paths: list[Path], workspace: str, doc_type: str | None, *, sync: bool, force: bool,
-                show_progress: bool):
+def _run_ingest(
+    paths: list[Path], workspace: str, doc_type: str | None, *, sync: bool, force: bool, show_progress: bool
+):
     from assistant.runtime import get_store
     from ingest.chunking import Chunker
     from ingest.pipeline import IngestOptions, ingest
@@ -122,8 +128,9 @@ def _run_ingest(paths: list[Path], workspace: str, doc_type: str | None, *, sync
         doc_type=dtype,
         max_bytes=s.max_upload_mb * 2**20,
         max_pages=s.max_pages,
-        chunker=Chunker(target=s.chunk_target, min_chars=min(300, s.chunk_target),
-                        max_chars=max(600, s.chunk_target)),
+        chunker=Chunker(
+            target=s.chunk_target, min_chars=min(300, s.chunk_target), max_chars=max(600, s.chunk_target)
+        ),
         force=force,
     )
     store = get_store(s)
@@ -140,7 +147,9 @@ def _summary(report) -> str:
 def ingest_cmd(
     paths: Annotated[list[Path], typer.Argument(help="files or folders to index")],
     workspace: WorkspaceOpt = None,
-    doc_type: Annotated[str | None, typer.Option("--type", "-t", help="policy|mou|framework|partner|guide|other")] = None,
+    doc_type: Annotated[
+        str | None, typer.Option("--type", "-t", help="policy|mou|framework|partner|guide|other")
+    ] = None,
     sync: Annotated[bool, typer.Option(help="forget documents that are gone from the given folders")] = False,
     force: Annotated[bool, typer.Option(help="re-index even unchanged files")] = False,
     as_json: JsonOpt = False,
@@ -168,11 +177,17 @@ def ingest_cmd(
 
 @app.command()
 def search(
-    query: Annotated[str | None, typer.Argument(help="the question; omit to read one query per line from stdin")] = None,
+    query: Annotated[
+        str | None, typer.Argument(help="the question; omit to read one query per line from stdin")
+    ] = None,
     workspace: WorkspaceOpt = None,
     k: Annotated[int, typer.Option("-k", min=1, max=100, help="how many passages")] = 5,
-    doc_type: Annotated[list[str] | None, typer.Option("--type", "-t", help="only these document types")] = None,
-    language: Annotated[list[str] | None, typer.Option("--lang", help="only documents in th, en or mixed")] = None,
+    doc_type: Annotated[
+        list[str] | None, typer.Option("--type", "-t", help="only these document types")
+    ] = None,
+    language: Annotated[
+        list[str] | None, typer.Option("--lang", help="only documents in th, en or mixed")
+    ] = None,
     source: Annotated[list[str] | None, typer.Option("--source", help="only these sources")] = None,
     mode: Annotated[str, typer.Option(help="hybrid, dense or bm25")] = "hybrid",
     as_json: JsonOpt = False,
@@ -190,8 +205,9 @@ def search(
             languages=tuple(Language.parse(x).value for x in language or []),
             sources=tuple(source or []),
         )
-        retriever = HybridRetriever(store=get_store(_settings()), workspace=ws, k=k, mode=Mode.parse(mode),
-                                    filters=filters)
+        retriever = HybridRetriever(
+            store=get_store(_settings()), workspace=ws, k=k, mode=Mode.parse(mode), filters=filters
+        )
     except ValueError as exc:
         raise UserError(str(exc), code=2) from None
 
@@ -299,7 +315,9 @@ def status(workspace: WorkspaceOpt = None, as_json: JsonOpt = False) -> None:
         print(json.dumps(info, ensure_ascii=False, indent=2, default=str))
         return
     out.print(f"data dir:   {s.data_dir}")
-    out.print(f"model:      {s.embedding_dir} ({'built' if info['model_built'] else 'not built: run edunet setup'})")
+    out.print(
+        f"model:      {s.embedding_dir} ({'built' if info['model_built'] else 'not built: run edunet setup'})"
+    )
     out.print(f"chroma:     {s.chroma_mode.value}")
     idx = info["index"]
     out.print(f"workspace:  {ws}: {idx['documents']} documents {idx['by_status']}, {idx['chunks']} chunks")

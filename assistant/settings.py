@@ -20,7 +20,12 @@ from typing import Any
 
 from platformdirs import user_data_dir
 from pydantic import Field, field_validator
-from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict, TomlConfigSettingsSource
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -55,9 +60,12 @@ class Settings(BaseSettings):
 
     model_config = SettingsConfigDict(env_prefix="EDUNET_", extra="ignore", use_enum_values=False)
 
-    data_dir: Path = Field(default_factory=_default_data_dir, description="where indexes, models and history live")
+    data_dir: Path = Field(
+        default_factory=_default_data_dir, description="where indexes, models and history live"
+    )
     model_dir: Path | None = Field(
-        default=None, description="a sentence-transformers folder; default <data_dir>/models/multilingual-e5-small"
+        default=None,
+        description="a sentence-transformers folder; default <data_dir>/models/multilingual-e5-small",
     )
     workspace: str = Field(default="default", description="the workspace used when none is given")
     corpus_dir: Path = Field(default=REPO_ROOT / "corpus", description="the starter corpus indexed at set-up")

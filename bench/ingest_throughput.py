@@ -95,11 +95,15 @@ def warm_up(embedder: TimedEmbedder) -> None:
 
 def chunk_texts_by_document(store: Store, workspace: str) -> list[list[str]]:
     """The texts the pipeline embedded, per document in ingest order, rebuilt from the manifest."""
-    rows = store.manifest._conn().execute(
-        """SELECT d.id, d.title, c.section, c.text FROM chunks c JOIN documents d ON d.id = c.doc_id
+    rows = (
+        store.manifest._conn()
+        .execute(
+            """SELECT d.id, d.title, c.section, c.text FROM chunks c JOIN documents d ON d.id = c.doc_id
            WHERE c.workspace = ? AND c.state = 'live' ORDER BY d.updated_at, d.id, c.idx""",
-        (workspace,),
-    ).fetchall()
+            (workspace,),
+        )
+        .fetchall()
+    )
     groups: dict[int, list[str]] = {}
     for doc_id, title, section, text in rows:
         groups.setdefault(doc_id, []).append(_embed_text(title, section, text))

@@ -141,7 +141,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--paragraphs", type=int, default=None, help="only the first N paragraphs (all: 240)")
     parser.add_argument("--limit", type=int, default=None, help="score at most N questions per language")
     parser.add_argument(
-        "--data-dir", type=Path, default=None,
+        "--data-dir",
+        type=Path,
+        default=None,
         help="keep the store here and reuse it next time (unchanged files are skipped; "
         "delete it after changing chunking or the model). Default: a fresh temp folder",
     )

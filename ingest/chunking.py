@@ -88,10 +88,7 @@ class Chunker:
         n = len(text)
         start = _skip_space(text, 0)
         while start < n:
-            if n - start <= self.max_chars:
-                end = n
-            else:
-                end = self._choose_end(cuts, start)
+            end = n if n - start <= self.max_chars else self._choose_end(cuts, start)
             span = _trim(text, start, end)
             if span:
                 spans.append(span)

@@ -290,9 +290,9 @@ def load_html(data: bytes) -> RawDocument:
 # ---------------------------------------------------------------- public entry
 
 
-def read_raw(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES, max_pages: int = DEFAULT_MAX_PAGES) -> tuple[
-    bytes, RawDocument
-]:
+def read_raw(
+    path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES, max_pages: int = DEFAULT_MAX_PAGES
+) -> tuple[bytes, RawDocument]:
     """Read a file from disk, check size and type by content, and run its format loader."""
     if not path.exists():
         raise LoadError("no such file")

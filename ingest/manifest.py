@@ -106,7 +106,11 @@ class Filters:
     def sql(self, alias: str = "d") -> tuple[str, list[str]]:
         """A SQL condition (with its parameters) over the documents table."""
         parts, params = [], []
-        for column, values in (("doc_type", self.doc_types), ("language", self.languages), ("source", self.sources)):
+        for column, values in (
+            ("doc_type", self.doc_types),
+            ("language", self.languages),
+            ("source", self.sources),
+        ):
             if values:
                 parts.append(f"{alias}.{column} IN ({', '.join('?' * len(values))})")
                 params.extend(values)
@@ -115,10 +119,17 @@ class Filters:
     def chroma_where(self, workspace: str) -> dict:
         """The same filters as a Chroma ``where`` clause."""
         clauses: list[dict] = [{"workspace": workspace}]
-        for key, values in (("doc_type", self.doc_types), ("language", self.languages), ("source", self.sources)):
+        for key, values in (
+            ("doc_type", self.doc_types),
+            ("language", self.languages),
+            ("source", self.sources),
+        ):
             if values:
                 clauses.append({key: {"$in": list(values)}})
         return clauses[0] if len(clauses) == 1 else {"$and": clauses}
+
+
+NO_FILTERS = Filters()
 
 
 class Manifest:
@@ -164,23 +175,31 @@ class Manifest:
     # -------------------------------------------------------------- documents
 
     def document(self, workspace: str, path: str) -> DocumentRow | None:
-        row = self._conn().execute(
-            "SELECT * FROM documents WHERE workspace = ? AND path = ?", (workspace, path)
-        ).fetchone()
+        row = (
+            self._conn()
+            .execute("SELECT * FROM documents WHERE workspace = ? AND path = ?", (workspace, path))
+            .fetchone()
+        )
         return _doc(row) if row else None
 
     def find(self, workspace: str, name: str) -> list[DocumentRow]:
         """Documents whose path, source or title equals ``name`` (how users name a document)."""
-        rows = self._conn().execute(
-            "SELECT * FROM documents WHERE workspace = ? AND (path = ? OR source = ? OR title = ?)",
-            (workspace, name, name, name),
-        ).fetchall()
+        rows = (
+            self._conn()
+            .execute(
+                "SELECT * FROM documents WHERE workspace = ? AND (path = ? OR source = ? OR title = ?)",
+                (workspace, name, name, name),
+            )
+            .fetchall()
+        )
         return [_doc(r) for r in rows]
 
     def documents(self, workspace: str) -> list[DocumentRow]:
-        rows = self._conn().execute(
-            "SELECT * FROM documents WHERE workspace = ? ORDER BY source", (workspace,)
-        ).fetchall()
+        rows = (
+            self._conn()
+            .execute("SELECT * FROM documents WHERE workspace = ? ORDER BY source", (workspace,))
+            .fetchall()
+        )
         return [_doc(r) for r in rows]
 
     def workspaces(self) -> list[str]:
@@ -188,10 +207,15 @@ class Manifest:
 
     def ready_with_hash(self, workspace: str, content_hash: str, exclude_path: str) -> DocumentRow | None:
         """Another indexed document with the same content (a duplicate under another name)."""
-        row = self._conn().execute(
-            "SELECT * FROM documents WHERE workspace = ? AND content_hash = ? AND path != ? AND status = ?",
-            (workspace, content_hash, exclude_path, READY),
-        ).fetchone()
+        row = (
+            self._conn()
+            .execute(
+                "SELECT * FROM documents WHERE workspace = ? AND content_hash = ?"
+                " AND path != ? AND status = ?",
+                (workspace, content_hash, exclude_path, READY),
+            )
+            .fetchone()
+        )
         return _doc(row) if row else None
 
     def record(
@@ -212,7 +236,9 @@ class Manifest:
         returned so the caller can delete them from the vector store.
         """
         with self._write() as db:
-            doc_id = self._upsert_doc(db, workspace, meta, status, pages, 0, health, needs_ocr, duplicate_of, error)
+            doc_id = self._upsert_doc(
+                db, workspace, meta, status, pages, 0, health, needs_ocr, duplicate_of, error
+            )
             return self._drop_chunks(db, doc_id)
 
     def stage_chunks(self, workspace: str, meta: DocumentMeta, chunks: list[Chunk], ids: list[str]) -> int:
@@ -227,7 +253,8 @@ class Manifest:
                 doc_id = existing[0]
             db.execute("DELETE FROM chunks WHERE doc_id = ? AND state = 'pending'", (doc_id,))
             db.executemany(
-                'INSERT OR REPLACE INTO chunks (id, doc_id, workspace, idx, page, start, "end", section, text, state)'
+                "INSERT OR REPLACE INTO chunks"
+                ' (id, doc_id, workspace, idx, page, start, "end", section, text, state)'
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending')",
                 [
                     (cid, doc_id, workspace, c.index, c.page, c.start, c.end, c.section, c.text)
@@ -253,13 +280,17 @@ class Manifest:
         can delete them from the vector store.
         """
         with self._write() as db:
-            doc_id = self._upsert_doc(db, workspace, meta, READY, pages, len(terms), health, needs_ocr, None, None)
+            doc_id = self._upsert_doc(
+                db, workspace, meta, READY, pages, len(terms), health, needs_ocr, None, None
+            )
             old = self._drop_chunks(db, doc_id, state="live")
             pending = db.execute(
                 "SELECT rowid, id FROM chunks WHERE doc_id = ? AND state = 'pending' ORDER BY idx", (doc_id,)
             ).fetchall()
             if len(pending) != len(terms):
-                raise RuntimeError(f"{meta.source}: {len(pending)} pending chunks but {len(terms)} term lists")
+                raise RuntimeError(
+                    f"{meta.source}: {len(pending)} pending chunks but {len(terms)} term lists"
+                )
             db.executemany(
                 "INSERT INTO chunk_terms (rowid, terms) VALUES (?, ?)",
                 [(row[0], " ".join(t)) for row, t in zip(pending, terms, strict=True)],
@@ -322,20 +353,24 @@ class Manifest:
 
     # -------------------------------------------------------------- search
 
-    def keyword_search(self, workspace: str, query: str, k: int, filters: Filters = Filters()) -> list[Hit]:
+    def keyword_search(self, workspace: str, query: str, k: int, filters: Filters = NO_FILTERS) -> list[Hit]:
         """BM25 over the live chunks of a workspace; higher score is better."""
         match = fts_query(tokenize(query))
         if not match:
             return []
         where, params = filters.sql("d")
-        rows = self._conn().execute(
-            f"""SELECT c.*, d.source, d.title, d.doc_type, d.language, bm25(chunk_terms) AS rank
+        rows = (
+            self._conn()
+            .execute(
+                f"""SELECT c.*, d.source, d.title, d.doc_type, d.language, bm25(chunk_terms) AS rank
                 FROM chunk_terms JOIN chunks c ON c.rowid = chunk_terms.rowid
                 JOIN documents d ON d.id = c.doc_id
                 WHERE chunk_terms MATCH ? AND c.workspace = ? AND c.state = 'live' AND {where}
                 ORDER BY rank LIMIT ?""",
-            [match, workspace, *params, k],
-        ).fetchall()
+                [match, workspace, *params, k],
+            )
+            .fetchall()
+        )
         return [_hit(r, -float(r["rank"])) for r in rows]
 
     def hits(self, ids: list[str]) -> dict[str, Hit]:
@@ -343,12 +378,16 @@ class Manifest:
         found: dict[str, Hit] = {}
         for i in range(0, len(ids), 500):
             part = ids[i : i + 500]
-            rows = self._conn().execute(
-                f"""SELECT c.*, d.source, d.title, d.doc_type, d.language FROM chunks c
+            rows = (
+                self._conn()
+                .execute(
+                    f"""SELECT c.*, d.source, d.title, d.doc_type, d.language FROM chunks c
                     JOIN documents d ON d.id = c.doc_id
-                    WHERE c.state = 'live' AND c.id IN ({', '.join('?' * len(part))})""",
-                part,
-            ).fetchall()
+                    WHERE c.state = 'live' AND c.id IN ({", ".join("?" * len(part))})""",
+                    part,
+                )
+                .fetchall()
+            )
             found.update({r["id"]: _hit(r, 0.0) for r in rows})
         return found
 

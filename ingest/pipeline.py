@@ -119,7 +119,9 @@ def discover(paths: Iterable[Path]) -> tuple[list[tuple[Path, str]], list[FileRe
                 if not path.is_file() or any(part.startswith(".") for part in rel.parts):
                     continue
                 if path.suffix.lower() not in SUPPORTED_SUFFIXES or path.name.lower() == "readme.md":
-                    skipped.append(FileResult(rel.as_posix(), str(path.resolve()), Outcome.SKIPPED, "not a document"))
+                    skipped.append(
+                        FileResult(rel.as_posix(), str(path.resolve()), Outcome.SKIPPED, "not a document")
+                    )
                     continue
                 if path.resolve() not in seen:
                     seen.add(path.resolve())
@@ -169,13 +171,19 @@ def _ingest_one(
     resolved = str(path.resolve())
     try:
         doc = load(
-            path, source=source, doc_type=options.doc_type, max_bytes=options.max_bytes, max_pages=options.max_pages
+            path,
+            source=source,
+            doc_type=options.doc_type,
+            max_bytes=options.max_bytes,
+            max_pages=options.max_pages,
         )
     except LoadError as exc:
         return FileResult(source, resolved, Outcome.FAILED, exc.reason)
     except Exception as exc:  # a loader bug must not stop the batch
         log.exception("unexpected error loading %s", path)
-        return FileResult(source, resolved, Outcome.FAILED, f"unexpected error: {exc.__class__.__name__}: {exc}")
+        return FileResult(
+            source, resolved, Outcome.FAILED, f"unexpected error: {exc.__class__.__name__}: {exc}"
+        )
 
     meta = doc.meta
     previous = store.manifest.document(workspace, meta.path)
@@ -188,16 +196,26 @@ def _ingest_one(
         and not options.force
     ):
         return FileResult(
-            source, resolved, Outcome.UNCHANGED, pages=previous.pages, chunks=previous.chunks,
+            source,
+            resolved,
+            Outcome.UNCHANGED,
+            pages=previous.pages,
+            chunks=previous.chunks,
             needs_ocr_pages=previous.needs_ocr,
         )
 
     twin = store.manifest.ready_with_hash(workspace, meta.content_hash, meta.path)
     if twin is not None:
-        old = store.manifest.record(workspace, meta, status=DUPLICATE, pages=len(doc.pages), duplicate_of=twin.source)
+        old = store.manifest.record(
+            workspace, meta, status=DUPLICATE, pages=len(doc.pages), duplicate_of=twin.source
+        )
         store.vectors.delete(workspace, old)
         return FileResult(
-            source, resolved, Outcome.DUPLICATE, f"same content as {twin.source}", pages=len(doc.pages),
+            source,
+            resolved,
+            Outcome.DUPLICATE,
+            f"same content as {twin.source}",
+            pages=len(doc.pages),
             duplicate_of=twin.source,
         )
 
@@ -205,10 +223,18 @@ def _ingest_one(
     if not chunks:
         reason = _no_text_reason(doc)
         old = store.manifest.record(
-            workspace, meta, status=NEEDS_OCR, pages=len(doc.pages), health=0.0, needs_ocr=unreadable, error=reason
+            workspace,
+            meta,
+            status=NEEDS_OCR,
+            pages=len(doc.pages),
+            health=0.0,
+            needs_ocr=unreadable,
+            error=reason,
         )
         store.vectors.delete(workspace, old)
-        return FileResult(source, resolved, Outcome.NEEDS_OCR, reason, pages=len(doc.pages), needs_ocr_pages=unreadable)
+        return FileResult(
+            source, resolved, Outcome.NEEDS_OCR, reason, pages=len(doc.pages), needs_ocr_pages=unreadable
+        )
 
     run = secrets.token_hex(3)
     ids = [f"{meta.content_hash[:12]}-{run}-{c.index:05d}" for c in chunks]
@@ -235,12 +261,20 @@ def _ingest_one(
     terms = [tokenize(f"{c.section}\n{c.text}") for c in chunks]
     readable = [p.health.score for p in doc.pages if p.health is not None and p.health.readable]
     health = round(sum(readable) / len(readable), 3) if readable else None
-    old = store.manifest.publish(workspace, meta, terms, pages=len(doc.pages), health=health, needs_ocr=unreadable)
+    old = store.manifest.publish(
+        workspace, meta, terms, pages=len(doc.pages), health=health, needs_ocr=unreadable
+    )
     store.vectors.delete(workspace, old)
     outcome = Outcome.REPLACED if previous is not None and previous.status != DUPLICATE else Outcome.INGESTED
     reason = f"pages {_ranges(unreadable)} need OCR" if unreadable else ""
     return FileResult(
-        source, resolved, outcome, reason, pages=len(doc.pages), chunks=len(chunks), needs_ocr_pages=unreadable
+        source,
+        resolved,
+        outcome,
+        reason,
+        pages=len(doc.pages),
+        chunks=len(chunks),
+        needs_ocr_pages=unreadable,
     )
 
 

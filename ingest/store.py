@@ -18,9 +18,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ingest.manifest import DocumentRow, Filters, Manifest
+from ingest.manifest import NO_FILTERS, DocumentRow, Filters, Manifest
 from ingest.records import Hit
-from ingest.vectors import TextEmbedder, VectorIndex, chroma_client, check_workspace
+from ingest.vectors import TextEmbedder, VectorIndex, check_workspace, chroma_client
 
 log = logging.getLogger(__name__)
 
@@ -42,7 +42,7 @@ class Store:
 
     @classmethod
     def open(cls, data_dir: Path, embedder: TextEmbedder, client: Any | None = None) -> Store:
-        """Open (creating if needed) the store under ``data_dir``; Chroma is embedded unless a client is given."""
+        """Open (or create) the store under ``data_dir``; Chroma is embedded unless a client is given."""
         data_dir = Path(data_dir)
         manifest = Manifest(data_dir / "edunet.db")
         client = client if client is not None else chroma_client(path=data_dir / "chroma")
@@ -89,12 +89,17 @@ class Store:
     def documents(self, workspace: str) -> list[DocumentRow]:
         return self.manifest.documents(check_workspace(workspace))
 
-    def keyword(self, workspace: str, query: str, k: int, filters: Filters = Filters()) -> list[Hit]:
+    def keyword(self, workspace: str, query: str, k: int, filters: Filters = NO_FILTERS) -> list[Hit]:
         """BM25 hits, best first."""
         return self.manifest.keyword_search(check_workspace(workspace), query, k, filters)
 
     def dense(
-        self, workspace: str, query: str, k: int, filters: Filters = Filters(), vector: list[float] | None = None
+        self,
+        workspace: str,
+        query: str,
+        k: int,
+        filters: Filters = NO_FILTERS,
+        vector: list[float] | None = None,
     ) -> list[Hit]:
         """Nearest-neighbour hits (cosine similarity), best first, live chunks only."""
         check_workspace(workspace)

@@ -14,6 +14,8 @@ import gradio as gr
 
 from assistant.settings import Settings, get_settings
 
+PROGRESS = gr.Progress()
+
 LABELS = {
     "th": {
         "title": "EduNet Assistant — ผู้ช่วยเครือข่ายความร่วมมือทางการศึกษา",
@@ -55,7 +57,7 @@ def build(settings: Settings | None = None) -> gr.Blocks:
     """Build the page. Nothing heavy happens until the first search."""
     s = settings or get_settings()
 
-    def do_search(query: str, lang: str, progress: gr.Progress = gr.Progress()) -> str:
+    def do_search(query: str, lang: str, progress: gr.Progress = PROGRESS) -> str:
         from assistant.retrieval import HybridRetriever
         from assistant.runtime import get_store
 
@@ -69,7 +71,9 @@ def build(settings: Settings | None = None) -> gr.Blocks:
     with gr.Blocks(title="EduNet Assistant") as demo:
         lang = gr.Radio(["th", "en"], value="th", label="ภาษา / Language", elem_id="lang")
         heading = gr.Markdown(f"## {LABELS['th']['title']}")
-        query = gr.Textbox(label=LABELS["th"]["query"], placeholder=LABELS["th"]["placeholder"], elem_id="query")
+        query = gr.Textbox(
+            label=LABELS["th"]["query"], placeholder=LABELS["th"]["placeholder"], elem_id="query"
+        )
         button = gr.Button(LABELS["th"]["button"], variant="primary", elem_id="search")
         results = gr.Markdown(elem_id="results")
 

@@ -89,7 +89,9 @@ def test_reingest_of_unchanged_corpus_changes_nothing(corpus_report: dict, cli: 
         ("components of a collaboration network", "framework/components.en.md"),
     ],
 )
-def test_search_finds_the_components_section(corpus_report: dict, cli: Cli, query: str, expected: str) -> None:
+def test_search_finds_the_components_section(
+    corpus_report: dict, cli: Cli, query: str, expected: str
+) -> None:
     code, out, _ = cli("search", query, "--json", "-k", "3")
     assert code == 0
     results = json.loads(out)["results"]
@@ -105,7 +107,9 @@ def test_search_filters_by_type_and_language(corpus_report: dict, cli: Cli) -> N
 
 
 def test_search_reads_queries_from_stdin_as_json_lines(corpus_report: dict, cli: Cli) -> None:
-    code, out, _ = cli("search", "-k", "2", stdin="การประเมินผลแบบ PDCA\n\nhow to share resources between schools\n")
+    code, out, _ = cli(
+        "search", "-k", "2", stdin="การประเมินผลแบบ PDCA\n\nhow to share resources between schools\n"
+    )
     assert code == 0
     lines = [json.loads(line) for line in out.splitlines()]
     assert [x["query"] for x in lines] == ["การประเมินผลแบบ PDCA", "how to share resources between schools"]
@@ -149,7 +153,9 @@ def test_usage_errors_exit_2_without_traceback(cli: Cli, args: tuple[str, ...]) 
 
 def test_docs_remove_and_status(cli: Cli, tmp_path: Path) -> None:
     doc = tmp_path / "visit.md"
-    doc.write_text("# Farm visit\n\nStudents visit the durian farm to learn about grafting.", encoding="utf-8")
+    doc.write_text(
+        "# Farm visit\n\nStudents visit the durian farm to learn about grafting.", encoding="utf-8"
+    )
     assert cli("ingest", str(doc), "-w", "docs-test")[0] == 0
     code, out, _ = cli("docs", "-w", "docs-test", "--json")
     rows = json.loads(out)
@@ -166,8 +172,16 @@ def test_console_script_streams_json_lines(corpus_report: dict, data_dir: Path, 
     """The installed `edunet` command, as an outside benchmark would call it."""
     env = {**os.environ, "EDUNET_DATA_DIR": str(data_dir), "EDUNET_MODEL_DIR": str(model_dir)}
     exe = Path(sys.executable).with_name("edunet")
-    proc = subprocess.run([str(exe), "search", "-k", "1"], input="แฟ้มสะสมผลงาน\n", env=env,
-                          capture_output=True, text=True, timeout=300)
+    proc = subprocess.run(
+        [str(exe), "search", "-k", "1"],
+        input="แฟ้มสะสมผลงาน\n",
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert proc.returncode == 0, proc.stderr
     line = json.loads(proc.stdout.strip())
-    assert line["query"] == "แฟ้มสะสมผลงาน" and line["results"][0]["source"].startswith(("guides/", "framework/"))
+    assert line["query"] == "แฟ้มสะสมผลงาน" and line["results"][0]["source"].startswith(
+        ("guides/", "framework/")
+    )

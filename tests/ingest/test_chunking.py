@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 from pythainlp.tokenize import word_tokenize
 
@@ -32,8 +34,8 @@ def test_thai_text_without_spaces_is_cut_only_at_word_boundaries() -> None:
     assert len(spans) >= 4
     boundaries = _words_of(text)
     for start, end in spans:
-        assert start in boundaries, f"chunk starts inside a word at {start}: {text[start - 5:start + 5]!r}"
-        assert end in boundaries, f"chunk ends inside a word at {end}: {text[end - 5:end + 5]!r}"
+        assert start in boundaries, f"chunk starts inside a word at {start}: {text[start - 5 : start + 5]!r}"
+        assert end in boundaries, f"chunk ends inside a word at {end}: {text[end - 5 : end + 5]!r}"
         assert end - start <= 250
 
 
@@ -42,7 +44,7 @@ def test_spans_reproduce_page_text_and_cover_it() -> None:
     chunks = Chunker().split([Page(number=3, text=text)])
     assert chunks and all(c.page == 3 for c in chunks)
     for c in chunks:
-        assert text[c.start:c.end] == c.text
+        assert text[c.start : c.end] == c.text
         assert 1 <= len(c.text) <= 600
     # every non-space character is in some chunk
     covered = set()
@@ -56,7 +58,7 @@ def test_chunks_overlap_and_respect_target_sizes() -> None:
     text = " ".join(f"Sentence number {i} talks about school networks." for i in range(60))
     chunks = Chunker(target=450, min_chars=300, max_chars=600, overlap=80).split([Page(1, text)])
     assert len(chunks) > 3
-    for a, b in zip(chunks, chunks[1:], strict=False):
+    for a, b in itertools.pairwise(chunks):
         assert b.start < a.end, "consecutive chunks should overlap"
         assert a.end - b.start <= 80
     assert all(300 <= len(c.text) <= 600 for c in chunks[:-1])

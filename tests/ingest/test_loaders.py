@@ -24,8 +24,10 @@ THAI = "เครือข่ายความร่วมมือทางก
 
 def test_markdown_front_matter_sets_title_type_and_language(tmp_path: Path) -> None:
     path = tmp_path / "note.md"
-    path.write_text(f"---\ntitle: กรอบการทำงาน\ntype: framework\nlanguage: th\nid: fw-1\n---\n# หัวข้อ\n\n{THAI}\n",
-                    encoding="utf-8")
+    path.write_text(
+        f"---\ntitle: กรอบการทำงาน\ntype: framework\nlanguage: th\nid: fw-1\n---\n# หัวข้อ\n\n{THAI}\n",
+        encoding="utf-8",
+    )
     doc = load(path)
     assert doc.meta.title == "กรอบการทำงาน"
     assert doc.meta.doc_type == DocType.FRAMEWORK
@@ -49,8 +51,12 @@ def test_folder_name_gives_type_and_override_wins(tmp_path: Path) -> None:
 
 
 def test_docx_pages_split_at_page_breaks(tmp_path: Path) -> None:
-    path = make_docx(tmp_path / "plan.docx", [THAI, "second paragraph", "after the break"], page_break_after=1,
-                     title="Network plan")
+    path = make_docx(
+        tmp_path / "plan.docx",
+        [THAI, "second paragraph", "after the break"],
+        page_break_after=1,
+        title="Network plan",
+    )
     doc = load(path)
     assert [p.number for p in doc.pages] == [1, 2]
     assert THAI in doc.pages[0].text and "after the break" in doc.pages[1].text
@@ -83,7 +89,11 @@ def test_text_in_thai_cp874_is_decoded(tmp_path: Path) -> None:
         (lambda d: make_encrypted_pdf(d / "locked.pdf"), EncryptedFile, "encrypted"),
         (lambda d: make_zip(d / "archive.pdf"), WrongType, "not a PDF"),
         (lambda d: make_zip(d / "archive.docx"), WrongType, "no Word document"),
-        (lambda d: _write(d / "corrupt.pdf", b"%PDF-1.7\n" + b"\x00garbage" * 50), CorruptFile, "cannot be read"),
+        (
+            lambda d: _write(d / "corrupt.pdf", b"%PDF-1.7\n" + b"\x00garbage" * 50),
+            CorruptFile,
+            "cannot be read",
+        ),
         (lambda d: _write(d / "zero.pdf", b""), EmptyFile, "empty"),
         (lambda d: _write(d / "sheet.xlsx", b"PK\x03\x04"), UnsupportedFile, "unsupported file type .xlsx"),
         (lambda d: _write(d / "blank.md", b"  \n"), EmptyFile, "holds no text"),

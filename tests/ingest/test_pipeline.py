@@ -46,9 +46,11 @@ def consistent(store: Store, workspace: str = "default") -> None:
     assert store.manifest.pending_chunk_ids(workspace) == []
     assert store.vectors.all_ids(workspace) == store.manifest.live_ids(workspace)
     for doc in store.documents(workspace):
-        live = store.manifest._conn().execute(
-            "SELECT COUNT(*) FROM chunks WHERE doc_id = ? AND state = 'live'", (doc.id,)
-        ).fetchone()[0]
+        live = (
+            store.manifest._conn()
+            .execute("SELECT COUNT(*) FROM chunks WHERE doc_id = ? AND state = 'live'", (doc.id,))
+            .fetchone()[0]
+        )
         assert live == doc.chunks, doc.source
 
 
@@ -143,12 +145,15 @@ def test_killed_midway_is_repaired_by_the_next_run(tmp_path: Path, model_dir: Pa
     folder = tmp_path / "many"
     folder.mkdir()
     for i in range(12):
-        body = " ".join(f"Paragraph {j} of document {i} about network meeting number {i * 100 + j}." for j in range(60))
+        body = " ".join(
+            f"Paragraph {j} of document {i} about network meeting number {i * 100 + j}." for j in range(60)
+        )
         (folder / f"doc{i:02d}.txt").write_text(body, encoding="utf-8")
     data = tmp_path / "data"
     script = (
         "import sys; from pathlib import Path\n"
-        "from ingest.embeddings import Embedder\nfrom ingest.store import Store\nfrom ingest.pipeline import ingest\n"
+        "from ingest.embeddings import Embedder\nfrom ingest.store import Store\n"
+        "from ingest.pipeline import ingest\n"
         f"store = Store.open(Path({str(data)!r}), Embedder({str(model_dir)!r}, batch_size=4))\n"
         f"ingest([Path({str(folder)!r})], store)\n"
     )
@@ -161,8 +166,12 @@ def test_killed_midway_is_repaired_by_the_next_run(tmp_path: Path, model_dir: Pa
             if db.exists():
                 with sqlite3.connect(db, timeout=30) as conn:
                     try:
-                        live = conn.execute("SELECT COUNT(*) FROM documents WHERE status='ready'").fetchone()[0]
-                        pending = conn.execute("SELECT COUNT(*) FROM chunks WHERE state='pending'").fetchone()[0]
+                        live = conn.execute("SELECT COUNT(*) FROM documents WHERE status='ready'").fetchone()[
+                            0
+                        ]
+                        pending = conn.execute(
+                            "SELECT COUNT(*) FROM chunks WHERE state='pending'"
+                        ).fetchone()[0]
                     except sqlite3.OperationalError:
                         live = pending = 0
                 if live >= 1 and pending > 0:

@@ -26,9 +26,13 @@ def test_thai_statute_with_pua_glyphs_is_clean_after_ingest(ingested) -> None:
     store, results = ingested
     name = "th02_education_for_persons_with_disabilities_act_2551.pdf"
     assert results[name].outcome == Outcome.INGESTED and results[name].chunks > 10
-    rows = store.manifest._conn().execute(
-        "SELECT c.text FROM chunks c JOIN documents d ON d.id = c.doc_id WHERE d.source = ?", (name,)
-    ).fetchall()
+    rows = (
+        store.manifest._conn()
+        .execute(
+            "SELECT c.text FROM chunks c JOIN documents d ON d.id = c.doc_id WHERE d.source = ?", (name,)
+        )
+        .fetchall()
+    )
     text = "\n".join(r[0] for r in rows)
     assert not PUA.search(text)
     assert thai.thai_word_share(text) >= 0.95
@@ -61,8 +65,13 @@ def test_english_mous_are_indexed_with_page_numbers(ingested) -> None:
     hits = store.keyword("default", "agreement valid until expressly terminated", 5)
     top = next(h for h in hits if h.source == name)
     assert top.page == 5
-    pages = {r[0] for r in store.manifest._conn().execute(
-        "SELECT DISTINCT c.page FROM chunks c JOIN documents d ON d.id = c.doc_id WHERE d.source = ?", (name,))}
+    pages = {
+        r[0]
+        for r in store.manifest._conn().execute(
+            "SELECT DISTINCT c.page FROM chunks c JOIN documents d ON d.id = c.doc_id WHERE d.source = ?",
+            (name,),
+        )
+    }
     assert len(pages) >= 4
     assert results["en06_mou_secab_turnia_internship.pdf"].outcome == Outcome.INGESTED
 
@@ -70,6 +79,10 @@ def test_english_mous_are_indexed_with_page_numbers(ingested) -> None:
 def test_word_export_with_split_sara_am_is_repaired(ingested) -> None:
     store, _ = ingested
     name = "th08_rbru_newsletter_2563_no4_word2019.pdf"
-    text = "\n".join(r[0] for r in store.manifest._conn().execute(
-        "SELECT c.text FROM chunks c JOIN documents d ON d.id = c.doc_id WHERE d.source = ?", (name,)))
+    text = "\n".join(
+        r[0]
+        for r in store.manifest._conn().execute(
+            "SELECT c.text FROM chunks c JOIN documents d ON d.id = c.doc_id WHERE d.source = ?", (name,)
+        )
+    )
     assert "ส านัก" not in text and "สำนัก" in text
