@@ -88,7 +88,9 @@ def stage_corpus(dest: Path, corpus: list[Path], pdfs: list[Path], limit: int | 
 
 def warm_up(embedder: TimedEmbedder) -> None:
     """Load the model and pythainlp's dictionary, so the timed run measures steady-state work."""
-    embedder.inner.embed_passages(["ทดสอบการอุ่นเครื่อง warm-up"])
+    long_th = "การศึกษาเพื่อการพัฒนาที่ยั่งยืนของโรงเรียนขนาดเล็กในชนบท " * 12
+    long_en = "Teachers in the network share lesson plans and assessment rubrics. " * 9
+    embedder.inner.embed_passages([long_th[:600], long_en[:600]] * 8)  # full-length batches, not just load
     tokenize("การศึกษาเพื่อการพัฒนาที่ยั่งยืน education")
     Chunker().split([Page(1, "การศึกษาเพื่อการพัฒนาที่ยั่งยืนของโรงเรียนขนาดเล็ก " * 30)])
 
