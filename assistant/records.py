@@ -53,7 +53,9 @@ class Answer:
         """The ``edunet ask --json`` shape."""
         return {
             "answer": self.text,
-            "citations": [{"n": c.n, "source": c.source, "page": c.page, "text": c.text} for c in self.citations],
+            "citations": [
+                {"n": c.n, "source": c.source, "page": c.page, "text": c.text} for c in self.citations
+            ],
             "backend": self.backend,
             "grounded": self.grounded,
             "language": self.language,
