@@ -33,25 +33,20 @@ def qa_dir() -> Path:
     return qa
 
 
-def _model_dir() -> Path:
-    """The embedding model folder the tests use: built once from the packaged weights, then reused."""
-    from ingest.embeddings import build_e5_folder
-
-    configured = os.environ.get("EDUNET_TEST_MODEL_DIR") or os.environ.get("EDUNET_MODEL_DIR")
-    target = Path(configured) if configured else Path.home() / ".cache" / "edunet-test" / "e5-small"
-    return build_e5_folder(target, verify=False)
-
-
 @pytest.fixture(scope="session")
 def model_dir() -> Path:
-    return _model_dir()
+    """The embedding model folder: built once from the packaged weights, then reused."""
+    from tests.model_fixture import built_model_dir
+
+    return built_model_dir()
 
 
 @pytest.fixture(scope="session")
 def embedder(model_dir: Path):
-    from ingest.embeddings import Embedder
+    """One loaded embedder for the whole session (each load costs about 1 GB)."""
+    from tests.model_fixture import shared_embedder
 
-    return Embedder(model_dir)
+    return shared_embedder()
 
 
 @pytest.fixture()
