@@ -251,6 +251,85 @@ def _result(hit) -> dict:
     }
 
 
+# ---------------------------------------------------------------- ask
+
+
+@app.command()
+def ask(
+    question: Annotated[str, typer.Argument(help="the question, in Thai or English")],
+    workspace: WorkspaceOpt = None,
+    backend: Annotated[
+        str | None,
+        typer.Option("--backend", "-b", help="embedded, openai, ollama or none (default: settings)"),
+    ] = None,
+    k: Annotated[int, typer.Option("-k", min=1, max=20, help="how many passages to retrieve")] = 5,
+    as_json: JsonOpt = False,
+) -> None:
+    """Answer a question from a workspace's documents, citing them as [n]; says so when they do not tell."""
+    from assistant.ask import Answerer
+    from assistant.records import EventKind
+    from assistant.retrieval import HybridRetriever
+    from assistant.runtime import get_store
+
+    ws = _workspace(workspace)
+    if not question.strip():
+        raise UserError("the question is empty", code=2)
+    llm, backend_name = _chat_model(backend)
+    retriever = HybridRetriever(store=get_store(_settings()), workspace=ws, k=k)
+    answerer = Answerer(retriever, llm, backend_name, k=k)
+    if as_json:
+        print(json.dumps(answerer.ask(question).to_json(), ensure_ascii=False, indent=2))
+        return
+    streamed: list[str] = []
+    answer = None
+    for event in answerer.stream(question):
+        if event.kind == EventKind.TOKEN:
+            streamed.append(event.text)
+            sys.stdout.write(event.text)
+            sys.stdout.flush()
+        elif event.kind == EventKind.FINAL:
+            answer = event.answer
+    print()
+    if answer is not None:
+        _print_answer_tail(answer, "".join(streamed))
+
+
+def _chat_model(backend: str | None):
+    """The chat model for ``--backend`` (or the settings) and the backend name in effect.
+
+    Without ``assistant.llm`` the answer is extractive. A backend that cannot be used
+    falls back to ``none`` with its reason on stderr.
+    """
+    import importlib.util
+
+    if importlib.util.find_spec("assistant.llm") is None:
+        if backend not in (None, "none"):
+            err.print("LLM support is not available; answers are extractive (backend none)")
+        return None, "none"
+    from assistant.llm import get_chat_model
+
+    try:
+        model, status = get_chat_model(_settings(), backend)
+    except ValueError as exc:
+        raise UserError(str(exc), code=2) from None
+    if model is None and getattr(status, "requested", "none") != "none":
+        err.print(getattr(status, "message", str(status)), highlight=False)
+    return model, getattr(status, "backend", "none") if model is not None else "none"
+
+
+def _print_answer_tail(answer, streamed: str) -> None:
+    """After the streamed tokens: the verified text when it differs, the sources, notes on stderr."""
+    if answer.text.strip() != streamed.strip():
+        out.print("\n[bold]verified answer:[/bold]", highlight=False)
+        out.print(answer.text, highlight=False, markup=False)
+    for c in answer.citations:
+        out.print(f"[{c.n}] {c.source} p.{c.page}", highlight=False, markup=False)
+    for sentence in answer.unsupported:
+        err.print(f"unsupported: {sentence}", highlight=False, markup=False)
+    if answer.notes:
+        err.print("notes: " + ", ".join(answer.notes), highlight=False, markup=False)
+
+
 # ---------------------------------------------------------------- documents
 
 

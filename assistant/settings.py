@@ -89,6 +89,23 @@ class Settings(BaseSettings):
     ollama_model: str = "qwen2.5:1.5b-instruct"
     llm_timeout: float = Field(default=120.0, gt=0)
 
+    # --- LLM model file and generation (assistant/llm.py, assistant/embedded_llm.py) ---------------
+    llm_path: Path | None = Field(
+        default=None,
+        description="the embedded backend's GGUF file; default <data_dir>/models/"
+        "qwen2.5-coder-1.5b-instruct-q4_k_m.gguf (see llm_model_path)",
+    )
+    llm_ctx: int = Field(default=4096, ge=512, le=32768, description="context window of the embedded model")
+    llm_max_tokens: int = Field(default=512, ge=1, le=8192, description="most tokens generated per answer")
+    llm_temperature: float = Field(default=0.2, ge=0.0, le=2.0, description="sampling temperature")
+
+    @property
+    def llm_model_path(self) -> Path:
+        """The GGUF file the embedded backend serves (assembled there by `edunet setup`)."""
+        return self.llm_path or self.data_dir / "models" / "qwen2.5-coder-1.5b-instruct-q4_k_m.gguf"
+
+    # --- end of LLM model block ------------------------------------------------------------------
+
     host: str = "127.0.0.1"
     port: int = 7860
 

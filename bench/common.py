@@ -139,13 +139,19 @@ class PrecomputedQueryEmbedder:
 
 @contextmanager
 def stopwatch() -> Iterator[list[float]]:
-    """``with stopwatch() as t: ...`` then ``t[0]`` holds the elapsed seconds."""
-    box = [0.0]
-    start = time.perf_counter()
+    """``with stopwatch() as t: ...`` then ``t[0]`` holds the wall seconds, ``t[1]`` the process CPU seconds.
+
+    CPU seconds add up every thread of this process (torch runs several), so on an
+    idle 2-core machine they can reach twice the wall time; on a busy machine they
+    grow less than the wall time does, which helps to tell contention from real cost.
+    """
+    box = [0.0, 0.0]
+    start, cpu = time.perf_counter(), time.process_time()
     try:
         yield box
     finally:
         box[0] = time.perf_counter() - start
+        box[1] = time.process_time() - cpu
 
 
 def percentile(values: Sequence[float], pct: float) -> float:
@@ -164,17 +170,47 @@ def peak_rss_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
 
 
+def cpu_pressure() -> float | None:
+    """Linux PSI: % of the last 60 s in which some runnable task waited for a CPU (None if unknown)."""
+    try:
+        line = Path("/proc/pressure/cpu").read_text(encoding="ascii").splitlines()[0]
+    except (OSError, IndexError):
+        return None
+    fields = dict(part.split("=", 1) for part in line.split()[1:])
+    try:
+        return float(fields["avg60"])
+    except (KeyError, ValueError):
+        return None
+
+
 def load_note() -> str:
-    """The 1/5/15-minute load averages and CPU count, to judge how noisy a timing is."""
+    """Load averages, CPU count and CPU pressure, to judge how noisy a timing is."""
     one, five, fifteen = os.getloadavg()
-    return f"load avg {one:.2f} {five:.2f} {fifteen:.2f} on {os.cpu_count()} CPUs"
+    note = f"load avg {one:.2f} {five:.2f} {fifteen:.2f} on {os.cpu_count()} CPUs"
+    pressure = cpu_pressure()
+    return note if pressure is None else f"{note}, CPU pressure {pressure:.0f}%"
+
+
+def wait_for_quiet(max_wait_s: float, threshold: float = 1.0, poll_s: float = 10.0) -> bool:
+    """Wait up to ``max_wait_s`` for the 1-minute load average to fall below ``threshold``.
+
+    Timings on a shared machine are only meaningful when nothing else is running;
+    returns True when it got quiet, False when it gave up (the run goes on anyway).
+    """
+    deadline = time.monotonic() + max_wait_s
+    while os.getloadavg()[0] >= threshold:
+        if time.monotonic() >= deadline:
+            log(f"machine still busy after {max_wait_s:.0f}s ({load_note()}); timing anyway")
+            return False
+        time.sleep(poll_s)
+    return True
 
 
 def format_table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
     """A plain-text table: columns padded to their widest cell, numbers right-aligned."""
     cells = [[_cell(v) for v in row] for row in rows]
     widths = [max([len(h)] + [len(r[i]) for r in cells]) for i, h in enumerate(headers)]
-    numeric = [bool(rows) and all(isinstance(r[i], int | float) for r in rows) for i in range(len(widths))]
+    numeric = [_numeric_column([r[i] for r in rows]) for i in range(len(widths))]
 
     def line(values: Sequence[str]) -> str:
         return "  ".join(
@@ -186,12 +222,20 @@ def format_table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> st
     return "\n".join(out)
 
 
+def _numeric_column(values: Sequence[object]) -> bool:
+    """True when a column holds numbers (blank cells allowed), so it is right-aligned."""
+    filled = [v for v in values if v != ""]
+    return bool(filled) and all(isinstance(v, int | float) for v in filled)
+
+
 def _cell(value: object) -> str:
-    """One table cell: floats with 3 decimals (or 1 when large), everything else as str."""
+    """One table cell: floats with 3 significant-ish decimals (fewer when large), the rest as str."""
     if isinstance(value, float):
         if value != value:  # NaN
             return "n/a"
-        return f"{value:.1f}" if abs(value) >= 100 else f"{value:.3f}"
+        if abs(value) >= 100:
+            return f"{value:.1f}"
+        return f"{value:.2f}" if abs(value) >= 10 else f"{value:.3f}"
     return str(value)
 
 

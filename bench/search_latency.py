@@ -45,6 +45,7 @@ from common import (
     peak_rss_mib,
     percentile,
     stopwatch,
+    wait_for_quiet,
 )
 
 from assistant.retrieval import HybridRetriever, Mode
@@ -243,6 +244,7 @@ def worker(args: argparse.Namespace) -> dict:
         disk = sum(p.stat().st_size for p in Path(tmp).rglob("*") if p.is_file()) / 2**20
         queries = make_queries(Vocabulary(args.seed), rng, args.queries)
         embedder.precompute(queries)
+        note_before = load_note()
         results = {}
         for label, mode, cached in (
             ("hybrid, end to end", Mode.HYBRID, False),
@@ -258,7 +260,7 @@ def worker(args: argparse.Namespace) -> dict:
     return {
         "size": args.size, "chunks": chunks, "vectors": vectors, "build_s": t_build[0], "phases": phases,
         "disk_mib": disk, "load_s": t_load[0], "rss_model_mib": rss_model, "peak_rss_mib": peak_rss_mib(),
-        "latency": results,
+        "latency": results, "note": f"before timing: {note_before}; after: {load_note()}",
     }
 
 
@@ -273,6 +275,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--batch", type=int, default=5000, help="chunks per Chroma upsert")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--timeout", type=int, default=1800, help="seconds allowed per size")
+    parser.add_argument(
+        "--wait-quiet", type=float, default=0, help="wait up to N s for the load average to drop below 1"
+    )
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--size", type=int, default=1000, help=argparse.SUPPRESS)
     parser.add_argument("--result", type=Path, default=None, help=argparse.SUPPRESS)
@@ -288,6 +293,8 @@ def main(argv: list[str] | None = None) -> int:
         args.result.write_text(json.dumps(result), encoding="utf-8")
         return 0
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
+    if args.wait_quiet:
+        wait_for_quiet(args.wait_quiet)
     log(load_note())
     results = []
     with tempfile.TemporaryDirectory(prefix="edunet-latency-") as tmp:
@@ -331,6 +338,8 @@ def print_results(results: list[dict], args: argparse.Namespace) -> None:
     headers = ["chunks", "vectors", "build s", "gen s", "stage s", "upsert s", "publish s", "disk MiB",
                "RSS after model MiB", "peak RSS MiB"]
     print(format_table(headers, rows))
+    for r in results:
+        print(f"{r['chunks']} chunks: {r['note']}")
     print("(random unit vectors; synthetic Thai/English texts; each size ran in its own process)")
 
 

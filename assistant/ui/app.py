@@ -1,96 +1,159 @@
-"""The Gradio app: assembles the tabs. Until the Ask tab lands, a search page over the index.
+"""The Gradio app: a header with the language switch, then one tab per module in ``TABS``.
 
 Usage:
-    >>> from assistant.ui.app import build
-    >>> demo = build()          # builds the page; the index opens on the first search
-    >>> demo.launch()
+    >>> from assistant.ui.app import build, launch
+    >>> demo = build()                      # builds the page; nothing heavy loads yet
+    >>> launch("127.0.0.1", 7860)           # serves it (blocks)
+
+Adding a tab: write a module with ``build_tab(ctx: TabContext) -> None`` that opens its
+own ``gr.Tab`` (label from ``ctx.t(...)``), registers its labels with ``ctx.relabel`` so
+the language switch renames them, and reads the current language from ``ctx.lang`` in
+its event handlers. Then add the module's name to ``TABS``. Load the store and models
+inside handlers (first use), never at import or build time.
 """
 
 from __future__ import annotations
 
-import html
+import importlib
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
 
 import gradio as gr
 
 from assistant.settings import Settings, get_settings
+from assistant.ui.i18n import DEFAULT_LANGUAGE, LANGUAGES, Labels, get_labels
 
-PROGRESS = gr.Progress()
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 
-LABELS = {
-    "th": {
-        "title": "EduNet Assistant — ผู้ช่วยเครือข่ายความร่วมมือทางการศึกษา",
-        "query": "ค้นหาในเอกสาร",
-        "placeholder": "เช่น องค์ประกอบของเครือข่ายความร่วมมือมีอะไรบ้าง",
-        "button": "ค้นหา",
-        "empty": "กรุณาพิมพ์คำค้น",
-        "none": "ไม่พบข้อความที่เกี่ยวข้องในเอกสารของคุณ",
-        "page": "หน้า",
-    },
-    "en": {
-        "title": "EduNet Assistant — educational collaboration networks",
-        "query": "Search your documents",
-        "placeholder": "e.g. What are the components of a collaboration network?",
-        "button": "Search",
-        "empty": "Please type a query",
-        "none": "Nothing relevant was found in your documents",
-        "page": "page",
-    },
-}
+TABS: tuple[str, ...] = (
+    "assistant.ui.ask_tab",
+    "assistant.ui.library_tab",
+)
+"""Tab modules, in display order; each exposes ``build_tab(ctx)``."""
+
+LANGUAGE_NAMES = {"th": "ไทย", "en": "English"}
+
+# System fonts only (no web-font downloads: the app runs offline). Thai first.
+FONTS = [
+    "Noto Sans Thai",
+    "Sarabun",
+    "Leelawadee UI",
+    "Tahoma",
+    "Loma",
+    "Garuda",
+    "ui-sans-serif",
+    "system-ui",
+    "sans-serif",
+]
+MONO_FONTS = ["ui-monospace", "Consolas", "DejaVu Sans Mono", "monospace"]
+
+CSS = """
+.gradio-container { width: 100% !important; max-width: 1180px !important; margin: 0 auto !important; }
+#app-header h2 { margin-bottom: 0.1em; }
+#app-header p { margin-top: 0; opacity: 0.8; }
+#lang { max-width: 220px; margin-left: auto; }
+#backend-status { font-size: 0.9em; opacity: 0.85; }
+#ask-notice:empty, #library-message:empty { display: none; }
+#source-panel .source-meta { font-size: 0.9em; opacity: 0.8; margin-bottom: 0.4em; }
+#source-panel blockquote { white-space: pre-wrap; border-left: 3px solid var(--color-accent);
+  margin: 0; padding: 0.4em 0.8em; background: var(--background-fill-secondary); }
+#citations label { white-space: normal; }
+#citations label.selected, #citations label.selected span {
+  color: var(--button-primary-text-color) !important; }
+#docs-table table, #docs-table th, #docs-table td, #docs-table span { font-family: var(--font) !important; }
+"""
+
+Relabel = str | Callable[[str], Any]
+"""A label key (looked up with ``Labels.text``) or a function of the language code."""
 
 
-def render_results(hits: list, lang: str) -> str:
-    """Search hits as Markdown: numbered citations with document, page and the passage."""
-    t = LABELS[lang]
-    if not hits:
-        return t["none"]
-    parts = []
-    for n, hit in enumerate(hits, start=1):
-        where = f"**[{n}] {html.escape(hit.source)}** — {t['page']} {hit.page}"
-        if hit.section:
-            where += f" · {html.escape(hit.section)}"
-        text = html.escape(" ".join(hit.text.split()))
-        parts.append(f"{where}\n\n> {text}\n")
-    return "\n".join(parts)
+@dataclass
+class TabContext:
+    """What every tab gets: settings, the labels, the language component and the relabel registry."""
+
+    settings: Settings
+    labels: Labels
+    lang: gr.Radio
+    demo: gr.Blocks
+    relabels: list[tuple[gr.components.Component | gr.blocks.Block, dict[str, Relabel]]] = field(
+        default_factory=list
+    )
+
+    def t(self, key: str, lang: str | None = None, **values: Any) -> str:
+        """A UI string in ``lang`` (default: the initial language, Thai)."""
+        return self.labels.text(key, lang or DEFAULT_LANGUAGE, **values)
+
+    def relabel(self, block: Any, **props: Relabel) -> Any:
+        """Register properties of ``block`` to recompute when the language changes; returns ``block``.
+
+        ``ctx.relabel(button, value="ask.send")`` renames a button;
+        ``ctx.relabel(box, label="ask.question", placeholder="ask.question_placeholder")``
+        a textbox. A callable gets the language code and returns the property's value.
+        """
+        self.relabels.append((block, props))
+        return block
+
+    def resolve(self, prop: Relabel, lang: str) -> Any:
+        """A registered property's value in ``lang``."""
+        return prop(lang) if callable(prop) else self.labels.text(prop, lang)
 
 
 def build(settings: Settings | None = None) -> gr.Blocks:
-    """Build the page. Nothing heavy happens until the first search."""
+    """Build the page: header, language switch and the tabs. The index and models load on first use."""
     s = settings or get_settings()
-
-    def do_search(query: str, lang: str, progress: gr.Progress = PROGRESS) -> str:
-        from assistant.retrieval import HybridRetriever
-        from assistant.runtime import get_store
-
-        lang = lang if lang in LABELS else "th"
-        if not (query or "").strip():
-            return LABELS[lang]["empty"]
-        progress(0.1, desc="…")
-        retriever = HybridRetriever(store=get_store(s), workspace=s.workspace, k=s.top_k)
-        return render_results(retriever.search(query), lang)
-
-    with gr.Blocks(title="EduNet Assistant") as demo:
-        lang = gr.Radio(["th", "en"], value="th", label="ภาษา / Language", elem_id="lang")
-        heading = gr.Markdown(f"## {LABELS['th']['title']}")
-        query = gr.Textbox(
-            label=LABELS["th"]["query"], placeholder=LABELS["th"]["placeholder"], elem_id="query"
-        )
-        button = gr.Button(LABELS["th"]["button"], variant="primary", elem_id="search")
-        results = gr.Markdown(elem_id="results")
-
-        def relabel(code: str):
-            t = LABELS[code]
-            return (
-                gr.update(value=f"## {t['title']}"),
-                gr.update(label=t["query"], placeholder=t["placeholder"]),
-                gr.update(value=t["button"]),
+    labels = get_labels()
+    with gr.Blocks(title="EduNet Assistant", analytics_enabled=False, fill_width=True) as demo:
+        with gr.Row(equal_height=True):
+            header = gr.Markdown(_header(labels, DEFAULT_LANGUAGE), elem_id="app-header")
+            lang = gr.Radio(
+                [(LANGUAGE_NAMES[code], code) for code in LANGUAGES],
+                value=DEFAULT_LANGUAGE,
+                label=labels.text("app.language", DEFAULT_LANGUAGE),
+                elem_id="lang",
+                scale=0,
+                min_width=200,
             )
+        ctx = TabContext(settings=s, labels=labels, lang=lang, demo=demo)
+        ctx.relabel(header, value=lambda code: _header(labels, code))
+        with gr.Tabs(elem_id="tabs"):
+            for name in TABS:
+                importlib.import_module(name).build_tab(ctx)
 
-        lang.change(relabel, lang, [heading, query, button])
-        button.click(do_search, [query, lang], results)
-        query.submit(do_search, [query, lang], results)
+        blocks = [block for block, _ in ctx.relabels]
+
+        def switch(code: str) -> list[Any]:
+            code = code if code in LANGUAGES else DEFAULT_LANGUAGE
+            return [
+                gr.update(**{prop: ctx.resolve(value, code) for prop, value in props.items()})
+                for _, props in ctx.relabels
+            ]
+
+        lang.change(switch, lang, blocks, queue=False, show_progress="hidden")
     return demo
 
 
-def launch(host: str = "127.0.0.1", port: int = 7860) -> None:
+def _header(labels: Labels, lang: str) -> str:
+    return f"## {labels.text('app.title', lang)}\n{labels.text('app.subtitle', lang)}"
+
+
+def theme() -> gr.themes.Base:
+    """The app's theme: Gradio's Soft theme with local Thai-capable fonts."""
+    return gr.themes.Soft(primary_hue="indigo", secondary_hue="teal", font=FONTS, font_mono=MONO_FONTS)
+
+
+def launch(host: str = "127.0.0.1", port: int = 7860, settings: Settings | None = None) -> None:
     """Build and serve the app (blocks until stopped)."""
-    build().queue().launch(server_name=host, server_port=port, show_error=True)
+    s = settings or get_settings()
+    demo = build(s)
+    demo.queue(default_concurrency_limit=1).launch(
+        server_name=host,
+        server_port=port,
+        show_error=True,
+        theme=theme(),
+        css=CSS,
+        max_file_size=f"{s.max_upload_mb}mb",
+        footer_links=["settings"],
+        ssr_mode=False,
+    )

@@ -1,0 +1,88 @@
+"""The interface's strings, Thai and English, read from ``labels.yaml``.
+
+Usage:
+    >>> from assistant.ui.i18n import get_labels
+    >>> labels = get_labels()
+    >>> labels.text("ask.send", "th")
+    'ถาม'
+    >>> labels.text("library.removed", "en", name="mou.pdf")
+    'Removed mou.pdf from the library.'
+
+Keys are dotted paths into the YAML file. Every key carries every language in
+``LANGUAGES``; a missing one is an error at load time, not a blank label at run time.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+LANGUAGES: tuple[str, ...] = ("th", "en")
+DEFAULT_LANGUAGE = "th"
+LABELS_FILE = Path(__file__).with_name("labels.yaml")
+
+
+def normalize_language(code: str | None) -> str:
+    """A supported language code; anything else becomes the default (Thai)."""
+    code = (code or "").strip().lower()
+    return code if code in LANGUAGES else DEFAULT_LANGUAGE
+
+
+@dataclass(frozen=True)
+class Labels:
+    """All UI strings: ``key -> {language: text}``."""
+
+    table: dict[str, dict[str, str]]
+
+    def text(self, key: str, lang: str | None = None, **values: Any) -> str:
+        """The string for ``key`` in ``lang``, with ``{placeholders}`` filled from ``values``."""
+        try:
+            entry = self.table[key]
+        except KeyError:
+            raise KeyError(f"no UI label {key!r} in {LABELS_FILE.name}") from None
+        template = entry[normalize_language(lang)]
+        return template.format(**values) if values else template
+
+    def keys(self, prefix: str = "") -> list[str]:
+        """Every key, or those under ``prefix`` (e.g. ``"library.status."``)."""
+        return [k for k in self.table if k.startswith(prefix)]
+
+    def language(self, lang: str | None) -> dict[str, str]:
+        """Every string in one language."""
+        code = normalize_language(lang)
+        return {key: entry[code] for key, entry in self.table.items()}
+
+
+def parse_labels(data: Any) -> Labels:
+    """Flatten the nested YAML mapping into dotted keys, checking every leaf has every language."""
+    table: dict[str, dict[str, str]] = {}
+
+    def walk(node: Any, path: list[str]) -> None:
+        if not isinstance(node, dict) or not node:
+            raise ValueError(f"label {'.'.join(path) or '<root>'} must be a non-empty mapping")
+        if set(node) & set(LANGUAGES):
+            missing = [code for code in LANGUAGES if not isinstance(node.get(code), str) or not node[code]]
+            if missing or set(node) - set(LANGUAGES):
+                raise ValueError(f"label {'.'.join(path)} needs exactly {LANGUAGES} as text; check {missing}")
+            table[".".join(path)] = {code: node[code] for code in LANGUAGES}
+            return
+        for name, child in node.items():
+            walk(child, [*path, str(name)])
+
+    walk(data, [])
+    return Labels(table)
+
+
+def load_labels(path: Path = LABELS_FILE) -> Labels:
+    """Read and check a labels file."""
+    return parse_labels(yaml.safe_load(path.read_text(encoding="utf-8")))
+
+
+@cache
+def get_labels() -> Labels:
+    """The packaged labels, read once per process."""
+    return load_labels()
