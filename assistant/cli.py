@@ -114,25 +114,14 @@ def setup(
 def _run_ingest(
     paths: list[Path], workspace: str, doc_type: str | None, *, sync: bool, force: bool, show_progress: bool
 ):
-    from assistant.runtime import get_store
-    from ingest.chunking import Chunker
-    from ingest.pipeline import IngestOptions, ingest
-    from ingest.records import DocType
+    from assistant.runtime import get_store, ingest_options
+    from ingest.pipeline import ingest
 
     s = _settings()
     try:
-        dtype = DocType.parse(doc_type) if doc_type else None
+        options = ingest_options(s, force=force, doc_type=doc_type)
     except ValueError as exc:
         raise UserError(str(exc), code=2) from None
-    options = IngestOptions(
-        doc_type=dtype,
-        max_bytes=s.max_upload_mb * 2**20,
-        max_pages=s.max_pages,
-        chunker=Chunker(
-            target=s.chunk_target, min_chars=min(300, s.chunk_target), max_chars=max(600, s.chunk_target)
-        ),
-        force=force,
-    )
     store = get_store(s)
     with _progress(f"ingest → {workspace}", show_progress) as update:
         return ingest(paths, store, workspace=workspace, options=options, sync=sync, progress=update)

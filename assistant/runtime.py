@@ -14,6 +14,7 @@ from functools import cache
 
 from assistant.settings import ChromaMode, Settings, get_settings
 from ingest.embeddings import Embedder
+from ingest.pipeline import IngestOptions
 from ingest.store import Store
 from ingest.vectors import chroma_client
 
@@ -46,3 +47,24 @@ def get_store(settings: Settings | None = None) -> Store:
                 client = chroma_client(path=s.data_dir / "chroma")
             _stores[key] = Store.open(s.data_dir, get_embedder(s), client=client)
         return _stores[key]
+
+
+def ingest_options(
+    settings: Settings | None = None, *, force: bool = False, doc_type: str | None = None
+) -> IngestOptions:
+    """Ingest options from the settings: the same limits and chunk sizes for the CLI and the UI.
+
+    Raises ValueError for an unknown document type.
+    """
+    from ingest.chunking import Chunker
+    from ingest.records import DocType
+
+    s = settings or get_settings()
+    target = s.chunk_target
+    return IngestOptions(
+        doc_type=DocType.parse(doc_type) if doc_type else None,
+        max_bytes=s.max_upload_mb * 2**20,
+        max_pages=s.max_pages,
+        chunker=Chunker(target=target, min_chars=min(300, target), max_chars=max(600, target)),
+        force=force,
+    )

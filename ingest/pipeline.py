@@ -17,7 +17,7 @@ from __future__ import annotations
 import logging
 import secrets
 from collections.abc import Callable, Iterable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from enum import StrEnum
 from pathlib import Path
 
@@ -154,6 +154,35 @@ def ingest(
         notify(len(files), len(files), "done")
         if sync:
             report.results.extend(_sync(paths, {str(p.resolve()) for p, _ in files}, store, workspace))
+    return report
+
+
+def reindex(
+    store: Store,
+    *,
+    workspace: str = "default",
+    options: IngestOptions | None = None,
+    progress: ProgressFn | None = None,
+) -> Report:
+    """Re-index every stored document from its file (forced), keeping its source name and type.
+
+    Documents whose file is gone are reported as failed with that reason and left as they are.
+    """
+    options = options or IngestOptions()
+    notify = progress or (lambda done, total, label: None)
+    report = Report(workspace=workspace)
+    with store.writing(workspace):
+        docs = [d for d in store.manifest.documents(workspace) if d.status != DUPLICATE]
+        for i, doc in enumerate(docs):
+            notify(i, len(docs), doc.source)
+            path = Path(doc.path)
+            if not path.is_file():
+                reason = "the file is gone; remove the document or upload it again"
+                report.results.append(FileResult(doc.source, doc.path, Outcome.FAILED, reason))
+                continue
+            own = replace(options, doc_type=DocType.parse(doc.doc_type), force=True)
+            report.results.append(_ingest_one(path, doc.source, store, workspace, own, i, len(docs), notify))
+        notify(len(docs), len(docs), "done")
     return report
 
 

@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 
     from assistant.ui.app import TabContext
     from ingest.manifest import DocumentRow
-    from ingest.pipeline import IngestOptions, Report
+    from ingest.pipeline import Report
 
 log = logging.getLogger(__name__)
 
@@ -139,78 +139,14 @@ def store_uploads(
 # ---------------------------------------------------------------- ingest
 
 
-def ingest_options(settings: Settings, force: bool = False, doc_type: str | None = None) -> IngestOptions:
-    """Ingest options from the settings (the same limits and chunk sizes as ``edunet ingest``)."""
-    from ingest.chunking import Chunker
-    from ingest.pipeline import IngestOptions
-    from ingest.records import DocType
+def reindex(settings: Settings, progress: Callable[[float, int, str], None] | None = None) -> Report:
+    """Re-index every document of the workspace from its file, keeping source names and types."""
+    from assistant.runtime import get_store, ingest_options
+    from ingest.pipeline import reindex as reindex_all
 
-    target = settings.chunk_target
-    return IngestOptions(
-        doc_type=DocType.parse(doc_type) if doc_type else None,
-        max_bytes=settings.max_upload_mb * 2**20,
-        max_pages=settings.max_pages,
-        chunker=Chunker(target=target, min_chars=min(300, target), max_chars=max(600, target)),
-        force=force,
+    return reindex_all(
+        get_store(settings), workspace=settings.workspace, options=ingest_options(settings), progress=progress
     )
-
-
-def reindex(
-    settings: Settings, progress: Callable[[float, int, str], None] | None = None
-) -> tuple[list[Report], list[str]]:
-    """Re-index every document of the workspace whose file still exists (``force``).
-
-    Documents keep their source names and types: files indexed from a folder (source
-    ``framework/components.th.md``) are staged as symlinks under that relative name, so
-    the pipeline sees the same source and resolves to the same stored path. Returns the
-    reports (one per document type) and the sources whose files are gone.
-    """
-    from assistant.runtime import get_store
-    from ingest.pipeline import ingest
-
-    store = get_store(settings)
-    ws = settings.workspace
-    docs = [d for d in store.documents(ws) if d.status != "duplicate"]
-    missing = [d.source for d in docs if not Path(d.path).is_file()]
-    present = [d for d in docs if Path(d.path).is_file()]
-    total = len(present)
-    reports: list[Report] = []
-    done = 0
-    by_type: dict[str, list[DocumentRow]] = {}
-    for d in present:
-        by_type.setdefault(d.doc_type, []).append(d)
-    for doc_type, group in by_type.items():
-        with tempfile.TemporaryDirectory(prefix="edunet-reindex-") as staging:
-            paths = staged_paths(group, Path(staging))
-
-            def step(part: float, _total: int, label: str, offset: int = done) -> None:
-                if progress is not None:
-                    progress(offset + part, total, label)
-
-            options = ingest_options(settings, force=True, doc_type=doc_type)
-            reports.append(ingest(paths, store, workspace=ws, options=options, progress=step))
-        done += len(group)
-    return reports, missing
-
-
-def staged_paths(docs: list[DocumentRow], staging: Path) -> list[Path]:
-    """Paths to ingest so that each document keeps its source name (see :func:`reindex`)."""
-    plain: list[Path] = []
-    staged = False
-    for d in docs:
-        path = Path(d.path)
-        rel = Path(d.source)
-        if d.source == path.name or rel.is_absolute() or ".." in rel.parts:
-            plain.append(path)
-            continue
-        link = staging / rel
-        try:
-            link.parent.mkdir(parents=True, exist_ok=True)
-            link.symlink_to(path)
-            staged = True
-        except OSError:  # no symlinks here: index under the file's own name
-            plain.append(path)
-    return [*plain, staging] if staged else plain
 
 
 # ---------------------------------------------------------------- rendering
@@ -386,7 +322,7 @@ def build_tab(ctx: TabContext) -> None:
     listing_outputs = [table, selected, paths, count]
 
     def do_upload(items: list[str] | None, lang: str, progress: gr.Progress = PROGRESS) -> tuple:
-        from assistant.runtime import get_store
+        from assistant.runtime import get_store, ingest_options
         from ingest.pipeline import ingest
 
         lang = normalize_language(lang)
@@ -439,12 +375,10 @@ def build_tab(ctx: TabContext) -> None:
                 progress(min(done / total, 1.0), desc=f"{indexing}: {label}")
 
         try:
-            reports, missing = reindex(s, step)
-            count_done = sum(1 for r in reports for x in r.results if x.outcome.value != "skipped")
+            report = reindex(s, step)
+            count_done = sum(1 for x in report.results if x.outcome.value != "failed")
             lines = [labels.text("library.reindexed", lang, count=count_done)]
-            if missing:
-                lines.append(labels.text("library.missing_files", lang, names=", ".join(missing)))
-            failed = report_markdown(labels, lang, [_only_problems(r) for r in reports])
+            failed = report_markdown(labels, lang, [_only_problems(report)])
             text = "\n\n".join([*lines, failed] if failed else lines)
         except Exception as exc:
             log.exception("re-index failed")

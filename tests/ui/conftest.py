@@ -126,6 +126,15 @@ def _build_index(target: Path, model_dir: Path) -> None:
     (staging / "INDEX_OK").write_text(result.stdout, encoding="utf-8")
     shutil.rmtree(target, ignore_errors=True)
     os.replace(staging, target)
+    _prune_cache(keep=target)
+
+
+def _prune_cache(keep: Path, max_age_s: float = 86_400) -> None:
+    """Delete cached indexes (and leftovers of killed builds) unused for a day, except ``keep``."""
+    now = time.time()
+    for entry in keep.parent.iterdir():
+        if entry != keep and entry.is_dir() and now - entry.stat().st_mtime > max_age_s:
+            shutil.rmtree(entry, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")
@@ -134,6 +143,7 @@ def ui_index(model_dir: Path) -> Path:
     cached = INDEX_CACHE / _index_key(model_dir)
     if os.environ.get("EDUNET_UI_FRESH_INDEX") == "1" or not (cached / "INDEX_OK").is_file():
         _build_index(cached, model_dir)
+    os.utime(cached)  # mark as used, so pruning keeps it
     return cached
 
 

@@ -21,10 +21,11 @@ from typing import TYPE_CHECKING
 import pytest
 
 from assistant.records import Answer
+from assistant.runtime import ingest_options
 from assistant.settings import Settings
 from assistant.ui.ask_tab import AskService, history_pairs, status_text
 from assistant.ui.i18n import LANGUAGES, get_labels, parse_labels
-from assistant.ui.library_tab import ingest_options, reindex, safe_name, staged_paths, store_uploads
+from assistant.ui.library_tab import reindex, safe_name, store_uploads
 
 from .conftest import ROOT, UI, AppServer, start_app
 
@@ -138,29 +139,6 @@ def test_history_passed_to_the_answerer_is_windowed_and_skips_failed_turns() -> 
     assert history_pairs(turns, limit=0) == []
 
 
-def test_reindex_keeps_folder_source_names(tmp_path: Path) -> None:
-    from ingest.manifest import DocumentRow
-    from ingest.pipeline import discover
-
-    corpus = tmp_path / "corpus" / "framework"
-    corpus.mkdir(parents=True)
-    (corpus / "a.th.md").write_text("x", encoding="utf-8")
-    upload = tmp_path / "uploads" / "mou.pdf"
-    upload.parent.mkdir()
-    upload.write_bytes(b"%PDF")
-
-    def row(path: Path, source: str) -> DocumentRow:
-        return DocumentRow(0, "default", str(path), source, "", "other", "en", "h", "ready", 1, 1, 1.0)
-
-    staging = tmp_path / "staging"
-    staging.mkdir()
-    paths = staged_paths([row(corpus / "a.th.md", "framework/a.th.md"), row(upload, "mou.pdf")], staging)
-    found, _ = discover(paths)
-    assert sorted((str(p.resolve()), source) for p, source in found) == sorted(
-        [(str(corpus / "a.th.md"), "framework/a.th.md"), (str(upload), "mou.pdf")]
-    )
-
-
 @pytest.mark.slow
 def test_reindex_all_keeps_sources_and_types(tmp_path: Path, model_dir: Path) -> None:
     from assistant.runtime import get_store
@@ -183,12 +161,17 @@ def test_reindex_all_keeps_sources_and_types(tmp_path: Path, model_dir: Path) ->
     assert set(before) == {"framework/a.en.md", "mou.pdf"}
 
     seen: list[tuple[float, int]] = []
-    reports, missing = reindex(settings, lambda done, total, label: seen.append((done, total)))
-    assert missing == []
-    outcomes = {r.source: r.outcome for report in reports for r in report.results}
+    report = reindex(settings, lambda done, total, label: seen.append((done, total)))
+    outcomes = {r.source: r.outcome for r in report.results}
     assert outcomes == {"framework/a.en.md": Outcome.REPLACED, "mou.pdf": Outcome.REPLACED}
     assert {d.source: (d.doc_type, d.chunks) for d in store.documents("default")} == before
     assert seen and seen[-1] == (2, 2)
+
+    pdf.unlink()
+    gone = reindex(settings).results
+    assert {r.source: r.outcome for r in gone}["mou.pdf"] == Outcome.FAILED
+    assert "file is gone" in next(r.reason for r in gone if r.source == "mou.pdf")
+    assert {d.source for d in store.documents("default")} == set(before)
 
 
 # ---------------------------------------------------------------- Ask
