@@ -54,7 +54,7 @@ def _settings():
 
 
 def _workspace(name: str | None) -> str:
-    from ingest.vectors import check_workspace
+    from ingest.records import check_workspace
 
     try:
         return check_workspace(name or _settings().workspace)

@@ -112,7 +112,7 @@ class Settings(BaseSettings):
     @field_validator("workspace")
     @classmethod
     def _workspace_name(cls, value: str) -> str:
-        from ingest.vectors import check_workspace
+        from ingest.records import check_workspace
 
         return check_workspace(value)
 

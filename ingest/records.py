@@ -6,8 +6,20 @@ used, tested and replaced on its own.
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass, field
 from enum import StrEnum
+
+WORKSPACE_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,47}$")
+
+
+def check_workspace(name: str) -> str:
+    """Validate a workspace name: lower-case letters, digits, '-' and '_', up to 48 characters."""
+    if not WORKSPACE_NAME.match(name or ""):
+        raise ValueError(
+            f"invalid workspace name {name!r}: use lower-case letters, digits, '-' or '_' (1–48 characters)"
+        )
+    return name
 
 
 class DocType(StrEnum):

@@ -19,8 +19,8 @@ from pathlib import Path
 from typing import Any
 
 from ingest.manifest import NO_FILTERS, DocumentRow, Filters, Manifest
-from ingest.records import Hit
-from ingest.vectors import TextEmbedder, VectorIndex, check_workspace, chroma_client
+from ingest.records import Hit, check_workspace
+from ingest.vectors import TextEmbedder, VectorIndex, chroma_client
 
 log = logging.getLogger(__name__)
 

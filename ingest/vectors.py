@@ -13,14 +13,13 @@ so the caller can show progress.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
 from chromadb.api.types import Documents, EmbeddingFunction, Embeddings
 
-WORKSPACE_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,47}$")
+from ingest.records import check_workspace
 
 
 class TextEmbedder(Protocol):
@@ -31,15 +30,6 @@ class TextEmbedder(Protocol):
     ) -> list[list[float]]: ...
 
     def embed_query(self, text: str) -> list[float]: ...
-
-
-def check_workspace(name: str) -> str:
-    """Validate a workspace name: lower-case letters, digits, '-' and '_', up to 48 characters."""
-    if not WORKSPACE_NAME.match(name or ""):
-        raise ValueError(
-            f"invalid workspace name {name!r}: use lower-case letters, digits, '-' or '_' (1–48 characters)"
-        )
-    return name
 
 
 def collection_name(workspace: str) -> str:
