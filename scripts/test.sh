@@ -5,6 +5,9 @@ cd "$(dirname "$0")/.."
 . .venv/bin/activate
 export HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 ANONYMIZED_TELEMETRY=False TOKENIZERS_PARALLELISM=false
 
+# Browser tests drive Debian's Chromium (never `playwright install`).
+scripts/browser-deps.sh
+
 # The tests share one embedding-model build with the app (built once, then reused).
 export EDUNET_TEST_MODEL_DIR=${EDUNET_TEST_MODEL_DIR:-$(python -c 'from assistant.settings import get_settings; print(get_settings().embedding_dir)')}
 edunet setup --no-corpus
