@@ -218,7 +218,7 @@ class Answerer:
         prompts = load_prompts(language, self.prompts_dir)
         turns = [(str(u), str(a)) for u, a in history][-self.history_turns :] if self.history_turns else []
         query = self._standalone(question, turns, prompts, notes)
-        relevant = self.select(self.retrieve(query))
+        relevant = self.select(self.retrieve(query), query)
         if not relevant:
             answer = self._not_found(prompts, [*notes, "not-found"])
             yield AnswerEvent(EventKind.PASSAGES)
@@ -259,8 +259,12 @@ class Answerer:
         q_terms = g.content_terms(query)
         return [Scored(h, cosines.get(h.chunk_id), _overlap(q_terms, _about(h))) for h in hits]
 
-    def select(self, scored: Sequence[Scored]) -> list[Scored]:
-        """The relevant hits, best first (empty when the question is not answered by the index)."""
+    def select(self, scored: Sequence[Scored], query: str = "") -> list[Scored]:
+        """The relevant hits, best first (empty when the question is not answered by the index).
+
+        The order is the retriever's, except that passages of a document whose file name or
+        title carries an identifier of the question ("MOU-2024-001") come first.
+        """
         rel = self.relevance
         if all(s.cosine is None for s in scored):  # BM25-only retrieval: judge by words alone
             return [s for s in scored if s.overlap >= rel.bm25_overlap]
@@ -268,7 +272,8 @@ class Answerer:
         if not strong:
             return []
         best = max((s.cosine for s in strong if s.cosine is not None), default=rel.strong)
-        return [s for s in scored if s in strong or _joins_context(s, best, rel)]
+        kept = [s for s in scored if s in strong or _joins_context(s, best, rel)]
+        return promote_named(kept, query)
 
     def citations(
         self, relevant: Sequence[Scored], query: str, prompts: Prompts, budget: int
@@ -437,18 +442,22 @@ class Answerer:
         self, text: str, citations: Sequence[Citation], prompts: Prompts, notes: list[str]
     ) -> tuple[Answer, list[str]]:
         """Verify a model answer; returns it (citations checked) and the checks it failed."""
-        text = text.strip()
+        text = g.move_leading_markers(text.strip())
         if says_not_found(text, [prompts.not_found, *NOT_FOUND_MESSAGES]):
             return self._not_found(prompts, [*notes, "not-found:model"]), []
         problems = output_problems(text, prompts)
-        verification = g.verify_citations(text, {c.n: c.text for c in citations})
-        if text and not verification.grounded:
+        verification = g.verify_citations(text, {c.n: c.text for c in citations}, cite_uncited=True)
+        if not problems and not verification.grounded:
             problems.append("unsupported")
         extra = []
         if verification.dropped:
             extra.append("dropped-citations:" + ",".join(map(str, verification.dropped)))
         if verification.removed:
             extra.append("removed-citations:" + ",".join(map(str, sorted(set(verification.removed)))))
+        if verification.recited:
+            extra.append("recited:" + ",".join(f"{a}->{b}" for a, b in verification.recited))
+        if verification.added:
+            extra.append("added-citations:" + ",".join(map(str, verification.added)))
         if verification.unverified:
             extra.append(f"unverified:{verification.unverified}")
         answer = Answer(
@@ -469,7 +478,7 @@ class Answerer:
     ) -> Answer:
         """The best sentences of the best passages, each line ending with its [n]."""
         lines = []
-        for c in _extractive_order(citations, query, prompts.language):
+        for c in _extractive_order(citations, prompts.language):
             quote = g.best_sentences(c.text, query, EXTRACTIVE_TOKENS, EXTRACTIVE_SENTENCES)
             if quote and (not lines or max(g.sentence_scores([quote], query)) > 0):
                 lines.append(f"- {quote} [{c.n}]")
@@ -547,9 +556,15 @@ def clean_rewrite(reply: str, question: str, language: str) -> str | None:
 
 
 def output_problems(text: str, prompts: Prompts) -> list[str]:
-    """The checks a model answer fails: empty, wrong-language, cjk, repetition, prompt-leak."""
+    """The checks a model answer fails: empty, no-answer, wrong-language, cjk, repetition, prompt-leak.
+
+    "no-answer" is a reply without content words (only "[1]", or "OK"); the other checks
+    are then moot.
+    """
     if not text.strip():
         return ["empty"]
+    if len(g.content_terms(text)) < g.MIN_CHECKED_TERMS:
+        return ["no-answer"]
     problems = []
     if g.language_mismatch(text, prompts.language):
         problems.append("wrong-language")
@@ -625,6 +640,29 @@ def _is_relevant(s: Scored, rel: Relevance) -> bool:
     return s.cosine >= rel.floor and s.in_bm25 and s.overlap >= rel.min_overlap
 
 
+_RE_IDENTIFIER = re.compile(r"[A-Za-z0-9]*\d[A-Za-z0-9]*(?:[-/.][A-Za-z0-9]+)*")
+
+
+def identifiers(text: str) -> set[str]:
+    """The identifier-like parts of a text ("MOU-2025-002" → {"mou", "2025", "002"}), 3+ characters."""
+    parts: set[str] = set()
+    for match in _RE_IDENTIFIER.finditer(text):
+        parts.update(p.lower() for p in re.split(r"[-/.]", match.group(0)) if len(p) >= 3)
+    return parts
+
+
+def promote_named(scored: Sequence[Scored], question: str) -> list[Scored]:
+    """Passages whose file name or title holds more of the question's identifiers first (order kept)."""
+    wanted = {p for p in identifiers(question) if any(ch.isdigit() for ch in p)}
+    if not wanted:
+        return list(scored)
+
+    def named(s: Scored) -> int:
+        return len(wanted & identifiers(f"{s.hit.source} {s.hit.title}"))
+
+    return sorted(scored, key=lambda s: -named(s))
+
+
 def _joins_context(s: Scored, best: float, rel: Relevance) -> bool:
     """Whether a hit that is not relevant on its own joins the context of an answerable question."""
     if s.cosine is not None and s.cosine >= max(rel.floor, best - rel.keep_margin):
@@ -644,15 +682,12 @@ def _header(prompts: Prompts, n: int, hit: Hit) -> str:
     return prompts.passage_template.format(n=n, source=hit.source, page=hit.page, text="")
 
 
-def _extractive_order(citations: Sequence[Citation], query: str, language: str) -> list[Citation]:
-    """The citations to quote, best first: those in the answer's language when there are any,
-    ordered by the share of the query's words in their title and text (ties keep retrieval order)."""
-    same = [c for c in citations if not g.language_mismatch(c.text, language)] or list(citations)
-    q_terms = g.content_terms(query)
-    return sorted(same, key=lambda c: -_overlap(q_terms, _about(c)))
+def _extractive_order(citations: Sequence[Citation], language: str) -> list[Citation]:
+    """The citations to quote, in context order: those in the answer's language when there are any."""
+    return [c for c in citations if not g.language_mismatch(c.text, language)] or list(citations)
 
 
-def _about(item: Hit | Citation) -> str:
+def _about(item: Hit) -> str:
     """A passage's text with its title and file name (split into words), for word overlap."""
     name = re.sub(r"[/_.\-]+", " ", item.source)
     return f"{name}\n{item.title}\n{item.text}"

@@ -371,8 +371,10 @@ class Verification:
     """What :func:`verify_citations` found.
 
     ``text`` is the answer with markers to unknown passages and markers whose passage does
-    not support their sentence removed; ``cited`` the passage numbers left in it, in order
-    of first use; ``dropped`` the numbers that named no passage of the context.
+    not support their sentence removed (``removed``); ``cited`` the passage numbers left in
+    it, in order of first use; ``dropped`` the numbers that named no passage of the
+    context; ``added`` passages cited for uncited sentences; ``recited`` (old, new) pairs
+    for sentences whose citation was moved to the passage that supports them.
     """
 
     text: str
@@ -380,6 +382,8 @@ class Verification:
     dropped: list[int] = field(default_factory=list)
     unsupported: list[str] = field(default_factory=list)
     removed: list[int] = field(default_factory=list)
+    added: list[int] = field(default_factory=list)
+    recited: list[tuple[int, int]] = field(default_factory=list)
     supported: int = 0
     unverified: int = 0
     checked: int = 0
@@ -390,27 +394,39 @@ class Verification:
         return self.supported + self.unverified > 0
 
 
-def verify_citations(text: str, passages: Mapping[int, str]) -> Verification:
+def verify_citations(text: str, passages: Mapping[int, str], *, cite_uncited: bool = False) -> Verification:
     """Check an answer's citations against the numbered passages it was given.
 
     1. Numbers that name no passage are dropped from the markers (``dropped``).
     2. Each sentence with content (at least :data:`MIN_CHECKED_TERMS` words) is checked:
-       a cited sentence keeps only markers whose passage :func:`supports` it; an uncited
-       one is supported when any passage supports it. A sentence with no support is
-       listed in ``unsupported`` (its markers are removed: a wrong citation misleads
-       more than none). A passage in the other script than the sentence (an English
-       answer from a Thai passage) cannot be checked by word overlap and counts as
-       ``unverified`` rather than unsupported.
+       a cited sentence keeps only markers whose passage :func:`supports` it. When none
+       of its passages does but another passage of the context does, the citation is
+       moved to that passage (``recited``: small models often get the number wrong).
+       An uncited sentence is supported when any passage supports it (with
+       ``cite_uncited`` the best one is cited, listed in ``added``, unless a later
+       sentence of the same line carries a marker). A sentence with no support is listed
+       in ``unsupported`` and loses its markers: a wrong citation misleads more than none.
+    3. A passage in the other script than the sentence (an English answer from a Thai
+       passage) cannot be checked by word overlap: a sentence citing only such passages,
+       or uncited while every passage is in the other script, counts as ``unverified``
+       rather than unsupported.
     """
     dropped = sorted({n for n in parse_markers(text) if n not in passages})
     text = rewrite_markers(text, lambda n: n in passages)
     result = Verification(text=text, dropped=dropped)
     edits: list[tuple[int, int, str]] = []
     for start, end in sentence_spans(text):
-        bad = _check_sentence(text[start:end], passages, result)
-        if bad:
-            result.removed.extend(bad)
-            edits.append((start, end, rewrite_markers(text[start:end], lambda n, bad=bad: n not in bad)))
+        sentence = text[start:end]
+        check = _check_sentence(sentence, passages, result)
+        if check.remove:
+            result.removed.extend(check.remove)
+            sentence = rewrite_markers(sentence, lambda n, bad=check.remove: n not in bad)
+        if check.add is not None and (check.remove or (cite_uncited and not _cited_later(text, end))):
+            if not check.remove:
+                result.added.append(check.add)
+            sentence = add_marker(sentence, check.add)
+        if sentence != text[start:end]:
+            edits.append((start, end, sentence))
     for start, end, fixed in reversed(edits):
         text = text[:start] + fixed + text[end:]
     result.text = text
@@ -418,23 +434,84 @@ def verify_citations(text: str, passages: Mapping[int, str]) -> Verification:
     return result
 
 
-def _check_sentence(sentence: str, passages: Mapping[int, str], result: Verification) -> list[int]:
-    """Verify one sentence, count the outcome in ``result``; returns its markers to remove."""
+@dataclass
+class _SentenceCheck:
+    """The edits one sentence needs: markers to remove, a passage to cite."""
+
+    remove: list[int] = field(default_factory=list)
+    add: int | None = None
+
+
+def _check_sentence(sentence: str, passages: Mapping[int, str], result: Verification) -> _SentenceCheck:
+    """Verify one sentence, count the outcome in ``result`` and say how to fix its markers."""
     plain = clean_line(sentence)
     if len(content_terms(plain)) < MIN_CHECKED_TERMS:
-        return []
+        return _SentenceCheck()
     result.checked += 1
     cited = list(dict.fromkeys(parse_markers(plain)))
     candidates = cited or list(passages)
     good = [n for n in candidates if supports(plain, passages[n])]
     foreign = [n for n in candidates if n not in good and not same_script(plain, passages[n])]
+    if not cited and len(foreign) < len(candidates):  # same-script passages exist and none supports
+        foreign = []
+    remove = [n for n in cited if n not in good and n not in foreign]
     if good:
         result.supported += 1
-    elif foreign:
+        best = _best(plain, good, passages) if not cited else None
+        return _SentenceCheck(remove, best)
+    if foreign:
         result.unverified += 1
-    else:
-        result.unsupported.append(strip_markers(plain).strip())
-    return [n for n in cited if n not in good and n not in foreign]
+        return _SentenceCheck(remove)
+    others = [n for n in passages if n not in cited and supports(plain, passages[n])]
+    if cited and others:
+        best = _best(plain, others, passages)
+        result.supported += 1
+        result.recited.append((cited[0], best))
+        return _SentenceCheck(remove, best)
+    result.unsupported.append(strip_markers(plain).strip())
+    return _SentenceCheck(remove)
+
+
+def _best(sentence: str, numbers: Sequence[int], passages: Mapping[int, str]) -> int:
+    """The passage among ``numbers`` that shares most of the sentence's words."""
+    return max(numbers, key=lambda n: support(sentence, passages[n]))
+
+
+def _cited_later(text: str, end: int) -> bool:
+    """True when the rest of the line after ``end`` holds a citation marker."""
+    line_end = text.find("\n", end)
+    return bool(MARKER.search(text[end : len(text) if line_end < 0 else line_end]))
+
+
+def add_marker(sentence: str, n: int) -> str:
+    """``sentence`` with ``[n]`` added at its end, before a final full stop or similar."""
+    body = sentence.rstrip()
+    tail = sentence[len(body) :]
+    if body and body[-1] in ".!?":
+        return f"{body[:-1]} [{n}]{body[-1]}{tail}"
+    return f"{body} [{n}]{tail}"
+
+
+_RE_LEADING_MARKERS = re.compile(
+    rf"^(?P<lead>[ \t]*(?:[-*•]\s+)?)(?P<marks>(?:{MARKER.pattern}\s*)+)(?P<body>\S.*?)[ \t]*$", re.MULTILINE
+)
+
+
+def move_leading_markers(text: str) -> str:
+    """Move markers that open a line ("[1] The plan …") to the end of that line ("The plan … [1]").
+
+    Small models copy the "[n] passage" layout of the prompt; moving the markers keeps the
+    usual "sentence [n]" form, which the sentence splitter attaches to the right sentence.
+    """
+
+    def move(match: re.Match[str]) -> str:
+        marks = "".join(f"[{n}]" for n in dict.fromkeys(parse_markers(match.group("marks"))))
+        body = match.group("body")
+        if MARKER.search(body):  # the line already cites further on: leave it
+            return match.group(0)
+        return f"{match.group('lead')}{add_marker(body, 0).replace('[0]', marks)}"
+
+    return _RE_LEADING_MARKERS.sub(move, text)
 
 
 # --------------------------------------------------------------------------- context packing

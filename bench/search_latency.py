@@ -171,6 +171,7 @@ def build_store(store: Store, size: int, dim: int, seed: int, per_doc: int, batc
     ids: list[str] = []
     texts: list[str] = []
     metas: list[dict] = []
+    done, began = [0], time.perf_counter()
 
     def flush() -> None:
         start = time.perf_counter()
@@ -182,6 +183,9 @@ def build_store(store: Store, size: int, dim: int, seed: int, per_doc: int, batc
         for meta, terms in waiting:
             store.manifest.publish(WORKSPACE, meta, terms, pages=1, health=1.0)
         phases["publish"] += time.perf_counter() - start
+        done[0] += len(ids)
+        if size >= 20_000:
+            log(f"  {done[0]}/{size} chunks stored ({time.perf_counter() - began:.0f}s)")
         waiting.clear()
         ids.clear()
         texts.clear()

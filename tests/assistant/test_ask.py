@@ -25,9 +25,12 @@ from assistant.ask import (
     MAX_ANSWER_CHARS,
     Answerer,
     Relevance,
+    Scored,
     check_question,
     expand_with_history,
+    identifiers,
     load_prompts,
+    promote_named,
 )
 from assistant.records import Answer, Citation, EventKind
 
@@ -263,6 +266,47 @@ def test_loop_is_cut_short_retried_then_falls_back(retriever) -> None:
     assert len(streamed) < MAX_ANSWER_CHARS  # the loop check stopped the stream early
     assert "retried:repetition" in answer.notes and "fallback:none" in answer.notes
     assert not g.has_repetition(answer.text)
+
+
+def test_marker_only_reply_is_retried(retriever) -> None:
+    citations = context(Answerer(retriever, None), PDPA_Q)
+    pdpa = passage_with(citations, "1 June 2022")
+    fact = sentence_with(pdpa.text, "1 June 2022")
+    fake = model(f"[{pdpa.n}]", f"[{pdpa.n}] {fact}")
+    answer = Answerer(retriever, fake, "fake").ask(PDPA_Q)
+    assert load_prompts("en").retry["no-answer"] in fake.calls[1][-1].content
+    assert answer.notes == ["retried:no-answer"]
+    assert answer.text == g.add_marker(fact, pdpa.n)  # the leading marker moved to the end
+
+
+def test_wrong_citation_number_is_repaired(retriever) -> None:
+    citations = context(Answerer(retriever, None), PDPA_Q)
+    pdpa = passage_with(citations, "1 June 2022")
+    other = next(c for c in citations if c.n != pdpa.n)
+    fact = sentence_with(pdpa.text, "1 June 2022").rstrip(".")
+    answer = Answerer(retriever, model(f"{fact} [{other.n}]."), "fake").ask(PDPA_Q)
+    assert answer.text == f"{fact} [{pdpa.n}]." and f"recited:{other.n}->{pdpa.n}" in answer.notes
+    assert [c.n for c in answer.citations] == [pdpa.n]
+
+
+def test_passage_of_the_named_document_comes_first(retriever) -> None:
+    citations = context(Answerer(retriever, None), "What does the canteen notice say about lunch?")
+    assert citations[0].source == "notice.en.md"
+
+
+def test_document_named_by_an_identifier_is_promoted() -> None:
+    from ingest.records import Hit
+
+    def scored(source: str) -> Scored:
+        return Scored(
+            Hit(chunk_id=source, text="x", source=source, page=1, score=0.0, workspace="w"), 0.9, 0.5
+        )
+
+    hits = [scored("mou/MOU-2024-003.th.md"), scored("mou/MOU-2024-001.th.md"), scored("policy/sdg4.en.md")]
+    assert identifiers("บันทึกข้อตกลง MOU-2024-001 มีระยะเวลากี่ปี") == {"2024", "001"}
+    order = [s.hit.source for s in promote_named(hits, "MOU-2024-001 มีระยะเวลากี่ปี")]
+    assert order == ["mou/MOU-2024-001.th.md", "mou/MOU-2024-003.th.md", "policy/sdg4.en.md"]
+    assert promote_named(hits, "What is SDG 4?") == hits  # no identifier of 3+ characters: order kept
 
 
 def test_model_saying_not_found_is_not_grounded(retriever) -> None:

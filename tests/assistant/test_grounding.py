@@ -73,6 +73,37 @@ def test_citation_to_the_wrong_passage_is_removed_when_another_supports() -> Non
     assert result.cited == [2] and result.removed == [1]
 
 
+def test_wrong_number_is_moved_to_the_passage_that_supports_the_sentence() -> None:
+    result = g.verify_citations("Consent must be asked before collection [1].", {1: PDPA, 2: CONSENT})
+    assert result.text == "Consent must be asked before collection [2]."
+    assert result.recited == [(1, 2)] and result.unsupported == [] and result.cited == [2]
+
+
+def test_uncited_supported_sentence_can_get_its_best_citation() -> None:
+    text = "Consent must be asked before collection. The PDPA applies in full since 1 June 2022."
+    plain = g.verify_citations(text, {1: PDPA, 2: CONSENT})
+    assert plain.text == text and plain.cited == []
+    cited = g.verify_citations(text, {1: PDPA, 2: CONSENT}, cite_uncited=True)
+    assert (
+        cited.text
+        == "Consent must be asked before collection [2]. The PDPA applies in full since 1 June 2022 [1]."
+    )
+    assert cited.added == [2, 1]
+
+
+def test_no_citation_is_added_when_the_line_cites_further_on() -> None:
+    text = "เครือข่ายจะเข้มแข็งได้เมื่อสมาชิกมีส่วนร่วมจริงและมีวิสัยทัศน์ร่วม ทำงานผ่านยุทธศาสตร์ที่ทุกฝ่ายร่วมคิด [1]"
+    result = g.verify_citations(text, {1: THAI}, cite_uncited=True)
+    assert result.text == text and result.added == []
+
+
+def test_leading_markers_move_to_the_end_of_the_line() -> None:
+    text = "[1] The PDPA applies since 2022.\n- [2][3] Consent first\n[4]\nText [1] more"
+    assert g.move_leading_markers(text) == (
+        "The PDPA applies since 2022 [1].\n- Consent first [2][3]\n[4]\nText [1] more"
+    )
+
+
 def test_uncited_sentence_is_checked_against_every_passage() -> None:
     result = g.verify_citations("Consent must be asked before collection, in writing.", {1: PDPA, 2: CONSENT})
     assert result.unsupported == [] and result.supported == 1
