@@ -108,7 +108,11 @@ class Tally:
                     self.cross_language += 1
                     continue
                 self.pairs += 1
-                self.supported += int(g.supports(sentence, text))
+                ok = g.supports(sentence, text)
+                self.supported += int(ok)
+                if not ok:
+                    share = g.support(sentence, text)
+                    log(f"{self.backend}: [{n}] does not support {sentence!r} ({share:.2f})")
         for note in answer.notes:
             if note.startswith("removed-citations:"):
                 self.removed += len(note.split(":", 1)[1].split(","))

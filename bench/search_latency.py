@@ -19,7 +19,8 @@ figures are on the pessimistic side.
 
 Queries are ~50 Thai/English questions, embedded for real. Reported per size:
 hybrid end to end (``search`` embeds the query itself), hybrid / dense with the
-query vector precomputed (retrieval cost alone) and BM25 alone.
+query vector precomputed (retrieval cost alone), BM25 alone, and a bare Chroma
+kNN query without the ``where`` filter that ``Store.dense`` adds.
 """
 
 from __future__ import annotations
@@ -233,6 +234,22 @@ def time_queries(retriever: HybridRetriever, queries: list[str], rounds: int) ->
     return times
 
 
+def time_raw_knn(store: Store, vectors: list[list[float]], rounds: int) -> list[float]:
+    """Milliseconds of a bare Chroma query (30 neighbours, no ``where``): the floor under ``Store.dense``.
+
+    ``Store.dense`` always passes ``where={"workspace": ...}``; comparing with this
+    row shows what that (redundant, one collection per workspace) filter costs.
+    """
+    col = store.vectors.collection(WORKSPACE)
+    times = []
+    for _ in range(rounds):
+        for vector in vectors:
+            start = time.perf_counter()
+            col.query(query_embeddings=[vector], n_results=30, include=["distances"])
+            times.append(1000 * (time.perf_counter() - start))
+    return times
+
+
 def worker(args: argparse.Namespace) -> dict:
     """Build one store of ``args.size`` chunks, time the searches and return the figures."""
     with stopwatch() as t_load:
@@ -260,6 +277,10 @@ def worker(args: argparse.Namespace) -> dict:
             retriever = HybridRetriever(store=store, workspace=WORKSPACE, k=args.k, mode=mode)
             times = time_queries(retriever, queries, args.rounds)
             results[label] = {"p50": percentile(times, 50), "p95": percentile(times, 95), "n": len(times)}
+        times = time_raw_knn(store, [embedder.table[q] for q in queries], args.rounds)
+        results["Chroma kNN alone, no where"] = {
+            "p50": percentile(times, 50), "p95": percentile(times, 95), "n": len(times)
+        }
         store.manifest.close()
     return {
         "size": args.size, "chunks": chunks, "vectors": vectors, "build_s": t_build[0], "phases": phases,

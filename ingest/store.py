@@ -105,7 +105,7 @@ class Store:
         check_workspace(workspace)
         if self.manifest.count_chunks(workspace) == 0:
             return []
-        found = self.vectors.search(workspace, query, k, where=filters.chroma_where(workspace), vector=vector)
+        found = self.vectors.search(workspace, query, k, where=filters.chroma_where(), vector=vector)
         rows = self.manifest.hits([cid for cid, _ in found])
         hits = []
         for cid, score in found:
