@@ -403,7 +403,7 @@ class Answerer:
             text, error = yield from self._stream_model(messages, emit=attempt == 0)
             if error is not None:
                 return self._extractive(citations, query, prompts, [*notes, error, "fallback:none"])
-            answer, problems = self._check(text, citations, prompts, notes)
+            answer, problems = self._check(text, question, citations, prompts, notes)
             if not problems:
                 return answer
             if attempt == 0:
@@ -439,14 +439,16 @@ class Answerer:
         return "".join(pieces), None
 
     def _check(
-        self, text: str, citations: Sequence[Citation], prompts: Prompts, notes: list[str]
+        self, text: str, question: str, citations: Sequence[Citation], prompts: Prompts, notes: list[str]
     ) -> tuple[Answer, list[str]]:
         """Verify a model answer; returns it (citations checked) and the checks it failed."""
-        text = g.move_leading_markers(text.strip())
+        text = drop_echo_lines(g.move_leading_markers(text.strip()), question)
         if says_not_found(text, [prompts.not_found, *NOT_FOUND_MESSAGES]):
             return self._not_found(prompts, [*notes, "not-found:model"]), []
-        problems = output_problems(text, prompts)
-        verification = g.verify_citations(text, {c.n: c.text for c in citations}, cite_uncited=True)
+        problems = output_problems(text, prompts, question)
+        verification = g.verify_citations(
+            text, {c.n: c.text for c in citations}, cite_uncited=True, question=question
+        )
         if not problems and not verification.grounded:
             problems.append("unsupported")
         extra = []
@@ -555,16 +557,31 @@ def clean_rewrite(reply: str, question: str, language: str) -> str | None:
     return text
 
 
-def output_problems(text: str, prompts: Prompts) -> list[str]:
-    """The checks a model answer fails: empty, no-answer, wrong-language, cjk, repetition, prompt-leak.
+def drop_echo_lines(text: str, question: str) -> str:
+    """``text`` without lines that only restate the question (kept when nothing else is left)."""
+    asked = g.content_terms(question)
+    lines = text.splitlines()
+    kept = [line for line in lines if not (terms := g.content_terms(line)) or not terms <= asked]
+    if not any(line.strip() for line in kept) or len(kept) == len(lines):
+        return text
+    return "\n".join(kept).strip()
 
-    "no-answer" is a reply without content words (only "[1]", or "OK"); the other checks
+
+def output_problems(text: str, prompts: Prompts, question: str = "") -> list[str]:
+    """The checks a model answer fails: empty, no-answer, echo, wrong-language, cjk, repetition,
+    prompt-leak.
+
+    "no-answer" is a reply without content words (only "[1]", or "OK"), "echo" one whose
+    every content word comes from the question (it repeats the question); the other checks
     are then moot.
     """
     if not text.strip():
         return ["empty"]
-    if len(g.content_terms(text)) < g.MIN_CHECKED_TERMS:
+    terms = g.content_terms(text)
+    if len(terms) < g.MIN_CHECKED_TERMS:
         return ["no-answer"]
+    if question and terms <= g.content_terms(question):
+        return ["echo"]
     problems = []
     if g.language_mismatch(text, prompts.language):
         problems.append("wrong-language")

@@ -246,15 +246,25 @@ def _thai_pieces(text: str, start: int, end: int) -> list[tuple[int, int]]:
 
 
 def _join_thai_pieces(text: str, pieces: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Join short Thai phrases into sentences of at least :data:`THAI_MIN_SENTENCE` characters."""
+    """Join short Thai phrases into sentences of at least :data:`THAI_MIN_SENTENCE` characters.
+
+    A phrase ending with a citation marker closes a sentence early; when it is short and
+    the sentence before it has no marker, it joins that sentence instead.
+    """
     joined: list[tuple[int, int]] = []
     current: tuple[int, int] | None = None
     for a, b in pieces:
         current = (current[0], b) if current else (a, b)
         chunk = text[current[0] : current[1]]
-        if len(chunk) >= THAI_MIN_SENTENCE or _ends_with_marker(chunk):
+        cited = _ends_with_marker(chunk)
+        if len(chunk) < THAI_MIN_SENTENCE and not cited:
+            continue
+        previous = text[joined[-1][0] : joined[-1][1]] if joined else ""
+        if cited and len(chunk) < THAI_MIN_SENTENCE // 2 and previous and not _ends_with_marker(previous):
+            joined[-1] = (joined[-1][0], current[1])  # a short cited tail ("มี 7 ประการ [1]") cites it all
+        else:
             joined.append(current)
-            current = None
+        current = None
     if current:
         last = text[joined[-1][0] : joined[-1][1]] if joined else ""
         short = current[1] - current[0] < THAI_MIN_SENTENCE // 2
@@ -394,18 +404,23 @@ class Verification:
         return self.supported + self.unverified > 0
 
 
-def verify_citations(text: str, passages: Mapping[int, str], *, cite_uncited: bool = False) -> Verification:
+def verify_citations(
+    text: str, passages: Mapping[int, str], *, cite_uncited: bool = False, question: str = ""
+) -> Verification:
     """Check an answer's citations against the numbered passages it was given.
 
     1. Numbers that name no passage are dropped from the markers (``dropped``).
-    2. Each sentence with content (at least :data:`MIN_CHECKED_TERMS` words) is checked:
+    2. Each sentence with content (at least :data:`MIN_CHECKED_TERMS` words, not all of
+       them words of ``question``: restating the question claims nothing) is checked:
        a cited sentence keeps only markers whose passage :func:`supports` it. When none
        of its passages does but another passage of the context does, the citation is
        moved to that passage (``recited``: small models often get the number wrong).
-       An uncited sentence is supported when any passage supports it (with
-       ``cite_uncited`` the best one is cited, listed in ``added``, unless a later
-       sentence of the same line carries a marker). A sentence with no support is listed
-       in ``unsupported`` and loses its markers: a wrong citation misleads more than none.
+       An uncited sentence is supported when any passage supports it. With
+       ``cite_uncited`` the best passage is then cited (``added``), unless a later
+       sentence of the same line cites it or carries a marker already, so a run of
+       sentences from one passage gets one marker at its end.
+       A sentence with no support is listed in ``unsupported`` and loses its markers: a
+       wrong citation misleads more than none.
     3. A passage in the other script than the sentence (an English answer from a Thai
        passage) cannot be checked by word overlap: a sentence citing only such passages,
        or uncited while every passage is in the other script, counts as ``unverified``
@@ -414,17 +429,23 @@ def verify_citations(text: str, passages: Mapping[int, str], *, cite_uncited: bo
     dropped = sorted({n for n in parse_markers(text) if n not in passages})
     text = rewrite_markers(text, lambda n: n in passages)
     result = Verification(text=text, dropped=dropped)
+    asked = content_terms(question) if question else frozenset()
+    spans = sentence_spans(text)
+    checks = [_check_sentence(text[a:b], passages, result, asked) for a, b in spans]
     edits: list[tuple[int, int, str]] = []
-    for start, end in sentence_spans(text):
+    for i, ((start, end), check) in enumerate(zip(spans, checks, strict=True)):
         sentence = text[start:end]
-        check = _check_sentence(sentence, passages, result)
         if check.remove:
             result.removed.extend(check.remove)
             sentence = rewrite_markers(sentence, lambda n, bad=check.remove: n not in bad)
         if check.add is not None and (check.remove or (cite_uncited and not _cited_later(text, end))):
-            if not check.remove:
-                result.added.append(check.add)
-            sentence = add_marker(sentence, check.add)
+            follower = (
+                checks[i + 1] if i + 1 < len(checks) and _same_line(text, end, spans[i + 1][0]) else None
+            )
+            if check.remove or follower is None or follower.add != check.add:
+                if not check.remove:
+                    result.added.append(check.add)
+                sentence = add_marker(sentence, check.add)
         if sentence != text[start:end]:
             edits.append((start, end, sentence))
     for start, end, fixed in reversed(edits):
@@ -432,6 +453,11 @@ def verify_citations(text: str, passages: Mapping[int, str], *, cite_uncited: bo
     result.text = text
     result.cited = list(dict.fromkeys(parse_markers(text)))
     return result
+
+
+def _same_line(text: str, end: int, next_start: int) -> bool:
+    """True when no line break separates a sentence ending at ``end`` from the next one."""
+    return "\n" not in text[end:next_start]
 
 
 @dataclass
@@ -442,10 +468,13 @@ class _SentenceCheck:
     add: int | None = None
 
 
-def _check_sentence(sentence: str, passages: Mapping[int, str], result: Verification) -> _SentenceCheck:
+def _check_sentence(
+    sentence: str, passages: Mapping[int, str], result: Verification, asked: frozenset[str] = frozenset()
+) -> _SentenceCheck:
     """Verify one sentence, count the outcome in ``result`` and say how to fix its markers."""
     plain = clean_line(sentence)
-    if len(content_terms(plain)) < MIN_CHECKED_TERMS:
+    terms = content_terms(plain)
+    if len(terms) < MIN_CHECKED_TERMS or (asked and terms <= asked):
         return _SentenceCheck()
     result.checked += 1
     cited = list(dict.fromkeys(parse_markers(plain)))

@@ -12,12 +12,14 @@ The corpus (``corpus/``) is indexed into a temporary store (about 100 s on 2 cor
 
 Reported per backend:
 
-* citation precision: over every (sentence, cited passage) pair of the answers, the share
-  whose passage supports the sentence by word overlap (:func:`assistant.grounding.supports`,
-  the same test the verifier applies; pairs in different scripts are counted apart as
-  "cross-language", since word overlap cannot judge them). Pairs are counted in the
-  *verified* answers, so the figure says how trustworthy a shown citation is; "removed"
-  counts the citations the verifier took out of the model's raw answers.
+* citation precision: over every (sentence, cited passage) pair, the share whose passage
+  supports the sentence by word overlap (:func:`assistant.grounding.supports`, the same
+  test the verifier applies; pairs in different scripts are counted apart as
+  "cross-language", since word overlap cannot judge them). "raw" counts the pairs of the
+  model's first streamed reply against the context it was given (what the model did on
+  its own); "verified" those of the final answers (what the user is shown, after the
+  verifier's repairs, retries and fallbacks); "removed" counts the citation numbers the
+  verifier dropped or took out.
 * expected source: the share of answerable questions whose citations include the document
   the question was written from.
 * grounded / refused: answerable questions answered with citations; off-topic questions
@@ -37,7 +39,7 @@ from common import REPO_ROOT, format_table, load_embedder, load_note, log, perce
 
 from assistant import grounding as g
 from assistant.ask import Answerer
-from assistant.records import Answer
+from assistant.records import Answer, Citation, EventKind
 from assistant.retrieval import HybridRetriever
 from ingest.pipeline import ingest
 from ingest.store import Store
@@ -80,15 +82,47 @@ OFF_TOPIC = [
 
 
 @dataclass
+class Pairs:
+    """(sentence, cited passage) pairs of some answers and how many of them are supported."""
+
+    label: str
+    pairs: int = 0
+    supported: int = 0
+    cross_language: int = 0
+
+    def add(self, text: str, passages: dict[int, str]) -> None:
+        """Count the pairs of one answer text against its numbered passages."""
+        for sentence in g.split_sentences(text):
+            if len(g.content_terms(sentence)) < g.MIN_CHECKED_TERMS:
+                continue  # "[1]" or "Yes. [1]": nothing to check (the verifier skips them too)
+            for n in dict.fromkeys(g.parse_markers(sentence)):
+                passage = passages.get(n)
+                if passage is None:
+                    continue
+                if not g.same_script(sentence, passage):
+                    self.cross_language += 1
+                    continue
+                ok = g.supports(sentence, passage)
+                self.pairs += 1
+                self.supported += int(ok)
+                if not ok and self.label.endswith("final"):
+                    share = g.support(sentence, passage)
+                    log(f"{self.label}: [{n}] does not support {sentence!r} ({share:.2f})")
+
+    @property
+    def precision(self) -> float:
+        return self.supported / self.pairs if self.pairs else float("nan")
+
+
+@dataclass
 class Tally:
     """What one backend's answers added up to."""
 
     backend: str
+    raw: Pairs
+    final: Pairs
     questions: int = 0
     off_topic: int = 0
-    pairs: int = 0
-    supported: int = 0
-    cross_language: int = 0
     removed: int = 0
     expected_hits: int = 0
     grounded: int = 0
@@ -96,25 +130,12 @@ class Tally:
     fallbacks: int = 0
     seconds: list[float] = field(default_factory=list)
 
-    def add_pairs(self, answer: Answer) -> None:
-        """Count the (sentence, cited passage) pairs of a verified answer and how many are supported."""
-        passages = {c.n: c.text for c in answer.citations}
-        for sentence in g.split_sentences(answer.text):
-            for n in dict.fromkeys(g.parse_markers(sentence)):
-                text = passages.get(n)
-                if text is None:
-                    continue
-                if not g.same_script(sentence, text):
-                    self.cross_language += 1
-                    continue
-                self.pairs += 1
-                ok = g.supports(sentence, text)
-                self.supported += int(ok)
-                if not ok:
-                    share = g.support(sentence, text)
-                    log(f"{self.backend}: [{n}] does not support {sentence!r} ({share:.2f})")
+    def add_answer(self, answer: Answer, raw_text: str, context: list[Citation]) -> None:
+        """Count one answer: its raw (streamed) and verified citation pairs, repairs and fallbacks."""
+        self.raw.add(raw_text, {c.n: c.text for c in context})
+        self.final.add(answer.text, {c.n: c.text for c in answer.citations})
         for note in answer.notes:
-            if note.startswith("removed-citations:"):
+            if note.startswith(("removed-citations:", "dropped-citations:")):
                 self.removed += len(note.split(":", 1)[1].split(","))
         self.fallbacks += int("fallback:none" in answer.notes)
 
@@ -147,31 +168,41 @@ def run_backend(store: Store, backend: str, limit: int | None, verbose: bool) ->
     if backend != "none" and llm is None:
         return None
     answerer = Answerer(HybridRetriever(store=store, workspace=WORKSPACE, k=5), llm, backend)
-    tally = Tally(backend)
+    tally = Tally(backend, raw=Pairs(f"{backend} raw"), final=Pairs(f"{backend} final"))
     questions = QUESTIONS[:limit] if limit else QUESTIONS
     off_topic = OFF_TOPIC[: max(1, limit // 3)] if limit else OFF_TOPIC
     for question, expected in questions:
-        answer = timed(answerer, question, tally)
-        tally.add_pairs(answer)
+        answer, raw_text, context = timed(answerer, question, tally)
+        tally.add_answer(answer, raw_text, context)
         tally.grounded += int(answer.grounded)
         tally.expected_hits += int(any(c.source == expected for c in answer.citations))
         if verbose:
             log(f"{backend} | {question}\n{answer.text}")
             log(f"  notes={answer.notes} unsupported={answer.unsupported}")
     for question in off_topic:
-        answer = timed(answerer, question, tally)
+        answer, _, _ = timed(answerer, question, tally)
         tally.refused += int(not answer.grounded and not answer.citations)
     log(f"{backend}: {len(questions)} questions + {len(off_topic)} off-topic done")
     tally.questions, tally.off_topic = len(questions), len(off_topic)
     return tally
 
 
-def timed(answerer: Answerer, question: str, tally: Tally) -> Answer:
-    """Answer one question, recording its wall time."""
+def timed(answerer: Answerer, question: str, tally: Tally) -> tuple[Answer, str, list[Citation]]:
+    """Answer one question, recording its wall time; also returns the streamed text and the context."""
     started = time.perf_counter()
-    answer = answerer.ask(question)
+    streamed: list[str] = []
+    context: list[Citation] = []
+    answer: Answer | None = None
+    for event in answerer.stream(question):
+        if event.kind == EventKind.PASSAGES:
+            context = event.citations
+        elif event.kind == EventKind.TOKEN:
+            streamed.append(event.text)
+        elif event.kind == EventKind.FINAL:
+            answer = event.answer
     tally.seconds.append(time.perf_counter() - started)
-    return answer
+    assert answer is not None
+    return answer, "".join(streamed), context
 
 
 def report(tallies: list[Tally]) -> str:
@@ -182,9 +213,11 @@ def report(tallies: list[Tally]) -> str:
         rows.append(
             [
                 t.backend,
-                f"{t.supported}/{t.pairs}",
-                t.supported / t.pairs if t.pairs else float("nan"),
-                t.cross_language,
+                f"{t.raw.supported}/{t.raw.pairs}",
+                t.raw.precision,
+                f"{t.final.supported}/{t.final.pairs}",
+                t.final.precision,
+                t.final.cross_language,
                 t.removed,
                 f"{t.expected_hits}/{n}",
                 f"{t.grounded}/{n}",
@@ -196,8 +229,10 @@ def report(tallies: list[Tally]) -> str:
         )
     headers = [
         "backend",
-        "supported",
-        "precision",
+        "raw supported",
+        "raw prec",
+        "verified supported",
+        "verified prec",
         "cross-lang",
         "removed",
         "expected src",

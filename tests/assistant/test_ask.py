@@ -27,6 +27,7 @@ from assistant.ask import (
     Relevance,
     Scored,
     check_question,
+    drop_echo_lines,
     expand_with_history,
     identifiers,
     load_prompts,
@@ -277,6 +278,21 @@ def test_marker_only_reply_is_retried(retriever) -> None:
     assert load_prompts("en").retry["no-answer"] in fake.calls[1][-1].content
     assert answer.notes == ["retried:no-answer"]
     assert answer.text == g.add_marker(fact, pdpa.n)  # the leading marker moved to the end
+
+
+def test_echo_of_the_question_is_retried(retriever) -> None:
+    citations = context(Answerer(retriever, None), THAI_Q)
+    thai = g.split_sentences(citations[0].text)[0]
+    fake = model(f"{THAI_Q} [1]", f"{thai} [{citations[0].n}]")
+    answer = Answerer(retriever, fake, "fake").ask(THAI_Q)
+    assert load_prompts("th").retry["echo"] in fake.calls[1][-1].content
+    assert answer.notes == ["retried:echo"] and answer.grounded
+
+
+def test_lines_restating_the_question_are_dropped() -> None:
+    answer = "What is SDG 4?\n\nSDG 4 asks for quality education for all [1]."
+    assert drop_echo_lines(answer, "What is SDG 4?") == "SDG 4 asks for quality education for all [1]."
+    assert drop_echo_lines("What is SDG 4?", "What is SDG 4?") == "What is SDG 4?"
 
 
 def test_wrong_citation_number_is_repaired(retriever) -> None:

@@ -91,6 +91,27 @@ def test_uncited_supported_sentence_can_get_its_best_citation() -> None:
     assert cited.added == [2, 1]
 
 
+def test_a_run_of_sentences_from_one_passage_gets_one_added_marker() -> None:
+    text = (
+        "Consent must be asked before collection. Consent must be in writing or electronic.\nNext line here."
+    )
+    result = g.verify_citations(text, {1: PDPA, 2: CONSENT}, cite_uncited=True)
+    assert result.text.splitlines()[0] == (
+        "Consent must be asked before collection. Consent must be in writing or electronic [2]."
+    )
+    assert result.added == [2]
+
+
+def test_restating_the_question_is_not_a_claim() -> None:
+    question = "When must consent be asked?"
+    result = g.verify_citations(
+        "When must consent be asked? Before collection, in writing [2].", {2: CONSENT}, question=question
+    )
+    assert result.checked == 1 and result.cited == [2]
+    echo = g.verify_citations("Consent must be asked.", {2: CONSENT}, cite_uncited=True, question=question)
+    assert echo.checked == 0 and echo.added == [] and not echo.grounded
+
+
 def test_no_citation_is_added_when_the_line_cites_further_on() -> None:
     text = "เครือข่ายจะเข้มแข็งได้เมื่อสมาชิกมีส่วนร่วมจริงและมีวิสัยทัศน์ร่วม ทำงานผ่านยุทธศาสตร์ที่ทุกฝ่ายร่วมคิด [1]"
     result = g.verify_citations(text, {1: THAI}, cite_uncited=True)
@@ -182,6 +203,12 @@ def test_thai_splits_at_spaces_and_joins_short_phrases() -> None:
         "มีวิสัยทัศน์ร่วม ทำงานผ่านยุทธศาสตร์ [1]",
         "วัดผลต่อเนื่อง [2]",
     ]
+
+
+def test_short_cited_thai_tail_joins_the_sentence_before_it() -> None:
+    text = "องค์ประกอบของเครือข่ายความร่วมมือทางการศึกษา มี 7 ประการ [1]"
+    assert g.split_sentences(text) == [text]
+    assert g.split_sentences(text.replace(" [1]", "")) == [text.replace(" [1]", "")]
 
 
 def test_thai_space_before_english_word_is_not_a_boundary() -> None:
