@@ -219,14 +219,14 @@ class Answerer:
         turns = [(str(u), str(a)) for u, a in history][-self.history_turns :] if self.history_turns else []
         query = self._standalone(question, turns, prompts, notes)
         relevant = self.select(self.retrieve(query), query)
-        if not relevant:
+        turns = self._fit_history(turns, question, prompts)
+        citations = self.citations(relevant, query, prompts, self._passage_budget(question, turns, prompts))
+        if not citations:  # nothing relevant, or nothing fits the budget
             answer = self._not_found(prompts, [*notes, "not-found"])
             yield AnswerEvent(EventKind.PASSAGES)
             yield AnswerEvent(EventKind.TOKEN, text=answer.text)
             yield AnswerEvent(EventKind.FINAL, answer=answer)
             return
-        turns = self._fit_history(turns, question, prompts)
-        citations = self.citations(relevant, query, prompts, self._passage_budget(question, turns, prompts))
         yield AnswerEvent(EventKind.PASSAGES, citations=list(citations))
         if self.llm is None:
             answer = self._extractive(citations, query, prompts, notes)
@@ -406,6 +406,10 @@ class Answerer:
             answer, problems = self._check(text, question, citations, prompts, notes)
             if not problems:
                 return answer
+            if DECLINED in problems:
+                return self._extractive(
+                    citations, query, prompts, [*notes, "model-declined", "fallback:none"]
+                )
             if attempt == 0:
                 notes = [*notes, *(f"retried:{p}" for p in problems)]
         return self._extractive(
@@ -444,7 +448,9 @@ class Answerer:
         """Verify a model answer; returns it (citations checked) and the checks it failed."""
         text = drop_echo_lines(g.move_leading_markers(text.strip()), question)
         if says_not_found(text, [prompts.not_found, *NOT_FOUND_MESSAGES]):
-            return self._not_found(prompts, [*notes, "not-found:model"]), []
+            # Retrieval found relevant passages, so a weak model's "not found" is not trusted:
+            # the caller falls back to quoting them.
+            return self._not_found(prompts, notes), [DECLINED]
         problems = output_problems(text, prompts, question)
         verification = g.verify_citations(
             text, {c.n: c.text for c in citations}, cite_uncited=True, question=question
@@ -609,6 +615,7 @@ def leaks_prompt(text: str, system: str) -> bool:
     )
 
 
+DECLINED = "declined"  # the model said "not found" although relevant passages were retrieved
 NOT_FOUND_MESSAGES = ("ไม่พบข้อมูลนี้ในเอกสารของคุณ", "Not found in your documents")
 """"Not found" in both languages, recognised in a model's answer whatever the prompt language."""
 

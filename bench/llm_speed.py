@@ -4,6 +4,7 @@ Usage:
     python bench/llm_speed.py                      # 3 Thai + 3 English questions, 128 new tokens each
     python bench/llm_speed.py --max-tokens 64      # quicker
     python bench/llm_speed.py --fresh-assembly     # also time assembling the GGUF into a temp folder
+    python bench/llm_speed.py --wait-quiet 600     # first wait (up to 10 min) for a quiet machine
 
 Each prompt is what the Ask feature sends: a short system instruction, numbered
 passages from the starter corpus (``corpus/``, same language as the question)
@@ -23,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import shutil
 import sys
@@ -32,7 +34,7 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
-from common import REPO_ROOT, format_table, load_note, log, peak_rss_mib
+from common import REPO_ROOT, format_table, load_note, log, peak_rss_mib, wait_for_quiet
 
 from assistant.embedded_llm import EmbeddedServer, assemble_gguf, prepare_embedded
 from assistant.llm import get_chat_model, reset_chat_models
@@ -87,6 +89,8 @@ class Result:
 
     lang: str
     question: str
+    load: float
+    """1-minute load average when the question started (the machine may be shared)."""
     prompt_tokens: int
     ttft: float
     generated: int
@@ -140,6 +144,7 @@ def _user_text(lang: str, passages: list[str], question: str) -> str:
 
 def run_one(model, address: str, lang: str, question: str, messages: list[tuple]) -> Result:
     """Stream one answer and time it; token counts come from the server's usage report."""
+    load = os.getloadavg()[0]
     started = time.perf_counter()
     first = None
     pieces: list[str] = []
@@ -154,7 +159,7 @@ def run_one(model, address: str, lang: str, question: str, messages: list[tuple]
     log(f"{lang} {question[:40]}… → {answer[:120]!r}")
     prompt = usage["input_tokens"] if usage else _count_tokens(address, str(messages))
     generated = usage["output_tokens"] if usage else _count_tokens(address, answer)
-    return Result(lang, question, prompt, first if first is not None else total, generated, total)
+    return Result(lang, question, load, prompt, first if first is not None else total, generated, total)
 
 
 def _time_fresh_assembly() -> float:
@@ -174,7 +179,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--max-tokens", type=int, default=128, help="new tokens per answer (default 128)")
     parser.add_argument("--context-tokens", type=int, default=600, help="prompt size target (default 600)")
     parser.add_argument("--fresh-assembly", action="store_true", help="also time a fresh GGUF assembly")
+    parser.add_argument(
+        "--wait-quiet", type=float, default=0, help="wait up to N s for the load average to drop below 1"
+    )
     args = parser.parse_args(argv)
+    if args.wait_quiet:
+        wait_for_quiet(args.wait_quiet)
 
     log(load_note())
     base = Settings()
@@ -213,13 +223,33 @@ def main(argv: list[str] | None = None) -> int:
     )
     print()
     rows = [
-        [r.lang, r.question[:34], r.prompt_tokens, r.ttft, r.prompt_rate, r.generated, r.gen_rate, r.total]
+        [
+            r.lang,
+            r.question[:34],
+            r.load,
+            r.prompt_tokens,
+            r.ttft,
+            r.prompt_rate,
+            r.generated,
+            r.gen_rate,
+            r.total,
+        ]
         for r in results
     ]
     for lang in ("th", "en"):
         mine = [r for r in results if r.lang == lang]
         rows.append([lang, "mean", *_means(mine)])
-    headers = ["lang", "question", "prompt tok", "TTFT s", "prompt tok/s", "gen tok", "gen tok/s", "total s"]
+    headers = [
+        "lang",
+        "question",
+        "load",
+        "prompt tok",
+        "TTFT s",
+        "prompt tok/s",
+        "gen tok",
+        "gen tok/s",
+        "total s",
+    ]
     print(format_table(headers, rows))
     return 0
 
@@ -228,6 +258,7 @@ def _means(results: list[Result]) -> list[float]:
     """Column means for a group of results."""
     n = len(results) or 1
     return [
+        sum(r.load for r in results) / n,
         round(sum(r.prompt_tokens for r in results) / n, 1),
         sum(r.ttft for r in results) / n,
         sum(r.prompt_rate for r in results) / n,

@@ -187,6 +187,11 @@ def test_context_stays_within_the_token_budget(retriever) -> None:
     assert any("…" in c.text for c in citations)  # trimmed to the relevant sentences
 
 
+def test_budget_too_small_for_any_passage_says_not_found(retriever) -> None:
+    answer = Answerer(retriever, model("never asked"), "fake", max_context_tokens=40).ask(PDPA_Q)
+    assert not answer.grounded and answer.citations == [] and "not-found" in answer.notes
+
+
 def test_stricter_relevance_turns_answers_into_not_found(retriever) -> None:
     answer = Answerer(retriever, None, min_relevance=Relevance(strong=0.99, floor=0.99)).ask(PDPA_Q)
     assert not answer.grounded and answer.citations == []
@@ -325,9 +330,11 @@ def test_document_named_by_an_identifier_is_promoted() -> None:
     assert promote_named(hits, "What is SDG 4?") == hits  # no identifier of 3+ characters: order kept
 
 
-def test_model_saying_not_found_is_not_grounded(retriever) -> None:
+def test_model_saying_not_found_falls_back_to_the_retrieved_passages(retriever) -> None:
     answer = Answerer(retriever, model("Not found in your documents."), "fake").ask(PDPA_Q)
-    assert not answer.grounded and answer.citations == [] and "not-found:model" in answer.notes
+    assert answer.grounded and answer.citations
+    assert "model-declined" in answer.notes and "fallback:none" in answer.notes
+    assert all(f"[{c.n}]" in answer.text for c in answer.citations)
 
 
 def test_generic_fake_model_streams_in_pieces(retriever) -> None:
