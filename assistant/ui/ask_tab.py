@@ -330,8 +330,7 @@ def build_tab(ctx: TabContext) -> None:
         reset,
         ctx.lang,
         [chatbot, turns, cited, citations, panel, notice, question],
-        cancels=asking,
-        queue=False,
+        cancels=asking,  # queued, so it lands after an answer that was just sent, and cancels it
     )
     ctx.lang.change(relanguage, [ctx.lang, turns, cited, citations], [chatbot, citations, panel], queue=False)
     ctx.demo.load(warm_up, ctx.lang, status, show_progress="hidden")
