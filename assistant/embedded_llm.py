@@ -19,7 +19,6 @@ not load ``xllamacpp`` or any model.
 from __future__ import annotations
 
 import atexit
-import contextlib
 import hashlib
 import importlib
 import json
@@ -30,11 +29,13 @@ import threading
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
+
+from ingest.locks import file_lock
 
 if TYPE_CHECKING:
     from assistant.settings import Settings
@@ -221,7 +222,7 @@ def assemble_gguf(
     if not force and is_assembled(dest, expected_sha256):
         return dest
     dest.parent.mkdir(parents=True, exist_ok=True)
-    with _lock(dest):
+    with file_lock(dest):
         if not force and is_assembled(dest, expected_sha256):  # another process finished meanwhile
             return dest
         if not force and _adopt_existing(dest, expected_sha256, say):
@@ -308,23 +309,6 @@ def _build_info(chunks: Sequence[Path], seconds: float) -> dict[str, Any]:
         "parts": len(chunks),
         "build_seconds": round(seconds, 1),
     }
-
-
-@contextlib.contextmanager
-def _lock(dest: Path) -> Iterator[None]:
-    """Hold an exclusive lock beside ``dest`` so concurrent assemblies take turns."""
-    lock_path = dest.parent / f".{dest.name}.lock"
-    with lock_path.open("a+") as fh:
-        try:
-            import fcntl
-        except ImportError:  # pragma: no cover - non-POSIX: no inter-process lock
-            yield
-            return
-        fcntl.flock(fh, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(fh, fcntl.LOCK_UN)
 
 
 def _remove_leftovers(dest: Path) -> None:

@@ -32,6 +32,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from ingest.locks import file_lock
+
 if TYPE_CHECKING:
     from sentence_transformers import SentenceTransformer
 
@@ -498,23 +500,6 @@ def _quiet_transformers() -> Iterator[None]:
             hf_logging.enable_progress_bar()
 
 
-@contextlib.contextmanager
-def _build_lock(dest: Path) -> Iterator[None]:
-    """Hold an exclusive lock beside ``dest`` so concurrent builds of the same folder take turns."""
-    lock_path = dest.parent / f".{dest.name}.lock"
-    with lock_path.open("a+") as fh:
-        try:
-            import fcntl
-        except ImportError:  # pragma: no cover - non-POSIX: no inter-process lock
-            yield
-            return
-        fcntl.flock(fh, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(fh, fcntl.LOCK_UN)
-
-
 def _remove_leftovers(dest: Path) -> None:
     """Delete temp folders that an earlier, killed build left beside ``dest`` (call under the lock)."""
     for pattern in (f".{dest.name}.building-*", f".{dest.name}.old-*"):
@@ -578,7 +563,7 @@ def build_e5_folder(
     if not force and _ready(dest, source_sha, verify, say):
         return dest
     dest.parent.mkdir(parents=True, exist_ok=True)
-    with _build_lock(dest):
+    with file_lock(dest):
         if not force and _ready(dest, source_sha, verify, say):  # another process finished it meanwhile
             return dest
         _guard_foreign_folder(dest)

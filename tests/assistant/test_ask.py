@@ -7,10 +7,8 @@ so the tests follow the real retrieval, relevance gate, packing and verification
 
 from __future__ import annotations
 
-import io
 import json
 import shutil
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -34,6 +32,7 @@ from assistant.ask import (
     promote_named,
 )
 from assistant.records import Answer, Citation, EventKind
+from tests.fixtures.cli import Cli
 
 ROOT = Path(__file__).resolve().parents[2]
 CORPUS = ROOT / "corpus"
@@ -462,25 +461,7 @@ def run_cli(
     monkeypatch: pytest.MonkeyPatch, data_dir: Path, model_dir: Path, *args: str
 ) -> tuple[int, str, str]:
     """Run ``edunet`` in-process against ``data_dir``; returns (exit code, stdout, stderr)."""
-    from assistant import cli
-    from assistant.settings import get_settings
-
-    out, err = io.StringIO(), io.StringIO()
-    with monkeypatch.context() as m:
-        m.setenv("EDUNET_DATA_DIR", str(data_dir))
-        m.setenv("EDUNET_MODEL_DIR", str(model_dir))
-        get_settings.cache_clear()
-        m.setattr(sys, "argv", ["edunet", *args])
-        m.setattr(sys, "stdout", out)
-        m.setattr(cli.out, "file", out)
-        m.setattr(cli.err, "file", err)
-        try:
-            cli.main()
-            code = 0
-        except SystemExit as exc:
-            code = int(exc.code or 0)
-    get_settings.cache_clear()
-    return code, out.getvalue(), err.getvalue()
+    return Cli(data_dir, model_dir, monkeypatch)(*args)
 
 
 def test_cli_ask_json_and_text(index, model_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:

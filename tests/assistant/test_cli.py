@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import json
 import os
 import subprocess
@@ -11,40 +10,11 @@ from pathlib import Path
 
 import pytest
 
+from tests.fixtures.cli import Cli
 from tests.fixtures.files import bad_inputs
 
 ROOT = Path(__file__).resolve().parents[2]
 CORPUS = ROOT / "corpus"
-
-
-class Cli:
-    """Runs ``edunet`` in this process (fast) against one data directory."""
-
-    def __init__(self, data_dir: Path, model_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-        self.env = {"EDUNET_DATA_DIR": str(data_dir), "EDUNET_MODEL_DIR": str(model_dir)}
-        self.monkeypatch = monkeypatch
-
-    def __call__(self, *args: str, stdin: str = "") -> tuple[int, str, str]:
-        from assistant import cli
-        from assistant.settings import get_settings
-
-        out, err = io.StringIO(), io.StringIO()
-        with self.monkeypatch.context() as m:
-            for key, value in self.env.items():
-                m.setenv(key, value)
-            get_settings.cache_clear()
-            m.setattr(sys, "argv", ["edunet", *args])
-            m.setattr(sys, "stdin", io.StringIO(stdin))
-            m.setattr(sys, "stdout", out)
-            m.setattr(cli.out, "file", out)
-            m.setattr(cli.err, "file", err)
-            try:
-                cli.main()
-                code = 0
-            except SystemExit as exc:
-                code = int(exc.code or 0)
-        get_settings.cache_clear()
-        return code, out.getvalue(), err.getvalue()
 
 
 @pytest.fixture(scope="module")
