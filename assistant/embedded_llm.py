@@ -317,11 +317,6 @@ def _remove_leftovers(dest: Path) -> None:
         path.unlink(missing_ok=True)
 
 
-def default_model_path(settings: Settings) -> Path:
-    """The GGUF file the embedded backend uses (``settings.llm_model_path``)."""
-    return settings.llm_model_path
-
-
 def prepare_embedded(settings: Settings, progress: ProgressFn | None = None) -> Path:
     """Set-up step for the embedded backend: make sure the GGUF file exists and is verified.
 
