@@ -37,6 +37,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from assistant.settings import Backend, Settings
+from ingest.records import parse_choice
 
 if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel
@@ -82,13 +83,7 @@ def parse_backend(backend: Backend | str | None, settings: Settings) -> Backend:
     """
     if backend is None:
         return Backend(settings.backend)
-    if isinstance(backend, Backend):
-        return backend
-    try:
-        return Backend(str(backend).strip().lower())
-    except ValueError:
-        valid = ", ".join(b.value for b in Backend)
-        raise ValueError(f"unknown LLM backend {backend!r}; valid backends: {valid}") from None
+    return parse_choice(Backend, backend, "LLM backend")
 
 
 def get_chat_model(

@@ -20,7 +20,7 @@ from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict, Field
 
 from ingest.manifest import Filters
-from ingest.records import Hit
+from ingest.records import Hit, parse_choice
 from ingest.store import Store
 
 
@@ -33,10 +33,7 @@ class Mode(StrEnum):
 
     @classmethod
     def parse(cls, value: str | Mode) -> Mode:
-        try:
-            return cls(str(value).lower())
-        except ValueError:
-            raise ValueError(f"unknown retrieval mode {value!r}; use one of: hybrid, dense, bm25") from None
+        return parse_choice(cls, value, "retrieval mode")
 
 
 def reciprocal_rank_fusion(lists: dict[str, list[Hit]], k: int, rrf_k: int = 60) -> list[Hit]:

@@ -239,9 +239,10 @@ def print_results(
     print(f"before: {before}; after: {load_note()}")
     print(f"counts: {counts}; pages flagged for OCR: {ocr_pages}")
     print(f"warm-up (model load + pythainlp) {t_warm[0]:.1f}s, not counted below")
-    print("all runs, wall s (pipeline / raw batched / raw one call): " + "; ".join(
-        f"{t.pipeline[0]:.1f} / {t.raw_batched[0]:.1f} / {t.raw_one_call[0]:.1f}" for t in trials
-    ))
+    print(
+        "all runs, wall s (pipeline / raw batched / raw one call): "
+        + "; ".join(f"{t.pipeline[0]:.1f} / {t.raw_batched[0]:.1f} / {t.raw_one_call[0]:.1f}" for t in trials)
+    )
     print()
     rows: list[list[object]] = [
         ["whole pipeline (first ingest)", pipe_s, best.pipeline[1], f"{pages / pipe_s:.2f} pages/s", ""],

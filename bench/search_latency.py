@@ -200,8 +200,12 @@ def build_store(store: Store, size: int, dim: int, seed: int, per_doc: int, batc
         name = f"synthetic/doc{doc:05d}.{lang}.md"
         digest = hashlib.sha256(f"{seed}:{name}".encode()).hexdigest()
         meta = DocumentMeta(
-            source=name, path=f"/bench/{name}", title=f"Synthetic document {doc}",
-            doc_type=DocType.OTHER, language=Language(lang), content_hash=digest,
+            source=name,
+            path=f"/bench/{name}",
+            title=f"Synthetic document {doc}",
+            doc_type=DocType.OTHER,
+            language=Language(lang),
+            content_hash=digest,
         )
         chunks = [Chunk(text=t, page=1, start=0, end=len(t), index=i) for i, (t, _) in enumerate(pieces)]
         chunk_ids = [f"{digest[:12]}-bench-{i:05d}" for i in range(n)]
@@ -279,13 +283,23 @@ def worker(args: argparse.Namespace) -> dict:
             results[label] = {"p50": percentile(times, 50), "p95": percentile(times, 95), "n": len(times)}
         times = time_raw_knn(store, [embedder.table[q] for q in queries], args.rounds)
         results["Chroma kNN alone, no where"] = {
-            "p50": percentile(times, 50), "p95": percentile(times, 95), "n": len(times)
+            "p50": percentile(times, 50),
+            "p95": percentile(times, 95),
+            "n": len(times),
         }
         store.manifest.close()
     return {
-        "size": args.size, "chunks": chunks, "vectors": vectors, "build_s": t_build[0], "phases": phases,
-        "disk_mib": disk, "load_s": t_load[0], "rss_model_mib": rss_model, "peak_rss_mib": peak_rss_mib(),
-        "latency": results, "note": f"before timing: {note_before}; after: {load_note()}",
+        "size": args.size,
+        "chunks": chunks,
+        "vectors": vectors,
+        "build_s": t_build[0],
+        "phases": phases,
+        "disk_mib": disk,
+        "load_s": t_load[0],
+        "rss_model_mib": rss_model,
+        "peak_rss_mib": peak_rss_mib(),
+        "latency": results,
+        "note": f"before timing: {note_before}; after: {load_note()}",
     }
 
 
@@ -326,9 +340,25 @@ def main(argv: list[str] | None = None) -> int:
         for size in sizes:
             out = Path(tmp) / f"{size}.json"
             cmd = [
-                sys.executable, __file__, "--worker", "--size", str(size), "--result", str(out),
-                "--queries", str(args.queries), "--rounds", str(args.rounds), "--k", str(args.k),
-                "--per-doc", str(args.per_doc), "--batch", str(args.batch), "--seed", str(args.seed),
+                sys.executable,
+                __file__,
+                "--worker",
+                "--size",
+                str(size),
+                "--result",
+                str(out),
+                "--queries",
+                str(args.queries),
+                "--rounds",
+                str(args.rounds),
+                "--k",
+                str(args.k),
+                "--per-doc",
+                str(args.per_doc),
+                "--batch",
+                str(args.batch),
+                "--seed",
+                str(args.seed),
             ]
             log(f"size {size}: building and timing in a child process")
             with stopwatch() as t_child:
@@ -356,12 +386,32 @@ def print_results(results: list[dict], args: argparse.Namespace) -> None:
     rows = []
     for r in results:
         ph = r["phases"]
-        rows.append([
-            r["chunks"], r["vectors"], r["build_s"], ph["generate"], ph["stage"], ph["upsert"], ph["publish"],
-            r["disk_mib"], r["rss_model_mib"], r["peak_rss_mib"],
-        ])
-    headers = ["chunks", "vectors", "build s", "gen s", "stage s", "upsert s", "publish s", "disk MiB",
-               "RSS after model MiB", "peak RSS MiB"]
+        rows.append(
+            [
+                r["chunks"],
+                r["vectors"],
+                r["build_s"],
+                ph["generate"],
+                ph["stage"],
+                ph["upsert"],
+                ph["publish"],
+                r["disk_mib"],
+                r["rss_model_mib"],
+                r["peak_rss_mib"],
+            ]
+        )
+    headers = [
+        "chunks",
+        "vectors",
+        "build s",
+        "gen s",
+        "stage s",
+        "upsert s",
+        "publish s",
+        "disk MiB",
+        "RSS after model MiB",
+        "peak RSS MiB",
+    ]
     print(format_table(headers, rows))
     for r in results:
         print(f"{r['chunks']} chunks: {r['note']}")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import asdict, dataclass, field
 from enum import StrEnum
+from typing import TypeVar
 
 WORKSPACE_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,47}$")
 
@@ -20,6 +21,20 @@ def check_workspace(name: str) -> str:
             f"invalid workspace name {name!r}: use lower-case letters, digits, '-' or '_' (1–48 characters)"
         )
     return name
+
+
+E = TypeVar("E", bound=StrEnum)
+
+
+def parse_choice(enum: type[E], value: str | E, what: str) -> E:
+    """Turn user input into a member of ``enum`` (case-insensitive), or fail naming the allowed values."""
+    if isinstance(value, enum):
+        return value
+    try:
+        return enum(str(value).strip().lower())
+    except ValueError:
+        allowed = ", ".join(member.value for member in enum)
+        raise ValueError(f"unknown {what} {value!r}; use one of: {allowed}") from None
 
 
 class DocType(StrEnum):
@@ -37,13 +52,7 @@ class DocType(StrEnum):
         """Turn user input into a DocType, or fail naming the allowed values."""
         if value is None or value == "":
             return cls.OTHER
-        if isinstance(value, DocType):
-            return value
-        try:
-            return cls(str(value).strip().lower())
-        except ValueError:
-            allowed = ", ".join(t.value for t in cls)
-            raise ValueError(f"unknown document type {value!r}; use one of: {allowed}") from None
+        return parse_choice(cls, value, "document type")
 
 
 class Language(StrEnum):
@@ -56,12 +65,7 @@ class Language(StrEnum):
     @classmethod
     def parse(cls, value: str | Language) -> Language:
         """Turn user input into a Language, or fail naming the allowed values."""
-        if isinstance(value, Language):
-            return value
-        try:
-            return cls(str(value).strip().lower())
-        except ValueError:
-            raise ValueError(f"unknown language {value!r}; use one of: th, en, mixed") from None
+        return parse_choice(cls, value, "language")
 
 
 @dataclass(frozen=True)
