@@ -35,8 +35,10 @@ def test_importing_the_library_loads_no_model_or_heavy_framework() -> None:
     code = (
         "import sys\n"
         "import ingest.pipeline, ingest.store, ingest.embeddings, assistant.retrieval, assistant.settings,"
-        " assistant.cli, assistant.knowledge\n"
-        "heavy = [m for m in ('torch', 'sentence_transformers', 'transformers') if m in sys.modules]\n"
+        " assistant.cli, assistant.knowledge, assistant.llm, assistant.embedded_llm, assistant.ask\n"
+        "heavy = ('torch', 'sentence_transformers', 'transformers', 'xllamacpp', 'langchain_openai',"
+        " 'langchain_ollama', 'openai')\n"
+        "heavy = [m for m in heavy if m in sys.modules]\n"
         "print(','.join(heavy))\n"
     )
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)

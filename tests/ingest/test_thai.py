@@ -442,23 +442,22 @@ def test_thai_pdf_pages_are_readable(pdf_dir: Path, name: str) -> None:
 @pytest.mark.shared
 @pytest.mark.parametrize("expected", [Language.TH, None, Language.EN])
 def test_th09_latin_ocr_layer_is_unreadable(pdf_dir: Path, expected: Language | None) -> None:
-    pages = _pages(_pdf(pdf_dir, TH09))
-    assert pages
-    for number, page in enumerate(pages, start=1):
-        h = health(repair(page), expected)
-        assert not h.readable, f"page {number}: {h}"
-        assert h.reason.startswith(REASON_LATIN_GIBBERISH), f"page {number}: {h.reason}"
+    _assert_all_unreadable(_pages(_pdf(pdf_dir, TH09)), expected, REASON_LATIN_GIBBERISH)
 
 
 @pytest.mark.shared
 @pytest.mark.parametrize(("name", "expected"), [(TH10, Language.TH), (EN08, Language.EN)])
 def test_image_only_pages_are_empty(pdf_dir: Path, name: str, expected: Language) -> None:
-    pages = _pages(_pdf(pdf_dir, name))
+    _assert_all_unreadable(_pages(_pdf(pdf_dir, name)), expected, REASON_EMPTY)
+
+
+def _assert_all_unreadable(pages: list[str], expected: Language | None, reason: str) -> None:
+    """Every page is judged unreadable, for ``reason``."""
     assert pages
     for number, page in enumerate(pages, start=1):
         h = health(repair(page), expected)
         assert not h.readable, f"page {number}: {h}"
-        assert h.reason.startswith(REASON_EMPTY), f"page {number}: {h.reason}"
+        assert h.reason.startswith(reason), f"page {number}: {h.reason}"
 
 
 @pytest.mark.shared
