@@ -8,13 +8,10 @@ from __future__ import annotations
 import json
 import os
 import sys
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -29,60 +26,10 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-err = Console(stderr=True)
-out = Console(soft_wrap=True)
-
-WorkspaceOpt = Annotated[str | None, typer.Option("--workspace", "-w", help="workspace (default: settings)")]
-JsonOpt = Annotated[bool, typer.Option("--json", help="print JSON")]
-
-
-class UserError(Exception):
-    """An error caused by input or set-up, shown as one line without a traceback."""
-
-    def __init__(self, message: str, code: int = 1) -> None:
-        super().__init__(message)
-        self.code = code
-
-
-def _settings():
-    from assistant.settings import get_settings
-
-    try:
-        return get_settings()
-    except Exception as exc:  # pydantic validation of EDUNET_* values
-        raise UserError(f"invalid settings: {exc}", code=2) from None
-
-
-def _workspace(name: str | None) -> str:
-    from ingest.records import check_workspace
-
-    try:
-        return check_workspace(name or _settings().workspace)
-    except ValueError as exc:
-        raise UserError(str(exc), code=2) from None
-
-
-@contextmanager
-def _progress(label: str, enabled: bool = True):
-    """A progress bar on stderr; yields a callback (done, total, label)."""
-    if not enabled or (not err.is_terminal and os.environ.get("EDUNET_PROGRESS") != "1"):
-        yield lambda done, total, text: None
-        return
-    columns = (
-        TextColumn("[bold]{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        TextColumn("{task.fields[item]}"),
-    )
-    with Progress(*columns, console=err, transient=False) as bar:
-        task = bar.add_task(label, total=None, item="")
-
-        def update(done: float, total: int, text: str) -> None:
-            bar.update(task, completed=done, total=total, item=text[-60:])
-
-        yield update
-
+from assistant.clikit import JsonOpt, UserError, WorkspaceOpt, err, out  # noqa: E402
+from assistant.clikit import progress as _progress  # noqa: E402
+from assistant.clikit import settings as _settings  # noqa: E402
+from assistant.clikit import workspace as _workspace  # noqa: E402
 
 # ---------------------------------------------------------------- setup
 
@@ -414,6 +361,16 @@ def serve(
 
     s = _settings()
     launch(host=host or s.host, port=port or s.port)
+
+
+def _register_commands() -> None:
+    """Add the tool commands (plan, mou, assess, partners, ...) from ``assistant.commands``."""
+    from assistant.commands import register_all
+
+    register_all(app)
+
+
+_register_commands()
 
 
 def main() -> None:

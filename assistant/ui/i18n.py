@@ -8,7 +8,9 @@ Usage:
     >>> labels.text("library.removed", "en", name="mou.pdf")
     'Removed mou.pdf from the library.'
 
-Keys are dotted paths into the YAML file. Every key carries every language in
+Keys are dotted paths into the YAML files: ``labels.yaml`` (app, Ask, Library) and one file
+per tool tab in ``labels/`` (``labels/plan.yaml`` holds ``plan.*``); a key defined twice is
+an error. Every key carries every language in
 ``LANGUAGES``; a missing one is an error at load time, not a blank label at run time.
 """
 
@@ -24,6 +26,7 @@ import yaml
 LANGUAGES: tuple[str, ...] = ("th", "en")
 DEFAULT_LANGUAGE = "th"
 LABELS_FILE = Path(__file__).with_name("labels.yaml")
+LABELS_DIR = Path(__file__).with_name("labels")
 
 
 def normalize_language(code: str | None) -> str:
@@ -77,9 +80,20 @@ def parse_labels(data: Any) -> Labels:
     return Labels(table)
 
 
-def load_labels(path: Path = LABELS_FILE) -> Labels:
-    """Read and check a labels file."""
-    return parse_labels(yaml.safe_load(path.read_text(encoding="utf-8")))
+def load_labels(path: Path = LABELS_FILE, extra_dir: Path | None = LABELS_DIR) -> Labels:
+    """Read and check a labels file, plus every ``*.yaml`` in ``extra_dir``; keys must not repeat."""
+    table = dict(parse_labels(yaml.safe_load(path.read_text(encoding="utf-8"))).table)
+    files = sorted(extra_dir.glob("*.yaml")) if extra_dir is not None and extra_dir.is_dir() else []
+    for extra in files:
+        try:
+            more = parse_labels(yaml.safe_load(extra.read_text(encoding="utf-8"))).table
+        except ValueError as exc:
+            raise ValueError(f"{extra.name}: {exc}") from None
+        clash = sorted(set(more) & set(table))
+        if clash:
+            raise ValueError(f"{extra.name}: label(s) already defined elsewhere: {', '.join(clash)}")
+        table.update(more)
+    return Labels(table)
 
 
 @cache
