@@ -57,3 +57,47 @@ def store(tmp_path: Path, embedder):
     s = Store.open(tmp_path / "data", embedder)
     yield s
     s.manifest.close()
+
+
+@pytest.fixture(scope="session")
+def chroma_server(tmp_path_factory: pytest.TempPathFactory):
+    """A real Chroma server on loopback: scripts/test.sh's (EDUNET_TEST_CHROMA_URL), else one started here."""
+    from tests.fixtures.chroma import ChromaServer, server_from_env
+
+    shared = server_from_env()
+    if shared is not None:
+        yield shared
+        return
+    server = ChromaServer.start(tmp_path_factory.mktemp("chroma-server") / "db")
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def corpus_data_dir(tmp_path_factory: pytest.TempPathFactory, embedder) -> Path:
+    """A data directory with the repo's ``corpus/`` indexed into workspace ``default`` (built once).
+
+    Read-only by convention: tests that write (ingest, remove) use their own store. Use it
+    with ``EDUNET_DATA_DIR`` for CLI tests, or through ``corpus_store`` in the library.
+    """
+    from ingest.pipeline import ingest
+    from ingest.store import Store
+
+    data = tmp_path_factory.mktemp("corpus-index")
+    store = Store.open(data, embedder)
+    try:
+        report = ingest([ROOT / "corpus"], store, workspace="default")
+        assert report.ok, report
+    finally:
+        store.manifest.close()
+    return data
+
+
+@pytest.fixture(scope="session")
+def corpus_store(corpus_data_dir: Path, embedder):
+    """The indexed starter corpus as an open store (workspace ``default``)."""
+    from ingest.store import Store
+
+    store = Store.open(corpus_data_dir, embedder)
+    yield store
+    store.manifest.close()
