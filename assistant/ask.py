@@ -367,7 +367,9 @@ class Answerer:
         from langchain_core.messages import AIMessage, HumanMessage, SystemMessage
 
         passages = "\n".join(
-            prompts.passage_template.format(n=c.n, source=c.source, page=c.page, text=c.text)
+            prompts.passage_template.format(
+                n=c.n, source=_safe_source(prompts, c.source), page=c.page, text=c.text
+            )
             for c in citations
         )
         last = prompts.question_template.format(
@@ -703,7 +705,18 @@ def _overlap(q_terms: frozenset[str], text: str) -> float:
 
 def _header(prompts: Prompts, n: int, hit: Hit) -> str:
     """The passage's line prefix, used to count its cost."""
-    return prompts.passage_template.format(n=n, source=hit.source, page=hit.page, text="")
+    return prompts.passage_template.format(
+        n=n, source=_safe_source(prompts, hit.source), page=hit.page, text=""
+    )
+
+
+def _safe_source(prompts: Prompts, source: str) -> str:
+    """A document's name made safe to show inside the fence: a file name is data too.
+
+    Names come from disk and the CLI, not only from sanitised uploads, so one holding the
+    fence markers ("PASSAGES>>>") could otherwise close the quoted block.
+    """
+    return " ".join(g.sanitize_passage(source, prompts.fences()).split())
 
 
 def _extractive_order(citations: Sequence[Citation], language: str) -> list[Citation]:

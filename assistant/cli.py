@@ -44,6 +44,10 @@ def setup(
     from ingest.embeddings import build_e5_folder
 
     s = _settings()
+    if s.auth:  # accounts on: the first admin, from EDUNET_ADMIN_* or a prompt (never a default password)
+        from assistant.commands.users import ensure_admin
+
+        ensure_admin(s)
     say = lambda msg: err.print(f"  {msg}", highlight=False)  # noqa: E731
     if s.model_dir is None:
         err.print(f"embedding model: {s.embedding_dir}")

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from platformdirs import user_data_dir
-from pydantic import Field, field_validator
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -106,6 +106,17 @@ class Settings(BaseSettings):
 
     # --- end of LLM model block ------------------------------------------------------------------
 
+    # --- accounts, workspaces and rate limits (assistant/accounts.py, workspaces.py, ratelimit.py) ---
+    auth: bool = Field(default=False, description="require a login; off = anonymous single-user mode")
+    admin_user: str = Field(default="admin", description="the first admin's name, created by `edunet setup`")
+    admin_password: SecretStr | None = Field(
+        default=None, description="the first admin's password (EDUNET_ADMIN_PASSWORD); never a default"
+    )
+    lockout_failures: int = Field(default=5, ge=1, le=100, description="failed logins in a row before a lock")
+    lockout_minutes: float = Field(default=15.0, gt=0, le=24 * 60, description="how long a lock lasts")
+    ask_rate_per_minute: int = Field(default=20, ge=0, description="questions per user a minute; 0: no limit")
+    # --- end of accounts block ---------------------------------------------------------------------
+
     host: str = "127.0.0.1"
     port: int = 7860
 
@@ -139,7 +150,7 @@ class Settings(BaseSettings):
     def public(self) -> dict[str, Any]:
         """Settings safe to print (secrets masked)."""
         data = self.model_dump(mode="json")
-        for key in ("chroma_token", "openai_api_key"):
+        for key in ("chroma_token", "openai_api_key", "admin_password"):
             if data.get(key):
                 data[key] = "***"
         return data

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ingest.locks import file_lock
 from ingest.manifest import NO_FILTERS, DocumentRow, Filters, Manifest
 from ingest.records import Hit, check_workspace
 from ingest.vectors import TextEmbedder, VectorIndex, chroma_client
@@ -52,12 +53,18 @@ class Store:
 
     @contextlib.contextmanager
     def writing(self, workspace: str):
-        """Mark a workspace as being written, repairing first what an earlier killed run left."""
+        """Mark a workspace as being written, repairing first what an earlier killed run left.
+
+        Writers of one workspace take turns through a lock file beside the manifest (held by
+        the process, released by the kernel if it is killed): otherwise a second process's
+        repair would drop the pending chunks of an ingest still running in another one.
+        """
         check_workspace(workspace)
-        self.repair(workspace)
-        self.manifest.set_state(f"dirty:{workspace}", "1")
-        yield self
-        self.manifest.set_state(f"dirty:{workspace}", None)
+        with file_lock(self.manifest.path.parent / f"writing-{workspace}"):
+            self.repair(workspace)
+            self.manifest.set_state(f"dirty:{workspace}", "1")
+            yield self
+            self.manifest.set_state(f"dirty:{workspace}", None)
 
     def repair(self, workspace: str) -> RepairReport:
         """Drop chunks of unfinished ingests and vectors the manifest no longer knows."""

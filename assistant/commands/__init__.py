@@ -11,7 +11,7 @@ import importlib
 
 import typer
 
-MODULES: tuple[str, ...] = ()
+MODULES: tuple[str, ...] = ("users", "partners", "plan", "mou", "assess", "workshop", "portfolio")
 """Command modules under ``assistant.commands``, in help order."""
 
 

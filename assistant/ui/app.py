@@ -29,7 +29,13 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 
 TABS: tuple[str, ...] = (
     "assistant.ui.ask_tab",
+    "assistant.ui.plan_tab",
     "assistant.ui.library_tab",
+    "assistant.ui.partners_tab",
+    "assistant.ui.mou_tab",
+    "assistant.ui.portfolio_tab",
+    "assistant.ui.workshop_tab",
+    "assistant.ui.health_tab",
 )
 """Tab modules, in display order; each exposes ``build_tab(ctx)``."""
 
@@ -117,6 +123,9 @@ def build(settings: Settings | None = None) -> gr.Blocks:
             )
         ctx = TabContext(settings=s, labels=labels, lang=lang, demo=demo)
         ctx.relabel(header, value=lambda code: _header(labels, code))
+        from assistant.ui.session import session_bar
+
+        session_bar(ctx)  # anonymous single-user notice, or who is logged in
         with gr.Tabs(elem_id="tabs"):
             for name in TABS:
                 importlib.import_module(name).build_tab(ctx)
@@ -147,7 +156,13 @@ def launch(host: str = "127.0.0.1", port: int = 7860, settings: Settings | None 
     """Build and serve the app (blocks until stopped)."""
     s = settings or get_settings()
     demo = build(s)
+    login: dict[str, Any] = {}
+    if s.auth:  # accounts on: Gradio's login form, backed by assistant.accounts (lockout included)
+        from assistant.ui.session import auth_function, auth_message
+
+        login = {"auth": auth_function(s), "auth_message": auth_message()}
     demo.queue(default_concurrency_limit=1).launch(
+        **login,
         server_name=host,
         server_port=port,
         show_error=True,

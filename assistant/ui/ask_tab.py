@@ -10,13 +10,22 @@ event stream (PASSAGES → TOKEN* → FINAL, see :mod:`assistant.records`):
 Conversation turns live in a per-session ``gr.State`` as plain dicts; the last
 ``HISTORY_TURNS`` finished turns go to ``Answerer.stream`` as ``(question, answer)`` pairs.
 The answerer, the index and the model are built on first use (page load warms them up).
+
+Who asks, and where: each question comes from the request's principal (anonymous, or the
+logged-in user, :mod:`assistant.ui.session`) in the workspace chosen in the selector; the
+retriever is built by :func:`assistant.workspaces.scoped_retriever`, which refuses other
+workspaces, and the question counts against the per-user rate limit
+(:mod:`assistant.ratelimit`). Each finished turn is saved to the user's history
+(:mod:`assistant.history`); the History accordion reopens earlier conversations.
 """
 
 from __future__ import annotations
 
+import contextlib
 import html
 import logging
 import threading
+import time
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
@@ -25,6 +34,8 @@ import gradio as gr
 from assistant.records import Answer, Citation, EventKind
 from assistant.settings import Settings
 from assistant.ui.i18n import Labels, get_labels, normalize_language
+from assistant.ui.session import access_message, principal_from_request, workspace_selector
+from assistant.workspaces import Principal, WorkspaceAccessError
 
 if TYPE_CHECKING:
     from assistant.llm import LLMStatus
@@ -38,27 +49,38 @@ CHAT_HEIGHT = 460
 
 
 class AskService:
-    """The answerer for one app, built once on first use (thread-safe); failures are retried next time."""
+    """The chat model for one app, built once on first use (thread-safe); failures are retried next time.
+
+    Answerers are made per question by :meth:`answerer`, for the caller's workspace.
+    """
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self._lock = threading.Lock()
-        self._answerer: Any = None
+        self._llm: Any = None
         self.status: LLMStatus | None = None
         self.error: str | None = None
 
     def get(self) -> tuple[Any, LLMStatus]:
-        """The ``Answerer`` and the LLM status; raises (with a readable message) when it cannot start."""
+        """The chat model (None: extractive) and its status; raises (readably) when it cannot start."""
         with self._lock:
-            if self._answerer is None:
+            if self.status is None:
                 try:
-                    self._answerer, self.status = self._build()
+                    self._llm, self.status = self._build()
                     self.error = None
                 except Exception as exc:
                     self.error = _one_line(exc)
                     raise
-            assert self.status is not None
-            return self._answerer, self.status
+            return self._llm, self.status
+
+    def answerer(self, principal: Principal, workspace: str) -> Any:
+        """An ``Answerer`` over ``workspace`` for ``principal``; WorkspaceAccessError when not allowed."""
+        from assistant.ask import Answerer
+        from assistant.workspaces import scoped_retriever
+
+        retriever = scoped_retriever(principal, workspace, settings=self.settings)
+        llm, status = self.get()
+        return Answerer(retriever, llm, status.backend)
 
     def warm_embedder(self) -> None:
         """Load the embedding model now, so that the first question does not wait for it."""
@@ -67,15 +89,11 @@ class AskService:
         _ = get_embedder(self.settings).model
 
     def _build(self) -> tuple[Any, LLMStatus]:
-        from assistant.ask import Answerer
         from assistant.llm import get_chat_model
-        from assistant.retrieval import HybridRetriever
         from assistant.runtime import get_store
 
-        s = self.settings
-        retriever = HybridRetriever(store=get_store(s), workspace=s.workspace, k=s.top_k)
-        llm, status = get_chat_model(s)
-        return Answerer(retriever, llm, status.backend), status
+        get_store(self.settings)  # open the index now, so that a broken one shows in the status line
+        return get_chat_model(self.settings)
 
 
 # ---------------------------------------------------------------- rendering (pure functions)
@@ -179,7 +197,9 @@ def build_tab(ctx: TabContext) -> None:
 
     tab = ctx.relabel(gr.Tab(ctx.t("tabs.ask"), id="ask", elem_id="tab-ask"), label="tabs.ask")
     with tab:
-        status = gr.Markdown(status_text(labels, "th", service), elem_id="backend-status")
+        with gr.Row(equal_height=True):
+            status = gr.Markdown(status_text(labels, "th", service), elem_id="backend-status")
+            workspace = workspace_selector(ctx, elem_id="ask-workspace", scale=0, min_width=260)
         ctx.relabel(status, value=lambda code: status_text(labels, code, service))
         chatbot = ctx.relabel(
             gr.Chatbot(
@@ -228,24 +248,104 @@ def build_tab(ctx: TabContext) -> None:
                 ctx.relabel(gr.Markdown(_panel_title("th")), value=_panel_title)
                 panel = gr.HTML(source_html(labels, "th", None), elem_id="source-panel")
 
+        history_box = ctx.relabel(
+            gr.Accordion(ctx.t("session.history"), open=False, elem_id="ask-history"), label="session.history"
+        )
+        with history_box, gr.Row(equal_height=True):
+            saved = ctx.relabel(
+                gr.Dropdown(
+                    [], value=None, label=ctx.t("session.history_pick"), elem_id="history-list", scale=4
+                ),
+                label="session.history_pick",
+            )
+            reopen = ctx.relabel(
+                gr.Button(ctx.t("session.history_open"), elem_id="history-open", scale=1, min_width=90),
+                value="session.history_open",
+            )
+            forget = ctx.relabel(
+                gr.Button(ctx.t("session.history_delete"), elem_id="history-delete", scale=1, min_width=90),
+                value="session.history_delete",
+            )
+
         turns = gr.State([])
         cited = gr.State([])
+        conversation = gr.State(None)  # the history item id of the conversation on screen
 
-    outputs = [chatbot, turns, cited, citations, panel, notice, status, question]
+    s = ctx.settings
+    outputs = [chatbot, turns, cited, citations, panel, notice, status, question, conversation, saved]
 
-    def ask(text: str, history: list[dict], lang: str) -> Iterator[tuple]:
+    def saved_choices(principal: Principal, ws: str | None, lang: str) -> dict:
+        """The History dropdown: the caller's conversations in ``ws``, newest first."""
+        from assistant.history import Kind, list_items
+
+        items = list_items(principal, ws, Kind.CONVERSATION, settings=s) if ws else []
+        choices = [
+            (f"{i.title} · {time.strftime('%Y-%m-%d %H:%M', time.localtime(i.updated))}", i.id) for i in items
+        ]
+        return gr.update(
+            choices=choices, value=None, info=None if choices else labels.text("session.history_none", lang)
+        )
+
+    def remember(principal: Principal, ws: str, conv: str | None, history: list[dict], lang: str) -> tuple:
+        """Save the finished turns to the caller's history; the item id and the refreshed list."""
+        from assistant.history import HistoryNotFound, Kind, save, update
+
+        done = [t for t in history if t.get("done")]
+        payload = {"workspace": ws, "turns": done}
+        try:
+            try:
+                item = update(principal, conv, payload=payload, settings=s) if conv else None
+            except HistoryNotFound:
+                item = None
+            if item is None:
+                item = save(
+                    principal, Kind.CONVERSATION, done[0]["question"], payload, workspace=ws, settings=s
+                )
+            return item.id, saved_choices(principal, ws, lang)
+        except Exception:
+            log.exception("the conversation could not be saved to history")
+            return conv, gr.skip()
+
+    def ask(
+        text: str, history: list[dict], lang: str, ws: str | None, conv: str | None, request: gr.Request
+    ) -> Iterator[tuple]:
+        from assistant.ratelimit import RateLimiter, RateLimitError
+        from assistant.workspaces import require_access
+
         lang = normalize_language(lang)
         q = (text or "").strip()
+        skip = gr.skip()
         if not q:
-            skip = gr.skip()
-            yield (skip, skip, skip, skip, skip, labels.text("ask.empty_question", lang), skip, skip)
+            yield (*[skip] * 5, labels.text("ask.empty_question", lang), *[skip] * 4)
+            return
+        if not ws:
+            yield (*[skip] * 5, labels.text("session.no_workspace", lang), *[skip] * 4)
+            return
+        try:
+            principal = principal_from_request(request, s)
+            require_access(principal, ws, settings=s)
+            RateLimiter.for_settings(s).check(principal.key)
+        except WorkspaceAccessError as exc:
+            yield (*[skip] * 5, access_message(labels, lang, exc), *[skip] * 4)
+            return
+        except RateLimitError as exc:
+            yield (
+                *[skip] * 5,
+                labels.text("session.rate_limited", lang, seconds=exc.retry_seconds),
+                *[skip] * 4,
+            )
             return
         turn: dict[str, Any] = {"question": q, "answer": "", "citations": [], "done": False}
         history = [*history, turn]
         empty_sources = gr.update(choices=[], value=None)
         empty_panel = source_html(labels, lang, None)
 
-        def emit(sources: Any = None, panel_html: Any = None, answer: Answer | None = None) -> tuple:
+        def emit(
+            sources: Any = None,
+            panel_html: Any = None,
+            answer: Answer | None = None,
+            saved_as: tuple = (skip, skip),
+        ) -> tuple:
             return (
                 chat_messages(labels, lang, history),
                 history,
@@ -255,11 +355,12 @@ def build_tab(ctx: TabContext) -> None:
                 "",
                 status_text(labels, lang, service, answer),
                 "",
+                *saved_as,
             )
 
         yield emit(empty_sources, empty_panel)
         try:
-            answerer, _ = service.get()
+            answerer = service.answerer(principal, ws)
         except Exception as exc:
             log.exception("the answerer could not start")
             turn.update(done=True, error=labels.text("ask.error_start", lang, error=_one_line(exc)))
@@ -289,7 +390,8 @@ def build_tab(ctx: TabContext) -> None:
             turn["grounded"] = final.grounded
             turn["notes"] = list(final.notes)
         turn["done"] = True
-        yield emit(_choices_update(labels, lang, turn["citations"]), empty_panel, final)
+        saved_as = remember(principal, ws, conv, history, lang)
+        yield emit(_choices_update(labels, lang, turn["citations"]), empty_panel, final, saved_as)
 
     def show_source(n: str | None, sources: list[dict], lang: str) -> str:
         lang = normalize_language(lang)
@@ -298,7 +400,52 @@ def build_tab(ctx: TabContext) -> None:
 
     def reset(lang: str) -> tuple:
         lang = normalize_language(lang)
-        return [], [], [], gr.update(choices=[], value=None), source_html(labels, lang, None), "", ""
+        return [], [], [], gr.update(choices=[], value=None), source_html(labels, lang, None), "", "", None
+
+    def refresh_saved(lang: str, ws: str | None, request: gr.Request) -> dict:
+        lang = normalize_language(lang)
+        try:
+            return saved_choices(principal_from_request(request, s), ws, lang)
+        except WorkspaceAccessError:
+            return gr.update(choices=[], value=None, info=None)
+
+    def open_saved(item_id: str | None, lang: str, request: gr.Request) -> tuple:
+        """Reopen a saved conversation (only the caller's own, in a workspace they may still use)."""
+        from assistant.history import HistoryNotFound, load
+
+        lang = normalize_language(lang)
+        skip = gr.skip()
+        if not item_id:
+            return (*[skip] * 5, "", skip)
+        try:
+            item = load(principal_from_request(request, s), item_id, settings=s)
+        except (HistoryNotFound, WorkspaceAccessError):
+            return (*[skip] * 5, labels.text("session.history_missing", lang), skip)
+        restored = [
+            t for t in (item.payload or {}).get("turns", []) if isinstance(t, dict) and "question" in t
+        ]
+        last = restored[-1].get("citations", []) if restored else []
+        return (
+            chat_messages(labels, lang, restored),
+            restored,
+            last,
+            _choices_update(labels, lang, last),
+            source_html(labels, lang, None),
+            "",
+            item.id,
+        )
+
+    def forget_saved(
+        item_id: str | None, conv: str | None, lang: str, ws: str | None, request: gr.Request
+    ) -> tuple:
+        """Delete a saved conversation; the one on screen stays but is no longer linked to it."""
+        from assistant.history import HistoryNotFound, delete
+
+        if not item_id:
+            return gr.skip(), gr.skip()
+        with contextlib.suppress(HistoryNotFound, WorkspaceAccessError):
+            delete(principal_from_request(request, s), item_id, settings=s)
+        return (None if conv == item_id else conv), refresh_saved(lang, ws, request)
 
     def relanguage(lang: str, history: list[dict], sources: list[dict], n: str | None) -> tuple:
         lang = normalize_language(lang)
@@ -322,16 +469,29 @@ def build_tab(ctx: TabContext) -> None:
                 log.exception("the embedding model could not be loaded")
 
     asking = [
-        trigger(ask, [question, turns, ctx.lang], outputs, show_progress="minimal")
+        trigger(ask, [question, turns, ctx.lang, workspace, conversation], outputs, show_progress="minimal")
         for trigger in (send.click, question.submit)
     ]
     citations.change(show_source, [citations, cited, ctx.lang], panel, show_progress="hidden")
+    cleared = [chatbot, turns, cited, citations, panel, notice, question, conversation]
     clear.click(
         reset,
         ctx.lang,
-        [chatbot, turns, cited, citations, panel, notice, question],
+        cleared,
         cancels=asking,  # queued, so it lands after an answer that was just sent, and cancels it
     )
+    # a workspace picked by the user starts a new conversation; any change (also the page-load fill)
+    # lists that workspace's saved conversations
+    workspace.input(reset, ctx.lang, cleared, cancels=asking)
+    workspace.change(refresh_saved, [ctx.lang, workspace], saved, show_progress="hidden")
+    reopen.click(
+        open_saved,
+        [saved, ctx.lang],
+        [chatbot, turns, cited, citations, panel, notice, conversation],
+        cancels=asking,
+    )
+    forget.click(forget_saved, [saved, conversation, ctx.lang, workspace], [conversation, saved])
+    ctx.demo.load(refresh_saved, [ctx.lang, workspace], saved, show_progress="hidden")
     ctx.lang.change(relanguage, [ctx.lang, turns, cited, citations], [chatbot, citations, panel], queue=False)
     ctx.demo.load(warm_up, ctx.lang, status, show_progress="hidden")
 

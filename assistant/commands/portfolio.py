@@ -1,0 +1,126 @@
+"""``edunet portfolio``: a learner-portfolio guide from a form, and ``portfolio reflect`` feedback.
+
+Usage:
+    edunet portfolio --input examples/portfolio.th.yaml -o guide.docx        # format from the suffix
+    edunet portfolio --input p.yaml -o guide.md --backend none               # skeleton only, no model
+    edunet portfolio --input p.yaml --json                                   # the draft as JSON on stdout
+    edunet portfolio reflect --file reflection.txt --competencies thinking,technology --grade ป.5
+    cat reflection.txt | edunet portfolio reflect --file - --competencies communication --grade M2 --json
+
+Exit codes: 0 done, 1 a run-time problem (e.g. personal data found in the reflection),
+2 a usage error (a bad form field, an unknown learning area, competency or grade).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from assistant.clikit import JsonOpt, UserError, WorkspaceOpt, err, out, print_json, read_form
+from assistant.clikit import settings as _settings
+from assistant.clikit import workspace as _workspace
+
+BackendOpt = Annotated[
+    str | None, typer.Option("--backend", help="embedded, openai, ollama or none (default: settings)")
+]
+
+
+def register(app: typer.Typer) -> None:
+    """Add the ``portfolio`` command group (the guide is its default command, ``reflect`` a sub-command)."""
+    group = typer.Typer(help="Learner-portfolio guides and reflection feedback for teachers.")
+    app.add_typer(group, name="portfolio")
+
+    @group.callback(invoke_without_command=True)
+    def portfolio(
+        context: typer.Context,
+        input_path: Annotated[
+            Path | None, typer.Option("--input", "-i", help="the form (YAML), or - for stdin")
+        ] = None,
+        output: Annotated[Path | None, typer.Option("--output", "-o", help="write the guide here")] = None,
+        fmt: Annotated[str | None, typer.Option("--format", "-f", help="docx, md or json")] = None,
+        backend: BackendOpt = None,
+        workspace: WorkspaceOpt = None,
+        as_json: JsonOpt = False,
+    ) -> None:
+        """Draft a learner-portfolio guide from a form (grade, learning area, competencies, unit, weeks)."""
+        if context.invoked_subcommand is not None:
+            return
+        if input_path is None:
+            raise UserError("give the form with --input FILE (see examples/portfolio.th.yaml)", code=2)
+        from assistant.drafting import draft_context
+        from assistant.export import ExportFormat, export
+        from assistant.forms import FormError
+        from assistant.portfolio import check_curriculum, draft_portfolio, parse_portfolio_form
+
+        data = read_form(input_path)
+        try:
+            form = parse_portfolio_form(data)
+            chosen = ExportFormat.parse(fmt) if fmt else None
+            if output is not None and chosen is None:
+                chosen = ExportFormat.from_path(output)
+        except FormError as exc:
+            raise UserError("the form has problems:\n  " + "\n  ".join(exc.problems), code=2) from None
+        except ValueError as exc:
+            raise UserError(str(exc), code=2) from None
+        s = _settings()
+        llm = (backend or "").lower() != "none"
+        ctx = draft_context(s, _workspace(workspace), form.language, backend=backend, llm=llm)
+        draft = draft_portfolio(form, ctx)
+        problems = draft.problems() + check_curriculum(draft)
+        if problems:  # a broken guide is never written
+            raise UserError("the guide failed its checks: " + "; ".join(problems), code=1)
+        if output is not None:
+            export(draft, output, chosen)
+            err.print(f"guide written to {output} ({len(draft.citations)} citations)", highlight=False)
+        if as_json:
+            print_json(draft.to_json())
+        elif output is None:
+            from assistant.export import render
+
+            out.print((render(draft, chosen or ExportFormat.MARKDOWN)).decode("utf-8"), markup=False)
+
+    @group.command("reflect")
+    def reflect(
+        file: Annotated[
+            Path, typer.Option("--file", help="the anonymised reflection (text), or - for stdin")
+        ],
+        competencies: Annotated[
+            str, typer.Option("--competencies", "-c", help="comma-separated ids or names of 1–5 competencies")
+        ],
+        grade: Annotated[str, typer.Option("--grade", "-g", help="ป.1–ม.6, P1–M6 or Grade 1–12")],
+        language: Annotated[str, typer.Option("--lang", "-l", help="th or en")] = "th",
+        backend: BackendOpt = None,
+        as_json: JsonOpt = False,
+    ) -> None:
+        """Feedback on a learner's draft reflection against the rubric (it never rewrites the reflection)."""
+        from assistant.privacy import PersonalDataError
+        from assistant.reflection import review_reflection
+
+        if str(file) == "-":
+            text = sys.stdin.read()
+        elif file.is_file():
+            text = file.read_text(encoding="utf-8")
+        else:
+            raise UserError(f"{file}: no such file", code=2)
+        llm, name = None, "none"
+        if backend is None or backend.lower() != "none":
+            from assistant.privacy import find_personal_data
+
+            if not find_personal_data(text):  # never even start a model for text we will refuse
+                from assistant.llm import get_chat_model
+
+                llm, status = get_chat_model(_settings(), backend)
+                name = status.backend
+        try:
+            result = review_reflection(text, competencies, grade, language, llm=llm, backend=name)
+        except PersonalDataError as exc:
+            raise UserError(exc.message(language if language in ("th", "en") else "th"), code=1) from None
+        except ValueError as exc:
+            raise UserError(str(exc), code=2) from None
+        if as_json:
+            print_json(result.to_json())
+        else:
+            out.print(result.to_markdown(), markup=False)

@@ -1,0 +1,224 @@
+"""Dates and numbers as Thai and English MOUs write them: Buddhist-era years, Thai month names, Thai digits.
+
+Usage:
+    >>> from assistant.mou.dates import find_dates, format_date, thai_digits_to_arabic
+    >>> [(d.value.isoformat(), d.text) for d in find_dates("มีผลตั้งแต่วันที่ ๑ มิถุนายน พ.ศ. ๒๕๖๗")]
+    [('2024-06-01', '๑ มิถุนายน พ.ศ. ๒๕๖๗')]
+    >>> format_date(date(2024, 6, 1), "th"), format_date(date(2024, 6, 1), "en")
+    ('1 มิถุนายน 2567', '1 June 2024')
+    >>> number_value("thirty"), thai_digits_to_arabic("๓๐ วัน")
+    (30, '30 วัน')
+
+Thai digits are single characters, so :func:`thai_digits_to_arabic` keeps every offset:
+a match found in the converted text quotes the original text at the same span.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
+BUDDHIST_ERA_OFFSET = 543
+
+THAI_MONTHS: tuple[tuple[str, str], ...] = (
+    ("มกราคม", "ม.ค."),
+    ("กุมภาพันธ์", "ก.พ."),
+    ("มีนาคม", "มี.ค."),
+    ("เมษายน", "เม.ย."),
+    ("พฤษภาคม", "พ.ค."),
+    ("มิถุนายน", "มิ.ย."),
+    ("กรกฎาคม", "ก.ค."),
+    ("สิงหาคม", "ส.ค."),
+    ("กันยายน", "ก.ย."),
+    ("ตุลาคม", "ต.ค."),
+    ("พฤศจิกายน", "พ.ย."),
+    ("ธันวาคม", "ธ.ค."),
+)
+EN_MONTHS = (
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+)
+_MONTH_NUMBER: dict[str, int] = {}
+for _i, (_full, _short) in enumerate(THAI_MONTHS, start=1):
+    _MONTH_NUMBER[_full] = _i
+    _MONTH_NUMBER[_short] = _i
+    _MONTH_NUMBER[_short.replace(".", "")] = _i
+for _i, _name in enumerate(EN_MONTHS, start=1):
+    _MONTH_NUMBER[_name] = _i
+    _MONTH_NUMBER[_name[:3]] = _i
+_MONTH_NUMBER["sept"] = 9
+
+_TH_MONTH = "|".join(sorted((re.escape(k) for k in _MONTH_NUMBER if not k.isascii()), key=len, reverse=True))
+_EN_MONTH = "|".join(sorted((k for k in _MONTH_NUMBER if k.isascii()), key=len, reverse=True))
+
+DATE_PATTERNS: tuple[re.Pattern[str], ...] = (
+    # 1 มิถุนายน 2567 / 1 มิ.ย. พ.ศ. 2567 / วันที่ 1 เดือนมิถุนายน พ.ศ.2567
+    re.compile(
+        rf"(?P<d>\d{{1,2}})\s*(?:เดือน\s*)?(?P<m>{_TH_MONTH})\s*(?:พ\.\s?ศ\.|ค\.\s?ศ\.)?\s*(?P<y>\d{{4}})"
+    ),
+    # 2 June 2025 / 2nd day of June, 2025
+    re.compile(
+        rf"(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:day\s+of\s+)?(?P<m>{_EN_MONTH})\.?,?\s+(?P<y>\d{{4}})",
+        re.IGNORECASE,
+    ),
+    # June 2, 2025
+    re.compile(
+        rf"(?P<m>{_EN_MONTH})\.?\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y>\d{{4}})", re.IGNORECASE
+    ),
+    # 2025-06-02
+    re.compile(r"(?<![\d/])(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})(?![\d/])"),
+    # 27/11/2017, 27.11.2017 (day first, as in Thailand, India and Europe)
+    re.compile(r"(?<![\d/.])(?P<d>\d{1,2})[/.](?P<m>\d{1,2})[/.](?P<y>\d{4})(?![\d/])"),
+)
+
+NUMBER_WORDS: dict[str, int] = {
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "fifteen": 15,
+    "eighteen": 18,
+    "twenty": 20,
+    "twenty-four": 24,
+    "thirty": 30,
+    "thirty-six": 36,
+    "forty-five": 45,
+    "sixty": 60,
+    "ninety": 90,
+    "hundred and twenty": 120,
+    "one hundred and twenty": 120,
+    "หนึ่ง": 1,
+    "สอง": 2,
+    "สาม": 3,
+    "สี่": 4,
+    "ห้า": 5,
+    "หก": 6,
+    "เจ็ด": 7,
+    "แปด": 8,
+    "เก้า": 9,
+    "สิบ": 10,
+    "สิบสอง": 12,
+    "สามสิบ": 30,
+    "หกสิบ": 60,
+    "เก้าสิบ": 90,
+}
+NUMBER_WORD_PATTERN = "|".join(sorted((re.escape(w) for w in NUMBER_WORDS), key=len, reverse=True))
+
+
+@dataclass(frozen=True)
+class DateMention:
+    """A date found in a text: its value, the span in the text and the text as written."""
+
+    value: date
+    start: int
+    end: int
+    text: str
+
+
+def thai_digits_to_arabic(text: str) -> str:
+    """``๒๕๖๗`` → ``2567``; every other character (and so every offset) unchanged."""
+    return text.translate(THAI_DIGITS)
+
+
+def normalize_year(year: int) -> int:
+    """A Buddhist-era year (2400 and later) as the Common Era year; others unchanged."""
+    return year - BUDDHIST_ERA_OFFSET if year >= 2400 else year
+
+
+def month_number(name: str) -> int | None:
+    """1–12 for a Thai or English month name or abbreviation (``"มิ.ย."``, ``"Sept"``), else None."""
+    key = name.strip().lower()
+    if key.isdigit():
+        number = int(key)
+        return number if 1 <= number <= 12 else None
+    return _MONTH_NUMBER.get(key) or _MONTH_NUMBER.get(key.rstrip("."))
+
+
+def find_dates(text: str) -> list[DateMention]:
+    """Every valid date in ``text`` (Thai or Arabic digits), in order, without overlaps."""
+    plain = thai_digits_to_arabic(text)
+    found: list[DateMention] = []
+    taken: list[tuple[int, int]] = []
+    for pattern in DATE_PATTERNS:
+        for m in pattern.finditer(plain):
+            if any(m.start() < end and start < m.end() for start, end in taken):
+                continue
+            month = month_number(m.group("m"))
+            if month is None:
+                continue
+            try:
+                value = date(normalize_year(int(m.group("y"))), month, int(m.group("d")))
+            except ValueError:
+                continue
+            if not 1900 <= value.year <= 2200:
+                continue
+            taken.append((m.start(), m.end()))
+            found.append(DateMention(value, m.start(), m.end(), text[m.start() : m.end()]))
+    return sorted(found, key=lambda d: d.start)
+
+
+def parse_date(text: str) -> date | None:
+    """The first date written in ``text``, or None."""
+    dates = find_dates(text or "")
+    return dates[0].value if dates else None
+
+
+def number_value(text: str) -> int | None:
+    """An integer from digits (Thai or Arabic) or an English/Thai number word, else None."""
+    plain = thai_digits_to_arabic((text or "").strip().lower())
+    if plain.isdigit():
+        return int(plain)
+    return NUMBER_WORDS.get(plain)
+
+
+def format_date(value: date, language: str) -> str:
+    """``1 มิถุนายน 2567`` (Buddhist era) in Thai, ``1 June 2024`` in English."""
+    if language == "th":
+        return f"{value.day} {THAI_MONTHS[value.month - 1][0]} {value.year + BUDDHIST_ERA_OFFSET}"
+    return f"{value.day} {EN_MONTHS[value.month - 1].capitalize()} {value.year}"
+
+
+def add_months(start: date, months: int) -> date:
+    """The day before the same day ``months`` later: the last day of a term that starts on ``start``."""
+    from datetime import timedelta
+
+    year, month = divmod(start.month - 1 + months, 12)
+    year += start.year
+    month += 1
+    day = start.day
+    while True:
+        try:
+            return date(year, month, day) - timedelta(days=1)
+        except ValueError:
+            day -= 1
+
+
+def months_between(start: date, end: date) -> int:
+    """Whole months of a term from ``start`` to ``end`` inclusive (1 Jun 2024 → 31 May 2026 is 24)."""
+    from datetime import timedelta
+
+    after = end + timedelta(days=1)
+    months = (after.year - start.year) * 12 + after.month - start.month
+    if after.day < start.day:
+        months -= 1
+    return max(months, 0)

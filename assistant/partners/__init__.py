@@ -1,0 +1,9 @@
+"""Partner tools: the registry, needs-to-partner matching, the complementary set and the network map.
+
+Modules (one component each; import them directly, nothing heavy loads at import time):
+
+* :mod:`assistant.partners.registry` — partners, MOUs and provenance in ``partners.sqlite``;
+* :mod:`assistant.partners.matching` — ``suggest(needs_text, registry, embedder, filters)``;
+* :mod:`assistant.partners.cover` — the fewest partners that cover the needs (greedy set cover);
+* :mod:`assistant.partners.network` — the MOU network: centrality, expiring MOUs, uncovered needs, maps.
+"""

@@ -1,0 +1,307 @@
+"""The Health tab: the network health-check questionnaire, a radar chart, scores and cited recommendations.
+
+Usage (the app builds it from ``TABS``):
+    >>> from assistant.ui.health_tab import build_tab
+    >>> build_tab(ctx)          # inside gr.Blocks, under gr.Tabs; ctx is the app's TabContext
+
+One radio per statement (1–5 or "not sure"), grouped in an accordion per component and per
+success-factor group; the statements and scale come from ``prompts/health.yaml`` through
+:mod:`assistant.assess` and switch language with the app. **Score** computes the means,
+draws the plotly radar (two series when an earlier saved assessment is chosen), lists the
+recommendations lowest area first with ``[n]`` citations to retrieved passages, and offers
+the report as DOCX (chart embedded), Markdown and PNG. **Save** stores the answers and scores
+in the workspace (``assessments.sqlite``) so a later check can be compared with it.
+Blank statements count as "not sure" here (reported, left out of the means).
+"""
+
+from __future__ import annotations
+
+import logging
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import gradio as gr
+
+from assistant.assess import Area, Questionnaire, load_questionnaire
+from assistant.ui.i18n import Labels, get_labels, normalize_language
+from assistant.ui.session import access_message, principal_from_request, workspace_selector
+
+if TYPE_CHECKING:
+    from assistant.assess import HealthResult
+    from assistant.ui.app import TabContext
+
+log = logging.getLogger(__name__)
+
+NOT_SURE = "ns"
+"""The radio value of "not sure"."""
+
+
+def choices(q: Questionnaire, lang: str) -> list[tuple[str, str]]:
+    """The radio choices: 1..5 and "not sure" in ``lang`` (values stay the same across languages)."""
+    levels = [(str(lv.value), str(lv.value)) for lv in q.scale.levels]
+    return [*levels, (q.scale.not_sure.get(lang), NOT_SURE)]
+
+
+def group_label(labels: Labels, q: Questionnaire, area: Area, lang: str) -> str:
+    return labels.text("health.group", lang, kind=q.kind_name(area.kind, lang), name=area.name(lang))
+
+
+def intro_text(labels: Labels, q: Questionnaire, lang: str) -> str:
+    return labels.text("health.intro", lang, levels=q.levels_text(lang))
+
+
+def element_id(indicator_id: str) -> str:
+    """The radio's DOM id (``health-q-stakeholders-2``): no dots, so CSS selectors work."""
+    return "health-q-" + indicator_id.replace(".", "-")
+
+
+def answers_from_values(q: Questionnaire, values: list[Any]) -> dict[str, Any]:
+    """Radio values (in questionnaire order) → an answers mapping for :func:`parse_answers`."""
+    data: dict[str, Any] = {}
+    for indicator, value in zip(q.indicators, values, strict=True):
+        if value == NOT_SURE:
+            data[indicator.id] = "not sure"
+        elif value not in (None, ""):
+            data[indicator.id] = int(value)
+    return data
+
+
+def sources_markdown(labels: Labels, lang: str, result: HealthResult) -> str:
+    """The numbered sources of the recommendations: document, page and the quoted passage."""
+    if not result.citations:
+        return f"**{labels.text('health.sources', lang)}**\n\n{labels.text('health.no_sources', lang)}"
+    page = labels.text("health.page", lang)
+    lines = [f"**{labels.text('health.sources', lang)}**", ""]
+    for c in result.citations:
+        quote = " ".join(c.text.split())
+        quote = quote if len(quote) <= 220 else quote[:220].rsplit(" ", 1)[0] + " …"
+        lines.append(f"[{c.n}] **{c.source}**, {page} {c.page}: “{quote}”")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def history_choices(store: Any) -> list[tuple[str, str]]:
+    """The compare dropdown's choices: "—" (none) then the saved assessments, newest first."""
+    return [("—", ""), *[(s.title(), str(s.id)) for s in store.list()]]
+
+
+def write_downloads(result: HealthResult, workspace: str) -> tuple[list[str], Any]:
+    """Write DOCX (chart embedded), Markdown and the PNG into a fresh temporary folder."""
+    from assistant.assess import chart_png, export_report, report_draft
+    from assistant.export import write_atomic
+
+    folder = Path(tempfile.mkdtemp(prefix="edunet-health-"))
+    png = chart_png(result)
+    chart = write_atomic(folder / "health-radar.png", png)
+    draft = report_draft(result, workspace=workspace, chart_ref=chart.name)
+    docx = export_report(draft, folder / "health-check.docx", chart_png=png)
+    md = export_report(draft, folder / "health-check.md")
+    return [str(docx), str(md), str(chart)], draft
+
+
+def build_tab(ctx: TabContext) -> None:
+    """The Health tab: questionnaire, Score / Save, chart, scores, recommendations, sources, downloads."""
+    labels = get_labels()
+    q = load_questionnaire()
+    s = ctx.settings
+
+    tab = ctx.relabel(gr.Tab(ctx.t("health.tab"), id="health", elem_id="tab-health"), label="health.tab")
+    with tab:
+        workspace = workspace_selector(ctx, elem_id="health-workspace", scale=0, min_width=260)
+        ctx.relabel(gr.Markdown(intro_text(labels, q, "th")), value=lambda code: intro_text(labels, q, code))
+        radios: list[gr.Radio] = []
+        for n, area in enumerate(q.areas):
+            accordion = gr.Accordion(
+                group_label(labels, q, area, "th"), open=n == 0, elem_id=f"health-area-{area.id}"
+            )
+            ctx.relabel(accordion, label=lambda code, a=area: group_label(labels, q, a, code))
+            with accordion:
+                for indicator in area.indicators:
+                    radio = gr.Radio(
+                        choices(q, "th"),
+                        value=None,
+                        label=indicator.text("th"),
+                        elem_id=element_id(indicator.id),
+                        elem_classes=["health-question"],
+                    )
+                    ctx.relabel(
+                        radio,
+                        label=lambda code, i=indicator: i.text(code),
+                        choices=lambda code: choices(q, code),
+                    )
+                    radios.append(radio)
+        with gr.Row(equal_height=True):
+            label_box = ctx.relabel(
+                gr.Textbox(
+                    label=ctx.t("health.label"),
+                    placeholder=ctx.t("health.label_placeholder"),
+                    elem_id="health-label",
+                    scale=2,
+                ),
+                label="health.label",
+                placeholder="health.label_placeholder",
+            )
+            compare = ctx.relabel(
+                gr.Dropdown(
+                    [("—", "")],
+                    value="",
+                    label=ctx.t("health.compare"),
+                    info=ctx.t("health.compare_info"),
+                    elem_id="health-compare",
+                    interactive=True,
+                    scale=2,
+                ),
+                label="health.compare",
+                info="health.compare_info",
+            )
+        with gr.Row():
+            score_button = ctx.relabel(
+                gr.Button(ctx.t("health.score"), variant="primary", elem_id="health-score"),
+                value="health.score",
+            )
+            save_button = ctx.relabel(
+                gr.Button(ctx.t("health.save"), elem_id="health-save"), value="health.save"
+            )
+            clear_button = ctx.relabel(
+                gr.Button(ctx.t("health.clear"), elem_id="health-clear"), value="health.clear"
+            )
+        status = gr.Markdown("", elem_id="health-status")
+        plot = ctx.relabel(gr.Plot(label=ctx.t("health.chart"), elem_id="health-chart"), label="health.chart")
+        results = gr.Markdown(ctx.t("health.placeholder"), elem_id="health-results")
+        recommendations = gr.Markdown("", elem_id="health-recommendations")
+        sources = gr.Markdown("", elem_id="health-sources")
+        files = ctx.relabel(
+            gr.File(
+                label=ctx.t("health.download"),
+                file_count="multiple",
+                interactive=False,
+                elem_id="health-files",
+            ),
+            label="health.download",
+        )
+        current = gr.State(None)
+
+    def score(
+        ws: str, lang: str, compare_id: str, label: str, request: gr.Request, *values: Any
+    ) -> Iterator[tuple]:
+        # the request sits before the radios' values: Gradio fills it by position from the annotation
+        from assistant.assess import AnswerError, AssessmentStore, chart_figure, parse_answers, run_assessment
+        from assistant.drafting import draft_context
+        from assistant.export import sections_markdown
+        from assistant.workspaces import WorkspaceAccessError, require_access, scoped_retriever
+
+        lang = normalize_language(lang)
+        skip = gr.skip()
+        yield (labels.text("health.scoring", lang), skip, skip, skip, skip, skip, skip)
+        data = answers_from_values(q, list(values))
+        if not any(isinstance(v, int) for v in data.values()):
+            yield (labels.text("health.no_answers", lang), skip, skip, skip, skip, skip, skip)
+            return
+        try:
+            principal = principal_from_request(request, s)
+            require_access(principal, ws, settings=s)
+            answers = parse_answers(data, q, require_all=False)
+            store = AssessmentStore.for_workspace(s, ws)
+            previous = store.get(compare_id) if compare_id else None
+            retriever = scoped_retriever(principal, ws, settings=s, k=5)
+            dctx = draft_context(s, ws, lang, retriever=retriever)
+            result = run_assessment(
+                answers, q, language=lang, ctx=dctx, previous=previous, label=(label or "").strip()
+            )
+            paths, draft = write_downloads(result, ws)
+        except WorkspaceAccessError as exc:
+            yield (access_message(labels, lang, exc), skip, skip, skip, skip, skip, skip)
+            return
+        except AnswerError as exc:
+            problems = "; ".join(exc.problems)
+            yield (
+                labels.text("health.problems", lang, problems=problems),
+                skip,
+                skip,
+                skip,
+                skip,
+                skip,
+                skip,
+            )
+            return
+        except Exception as exc:
+            log.exception("health check failed")
+            yield (
+                labels.text("health.error", lang, error=str(exc)[:300]),
+                skip,
+                skip,
+                skip,
+                skip,
+                skip,
+                skip,
+            )
+            return
+        overview = [x for x in draft.sections if x.id in ("summary", "components", "factors", "progress")]
+        advice = [x for x in draft.sections if x.id.startswith("rec-") or x.id == "unanswered"]
+        sc = result.scores
+        done = labels.text(
+            "health.scored",
+            lang,
+            answered=sc.answered,
+            total=sc.total,
+            overall="–" if sc.overall is None else f"{sc.overall:.2f}",
+        )
+        yield (
+            done,
+            chart_figure(result),
+            f"### {labels.text('health.results', lang)}\n\n" + sections_markdown(overview, lang),
+            f"### {labels.text('health.recommendations', lang)}\n\n" + sections_markdown(advice, lang),
+            sources_markdown(labels, lang, result),
+            paths,
+            {"answers": data, "language": lang, "workspace": ws},
+        )
+
+    def save(state: dict | None, label: str, ws: str, lang: str, request: gr.Request) -> tuple:
+        from assistant.assess import AssessmentStore, parse_answers, run_assessment
+        from assistant.workspaces import WorkspaceAccessError, require_access
+
+        lang = normalize_language(lang)
+        if not state:
+            return labels.text("health.save_first", lang), gr.skip()
+        try:
+            require_access(principal_from_request(request, s), state["workspace"], settings=s)
+            answers = parse_answers(state["answers"], q, require_all=False)
+            result = run_assessment(answers, q, language=state["language"], label=(label or "").strip())
+            store = AssessmentStore.for_workspace(s, state["workspace"])
+            saved = store.save(result)
+        except WorkspaceAccessError as exc:
+            return access_message(labels, lang, exc), gr.skip()
+        except Exception as exc:
+            log.exception("saving the health check failed")
+            return labels.text("health.error", lang, error=str(exc)[:300]), gr.skip()
+        update = gr.update(choices=history_choices(store)) if state["workspace"] == ws else gr.skip()
+        return labels.text("health.saved", lang, id=saved.id), update
+
+    def fill_history(ws: str, lang: str, request: gr.Request) -> dict:
+        from assistant.assess import AssessmentStore
+        from assistant.workspaces import require_access
+
+        lang = normalize_language(lang)
+        try:
+            require_access(principal_from_request(request, s), ws, settings=s)
+            found = history_choices(AssessmentStore.for_workspace(s, ws))
+        except Exception:
+            return gr.update(choices=[("—", "")], value="", info=labels.text("health.no_history", lang))
+        info = labels.text("health.compare_info" if len(found) > 1 else "health.no_history", lang)
+        return gr.update(choices=found, value="", info=info)
+
+    def clear() -> list[Any]:
+        return [None] * len(radios)
+
+    score_button.click(
+        score,
+        [workspace, ctx.lang, compare, label_box, *radios],
+        [status, plot, results, recommendations, sources, files, current],
+        show_progress="minimal",
+    )
+    save_button.click(save, [current, label_box, workspace, ctx.lang], [status, compare])
+    clear_button.click(clear, None, radios, queue=False)
+    workspace.change(fill_history, [workspace, ctx.lang], compare, show_progress="hidden")
+    ctx.demo.load(fill_history, [workspace, ctx.lang], compare, show_progress="hidden")

@@ -1,0 +1,483 @@
+"""The MOU tab: draft an MOU from a form (streamed, DOCX/MD downloads) and analyse an existing MOU.
+
+Usage (assembled by :func:`assistant.ui.app.build`):
+    >>> build_tab(ctx)             # the index and the model load on first use, in the handlers
+
+* **Draft** — the form's fields (lists one item per line) become the mapping
+  :func:`form_from_inputs` builds and :class:`assistant.mou.draft.MouForm` validates; the
+  draft streams section by section (:func:`assistant.ui.draft_view.follow_draft`), then the
+  DOCX and Markdown files are offered for download. Form problems are listed all at once.
+* **Analyse** — choose an ingested document of the workspace or upload a file; the fields
+  (parties, dates, duration, areas, duties, termination) are shown with their page and how
+  they were found, and the fields not found are called out. The record can be sent to the
+  partner registry (``assistant.partners.registry.Registry.upsert_from_mou``) when it exists.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import gradio as gr
+
+from assistant.settings import Settings
+from assistant.ui.i18n import Labels, get_labels, normalize_language
+
+if TYPE_CHECKING:
+    from assistant.ui.app import TabContext
+
+log = logging.getLogger(__name__)
+
+EXAMPLES_DIR = Path(__file__).resolve().parents[2] / "examples"
+UPLOAD_TYPES = [".pdf", ".docx", ".md", ".txt", ".html"]
+
+
+# ---------------------------------------------------------------- pure functions
+
+
+def _lines(text: str | None) -> list[str]:
+    return [line.strip().lstrip("-•* ").strip() for line in (text or "").splitlines() if line.strip()]
+
+
+def _pairs(
+    text: str | None, labels: Labels, lang: str, problems: list[str], what: str
+) -> list[tuple[str, str]]:
+    pairs = []
+    for line in _lines(text):
+        key, sep, value = line.partition(":")
+        if not sep or not key.strip() or not value.strip():
+            problems.append(f"{what}: " + labels.text("mou.bad_line", lang, line=line))
+            continue
+        pairs.append((key.strip(), value.strip()))
+    return pairs
+
+
+def form_from_inputs(
+    labels: Labels,
+    lang: str,
+    *,
+    language: str,
+    topic: str,
+    place: str,
+    parties: str,
+    objectives: str,
+    scope: str,
+    duties: str,
+    resources: str,
+    start_date: str,
+    duration_months: float | None,
+    coordinators: str,
+    evaluation: str,
+    notice_days: float | None,
+    student_data: bool,
+    witnesses: str,
+) -> tuple[dict[str, Any], list[str]]:
+    """The form mapping for ``MouForm`` from the tab's inputs, and the problems of line formats."""
+    problems: list[str] = []
+    party_rows = []
+    for line in _lines(parties):
+        cells = [c.strip() for c in line.split("|")] + ["", "", ""]
+        party_rows.append(
+            {"name": cells[0], "representative": cells[1], "title": cells[2], "short_name": cells[3]}
+        )
+    duty_map: dict[str, list[str]] = {}
+    for key, value in _pairs(duties, labels, lang, problems, "duties"):
+        duty_map.setdefault(key, []).append(value)
+    form = {
+        "language": language,
+        "topic": topic or "",
+        "place": place or "",
+        "parties": party_rows,
+        "objectives": _lines(objectives),
+        "scope": _lines(scope),
+        "duties": duty_map,
+        "resources": _lines(resources),
+        "start_date": (start_date or "").strip(),
+        "duration_months": int(duration_months) if duration_months else None,
+        "coordinators": dict(_pairs(coordinators, labels, lang, problems, "coordinators")),
+        "evaluation": _lines(evaluation),
+        "notice_days": int(notice_days) if notice_days else 30,
+        "shares_student_data": bool(student_data),
+        "witnesses": _lines(witnesses),
+    }
+    return form, problems
+
+
+def example_inputs(language: str) -> dict[str, Any]:
+    """The tab's inputs pre-filled from ``examples/mou.<language>.yaml`` (empty when it is missing)."""
+    import yaml
+
+    path = EXAMPLES_DIR / f"mou.{language}.yaml"
+    if not path.is_file():
+        return {}
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    months = data.get("duration_months") or (data.get("duration_years") or 0) * 12 or None
+    return {
+        "language": data.get("language", language),
+        "topic": data.get("topic", ""),
+        "place": data.get("place", ""),
+        "parties": "\n".join(
+            " | ".join(str(p.get(k, "")) for k in ("name", "representative", "title", "short_name")).rstrip(
+                " |"
+            )
+            for p in data.get("parties", [])
+        ),
+        "objectives": "\n".join(data.get("objectives", [])),
+        "scope": "\n".join(data.get("scope", [])),
+        "duties": "\n".join(f"{k}: {d}" for k, items in (data.get("duties") or {}).items() for d in items),
+        "resources": "\n".join(data.get("resources", [])),
+        "start_date": str(data.get("start_date", date.today().isoformat())),
+        "duration_months": months,
+        "coordinators": "\n".join(f"{k}: {v}" for k, v in (data.get("coordinators") or {}).items()),
+        "evaluation": "\n".join(data.get("evaluation", [])),
+        "notice_days": data.get("notice_days", 30),
+        "student_data": bool(data.get("shares_student_data", False)),
+        "witnesses": "\n".join(data.get("witnesses", [])),
+    }
+
+
+def _value_text(value: Any) -> str:
+    if isinstance(value, dict):
+        return "<br>".join(
+            f"<b>{html.escape(str(k))}</b>: " + "; ".join(html.escape(str(i)) for i in items)
+            for k, items in value.items()
+        )
+    if isinstance(value, list):
+        return "<br>".join(f"• {html.escape(str(v))}" for v in value)
+    return html.escape(str(value))
+
+
+def record_html(labels: Labels, lang: str, record: dict[str, Any] | None) -> str:
+    """A record (``MouRecord.to_json()``) as a table of field, value, page and method, then the missing."""
+    if not record:
+        return ""
+    t = labels.text
+    head = t("mou.summary", lang, source=record["source"], pages=record["pages"], mou_id=record["mou_id"])
+    head = html.escape(head).replace("**", "")
+    rows = []
+    for name, value in record["fields"].items():
+        if value is None:
+            continue
+        pages = ", ".join(str(p) for p in value.get("pages") or [value["page"]])
+        method = t(f"mou.methods.{value['method']}", lang)
+        rows.append(
+            f'<tr data-field="{name}"><td>{html.escape(t(f"mou.fields.{name}", lang))}</td>'
+            f"<td>{_value_text(value['value'])}</td>"
+            f'<td class="mou-page">{t("mou.page", lang)} {pages}</td><td>{html.escape(method)}</td></tr>'
+        )
+    table = (
+        f'<table class="mou-fields"><thead><tr><th>{t("mou.field", lang)}</th><th>{t("mou.value", lang)}</th>'
+        f"<th>{t('mou.page', lang)}</th><th>{t('mou.how', lang)}</th></tr></thead>"
+        f"<tbody>{''.join(rows)}</tbody></table>"
+    )
+    if record["missing"]:
+        items = "".join(
+            f'<li data-missing="{m["field"]}"><b>{html.escape(t("mou.fields." + m["field"], lang))}</b>: '
+            f"{html.escape(m['message'])}</li>"
+            for m in record["missing"]
+        )
+        missing = f'<div class="mou-missing"><p>{t("mou.missing", lang)}</p><ul>{items}</ul></div>'
+    else:
+        missing = f'<p class="mou-missing">{t("mou.all_found", lang)}</p>'
+    notes = ""
+    if record.get("notes"):
+        notes = f"<p><i>{t('mou.notes', lang)}: " + html.escape("; ".join(record["notes"])) + "</i></p>"
+    return f'<div class="mou-record"><p><b>{head}</b></p>{table}{missing}{notes}</div>'
+
+
+def document_choices(settings: Settings) -> list[tuple[str, str]]:
+    """(label, source) of the workspace's ready documents, MOUs first."""
+    from ingest.manifest import Manifest
+
+    db = Path(settings.data_dir) / "edunet.db"
+    if not db.is_file():
+        return []
+    manifest = Manifest(db)
+    try:
+        docs = [d for d in manifest.documents(settings.workspace) if d.status == "ready"]
+    finally:
+        manifest.close()
+    docs.sort(key=lambda d: (d.doc_type != "mou", d.source))
+    return [(f"{d.source} ({d.doc_type})", d.source) for d in docs]
+
+
+def _problems_markdown(labels: Labels, lang: str, problems: list[str]) -> str:
+    return labels.text("mou.form_problems", lang) + "\n" + "\n".join(f"- {p}" for p in problems)
+
+
+# ---------------------------------------------------------------- handlers
+
+
+def _analyse(settings: Settings, document: str | None, upload: str | None) -> dict[str, Any]:
+    from assistant.mou.analysis import analyze_document, analyze_file
+
+    if upload:
+        return analyze_file(Path(upload), source=Path(upload).name).to_json() | {"_partner": None}
+    assert document
+    record = analyze_document(settings, settings.workspace, document)
+    return record.to_json() | {"_partner": record.to_partner_record()}
+
+
+def _registry_upsert(settings: Settings, partner_record: dict[str, Any]) -> Any:
+    import importlib
+
+    try:
+        registry_module = importlib.import_module("assistant.partners.registry")
+    except ImportError:
+        return None
+    registry = registry_module.Registry.for_workspace(settings, settings.workspace)
+    if not hasattr(registry, "upsert_from_mou"):
+        return None
+    return registry.upsert_from_mou(partner_record)
+
+
+# ---------------------------------------------------------------- the tab
+
+
+def build_tab(ctx: TabContext) -> None:
+    """The MOU tab: the draft form with its streamed draft and downloads, and the analysis section."""
+    labels = get_labels()
+    s = ctx.settings
+    ex = example_inputs("th")
+
+    tab = ctx.relabel(gr.Tab(ctx.t("mou.tab"), id="mou", elem_id="tab-mou"), label="mou.tab")
+    with tab:
+        ctx.relabel(gr.Markdown(ctx.t("mou.help")), value="mou.help")
+        # ---------------- draft
+        ctx.relabel(gr.Markdown(ctx.t("mou.draft_heading")), value="mou.draft_heading")
+        with gr.Row():
+            language = ctx.relabel(
+                gr.Radio(
+                    [("ไทย", "th"), ("English", "en")],
+                    value="th",
+                    label=ctx.t("mou.language"),
+                    elem_id="mou-language",
+                ),
+                label="mou.language",
+            )
+            topic = ctx.relabel(
+                gr.Textbox(ex.get("topic", ""), label=ctx.t("mou.topic"), elem_id="mou-topic"),
+                label="mou.topic",
+            )
+            place = ctx.relabel(gr.Textbox(ex.get("place", ""), label=ctx.t("mou.place")), label="mou.place")
+
+        def box(key: str, lines: int = 3, elem: str | None = None) -> gr.Textbox:
+            return ctx.relabel(
+                gr.Textbox(
+                    ex.get(key, ""), label=ctx.t(f"mou.{key}"), lines=lines, elem_id=elem or f"mou-{key}"
+                ),
+                label=f"mou.{key}",
+            )
+
+        parties = box("parties")
+        with gr.Row():
+            objectives = box("objectives")
+            scope = box("scope")
+        duties = box("duties", 4)
+        with gr.Row():
+            resources = box("resources")
+            evaluation = box("evaluation")
+        with gr.Row():
+            start_date = box("start_date", 1)
+            duration = ctx.relabel(
+                gr.Number(
+                    ex.get("duration_months") or 12,
+                    label=ctx.t("mou.duration_months"),
+                    precision=0,
+                    minimum=1,
+                    maximum=120,
+                    elem_id="mou-duration",
+                ),
+                label="mou.duration_months",
+            )
+            notice = ctx.relabel(
+                gr.Number(
+                    ex.get("notice_days", 30),
+                    label=ctx.t("mou.notice_days"),
+                    precision=0,
+                    minimum=1,
+                    maximum=365,
+                    elem_id="mou-notice",
+                ),
+                label="mou.notice_days",
+            )
+        coordinators = box("coordinators", 2)
+        with gr.Row():
+            witnesses = box("witnesses", 2)
+            student_data = ctx.relabel(
+                gr.Checkbox(
+                    ex.get("student_data", False), label=ctx.t("mou.student_data"), elem_id="mou-student-data"
+                ),
+                label="mou.student_data",
+            )
+        draft_button = ctx.relabel(
+            gr.Button(ctx.t("mou.draft_button"), variant="primary", elem_id="mou-draft-button"),
+            value="mou.draft_button",
+        )
+        draft_status = gr.Markdown("", elem_id="mou-draft-status")
+        draft_view = gr.Markdown("", elem_id="mou-draft")
+        files = ctx.relabel(
+            gr.File(label=ctx.t("mou.files"), file_count="multiple", interactive=False, elem_id="mou-files"),
+            label="mou.files",
+        )
+
+        inputs = [
+            language,
+            topic,
+            place,
+            parties,
+            objectives,
+            scope,
+            duties,
+            resources,
+            start_date,
+            duration,
+            coordinators,
+            evaluation,
+            notice,
+            student_data,
+            witnesses,
+        ]
+        names = [
+            "language",
+            "topic",
+            "place",
+            "parties",
+            "objectives",
+            "scope",
+            "duties",
+            "resources",
+            "start_date",
+            "duration_months",
+            "coordinators",
+            "evaluation",
+            "notice_days",
+            "student_data",
+            "witnesses",
+        ]
+
+        def fill_example(code: str) -> list[Any]:
+            values = example_inputs(code)
+            return [gr.update(value=values[n]) if n in values else gr.update() for n in names[1:]]
+
+        language.input(fill_example, language, inputs[1:], queue=False)
+
+        def run_draft(*values: Any) -> Iterator[tuple[str, str, Any]]:
+            from assistant.drafting import draft_context
+            from assistant.forms import FormError
+            from assistant.mou.draft import mou_title, parse_mou_form, stream_mou_draft
+            from assistant.ui.draft_view import follow_draft
+
+            *fields, lang = values
+            lang = normalize_language(lang)
+            data, problems = form_from_inputs(labels, lang, **dict(zip(names, fields, strict=True)))
+            try:
+                form = parse_mou_form(data)
+            except FormError as exc:
+                problems += exc.problems
+            if problems:
+                yield _problems_markdown(labels, lang, problems), "", None
+                return
+            try:
+                ctx_draft = draft_context(s, s.workspace, form.language)
+                events = stream_mou_draft(form, ctx_draft)
+                label = labels.text("mou.progress", lang, done="{done}", total="{total}")
+                for view in follow_draft(events, mou_title(form), form.language, label):
+                    yield view.status, view.markdown, (view.files or None)
+            except Exception as exc:  # shown to the user, logged for the operator
+                log.exception("MOU draft failed")
+                yield labels.text("mou.failed", lang, reason=str(exc)), "", None
+
+        draft_button.click(run_draft, [*inputs, ctx.lang], [draft_status, draft_view, files])
+
+        # ---------------- analyse
+        ctx.relabel(gr.Markdown(ctx.t("mou.analyse_heading")), value="mou.analyse_heading")
+        with gr.Row(equal_height=True):
+            document = ctx.relabel(
+                gr.Dropdown(
+                    [], label=ctx.t("mou.document"), elem_id="mou-document", scale=3, allow_custom_value=False
+                ),
+                label="mou.document",
+            )
+            refresh = ctx.relabel(
+                gr.Button(ctx.t("mou.refresh"), elem_id="mou-refresh", scale=1), value="mou.refresh"
+            )
+        upload = ctx.relabel(
+            gr.File(
+                label=ctx.t("mou.upload"),
+                file_types=UPLOAD_TYPES,
+                type="filepath",
+                elem_id="mou-upload",
+                height=120,
+            ),
+            label="mou.upload",
+        )
+        analyse_button = ctx.relabel(
+            gr.Button(ctx.t("mou.analyse_button"), variant="primary", elem_id="mou-analyse-button"),
+            value="mou.analyse_button",
+        )
+        result = gr.HTML("", elem_id="mou-result")
+        record_state = gr.State(None)
+        send = ctx.relabel(gr.Button(ctx.t("mou.send"), elem_id="mou-send"), value="mou.send")
+        send_status = gr.Markdown("", elem_id="mou-send-status")
+
+        def refresh_documents() -> Any:
+            try:
+                choices = document_choices(s)
+            except Exception:
+                log.exception("listing documents failed")
+                choices = []
+            return gr.update(choices=choices, value=choices[0][1] if choices else None)
+
+        refresh.click(refresh_documents, None, document, queue=False)
+        ctx.demo.load(refresh_documents, None, document, queue=False)
+
+        def run_analysis(doc: str | None, path: str | None, lang: str) -> tuple[str, Any]:
+            lang = normalize_language(lang)
+            if not doc and not path:
+                return f"<p>{html.escape(labels.text('mou.choose', lang))}</p>", None
+            try:
+                record = _analyse(s, doc, path)
+            except Exception as exc:
+                reason = getattr(exc, "reason", None) or str(exc)
+                return f"<p>{html.escape(labels.text('mou.failed', lang, reason=reason))}</p>", None
+            return record_html(labels, lang, record), record
+
+        analyse_button.click(run_analysis, [document, upload, ctx.lang], [result, record_state])
+
+        def send_record(record: dict[str, Any] | None, lang: str) -> str:
+            from assistant.mou.analysis import FieldValue, MouRecord
+
+            lang = normalize_language(lang)
+            if not record or not record["fields"].get("parties"):
+                return labels.text("mou.nothing_to_send", lang)
+            partner = record.get("_partner") or _partner_from_json(record, MouRecord, FieldValue)
+            report = _registry_upsert(s, partner)
+            if report is None:
+                return labels.text("mou.no_registry", lang)
+            links = ", ".join(link.partner_id for link in report.links)
+            return labels.text(
+                "mou.sent",
+                lang,
+                mou_id=report.mou_id,
+                partners=links,
+                created=", ".join(report.created) or "-",
+            )
+
+        send.click(send_record, [record_state, ctx.lang], send_status)
+
+
+def _partner_from_json(record: dict[str, Any], record_cls: Any, value_cls: Any) -> dict[str, Any]:
+    """The registry mapping for an uploaded file's record (rebuilt from its JSON form)."""
+    rec = record_cls(source=record["source"], mou_id=record["mou_id"], title=record.get("title", ""))
+    for name, value in record["fields"].items():
+        if value is not None:
+            v = value["value"]
+            if name in ("signing_date", "start_date", "end_date"):
+                v = date.fromisoformat(v)
+            setattr(rec, name, value_cls(v, value["page"], value["evidence_text"], value["method"]))
+    return rec.to_partner_record()

@@ -1,0 +1,559 @@
+"""The Partners tab: needs → ranked partner cards with reasons, the plan list, the registry, the network map.
+
+Usage (assembled by :func:`assistant.ui.app.build`):
+    >>> build_tab(ctx)            # adds the tab; the registry and the model load on first use
+
+Three sections:
+
+* **Find partners** — a needs box with filters (types, province, location + maximum km);
+  :func:`assistant.partners.matching.match` ranks partners; each card shows the needs it
+  covers, the capability text matched and its score, the distance and the evidence (MOU ids
+  and passages of indexed MOU documents). The complementary set lists the fewest partners
+  covering the needs. Chosen partners go to the workspace's plan list
+  (:meth:`assistant.partners.registry.Registry.plan_members`, read by the Plan tool).
+* **Partner registry** — import a CSV (per-row error report), the table, export as CSV.
+* **Network map** — an interactive plotly figure and the report (connectors, isolated members,
+  expiring MOUs, needs no member covers).
+
+An empty registry is filled from ``<corpus_dir>/partners.csv`` on first use, and the UI says so.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+import tempfile
+import threading
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import gradio as gr
+
+from assistant.settings import Settings
+from assistant.ui.i18n import Labels, get_labels, normalize_language
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from assistant.partners.registry import Partner, Registry
+    from assistant.ui.app import TabContext
+
+log = logging.getLogger(__name__)
+
+TYPES = (
+    "school",
+    "university",
+    "vocational_college",
+    "lao",
+    "business",
+    "ngo",
+    "hospital",
+    "community",
+    "government_office",
+)
+TABLE_COLUMNS = ("id", "name", "type", "province", "district", "status", "capabilities", "mous")
+
+
+class PartnersService:
+    """The workspace's registry, the embedder and the MOU citer, opened once on first use (thread-safe)."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._lock = threading.Lock()
+        self._registry: Registry | None = None
+        self.seeded: tuple[int, str] | None = None  # (count, csv path) when this process seeded it
+
+    def registry(self) -> Registry:
+        """The registry, seeded from the starter corpus when empty."""
+        from assistant.partners.registry import Registry
+
+        with self._lock:
+            if self._registry is None:
+                s = self.settings
+                self._registry = Registry.for_workspace(s, s.workspace)
+                report = self._registry.seed_if_empty(s.corpus_dir)
+                if report is not None:
+                    self.seeded = (report.imported, str(Path(s.corpus_dir) / "partners.csv"))
+            return self._registry
+
+    def embedder(self) -> Any:
+        """The shared embedding model."""
+        from assistant.runtime import get_embedder
+
+        return get_embedder(self.settings)
+
+    def citer(self) -> Any:
+        """``cite(mou_id, query)`` over the indexed MOUs, or None when nothing is indexed."""
+        try:
+            from assistant.partners.matching import mou_citer
+            from assistant.runtime import get_store
+
+            store = get_store(self.settings)
+            if not store.documents(self.settings.workspace):
+                return None
+            return mou_citer(store, self.settings.workspace)
+        except Exception:
+            log.exception("MOU citations are unavailable")
+            return None
+
+
+# ---------------------------------------------------------------- rendering (pure functions)
+
+
+def seeded_text(labels: Labels, lang: str, service: PartnersService) -> str:
+    """The note that the registry was filled from the starter corpus (empty when it was not)."""
+    if service.seeded is None:
+        return ""
+    count, path = service.seeded
+    return labels.text("partners.seeded", lang, count=count, path=path)
+
+
+def cards_html(labels: Labels, lang: str, data: dict | None) -> str:
+    """The ranked suggestions (``MatchResult.to_dict()``) as cards with reasons, distance and evidence."""
+    from assistant.partners.matching import say
+
+    if not data:
+        return ""
+    if not data.get("suggestions"):
+        return f'<div class="partner-empty">{html.escape(labels.text("partners.no_results", lang))}</div>'
+    out = []
+    for rank, s in enumerate(data["suggestions"], start=1):
+        name = (s["name_en"] or s["name_th"]) if lang == "en" else (s["name_th"] or s["name_en"])
+        meta = [s["type"], f"{s['province']} {s['district']}".strip(), s["status"]]
+        if s["distance_km"] is not None:
+            meta.append(say("distance", lang, km=s["distance_km"]))
+        reasons = []
+        for r in s["reasons"]:
+            kind = say(f"kind_{r['kind']}", lang)
+            sentence = say("reason", lang, need=r["need"], kind=kind, text=r["text"], score=r["score"])
+            mark = "✔ " if r["covers"] else ""
+            reasons.append(f'<li class="partner-reason">{mark}{html.escape(sentence)}</li>')
+        evidence = []
+        for m in s["mous"]:
+            until = say("until", lang, date=m["end_date"]) if m.get("end_date") else ""
+            evidence.append(html.escape(say("evidence_mou", lang, mou_id=m["id"], until=until)))
+        for n, c in enumerate(s["citations"], start=1):
+            snippet = " ".join(c["text"].split())[:220]
+            evidence.append(
+                html.escape(say("citation", lang, n=n, source=c["source"], page=c["page"], text=snippet))
+            )
+        evidence_html = (
+            f'<div class="partner-evidence"><strong>{html.escape(labels.text("partners.evidence", lang))}:'
+            f"</strong><ul>{''.join(f'<li>{e}</li>' for e in evidence)}</ul></div>"
+            if evidence
+            else ""
+        )
+        out.append(
+            f'<div class="partner-card" data-id="{html.escape(s["id"])}">'
+            f"<div><strong>{rank}. {html.escape(s['id'])} {html.escape(name)}</strong> · "
+            f"{html.escape(labels.text('partners.score', lang))} {s['score']:.2f}</div>"
+            f'<div class="partner-meta">{html.escape(" · ".join(m for m in meta if m))}</div>'
+            f"<ul>{''.join(reasons)}</ul>{evidence_html}</div>"
+        )
+    return "".join(out)
+
+
+def cover_markdown(labels: Labels, lang: str, cover: dict | None, needs: list[str]) -> str:
+    """The complementary set as Markdown: each partner and the needs it adds, then what stays open."""
+    from assistant.partners.matching import say
+
+    if not cover:
+        return ""
+    lines = [f"**{labels.text('partners.cover_title', lang)}**", ""]
+    for p in cover["partners"]:
+        name = (p["name_en"] or p["name_th"]) if lang == "en" else (p["name_th"] or p["name_en"])
+        lines.append(
+            f"- **{p['id']} {name}** — {labels.text('partners.covers', lang)}: {'; '.join(p['covers'])}"
+        )
+    if cover["uncovered"]:
+        lines += ["", say("cover_uncovered", lang, needs="; ".join(cover["uncovered"]))]
+    elif cover["partners"]:
+        lines += ["", say("cover_all", lang, count=len(cover["partners"]))]
+    return "\n".join(lines)
+
+
+def plan_text(labels: Labels, lang: str, members: list[str]) -> str:
+    """The plan list line."""
+    if not members:
+        return labels.text("partners.plan_empty", lang)
+    return labels.text("partners.plan_list", lang, members=", ".join(members))
+
+
+def partner_table(labels: Labels, lang: str, partners: list[Partner]) -> pd.DataFrame:
+    """The registry as a table with headers in ``lang``."""
+    import pandas as pd
+
+    headers = [labels.text(f"partners.col_{c}", lang) for c in TABLE_COLUMNS]
+    rows = [
+        [
+            p.id,
+            p.name(lang),
+            p.type.value,
+            p.province,
+            p.district,
+            p.status.value,
+            "; ".join(p.capabilities),
+            ", ".join(p.mous),
+        ]
+        for p in partners
+    ]
+    return pd.DataFrame(rows, columns=headers)
+
+
+def network_markdown(labels: Labels, lang: str, report: dict) -> str:
+    """The network report (``NetworkReport.to_dict()``) as Markdown."""
+    names = {
+        m["id"]: ((m["name_en"] or m["name_th"]) if lang == "en" else (m["name_th"] or m["name_en"]))
+        for m in report["members"]
+    }
+    none = labels.text("partners.none", lang)
+    lines = [f"**{labels.text('partners.connectors', lang)}**"]
+    central = [m for m in report["members"] if m["betweenness"] > 0][:8]
+    lines += [
+        f"- {m['id']} {names[m['id']]} — degree {m['degree']}, betweenness {m['betweenness']:.3f}"
+        for m in central
+    ] or [f"- {none}"]
+    lines += ["", f"**{labels.text('partners.isolated', lang, count=len(report['isolated']))}**"]
+    lines.append(", ".join(f"{i} {names.get(i, '')}" for i in report["isolated"]) or none)
+    lines += ["", f"**{labels.text('partners.expiring', lang, months=report['months'])}**"]
+    for e in report["expiring"]:
+        left = labels.text("partners.days_left", lang, days=e["days_left"])
+        lines.append(f"- {e['mou_id']} · {e['end_date']} ({left}) · {', '.join(e['members'])}")
+    if not report["expiring"]:
+        lines.append(f"- {none}")
+    if report["expired"]:
+        lines += ["", f"**{labels.text('partners.expired', lang)}**"]
+        lines += [f"- {e['mou_id']} · {e['end_date']} · {', '.join(e['members'])}" for e in report["expired"]]
+    lines += ["", f"**{labels.text('partners.uncovered', lang, count=len(report['uncovered_needs']))}**"]
+    lines += [
+        f"- {n['partner_id']} {names.get(n['partner_id'], '')}: {n['need']}"
+        for n in report["uncovered_needs"]
+    ]
+    return "\n".join(lines)
+
+
+def _name(item: dict, lang: str) -> str:
+    """A name from a dict with ``name_th`` / ``name_en``, in ``lang`` with a fallback."""
+    return (item["name_en"] or item["name_th"]) if lang == "en" else (item["name_th"] or item["name_en"])
+
+
+def _one_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+    return text[:300] or type(exc).__name__
+
+
+# ---------------------------------------------------------------- the tab
+
+
+def build_tab(ctx: TabContext) -> None:
+    """The Partners tab: needs form and cards, plan list, registry management and the network map."""
+    labels = get_labels()
+    service = PartnersService(ctx.settings)
+
+    tab = ctx.relabel(
+        gr.Tab(ctx.t("partners.tab"), id="partners", elem_id="tab-partners"), label="partners.tab"
+    )
+    with tab:
+        ctx.relabel(gr.Markdown(ctx.t("partners.help")), value="partners.help")
+        with ctx.relabel(
+            gr.Accordion(ctx.t("partners.section_suggest"), open=True), label="partners.section_suggest"
+        ):
+            needs = ctx.relabel(
+                gr.Textbox(
+                    label=ctx.t("partners.needs"),
+                    placeholder=ctx.t("partners.needs_placeholder"),
+                    lines=3,
+                    max_lines=10,
+                    elem_id="partners-needs",
+                ),
+                label="partners.needs",
+                placeholder="partners.needs_placeholder",
+            )
+            with gr.Row():
+                types = ctx.relabel(
+                    gr.CheckboxGroup(
+                        list(TYPES), value=[], label=ctx.t("partners.types"), elem_id="partners-types"
+                    ),
+                    label="partners.types",
+                )
+            with gr.Row(equal_height=True):
+                province = ctx.relabel(
+                    gr.Textbox(label=ctx.t("partners.province"), elem_id="partners-province", scale=2),
+                    label="partners.province",
+                )
+                near = ctx.relabel(
+                    gr.Textbox(
+                        label=ctx.t("partners.near"),
+                        placeholder=ctx.t("partners.near_placeholder"),
+                        elem_id="partners-near",
+                        scale=2,
+                    ),
+                    label="partners.near",
+                    placeholder="partners.near_placeholder",
+                )
+                max_km = ctx.relabel(
+                    gr.Number(
+                        value=0, minimum=0, label=ctx.t("partners.max_km"), elem_id="partners-max-km", scale=1
+                    ),
+                    label="partners.max_km",
+                )
+                top = ctx.relabel(
+                    gr.Slider(
+                        1, 20, value=5, step=1, label=ctx.t("partners.top"), elem_id="partners-top", scale=1
+                    ),
+                    label="partners.top",
+                )
+            suggest_button = ctx.relabel(
+                gr.Button(ctx.t("partners.suggest"), variant="primary", elem_id="partners-suggest"),
+                value="partners.suggest",
+            )
+            notice = gr.Markdown("", elem_id="partners-notice")
+            cards = gr.HTML("", elem_id="partners-results")
+            cover_md = gr.Markdown("", elem_id="partners-cover")
+            with gr.Row(equal_height=True):
+                pick = ctx.relabel(
+                    gr.CheckboxGroup(
+                        [], value=[], label=ctx.t("partners.plan_pick"), elem_id="partners-pick", scale=4
+                    ),
+                    label="partners.plan_pick",
+                )
+                add_plan = ctx.relabel(
+                    gr.Button(ctx.t("partners.plan_add"), elem_id="partners-add-plan", scale=1),
+                    value="partners.plan_add",
+                )
+            plan_md = gr.Markdown("", elem_id="partners-plan")
+        with ctx.relabel(
+            gr.Accordion(ctx.t("partners.section_registry"), open=False), label="partners.section_registry"
+        ):
+            with gr.Row(equal_height=True):
+                csv_file = ctx.relabel(
+                    gr.File(
+                        label=ctx.t("partners.csv_file"),
+                        file_types=[".csv"],
+                        type="filepath",
+                        elem_id="partners-csv",
+                        height=120,
+                        scale=3,
+                    ),
+                    label="partners.csv_file",
+                )
+                with gr.Column(scale=1):
+                    import_button = ctx.relabel(
+                        gr.Button(ctx.t("partners.import"), elem_id="partners-import"),
+                        value="partners.import",
+                    )
+                    export_button = ctx.relabel(
+                        gr.Button(ctx.t("partners.export"), elem_id="partners-export"),
+                        value="partners.export",
+                    )
+                    refresh_button = ctx.relabel(
+                        gr.Button(ctx.t("partners.refresh"), elem_id="partners-refresh"),
+                        value="partners.refresh",
+                    )
+            import_md = gr.Markdown("", elem_id="partners-import-report")
+            export_file = ctx.relabel(
+                gr.File(
+                    label=ctx.t("partners.export_file"), interactive=False, elem_id="partners-export-file"
+                ),
+                label="partners.export_file",
+            )
+            count_md = gr.Markdown("", elem_id="partners-count")
+            table = ctx.relabel(
+                gr.Dataframe(
+                    partner_table(labels, "th", []),
+                    label=ctx.t("partners.table"),
+                    interactive=False,
+                    wrap=True,
+                    max_height=480,
+                    elem_id="partners-table",
+                ),
+                label="partners.table",
+            )
+        with ctx.relabel(
+            gr.Accordion(ctx.t("partners.section_network"), open=False), label="partners.section_network"
+        ):
+            with gr.Row(equal_height=True):
+                months = ctx.relabel(
+                    gr.Number(
+                        value=12,
+                        minimum=0,
+                        precision=0,
+                        label=ctx.t("partners.months"),
+                        elem_id="partners-months",
+                    ),
+                    label="partners.months",
+                )
+                lead = ctx.relabel(
+                    gr.Textbox(label=ctx.t("partners.lead"), elem_id="partners-lead"), label="partners.lead"
+                )
+                draw_button = ctx.relabel(
+                    gr.Button(ctx.t("partners.draw"), elem_id="partners-draw"), value="partners.draw"
+                )
+            plot = ctx.relabel(
+                gr.Plot(label=ctx.t("partners.network_plot"), elem_id="partners-plot"),
+                label="partners.network_plot",
+            )
+            network_md = gr.Markdown("", elem_id="partners-network-report")
+        last = gr.State(None)  # {"result": MatchResult.to_dict(), "cover": CoverResult.to_dict()}
+        network_state = gr.State(None)
+
+    # ------------------------------------------------------------ handlers
+
+    def run_suggest(
+        text: str, type_values: list[str], prov: str, where: str, km: float | None, k: float, lang: str
+    ) -> tuple:
+        from assistant.partners.cover import complementary_set
+        from assistant.partners.matching import MatchFilters, PartnerType, match, parse_near, say
+
+        lang = normalize_language(lang)
+        try:
+            location = parse_near(where) if (where or "").strip() else None
+            filters = MatchFilters(
+                types=tuple(PartnerType.parse(t) for t in type_values or ()),
+                provinces=tuple(p.strip() for p in (prov or "").split(",") if p.strip()),
+                near=location,
+                max_km=float(km) if km and location is not None else None,
+            )
+            if not (text or "").strip():
+                raise ValueError(say("empty_needs", lang))
+            registry = service.registry()
+            result = match(text, registry, service.embedder(), filters, top=int(k or 5), cite=service.citer())
+        except ValueError as exc:
+            skip = gr.skip()
+            return (f"⚠ {_one_line(exc)}", "", "", gr.update(choices=[], value=[]), None, skip)
+        except Exception as exc:
+            log.exception("partner matching failed")
+            skip = gr.skip()
+            message = labels.text("partners.error", lang, error=_one_line(exc))
+            return (message, "", "", gr.update(choices=[], value=[]), None, skip)
+        data = {"result": result.to_dict(), "cover": complementary_set(result).to_dict()}
+        return (
+            _notice(lang, data),
+            cards_html(labels, lang, data["result"]),
+            cover_markdown(labels, lang, data["cover"], result.needs),
+            gr.update(choices=_pick_choices(lang, data), value=[]),
+            data,
+            plan_text(labels, lang, registry.plan_members()),
+        )
+
+    def _notice(lang: str, data: dict | None) -> str:
+        from assistant.partners.matching import say
+
+        if not data:
+            return ""
+        parts = [labels.text("partners.needs_found", lang, needs=" | ".join(data["result"]["needs"]))]
+        if data["result"]["excluded_no_coords"]:
+            parts.append(say("excluded_no_coords", lang, count=len(data["result"]["excluded_no_coords"])))
+        seeded = seeded_text(labels, lang, service)
+        if seeded:
+            parts.append(seeded)
+        return "\n\n".join(parts)
+
+    def _pick_choices(lang: str, data: dict | None) -> list[tuple[str, str]]:
+        if not data:
+            return []
+        return [
+            (
+                f"{s['id']} {_name(s, lang)}",
+                s["id"],
+            )
+            for s in data["result"]["suggestions"]
+        ]
+
+    def run_add_plan(chosen: list[str], lang: str) -> str:
+        lang = normalize_language(lang)
+        members = service.registry().add_to_plan(list(chosen or []))
+        return plan_text(labels, lang, members)
+
+    def run_refresh(lang: str) -> tuple:
+        lang = normalize_language(lang)
+        registry = service.registry()
+        partners = registry.all()
+        count = labels.text("partners.count", lang, count=len(partners))
+        seeded = seeded_text(labels, lang, service)
+        return (
+            partner_table(labels, lang, partners),
+            f"{count}. {seeded}".strip() if seeded else count,
+            plan_text(labels, lang, registry.plan_members()),
+        )
+
+    def run_import(path: str | None, lang: str) -> tuple:
+        from assistant.partners.registry import CsvFormatError
+
+        lang = normalize_language(lang)
+        if not path:
+            return (labels.text("partners.import_none", lang), gr.skip(), gr.skip(), gr.skip())
+        registry = service.registry()
+        try:
+            report = registry.import_csv(Path(path))
+        except CsvFormatError as exc:
+            return (f"⚠ {_one_line(exc)}", gr.skip(), gr.skip(), gr.skip())
+        lines = [
+            labels.text(
+                "partners.import_report",
+                lang,
+                imported=report.imported,
+                created=len(report.created),
+                updated=len(report.updated),
+                failed=len(report.errors),
+            )
+        ]
+        lines += [
+            "- "
+            + labels.text("partners.import_row_error", lang, row=e.row, id=e.id or "—", message=e.message)
+            for e in report.errors
+        ]
+        table_value, count, plan = run_refresh(lang)
+        return ("\n".join(lines), table_value, count, plan)
+
+    def run_export() -> str:
+        registry = service.registry()
+        path = Path(tempfile.mkdtemp(prefix="edunet-partners-")) / "partners.csv"
+        registry.export_csv(path)
+        return str(path)
+
+    def run_draw(n_months: float | None, lead_ids: str, lang: str) -> tuple:
+        from assistant.partners.network import network_report, plotly_figure
+
+        lang = normalize_language(lang)
+        try:
+            report = network_report(
+                service.registry(),
+                service.embedder(),
+                months=int(n_months or 0),
+                lead=tuple(x.strip() for x in (lead_ids or "").split(",") if x.strip()),
+            )
+        except Exception as exc:
+            log.exception("the network report failed")
+            return (gr.skip(), labels.text("partners.error", lang, error=_one_line(exc)), gr.skip())
+        data = report.to_dict()
+        data["positions"] = report.positions
+        return (plotly_figure(report, lang), network_markdown(labels, lang, data), data)
+
+    def relanguage(lang: str, data: dict | None, net: dict | None, chosen: list[str]) -> tuple:
+        lang = normalize_language(lang)
+        cover = cover_markdown(labels, lang, data["cover"], data["result"]["needs"]) if data else ""
+        return (
+            _notice(lang, data),
+            cards_html(labels, lang, data["result"]) if data else "",
+            cover,
+            gr.update(choices=_pick_choices(lang, data), value=chosen or []),
+            network_markdown(labels, lang, net) if net else "",
+        )
+
+    suggest_inputs = [needs, types, province, near, max_km, top, ctx.lang]
+    suggest_outputs = [notice, cards, cover_md, pick, last, plan_md]
+    suggest_button.click(run_suggest, suggest_inputs, suggest_outputs, show_progress="minimal")
+    needs.submit(run_suggest, suggest_inputs, suggest_outputs, show_progress="minimal")
+    add_plan.click(run_add_plan, [pick, ctx.lang], plan_md)
+    refresh_button.click(run_refresh, ctx.lang, [table, count_md, plan_md])
+    import_button.click(run_import, [csv_file, ctx.lang], [import_md, table, count_md, plan_md])
+    export_button.click(run_export, None, export_file)
+    draw_button.click(run_draw, [months, lead, ctx.lang], [plot, network_md, network_state])
+    ctx.lang.change(
+        relanguage,
+        [ctx.lang, last, network_state, pick],
+        [notice, cards, cover_md, pick, network_md],
+        queue=False,
+    )
+    tab.select(run_refresh, ctx.lang, [table, count_md, plan_md], show_progress="hidden")

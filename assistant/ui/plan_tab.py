@@ -1,0 +1,332 @@
+"""The Plan tab: the plan form, a draft streamed section by section, an editable Markdown copy, downloads.
+
+Usage (assembled by :func:`assistant.ui.app.build`, which lists this module in ``TABS``):
+    >>> build_tab(ctx)          # the index, the partner registry and the model load in the handlers
+
+* The form's inputs become the mapping :func:`form_from_inputs` builds (lists one item per
+  line) and :func:`assistant.plan.parse_plan_form` validates; every problem is listed at once.
+* Members may be typed, or taken from the partners chosen in the Partners tab
+  (``Registry.plan_members()`` of the workspace's partner registry).
+* **Draft plan** streams the sections through :func:`assistant.ui.draft_view.follow_draft`
+  with a progress line; then the DOCX and Markdown of the draft are offered for download.
+* The finished Markdown is put in an editable box. The DOCX always stays the generated,
+  citation-checked draft; when the leader edits the text, **Save the edited version**
+  offers the edited Markdown as a separate file (it is theirs, not re-checked).
+* The plan's language follows the interface language unless chosen in the form.
+"""
+
+from __future__ import annotations
+
+import logging
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import gradio as gr
+
+from assistant.ui.i18n import Labels, get_labels, normalize_language
+from assistant.ui.session import access_message, principal_from_request, workspace_selector
+
+if TYPE_CHECKING:
+    from assistant.ui.app import TabContext
+
+log = logging.getLogger(__name__)
+
+BUDGET_LEVELS = ("", "none", "small", "medium", "large")
+LANGUAGE_CHOICES = ("auto", "th", "en")
+DEFAULT_MONTHS = 12
+
+
+# ---------------------------------------------------------------- pure functions
+
+
+def lines(text: str | None) -> list[str]:
+    """The non-empty lines of a multiline box, without bullet marks."""
+    return [line.strip().lstrip("-•* ").strip() for line in (text or "").splitlines() if line.strip()]
+
+
+def form_from_inputs(
+    *,
+    network: str | None,
+    lead: str | None,
+    members: str | None,
+    needs: str | None,
+    goals: str | None,
+    duration: float | None,
+    start: str | None,
+    budget: str | None,
+    budget_min: float | None,
+    budget_max: float | None,
+    focus: str | None,
+    language: str | None,
+    ui_language: str,
+) -> dict[str, Any]:
+    """The plan form's mapping from the tab's inputs (empty optional fields left out).
+
+    >>> form_from_inputs(network="N", lead="P016", members="P001\\nP002", needs="a", goals="b",
+    ...     duration=6.0, start="", budget="", budget_min=None, budget_max=None, focus="",
+    ...     language="auto", ui_language="en")["language"]
+    'en'
+    """
+    data: dict[str, Any] = {
+        "network_name": (network or "").strip(),
+        "lead_organisation": (lead or "").strip(),
+        "members": lines(members),
+        "needs": lines(needs),
+        "goals": lines(goals),
+        "language": normalize_language(ui_language) if language in (None, "", "auto") else language,
+    }
+    if duration is not None:
+        data["duration_months"] = int(duration) if float(duration).is_integer() else duration
+    else:
+        data["duration_months"] = None
+    if (start or "").strip():
+        data["start_month"] = start.strip()
+    if budget:
+        data["budget"] = budget
+    if budget_min is not None or budget_max is not None:
+        data["budget_min"], data["budget_max"] = budget_min, budget_max
+    if (focus or "").strip():
+        data["focus_area"] = focus.strip()
+    return data
+
+
+def problems_markdown(labels: Labels, lang: str, problems: list[str]) -> str:
+    """The form's problems as a Markdown list under one heading."""
+    head = labels.text("plan.form_problems", lang, count=len(problems))
+    return "\n".join([f"**{head}**", "", *[f"- {p}" for p in problems]])
+
+
+def budget_choices(labels: Labels, lang: str) -> list[tuple[str, str]]:
+    return [(labels.text(f"plan.budget_{level or 'unset'}", lang), level) for level in BUDGET_LEVELS]
+
+
+def language_choices(labels: Labels, lang: str) -> list[tuple[str, str]]:
+    names = {"auto": labels.text("plan.language_auto", lang), "th": "ไทย", "en": "English"}
+    return [(names[code], code) for code in LANGUAGE_CHOICES]
+
+
+def save_edited(text: str | None, original: str | None, stem: str = "plan") -> Path | None:
+    """Write the edited Markdown to a fresh temporary file, or None when there is nothing new to save."""
+    if not (text or "").strip() or not original or text == original:
+        return None
+    from assistant.export import write_atomic
+
+    folder = Path(tempfile.mkdtemp(prefix="edunet-plan-edit-"))
+    return write_atomic(folder / f"{stem}-edited.md", text.encode("utf-8"))
+
+
+# ---------------------------------------------------------------- the tab
+
+
+def build_tab(ctx: TabContext) -> None:
+    """The Plan tab: form, streamed draft, editable Markdown and downloads."""
+    labels = get_labels()
+    s = ctx.settings
+    t = ctx.t
+
+    def box(key: str, elem_id: str, placeholder: str | None = None, **options: Any) -> gr.Textbox:
+        props: dict[str, str] = {"label": f"plan.{key}"}
+        if placeholder:
+            props["placeholder"] = f"plan.{placeholder}"
+        return ctx.relabel(
+            gr.Textbox(
+                label=t(f"plan.{key}"),
+                placeholder=t(f"plan.{placeholder}") if placeholder else None,
+                elem_id=elem_id,
+                **options,
+            ),
+            **props,
+        )
+
+    with ctx.relabel(gr.Tab(t("tabs.plan"), id="plan", elem_id="tab-plan"), label="tabs.plan"):
+        with gr.Row(equal_height=True):
+            ctx.relabel(gr.Markdown(t("plan.intro")), value="plan.intro")
+            workspace = workspace_selector(ctx, elem_id="plan-workspace", scale=0, min_width=260)
+        with gr.Row():
+            with gr.Column(scale=1):
+                network = box("network", "plan-network", "network_placeholder")
+                lead = box("lead", "plan-lead")
+                members = box("members", "plan-members", "members_placeholder", lines=4, max_lines=12)
+                use_partners = ctx.relabel(
+                    gr.Button(t("plan.use_partners"), elem_id="plan-use-partners", size="sm"),
+                    value="plan.use_partners",
+                )
+                needs = box("needs", "plan-needs", "needs_placeholder", lines=3, max_lines=10)
+                goals = box("goals", "plan-goals", lines=3, max_lines=10)
+            with gr.Column(scale=1):
+                with gr.Row():
+                    duration = ctx.relabel(
+                        gr.Number(
+                            value=DEFAULT_MONTHS,
+                            label=t("plan.duration"),
+                            precision=0,
+                            elem_id="plan-duration",
+                        ),
+                        label="plan.duration",
+                    )
+                    start = box("start", "plan-start")
+                budget = ctx.relabel(
+                    gr.Dropdown(
+                        budget_choices(labels, "th"), value="", label=t("plan.budget"), elem_id="plan-budget"
+                    ),
+                    label="plan.budget",
+                    choices=lambda code: budget_choices(labels, code),
+                )
+                with gr.Row():
+                    budget_min = ctx.relabel(
+                        gr.Number(label=t("plan.budget_min"), elem_id="plan-budget-min"),
+                        label="plan.budget_min",
+                    )
+                    budget_max = ctx.relabel(
+                        gr.Number(label=t("plan.budget_max"), elem_id="plan-budget-max"),
+                        label="plan.budget_max",
+                    )
+                focus = box("focus", "plan-focus")
+                language = ctx.relabel(
+                    gr.Dropdown(
+                        language_choices(labels, "th"),
+                        value="auto",
+                        label=t("plan.language"),
+                        elem_id="plan-language",
+                    ),
+                    label="plan.language",
+                    choices=lambda code: language_choices(labels, code),
+                )
+                draft_button = ctx.relabel(
+                    gr.Button(t("plan.draft"), variant="primary", elem_id="plan-draft"), value="plan.draft"
+                )
+        status = gr.Markdown("", elem_id="plan-status")
+        preview = ctx.relabel(
+            gr.Markdown("", label=t("plan.preview"), elem_id="plan-preview"), label="plan.preview"
+        )
+        files = ctx.relabel(
+            gr.File(label=t("plan.files"), file_count="multiple", interactive=False, elem_id="plan-files"),
+            label="plan.files",
+        )
+        editor = ctx.relabel(
+            gr.Textbox(label=t("plan.edit"), lines=14, max_lines=40, elem_id="plan-edit", interactive=True),
+            label="plan.edit",
+        )
+        with gr.Row(equal_height=True):
+            save_button = ctx.relabel(
+                gr.Button(t("plan.save_edit"), elem_id="plan-save-edit", scale=1), value="plan.save_edit"
+            )
+            edited_file = ctx.relabel(
+                gr.File(label=t("plan.edited_file"), interactive=False, elem_id="plan-edited-file", scale=2),
+                label="plan.edited_file",
+            )
+        original = gr.State("")
+
+    inputs = [network, lead, members, needs, goals, duration, start, budget, budget_min, budget_max, focus]
+    names = [
+        "network",
+        "lead",
+        "members",
+        "needs",
+        "goals",
+        "duration",
+        "start",
+        "budget",
+        "budget_min",
+        "budget_max",
+        "focus",
+    ]
+
+    def run_draft(
+        network_v: str,
+        lead_v: str,
+        members_v: str,
+        needs_v: str,
+        goals_v: str,
+        duration_v: float | None,
+        start_v: str,
+        budget_v: str | None,
+        budget_min_v: float | None,
+        budget_max_v: float | None,
+        focus_v: str,
+        plan_lang: str,
+        ws: str | None,
+        ui_lang: str,
+        request: gr.Request,
+    ) -> Iterator[tuple[Any, ...]]:
+        from assistant.forms import FormError
+        from assistant.plan import parse_plan_form, phrase, stream_plan
+        from assistant.ui.draft_view import follow_draft
+        from assistant.workspaces import WorkspaceAccessError, scoped_retriever
+
+        fields = [network_v, lead_v, members_v, needs_v, goals_v, duration_v, start_v, budget_v]
+        fields += [budget_min_v, budget_max_v, focus_v]
+        ui_lang = normalize_language(ui_lang)
+        skip = gr.skip()
+        data = form_from_inputs(
+            **dict(zip(names, fields, strict=True)), language=plan_lang, ui_language=ui_lang
+        )
+        try:
+            principal = principal_from_request(request, s)
+            workspace_name = ws or s.workspace
+            form = parse_plan_form(data, settings=s, workspace=workspace_name)
+        except FormError as exc:
+            yield problems_markdown(labels, ui_lang, exc.problems), skip, skip, skip, skip
+            return
+        except WorkspaceAccessError as exc:
+            yield access_message(labels, ui_lang, exc), skip, skip, skip, skip
+            return
+        yield labels.text("plan.starting", ui_lang), "", None, "", ""
+        try:
+            from assistant.drafting import draft_context
+
+            retriever = scoped_retriever(principal, workspace_name, settings=s, k=5)
+            ctx_draft = draft_context(s, workspace_name, form.language, retriever=retriever)
+            title = phrase("title", form.language, network=form.network_name)
+            progress = labels.text("plan.progress", ui_lang, done="{done}", total="{total}")
+            for view in follow_draft(stream_plan(form, ctx_draft), title, form.language, progress):
+                if view.draft is None:
+                    yield view.status, view.markdown, None, skip, skip
+                    continue
+                done = labels.text(
+                    "plan.done",
+                    ui_lang,
+                    sections=len(view.draft.sections),
+                    citations=len(view.draft.citations),
+                    backend=view.draft.backend,
+                )
+                yield done, view.markdown, view.files, view.markdown, view.markdown
+        except WorkspaceAccessError as exc:
+            yield access_message(labels, ui_lang, exc), skip, None, skip, skip
+        except Exception as exc:  # shown to the user, logged for the operator
+            log.exception("plan draft failed")
+            yield labels.text("plan.failed", ui_lang, reason=str(exc)), skip, None, skip, skip
+
+    draft_button.click(
+        run_draft,
+        [*inputs, language, workspace, ctx.lang],
+        [status, preview, files, editor, original],
+        concurrency_limit=1,
+    )
+
+    def run_save(text: str, first: str, ui_lang: str) -> tuple[Any, str]:
+        ui_lang = normalize_language(ui_lang)
+        if not (first or "").strip():
+            return None, labels.text("plan.edit_empty", ui_lang)
+        path = save_edited(text, first)
+        if path is None:
+            return None, labels.text("plan.edit_unchanged", ui_lang)
+        return str(path), labels.text("plan.edit_saved", ui_lang)
+
+    save_button.click(run_save, [editor, original, ctx.lang], [edited_file, status])
+
+    def take_partners(current: str, ws: str | None, ui_lang: str) -> tuple[str, str]:
+        from assistant.plan import chosen_partners
+
+        ui_lang = normalize_language(ui_lang)
+        chosen = chosen_partners(s, ws or s.workspace)
+        if not chosen:
+            return current, labels.text("plan.no_partners", ui_lang)
+        present = {line.upper() for line in lines(current)}
+        added = [pid for pid in chosen if pid.upper() not in present]
+        text = "\n".join([*lines(current), *added])
+        return text, labels.text("plan.partners_added", ui_lang, count=len(added))
+
+    use_partners.click(take_partners, [members, workspace, ctx.lang], [members, status], queue=False)

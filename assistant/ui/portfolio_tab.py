@@ -1,0 +1,247 @@
+"""The Portfolio tab: a learner-portfolio guide from a short form, and the reflection helper.
+
+Usage (assembled by :mod:`assistant.ui.app` through ``TABS``):
+    >>> build_tab(ctx)       # inside gr.Blocks; the guide streams section by section
+
+* **Guide**: grade, learning area (the 8, named in the UI language), target competencies
+  (multi-select of the 5), unit description and weeks → :func:`assistant.portfolio.stream_portfolio`
+  shown with :func:`assistant.ui.draft_view.follow_draft` (progress, then DOCX/MD downloads).
+  Form problems are listed field by field; nothing is drafted until the form is valid.
+* **Reflection helper**: a pasted, anonymised reflection → rubric levels with the learner's
+  own sentences as evidence, questions and gaps (:func:`assistant.reflection.review_reflection`).
+  Text with personal data is refused, with what was found masked, before any model is started.
+
+Dropdown values are framework ids, so the guide never receives a name it has to guess.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
+
+import gradio as gr
+
+from assistant.ui.i18n import get_labels, normalize_language
+from assistant.ui.session import access_message, principal_from_request, workspace_selector
+
+if TYPE_CHECKING:
+    from assistant.ui.app import TabContext
+
+log = logging.getLogger(__name__)
+
+DEFAULT_GRADE = "P5"
+DEFAULT_AREA = "science-technology"
+DEFAULT_COMPETENCIES = ["thinking"]
+DEFAULT_WEEKS = 8
+
+
+def grade_choices(lang: str) -> list[tuple[str, str]]:
+    """``("ป.1", "P1") … ("ม.6", "M6")`` (English: ``Grade 1 (P1)`` …)."""
+    from assistant.portfolio import Grade
+
+    return [(Grade(n).label(lang), Grade(n).code) for n in range(1, 13)]
+
+
+def area_choices(lang: str) -> list[tuple[str, str]]:
+    """The 8 learning areas of framework.yaml, named in ``lang``, valued by id."""
+    from assistant.knowledge import load_framework
+
+    return [(a.name.get(lang), a.id) for a in load_framework().learning_areas]
+
+
+def competency_choices(lang: str) -> list[tuple[str, str]]:
+    """The 5 key competencies of framework.yaml, named in ``lang``, valued by id."""
+    from assistant.knowledge import load_framework
+
+    return [(c.name.get(lang), c.id) for c in load_framework().competencies]
+
+
+def form_errors(lang: str, problems: list[str]) -> str:
+    """A form's problems as a Markdown warning list."""
+    head = get_labels().text("portfolio.form_problems", lang)
+    return f"⚠ **{head}**\n\n" + "\n".join(f"- {p}" for p in problems)
+
+
+def reflection_markdown(
+    lang: str, text: str, competencies: list[str] | None, grade: str, llm: Any = None, backend: str = "none"
+) -> str:
+    """The reflection helper's answer as Markdown: feedback, or a clear refusal (personal data, bad input)."""
+    from assistant.privacy import PersonalDataError
+    from assistant.reflection import review_reflection
+
+    labels = get_labels()
+    try:
+        result = review_reflection(text, competencies or [], grade, lang, llm=llm, backend=backend)
+    except PersonalDataError as exc:
+        return f"⛔ **{labels.text('portfolio.pii_title', lang)}**\n\n{exc.message(lang)}"
+    except ValueError as exc:
+        return f"⚠ {exc}"
+    return result.to_markdown()
+
+
+def build_tab(ctx: TabContext) -> None:
+    """The Portfolio tab (guide form + reflection helper)."""
+    s = ctx.settings
+    labels = get_labels()
+    tab = gr.Tab(ctx.t("portfolio.tab"), id="portfolio", elem_id="tab-portfolio")
+    ctx.relabel(tab, label="portfolio.tab")
+    with tab:
+        ctx.relabel(gr.Markdown(ctx.t("portfolio.help")), value="portfolio.help")
+        with gr.Row(equal_height=True):
+            grade = gr.Dropdown(
+                grade_choices("th"),
+                value=DEFAULT_GRADE,
+                label=ctx.t("portfolio.grade"),
+                elem_id="portfolio-grade",
+            )
+            area = gr.Dropdown(
+                area_choices("th"),
+                value=DEFAULT_AREA,
+                label=ctx.t("portfolio.area"),
+                elem_id="portfolio-area",
+            )
+            weeks = gr.Number(
+                DEFAULT_WEEKS,
+                minimum=1,
+                maximum=40,
+                precision=0,
+                label=ctx.t("portfolio.weeks"),
+                elem_id="portfolio-weeks",
+            )
+            workspace = workspace_selector(ctx, elem_id="portfolio-workspace", min_width=220)
+        ctx.relabel(grade, label="portfolio.grade", choices=grade_choices)
+        ctx.relabel(area, label="portfolio.area", choices=area_choices)
+        ctx.relabel(weeks, label="portfolio.weeks")
+        competencies = ctx.relabel(
+            gr.Dropdown(
+                competency_choices("th"),
+                value=DEFAULT_COMPETENCIES,
+                multiselect=True,
+                max_choices=5,
+                label=ctx.t("portfolio.competencies"),
+                elem_id="portfolio-competencies",
+            ),
+            label="portfolio.competencies",
+            choices=competency_choices,
+        )
+        description = ctx.relabel(
+            gr.Textbox(
+                label=ctx.t("portfolio.description"),
+                placeholder=ctx.t("portfolio.description_placeholder"),
+                lines=3,
+                elem_id="portfolio-description",
+            ),
+            label="portfolio.description",
+            placeholder="portfolio.description_placeholder",
+        )
+        make = ctx.relabel(
+            gr.Button(ctx.t("portfolio.make"), variant="primary", elem_id="portfolio-make"),
+            value="portfolio.make",
+        )
+        status = gr.Markdown("", elem_id="portfolio-status")
+        guide = gr.Markdown("", elem_id="portfolio-guide")
+        files = ctx.relabel(
+            gr.File(
+                label=ctx.t("portfolio.files"),
+                file_count="multiple",
+                interactive=False,
+                elem_id="portfolio-files",
+            ),
+            label="portfolio.files",
+        )
+
+        ctx.relabel(gr.Markdown(f"### {ctx.t('portfolio.reflect_title')}"), value=_reflect_title)
+        ctx.relabel(gr.Markdown(ctx.t("portfolio.reflect_help")), value="portfolio.reflect_help")
+        reflection = ctx.relabel(
+            gr.Textbox(
+                label=ctx.t("portfolio.reflection"),
+                placeholder=ctx.t("portfolio.reflection_placeholder"),
+                lines=6,
+                elem_id="reflection-text",
+            ),
+            label="portfolio.reflection",
+            placeholder="portfolio.reflection_placeholder",
+        )
+        check = ctx.relabel(
+            gr.Button(ctx.t("portfolio.reflect"), elem_id="reflection-button"), value="portfolio.reflect"
+        )
+        feedback = gr.Markdown("", elem_id="reflection-feedback")
+
+    def draft_guide(
+        lang: str,
+        ws: str | None,
+        grade_v: str,
+        area_v: str,
+        comps: list[str] | None,
+        desc: str,
+        weeks_v: float | None,
+        request: gr.Request,
+    ) -> Iterator[tuple[Any, Any, Any]]:
+        from assistant.drafting import draft_context
+        from assistant.forms import FormError
+        from assistant.portfolio import check_curriculum, parse_portfolio_form, stream_portfolio
+        from assistant.ui.draft_view import follow_draft
+        from assistant.workspaces import WorkspaceAccessError, scoped_retriever
+
+        lang = normalize_language(lang)
+        data = {
+            "grade": grade_v or "",
+            "learning_area": area_v or "",
+            "competencies": comps or [],
+            "description": desc or "",
+            "weeks": int(weeks_v) if weeks_v is not None else 0,
+            "language": lang,
+        }
+        try:
+            form = parse_portfolio_form(data)
+        except FormError as exc:
+            yield form_errors(lang, exc.problems), gr.update(), None
+            return
+        try:
+            retriever = scoped_retriever(principal_from_request(request, s), ws or s.workspace, settings=s)
+        except WorkspaceAccessError as exc:
+            yield f"⚠ {access_message(labels, lang, exc)}", gr.update(), None
+            return
+        yield labels.text("portfolio.working", lang), "", None
+        try:
+            ctx_d = draft_context(s, ws or s.workspace, lang, retriever=retriever)
+            events = stream_portfolio(form, ctx_d)
+            progress = labels.text("portfolio.progress", lang)
+            for view in follow_draft(
+                events, title=labels.text("portfolio.tab", lang), language=lang, progress_label=progress
+            ):
+                if view.draft is None:
+                    yield view.status, view.markdown, None
+                    continue
+                problems = view.draft.problems() + check_curriculum(view.draft)
+                done = labels.text("portfolio.done", lang, n=len(view.draft.citations))
+                if problems:
+                    done = "⚠ " + "; ".join(problems)
+                yield done, view.markdown, view.files
+        except Exception as exc:  # shown to the user, logged for the operator
+            log.exception("portfolio guide failed")
+            yield f"⚠ {labels.text('portfolio.failed', lang)}: {exc}", gr.update(), None
+
+    def review(lang: str, text: str, comps: list[str] | None, grade_v: str) -> str:
+        from assistant.privacy import find_personal_data
+
+        lang = normalize_language(lang)
+        llm, backend = None, "none"
+        if (text or "").strip() and not find_personal_data(text):  # refused text never starts a model
+            from assistant.llm import get_chat_model
+
+            try:
+                llm, status = get_chat_model(s)
+                backend = status.backend
+            except ValueError:
+                llm = None
+        return reflection_markdown(lang, text or "", comps, grade_v or "", llm, backend)
+
+    inputs = [ctx.lang, workspace, grade, area, competencies, description, weeks]
+    make.click(draft_guide, inputs, [status, guide, files], show_progress="minimal")
+    check.click(review, [ctx.lang, reflection, competencies, grade], feedback, show_progress="minimal")
+
+
+def _reflect_title(lang: str) -> str:
+    return f"### {get_labels().text('portfolio.reflect_title', lang)}"

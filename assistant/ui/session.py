@@ -1,0 +1,144 @@
+"""Who is using the app, and in which workspace: login, the session bar and the workspace selector.
+
+Usage (in a tab's ``build_tab``):
+    >>> from assistant.ui.session import principal_from_request, workspace_selector
+    >>> workspace = workspace_selector(ctx)                        # a dropdown of the user's workspaces
+    >>> def handler(text, ws, lang, request: gr.Request):
+    ...     caller = principal_from_request(request, ctx.settings)  # anonymous, or the logged-in user
+    ...     retriever = scoped_retriever(caller, ws, settings=ctx.settings)   # checks access
+
+With ``settings.auth`` on, :func:`auth_function` backs Gradio's login form with
+:func:`assistant.accounts.authenticate` (lockout included) and every handler reads the user
+from ``gr.Request.username``. With it off (the default), everyone is the anonymous single
+user and the session bar says so.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+import gradio as gr
+
+from assistant.settings import Settings
+from assistant.ui.i18n import LANGUAGES, Labels, get_labels, normalize_language
+from assistant.workspaces import Principal, WorkspaceAccessError, principal_for, workspaces_for
+
+if TYPE_CHECKING:
+    from assistant.ui.app import TabContext
+
+log = logging.getLogger(__name__)
+
+
+def principal_from_request(request: gr.Request | None, settings: Settings) -> Principal:
+    """The caller of a Gradio event: anonymous when accounts are off, else the logged-in account.
+
+    Raises WorkspaceAccessError when accounts are on and the request carries no known user.
+    """
+    username = getattr(request, "username", None) if request is not None else None
+    return principal_for(settings, username)
+
+
+def auth_function(settings: Settings) -> Callable[[str, str], bool]:
+    """Gradio's ``auth=`` callable: true for a right password on an unlocked account."""
+    from assistant.accounts import Accounts
+
+    accounts = Accounts.for_settings(settings)
+
+    def check(username: str, password: str) -> bool:
+        return accounts.authenticate(username, password) is not None
+
+    return check
+
+
+def auth_message(labels: Labels | None = None) -> str:
+    """The text above the login form, Thai then English."""
+    labels = labels or get_labels()
+    return "\n\n".join(labels.text("session.auth_message", code) for code in LANGUAGES)
+
+
+def workspace_choices(principal: Principal, settings: Settings) -> list[tuple[str, str]]:
+    """The selector's choices for ``principal``: ``(label, name)``, the label showing the title."""
+    choices = []
+    for ws in workspaces_for(principal, settings=settings):
+        label = ws.name if ws.title in ("", ws.name) else f"{ws.title} ({ws.name})"
+        choices.append((label, ws.name))
+    return choices
+
+
+def access_message(labels: Labels, lang: str, exc: Exception) -> str:
+    """A user-facing sentence for a refused workspace (or a missing login)."""
+    if isinstance(exc, WorkspaceAccessError) and exc.workspace and exc.user != "anonymous":
+        return labels.text("session.access_denied", lang, workspace=exc.workspace)
+    if isinstance(exc, WorkspaceAccessError):
+        return labels.text("session.login_required", lang)
+    return str(exc)
+
+
+def workspace_selector(ctx: TabContext, *, elem_id: str | None = None, **options: Any) -> gr.Dropdown:
+    """A dropdown of the workspaces the current user may use, filled when the page loads.
+
+    Its value is only a choice: handlers must still pass it through the library's checks
+    (``scoped_retriever``, ``checked_ingest``, ``history``), which refuse other workspaces.
+    """
+    labels = get_labels()
+    s = ctx.settings
+    initial = [] if s.auth else [(s.workspace, s.workspace)]
+    dropdown = gr.Dropdown(
+        initial,
+        value=None if s.auth else s.workspace,
+        label=ctx.t("session.workspace"),
+        info=None,
+        allow_custom_value=True,
+        elem_id=elem_id,
+        interactive=True,
+        **options,
+    )
+    ctx.relabel(dropdown, label="session.workspace")
+
+    def fill(lang: str, request: gr.Request) -> dict:
+        lang = normalize_language(lang)
+        try:
+            choices = workspace_choices(principal_from_request(request, s), s)
+        except WorkspaceAccessError:
+            return gr.update(choices=[], value=None, info=labels.text("session.login_required", lang))
+        if not choices:
+            return gr.update(choices=[], value=None, info=labels.text("session.no_workspace", lang))
+        names = [name for _, name in choices]
+        value = s.workspace if s.workspace in names else names[0]
+        return gr.update(choices=choices, value=value, info=None)
+
+    ctx.demo.load(fill, ctx.lang, dropdown, show_progress="hidden", queue=False)
+    return dropdown
+
+
+def session_text(labels: Labels, lang: str, settings: Settings, principal: Principal | None = None) -> str:
+    """The session bar: anonymous single-user mode, or who is logged in (with a log-out link)."""
+    if not settings.auth:
+        return labels.text("session.anonymous", lang)
+    if principal is None or principal.user is None:
+        return ""
+    role = labels.text(f"session.roles.{principal.user.role.value}", lang)
+    return labels.text("session.signed_in", lang, user=principal.name, role=role)
+
+
+def session_bar(ctx: TabContext) -> gr.Markdown:
+    """A line under the header: the anonymous-mode notice, or the logged-in user."""
+    labels = get_labels()
+    s = ctx.settings
+    bar = gr.Markdown(session_text(labels, "th", s), elem_id="session-bar")
+    if not s.auth:
+        ctx.relabel(bar, value=lambda code: session_text(labels, code, s))
+        return bar
+
+    def show(lang: str, request: gr.Request) -> str:
+        try:
+            principal = principal_from_request(request, s)
+        except WorkspaceAccessError:
+            return labels.text("session.login_required", normalize_language(lang))
+        return session_text(labels, normalize_language(lang), s, principal)
+
+    ctx.demo.load(show, ctx.lang, bar, show_progress="hidden", queue=False)
+    ctx.lang.change(show, ctx.lang, bar, show_progress="hidden", queue=False)
+    return bar

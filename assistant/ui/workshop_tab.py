@@ -1,0 +1,526 @@
+"""The Workshop tab: the agenda builder, the trainer's session dashboard and the participant view.
+
+Usage (assembled by :mod:`assistant.ui.app` through ``TABS``):
+    >>> build_tab(ctx)       # inside gr.Blocks
+
+* **Agenda builder**: topic, audience, duration (1–6 h in halves), start time and goals →
+  :func:`assistant.workshop.stream_workshop`, shown section by section with
+  :func:`assistant.ui.draft_view.follow_draft`, then DOCX/Markdown downloads. Form problems are
+  listed field by field; an impossible duration gets its own message. Citations come from the
+  app's workspace.
+* **Trainer**: a session name, pack files (uploaded, indexed with progress) or library
+  documents → :meth:`assistant.sessions.Sessions.create_session`, which shows the join code and
+  the trainer key. The dashboard (join code + trainer key, filled in after creating) refreshes
+  the questions grouped by theme, exports the FAQ and closes the session. Every dashboard
+  action checks the trainer key, so a participant who knows the join code cannot use it.
+* **Participant**: join code (and an optional name) → a participant handle kept in this
+  browser's state; questions are answered only from that session's workspace, with citations.
+  A wrong or closed code gets its own message, checked again on every question.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+import tempfile
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import gradio as gr
+
+from assistant.settings import Settings
+from assistant.ui.i18n import get_labels, normalize_language
+
+if TYPE_CHECKING:
+    from assistant.records import Citation
+    from assistant.sessions import QuestionGroup, Sessions
+    from assistant.ui.app import TabContext
+
+log = logging.getLogger(__name__)
+
+PACK_TYPES = [".pdf", ".docx", ".md", ".markdown", ".txt", ".html", ".htm"]
+DURATIONS = [1.0, 1.5, 2.0, 2.5, 3.0, 3.5, 4.0, 4.5, 5.0, 5.5, 6.0]
+PROGRESS = gr.Progress()
+
+
+class SessionService:
+    """One :class:`~assistant.sessions.Sessions` per app, built on first use (thread-safe)."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._lock = threading.Lock()
+        self._sessions: Sessions | None = None
+
+    def get(self) -> Sessions:
+        with self._lock:
+            if self._sessions is None:
+                from assistant.sessions import Sessions
+
+                self._sessions = Sessions(self.settings, llm=True)
+            return self._sessions
+
+
+def session_error(lang: str, exc: Exception) -> str:
+    """A session error in the UI language: the specific message for each kind."""
+    from assistant.sessions import (
+        SessionClosedError,
+        SessionNotFoundError,
+        SessionNotReadyError,
+        TrainerKeyError,
+    )
+
+    labels = get_labels()
+    for kind, key in (
+        (SessionNotFoundError, "workshop.err_not_found"),
+        (SessionClosedError, "workshop.err_closed"),
+        (SessionNotReadyError, "workshop.err_not_ready"),
+        (TrainerKeyError, "workshop.err_key"),
+    ):
+        if isinstance(exc, kind):
+            return f"⚠ {labels.text(key, lang)}"
+    return "⚠ " + labels.text("workshop.err_session", lang, error=str(exc))
+
+
+def citations_markdown(lang: str, citations: list[Citation]) -> str:
+    """The numbered sources under an answer: ``[1] file.md, page 2 — “quoted passage…”``."""
+    labels = get_labels()
+    if not citations:
+        return ""
+    lines = [f"**{labels.text('workshop.sources', lang)}**", ""]
+    for c in citations:
+        quote = " ".join(c.text.split())
+        quote = quote if len(quote) <= 200 else quote[:200].rsplit(" ", 1)[0] + " …"
+        where = f"{c.source}, {labels.text('workshop.page', lang)} {c.page}"
+        lines.append(f"- [{c.n}] {html.escape(where)} — “{html.escape(quote)}”")
+    return "\n".join(lines)
+
+
+def groups_markdown(lang: str, groups: list[QuestionGroup]) -> str:
+    """The dashboard's questions grouped by theme, as Markdown."""
+    labels = get_labels()
+    if not groups:
+        return labels.text("workshop.no_questions", lang)
+    total = sum(g.size for g in groups)
+    lines = [f"**{labels.text('workshop.questions_head', lang, count=total)}**", ""]
+    missing = labels.text("workshop.not_found_mark", lang)
+    for n, group in enumerate(groups, start=1):
+        lines.append(f"{n}. **{html.escape(group.label)}** ({group.size})")
+        for q in group.questions:
+            mark = "" if q.grounded else f" _({missing})_"
+            lines.append(f"    - {html.escape(q.question)}{mark}")
+    return "\n".join(lines)
+
+
+def _agenda_error(lang: str, exc: Exception) -> str:
+    from assistant.forms import FormError
+
+    labels = get_labels()
+    if isinstance(exc, FormError):
+        return f"⚠ **{labels.text('workshop.form_problems', lang)}**\n\n" + "\n".join(
+            f"- {p}" for p in exc.problems
+        )
+    return f"⚠ **{labels.text('workshop.agenda_error', lang)}**: {exc}"
+
+
+def build_tab(ctx: TabContext) -> None:
+    """The Workshop tab (builder, trainer, participant)."""
+    s = ctx.settings
+    labels = get_labels()
+    service = SessionService(s)
+    tab = ctx.relabel(
+        gr.Tab(ctx.t("workshop.tab"), id="workshop", elem_id="tab-workshop"), label="workshop.tab"
+    )
+    with tab:
+        ctx.relabel(gr.Markdown(ctx.t("workshop.help")), value="workshop.help")
+        with gr.Tabs(elem_id="workshop-tabs"):
+            # ------------------------------------------------ agenda builder
+            builder = gr.Tab(
+                ctx.t("workshop.builder_tab"), id="workshop-builder", elem_id="tab-workshop-builder"
+            )
+            with ctx.relabel(builder, label="workshop.builder_tab"):
+                with gr.Row(equal_height=True):
+                    topic = ctx.relabel(
+                        gr.Textbox(
+                            label=ctx.t("workshop.topic"),
+                            placeholder=ctx.t("workshop.topic_placeholder"),
+                            elem_id="workshop-topic",
+                            scale=3,
+                        ),
+                        label="workshop.topic",
+                        placeholder="workshop.topic_placeholder",
+                    )
+                    audience = ctx.relabel(
+                        gr.Textbox(
+                            label=ctx.t("workshop.audience"),
+                            placeholder=ctx.t("workshop.audience_placeholder"),
+                            elem_id="workshop-audience",
+                            scale=2,
+                        ),
+                        label="workshop.audience",
+                        placeholder="workshop.audience_placeholder",
+                    )
+                with gr.Row(equal_height=True):
+                    duration = ctx.relabel(
+                        gr.Dropdown(
+                            [(f"{h:g}", h) for h in DURATIONS],
+                            value=3.0,
+                            label=ctx.t("workshop.duration"),
+                            elem_id="workshop-duration",
+                        ),
+                        label="workshop.duration",
+                    )
+                    start = ctx.relabel(
+                        gr.Textbox("09:00", label=ctx.t("workshop.start_time"), elem_id="workshop-start"),
+                        label="workshop.start_time",
+                    )
+                goals = ctx.relabel(
+                    gr.Textbox(
+                        label=ctx.t("workshop.goals"),
+                        placeholder=ctx.t("workshop.goals_placeholder"),
+                        lines=3,
+                        elem_id="workshop-goals",
+                    ),
+                    label="workshop.goals",
+                    placeholder="workshop.goals_placeholder",
+                )
+                make = ctx.relabel(
+                    gr.Button(ctx.t("workshop.make"), variant="primary", elem_id="workshop-make"),
+                    value="workshop.make",
+                )
+                plan_status = gr.Markdown("", elem_id="workshop-status")
+                plan_view = gr.Markdown("", elem_id="workshop-agenda")
+                plan_files = ctx.relabel(
+                    gr.File(
+                        label=ctx.t("workshop.files"),
+                        file_count="multiple",
+                        interactive=False,
+                        elem_id="workshop-files",
+                    ),
+                    label="workshop.files",
+                )
+
+            # ------------------------------------------------ trainer
+            trainer_tab = gr.Tab(
+                ctx.t("workshop.trainer_tab"), id="workshop-trainer", elem_id="tab-workshop-trainer"
+            )
+            with ctx.relabel(trainer_tab, label="workshop.trainer_tab"):
+                with gr.Row(equal_height=True):
+                    session_name = ctx.relabel(
+                        gr.Textbox(label=ctx.t("workshop.session_name"), elem_id="session-name", scale=3),
+                        label="workshop.session_name",
+                    )
+                    trainer_name = ctx.relabel(
+                        gr.Textbox(label=ctx.t("workshop.trainer"), elem_id="session-trainer", scale=2),
+                        label="workshop.trainer",
+                    )
+                with gr.Row(equal_height=True):
+                    pack = ctx.relabel(
+                        gr.File(
+                            label=ctx.t("workshop.pack"),
+                            file_count="multiple",
+                            file_types=PACK_TYPES,
+                            type="filepath",
+                            elem_id="session-pack",
+                            height=130,
+                            scale=3,
+                        ),
+                        label="workshop.pack",
+                    )
+                    library_docs = ctx.relabel(
+                        gr.Dropdown(
+                            [],
+                            value=[],
+                            multiselect=True,
+                            label=ctx.t("workshop.library_docs"),
+                            elem_id="session-library",
+                            scale=2,
+                        ),
+                        label="workshop.library_docs",
+                    )
+                create = ctx.relabel(
+                    gr.Button(ctx.t("workshop.create"), variant="primary", elem_id="session-create"),
+                    value="workshop.create",
+                )
+                created = gr.Markdown("", elem_id="session-created")
+                ctx.relabel(gr.Markdown(f"### {ctx.t('workshop.dashboard')}"), value=_dashboard_title)
+                with gr.Row(equal_height=True):
+                    dash_code = ctx.relabel(
+                        gr.Textbox(label=ctx.t("workshop.code"), elem_id="dashboard-code", scale=1),
+                        label="workshop.code",
+                    )
+                    dash_key = ctx.relabel(
+                        gr.Textbox(
+                            label=ctx.t("workshop.key"), type="password", elem_id="dashboard-key", scale=2
+                        ),
+                        label="workshop.key",
+                    )
+                with gr.Row():
+                    refresh = ctx.relabel(
+                        gr.Button(ctx.t("workshop.refresh"), elem_id="dashboard-refresh"),
+                        value="workshop.refresh",
+                    )
+                    faq = ctx.relabel(
+                        gr.Button(ctx.t("workshop.faq"), elem_id="dashboard-faq"), value="workshop.faq"
+                    )
+                    close = ctx.relabel(
+                        gr.Button(ctx.t("workshop.close"), variant="stop", elem_id="dashboard-close"),
+                        value="workshop.close",
+                    )
+                dash_message = gr.Markdown("", elem_id="dashboard-message")
+                questions_view = gr.Markdown("", elem_id="dashboard-questions")
+                faq_files = ctx.relabel(
+                    gr.File(
+                        label=ctx.t("workshop.faq_files"),
+                        file_count="multiple",
+                        interactive=False,
+                        elem_id="dashboard-faq-files",
+                    ),
+                    label="workshop.faq_files",
+                )
+
+            # ------------------------------------------------ participant
+            participant_tab = gr.Tab(
+                ctx.t("workshop.participant_tab"),
+                id="workshop-participant",
+                elem_id="tab-workshop-participant",
+            )
+            with ctx.relabel(participant_tab, label="workshop.participant_tab"):
+                joined = gr.State(None)
+                with gr.Row(equal_height=True):
+                    join_code = ctx.relabel(
+                        gr.Textbox(
+                            label=ctx.t("workshop.join_code"),
+                            placeholder=ctx.t("workshop.join_placeholder"),
+                            elem_id="join-code",
+                            scale=2,
+                        ),
+                        label="workshop.join_code",
+                        placeholder="workshop.join_placeholder",
+                    )
+                    join_name = ctx.relabel(
+                        gr.Textbox(label=ctx.t("workshop.your_name"), elem_id="join-name", scale=2),
+                        label="workshop.your_name",
+                    )
+                    join = ctx.relabel(
+                        gr.Button(ctx.t("workshop.join"), variant="primary", elem_id="join-button", scale=1),
+                        value="workshop.join",
+                    )
+                join_message = gr.Markdown("", elem_id="join-message")
+                question = ctx.relabel(
+                    gr.Textbox(
+                        label=ctx.t("workshop.question"),
+                        placeholder=ctx.t("workshop.question_placeholder"),
+                        lines=2,
+                        elem_id="participant-question",
+                    ),
+                    label="workshop.question",
+                    placeholder="workshop.question_placeholder",
+                )
+                ask = ctx.relabel(
+                    gr.Button(ctx.t("workshop.ask"), variant="primary", elem_id="participant-ask"),
+                    value="workshop.ask",
+                )
+                answer_view = gr.Markdown("", elem_id="participant-answer")
+                sources_view = gr.Markdown("", elem_id="participant-sources")
+
+    # ---------------------------------------------------------------- handlers: builder
+
+    def build_agenda(
+        lang: str, topic_v: str, audience_v: str, hours: Any, start_v: str, goals_v: str
+    ) -> Iterator[tuple[Any, Any, Any]]:
+        from assistant.drafting import draft_context
+        from assistant.forms import FormError
+        from assistant.ui.draft_view import follow_draft
+        from assistant.workshop import AgendaError, stream_workshop
+
+        lang = normalize_language(lang)
+        data = {
+            "topic": topic_v or "",
+            "audience": audience_v or "",
+            "duration_hours": hours if hours is not None else "",
+            "start_time": start_v or None,
+            "goals": goals_v or "",
+            "language": lang,
+        }
+        try:
+            ctx_draft = draft_context(s, s.workspace, lang)
+            events = stream_workshop(data, ctx_draft)
+        except (FormError, AgendaError) as exc:
+            yield _agenda_error(lang, exc), gr.update(), None
+            return
+        except Exception as exc:
+            log.exception("workshop plan failed")
+            yield labels.text("workshop.error", lang, error=f"{type(exc).__name__}: {exc}"), gr.update(), None
+            return
+        title = labels.text("workshop.tab", lang) + ": " + " ".join((topic_v or "").split())
+        progress = labels.text("workshop.progress", lang, done="{done}", total="{total}")
+        try:
+            for view in follow_draft(events, title, lang, progress):
+                yield view.status, view.markdown, (view.files or None)
+        except Exception as exc:
+            log.exception("workshop plan failed")
+            yield labels.text("workshop.error", lang, error=f"{type(exc).__name__}: {exc}"), gr.update(), None
+
+    make.click(
+        build_agenda,
+        [ctx.lang, topic, audience, duration, start, goals],
+        [plan_status, plan_view, plan_files],
+    )
+
+    # ---------------------------------------------------------------- handlers: trainer
+
+    def library_choices() -> Any:
+        from assistant.runtime import get_store
+
+        try:
+            docs = get_store(s).documents(s.workspace)
+        except Exception:  # no index yet: nothing to choose
+            log.exception("listing library documents failed")
+            return gr.update(choices=[])
+        return gr.update(choices=[(d.source, d.source) for d in docs if d.status == "ready"])
+
+    def do_create(
+        lang: str,
+        name: str,
+        trainer: str,
+        files: list[str] | None,
+        docs: list[str] | None,
+        progress: gr.Progress = PROGRESS,
+    ) -> tuple[Any, ...]:
+        from assistant.sessions import SessionError
+
+        lang = normalize_language(lang)
+        indexing = labels.text("workshop.indexing", lang)
+
+        def step(done: float, total: int, label: str) -> None:
+            if total:
+                progress(min(done / total, 1.0), desc=f"{indexing}: {label}")
+
+        try:
+            progress(0, desc=labels.text("workshop.preparing", lang))
+            session = service.get().create_session(
+                name or "",
+                trainer or "",
+                [Path(f) for f in files or []],
+                from_workspace=s.workspace if docs else None,
+                documents=docs or [],
+                progress=step,
+            )
+        except SessionError as exc:
+            return session_error(lang, exc), gr.skip(), gr.skip(), gr.skip()
+        except Exception as exc:
+            log.exception("creating a session failed")
+            return labels.text("workshop.error", lang, error=f"{type(exc).__name__}: {exc}"), *(
+                gr.skip(),
+            ) * 3
+        text = labels.text(
+            "workshop.created",
+            lang,
+            name=html.escape(session.name),
+            code=session.code,
+            key=session.trainer_key,
+            documents=html.escape(", ".join(session.documents)),
+        )
+        return text, session.code, session.trainer_key, None
+
+    create.click(
+        do_create,
+        [ctx.lang, session_name, trainer_name, pack, library_docs],
+        [created, dash_code, dash_key, pack],
+    )
+
+    def _trainer(code: str, key: str) -> Any:
+        return service.get().check_trainer(code or "", key or "")
+
+    def do_refresh(lang: str, code: str, key: str) -> tuple[str, str]:
+        from assistant.sessions import SessionError
+
+        lang = normalize_language(lang)
+        try:
+            session = _trainer(code, key)
+            groups = service.get().questions(session.code)
+        except SessionError as exc:
+            return session_error(lang, exc), ""
+        status = labels.text("workshop.status_open" if session.is_open else "workshop.status_closed", lang)
+        return f"**{html.escape(session.name)}** · {session.code} · {status}", groups_markdown(lang, groups)
+
+    def do_faq(lang: str, code: str, key: str) -> tuple[str, Any]:
+        from assistant.export import ExportFormat, export_files
+        from assistant.sessions import SessionError
+
+        lang = normalize_language(lang)
+        try:
+            session = _trainer(code, key)
+            draft = service.get().export_faq(session.code, lang)
+        except SessionError as exc:
+            return session_error(lang, exc), None
+        folder = Path(tempfile.mkdtemp(prefix="edunet-faq-"))
+        paths = export_files(draft, folder, f"faq-{session.code}")
+        return "", [str(paths[ExportFormat.DOCX]), str(paths[ExportFormat.MARKDOWN])]
+
+    def do_close(lang: str, code: str, key: str) -> str:
+        from assistant.sessions import SessionError
+
+        lang = normalize_language(lang)
+        try:
+            session = service.get().close_session(_trainer(code, key).code)
+        except SessionError as exc:
+            return session_error(lang, exc)
+        return labels.text("workshop.closed", lang, code=session.code)
+
+    refresh.click(do_refresh, [ctx.lang, dash_code, dash_key], [dash_message, questions_view])
+    faq.click(do_faq, [ctx.lang, dash_code, dash_key], [dash_message, faq_files])
+    close.click(do_close, [ctx.lang, dash_code, dash_key], dash_message)
+    ctx.demo.load(library_choices, None, library_docs)
+    trainer_tab.select(library_choices, None, library_docs)
+
+    # ---------------------------------------------------------------- handlers: participant
+
+    def do_join(lang: str, code: str, name: str) -> tuple[str, Any]:
+        from assistant.sessions import SessionError
+
+        lang = normalize_language(lang)
+        try:
+            p = service.get().join(code or "", name or "")
+        except SessionError as exc:
+            return session_error(lang, exc), None
+        return labels.text("workshop.joined", lang, name=html.escape(p.session_name)), {
+            "code": p.code,
+            "id": p.id,
+        }
+
+    def do_ask(lang: str, handle: dict | None, text: str) -> Iterator[tuple[str, str]]:
+        from assistant.records import EventKind
+        from assistant.sessions import SessionError
+
+        lang = normalize_language(lang)
+        if not handle:
+            yield f"⚠ {labels.text('workshop.join_first', lang)}", ""
+            return
+        if not (text or "").strip():
+            yield f"⚠ {labels.text('workshop.empty_question', lang)}", ""
+            return
+        try:
+            events = service.get().stream(handle["code"], text, participant=handle["id"])
+            streamed = ""
+            for event in events:
+                if event.kind is EventKind.TOKEN:
+                    streamed += event.text
+                    yield streamed, ""
+                elif event.kind is EventKind.FINAL and event.answer is not None:
+                    yield event.answer.text, citations_markdown(lang, event.answer.citations)
+        except SessionError as exc:
+            yield session_error(lang, exc), ""
+        except Exception as exc:
+            log.exception("a participant's question failed")
+            yield labels.text("workshop.error", lang, error=f"{type(exc).__name__}: {exc}"), ""
+
+    join.click(do_join, [ctx.lang, join_code, join_name], [join_message, joined])
+    join_code.submit(do_join, [ctx.lang, join_code, join_name], [join_message, joined])
+    ask.click(do_ask, [ctx.lang, joined, question], [answer_view, sources_view])
+
+
+def _dashboard_title(lang: str) -> str:
+    return f"### {get_labels().text('workshop.dashboard', lang)}"

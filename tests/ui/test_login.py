@@ -1,0 +1,146 @@
+"""Login and workspace isolation through the running app (EDUNET_AUTH=1), driven with gradio_client."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from assistant.settings import Settings
+from tests.fixtures.planted import planted_words, write_planted, write_public
+from tests.ui.conftest import AppServer, start_app
+
+PASSWORDS = {
+    "alice": "zq-alice-Passphrase-11",
+    "bob": "zq-bob-Passphrase-22",
+    "carol": "zq-carol-Passphrase-33",
+    "dave": "zq-dave-Passphrase-44",
+}
+WORDS = planted_words(100)
+RATE = 150
+
+
+@pytest.fixture(scope="module")
+def auth_app(tmp_path_factory: pytest.TempPathFactory, model_dir: Path, embedder) -> Iterator[AppServer]:
+    """An app with accounts on: alice and carol in net-a, bob in net-b holding 100 planted code words."""
+    from assistant.accounts import add_user
+    from assistant.workspaces import add_member, checked_ingest, create_workspace, principal_for
+    from ingest.store import Store
+
+    root = tmp_path_factory.mktemp("auth-app")
+    data_dir = root / "data"
+    s = Settings(data_dir=data_dir, model_dir=model_dir, auth=True)
+    for name, role in (("alice", "teacher"), ("bob", "leader"), ("carol", "trainer"), ("dave", "teacher")):
+        add_user(name, PASSWORDS[name], role, settings=s)
+    create_workspace("net-a", "เครือข่าย A", settings=s)
+    create_workspace("net-b", "เครือข่าย B", settings=s)
+    for name, ws in (("alice", "net-a"), ("carol", "net-a"), ("dave", "net-a"), ("bob", "net-b")):
+        add_member(name, ws, settings=s)
+    store = Store.open(data_dir, embedder)
+    try:
+        bob, alice = principal_for(s, "bob"), principal_for(s, "alice")
+        assert checked_ingest(bob, "net-b", write_planted(root / "b", WORDS), settings=s, store=store).ok
+        assert checked_ingest(alice, "net-a", write_public(root / "a"), settings=s, store=store).ok
+    finally:
+        store.manifest.close()
+    server = start_app(
+        data_dir,
+        model_dir,
+        root / "app.log",
+        EDUNET_AUTH="1",
+        EDUNET_LOCKOUT_FAILURES="3",
+        EDUNET_ASK_RATE_PER_MINUTE=str(RATE),
+    )
+    yield server
+    server.stop()
+
+
+def _client(app: AppServer, user: str, password: str | None = None):
+    from gradio_client import Client
+
+    return Client(app.url, auth=(user, password or PASSWORDS[user]), verbose=False, download_files=False)
+
+
+def _ask(client, question: str, workspace: str) -> tuple[str, str, str]:
+    """(answer text, citation labels, notice) of one question through the Ask endpoint."""
+    chat, citations, _panel, notice, *_ = client.predict(question, "en", workspace, api_name="/ask")
+    answer = ""
+    if isinstance(chat, list) and chat:
+        content = chat[-1]["content"]
+        answer = " ".join(c.get("text", "") for c in content) if isinstance(content, list) else str(content)
+    labels = (
+        " ".join(str(c) for c in (citations or {}).get("choices", [])) if isinstance(citations, dict) else ""
+    )
+    return answer, labels, notice if isinstance(notice, str) else ""
+
+
+@pytest.mark.slow
+def test_wrong_password_is_refused_and_the_right_one_works(auth_app: AppServer) -> None:
+    with pytest.raises(ValueError, match="Could not login"):
+        _client(auth_app, "alice", "not-the-password-1")
+    with pytest.raises(ValueError, match="Could not login"):
+        _client(auth_app, "mallory", "not-the-password-1")
+    client = _client(auth_app, "alice")
+    assert "alice" in client.predict("en", api_name="/show")  # the session bar names the user
+
+
+@pytest.mark.slow
+def test_a_locked_out_user_is_refused_even_with_the_right_password(auth_app: AppServer) -> None:
+    for _ in range(3):
+        with pytest.raises(ValueError, match="Could not login"):
+            _client(auth_app, "dave", "wrong-password-123")
+    with pytest.raises(ValueError, match="Could not login"):
+        _client(auth_app, "dave")
+    log = auth_app.log(tail=200_000)
+    assert "dave is locked" in log
+    assert not any(p in log for p in (*PASSWORDS.values(), "wrong-password-123", "not-the-password-1"))
+
+
+@pytest.mark.slow
+def test_a_user_of_workspace_a_gets_nothing_of_workspace_b_through_the_api(auth_app: AppServer) -> None:
+    alice = _client(auth_app, "alice")
+    answer, _, notice = _ask(alice, f"What is the secret project codeword {WORDS[0]}?", "net-b")
+    assert "net-b" in notice and "may not use" in notice and WORDS[0] not in answer
+    leaks = []
+    for word in WORDS:
+        answer, cited, notice = _ask(alice, f"What is the secret project codeword {word}?", "net-a")
+        if word in answer or "secret-" in cited or "network B" in answer:
+            leaks.append(word)
+    assert leaks == []
+    # control: bob, a member of net-b, gets the word with its source
+    bob = _client(auth_app, "bob")
+    answer, cited, _ = _ask(bob, f"What is the secret project codeword {WORDS[0]}?", "net-b")
+    assert WORDS[0] in answer and "secret-" in cited
+    log = auth_app.log(tail=200_000)
+    assert "access refused: alice → workspace net-b" in log
+
+
+@pytest.mark.slow
+def test_conversations_are_saved_per_user_and_rate_limits_apply(auth_app: AppServer) -> None:
+    from assistant.ratelimit import RateLimiter
+    from assistant.storage import app_db
+
+    carol = _client(auth_app, "carol")
+    _ask(carol, "What does the school library plan say?", "net-a")
+    saved = carol.predict("en", "net-a", api_name="/refresh_saved")
+    assert next(label for label, _ in saved["choices"]).startswith("What does the school library plan say?")
+    other = _client(auth_app, "bob").predict("en", "net-b", api_name="/refresh_saved")
+    assert all("library plan" not in label for label, _ in other["choices"])
+
+    # another process (this one) uses up carol's budget in the shared database; the app refuses her
+    limiter = RateLimiter(app_db(Settings(data_dir=auth_app.data_dir)), RATE, 60)
+    while limiter.remaining("user:carol") > 0:
+        limiter.check("user:carol")
+    _, _, notice = _ask(carol, "What does the school library plan say?", "net-a")
+    assert "Too many questions" in notice and "seconds" in notice
+
+
+def test_anonymous_mode_says_so() -> None:
+    from assistant.ui.i18n import get_labels
+    from assistant.ui.session import session_text
+
+    labels = get_labels()
+    s = Settings(data_dir=Path("/nonexistent"))
+    assert "โหมดผู้ใช้คนเดียว" in session_text(labels, "th", s)
+    assert "Anonymous single-user mode" in session_text(labels, "en", s)

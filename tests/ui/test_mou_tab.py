@@ -1,0 +1,63 @@
+"""The MOU tab: form mapping and record table (no browser), then analysing a corpus MOU in the browser."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import frontmatter
+
+from assistant.mou.analysis import analyze_file
+from assistant.mou.draft import parse_mou_form
+from assistant.ui.i18n import get_labels
+from assistant.ui.mou_tab import example_inputs, form_from_inputs, record_html
+
+from .conftest import ROOT, UI
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
+
+
+def test_the_example_inputs_make_a_valid_form() -> None:
+    labels = get_labels()
+    for language in ("th", "en"):
+        values = example_inputs(language)
+        data, problems = form_from_inputs(labels, language, **values)
+        assert problems == []
+        form = parse_mou_form(data)
+        assert len(form.parties) == 2 and form.language == language
+
+
+def test_bad_duty_lines_are_reported() -> None:
+    values = example_inputs("th") | {"duties": "โรงเรียน จัดเวลา"}
+    _, problems = form_from_inputs(get_labels(), "th", **values)
+    assert problems == ["duties: บรรทัด “โรงเรียน จัดเวลา” ต้องมีรูปแบบ ฝ่าย: ข้อความ"]
+
+
+def test_record_table_shows_values_pages_and_missing_fields(tmp_path: Path) -> None:
+    record = analyze_file(ROOT / "corpus" / "mou" / "MOU-2024-001.th.md").to_json()
+    text = record_html(get_labels(), "th", record)
+    assert "โรงเรียนบ้านเขาแก้วพัฒนา" in text and "หน้า 1" in text and "พบข้อมูลครบทุกช่อง" in text
+    other = tmp_path / "note.txt"
+    other.write_text("บันทึกข้อตกลงความร่วมมือ\nยังไม่มีรายละเอียด", encoding="utf-8")
+    missing = record_html(get_labels(), "en", analyze_file(other).to_json())
+    assert "Not found (not guessed)" in missing and 'data-missing="parties"' in missing
+
+
+def test_analyse_a_corpus_mou_in_the_browser(page: Page, ui: UI) -> None:
+    path = ROOT / "corpus" / "mou" / "MOU-2025-002.en.md"
+    meta = frontmatter.load(path).metadata
+    ui.open_tab(page, "mou")
+    dropdown = page.locator("#mou-document input")
+    dropdown.click()
+    page.get_by_role("option", name=f"{path.name} (mou)").click()
+    page.locator("#mou-analyse-button").click()
+    result = page.locator("#mou-result .mou-record")
+    result.wait_for(state="visible", timeout=60_000)
+    parties_row = page.locator('#mou-result tr[data-field="parties"]')
+    assert "Ban Sap Makrut School" in parties_row.inner_text()
+    assert "Soi Dao Phatthana College of Agriculture and Technology" in parties_row.inner_text()
+    assert "หน้า 1" in parties_row.inner_text()
+    notice_row = page.locator('#mou-result tr[data-field="notice_days"]')
+    assert str(meta["notice_days"]) in notice_row.inner_text()
+    ui.screenshot(page, "mou-analyse")
