@@ -176,11 +176,11 @@ def build_tab(ctx: TabContext) -> None:
                 )
                 with gr.Row():
                     budget_min = ctx.relabel(
-                        gr.Number(label=t("plan.budget_min"), elem_id="plan-budget-min"),
+                        gr.Number(None, label=t("plan.budget_min"), elem_id="plan-budget-min"),
                         label="plan.budget_min",
                     )
                     budget_max = ctx.relabel(
-                        gr.Number(label=t("plan.budget_max"), elem_id="plan-budget-max"),
+                        gr.Number(None, label=t("plan.budget_max"), elem_id="plan-budget-max"),
                         label="plan.budget_max",
                     )
                 focus = box("focus", "plan-focus")

@@ -81,7 +81,7 @@ def test_leader_drafts_a_plan_downloads_docx_and_saves_an_edit(page: Page, ui: U
     assert "องค์ประกอบที่ 7" in preview and "กำหนดการประเมินผลตามวงจร PDCA" in preview
     assert "แหล่งอ้างอิง" in preview
     ui.screenshot(page, "plan-draft")
-    link = page.locator("#plan-files a", has_text=".docx").first
+    link = page.locator("#plan-files a[href*='.docx']").first
     link.wait_for()
     with page.expect_download() as info:
         link.click()
@@ -89,12 +89,13 @@ def test_leader_drafts_a_plan_downloads_docx_and_saves_an_edit(page: Page, ui: U
     body = "\n".join(p.text for p in doc.paragraphs)
     assert NETWORK in body and "นักเรียนต้องการทักษะอาชีพด้านเกษตรสมัยใหม่" in body
     assert "วิสัยทัศน์และเป้าหมายร่วมกัน" in body
+    assert "ยังไม่ได้ระบุ" in "\n".join(p.text for p in doc.paragraphs if "งบประมาณ" in p.text)  # no budget typed
 
     editor = page.locator("#plan-edit textarea")
     assert NETWORK in editor.input_value()
     editor.fill(editor.input_value() + "\n\nหมายเหตุจากผู้นำเครือข่าย: ประชุมครั้งแรกวันจันทร์")
     page.locator("#plan-save-edit").click()
-    edited = page.locator("#plan-edited-file a", has_text="plan-edited.md").first
+    edited = page.locator("#plan-edited-file a[href*='plan-edited.md']").first
     edited.wait_for(timeout=30_000)
     with page.expect_download() as info:
         edited.click()

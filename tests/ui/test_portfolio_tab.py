@@ -44,13 +44,8 @@ def test_teacher_builds_a_guide_downloads_docx_and_reflection_refuses_a_phone(pa
     assert "เกณฑ์การประเมิน 4 ระดับ" in text and "4 ดีเยี่ยม" in text and "1 ควรปรับปรุง" in text
     assert "การคิดวิเคราะห์" in text and "สัปดาห์ที่ 6" in text
     assert "✅" in page.locator("#portfolio-status").inner_text()
-    link = page.locator("#portfolio-files a", has_text=".docx").first
-    try:
-        link.wait_for()
-    except Exception:
-        print("FILES HTML:", page.locator("#portfolio-files").inner_html()[:3000])
-        ui.screenshot(page, "portfolio-debug")
-        raise
+    link = page.locator("#portfolio-files a[download$='.docx']").first
+    link.wait_for()
     with page.expect_download() as info:
         link.click()
     data = Path(info.value.path()).read_bytes()
