@@ -85,7 +85,7 @@ def form_from_inputs(
         data["start_month"] = start.strip()
     if budget:
         data["budget"] = budget
-    if budget_min is not None or budget_max is not None:
+    if budget_min or budget_max:  # empty number boxes arrive as 0: a 0–0 range means "not given"
         data["budget_min"], data["budget_max"] = budget_min, budget_max
     if (focus or "").strip():
         data["focus_area"] = focus.strip()

@@ -20,22 +20,26 @@ if TYPE_CHECKING:
 NETWORK = "เครือข่ายโรงเรียนขนาดเล็กสอยดาว"
 
 
+def inputs() -> dict:
+    return {
+        "network": " N ",
+        "lead": "P016",
+        "members": "P001\n\n- P002\n",
+        "needs": "ขาดครู\nต้องการรถ",
+        "goals": "ข",
+        "duration": 6.0,
+        "start": " ",
+        "budget": "",
+        "budget_min": None,
+        "budget_max": None,
+        "focus": "",
+        "language": "auto",
+        "ui_language": "en",
+    }
+
+
 def test_inputs_become_the_plan_form_and_follow_the_interface_language() -> None:
-    data = form_from_inputs(
-        network=" N ",
-        lead="P016",
-        members="P001\n\n- P002\n",
-        needs="ขาดครู\nต้องการรถ",
-        goals="ข",
-        duration=6.0,
-        start=" ",
-        budget="",
-        budget_min=None,
-        budget_max=None,
-        focus="",
-        language="auto",
-        ui_language="en",
-    )
+    data = form_from_inputs(**inputs())
     assert data == {
         "network_name": "N",
         "lead_organisation": "P016",
@@ -45,6 +49,10 @@ def test_inputs_become_the_plan_form_and_follow_the_interface_language() -> None
         "language": "en",
         "duration_months": 6,
     }
+    data = form_from_inputs(**{**inputs(), "budget_min": 0, "budget_max": 0})
+    assert "budget_min" not in data and "budget_max" not in data
+    data = form_from_inputs(**{**inputs(), "budget_min": 0, "budget_max": 20000.0, "language": "th"})
+    assert (data["budget_min"], data["budget_max"], data["language"]) == (0, 20000.0, "th")
     labels = get_labels()
     assert [v for _, v in budget_choices(labels, "th")] == ["", "none", "small", "medium", "large"]
     assert language_choices(labels, "en")[0] == ("Same as the interface", "auto")
