@@ -14,8 +14,9 @@ loopback holds the vectors and every app process uses it (``EDUNET_CHROMA_MODE=s
 while sharing the one SQLite manifest (WAL). Several processes require the server:
 embedded Chroma is not safe to share between processes.
 
-Each user is a thread with its own ``gradio_client.Client`` (its own session), sending
-questions one after another until the fixed total number of requests is spent. Users are
+Each user is a thread with its own ``gradio_client.Client`` (its own session, so its chat
+history grows as a real user's does), sending questions one after another until the fixed
+total number of requests is spent; an answer without text counts as an error. Users are
 spread round-robin over the app processes. Reported: throughput, p50/p95/max latency,
 errors (exceptions or empty answers), and the machine's load while it ran.
 
@@ -157,18 +158,40 @@ def start_app(env: dict[str, str], log_dir: Path, concurrency: int | None) -> Ap
     raise SystemExit(f"the app did not start within {START_TIMEOUT_S:.0f} s")
 
 
-def ask_endpoint(client) -> str:  # type: ignore[no-untyped-def]
-    """The API name of the Ask tab's handler (question, history, language → 8 outputs)."""
+QUESTION_PARAMS = ("text", "question", "q", "message")
+LANGUAGE_PARAMS = ("lang", "language", "ui_lang")
+
+
+def ask_endpoint(client) -> tuple[str, list[dict]]:  # type: ignore[no-untyped-def]
+    """The API name and parameters of the Ask tab's handler (a question parameter and a language one).
+
+    The Ask tab's parameters change as tabs grow (history moved into session state, a
+    workspace picker came), so they are matched by name rather than by position.
+    """
     api = client.view_api(return_format="dict", print_info=False)
     named = api.get("named_endpoints", {})
-    candidates = sorted(
-        name
-        for name, info in named.items()
-        if name.startswith("/ask") and len(info.get("parameters", [])) == 3
-    )
-    if not candidates:
-        raise SystemExit(f"no /ask endpoint among {sorted(named)}")
-    return candidates[0]
+    for name in sorted(n for n in named if n == "/ask" or n.startswith("/ask_")):
+        params = named[name].get("parameters", [])
+        names = [p.get("parameter_name") for p in params]
+        if any(n in QUESTION_PARAMS for n in names) and any(n in LANGUAGE_PARAMS for n in names):
+            return name, params
+    raise SystemExit(f"no Ask endpoint among {sorted(named)}")
+
+
+def ask_args(params: list[dict], question: str, lang: str) -> list[object]:
+    """Positional arguments for the Ask endpoint: the question, the language, defaults for the rest."""
+    args: list[object] = []
+    for p in params:
+        name = p.get("parameter_name")
+        if name in QUESTION_PARAMS:
+            args.append(question)
+        elif name in LANGUAGE_PARAMS:
+            args.append(lang)
+        elif p.get("parameter_has_default"):
+            args.append(p.get("parameter_default"))
+        else:
+            raise SystemExit(f"the Ask endpoint needs {name!r}, which this benchmark does not know")
+    return args
 
 
 @dataclass
@@ -190,18 +213,24 @@ class Results:
 
 
 def answer_text(outputs: object) -> str:
-    """The last answer in the app's outputs (the ``turns`` state, second output)."""
-    try:
-        turns = outputs[1]  # type: ignore[index]
-        return str(turns[-1].get("answer", "")) if turns else ""
-    except (TypeError, IndexError, KeyError, AttributeError):
-        return ""
+    """The last assistant message of the chat in the app's outputs ("" when there is none)."""
+    for output in outputs if isinstance(outputs, list | tuple) else [outputs]:
+        if isinstance(output, list) and output and all(isinstance(m, dict) and "role" in m for m in output):
+            replies = [m for m in output if m.get("role") == "assistant"]
+            if not replies:
+                return ""
+            content = replies[-1].get("content")
+            if isinstance(content, list):
+                return " ".join(str(part.get("text", "")) for part in content if isinstance(part, dict))
+            return str(content or "")
+    return ""
 
 
-def user(n: int, url: str, api_name: str, results: Results, lang: str) -> None:
+def user(n: int, url: str, endpoint: tuple[str, list[dict]], results: Results, lang: str) -> None:
     """One simulated user: its own client session, questions one after another."""
     from gradio_client import Client
 
+    api_name, params = endpoint
     client = Client(url, verbose=False)
     i = n
     while results.take():
@@ -209,7 +238,7 @@ def user(n: int, url: str, api_name: str, results: Results, lang: str) -> None:
         i += 1
         started = time.perf_counter()
         try:
-            outputs = client.predict(question, [], lang, api_name=api_name)
+            outputs = client.predict(*ask_args(params, question, lang), api_name=api_name)
             error = "" if answer_text(outputs).strip() else "empty answer"
         except Exception as exc:  # counted, not fatal: the run goes on
             error = f"{type(exc).__name__}: {str(exc)[:120]}"
@@ -256,15 +285,19 @@ def main() -> None:
 
         from gradio_client import Client
 
-        api_name = ask_endpoint(Client(apps[0].url, verbose=False))
+        endpoint = ask_endpoint(Client(apps[0].url, verbose=False))
         for app in apps:  # warm-up: the first question loads the embedding model
-            Client(app.url, verbose=False).predict(QUESTIONS[0], [], "th", api_name=api_name)
-        log(f"endpoint {api_name}; warmed up; {load_note()}")
+            warm = Client(app.url, verbose=False).predict(
+                *ask_args(endpoint[1], QUESTIONS[0], "th"), api_name=endpoint[0]
+            )
+            if not answer_text(warm).strip():
+                raise SystemExit(f"the warm-up question got no answer from {app.url}")
+        log(f"endpoint {endpoint[0]}; warmed up; {load_note()}")
 
         results = Results(left=args.requests)
         threads = [
             threading.Thread(
-                target=user, args=(n, apps[n % len(apps)].url, api_name, results, ("th", "en")[n % 2])
+                target=user, args=(n, apps[n % len(apps)].url, endpoint, results, ("th", "en")[n % 2])
             )
             for n in range(args.users)
         ]

@@ -420,7 +420,7 @@ def build_tab(ctx: TabContext) -> None:
             lang,
             name=html.escape(session.name),
             code=session.code,
-            key=session.trainer_key,
+            trainer_key=session.trainer_key,
             documents=html.escape(", ".join(session.documents)),
         )
         return text, session.code, session.trainer_key, None
