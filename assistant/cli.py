@@ -215,7 +215,7 @@ def ask(
     k: Annotated[int, typer.Option("-k", min=1, max=20, help="how many passages to retrieve")] = 5,
     as_json: JsonOpt = False,
 ) -> None:
-    """Answer a question from a workspace's documents, citing them as [n]; says so when they do not tell."""
+    """Answer a question from a workspace's documents, citing them as \\[n]; says so when they do not tell."""
     from assistant.ask import Answerer
     from assistant.records import EventKind
     from assistant.retrieval import HybridRetriever

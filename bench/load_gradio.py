@@ -16,7 +16,9 @@ embedded Chroma is not safe to share between processes.
 
 Each user is a thread with its own ``gradio_client.Client`` (its own session, so its chat
 history grows as a real user's does), sending questions one after another until the fixed
-total number of requests is spent; an answer without text counts as an error. Users are
+total number of requests is spent; an answer without text counts as an error (a question
+refused by the rate limit shows no answer). The apps run without the per-user rate limit
+unless ``--rate-limit N`` sets one: anonymous users all count as one user. Users are
 spread round-robin over the app processes. Reported: throughput, p50/p95/max latency,
 errors (exceptions or empty answers), and the machine's load while it ran.
 
@@ -75,13 +77,18 @@ launch(host=settings.host, port=settings.port)
 """Runs the app with only the queue's default concurrency limit changed (``--concurrency``)."""
 
 
-def base_env(data_dir: Path, chroma: ChromaServer | None) -> dict[str, str]:
-    """Environment of the app and ingest processes: offline, loopback, ``none`` backend."""
+def base_env(data_dir: Path, chroma: ChromaServer | None, rate: int = 0) -> dict[str, str]:
+    """Environment of the app and ingest processes: offline, loopback, ``none`` backend.
+
+    ``rate`` is ``EDUNET_ASK_RATE_PER_MINUTE`` (0: no limit). In anonymous mode every user is
+    the same principal, so the default limit (20 a minute) would throttle all users together.
+    """
     env = {k: v for k, v in os.environ.items() if not k.startswith("EDUNET_")}
     env.update(
         EDUNET_DATA_DIR=str(data_dir),
         EDUNET_MODEL_DIR=str(model_dir()),
         EDUNET_BACKEND="none",
+        EDUNET_ASK_RATE_PER_MINUTE=str(rate),
         HF_HUB_OFFLINE="1",
         TRANSFORMERS_OFFLINE="1",
         ANONYMIZED_TELEMETRY="False",
@@ -264,6 +271,9 @@ def main() -> None:
         "--concurrency", type=int, default=None, help="override the queue's concurrency limit"
     )
     parser.add_argument("--data-dir", type=Path, default=None, help="indexed data dir to (re)use")
+    parser.add_argument(
+        "--rate-limit", type=int, default=0, help="EDUNET_ASK_RATE_PER_MINUTE for the apps (0: none)"
+    )
     args = parser.parse_args()
     if args.processes > 1 and not args.chroma_server:
         parser.error("several app processes need --chroma-server (embedded Chroma is one process only)")
@@ -278,7 +288,7 @@ def main() -> None:
         if args.chroma_server:
             chroma = ChromaServer.start(data_dir / "chroma-server")
             log(f"chroma server at {chroma.url}")
-        env = base_env(data_dir, chroma)
+        env = base_env(data_dir, chroma, args.rate_limit)
         index_corpus(env)
         apps = [start_app(env, work, args.concurrency) for _ in range(args.processes)]
         log(f"{len(apps)} app process(es): {', '.join(a.url for a in apps)}")
@@ -320,7 +330,8 @@ def main() -> None:
     print(
         f"\nConcurrent load through the Gradio API ({args.users} users, {done} requests, backend none, "
         f"{args.processes} app process(es), Chroma {mode}, queue concurrency "
-        f"{args.concurrency if args.concurrency is not None else '1 (app default)'})"
+        f"{args.concurrency if args.concurrency is not None else '1 (app default)'}, "
+        f"rate limit {args.rate_limit or 'off'})"
     )
     print(
         format_table(
