@@ -49,6 +49,7 @@ if TYPE_CHECKING:
     from assistant.charts import RadarSeries
     from assistant.drafting import DraftContext
     from assistant.settings import Settings
+    from assistant.workspaces import Principal
 
 HEALTH_FILE = PROMPTS_DIR / "health.yaml"
 STATEMENTS_PER_COMPONENT = (3, 4)
@@ -1253,9 +1254,20 @@ class AssessmentStore:
             db.execute(self.SCHEMA)
 
     @classmethod
-    def for_workspace(cls, settings: Settings, workspace: str) -> AssessmentStore:
+    def for_workspace(
+        cls, settings: Settings, workspace: str, *, principal: Principal | None = None
+    ) -> AssessmentStore:
+        """The saved assessments of ``workspace``.
+
+        With a ``principal``, WorkspaceAccessError is raised before the file is opened or
+        created unless they may use ``workspace``; ``None`` is the trusted local operator (the CLI).
+        """
         from assistant.storage import workspace_dir
 
+        if principal is not None:
+            from assistant.workspaces import require_access
+
+            require_access(principal, workspace, settings=settings)
         return cls(workspace_dir(settings, workspace) / DB_NAME)
 
     def save(self, result: HealthResult, label: str | None = None) -> SavedAssessment:

@@ -42,6 +42,7 @@ if TYPE_CHECKING:
 
     from assistant.retrieval import HybridRetriever
     from assistant.settings import Settings
+    from assistant.workspaces import Principal
     from ingest.manifest import Filters
 
 PROMPTS_DIR = Path(__file__).resolve().parent.parent / "prompts"
@@ -530,16 +531,27 @@ def draft_context(
     retriever: HybridRetriever | None = None,
     llm: BaseChatModel | bool | None = True,
     k: int = 2,
+    principal: Principal | None = None,
 ) -> DraftContext:
     """A context over ``workspace``'s index with the configured (or named) model backend.
 
     ``llm=False`` forces no model (the skeleton only); ``retriever`` overrides the index
-    (tests); ``backend`` names a backend other than the settings' one.
+    (tests); ``backend`` names a backend other than the settings' one. With a ``principal``,
+    WorkspaceAccessError is raised before the index is touched unless they may use
+    ``workspace`` (the retriever is then built by :func:`assistant.workspaces.scoped_retriever`);
+    ``None`` is the trusted local operator (the CLI).
     """
     from assistant.llm import get_chat_model
     from assistant.retrieval import HybridRetriever
 
     language = check_language(language)
+    if principal is not None:
+        from assistant.workspaces import require_access, scoped_retriever
+
+        if retriever is None:
+            retriever = scoped_retriever(principal, workspace, settings=settings, k=max(k, 5))
+        else:
+            require_access(principal, workspace, settings=settings)
     if retriever is None:
         from assistant.runtime import get_store
 

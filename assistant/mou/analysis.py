@@ -44,6 +44,7 @@ from assistant.mou.dates import (
 if TYPE_CHECKING:
     from assistant.drafting import Writer
     from assistant.settings import Settings
+    from assistant.workspaces import Principal
     from ingest.records import Page
 
 FIELDS: tuple[str, ...] = (
@@ -1037,9 +1038,22 @@ def _stitch(chunks: Iterable[Any]) -> list[tuple[int, str]]:
 
 
 def analyze_document(
-    settings: Settings, workspace: str, name: str, *, writer: Writer | None = None
+    settings: Settings,
+    workspace: str,
+    name: str,
+    *,
+    writer: Writer | None = None,
+    principal: Principal | None = None,
 ) -> MouRecord:
-    """Analyse an ingested document, named by its source name, path or title."""
+    """Analyse an ingested document, named by its source name, path or title.
+
+    With a ``principal``, WorkspaceAccessError is raised before the index is read unless they
+    may use ``workspace``; ``None`` is the trusted local operator (the CLI).
+    """
+    if principal is not None:
+        from assistant.workspaces import require_access
+
+        require_access(principal, workspace, settings=settings)
     row, pages = document_pages(settings, workspace, name)
     return analyze_mou(
         pages,

@@ -45,6 +45,7 @@ from ingest.records import parse_choice
 
 if TYPE_CHECKING:
     from assistant.settings import Settings
+    from assistant.workspaces import Principal
 
 DB_NAME = "partners.sqlite"
 CSV_FIELDS: tuple[str, ...] = (
@@ -320,8 +321,19 @@ class Registry:
                     db.execute(statement)
 
     @classmethod
-    def for_workspace(cls, settings: Settings, workspace: str) -> Registry:
-        """The registry of ``workspace``: ``<data_dir>/workspaces/<workspace>/partners.sqlite``."""
+    def for_workspace(
+        cls, settings: Settings, workspace: str, *, principal: Principal | None = None
+    ) -> Registry:
+        """The registry of ``workspace``: ``<data_dir>/workspaces/<workspace>/partners.sqlite``.
+
+        With a ``principal`` (a logged-in or anonymous caller), WorkspaceAccessError is raised
+        before anything is opened or created unless they may use ``workspace``; ``None`` is the
+        trusted local operator (the CLI).
+        """
+        if principal is not None:
+            from assistant.workspaces import require_access
+
+            require_access(principal, workspace, settings=settings)
         return cls(workspace_dir(settings, workspace) / DB_NAME)
 
     # ------------------------------------------------------------------ reading

@@ -1,10 +1,12 @@
 """The Library tab: upload documents with progress, list them with their health, remove, re-index.
 
+Everything happens in the workspace chosen in the tab's selector (``#library-workspace``),
+and only when the caller may use it (:func:`assistant.workspaces.require_access`).
 Uploads are copied from Gradio's temporary files into ``<data_dir>/uploads/<workspace>/``
 under a sanitised name (:func:`safe_name`; the browser's file name is never used as a
-path) and then ingested with :func:`ingest.pipeline.ingest`, whose progress callback feeds
-``gr.Progress``. Uploading a file with the same stored name again replaces that document.
-Removing a document also deletes its uploaded copy, so nothing lingers on disk.
+path) and then ingested with :func:`assistant.workspaces.checked_ingest`, whose progress
+callback feeds ``gr.Progress``. Uploading a file with the same stored name again replaces
+that document. Removing a document also deletes its uploaded copy, so nothing lingers on disk.
 """
 
 from __future__ import annotations
@@ -23,11 +25,13 @@ import gradio as gr
 
 from assistant.settings import Settings
 from assistant.ui.i18n import Labels, get_labels, normalize_language
+from assistant.ui.session import access_message, principal_from_request, workspace_selector
 
 if TYPE_CHECKING:
     import pandas as pd
 
     from assistant.ui.app import TabContext
+    from assistant.workspaces import Principal
     from ingest.manifest import DocumentRow
     from ingest.pipeline import Report
 
@@ -77,9 +81,14 @@ def _keep(ch: str) -> bool:
     return ch in "-_." or unicodedata.category(ch)[0] in "LMN"
 
 
-def uploads_dir(settings: Settings) -> Path:
-    """Where this workspace's uploaded files are kept: ``<data_dir>/uploads/<workspace>/``."""
-    return settings.data_dir / "uploads" / settings.workspace
+def uploads_dir(settings: Settings, workspace: str | None = None) -> Path:
+    """Where a workspace's uploaded files are kept: ``<data_dir>/uploads/<workspace>/``.
+
+    ``workspace`` defaults to the settings' one; the name is checked, never trusted as a path.
+    """
+    from ingest.records import check_workspace
+
+    return settings.data_dir / "uploads" / check_workspace(workspace or settings.workspace)
 
 
 def store_uploads(
@@ -139,14 +148,27 @@ def store_uploads(
 # ---------------------------------------------------------------- ingest
 
 
-def reindex(settings: Settings, progress: Callable[[float, int, str], None] | None = None) -> Report:
-    """Re-index every document of the workspace from its file, keeping source names and types."""
+def reindex(
+    settings: Settings,
+    progress: Callable[[float, int, str], None] | None = None,
+    *,
+    workspace: str | None = None,
+    principal: Principal | None = None,
+) -> Report:
+    """Re-index every document of a workspace (default: the settings' one) from its file.
+
+    Source names and types are kept. With a ``principal``, WorkspaceAccessError is raised
+    before the index is touched unless they may use the workspace.
+    """
     from assistant.runtime import get_store, ingest_options
     from ingest.pipeline import reindex as reindex_all
 
-    return reindex_all(
-        get_store(settings), workspace=settings.workspace, options=ingest_options(settings), progress=progress
-    )
+    ws = workspace or settings.workspace
+    if principal is not None:
+        from assistant.workspaces import require_access
+
+        require_access(principal, ws, settings=settings)
+    return reindex_all(get_store(settings), workspace=ws, options=ingest_options(settings), progress=progress)
 
 
 # ---------------------------------------------------------------- rendering
@@ -241,6 +263,7 @@ def build_tab(ctx: TabContext) -> None:
     )
     with tab:
         ctx.relabel(gr.Markdown(ctx.t("library.help")), value="library.help")
+        workspace = workspace_selector(ctx, elem_id="library-workspace", scale=0, min_width=260)
         with gr.Row(equal_height=True):
             files = ctx.relabel(
                 gr.File(
@@ -299,12 +322,29 @@ def build_tab(ctx: TabContext) -> None:
         message = gr.Markdown("", elem_id="library-message")
         paths = gr.State([])
 
-    def listing(lang: str) -> tuple[Any, Any, list[str], str]:
+    def allowed(ws: str | None, request: gr.Request | None) -> tuple[Principal, str]:
+        """The caller and the chosen workspace, or WorkspaceAccessError when they may not use it."""
+        from assistant.workspaces import require_access
+
+        principal = principal_from_request(request, s)
+        name = ws or s.workspace
+        require_access(principal, name, settings=s)
+        return principal, name
+
+    def listing(ws: str | None, lang: str, request: gr.Request) -> tuple[Any, Any, list[str], str]:
         from assistant.runtime import get_store
+        from assistant.workspaces import WorkspaceAccessError
 
         lang = normalize_language(lang)
+        if not ws and s.auth:  # the selector is not filled yet: its change event lists
+            return (gr.skip(),) * 4
+        try:
+            _, name = allowed(ws, request)
+        except WorkspaceAccessError as exc:
+            empty = document_table(labels, lang, [])
+            return (empty, gr.update(choices=[], value=None), [], access_message(labels, lang, exc))
         store = get_store(s)
-        docs = sorted(store.documents(s.workspace), key=lambda d: (-d.updated_at, d.source))
+        docs = sorted(store.documents(name), key=lambda d: (-d.updated_at, d.source))
         chunks = sum(d.chunks for d in docs if d.status == "ready")
         summary = (
             labels.text("library.count", lang, documents=len(docs), chunks=chunks)
@@ -321,16 +361,25 @@ def build_tab(ctx: TabContext) -> None:
 
     listing_outputs = [table, selected, paths, count]
 
-    def do_upload(items: list[str] | None, lang: str, progress: gr.Progress = PROGRESS) -> tuple:
-        from assistant.runtime import get_store, ingest_options
-        from ingest.pipeline import ingest
+    def do_upload(
+        items: list[str] | None,
+        ws: str | None,
+        lang: str,
+        request: gr.Request,
+        progress: gr.Progress = PROGRESS,
+    ) -> tuple:
+        from assistant.workspaces import WorkspaceAccessError, checked_ingest
 
         lang = normalize_language(lang)
         if not items:
             return (labels.text("library.no_files", lang), gr.skip(), *(gr.skip(),) * 4)
         try:
+            principal, name = allowed(ws, request)  # refused before any file is stored
+        except WorkspaceAccessError as exc:
+            return (access_message(labels, lang, exc), gr.skip(), *(gr.skip(),) * 4)
+        try:
             progress(0, desc=labels.text("library.preparing", lang))
-            stored, rejected = store_uploads(items, uploads_dir(s), s.max_upload_mb * 2**20)
+            stored, rejected = store_uploads(items, uploads_dir(s, name), s.max_upload_mb * 2**20)
             reports = []
             if stored:
                 indexing = labels.text("library.indexing", lang)
@@ -339,34 +388,38 @@ def build_tab(ctx: TabContext) -> None:
                     if total:
                         progress(min(done / total, 1.0), desc=f"{indexing}: {label}")
 
-                store = get_store(s)
-                reports.append(
-                    ingest(stored, store, workspace=s.workspace, options=ingest_options(s), progress=step)
-                )
+                reports.append(checked_ingest(principal, name, stored, settings=s, progress=step))
             text = report_markdown(labels, lang, reports, rejected, s.max_upload_mb)
         except Exception as exc:
             log.exception("upload failed")
             text = labels.text("library.error", lang, error=f"{type(exc).__name__}: {exc}")
-        return (text, None, *listing(lang))
+        return (text, None, *listing(name, lang, request))
 
-    def do_remove(path: str | None, lang: str) -> tuple:
+    def do_remove(path: str | None, ws: str | None, lang: str, request: gr.Request) -> tuple:
         from assistant.runtime import get_store
+        from assistant.workspaces import WorkspaceAccessError
 
         lang = normalize_language(lang)
         if not path:
             return (labels.text("library.nothing_selected", lang), *(gr.skip(),) * 4)
+        try:
+            _, ws_name = allowed(ws, request)
+        except WorkspaceAccessError as exc:
+            return (access_message(labels, lang, exc), *(gr.skip(),) * 4)
         store = get_store(s)
-        doc = store.manifest.document(s.workspace, path)
+        doc = store.manifest.document(ws_name, path)
         name = doc.source if doc else Path(path).name
-        with store.writing(s.workspace):
-            removed = store.remove(s.workspace, path)
-        upload_root = uploads_dir(s).resolve()
+        with store.writing(ws_name):
+            removed = store.remove(ws_name, path)
+        upload_root = uploads_dir(s, ws_name).resolve()
         if removed and Path(path).resolve().parent == upload_root:
             Path(path).unlink(missing_ok=True)
         key = "library.removed" if removed else "library.not_found"
-        return (labels.text(key, lang, name=name), *listing(lang))
+        return (labels.text(key, lang, name=name), *listing(ws_name, lang, request))
 
-    def do_reindex(lang: str, progress: gr.Progress = PROGRESS) -> tuple:
+    def do_reindex(ws: str | None, lang: str, request: gr.Request, progress: gr.Progress = PROGRESS) -> tuple:
+        from assistant.workspaces import WorkspaceAccessError
+
         lang = normalize_language(lang)
         indexing = labels.text("library.indexing", lang)
 
@@ -375,7 +428,11 @@ def build_tab(ctx: TabContext) -> None:
                 progress(min(done / total, 1.0), desc=f"{indexing}: {label}")
 
         try:
-            report = reindex(s, step)
+            principal, name = allowed(ws, request)
+        except WorkspaceAccessError as exc:
+            return (access_message(labels, lang, exc), *(gr.skip(),) * 4)
+        try:
+            report = reindex(s, step, workspace=name, principal=principal)
             count_done = sum(1 for x in report.results if x.outcome.value != "failed")
             lines = [labels.text("library.reindexed", lang, count=count_done)]
             failed = report_markdown(labels, lang, [_only_problems(report)])
@@ -383,7 +440,7 @@ def build_tab(ctx: TabContext) -> None:
         except Exception as exc:
             log.exception("re-index failed")
             text = labels.text("library.error", lang, error=f"{type(exc).__name__}: {exc}")
-        return (text, *listing(lang))
+        return (text, *listing(name, lang, request))
 
     def pick(doc_paths: list[str], evt: gr.SelectData) -> Any:
         row = evt.index[0] if isinstance(evt.index, list | tuple) else evt.index
@@ -391,13 +448,14 @@ def build_tab(ctx: TabContext) -> None:
             return gr.update(value=doc_paths[row])
         return gr.skip()
 
-    upload.click(do_upload, [files, ctx.lang], [report, files, *listing_outputs])
-    remove.click(do_remove, [selected, ctx.lang], [message, *listing_outputs])
-    refresh.click(listing, ctx.lang, listing_outputs)
-    reindex_button.click(do_reindex, ctx.lang, [message, *listing_outputs])
+    upload.click(do_upload, [files, workspace, ctx.lang], [report, files, *listing_outputs])
+    remove.click(do_remove, [selected, workspace, ctx.lang], [message, *listing_outputs])
+    refresh.click(listing, [workspace, ctx.lang], listing_outputs)
+    reindex_button.click(do_reindex, [workspace, ctx.lang], [message, *listing_outputs])
     table.select(pick, paths, selected)
-    ctx.lang.change(listing, ctx.lang, listing_outputs)
-    ctx.demo.load(listing, ctx.lang, listing_outputs)
+    ctx.lang.change(listing, [workspace, ctx.lang], listing_outputs)
+    workspace.change(listing, [workspace, ctx.lang], listing_outputs)
+    ctx.demo.load(listing, [workspace, ctx.lang], listing_outputs)
 
 
 def _only_problems(report: Report) -> Report:

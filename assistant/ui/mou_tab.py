@@ -11,6 +11,11 @@ Usage (assembled by :func:`assistant.ui.app.build`):
   (parties, dates, duration, areas, duties, termination) are shown with their page and how
   they were found, and the fields not found are called out. The record can be sent to the
   partner registry (``assistant.partners.registry.Registry.upsert_from_mou``) when it exists.
+
+Both work in the workspace chosen in the tab's selector (``#mou-workspace``): its documents
+are listed and analysed, its passages cited in drafts, and an analysed record goes to the
+registry of the workspace it was analysed in. Every handler passes the caller's principal to
+the library, which refuses workspaces they may not use.
 """
 
 from __future__ import annotations
@@ -26,9 +31,11 @@ import gradio as gr
 
 from assistant.settings import Settings
 from assistant.ui.i18n import Labels, get_labels, normalize_language
+from assistant.ui.session import access_message, principal_from_request, workspace_selector
 
 if TYPE_CHECKING:
     from assistant.ui.app import TabContext
+    from assistant.workspaces import Principal
 
 log = logging.getLogger(__name__)
 
@@ -189,16 +196,26 @@ def record_html(labels: Labels, lang: str, record: dict[str, Any] | None) -> str
     return f'<div class="mou-record"><p><b>{head}</b></p>{table}{missing}{notes}</div>'
 
 
-def document_choices(settings: Settings) -> list[tuple[str, str]]:
-    """(label, source) of the workspace's ready documents, MOUs first."""
+def document_choices(
+    settings: Settings, workspace: str | None = None, *, principal: Principal | None = None
+) -> list[tuple[str, str]]:
+    """(label, source) of a workspace's ready documents (default: the settings' one), MOUs first.
+
+    With a ``principal``, WorkspaceAccessError is raised unless they may use the workspace.
+    """
     from ingest.manifest import Manifest
 
+    ws = workspace or settings.workspace
+    if principal is not None:
+        from assistant.workspaces import require_access
+
+        require_access(principal, ws, settings=settings)
     db = Path(settings.data_dir) / "edunet.db"
     if not db.is_file():
         return []
     manifest = Manifest(db)
     try:
-        docs = [d for d in manifest.documents(settings.workspace) if d.status == "ready"]
+        docs = [d for d in manifest.documents(ws) if d.status == "ready"]
     finally:
         manifest.close()
     docs.sort(key=lambda d: (d.doc_type != "mou", d.source))
@@ -212,24 +229,43 @@ def _problems_markdown(labels: Labels, lang: str, problems: list[str]) -> str:
 # ---------------------------------------------------------------- handlers
 
 
-def _analyse(settings: Settings, document: str | None, upload: str | None) -> dict[str, Any]:
+def _analyse(
+    settings: Settings,
+    document: str | None,
+    upload: str | None,
+    *,
+    workspace: str | None = None,
+    principal: Principal | None = None,
+) -> dict[str, Any]:
+    """The record of an uploaded file, or of a document of ``workspace`` (checked for ``principal``)."""
     from assistant.mou.analysis import analyze_document, analyze_file
 
+    ws = workspace or settings.workspace
     if upload:
-        return analyze_file(Path(upload), source=Path(upload).name).to_json() | {"_partner": None}
+        record = analyze_file(Path(upload), source=Path(upload).name).to_json()
+        return record | {"_partner": None, "_workspace": ws}
     assert document
-    record = analyze_document(settings, settings.workspace, document)
-    return record.to_json() | {"_partner": record.to_partner_record()}
+    found = analyze_document(settings, ws, document, principal=principal)
+    return found.to_json() | {"_partner": found.to_partner_record(), "_workspace": ws}
 
 
-def _registry_upsert(settings: Settings, partner_record: dict[str, Any]) -> Any:
+def _registry_upsert(
+    settings: Settings,
+    partner_record: dict[str, Any],
+    *,
+    workspace: str | None = None,
+    principal: Principal | None = None,
+) -> Any:
+    """Send an MOU record to ``workspace``'s partner registry (None when there is no registry)."""
     import importlib
 
     try:
         registry_module = importlib.import_module("assistant.partners.registry")
     except ImportError:
         return None
-    registry = registry_module.Registry.for_workspace(settings, settings.workspace)
+    registry = registry_module.Registry.for_workspace(
+        settings, workspace or settings.workspace, principal=principal
+    )
     if not hasattr(registry, "upsert_from_mou"):
         return None
     return registry.upsert_from_mou(partner_record)
@@ -247,6 +283,7 @@ def build_tab(ctx: TabContext) -> None:
     tab = ctx.relabel(gr.Tab(ctx.t("mou.tab"), id="mou", elem_id="tab-mou"), label="mou.tab")
     with tab:
         ctx.relabel(gr.Markdown(ctx.t("mou.help")), value="mou.help")
+        workspace = workspace_selector(ctx, elem_id="mou-workspace", scale=0, min_width=260)
         # ---------------- draft
         ctx.relabel(gr.Markdown(ctx.t("mou.draft_heading")), value="mou.draft_heading")
         with gr.Row():
@@ -366,13 +403,15 @@ def build_tab(ctx: TabContext) -> None:
 
         language.input(fill_example, language, inputs[1:], queue=False)
 
-        def run_draft(*values: Any) -> Iterator[tuple[str, str, Any]]:
+        def run_draft(request: gr.Request, *values: Any) -> Iterator[tuple[str, str, Any]]:
+            # the request sits before the inputs' values: Gradio fills it by position from the annotation
             from assistant.drafting import draft_context
             from assistant.forms import FormError
             from assistant.mou.draft import mou_title, parse_mou_form, stream_mou_draft
             from assistant.ui.draft_view import follow_draft
+            from assistant.workspaces import WorkspaceAccessError
 
-            *fields, lang = values
+            *fields, ws, lang = values
             lang = normalize_language(lang)
             data, problems = form_from_inputs(labels, lang, **dict(zip(names, fields, strict=True)))
             try:
@@ -383,16 +422,19 @@ def build_tab(ctx: TabContext) -> None:
                 yield _problems_markdown(labels, lang, problems), "", None
                 return
             try:
-                ctx_draft = draft_context(s, s.workspace, form.language)
+                principal = principal_from_request(request, s)
+                ctx_draft = draft_context(s, ws or s.workspace, form.language, principal=principal)
                 events = stream_mou_draft(form, ctx_draft)
                 label = labels.text("mou.progress", lang, done="{done}", total="{total}")
                 for view in follow_draft(events, mou_title(form), form.language, label):
                     yield view.status, view.markdown, (view.files or None)
+            except WorkspaceAccessError as exc:
+                yield access_message(labels, lang, exc), "", None
             except Exception as exc:  # shown to the user, logged for the operator
                 log.exception("MOU draft failed")
                 yield labels.text("mou.failed", lang, reason=str(exc)), "", None
 
-        draft_button.click(run_draft, [*inputs, ctx.lang], [draft_status, draft_view, files])
+        draft_button.click(run_draft, [*inputs, workspace, ctx.lang], [draft_status, draft_view, files])
 
         # ---------------- analyse
         ctx.relabel(gr.Markdown(ctx.t("mou.analyse_heading")), value="mou.analyse_heading")
@@ -425,38 +467,61 @@ def build_tab(ctx: TabContext) -> None:
         send = ctx.relabel(gr.Button(ctx.t("mou.send"), elem_id="mou-send"), value="mou.send")
         send_status = gr.Markdown("", elem_id="mou-send-status")
 
-        def refresh_documents() -> Any:
+        def refresh_documents(ws: str | None, request: gr.Request) -> Any:
+            from assistant.workspaces import WorkspaceAccessError
+
+            if not ws and s.auth:  # the selector is not filled yet: its change event lists
+                return gr.skip()
             try:
-                choices = document_choices(s)
+                principal = principal_from_request(request, s)
+                choices = document_choices(s, ws or s.workspace, principal=principal)
+            except WorkspaceAccessError:
+                choices = []
             except Exception:
                 log.exception("listing documents failed")
                 choices = []
             return gr.update(choices=choices, value=choices[0][1] if choices else None)
 
-        refresh.click(refresh_documents, None, document, queue=False)
-        ctx.demo.load(refresh_documents, None, document, queue=False)
+        refresh.click(refresh_documents, workspace, document, queue=False)
+        workspace.change(refresh_documents, workspace, document, queue=False)
+        ctx.demo.load(refresh_documents, workspace, document, queue=False)
 
-        def run_analysis(doc: str | None, path: str | None, lang: str) -> tuple[str, Any]:
+        def run_analysis(
+            doc: str | None, path: str | None, ws: str | None, lang: str, request: gr.Request
+        ) -> tuple[str, Any]:
+            from assistant.workspaces import WorkspaceAccessError, require_access
+
             lang = normalize_language(lang)
             if not doc and not path:
                 return f"<p>{html.escape(labels.text('mou.choose', lang))}</p>", None
             try:
-                record = _analyse(s, doc, path)
+                principal = principal_from_request(request, s)
+                if path:  # an uploaded file reads no workspace, but its record may go to the registry
+                    require_access(principal, ws or s.workspace, settings=s)
+                record = _analyse(s, doc, path, workspace=ws or s.workspace, principal=principal)
+            except WorkspaceAccessError as exc:
+                return f"<p>{html.escape(access_message(labels, lang, exc))}</p>", None
             except Exception as exc:
                 reason = getattr(exc, "reason", None) or str(exc)
                 return f"<p>{html.escape(labels.text('mou.failed', lang, reason=reason))}</p>", None
             return record_html(labels, lang, record), record
 
-        analyse_button.click(run_analysis, [document, upload, ctx.lang], [result, record_state])
+        analyse_button.click(run_analysis, [document, upload, workspace, ctx.lang], [result, record_state])
 
-        def send_record(record: dict[str, Any] | None, lang: str) -> str:
+        def send_record(record: dict[str, Any] | None, lang: str, request: gr.Request) -> str:
             from assistant.mou.analysis import FieldValue, MouRecord
+            from assistant.workspaces import WorkspaceAccessError
 
             lang = normalize_language(lang)
             if not record or not record["fields"].get("parties"):
                 return labels.text("mou.nothing_to_send", lang)
             partner = record.get("_partner") or _partner_from_json(record, MouRecord, FieldValue)
-            report = _registry_upsert(s, partner)
+            try:
+                principal = principal_from_request(request, s)
+                ws = record.get("_workspace") or s.workspace  # the workspace it was analysed in
+                report = _registry_upsert(s, partner, workspace=ws, principal=principal)
+            except WorkspaceAccessError as exc:
+                return access_message(labels, lang, exc)
             if report is None:
                 return labels.text("mou.no_registry", lang)
             links = ", ".join(link.partner_id for link in report.links)

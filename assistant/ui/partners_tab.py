@@ -16,6 +16,10 @@ Three sections:
   expiring MOUs, needs no member covers).
 
 An empty registry is filled from ``<corpus_dir>/partners.csv`` on first use, and the UI says so.
+
+Everything works on the registry and the indexed MOUs of the workspace chosen in the tab's
+selector (``#partners-workspace``); each handler passes the caller's principal on, and the
+library refuses a workspace they may not use.
 """
 
 from __future__ import annotations
@@ -31,12 +35,14 @@ import gradio as gr
 
 from assistant.settings import Settings
 from assistant.ui.i18n import Labels, get_labels, normalize_language
+from assistant.ui.session import access_message, principal_from_request, workspace_selector
 
 if TYPE_CHECKING:
     import pandas as pd
 
     from assistant.partners.registry import Partner, Registry
     from assistant.ui.app import TabContext
+    from assistant.workspaces import Principal
 
 log = logging.getLogger(__name__)
 
@@ -55,26 +61,43 @@ TABLE_COLUMNS = ("id", "name", "type", "province", "district", "status", "capabi
 
 
 class PartnersService:
-    """The workspace's registry, the embedder and the MOU citer, opened once on first use (thread-safe)."""
+    """Each workspace's registry (opened once, on first use), the embedder and the MOU citer (thread-safe).
+
+    Every call with a ``principal`` checks access first, so a membership change takes effect
+    at once even for a registry already open.
+    """
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self._lock = threading.Lock()
-        self._registry: Registry | None = None
-        self.seeded: tuple[int, str] | None = None  # (count, csv path) when this process seeded it
+        self._registries: dict[str, Registry] = {}
+        self._seeded: dict[str, tuple[int, str]] = {}  # workspace → (count, csv path) when seeded here
 
-    def registry(self) -> Registry:
-        """The registry, seeded from the starter corpus when empty."""
+    def registry(self, workspace: str | None = None, principal: Principal | None = None) -> Registry:
+        """``workspace``'s registry (default: the settings' one), seeded from the starter corpus when empty.
+
+        Raises WorkspaceAccessError when ``principal`` may not use the workspace.
+        """
         from assistant.partners.registry import Registry
+        from assistant.workspaces import require_access
 
+        s = self.settings
+        ws = workspace or s.workspace
+        if principal is not None:
+            require_access(principal, ws, settings=s)
         with self._lock:
-            if self._registry is None:
-                s = self.settings
-                self._registry = Registry.for_workspace(s, s.workspace)
-                report = self._registry.seed_if_empty(s.corpus_dir)
+            registry = self._registries.get(ws)
+            if registry is None:
+                registry = Registry.for_workspace(s, ws, principal=principal)
+                report = registry.seed_if_empty(s.corpus_dir)
                 if report is not None:
-                    self.seeded = (report.imported, str(Path(s.corpus_dir) / "partners.csv"))
-            return self._registry
+                    self._seeded[ws] = (report.imported, str(Path(s.corpus_dir) / "partners.csv"))
+                self._registries[ws] = registry
+            return registry
+
+    def seeded(self, workspace: str | None = None) -> tuple[int, str] | None:
+        """(count, csv path) when this process filled ``workspace``'s registry from the starter corpus."""
+        return self._seeded.get(workspace or self.settings.workspace)
 
     def embedder(self) -> Any:
         """The shared embedding model."""
@@ -82,16 +105,24 @@ class PartnersService:
 
         return get_embedder(self.settings)
 
-    def citer(self) -> Any:
-        """``cite(mou_id, query)`` over the indexed MOUs, or None when nothing is indexed."""
+    def citer(self, workspace: str | None = None, principal: Principal | None = None) -> Any:
+        """``cite(mou_id, query)`` over ``workspace``'s indexed MOUs, or None when nothing is indexed.
+
+        Raises WorkspaceAccessError when ``principal`` may not use the workspace.
+        """
+        from assistant.workspaces import require_access
+
+        ws = workspace or self.settings.workspace
+        if principal is not None:
+            require_access(principal, ws, settings=self.settings)
         try:
             from assistant.partners.matching import mou_citer
             from assistant.runtime import get_store
 
             store = get_store(self.settings)
-            if not store.documents(self.settings.workspace):
+            if not store.documents(ws):
                 return None
-            return mou_citer(store, self.settings.workspace)
+            return mou_citer(store, ws)
         except Exception:
             log.exception("MOU citations are unavailable")
             return None
@@ -100,11 +131,12 @@ class PartnersService:
 # ---------------------------------------------------------------- rendering (pure functions)
 
 
-def seeded_text(labels: Labels, lang: str, service: PartnersService) -> str:
-    """The note that the registry was filled from the starter corpus (empty when it was not)."""
-    if service.seeded is None:
+def seeded_text(labels: Labels, lang: str, service: PartnersService, workspace: str | None = None) -> str:
+    """The note that ``workspace``'s registry was filled from the starter corpus (empty when it was not)."""
+    seeded = service.seeded(workspace)
+    if seeded is None:
         return ""
-    count, path = service.seeded
+    count, path = seeded
     return labels.text("partners.seeded", lang, count=count, path=path)
 
 
@@ -248,13 +280,15 @@ def _one_line(exc: BaseException) -> str:
 def build_tab(ctx: TabContext) -> None:
     """The Partners tab: needs form and cards, plan list, registry management and the network map."""
     labels = get_labels()
-    service = PartnersService(ctx.settings)
+    s = ctx.settings
+    service = PartnersService(s)
 
     tab = ctx.relabel(
         gr.Tab(ctx.t("partners.tab"), id="partners", elem_id="tab-partners"), label="partners.tab"
     )
     with tab:
         ctx.relabel(gr.Markdown(ctx.t("partners.help")), value="partners.help")
+        workspace = workspace_selector(ctx, elem_id="partners-workspace", scale=0, min_width=260)
         with ctx.relabel(
             gr.Accordion(ctx.t("partners.section_suggest"), open=True), label="partners.section_suggest"
         ):
@@ -400,12 +434,22 @@ def build_tab(ctx: TabContext) -> None:
     # ------------------------------------------------------------ handlers
 
     def run_suggest(
-        text: str, type_values: list[str], prov: str, where: str, km: float | None, k: float, lang: str
+        text: str,
+        type_values: list[str],
+        prov: str,
+        where: str,
+        km: float | None,
+        k: float,
+        ws: str | None,
+        lang: str,
+        request: gr.Request,
     ) -> tuple:
         from assistant.partners.cover import complementary_set
         from assistant.partners.matching import MatchFilters, PartnerType, match, parse_near, say
+        from assistant.workspaces import WorkspaceAccessError
 
         lang = normalize_language(lang)
+        ws = ws or s.workspace
         try:
             location = parse_near(where) if (where or "").strip() else None
             filters = MatchFilters(
@@ -416,8 +460,14 @@ def build_tab(ctx: TabContext) -> None:
             )
             if not (text or "").strip():
                 raise ValueError(say("empty_needs", lang))
-            registry = service.registry()
-            result = match(text, registry, service.embedder(), filters, top=int(k or 5), cite=service.citer())
+            principal = principal_from_request(request, s)
+            registry = service.registry(ws, principal)
+            cite = service.citer(ws, principal)
+            result = match(text, registry, service.embedder(), filters, top=int(k or 5), cite=cite)
+        except WorkspaceAccessError as exc:
+            skip = gr.skip()
+            refused = f"⚠ {access_message(labels, lang, exc)}"
+            return (refused, "", "", gr.update(choices=[], value=[]), None, skip)
         except ValueError as exc:
             skip = gr.skip()
             return (f"⚠ {_one_line(exc)}", "", "", gr.update(choices=[], value=[]), None, skip)
@@ -426,7 +476,7 @@ def build_tab(ctx: TabContext) -> None:
             skip = gr.skip()
             message = labels.text("partners.error", lang, error=_one_line(exc))
             return (message, "", "", gr.update(choices=[], value=[]), None, skip)
-        data = {"result": result.to_dict(), "cover": complementary_set(result).to_dict()}
+        data = {"result": result.to_dict(), "cover": complementary_set(result).to_dict(), "workspace": ws}
         return (
             _notice(lang, data),
             cards_html(labels, lang, data["result"]),
@@ -444,7 +494,7 @@ def build_tab(ctx: TabContext) -> None:
         parts = [labels.text("partners.needs_found", lang, needs=" | ".join(data["result"]["needs"]))]
         if data["result"]["excluded_no_coords"]:
             parts.append(say("excluded_no_coords", lang, count=len(data["result"]["excluded_no_coords"])))
-        seeded = seeded_text(labels, lang, service)
+        seeded = seeded_text(labels, lang, service, data.get("workspace"))
         if seeded:
             parts.append(seeded)
         return "\n\n".join(parts)
@@ -460,32 +510,50 @@ def build_tab(ctx: TabContext) -> None:
             for s in data["result"]["suggestions"]
         ]
 
-    def run_add_plan(chosen: list[str], lang: str) -> str:
+    def run_add_plan(chosen: list[str], ws: str | None, lang: str, request: gr.Request) -> str:
+        from assistant.workspaces import WorkspaceAccessError
+
         lang = normalize_language(lang)
-        members = service.registry().add_to_plan(list(chosen or []))
+        try:
+            registry = service.registry(ws or s.workspace, principal_from_request(request, s))
+        except WorkspaceAccessError as exc:
+            return access_message(labels, lang, exc)
+        members = registry.add_to_plan(list(chosen or []))
         return plan_text(labels, lang, members)
 
-    def run_refresh(lang: str) -> tuple:
+    def run_refresh(ws: str | None, lang: str, request: gr.Request) -> tuple:
+        from assistant.workspaces import WorkspaceAccessError
+
         lang = normalize_language(lang)
-        registry = service.registry()
+        if not ws and s.auth:  # the selector is not filled yet: its change event refreshes
+            return (gr.skip(),) * 3
+        ws = ws or s.workspace
+        try:
+            registry = service.registry(ws, principal_from_request(request, s))
+        except WorkspaceAccessError as exc:
+            return (partner_table(labels, lang, []), access_message(labels, lang, exc), "")
         partners = registry.all()
         count = labels.text("partners.count", lang, count=len(partners))
-        seeded = seeded_text(labels, lang, service)
+        seeded = seeded_text(labels, lang, service, ws)
         return (
             partner_table(labels, lang, partners),
             f"{count}. {seeded}".strip() if seeded else count,
             plan_text(labels, lang, registry.plan_members()),
         )
 
-    def run_import(path: str | None, lang: str) -> tuple:
+    def run_import(path: str | None, ws: str | None, lang: str, request: gr.Request) -> tuple:
         from assistant.partners.registry import CsvFormatError
+        from assistant.workspaces import WorkspaceAccessError
 
         lang = normalize_language(lang)
         if not path:
             return (labels.text("partners.import_none", lang), gr.skip(), gr.skip(), gr.skip())
-        registry = service.registry()
+        ws = ws or s.workspace
         try:
+            registry = service.registry(ws, principal_from_request(request, s))
             report = registry.import_csv(Path(path))
+        except WorkspaceAccessError as exc:
+            return (access_message(labels, lang, exc), gr.skip(), gr.skip(), gr.skip())
         except CsvFormatError as exc:
             return (f"⚠ {_one_line(exc)}", gr.skip(), gr.skip(), gr.skip())
         lines = [
@@ -503,26 +571,37 @@ def build_tab(ctx: TabContext) -> None:
             + labels.text("partners.import_row_error", lang, row=e.row, id=e.id or "—", message=e.message)
             for e in report.errors
         ]
-        table_value, count, plan = run_refresh(lang)
+        table_value, count, plan = run_refresh(ws, lang, request)
         return ("\n".join(lines), table_value, count, plan)
 
-    def run_export() -> str:
-        registry = service.registry()
+    def run_export(ws: str | None, request: gr.Request) -> str | None:
+        from assistant.workspaces import WorkspaceAccessError
+
+        try:
+            registry = service.registry(ws or s.workspace, principal_from_request(request, s))
+        except WorkspaceAccessError:
+            log.warning("partner export refused for workspace %s", ws)
+            return None
         path = Path(tempfile.mkdtemp(prefix="edunet-partners-")) / "partners.csv"
         registry.export_csv(path)
         return str(path)
 
-    def run_draw(n_months: float | None, lead_ids: str, lang: str) -> tuple:
+    def run_draw(
+        n_months: float | None, lead_ids: str, ws: str | None, lang: str, request: gr.Request
+    ) -> tuple:
         from assistant.partners.network import network_report, plotly_figure
+        from assistant.workspaces import WorkspaceAccessError
 
         lang = normalize_language(lang)
         try:
             report = network_report(
-                service.registry(),
+                service.registry(ws or s.workspace, principal_from_request(request, s)),
                 service.embedder(),
                 months=int(n_months or 0),
                 lead=tuple(x.strip() for x in (lead_ids or "").split(",") if x.strip()),
             )
+        except WorkspaceAccessError as exc:
+            return (gr.skip(), access_message(labels, lang, exc), gr.skip())
         except Exception as exc:
             log.exception("the network report failed")
             return (gr.skip(), labels.text("partners.error", lang, error=_one_line(exc)), gr.skip())
@@ -541,19 +620,30 @@ def build_tab(ctx: TabContext) -> None:
             network_markdown(labels, lang, net) if net else "",
         )
 
-    suggest_inputs = [needs, types, province, near, max_km, top, ctx.lang]
+    def switch_workspace(ws: str | None, lang: str, request: gr.Request) -> tuple:
+        """Another workspace: forget the suggestions and the map of the last one, show its registry."""
+        cleared = ("", "", "", gr.update(choices=[], value=[]), None, None, None, "")
+        return (*cleared, *run_refresh(ws, lang, request))
+
+    suggest_inputs = [needs, types, province, near, max_km, top, workspace, ctx.lang]
     suggest_outputs = [notice, cards, cover_md, pick, last, plan_md]
     suggest_button.click(run_suggest, suggest_inputs, suggest_outputs, show_progress="minimal")
     needs.submit(run_suggest, suggest_inputs, suggest_outputs, show_progress="minimal")
-    add_plan.click(run_add_plan, [pick, ctx.lang], plan_md)
-    refresh_button.click(run_refresh, ctx.lang, [table, count_md, plan_md])
-    import_button.click(run_import, [csv_file, ctx.lang], [import_md, table, count_md, plan_md])
-    export_button.click(run_export, None, export_file)
-    draw_button.click(run_draw, [months, lead, ctx.lang], [plot, network_md, network_state])
+    add_plan.click(run_add_plan, [pick, workspace, ctx.lang], plan_md)
+    refresh_button.click(run_refresh, [workspace, ctx.lang], [table, count_md, plan_md])
+    import_button.click(run_import, [csv_file, workspace, ctx.lang], [import_md, table, count_md, plan_md])
+    export_button.click(run_export, workspace, export_file)
+    draw_button.click(run_draw, [months, lead, workspace, ctx.lang], [plot, network_md, network_state])
+    workspace.change(
+        switch_workspace,
+        [workspace, ctx.lang],
+        [notice, cards, cover_md, pick, last, plot, network_state, network_md, table, count_md, plan_md],
+        show_progress="hidden",
+    )
     ctx.lang.change(
         relanguage,
         [ctx.lang, last, network_state, pick],
         [notice, cards, cover_md, pick, network_md],
         queue=False,
     )
-    tab.select(run_refresh, ctx.lang, [table, count_md, plan_md], show_progress="hidden")
+    tab.select(run_refresh, [workspace, ctx.lang], [table, count_md, plan_md], show_progress="hidden")

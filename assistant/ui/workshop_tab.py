@@ -7,14 +7,16 @@ Usage (assembled by :mod:`assistant.ui.app` through ``TABS``):
   :func:`assistant.workshop.stream_workshop`, shown section by section with
   :func:`assistant.ui.draft_view.follow_draft`, then DOCX/Markdown downloads. Form problems are
   listed field by field; an impossible duration gets its own message. Citations come from the
-  app's workspace.
+  workspace chosen in the tab's selector (``#workshop-workspace``), checked for the caller.
 * **Trainer**: a session name, pack files (uploaded, indexed with progress) or library
-  documents → :meth:`assistant.sessions.Sessions.create_session`, which shows the join code and
+  documents of the chosen workspace (copying them needs access to it)
+  → :meth:`assistant.sessions.Sessions.create_session`, which shows the join code and
   the trainer key. The dashboard (join code + trainer key, filled in after creating) refreshes
   the questions grouped by theme, exports the FAQ and closes the session. Every dashboard
   action checks the trainer key, so a participant who knows the join code cannot use it.
 * **Participant**: join code (and an optional name) → a participant handle kept in this
   browser's state; questions are answered only from that session's workspace, with citations.
+  The code is the grant: joining needs no membership of any workspace.
   A wrong or closed code gets its own message, checked again on every question.
 """
 
@@ -32,6 +34,7 @@ import gradio as gr
 
 from assistant.settings import Settings
 from assistant.ui.i18n import get_labels, normalize_language
+from assistant.ui.session import access_message, principal_from_request, workspace_selector
 
 if TYPE_CHECKING:
     from assistant.records import Citation
@@ -134,6 +137,7 @@ def build_tab(ctx: TabContext) -> None:
     )
     with tab:
         ctx.relabel(gr.Markdown(ctx.t("workshop.help")), value="workshop.help")
+        workspace = workspace_selector(ctx, elem_id="workshop-workspace", scale=0, min_width=260)
         with gr.Tabs(elem_id="workshop-tabs"):
             # ------------------------------------------------ agenda builder
             builder = gr.Tab(
@@ -328,12 +332,20 @@ def build_tab(ctx: TabContext) -> None:
     # ---------------------------------------------------------------- handlers: builder
 
     def build_agenda(
-        lang: str, topic_v: str, audience_v: str, hours: Any, start_v: str, goals_v: str
+        lang: str,
+        topic_v: str,
+        audience_v: str,
+        hours: Any,
+        start_v: str,
+        goals_v: str,
+        ws: str | None,
+        request: gr.Request,
     ) -> Iterator[tuple[Any, Any, Any]]:
         from assistant.drafting import draft_context
         from assistant.forms import FormError
         from assistant.ui.draft_view import follow_draft
         from assistant.workshop import AgendaError, stream_workshop
+        from assistant.workspaces import WorkspaceAccessError
 
         lang = normalize_language(lang)
         data = {
@@ -345,8 +357,12 @@ def build_tab(ctx: TabContext) -> None:
             "language": lang,
         }
         try:
-            ctx_draft = draft_context(s, s.workspace, lang)
+            principal = principal_from_request(request, s)
+            ctx_draft = draft_context(s, ws or s.workspace, lang, principal=principal)
             events = stream_workshop(data, ctx_draft)
+        except WorkspaceAccessError as exc:
+            yield f"⚠ {access_message(labels, lang, exc)}", gr.update(), None
+            return
         except (FormError, AgendaError) as exc:
             yield _agenda_error(lang, exc), gr.update(), None
             return
@@ -365,21 +381,33 @@ def build_tab(ctx: TabContext) -> None:
 
     make.click(
         build_agenda,
-        [ctx.lang, topic, audience, duration, start, goals],
+        [ctx.lang, topic, audience, duration, start, goals, workspace],
         [plan_status, plan_view, plan_files],
     )
 
     # ---------------------------------------------------------------- handlers: trainer
 
-    def library_choices() -> Any:
+    def library_choices(ws: str | None, request: gr.Request) -> Any:
         from assistant.runtime import get_store
+        from assistant.workspaces import WorkspaceAccessError, require_access
 
+        if not ws and s.auth:  # the selector is not filled yet: its change event lists
+            return gr.skip()
         try:
-            docs = get_store(s).documents(s.workspace)
+            name = ws or s.workspace
+            require_access(principal_from_request(request, s), name, settings=s)
+            docs = get_store(s).documents(name)
+        except WorkspaceAccessError:
+            return gr.update(choices=[], value=[])
         except Exception:  # no index yet: nothing to choose
             log.exception("listing library documents failed")
             return gr.update(choices=[])
         return gr.update(choices=[(d.source, d.source) for d in docs if d.status == "ready"])
+
+    def switch_library(ws: str | None, request: gr.Request) -> Any:
+        """Another workspace: its documents, none of them chosen yet."""
+        update = library_choices(ws, request)
+        return update if "choices" not in update else update | {"value": []}
 
     def do_create(
         lang: str,
@@ -387,9 +415,12 @@ def build_tab(ctx: TabContext) -> None:
         trainer: str,
         files: list[str] | None,
         docs: list[str] | None,
+        ws: str | None,
+        request: gr.Request,
         progress: gr.Progress = PROGRESS,
     ) -> tuple[Any, ...]:
         from assistant.sessions import SessionError
+        from assistant.workspaces import WorkspaceAccessError
 
         lang = normalize_language(lang)
         indexing = labels.text("workshop.indexing", lang)
@@ -399,15 +430,19 @@ def build_tab(ctx: TabContext) -> None:
                 progress(min(done / total, 1.0), desc=f"{indexing}: {label}")
 
         try:
+            principal = principal_from_request(request, s)
             progress(0, desc=labels.text("workshop.preparing", lang))
             session = service.get().create_session(
                 name or "",
                 trainer or "",
                 [Path(f) for f in files or []],
-                from_workspace=s.workspace if docs else None,
+                from_workspace=(ws or s.workspace) if docs else None,
                 documents=docs or [],
                 progress=step,
+                principal=principal,
             )
+        except WorkspaceAccessError as exc:
+            return f"⚠ {access_message(labels, lang, exc)}", gr.skip(), gr.skip(), gr.skip()
         except SessionError as exc:
             return session_error(lang, exc), gr.skip(), gr.skip(), gr.skip()
         except Exception as exc:
@@ -427,7 +462,7 @@ def build_tab(ctx: TabContext) -> None:
 
     create.click(
         do_create,
-        [ctx.lang, session_name, trainer_name, pack, library_docs],
+        [ctx.lang, session_name, trainer_name, pack, library_docs, workspace],
         [created, dash_code, dash_key, pack],
     )
 
@@ -473,8 +508,9 @@ def build_tab(ctx: TabContext) -> None:
     refresh.click(do_refresh, [ctx.lang, dash_code, dash_key], [dash_message, questions_view])
     faq.click(do_faq, [ctx.lang, dash_code, dash_key], [dash_message, faq_files])
     close.click(do_close, [ctx.lang, dash_code, dash_key], dash_message)
-    ctx.demo.load(library_choices, None, library_docs)
-    trainer_tab.select(library_choices, None, library_docs)
+    ctx.demo.load(library_choices, workspace, library_docs)
+    trainer_tab.select(library_choices, workspace, library_docs)
+    workspace.change(switch_library, workspace, library_docs)
 
     # ---------------------------------------------------------------- handlers: participant
 
