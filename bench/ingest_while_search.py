@@ -3,6 +3,7 @@
 Usage:
     python bench/ingest_while_search.py                  # corpus/ split in two halves
     python bench/ingest_while_search.py --nice 10        # the ingest process at lower CPU priority
+    python bench/ingest_while_search.py --ingest-threads 1   # the ingest's embedder on one core
     python bench/ingest_while_search.py --rounds 2 --max-seconds 120
 
 Set-up, all on loopback: a real Chroma server (``chroma run``), one data directory whose
@@ -15,7 +16,8 @@ dir) indexes the second half. Searching stops when the ingest ends (or after
 in each, the ingest's wall time, and the machine's load.
 
 On a 2-core machine the ingest's embedder and the searches' query embedding compete for
-the same cores; ``--nice N`` shows what running ingests at a lower priority buys.
+the same cores; ``--nice N`` shows what running ingests at a lower priority buys, and
+``--ingest-threads 1`` what leaving one core to the searches buys.
 """
 
 from __future__ import annotations
@@ -90,6 +92,12 @@ def main() -> None:
     )
     parser.add_argument("--rounds", type=int, default=5, help="passes over the queries for the baseline")
     parser.add_argument("--nice", type=int, default=0, help="niceness of the ingest process")
+    parser.add_argument(
+        "--ingest-threads",
+        type=int,
+        default=0,
+        help="torch threads of the ingest process (0: torch's choice)",
+    )
     parser.add_argument("--max-seconds", type=float, default=600, help="longest time to search during ingest")
     args = parser.parse_args()
 
@@ -120,6 +128,8 @@ def main() -> None:
             ANONYMIZED_TELEMETRY="False",
             TOKENIZERS_PARALLELISM="false",
         )
+        if args.ingest_threads:
+            env.update(OMP_NUM_THREADS=str(args.ingest_threads), MKL_NUM_THREADS=str(args.ingest_threads))
         command = [sys.executable, "-m", "assistant.cli", "ingest", str(second), "--json"]
         if args.nice:
             command = ["nice", "-n", str(args.nice), *command]
@@ -145,8 +155,8 @@ def main() -> None:
     p50d, p95d = percentile(during, 50) * 1000, percentile(during, 95) * 1000
     print(
         f"\nSearch latency alone vs during an ingest in another process (Chroma server, shared manifest; "
-        f"ingest niceness {args.nice}; {docs} documents at the end, ingest took {ingest_s:.0f} s, "
-        f"searched for {searched_for:.0f} s of it)"
+        f"ingest niceness {args.nice}, threads {args.ingest_threads or 'default'}; {docs} documents "
+        f"at the end, ingest took {ingest_s:.0f} s, searched for {searched_for:.0f} s of it)"
     )
     print(
         format_table(

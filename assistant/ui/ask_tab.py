@@ -345,7 +345,10 @@ def build_tab(ctx: TabContext) -> None:
             panel_html: Any = None,
             answer: Answer | None = None,
             saved_as: tuple = (skip, skip),
+            clear_question: bool = False,
         ) -> tuple:
+            # the question box is emptied once, when the question is taken: a later update would
+            # wipe a follow-up the user has started typing while this answer finishes
             return (
                 chat_messages(labels, lang, history),
                 history,
@@ -354,11 +357,11 @@ def build_tab(ctx: TabContext) -> None:
                 gr.skip() if panel_html is None else panel_html,
                 "",
                 status_text(labels, lang, service, answer),
-                "",
+                "" if clear_question else skip,
                 *saved_as,
             )
 
-        yield emit(empty_sources, empty_panel)
+        yield emit(empty_sources, empty_panel, clear_question=True)
         try:
             answerer = service.answerer(principal, ws)
         except Exception as exc:

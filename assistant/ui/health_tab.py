@@ -203,7 +203,7 @@ def build_tab(ctx: TabContext) -> None:
             principal = principal_from_request(request, s)
             require_access(principal, ws, settings=s)
             answers = parse_answers(data, q, require_all=False)
-            store = AssessmentStore.for_workspace(s, ws)
+            store = AssessmentStore.for_workspace(s, ws, principal=principal)
             previous = store.get(compare_id) if compare_id else None
             retriever = scoped_retriever(principal, ws, settings=s, k=5)
             dctx = draft_context(s, ws, lang, retriever=retriever)
@@ -266,10 +266,11 @@ def build_tab(ctx: TabContext) -> None:
         if not state:
             return labels.text("health.save_first", lang), gr.skip()
         try:
-            require_access(principal_from_request(request, s), state["workspace"], settings=s)
+            principal = principal_from_request(request, s)
+            require_access(principal, state["workspace"], settings=s)
             answers = parse_answers(state["answers"], q, require_all=False)
             result = run_assessment(answers, q, language=state["language"], label=(label or "").strip())
-            store = AssessmentStore.for_workspace(s, state["workspace"])
+            store = AssessmentStore.for_workspace(s, state["workspace"], principal=principal)
             saved = store.save(result)
         except WorkspaceAccessError as exc:
             return access_message(labels, lang, exc), gr.skip()
@@ -285,8 +286,9 @@ def build_tab(ctx: TabContext) -> None:
 
         lang = normalize_language(lang)
         try:
-            require_access(principal_from_request(request, s), ws, settings=s)
-            found = history_choices(AssessmentStore.for_workspace(s, ws))
+            principal = principal_from_request(request, s)
+            require_access(principal, ws, settings=s)
+            found = history_choices(AssessmentStore.for_workspace(s, ws, principal=principal))
         except Exception:
             return gr.update(choices=[("—", "")], value="", info=labels.text("health.no_history", lang))
         info = labels.text("health.compare_info" if len(found) > 1 else "health.no_history", lang)
