@@ -50,7 +50,9 @@ from assistant.forms import FormError, describe
 if TYPE_CHECKING:
     from assistant.drafting import Draft, DraftContext, DraftEvent
     from assistant.knowledge import Component, Framework
+    from assistant.partners.registry import Registry
     from assistant.settings import Settings
+    from assistant.workspaces import Principal
 
 PLAN_PROMPTS = PROMPTS_DIR / "plan.yaml"
 CORPUS_PARTNERS = Path(__file__).resolve().parent.parent / "corpus" / "partners.csv"
@@ -139,42 +141,39 @@ def partners_from_csv(path: Path = CORPUS_PARTNERS) -> PartnerBook:
     return PartnerBook(found, Path(path).name)
 
 
-def workspace_partners(settings: Settings, workspace: str) -> PartnerBook:
-    """The workspace's partner registry when it has partners, else the starter ``partners.csv``.
-
-    The registry file is only opened when it already exists (reading never creates one).
-    """
+def _registry(settings: Settings, workspace: str, principal: Principal | None) -> Registry | None:
+    """The workspace's partner registry if it exists (reading never creates one), after the access check."""
+    from assistant.partners.registry import Registry
+    from assistant.workspaces import require_access
     from ingest.records import check_workspace
 
+    if principal is not None:
+        require_access(principal, workspace, settings=settings)
     registry_file = Path(settings.data_dir) / "workspaces" / check_workspace(workspace) / "partners.sqlite"
-    if registry_file.is_file():
-        try:
-            from assistant.partners.registry import Registry
-        except ImportError:  # the partners module is optional
-            Registry = None
-        if Registry is not None:
-            registry = Registry(registry_file)
-            if registry.count():
-                found = {
-                    p.id.upper(): PartnerInfo(p.id.upper(), p.name_th, p.name_en, str(p.type.value))
-                    for p in registry.all()
-                }
-                return PartnerBook(found, f"the partner registry of workspace {workspace!r}")
+    return Registry(registry_file) if registry_file.is_file() else None
+
+
+def workspace_partners(
+    settings: Settings, workspace: str, *, principal: Principal | None = None
+) -> PartnerBook:
+    """The workspace's partner registry when it has partners, else the starter ``partners.csv``.
+
+    With a ``principal``, the caller must be allowed to use ``workspace`` (WorkspaceAccessError).
+    """
+    registry = _registry(settings, workspace, principal)
+    if registry is not None and registry.count():
+        found = {
+            p.id.upper(): PartnerInfo(p.id.upper(), p.name_th, p.name_en, str(p.type.value))
+            for p in registry.all()
+        }
+        return PartnerBook(found, f"the partner registry of workspace {workspace!r}")
     return partners_from_csv(Path(settings.corpus_dir) / "partners.csv")
 
 
-def chosen_partners(settings: Settings, workspace: str) -> list[str]:
+def chosen_partners(settings: Settings, workspace: str, *, principal: Principal | None = None) -> list[str]:
     """Partner ids chosen for the plan in the Partners tab (empty when there is no registry)."""
-    from ingest.records import check_workspace
-
-    registry_file = Path(settings.data_dir) / "workspaces" / check_workspace(workspace) / "partners.sqlite"
-    if not registry_file.is_file():
-        return []
-    try:
-        from assistant.partners.registry import Registry
-    except ImportError:
-        return []
-    return list(Registry(registry_file).plan_members())
+    registry = _registry(settings, workspace, principal)
+    return list(registry.plan_members()) if registry is not None else []
 
 
 # ------------------------------------------------------------------------------ the form
@@ -477,6 +476,7 @@ def parse_plan_form(
     settings: Settings | None = None,
     workspace: str | None = None,
     partners: PartnerBook | None = None,
+    principal: Principal | None = None,
 ) -> PlanForm:
     """Validate a plan form; raises :class:`FormError` listing every problem, one per field.
 
@@ -488,7 +488,7 @@ def parse_plan_form(
     if not isinstance(data, Mapping):
         raise FormError([f"form: expected a mapping of fields, got {type(data).__name__}"])
     if partners is None and settings is not None:
-        partners = workspace_partners(settings, workspace or settings.workspace)
+        partners = workspace_partners(settings, workspace or settings.workspace, principal=principal)
     try:
         return PlanForm.model_validate(dict(data), context={"partners": partners or _default_book()})
     except ValidationError as exc:

@@ -266,7 +266,7 @@ def build_tab(ctx: TabContext) -> None:
         try:
             principal = principal_from_request(request, s)
             workspace_name = ws or s.workspace
-            form = parse_plan_form(data, settings=s, workspace=workspace_name)
+            form = parse_plan_form(data, settings=s, workspace=workspace_name, principal=principal)
         except FormError as exc:
             yield problems_markdown(labels, ui_lang, exc.problems), skip, skip, skip, skip
             return
@@ -317,11 +317,15 @@ def build_tab(ctx: TabContext) -> None:
 
     save_button.click(run_save, [editor, original, ctx.lang], [edited_file, status])
 
-    def take_partners(current: str, ws: str | None, ui_lang: str) -> tuple[str, str]:
+    def take_partners(current: str, ws: str | None, ui_lang: str, request: gr.Request) -> tuple[str, str]:
         from assistant.plan import chosen_partners
+        from assistant.workspaces import WorkspaceAccessError
 
         ui_lang = normalize_language(ui_lang)
-        chosen = chosen_partners(s, ws or s.workspace)
+        try:
+            chosen = chosen_partners(s, ws or s.workspace, principal=principal_from_request(request, s))
+        except WorkspaceAccessError as exc:
+            return current, access_message(labels, ui_lang, exc)
         if not chosen:
             return current, labels.text("plan.no_partners", ui_lang)
         present = {line.upper() for line in lines(current)}

@@ -26,6 +26,7 @@ from assistant.assess import AssessmentStore
 from assistant.drafting import draft_context
 from assistant.mou.analysis import analyze_document
 from assistant.partners.registry import Registry
+from assistant.plan import chosen_partners, workspace_partners
 from assistant.retrieval import HybridRetriever
 from assistant.sessions import Sessions
 from assistant.settings import Settings
@@ -122,6 +123,13 @@ def test_the_partner_registry_opens_only_for_members(world: World) -> None:
     assert Registry.for_workspace(s, "net-a").plan_members() == ["P026"]
     anonymous = principal_for(world.open_mode, None)
     assert Registry.for_workspace(world.open_mode, "net-a", principal=anonymous).plan_members() == ["P026"]
+    # the plan builder reads the partners chosen for a plan through the same rule
+    assert chosen_partners(s, "net-a", principal=world.alice) == ["P026"]
+    with pytest.raises(WorkspaceAccessError):
+        chosen_partners(s, "net-a", principal=world.bob)
+    with pytest.raises(WorkspaceAccessError):
+        workspace_partners(s, "net-a", principal=world.bob)
+    assert "P026" in workspace_partners(s, "net-a", principal=world.alice).partners
 
 
 def test_saved_assessments_open_only_for_members(world: World) -> None:
