@@ -119,6 +119,12 @@ class Settings(BaseSettings):
 
     host: str = "127.0.0.1"
     port: int = 7860
+    concurrency: int = Field(
+        default=1,
+        ge=1,
+        le=64,
+        description="events the app runs at once; raise it (4–8) when the model is a remote server",
+    )
 
     @field_validator("workspace")
     @classmethod

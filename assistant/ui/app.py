@@ -161,7 +161,7 @@ def launch(host: str = "127.0.0.1", port: int = 7860, settings: Settings | None 
         from assistant.ui.session import auth_function, auth_message
 
         login = {"auth": auth_function(s), "auth_message": auth_message()}
-    demo.queue(default_concurrency_limit=1).launch(
+    demo.queue(default_concurrency_limit=s.concurrency).launch(
         **login,
         server_name=host,
         server_port=port,
