@@ -3,7 +3,7 @@
 Usage:
     python bench/load_gradio.py                                   # 20 users, 200 requests, one app
     python bench/load_gradio.py --processes 2 --chroma-server     # two apps, one Chroma server
-    python bench/load_gradio.py --concurrency 4                   # app queue with 4 workers per event
+    python bench/load_gradio.py --concurrency 4                   # EDUNET_CONCURRENCY=4 in the apps
     python bench/load_gradio.py --users 5 --requests 40           # quick run
 
 Starts ``python app.py`` on free loopback ports with ``EDUNET_BACKEND=none`` (answers are
@@ -22,9 +22,8 @@ unless ``--rate-limit N`` sets one: anonymous users all count as one user. Users
 spread round-robin over the app processes. Reported: throughput, p50/p95/max latency,
 errors (exceptions or empty answers), and the machine's load while it ran.
 
-The app queues events with ``default_concurrency_limit=1`` (assistant/ui/app.py), so one
-process answers one question at a time. ``--concurrency N`` starts the app through a small
-wrapper that only changes that number, to show what a setting for it would buy.
+The app queues events with ``EDUNET_CONCURRENCY`` workers (default 1), so one process
+answers one question at a time by default; ``--concurrency N`` sets it for the run.
 """
 
 from __future__ import annotations
@@ -59,22 +58,6 @@ QUESTIONS = [
 ]
 CACHE = Path.home() / ".cache" / "edunet-bench"
 START_TIMEOUT_S = 180.0
-
-WRAPPER = """
-import sys
-import gradio as gr
-limit = int(sys.argv[1])
-original = gr.Blocks.queue
-def queue(self, *args, **kwargs):
-    kwargs["default_concurrency_limit"] = limit
-    return original(self, *args, **kwargs)
-gr.Blocks.queue = queue
-from assistant.settings import get_settings
-from assistant.ui.app import launch
-settings = get_settings()
-launch(host=settings.host, port=settings.port)
-"""
-"""Runs the app with only the queue's default concurrency limit changed (``--concurrency``)."""
 
 
 def base_env(data_dir: Path, chroma: ChromaServer | None, rate: int = 0) -> dict[str, str]:
@@ -145,7 +128,7 @@ def start_app(env: dict[str, str], log_dir: Path, concurrency: int | None) -> Ap
     env = {**env, "EDUNET_HOST": "127.0.0.1", "EDUNET_PORT": str(port)}
     command = [sys.executable, str(REPO_ROOT / "app.py")]
     if concurrency is not None:
-        command = [sys.executable, "-c", WRAPPER, str(concurrency)]
+        env["EDUNET_CONCURRENCY"] = str(concurrency)
     log_path = log_dir / f"app-{port}.log"
     with log_path.open("w") as log_file:
         process = subprocess.Popen(command, cwd=REPO_ROOT, env=env, stdout=log_file, stderr=subprocess.STDOUT)
