@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
@@ -104,3 +104,87 @@ def progress(label: str, enabled: bool = True) -> Iterator[Callable[[float, int,
             bar.update(task, completed=done, total=total, item=text[-60:])
 
         yield update
+
+
+BackendOpt = Annotated[
+    str | None,
+    typer.Option("--backend", "-b", help="LLM backend: embedded, openai, ollama or none (default: settings)"),
+]
+FormatOpt = Annotated[
+    str | None, typer.Option("--format", "-f", help="docx, md or json (default: from -o's suffix)")
+]
+OutputOpt = Annotated[
+    Path | None, typer.Option("--output", "-o", help="write the document here (.docx, .md or .json)")
+]
+
+
+def run_draft(
+    label: str,
+    input_path: Path,
+    parse: Callable[[dict[str, Any]], Any],
+    stream: Callable[[Any, Any], Iterable[Any]],
+    *,
+    output: Path | None,
+    fmt: str | None,
+    workspace_name: str | None,
+    backend: str | None,
+    as_json: bool,
+    checks: Callable[[Any], list[str]] | None = None,
+) -> Any:
+    """What every drafting command does: read and check the form, draft with progress, check, write.
+
+    ``parse`` turns the form mapping into the tool's form (raising FormError, listed one
+    problem per line, exit 2); ``stream`` is the tool's ``stream_*`` function. The draft is
+    never written when its citations (``Draft.problems``) or the tool's own ``checks`` fail
+    (exit 1). Without ``-o`` and ``--json`` the Markdown goes to stdout.
+    """
+    from assistant.drafting import DraftEventKind, draft_context
+    from assistant.export import ExportFormat, export, to_markdown
+    from assistant.forms import FormError
+
+    try:
+        chosen = ExportFormat.parse(fmt) if fmt else ExportFormat.from_path(output) if output else None
+    except ValueError as exc:
+        raise UserError(str(exc), code=2) from None
+    data = read_form(input_path)
+    try:
+        form = parse(data)
+    except FormError as exc:
+        lines = "\n".join(f"  - {p}" for p in exc.problems)
+        raise UserError(f"the {label} form has {len(exc.problems)} problem(s):\n{lines}", code=2) from None
+    except ValueError as exc:
+        raise UserError(str(exc), code=2) from None
+    s = settings()
+    try:
+        ctx = draft_context(s, workspace(workspace_name), form.language, backend=backend)
+    except ValueError as exc:  # an unknown backend name
+        raise UserError(str(exc), code=2) from None
+    for note in ctx.notes:
+        err.print(note, highlight=False)
+    draft = None
+    with progress(label) as update:
+        for event in stream(form, ctx):
+            if event.kind is DraftEventKind.SECTION and event.section is not None:
+                update(event.done, event.total, event.section.title)
+            elif event.draft is not None:
+                draft = event.draft
+    if draft is None:  # pragma: no cover - every stream ends with its draft
+        raise UserError(f"the {label} stream ended without a draft", code=1)
+    problems = draft.problems() + (checks(draft) if checks else [])
+    if problems:  # a document with a broken citation or failed check is never written
+        raise UserError(f"the {label} failed its checks: " + "; ".join(problems), code=1)
+    if output is not None:
+        try:
+            path = export(draft, output, chosen)
+        except OSError as exc:
+            raise UserError(f"cannot write {output}: {exc.strerror or exc}", code=1) from None
+        err.print(
+            f"{label} written to {path} ({len(draft.sections)} sections, {len(draft.citations)} citations, "
+            f"backend {draft.backend})",
+            highlight=False,
+        )
+    if as_json:
+        print_json(draft.to_json())
+    elif output is None:
+        out.print(to_markdown(draft), highlight=False, markup=False)
+    return draft

@@ -187,11 +187,68 @@ class Draft:
             "data": self.data,
             "sections": [asdict(s) for s in self.sections],
             "citations": [
-                {"n": c.n, "source": c.source, "page": c.page, "title": c.title, "text": c.text}
+                {
+                    "n": c.n,
+                    "source": c.source,
+                    "page": c.page,
+                    "title": c.title,
+                    "section": c.section,
+                    "text": c.text,
+                    "chunk_id": c.chunk_id,
+                    "score": c.score,
+                }
                 for c in self.citations
             ],
             "notes": self.notes,
         }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Draft:
+        """The draft back from :meth:`to_json` (a saved draft reopened, exported again)."""
+        sections = [
+            Section(
+                s["id"],
+                s["title"],
+                [
+                    Block(
+                        BlockKind(b["kind"]),
+                        text=b.get("text", ""),
+                        items=list(b.get("items", [])),
+                        header=list(b.get("header", [])),
+                        rows=[list(r) for r in b.get("rows", [])],
+                        generated=bool(b.get("generated", False)),
+                    )
+                    for b in s.get("blocks", [])
+                ],
+            )
+            for s in data.get("sections", [])
+        ]
+        citations = [
+            Citation(
+                n=int(c["n"]),
+                source=c["source"],
+                page=int(c["page"]),
+                text=c["text"],
+                chunk_id=c.get("chunk_id", ""),
+                title=c.get("title", ""),
+                section=c.get("section", ""),
+                score=float(c.get("score", 0.0)),
+            )
+            for c in data.get("citations", [])
+        ]
+        return cls(
+            kind=data["kind"],
+            title=data["title"],
+            language=data["language"],
+            sections=sections,
+            citations=citations,
+            backend=data.get("backend", "none"),
+            subtitle=data.get("subtitle", ""),
+            fields=dict(data.get("fields", {})),
+            data=dict(data.get("data", {})),
+            notes=list(data.get("notes", [])),
+            created=data.get("created") or date.today().isoformat(),
+        )
 
 
 # ---------------------------------------------------------------------------------------- sources

@@ -19,13 +19,9 @@ from typing import Annotated
 
 import typer
 
-from assistant.clikit import JsonOpt, UserError, WorkspaceOpt, err, out, print_json, read_form
+from assistant.clikit import BackendOpt, JsonOpt, UserError, WorkspaceOpt, err, out, print_json, run_draft
 from assistant.clikit import settings as _settings
 from assistant.clikit import workspace as _workspace
-
-BackendOpt = Annotated[
-    str | None, typer.Option("--backend", "-b", help="LLM backend: embedded, openai, ollama or none")
-]
 
 
 def register(app: typer.Typer) -> None:
@@ -47,36 +43,19 @@ def register(app: typer.Typer) -> None:
         as_json: JsonOpt = False,
     ) -> None:
         """Draft an MOU (Thai structure, or English) from a form and export it."""
-        from assistant.drafting import draft_context
-        from assistant.export import ExportFormat, export
-        from assistant.forms import FormError
-        from assistant.mou.draft import draft_mou, parse_mou_form
+        from assistant.mou.draft import parse_mou_form, stream_mou_draft
 
-        data = read_form(input_path)
-        try:
-            form = parse_mou_form(data)
-        except FormError as exc:
-            for problem in exc.problems:
-                err.print(f"[red]form:[/red] {problem}", highlight=False)
-            raise UserError(f"{input_path}: {len(exc.problems)} problem(s) in the form", code=2) from None
-        try:
-            chosen = ExportFormat.parse(fmt) if fmt else ExportFormat.from_path(output)
-        except ValueError as exc:
-            raise UserError(str(exc), code=2) from None
-        s = _settings()
-        try:
-            ctx = draft_context(
-                s, _workspace(workspace), form.language, backend=backend, llm=backend != "none"
-            )
-        except ValueError as exc:
-            raise UserError(str(exc), code=2) from None
-        result = draft_mou(form, ctx)
-        path = export(result, output, chosen)
-        err.print(
-            f"MOU written to {path} ({chosen.value}, {len(result.citations)} citation(s))", highlight=False
+        run_draft(
+            "MOU",
+            input_path,
+            parse_mou_form,
+            stream_mou_draft,
+            output=output,
+            fmt=fmt,
+            workspace_name=workspace,
+            backend=backend,
+            as_json=as_json,
         )
-        if as_json:
-            print_json(result.to_json())
 
     @mou.command("analyze")
     def analyze(

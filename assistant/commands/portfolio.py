@@ -19,13 +19,18 @@ from typing import Annotated
 
 import typer
 
-from assistant.clikit import JsonOpt, UserError, WorkspaceOpt, err, out, print_json, read_form
+from assistant.clikit import (
+    BackendOpt,
+    FormatOpt,
+    JsonOpt,
+    OutputOpt,
+    UserError,
+    WorkspaceOpt,
+    out,
+    print_json,
+    run_draft,
+)
 from assistant.clikit import settings as _settings
-from assistant.clikit import workspace as _workspace
-
-BackendOpt = Annotated[
-    str | None, typer.Option("--backend", help="embedded, openai, ollama or none (default: settings)")
-]
 
 
 def register(app: typer.Typer) -> None:
@@ -39,8 +44,8 @@ def register(app: typer.Typer) -> None:
         input_path: Annotated[
             Path | None, typer.Option("--input", "-i", help="the form (YAML), or - for stdin")
         ] = None,
-        output: Annotated[Path | None, typer.Option("--output", "-o", help="write the guide here")] = None,
-        fmt: Annotated[str | None, typer.Option("--format", "-f", help="docx, md or json")] = None,
+        output: OutputOpt = None,
+        fmt: FormatOpt = None,
         backend: BackendOpt = None,
         workspace: WorkspaceOpt = None,
         as_json: JsonOpt = False,
@@ -50,37 +55,20 @@ def register(app: typer.Typer) -> None:
             return
         if input_path is None:
             raise UserError("give the form with --input FILE (see examples/portfolio.th.yaml)", code=2)
-        from assistant.drafting import draft_context
-        from assistant.export import ExportFormat, export
-        from assistant.forms import FormError
-        from assistant.portfolio import check_curriculum, draft_portfolio, parse_portfolio_form
+        from assistant.portfolio import check_curriculum, parse_portfolio_form, stream_portfolio
 
-        data = read_form(input_path)
-        try:
-            form = parse_portfolio_form(data)
-            chosen = ExportFormat.parse(fmt) if fmt else None
-            if output is not None and chosen is None:
-                chosen = ExportFormat.from_path(output)
-        except FormError as exc:
-            raise UserError("the form has problems:\n  " + "\n  ".join(exc.problems), code=2) from None
-        except ValueError as exc:
-            raise UserError(str(exc), code=2) from None
-        s = _settings()
-        llm = (backend or "").lower() != "none"
-        ctx = draft_context(s, _workspace(workspace), form.language, backend=backend, llm=llm)
-        draft = draft_portfolio(form, ctx)
-        problems = draft.problems() + check_curriculum(draft)
-        if problems:  # a broken guide is never written
-            raise UserError("the guide failed its checks: " + "; ".join(problems), code=1)
-        if output is not None:
-            export(draft, output, chosen)
-            err.print(f"guide written to {output} ({len(draft.citations)} citations)", highlight=False)
-        if as_json:
-            print_json(draft.to_json())
-        elif output is None:
-            from assistant.export import render
-
-            out.print((render(draft, chosen or ExportFormat.MARKDOWN)).decode("utf-8"), markup=False)
+        run_draft(
+            "guide",
+            input_path,
+            parse_portfolio_form,
+            stream_portfolio,
+            output=output,
+            fmt=fmt,
+            workspace_name=workspace,
+            backend=backend,
+            as_json=as_json,
+            checks=check_curriculum,  # curriculum references must exist in the stored framework
+        )
 
     @group.command("reflect")
     def reflect(

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from assistant.clikit import JsonOpt, UserError, err, out, print_json, read_form
+from assistant.clikit import BackendOpt, JsonOpt, UserError, err, out, print_json, run_draft
 from assistant.clikit import progress as _progress
 from assistant.clikit import settings as _settings
 
@@ -31,10 +31,6 @@ if TYPE_CHECKING:
     from collections.abc import Iterator
 
     from assistant.sessions import Sessions
-
-BackendOpt = Annotated[
-    str | None, typer.Option("--backend", "-b", help="embedded, openai, ollama or none (default: settings)")
-]
 
 
 @contextmanager
@@ -86,26 +82,20 @@ def register(app: typer.Typer) -> None:
         as_json: JsonOpt = False,
     ) -> None:
         """Build a timed workshop agenda with objectives, activities, checks and an evaluation form."""
-        from assistant.clikit import workspace as _workspace
-        from assistant.drafting import draft_context
-        from assistant.export import ExportFormat, export, to_markdown
-        from assistant.workshop import draft_workshop, parse_workshop
+        from assistant.workshop import parse_workshop, stream_workshop
 
-        data = read_form(input_file)
-        with _errors():
-            form = parse_workshop(data)
-            ws = _workspace(workspace)
-            ctx = draft_context(_settings(), ws, form.language, backend=backend, llm=backend != "none")
-            draft = draft_workshop(form, ctx)
-        if output is not None:
-            with _errors():
-                chosen = ExportFormat.parse(fmt) if fmt else ExportFormat.from_path(output)
-            export(draft, output, chosen)
-            err.print(f"written {output}", highlight=False)
-        if as_json:
-            print_json(draft.to_json())
-        elif output is None:
-            out.print(to_markdown(draft), highlight=False, markup=False)
+        with _errors():  # an impossible duration found while timing the agenda: exit 2
+            run_draft(
+                "agenda",
+                input_file,
+                parse_workshop,
+                stream_workshop,
+                output=output,
+                fmt=fmt,
+                workspace_name=workspace,
+                backend=backend,
+                as_json=as_json,
+            )
 
     @session.command("create")
     def create(

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from langchain_core.language_models.fake_chat_models import FakeListChatModel
 from pydantic import BaseModel
 
 from assistant.drafting import (
     Block,
+    Draft,
     DraftContext,
     DraftEventKind,
     SectionSpec,
@@ -120,6 +123,8 @@ def test_stream_draft_yields_each_section_then_the_draft(sources: Sources) -> No
     assert draft.markers() == {c.n for c in draft.citations}
     assert draft.section("acts").blocks[1].rows == [["1", "ประชุม"]]
     assert draft.to_json()["citations"][0]["source"]
+    again = Draft.from_json(json.loads(json.dumps(draft.to_json(), ensure_ascii=False)))
+    assert again == draft  # a saved draft reopens exactly (chunk ids included)
 
 
 def test_draft_problems_catch_a_marker_without_citation() -> None:

@@ -370,5 +370,5 @@ def test_cli_plan_bad_form_exits_2_listing_every_problem(
     assert "duration must be 1–36 months" in err and "no partner with id P999" in err
     assert "2 problem(s)" in err
     assert not out_file.exists()
-    code, _, err = Cli(corpus_data_dir, model_dir, monkeypatch)("plan", "-i", str(EXAMPLE_TH))
-    assert code == 2 and "-o FILE" in err
+    code, _, err = Cli(corpus_data_dir, model_dir, monkeypatch)("plan", "-i", str(EXAMPLE_TH), "-f", "pdf")
+    assert code == 2 and "export format" in err
