@@ -9,10 +9,16 @@ Usage:
     >>> reg.get("P026").name_en
     'Chai Hat Khiri Resort & Spa'
     >>> reg.export_csv(Path("out.csv"))                       # the same schema as corpus/partners.csv
+    >>> reg.update_partner("P026", {"capabilities": ["hotel internship", "barista training"]})
+    >>> reg.update_partner("P026", {"lat": "95"})              # PartnerValidationError: {"lat": "bad ..."}
+    >>> reg.add_partner({"id": "X1", "name_en": "New Co", "type": "business"})
+    >>> reg.remove_partner("X1")                              # with its MOU links and plan entry
 
 The CSV schema is exactly ``corpus/partners.csv``'s header (:data:`CSV_FIELDS`); list columns
 (capabilities, resources, needs, mous) are ``"; "``-separated. Row numbers in errors count
-like a spreadsheet: the header is row 1, the first partner row 2.
+like a spreadsheet: the header is row 1, the first partner row 2. Single-partner edits
+(:meth:`Registry.add_partner`, :meth:`Registry.update_partner`) take the same fields and are
+validated by the same :func:`check_row`, with the problems keyed by field.
 
 Besides partners the file holds: MOU records (``mous``: id, title, parties, dates), the
 partner–MOU links, a provenance table (which document and page each field came from when an
@@ -249,6 +255,14 @@ class MouLinkReport:
         return [link.partner_id for link in self.links if link.how == "created"]
 
 
+class PartnerValidationError(ValueError):
+    """A partner's fields are not valid; ``errors`` maps each bad field (a CSV column) to its message."""
+
+    def __init__(self, errors: Mapping[str, str]) -> None:
+        self.errors = dict(errors)
+        super().__init__("; ".join(f"{name}: {message}" for name, message in self.errors.items()))
+
+
 class CsvFormatError(ValueError):
     """The file is not a partners CSV at all (unreadable, or columns missing)."""
 
@@ -429,33 +443,7 @@ class Registry:
         with connect(self.path) as db:
             for p in partners:
                 exists = db.execute("SELECT 1 FROM partners WHERE id = ?", (p.id,)).fetchone()
-                db.execute(
-                    """INSERT INTO partners (id, name_th, name_en, type, province, district, lat, lon,
-                    capabilities, resources, needs, contact_role, status, updated_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    ON CONFLICT (id) DO UPDATE SET name_th = excluded.name_th, name_en = excluded.name_en,
-                    type = excluded.type, province = excluded.province, district = excluded.district,
-                    lat = excluded.lat, lon = excluded.lon, capabilities = excluded.capabilities,
-                    resources = excluded.resources, needs = excluded.needs,
-                    contact_role = excluded.contact_role, status = excluded.status,
-                    updated_at = excluded.updated_at""",
-                    (
-                        p.id,
-                        p.name_th,
-                        p.name_en,
-                        p.type.value,
-                        p.province,
-                        p.district,
-                        p.lat,
-                        p.lon,
-                        _dumps(p.capabilities),
-                        _dumps(p.resources),
-                        _dumps(p.needs),
-                        p.contact_role,
-                        p.status.value,
-                        now,
-                    ),
-                )
+                _write_partner(db, p, now)
                 db.execute("DELETE FROM partner_mous WHERE partner_id = ? AND origin = ?", (p.id, origin))
                 db.executemany(
                     "INSERT OR IGNORE INTO partner_mous (partner_id, mou_id, origin) VALUES (?, ?, ?)",
@@ -465,11 +453,98 @@ class Registry:
             _bump(db)
         return created, updated
 
-    def delete(self, partner_id: str) -> bool:
-        """Remove a partner (and its links and plan entry); True when it existed."""
+    def add_partner(self, fields: Mapping[str, Any]) -> Partner:
+        """Register a new partner from CSV-schema fields (:data:`CSV_FIELDS`), validated like a CSV row.
+
+        Values are CSV cells (strings) or, for convenience, lists for the list columns and
+        numbers or None for ``lat``/``lon``; columns left out are empty. Raises
+        :class:`PartnerValidationError` (messages by field) when a field is unknown or invalid,
+        or when the id is already registered.
+        """
+        row = {name: "" for name in CSV_FIELDS}
+        problems = _merge_fields(row, fields)
+        partner, row_problems = check_row(row)
+        problems.update(row_problems)
+        pid = row["id"].strip()
+        if pid and self.get(pid) is not None:
+            problems["id"] = f"id {pid} is already registered"
+        if partner is None or problems:
+            raise PartnerValidationError(problems)
+        now = time.time()
         with connect(self.path) as db:
+            if db.execute("SELECT 1 FROM partners WHERE id = ?", (pid,)).fetchone():
+                raise PartnerValidationError({"id": f"id {pid} is already registered"})
+            _write_partner(db, partner, now)
+            _relink(db, partner.id, [], partner.mous)
+            _bump(db)
+        return self.get(partner.id) or partner
+
+    def update_partner(self, partner_id: str, fields: Mapping[str, Any]) -> Partner:
+        """Change one registered partner: ``fields`` (CSV-schema names) replace those values, the rest stay.
+
+        The merged row is validated exactly like a CSV row (unknown type or status, bad
+        coordinates, missing name, unknown field names), and :class:`PartnerValidationError`
+        says which field is wrong. The id cannot change. A ``mous`` value is the partner's whole
+        link list: MOUs left out are unlinked (whatever created the link, and the partner leaves
+        that MOU record's parties), new ones are linked. Provenance recorded for a field whose
+        value changed is dropped (the value no longer comes from that document), and cached BM25
+        terms and embeddings of texts no partner uses any more are deleted; the registry version
+        changes, so the next match re-indexes and embeds only the new texts.
+        """
+        current = self.get(partner_id)
+        if current is None:
+            raise PartnerValidationError({"id": f"no partner with id {partner_id!r} in the registry"})
+        row = current.to_row()
+        problems = _merge_fields(row, fields)
+        partner, row_problems = check_row(row)
+        problems.update(row_problems)
+        if row["id"].strip() and row["id"].strip() != current.id:
+            problems["id"] = f"the id of a registered partner cannot change (it is {current.id})"
+        if partner is None or problems:
+            raise PartnerValidationError(problems)
+        old_row, new_row = current.to_row(), partner.to_row()
+        changed = [name for name in CSV_FIELDS if name != "mous" and old_row[name] != new_row[name]]
+        now = time.time()
+        with connect(self.path) as db:
+            if not db.execute("SELECT 1 FROM partners WHERE id = ?", (partner_id,)).fetchone():
+                raise PartnerValidationError({"id": f"no partner with id {partner_id!r} in the registry"})
+            _write_partner(db, partner, now)
+            old_links = [
+                r[0]
+                for r in db.execute(
+                    "SELECT DISTINCT mou_id FROM partner_mous WHERE partner_id = ?", (partner_id,)
+                )
+            ]
+            _relink(db, partner_id, old_links, partner.mous)
+            db.executemany(
+                "DELETE FROM provenance WHERE entity = 'partner' AND entity_id = ? AND field = ?",
+                [(partner_id, name) for name in changed],
+            )
+            _forget_texts(db, _indexed_texts(current))
+            _bump(db)
+        return self.get(partner_id) or partner
+
+    def remove_partner(self, partner_id: str) -> bool:
+        """Remove a partner with its MOU links, plan entry and provenance; True when it existed.
+
+        The partner also leaves the parties of the MOU records that named it, and cached terms
+        and embeddings of texts no other partner uses are deleted.
+        """
+        current = self.get(partner_id)
+        if current is None:
+            return False
+        with connect(self.path) as db:
+            old_links = [
+                r[0]
+                for r in db.execute(
+                    "SELECT DISTINCT mou_id FROM partner_mous WHERE partner_id = ?", (partner_id,)
+                )
+            ]
+            _relink(db, partner_id, old_links, [])
             gone = db.execute("DELETE FROM partners WHERE id = ?", (partner_id,)).rowcount > 0
             db.execute("DELETE FROM plan_partners WHERE partner_id = ?", (partner_id,))
+            db.execute("DELETE FROM provenance WHERE entity = 'partner' AND entity_id = ?", (partner_id,))
+            _forget_texts(db, _indexed_texts(current))
             _bump(db)
         return gone
 
@@ -698,31 +773,40 @@ def parse_csv(text: str) -> tuple[list[Partner], list[RowError]]:
 
 def parse_row(row: Mapping[str, str]) -> Partner:
     """One CSV row as a Partner; a ValueError says what is wrong with it (all problems at once)."""
-    problems: list[str] = []
+    partner, problems = check_row(row)
+    if partner is None:
+        raise ValueError("; ".join(dict.fromkeys(problems.values())))
+    return partner
+
+
+def check_row(row: Mapping[str, str]) -> tuple[Partner | None, dict[str, str]]:
+    """Validate one CSV row: ``(partner, {})``, or ``(None, {field: message})`` naming each bad field.
+
+    A missing name is reported under both ``name_th`` and ``name_en``; a coordinate problem under
+    the coordinate it concerns. The same checks guard CSV import and single-partner edits.
+    """
+    problems: dict[str, str] = {}
     pid = (row.get("id") or "").strip()
     if not pid:
-        problems.append("missing id")
+        problems["id"] = "missing id"
     name_th, name_en = (row.get("name_th") or "").strip(), (row.get("name_en") or "").strip()
     if not name_th and not name_en:
-        problems.append("missing name (name_th or name_en)")
+        problems["name_th"] = problems["name_en"] = "missing name (name_th or name_en)"
     ptype = PartnerType.OTHER
     try:
         ptype = PartnerType.parse(row.get("type") or "")
     except ValueError as exc:
-        problems.append(str(exc))
+        problems["type"] = str(exc)
     status = PartnerStatus.PROSPECTIVE
     try:
         status = PartnerStatus.parse(row.get("status") or "")
     except ValueError as exc:
-        problems.append(str(exc))
-    lat = lon = None
-    try:
-        lat, lon = parse_coordinates(row.get("lat") or "", row.get("lon") or "")
-    except ValueError as exc:
-        problems.append(str(exc))
+        problems["status"] = str(exc)
+    lat, lon, coordinate_problems = _check_coordinates(row.get("lat") or "", row.get("lon") or "")
+    problems.update(coordinate_problems)
     if problems:
-        raise ValueError("; ".join(problems))
-    return Partner(
+        return None, problems
+    partner = Partner(
         id=pid,
         name_th=name_th,
         name_en=name_en,
@@ -738,24 +822,41 @@ def parse_row(row: Mapping[str, str]) -> Partner:
         status=status,
         mous=split_list(row.get("mous") or ""),
     )
+    return partner, {}
 
 
 def parse_coordinates(lat_text: str, lon_text: str) -> tuple[float | None, float | None]:
     """Latitude and longitude in decimal degrees; both empty means unknown; anything else must be valid."""
-    lat_text, lon_text = lat_text.strip(), lon_text.strip()
-    if not lat_text and not lon_text:
-        return None, None
-    if not lat_text or not lon_text:
-        raise ValueError("bad coordinates: give both lat and lon, or neither")
-    try:
-        lat, lon = float(lat_text), float(lon_text)
-    except ValueError:
-        raise ValueError(f"bad coordinates: {lat_text!r}, {lon_text!r} are not numbers") from None
-    if not (math.isfinite(lat) and -90 <= lat <= 90):
-        raise ValueError(f"bad coordinates: latitude {lat_text} is outside -90..90")
-    if not (math.isfinite(lon) and -180 <= lon <= 180):
-        raise ValueError(f"bad coordinates: longitude {lon_text} is outside -180..180")
+    lat, lon, problems = _check_coordinates(lat_text, lon_text)
+    if problems:
+        raise ValueError("; ".join(dict.fromkeys(problems.values())))
     return lat, lon
+
+
+def _check_coordinates(lat_text: str, lon_text: str) -> tuple[float | None, float | None, dict[str, str]]:
+    """The coordinates, and the problems by field (``lat`` / ``lon``) when they are not valid."""
+    texts = {"lat": lat_text.strip(), "lon": lon_text.strip()}
+    if not any(texts.values()):
+        return None, None, {}
+    if not all(texts.values()):
+        message = "bad coordinates: give both lat and lon, or neither"
+        return None, None, {name: message for name, text in texts.items() if not text}
+    problems: dict[str, str] = {}
+    values: dict[str, float] = {}
+    for name, text in texts.items():
+        word, limit = ("latitude", 90) if name == "lat" else ("longitude", 180)
+        try:
+            value = float(text)
+        except ValueError:
+            problems[name] = f"bad coordinates: {word} {text!r} is not a number"
+            continue
+        if not (math.isfinite(value) and -limit <= value <= limit):
+            problems[name] = f"bad coordinates: {word} {text} is outside -{limit}..{limit}"
+            continue
+        values[name] = value
+    if problems:
+        return None, None, problems
+    return values["lat"], values["lon"], {}
 
 
 def split_list(text: str) -> list[str]:
@@ -856,6 +957,101 @@ def _partner(row: sqlite3.Row, mous: list[str]) -> Partner:
         status=PartnerStatus(row["status"]),
         mous=mous,
     )
+
+
+def _write_partner(db: sqlite3.Connection, p: Partner, now: float) -> None:
+    """Insert or replace the partner's own row (not its links)."""
+    db.execute(
+        """INSERT INTO partners (id, name_th, name_en, type, province, district, lat, lon,
+        capabilities, resources, needs, contact_role, status, updated_at)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        ON CONFLICT (id) DO UPDATE SET name_th = excluded.name_th, name_en = excluded.name_en,
+        type = excluded.type, province = excluded.province, district = excluded.district,
+        lat = excluded.lat, lon = excluded.lon, capabilities = excluded.capabilities,
+        resources = excluded.resources, needs = excluded.needs,
+        contact_role = excluded.contact_role, status = excluded.status,
+        updated_at = excluded.updated_at""",
+        (
+            p.id,
+            p.name_th,
+            p.name_en,
+            p.type.value,
+            p.province,
+            p.district,
+            p.lat,
+            p.lon,
+            _dumps(p.capabilities),
+            _dumps(p.resources),
+            _dumps(p.needs),
+            p.contact_role,
+            p.status.value,
+            now,
+        ),
+    )
+
+
+def _merge_fields(row: dict[str, str], fields: Mapping[str, Any]) -> dict[str, str]:
+    """Write ``fields`` into ``row`` as CSV cells; the problems with unknown field names."""
+    problems: dict[str, str] = {}
+    for name, value in fields.items():
+        if name not in CSV_FIELDS:
+            problems[str(name)] = f"unknown field {name!r}; the fields are {', '.join(CSV_FIELDS)}"
+            continue
+        row[name] = _cell(value)
+    return problems
+
+
+def _cell(value: Any) -> str:
+    """A field value as the CSV cell it would be: lists joined with ``"; "``, None as empty."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value.strip()
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return LIST_SEPARATOR.join(str(item).strip() for item in value if str(item).strip())
+    return str(value).strip()
+
+
+def _relink(db: sqlite3.Connection, partner_id: str, old: Sequence[str], new: Sequence[str]) -> None:
+    """Make ``new`` the partner's MOU links: unlink the others (any origin), link the missing ones."""
+    keep = set(new)
+    for mou_id in set(old) - keep:
+        db.execute("DELETE FROM partner_mous WHERE partner_id = ? AND mou_id = ?", (partner_id, mou_id))
+        db.execute(
+            "DELETE FROM provenance WHERE entity = 'partner' AND entity_id = ? AND field = 'mous' "
+            "AND mou_id = ?",
+            (partner_id, mou_id),
+        )
+        row = db.execute("SELECT parties FROM mous WHERE id = ?", (mou_id,)).fetchone()
+        if row is not None:
+            parties = [p for p in json.loads(row[0]) if p != partner_id]
+            db.execute("UPDATE mous SET parties = ? WHERE id = ?", (_dumps(parties), mou_id))
+    db.executemany(
+        "INSERT OR IGNORE INTO partner_mous (partner_id, mou_id, origin) VALUES (?, ?, ?)",
+        [(partner_id, m, ORIGIN_CSV) for m in new if m not in old],
+    )
+
+
+def _indexed_texts(p: Partner) -> set[str]:
+    """The texts of a partner that matching indexes (and caches by hash): capabilities, resources, names."""
+    return {t for t in (*p.capabilities, *p.resources, p.name_th, p.name_en) if t}
+
+
+def _forget_texts(db: sqlite3.Connection, texts: set[str]) -> None:
+    """Delete cached terms and embeddings of ``texts`` that no registered partner uses any more."""
+    if not texts:
+        return
+    in_use: set[str] = set()
+    for row in db.execute("SELECT capabilities, resources, name_th, name_en FROM partners"):
+        in_use.update(json.loads(row[0]), json.loads(row[1]), (row[2], row[3]))
+    stale = [(_text_hash(t),) for t in texts - in_use]
+    db.executemany("DELETE FROM text_terms WHERE hash = ?", stale)
+    db.executemany("DELETE FROM text_vectors WHERE hash = ?", stale)
+
+
+def _text_hash(text: str) -> str:
+    """The content hash the matching caches use (:func:`assistant.partners.matching.text_hash`)."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def _bump(db: sqlite3.Connection) -> None:

@@ -11,7 +11,11 @@ Three sections:
   and passages of indexed MOU documents). The complementary set lists the fewest partners
   covering the needs. Chosen partners go to the workspace's plan list
   (:meth:`assistant.partners.registry.Registry.plan_members`, read by the Plan tool).
-* **Partner registry** — import a CSV (per-row error report), the table, export as CSV.
+* **Partner registry** — import a CSV (per-row error report), the table, export as CSV, and
+  the partner editor: pick a partner (or "new partner"), edit its fields, Save (validated like
+  a CSV row by :meth:`~assistant.partners.registry.Registry.update_partner` /
+  :meth:`~assistant.partners.registry.Registry.add_partner`, the problems shown field by
+  field) or Remove it (after ticking a confirmation box) with its MOU links and plan entry.
 * **Network map** — an interactive plotly figure and the report (connectors, isolated members,
   expiring MOUs, needs no member covers).
 
@@ -26,6 +30,7 @@ from __future__ import annotations
 
 import html
 import logging
+import re
 import tempfile
 import threading
 from pathlib import Path
@@ -58,6 +63,27 @@ TYPES = (
     "government_office",
 )
 TABLE_COLUMNS = ("id", "name", "type", "province", "district", "status", "capabilities", "mous")
+EDIT_FIELDS = (
+    "id",
+    "name_th",
+    "name_en",
+    "type",
+    "province",
+    "district",
+    "lat",
+    "lon",
+    "capabilities",
+    "resources",
+    "needs",
+    "contact_role",
+    "status",
+    "mous",
+)
+"""The editor's fields, in the form's order: the CSV schema's columns (``partners.field_<name>`` labels)."""
+LINE_FIELDS = ("capabilities", "resources", "needs")
+"""Fields edited one item per line."""
+NEW_PARTNER = "__new__"
+"""The editor picker's value for "a new partner"."""
 
 
 class PartnersService:
@@ -232,6 +258,70 @@ def partner_table(labels: Labels, lang: str, partners: list[Partner]) -> pd.Data
     return pd.DataFrame(rows, columns=headers)
 
 
+def editor_choices(labels: Labels, lang: str, partners: list[Partner]) -> list[tuple[str, str]]:
+    """The editor picker's choices: "new partner", then every partner as ``id · name``."""
+    return [(labels.text("partners.edit_new", lang), NEW_PARTNER)] + [
+        (f"{p.id} · {p.name(lang)}", p.id) for p in partners
+    ]
+
+
+def form_values(partner: Partner | None) -> dict[str, str | None]:
+    """The editor's field values for ``partner`` (None: an empty form for a new partner)."""
+    if partner is None:
+        return {name: "" for name in EDIT_FIELDS} | {"type": None, "status": "prospective"}
+    row = partner.to_row()
+    values: dict[str, str | None] = {name: row[name] for name in EDIT_FIELDS}
+    for name in LINE_FIELDS:
+        values[name] = "\n".join(getattr(partner, name))
+    values["mous"] = ", ".join(partner.mous)
+    return values
+
+
+def form_fields(values: dict[str, Any]) -> dict[str, Any]:
+    """The form's values as the registry's fields: one item per line, MOU ids split on commas or spaces."""
+    fields: dict[str, Any] = {}
+    for name in EDIT_FIELDS:
+        value = values.get(name)
+        text = "" if value is None else str(value)
+        if name in LINE_FIELDS:
+            fields[name] = [line.strip() for line in text.splitlines() if line.strip()]
+        elif name == "mous":
+            fields[name] = [m for m in re.split(r"[,;\s]+", text) if m]
+        else:
+            fields[name] = text.strip()
+    return fields
+
+
+def field_errors_html(labels: Labels, lang: str, errors: dict[str, str]) -> str:
+    """Validation problems field by field (fields sharing one message are listed together)."""
+    if not errors:
+        return ""
+    grouped: dict[str, list[str]] = {}
+    for name, message in errors.items():
+        grouped.setdefault(message, []).append(name)
+    items = []
+    for message, names in grouped.items():
+        shown = ", ".join(labels.text(f"partners.field_{n}", lang) if n in EDIT_FIELDS else n for n in names)
+        items.append(
+            f'<li data-field="{html.escape(" ".join(names))}"><strong>{html.escape(shown)}</strong>: '
+            f"{html.escape(message)}</li>"
+        )
+    title = html.escape(labels.text("partners.edit_invalid", lang))
+    return f'<div class="partner-field-errors"><p>⚠ {title}</p><ul>{"".join(items)}</ul></div>'
+
+
+def editor_feedback(labels: Labels, lang: str, feedback: dict | None) -> tuple[str, str]:
+    """The editor's last outcome as ``(field errors HTML, status Markdown)`` in ``lang``."""
+    if not feedback:
+        return "", ""
+    kind = feedback.get("kind")
+    if kind == "errors":
+        return field_errors_html(labels, lang, feedback["errors"]), ""
+    if kind == "text":
+        return "", feedback["text"]
+    return "", labels.text(f"partners.edit_{kind}", lang, id=feedback.get("id", ""))
+
+
 def network_markdown(labels: Labels, lang: str, report: dict) -> str:
     """The network report (``NetworkReport.to_dict()``) as Markdown."""
     names = {
@@ -267,6 +357,20 @@ def network_markdown(labels: Labels, lang: str, report: dict) -> str:
 def _name(item: dict, lang: str) -> str:
     """A name from a dict with ``name_th`` / ``name_en``, in ``lang`` with a fallback."""
     return (item["name_en"] or item["name_th"]) if lang == "en" else (item["name_th"] or item["name_en"])
+
+
+def _partner_types() -> list[Any]:
+    """Every partner type (the editor's choices), ``other`` included."""
+    from assistant.partners.registry import PartnerType
+
+    return list(PartnerType)
+
+
+def _partner_statuses() -> list[Any]:
+    """Every partner status (the editor's choices)."""
+    from assistant.partners.registry import PartnerStatus
+
+    return list(PartnerStatus)
 
 
 def _one_line(exc: BaseException) -> str:
@@ -357,7 +461,8 @@ def build_tab(ctx: TabContext) -> None:
                 )
             plan_md = gr.Markdown("", elem_id="partners-plan")
         with ctx.relabel(
-            gr.Accordion(ctx.t("partners.section_registry"), open=False), label="partners.section_registry"
+            gr.Accordion(ctx.t("partners.section_registry"), open=False, elem_id="partners-registry"),
+            label="partners.section_registry",
         ):
             with gr.Row(equal_height=True):
                 csv_file = ctx.relabel(
@@ -403,6 +508,110 @@ def build_tab(ctx: TabContext) -> None:
                 ),
                 label="partners.table",
             )
+            with gr.Group(elem_id="partners-editor"):
+                ctx.relabel(
+                    gr.Markdown(f"#### {ctx.t('partners.section_edit')}"),
+                    value=lambda code: f"#### {labels.text('partners.section_edit', code)}",
+                )
+                edit_pick = ctx.relabel(
+                    gr.Dropdown(
+                        editor_choices(labels, "th", []),
+                        value=NEW_PARTNER,
+                        label=ctx.t("partners.edit_pick"),
+                        interactive=True,
+                        elem_id="partners-edit-pick",
+                    ),
+                    label="partners.edit_pick",
+                )
+                form: dict[str, Any] = {}
+
+                def field_box(name: str, **options: Any) -> None:
+                    form[name] = ctx.relabel(
+                        gr.Textbox(
+                            label=ctx.t(f"partners.field_{name}"), elem_id=f"partners-edit-{name}", **options
+                        ),
+                        label=f"partners.field_{name}",
+                    )
+
+                with gr.Row(equal_height=True):
+                    form["id"] = ctx.relabel(
+                        gr.Textbox(
+                            label=ctx.t("partners.field_id"),
+                            info=ctx.t("partners.id_info"),
+                            elem_id="partners-edit-id",
+                            scale=1,
+                        ),
+                        label="partners.field_id",
+                        info="partners.id_info",
+                    )
+                    field_box("name_th", scale=2)
+                    field_box("name_en", scale=2)
+                with gr.Row(equal_height=True):
+                    form["type"] = ctx.relabel(
+                        gr.Dropdown(
+                            [t.value for t in _partner_types()],
+                            value=None,
+                            label=ctx.t("partners.field_type"),
+                            elem_id="partners-edit-type",
+                        ),
+                        label="partners.field_type",
+                    )
+                    form["status"] = ctx.relabel(
+                        gr.Dropdown(
+                            [st.value for st in _partner_statuses()],
+                            value="prospective",
+                            label=ctx.t("partners.field_status"),
+                            elem_id="partners-edit-status",
+                        ),
+                        label="partners.field_status",
+                    )
+                    field_box("contact_role", scale=2)
+                with gr.Row(equal_height=True):
+                    field_box("province")
+                    field_box("district")
+                    field_box("lat", placeholder="12.1092")
+                    field_box("lon", placeholder="102.2796")
+                with gr.Row(equal_height=True):
+                    for name in LINE_FIELDS:
+                        form[name] = ctx.relabel(
+                            gr.Textbox(
+                                label=ctx.t(f"partners.field_{name}"),
+                                info=ctx.t("partners.one_per_line"),
+                                lines=4,
+                                max_lines=12,
+                                elem_id=f"partners-edit-{name}",
+                            ),
+                            label=f"partners.field_{name}",
+                            info="partners.one_per_line",
+                        )
+                form["mous"] = ctx.relabel(
+                    gr.Textbox(
+                        label=ctx.t("partners.field_mous"),
+                        info=ctx.t("partners.mous_info"),
+                        elem_id="partners-edit-mous",
+                    ),
+                    label="partners.field_mous",
+                    info="partners.mous_info",
+                )
+                with gr.Row(equal_height=True):
+                    save_button = ctx.relabel(
+                        gr.Button(ctx.t("partners.save"), variant="primary", elem_id="partners-edit-save"),
+                        value="partners.save",
+                    )
+                    confirm_remove = ctx.relabel(
+                        gr.Checkbox(
+                            value=False,
+                            label=ctx.t("partners.remove_confirm"),
+                            elem_id="partners-edit-confirm",
+                        ),
+                        label="partners.remove_confirm",
+                    )
+                    remove_button = ctx.relabel(
+                        gr.Button(ctx.t("partners.remove"), variant="stop", elem_id="partners-edit-remove"),
+                        value="partners.remove",
+                    )
+                edit_errors = gr.HTML("", elem_id="partners-edit-errors")
+                edit_status = gr.Markdown("", elem_id="partners-edit-message")
         with ctx.relabel(
             gr.Accordion(ctx.t("partners.section_network"), open=False), label="partners.section_network"
         ):
@@ -429,6 +638,7 @@ def build_tab(ctx: TabContext) -> None:
             )
             network_md = gr.Markdown("", elem_id="partners-network-report")
         last = gr.State(None)  # {"result": MatchResult.to_dict(), "cover": CoverResult.to_dict()}
+        edit_feedback = gr.State(None)  # {"kind": "errors", "errors": {...}} | {"kind": "saved", "id": ...}
         network_state = gr.State(None)
 
     # ------------------------------------------------------------ handlers
@@ -625,13 +835,218 @@ def build_tab(ctx: TabContext) -> None:
         cleared = ("", "", "", gr.update(choices=[], value=[]), None, None, None, "")
         return (*cleared, *run_refresh(ws, lang, request))
 
+    # ------------------------------------------------------------ the partner editor
+
+    form_components = [form[name] for name in EDIT_FIELDS]
+    # picker, the form, the confirmation box, errors, message, feedback state, then table, count, plan
+    editor_outputs = [
+        edit_pick,
+        *form_components,
+        confirm_remove,
+        edit_errors,
+        edit_status,
+        edit_feedback,
+        table,
+        count_md,
+        plan_md,
+    ]
+
+    def _form_updates(partner: Partner | None) -> list[Any]:
+        values = form_values(partner)
+        updates: list[Any] = [gr.update(value=values[name]) for name in EDIT_FIELDS]
+        updates[0] = gr.update(value=values["id"], interactive=partner is None)
+        return updates
+
+    def _editor_reply(
+        lang: str,
+        feedback: dict | None,
+        *,
+        pick: Any = None,
+        fill: bool = False,
+        form_for: Partner | None = None,
+        confirm: Any = None,
+        tables: tuple | None = None,
+    ) -> tuple:
+        """One reply for every editor output; ``None`` leaves a part as it is, ``fill`` loads the form.
+
+        With ``fill`` the form shows ``form_for`` (None: an empty form for a new partner).
+        """
+        skip = gr.skip()
+        errors, message = editor_feedback(labels, lang, feedback)
+        form_part = _form_updates(form_for) if fill else [skip] * len(EDIT_FIELDS)
+        return (
+            skip if pick is None else pick,
+            *form_part,
+            skip if confirm is None else confirm,
+            errors,
+            message,
+            feedback,
+            *(tables or (skip, skip, skip)),
+        )
+
+    def _editor_registry(ws: str | None, request: gr.Request) -> Registry:
+        return service.registry(ws or s.workspace, principal_from_request(request, s))
+
+    def run_pick(pid: str | None, ws: str | None, lang: str, request: gr.Request) -> tuple:
+        """Fill the form with the chosen partner (or empty it for a new one)."""
+        from assistant.workspaces import WorkspaceAccessError
+
+        lang = normalize_language(lang)
+        if not pid or pid == NEW_PARTNER:
+            return _editor_reply(lang, None, fill=True, confirm=False)
+        try:
+            partner = _editor_registry(ws, request).get(pid)
+        except WorkspaceAccessError as exc:
+            return _editor_reply(lang, {"kind": "text", "text": access_message(labels, lang, exc)})
+        if partner is None:
+            return _editor_reply(lang, {"kind": "gone", "id": pid}, fill=True, confirm=False)
+        return _editor_reply(lang, None, fill=True, form_for=partner, confirm=False)
+
+    def run_save(
+        pid: str | None,
+        pid_field: str,
+        name_th: str,
+        name_en: str,
+        ptype: str | None,
+        prov: str,
+        district: str,
+        lat: str,
+        lon: str,
+        capabilities: str,
+        resources: str,
+        partner_needs: str,
+        contact_role: str,
+        status: str | None,
+        mous: str,
+        ws: str | None,
+        lang: str,
+        request: gr.Request,
+    ) -> tuple:
+        """Validate and save the form: a new partner, or the chosen one; errors are shown by field."""
+        from assistant.partners.registry import PartnerValidationError
+        from assistant.workspaces import WorkspaceAccessError
+
+        lang = normalize_language(lang)
+        values = dict(
+            zip(
+                EDIT_FIELDS,
+                [
+                    pid_field,
+                    name_th,
+                    name_en,
+                    ptype,
+                    prov,
+                    district,
+                    lat,
+                    lon,
+                    capabilities,
+                    resources,
+                    partner_needs,
+                    contact_role,
+                    status,
+                    mous,
+                ],
+                strict=True,
+            )
+        )
+        fields = form_fields(values)
+        try:
+            registry = _editor_registry(ws, request)
+            if not pid or pid == NEW_PARTNER:
+                partner, kind = registry.add_partner(fields), "created"
+            else:
+                partner, kind = registry.update_partner(pid, fields), "saved"
+        except WorkspaceAccessError as exc:
+            return _editor_reply(lang, {"kind": "text", "text": access_message(labels, lang, exc)})
+        except PartnerValidationError as exc:
+            return _editor_reply(lang, {"kind": "errors", "errors": exc.errors})
+        pick = gr.update(choices=editor_choices(labels, lang, registry.all()), value=partner.id)
+        return _editor_reply(
+            lang,
+            {"kind": kind, "id": partner.id},
+            pick=pick,
+            fill=True,
+            form_for=partner,
+            confirm=False,
+            tables=run_refresh(ws, lang, request),
+        )
+
+    def run_remove(pid: str | None, confirmed: bool, ws: str | None, lang: str, request: gr.Request) -> tuple:
+        """Remove the chosen partner (with its links and plan entry) once the box is ticked."""
+        from assistant.workspaces import WorkspaceAccessError
+
+        lang = normalize_language(lang)
+        if not pid or pid == NEW_PARTNER:
+            return _editor_reply(lang, {"kind": "remove_none"})
+        if not confirmed:
+            return _editor_reply(lang, {"kind": "remove_unconfirmed", "id": pid})
+        try:
+            registry = _editor_registry(ws, request)
+            gone = registry.remove_partner(pid)
+        except WorkspaceAccessError as exc:
+            return _editor_reply(lang, {"kind": "text", "text": access_message(labels, lang, exc)})
+        pick = gr.update(choices=editor_choices(labels, lang, registry.all()), value=NEW_PARTNER)
+        return _editor_reply(
+            lang,
+            {"kind": "removed" if gone else "gone", "id": pid},
+            pick=pick,
+            fill=True,
+            confirm=False,
+            tables=run_refresh(ws, lang, request),
+        )
+
+    def refresh_pick(pid: str | None, ws: str | None, lang: str, request: gr.Request) -> Any:
+        """The picker's choices for the workspace's registry now (the choice stays when still there)."""
+        from assistant.workspaces import WorkspaceAccessError
+
+        lang = normalize_language(lang)
+        if not ws and s.auth:
+            return gr.skip()
+        try:
+            partners = _editor_registry(ws, request).all()
+        except WorkspaceAccessError:
+            return gr.update(choices=editor_choices(labels, lang, []), value=NEW_PARTNER)
+        ids = {p.id for p in partners}
+        return gr.update(
+            choices=editor_choices(labels, lang, partners), value=pid if pid in ids else NEW_PARTNER
+        )
+
+    def reset_editor(ws: str | None, lang: str, request: gr.Request) -> tuple:
+        """Another workspace: an empty form and that workspace's partners in the picker."""
+        lang = normalize_language(lang)
+        reply = _editor_reply(
+            lang, None, pick=refresh_pick(NEW_PARTNER, ws, lang, request), fill=True, confirm=False
+        )
+        return reply[:-3]  # the table, count and plan come from switch_workspace
+
+    def relanguage_editor(
+        lang: str, pid: str | None, ws: str | None, feedback: dict | None, request: gr.Request
+    ) -> tuple:
+        """The picker's names and the last outcome in the new language."""
+        lang = normalize_language(lang)
+        errors, message = editor_feedback(labels, lang, feedback)
+        return refresh_pick(pid, ws, lang, request), errors, message
+
+    edit_pick.input(run_pick, [edit_pick, workspace, ctx.lang], editor_outputs, show_progress="hidden")
+    save_button.click(
+        run_save, [edit_pick, *form_components, workspace, ctx.lang], editor_outputs, show_progress="minimal"
+    )
+    remove_button.click(
+        run_remove, [edit_pick, confirm_remove, workspace, ctx.lang], editor_outputs, show_progress="minimal"
+    )
+
     suggest_inputs = [needs, types, province, near, max_km, top, workspace, ctx.lang]
     suggest_outputs = [notice, cards, cover_md, pick, last, plan_md]
     suggest_button.click(run_suggest, suggest_inputs, suggest_outputs, show_progress="minimal")
     needs.submit(run_suggest, suggest_inputs, suggest_outputs, show_progress="minimal")
     add_plan.click(run_add_plan, [pick, workspace, ctx.lang], plan_md)
-    refresh_button.click(run_refresh, [workspace, ctx.lang], [table, count_md, plan_md])
-    import_button.click(run_import, [csv_file, workspace, ctx.lang], [import_md, table, count_md, plan_md])
+    pick_inputs = [edit_pick, workspace, ctx.lang]
+    refresh_button.click(run_refresh, [workspace, ctx.lang], [table, count_md, plan_md]).then(
+        refresh_pick, pick_inputs, edit_pick, show_progress="hidden"
+    )
+    import_button.click(
+        run_import, [csv_file, workspace, ctx.lang], [import_md, table, count_md, plan_md]
+    ).then(refresh_pick, pick_inputs, edit_pick, show_progress="hidden")
     export_button.click(run_export, workspace, export_file)
     draw_button.click(run_draw, [months, lead, workspace, ctx.lang], [plot, network_md, network_state])
     workspace.change(
@@ -639,11 +1054,19 @@ def build_tab(ctx: TabContext) -> None:
         [workspace, ctx.lang],
         [notice, cards, cover_md, pick, last, plot, network_state, network_md, table, count_md, plan_md],
         show_progress="hidden",
-    )
+    ).then(reset_editor, [workspace, ctx.lang], editor_outputs[:-3], show_progress="hidden")
     ctx.lang.change(
         relanguage,
         [ctx.lang, last, network_state, pick],
         [notice, cards, cover_md, pick, network_md],
         queue=False,
     )
-    tab.select(run_refresh, [workspace, ctx.lang], [table, count_md, plan_md], show_progress="hidden")
+    ctx.lang.change(
+        relanguage_editor,
+        [ctx.lang, edit_pick, workspace, edit_feedback],
+        [edit_pick, edit_errors, edit_status],
+        show_progress="hidden",
+    )
+    tab.select(run_refresh, [workspace, ctx.lang], [table, count_md, plan_md], show_progress="hidden").then(
+        refresh_pick, pick_inputs, edit_pick, show_progress="hidden"
+    )
