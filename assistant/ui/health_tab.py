@@ -12,10 +12,14 @@ recommendations lowest area first with ``[n]`` citations to retrieved passages, 
 the report as DOCX (chart embedded), Markdown and PNG. **Save** stores the answers and scores
 in the workspace (``assessments.sqlite``) so a later check can be compared with it.
 Blank statements count as "not sure" here (reported, left out of the means).
+Every scored result is also kept in the user's own history (``Kind.ASSESSMENT``); the
+**Saved assessments** accordion (``#health-saved-*``, :mod:`assistant.ui.saved_drafts`)
+reopens its report with fresh downloads.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import tempfile
 from collections.abc import Iterator
@@ -25,11 +29,14 @@ from typing import TYPE_CHECKING, Any
 import gradio as gr
 
 from assistant.assess import Area, Questionnaire, load_questionnaire
+from assistant.history import Kind
 from assistant.ui.i18n import Labels, get_labels, normalize_language
+from assistant.ui.saved_drafts import record_draft_safely, saved_drafts_panel
 from assistant.ui.session import access_message, principal_from_request, workspace_selector
 
 if TYPE_CHECKING:
     from assistant.assess import HealthResult
+    from assistant.drafting import Draft
     from assistant.ui.app import TabContext
 
 log = logging.getLogger(__name__)
@@ -99,6 +106,14 @@ def write_downloads(result: HealthResult, workspace: str) -> tuple[list[str], An
     docx = export_report(draft, folder / "health-check.docx", chart_png=png)
     md = export_report(draft, folder / "health-check.md")
     return [str(docx), str(md), str(chart)], draft
+
+
+def history_draft(draft: Draft, label: str = "") -> tuple[Draft, str]:
+    """The report as kept in history, and its title: without the chart section (its PNG is not kept),
+    titled with the assessment's label when it has one."""
+    kept = dataclasses.replace(draft, sections=[x for x in draft.sections if x.id != "chart"])
+    label = " ".join((label or "").split())
+    return kept, f"{draft.title} — {label}" if label else draft.title
 
 
 def build_tab(ctx: TabContext) -> None:
@@ -182,6 +197,8 @@ def build_tab(ctx: TabContext) -> None:
             label="health.download",
         )
         current = gr.State(None)
+        saved = saved_drafts_panel(ctx, Kind.ASSESSMENT, workspace, "health")
+    saved.connect(results, files, clears=[status, plot, recommendations, sources, current])
 
     def score(
         ws: str, lang: str, compare_id: str, label: str, request: gr.Request, *values: Any
@@ -238,6 +255,8 @@ def build_tab(ctx: TabContext) -> None:
                 skip,
             )
             return
+        kept, title = history_draft(draft, label)
+        record_draft_safely(s, principal, ws, Kind.ASSESSMENT, kept, title=title)
         overview = [x for x in draft.sections if x.id in ("summary", "components", "factors", "progress")]
         advice = [x for x in draft.sections if x.id.startswith("rec-") or x.id == "unanswered"]
         sc = result.scores
@@ -297,11 +316,13 @@ def build_tab(ctx: TabContext) -> None:
     def clear() -> list[Any]:
         return [None] * len(radios)
 
-    score_button.click(
-        score,
-        [workspace, ctx.lang, compare, label_box, *radios],
-        [status, plot, results, recommendations, sources, files, current],
-        show_progress="minimal",
+    saved.refresh_after(
+        score_button.click(
+            score,
+            [workspace, ctx.lang, compare, label_box, *radios],
+            [status, plot, results, recommendations, sources, files, current],
+            show_progress="minimal",
+        )
     )
     save_button.click(save, [current, label_box, workspace, ctx.lang], [status, compare])
     clear_button.click(clear, None, radios, queue=False)

@@ -15,7 +15,9 @@ Usage (assembled by :func:`assistant.ui.app.build`):
 Both work in the workspace chosen in the tab's selector (``#mou-workspace``): its documents
 are listed and analysed, its passages cited in drafts, and an analysed record goes to the
 registry of the workspace it was analysed in. Every handler passes the caller's principal to
-the library, which refuses workspaces they may not use.
+the library, which refuses workspaces they may not use. Each finished draft is saved to the
+user's history; the **Saved drafts** accordion (``#mou-saved-*``, :mod:`assistant.ui.saved_drafts`)
+reopens it.
 """
 
 from __future__ import annotations
@@ -29,8 +31,10 @@ from typing import TYPE_CHECKING, Any
 
 import gradio as gr
 
+from assistant.history import Kind
 from assistant.settings import Settings
 from assistant.ui.i18n import Labels, get_labels, normalize_language
+from assistant.ui.saved_drafts import record_draft_safely, saved_drafts_panel
 from assistant.ui.session import access_message, principal_from_request, workspace_selector
 
 if TYPE_CHECKING:
@@ -361,6 +365,8 @@ def build_tab(ctx: TabContext) -> None:
             gr.File(label=ctx.t("mou.files"), file_count="multiple", interactive=False, elem_id="mou-files"),
             label="mou.files",
         )
+        saved = saved_drafts_panel(ctx, Kind.MOU, workspace, "mou")
+        saved.connect(draft_view, files, clears=[draft_status])
 
         inputs = [
             language,
@@ -427,6 +433,8 @@ def build_tab(ctx: TabContext) -> None:
                 events = stream_mou_draft(form, ctx_draft)
                 label = labels.text("mou.progress", lang, done="{done}", total="{total}")
                 for view in follow_draft(events, mou_title(form), form.language, label):
+                    if view.draft is not None:
+                        record_draft_safely(s, principal, ws or s.workspace, Kind.MOU, view.draft)
                     yield view.status, view.markdown, (view.files or None)
             except WorkspaceAccessError as exc:
                 yield access_message(labels, lang, exc), "", None
@@ -434,7 +442,9 @@ def build_tab(ctx: TabContext) -> None:
                 log.exception("MOU draft failed")
                 yield labels.text("mou.failed", lang, reason=str(exc)), "", None
 
-        draft_button.click(run_draft, [*inputs, workspace, ctx.lang], [draft_status, draft_view, files])
+        saved.refresh_after(
+            draft_button.click(run_draft, [*inputs, workspace, ctx.lang], [draft_status, draft_view, files])
+        )
 
         # ---------------- analyse
         ctx.relabel(gr.Markdown(ctx.t("mou.analyse_heading")), value="mou.analyse_heading")

@@ -13,6 +13,8 @@ Usage (assembled by :func:`assistant.ui.app.build`, which lists this module in `
   citation-checked draft; when the leader edits the text, **Save the edited version**
   offers the edited Markdown as a separate file (it is theirs, not re-checked).
 * The plan's language follows the interface language unless chosen in the form.
+* Every finished plan is saved to the user's history in the workspace; the **Saved drafts**
+  accordion (:mod:`assistant.ui.saved_drafts`, ``#plan-saved-*``) reopens it with fresh files.
 """
 
 from __future__ import annotations
@@ -25,7 +27,9 @@ from typing import TYPE_CHECKING, Any
 
 import gradio as gr
 
+from assistant.history import Kind
 from assistant.ui.i18n import Labels, get_labels, normalize_language
+from assistant.ui.saved_drafts import record_draft_safely, saved_drafts_panel
 from assistant.ui.session import access_message, principal_from_request, workspace_selector
 
 if TYPE_CHECKING:
@@ -218,6 +222,13 @@ def build_tab(ctx: TabContext) -> None:
                 label="plan.edited_file",
             )
         original = gr.State("")
+        saved = saved_drafts_panel(ctx, Kind.PLAN, workspace, "plan")
+    saved.connect(
+        preview,
+        files,
+        clears=[status, edited_file],
+        also=[(editor, lambda r: r.markdown), (original, lambda r: r.markdown)],
+    )
 
     inputs = [network, lead, members, needs, goals, duration, start, budget, budget_min, budget_max, focus]
     names = [
@@ -292,6 +303,7 @@ def build_tab(ctx: TabContext) -> None:
                     citations=len(view.draft.citations),
                     backend=view.draft.backend,
                 )
+                record_draft_safely(s, principal, workspace_name, Kind.PLAN, view.draft)
                 yield done, view.markdown, view.files, view.markdown, view.markdown
         except WorkspaceAccessError as exc:
             yield access_message(labels, ui_lang, exc), skip, None, skip, skip
@@ -299,11 +311,13 @@ def build_tab(ctx: TabContext) -> None:
             log.exception("plan draft failed")
             yield labels.text("plan.failed", ui_lang, reason=str(exc)), skip, None, skip, skip
 
-    draft_button.click(
-        run_draft,
-        [*inputs, language, workspace, ctx.lang],
-        [status, preview, files, editor, original],
-        concurrency_limit=1,
+    saved.refresh_after(
+        draft_button.click(
+            run_draft,
+            [*inputs, language, workspace, ctx.lang],
+            [status, preview, files, editor, original],
+            concurrency_limit=1,
+        )
     )
 
     def run_save(text: str, first: str, ui_lang: str) -> tuple[Any, str]:

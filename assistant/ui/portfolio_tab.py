@@ -12,6 +12,8 @@ Usage (assembled by :mod:`assistant.ui.app` through ``TABS``):
   Text with personal data is refused, with what was found masked, before any model is started.
 
 Dropdown values are framework ids, so the guide never receives a name it has to guess.
+Each finished guide is saved to the user's history; the **Saved drafts** accordion
+(``#portfolio-saved-*``, :mod:`assistant.ui.saved_drafts`) reopens it.
 """
 
 from __future__ import annotations
@@ -22,7 +24,9 @@ from typing import TYPE_CHECKING, Any
 
 import gradio as gr
 
+from assistant.history import Kind
 from assistant.ui.i18n import get_labels, normalize_language
+from assistant.ui.saved_drafts import record_draft_safely, saved_drafts_panel
 from assistant.ui.session import access_message, principal_from_request, workspace_selector
 
 if TYPE_CHECKING:
@@ -150,6 +154,8 @@ def build_tab(ctx: TabContext) -> None:
             ),
             label="portfolio.files",
         )
+        saved = saved_drafts_panel(ctx, Kind.PORTFOLIO, workspace, "portfolio")
+        saved.connect(guide, files, clears=[status])
 
         ctx.relabel(gr.Markdown(f"### {ctx.t('portfolio.reflect_title')}"), value=_reflect_title)
         ctx.relabel(gr.Markdown(ctx.t("portfolio.reflect_help")), value="portfolio.reflect_help")
@@ -199,7 +205,8 @@ def build_tab(ctx: TabContext) -> None:
             yield form_errors(lang, exc.problems), gr.update(), None
             return
         try:
-            retriever = scoped_retriever(principal_from_request(request, s), ws or s.workspace, settings=s)
+            principal = principal_from_request(request, s)
+            retriever = scoped_retriever(principal, ws or s.workspace, settings=s)
         except WorkspaceAccessError as exc:
             yield f"⚠ {access_message(labels, lang, exc)}", gr.update(), None
             return
@@ -218,6 +225,7 @@ def build_tab(ctx: TabContext) -> None:
                 done = labels.text("portfolio.done", lang, n=len(view.draft.citations))
                 if problems:
                     done = "⚠ " + "; ".join(problems)
+                record_draft_safely(s, principal, ws or s.workspace, Kind.PORTFOLIO, view.draft)
                 yield done, view.markdown, view.files
         except Exception as exc:  # shown to the user, logged for the operator
             log.exception("portfolio guide failed")
@@ -239,7 +247,7 @@ def build_tab(ctx: TabContext) -> None:
         return reflection_markdown(lang, text or "", comps, grade_v or "", llm, backend)
 
     inputs = [ctx.lang, workspace, grade, area, competencies, description, weeks]
-    make.click(draft_guide, inputs, [status, guide, files], show_progress="minimal")
+    saved.refresh_after(make.click(draft_guide, inputs, [status, guide, files], show_progress="minimal"))
     check.click(review, [ctx.lang, reflection, competencies, grade], feedback, show_progress="minimal")
 
 

@@ -18,6 +18,10 @@ Usage (assembled by :mod:`assistant.ui.app` through ``TABS``):
   browser's state; questions are answered only from that session's workspace, with citations.
   The code is the grant: joining needs no membership of any workspace.
   A wrong or closed code gets its own message, checked again on every question.
+* **Saved**: each finished agenda is saved to the user's history (``#workshop-saved-*``), and each
+  session a trainer creates is listed under *My sessions* (``#session-saved-*``) by its join code
+  and name — never the trainer key — so the trainer finds it again after a restart
+  (:mod:`assistant.ui.saved_drafts`).
 """
 
 from __future__ import annotations
@@ -32,14 +36,17 @@ from typing import TYPE_CHECKING, Any
 
 import gradio as gr
 
+from assistant.history import HistoryItem, Kind
 from assistant.settings import Settings
 from assistant.ui.i18n import get_labels, normalize_language
+from assistant.ui.saved_drafts import Reopened, record_draft_safely, saved_drafts_panel
 from assistant.ui.session import access_message, principal_from_request, workspace_selector
 
 if TYPE_CHECKING:
     from assistant.records import Citation
-    from assistant.sessions import QuestionGroup, Sessions
+    from assistant.sessions import QuestionGroup, Session, Sessions
     from assistant.ui.app import TabContext
+    from assistant.workspaces import Principal
 
 log = logging.getLogger(__name__)
 
@@ -116,6 +123,54 @@ def groups_markdown(lang: str, groups: list[QuestionGroup]) -> str:
     return "\n".join(lines)
 
 
+def session_payload(session: Session) -> dict[str, Any]:
+    """What *My sessions* keeps of a created session: code, name, trainer and documents (no key)."""
+    return {
+        "code": session.code,
+        "name": session.name,
+        "trainer": session.trainer,
+        "documents": list(session.documents),
+    }
+
+
+def record_session(settings: Settings, principal: Principal, workspace: str, session: Session) -> str | None:
+    """Save a created session to the trainer's history (``Kind.SESSION``); its id, or None if that failed."""
+    from assistant.history import save
+
+    try:
+        return save(
+            principal,
+            Kind.SESSION,
+            session.name,
+            session_payload(session),
+            workspace=workspace,
+            settings=settings,
+        ).id
+    except Exception:
+        log.exception("the session %s could not be saved to history", session.code)
+        return None
+
+
+def saved_session_markdown(lang: str, payload: dict[str, Any], session: Session | None) -> str:
+    """A saved session reopened: name, join code and its status now (``session`` None: gone), then a hint."""
+    labels = get_labels()
+    if session is None:
+        status = labels.text("saved.session_gone", lang)
+    else:
+        key = {"open": "workshop.status_open", "closed": "workshop.status_closed"}.get(
+            session.status.value, "workshop.preparing"
+        )
+        status = labels.text(key, lang)
+    line = labels.text(
+        "saved.session_line",
+        lang,
+        name=html.escape(str(payload.get("name", ""))),
+        code=html.escape(str(payload.get("code", ""))),
+        status=status,
+    )
+    return f"{line}\n\n_{labels.text('saved.session_key_hint', lang)}_" if session is not None else line
+
+
 def _agenda_error(lang: str, exc: Exception) -> str:
     from assistant.forms import FormError
 
@@ -132,6 +187,18 @@ def build_tab(ctx: TabContext) -> None:
     s = ctx.settings
     labels = get_labels()
     service = SessionService(s)
+
+    def reopen_session(item: HistoryItem, lang: str) -> Reopened:
+        """A saved session: its name and join code, and whether it is still open."""
+        from assistant.sessions import SessionNotFoundError
+
+        payload = item.payload if isinstance(item.payload, dict) else {}
+        try:
+            session = service.get().get(str(payload.get("code", "")))
+        except SessionNotFoundError:
+            session = None
+        return Reopened(item, saved_session_markdown(lang, payload, session))
+
     tab = ctx.relabel(
         gr.Tab(ctx.t("workshop.tab"), id="workshop", elem_id="tab-workshop"), label="workshop.tab"
     )
@@ -204,6 +271,7 @@ def build_tab(ctx: TabContext) -> None:
                     ),
                     label="workshop.files",
                 )
+                saved_agendas = saved_drafts_panel(ctx, Kind.WORKSHOP, workspace, "workshop")
 
             # ------------------------------------------------ trainer
             trainer_tab = gr.Tab(
@@ -249,6 +317,9 @@ def build_tab(ctx: TabContext) -> None:
                 )
                 created = gr.Markdown("", elem_id="session-created")
                 ctx.relabel(gr.Markdown(f"### {ctx.t('workshop.dashboard')}"), value=_dashboard_title)
+                saved_sessions = saved_drafts_panel(
+                    ctx, Kind.SESSION, workspace, "session", render=reopen_session
+                )
                 with gr.Row(equal_height=True):
                     dash_code = ctx.relabel(
                         gr.Textbox(label=ctx.t("workshop.code"), elem_id="dashboard-code", scale=1),
@@ -329,6 +400,15 @@ def build_tab(ctx: TabContext) -> None:
                 answer_view = gr.Markdown("", elem_id="participant-answer")
                 sources_view = gr.Markdown("", elem_id="participant-sources")
 
+    # ---------------------------------------------------------------- handlers: saved items
+
+    saved_agendas.connect(plan_view, plan_files, clears=[plan_status])
+    saved_sessions.connect(
+        dash_message,
+        clears=[questions_view, faq_files, dash_key],
+        also=[(dash_code, lambda r: str((r.item.payload or {}).get("code", "")))],
+    )
+
     # ---------------------------------------------------------------- handlers: builder
 
     def build_agenda(
@@ -374,15 +454,19 @@ def build_tab(ctx: TabContext) -> None:
         progress = labels.text("workshop.progress", lang, done="{done}", total="{total}")
         try:
             for view in follow_draft(events, title, lang, progress):
+                if view.draft is not None:
+                    record_draft_safely(s, principal, ws or s.workspace, Kind.WORKSHOP, view.draft)
                 yield view.status, view.markdown, (view.files or None)
         except Exception as exc:
             log.exception("workshop plan failed")
             yield labels.text("workshop.error", lang, error=f"{type(exc).__name__}: {exc}"), gr.update(), None
 
-    make.click(
-        build_agenda,
-        [ctx.lang, topic, audience, duration, start, goals, workspace],
-        [plan_status, plan_view, plan_files],
+    saved_agendas.refresh_after(
+        make.click(
+            build_agenda,
+            [ctx.lang, topic, audience, duration, start, goals, workspace],
+            [plan_status, plan_view, plan_files],
+        )
     )
 
     # ---------------------------------------------------------------- handlers: trainer
@@ -450,6 +534,7 @@ def build_tab(ctx: TabContext) -> None:
             return labels.text("workshop.error", lang, error=f"{type(exc).__name__}: {exc}"), *(
                 gr.skip(),
             ) * 3
+        record_session(s, principal, ws or s.workspace, session)
         text = labels.text(
             "workshop.created",
             lang,
@@ -460,10 +545,12 @@ def build_tab(ctx: TabContext) -> None:
         )
         return text, session.code, session.trainer_key, None
 
-    create.click(
-        do_create,
-        [ctx.lang, session_name, trainer_name, pack, library_docs, workspace],
-        [created, dash_code, dash_key, pack],
+    saved_sessions.refresh_after(
+        create.click(
+            do_create,
+            [ctx.lang, session_name, trainer_name, pack, library_docs, workspace],
+            [created, dash_code, dash_key, pack],
+        )
     )
 
     def _trainer(code: str, key: str) -> Any:
