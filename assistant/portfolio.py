@@ -13,7 +13,8 @@ Usage:
     []
 
 The guide is the deterministic skeleton of ``corpus/templates/portfolio.yaml`` (the team's
-own wording) fitted to the form: the portfolio's purpose and sections, evidence by stage,
+own wording, headings, sentences and retrieval queries included) fitted to the form: the
+portfolio's purpose and sections, evidence by stage,
 reflection prompts for the grade's age band, a 4-level rubric for every target competency,
 a timeline fitted to the weeks, responsible AI use and PDPA privacy. Each section cites
 retrieved chunks of the indexed corpus (the portfolio guide, the PDPA and curriculum
@@ -27,6 +28,7 @@ from __future__ import annotations
 
 import math
 import re
+import string
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -65,6 +67,30 @@ class Bi(_T):
 
     def get(self, lang: str) -> str:
         return self.th if lang == "th" else self.en
+
+
+class Phrase(Bi):
+    """A fixed piece of wording: both languages non-empty, with the same ``{placeholders}``."""
+
+    @model_validator(mode="after")
+    def _same_placeholders(self) -> Self:
+        if not self.th.strip() or not self.en.strip():
+            raise ValueError("needs a text in both th and en")
+        th, en = _placeholders(self.th), _placeholders(self.en)
+        if th != en:
+            raise ValueError(f"th and en use different placeholders: {sorted(th)} and {sorted(en)}")
+        return self
+
+    def fill(self, lang: str, **values: Any) -> str:
+        """The text in ``lang`` with its placeholders filled (str.format)."""
+        return self.get(lang).format(**values)
+
+
+def _placeholders(text: str) -> set[str]:
+    try:
+        return {name for _, name, _, _ in string.Formatter().parse(text) if name is not None}
+    except ValueError as exc:  # an unmatched brace
+        raise ValueError(f"{text!r}: {exc}") from None
 
 
 class BiList(_T):
@@ -163,6 +189,108 @@ class Privacy(_T):
     consent_by_age: dict[Literal["guardian", "mixed", "both"], Bi]
 
 
+class GuideHeadings(_T):
+    """The guide's section titles (``headings:``)."""
+
+    purpose: Phrase
+    evidence: Phrase
+    reflection: Phrase
+    rubric: Phrase
+    timeline: Phrase
+    responsible_ai: Phrase
+    privacy: Phrase
+
+
+class GuideText(_T):
+    """The guide's fixed labels, table headers and sentences (``text:``)."""
+
+    title: Phrase
+    subtitle: Phrase
+    field_grade: Phrase
+    field_area: Phrase
+    field_competencies: Phrase
+    field_unit: Phrase
+    field_duration: Phrase
+    weeks: Phrase
+    unit: Phrase
+    sections_lead: Phrase
+    seed_case: Phrase
+    evidence_lead: Phrase
+    column_stage: Phrase
+    column_evidence: Phrase
+    area_examples: Phrase
+    column_competency: Phrase
+    column_shows: Phrase
+    reflection_lead: Phrase
+    column_prompts: Phrase
+    reflection_note: Phrase
+    rubric_lead: Phrase
+    column_criterion: Phrase
+    timeline_lead: Phrase
+    column_weeks: Phrase
+    week_range: Phrase
+    column_activities: Phrase
+    ai_may_help: Phrase
+    ai_learner_must: Phrase
+    ai_disclosure: Phrase
+    ai_band: Phrase
+    ai_teacher: Phrase
+    privacy_never: Phrase
+    privacy_practices: Phrase
+    privacy_consent: Phrase
+    privacy_helper: Phrase
+
+
+class GuideTasks(_T):
+    """What the language model is asked to write in each section (``tasks:``)."""
+
+    purpose: Phrase
+    evidence: Phrase
+    reflection: Phrase
+    rubric: Phrase
+    timeline: Phrase
+    responsible_ai: Phrase
+    privacy: Phrase
+
+
+class GuideQueries(_T):
+    """The retrieval queries behind the guide's citations (``queries:``)."""
+
+    purpose: Phrase
+    seed_case: Phrase
+    evidence: Phrase
+    reflection: Phrase
+    rubric: Phrase
+    curriculum: Phrase
+    timeline: Phrase
+    responsible_ai: Phrase
+    disclosure: Phrase
+    age: Phrase
+    privacy: Phrase
+    consent: Phrase
+
+
+class ReflectionText(_T):
+    """The reflection helper's report wording and model task (``reflection_text:``)."""
+
+    heading: Phrase
+    depth: Phrase
+    column_competency: Phrase
+    column_criterion: Phrase
+    column_level: Phrase
+    column_evidence: Phrase
+    no_evidence: Phrase
+    questions: Phrase
+    missing: Phrase
+    nothing_missing: Phrase
+    generated: Phrase
+    closing: Phrase
+    too_short: Phrase
+    no_criterion_evidence: Phrase
+    feedback_task: Phrase
+    reflection_label: Phrase
+
+
 class PortfolioTemplates(_T):
     """The whole ``corpus/templates/portfolio.yaml``, validated against framework.yaml."""
 
@@ -178,6 +306,11 @@ class PortfolioTemplates(_T):
     depth: Depth
     responsible_ai: ResponsibleAI
     privacy: Privacy
+    headings: GuideHeadings
+    text: GuideText
+    tasks: GuideTasks
+    queries: GuideQueries
+    reflection_text: ReflectionText
 
     def check(self, framework: Framework) -> None:
         """Cross-checks: every competency and learning area of the framework covered, grades 1–12 banded."""
@@ -211,9 +344,15 @@ class PortfolioTemplates(_T):
 def load_portfolio_templates(path: Path = TEMPLATES_PATH) -> PortfolioTemplates:
     """The validated templates (cached); a clear error naming the file and field otherwise."""
     import yaml
+    from pydantic import ValidationError
+
+    from assistant.forms import describe
 
     data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    templates = PortfolioTemplates.model_validate(data)
+    try:
+        templates = PortfolioTemplates.model_validate(data)
+    except ValidationError as exc:
+        raise ValueError(f"{Path(path).name}: {'; '.join(describe(exc))}") from None
     templates.check(load_framework())
     return templates
 
@@ -425,9 +564,9 @@ def _filters(lang: str) -> Any:
     return Filters(languages=(lang,))
 
 
-def _cite(ctx: DraftContext, query_th: str, query_en: str, k: int = 2) -> list[int]:
-    """Citation numbers for the query in the guide's language (documents of that language only)."""
-    return ctx.sources.find(ctx.t(query_th, query_en), k=k, filters=_filters(ctx.language))
+def _cite(ctx: DraftContext, query: str, k: int = 2) -> list[int]:
+    """Citation numbers for the query (in the guide's language: documents of that language only)."""
+    return ctx.sources.find(query, k=k, filters=_filters(ctx.language))
 
 
 def _prose(ctx: DraftContext, task: str, facts: Sequence[str], numbers: Sequence[int]) -> list[Block]:
@@ -462,142 +601,92 @@ class _Guide:
     def competency_names(self) -> list[str]:
         return [self.framework.competency(c).name.get(self.lang) for c in self.form.competencies]
 
-    def t(self, th: str, en: str) -> str:
-        return th if self.lang == "th" else en
+    def w(self, key: str, **values: Any) -> str:
+        """The guide's wording ``text.<key>`` in its language, placeholders filled."""
+        phrase: Phrase = getattr(self.templates.text, key)
+        return phrase.fill(self.lang, **values)
+
+    def cite(self, ctx: DraftContext, key: str, k: int = 2, **values: Any) -> list[int]:
+        """Citation numbers for the retrieval query ``queries.<key>`` in the guide's language."""
+        query: Phrase = getattr(self.templates.queries, key)
+        return _cite(ctx, query.fill(self.lang, **values), k=k)
+
+    def prose(self, ctx: DraftContext, key: str, facts: Sequence[str], numbers: Sequence[int]) -> list[Block]:
+        """The model's optional paragraph for the task ``tasks.<key>``."""
+        task: Phrase = getattr(self.templates.tasks, key)
+        return _prose(ctx, task.get(self.lang), facts, numbers)
 
     # ------------------------------------------------------------------ sections
 
     def purpose(self, ctx: DraftContext) -> list[Block]:
-        tp = self.templates
-        nums = _cite(ctx, "จุดประสงค์ของแฟ้มสะสมผลงานผู้เรียน", "purpose of a learner portfolio")
-        case = _cite(
-            ctx,
-            "ครูใช้ปัญญาประดิษฐ์ AI จัดทำแฟ้มพัฒนางานของผู้เรียนหลังอบรมจากมหาวิทยาลัยในเครือข่าย",
-            "teachers use AI to build learner portfolios after training from a network university",
-            k=1,
-        )
-        comps = ", ".join(self.competency_names())
-        unit = self.t(
-            f"แฟ้มนี้ใช้กับหน่วย \u201c{self.form.description}\u201d กลุ่มสาระการเรียนรู้{self.area_name} "
-            f"ชั้น {self.grade.label('th')} ระยะเวลา {self.form.weeks} สัปดาห์ โดยเน้นหลักฐานของ{comps}",
-            f"This portfolio goes with the unit \u201c{self.form.description}\u201d in the learning area "
-            f"{self.area_name}, {self.grade.label('en')}, over {self.form.weeks} weeks, focusing on evidence "
-            f"of {comps}.",
+        tp, w = self.templates, self.w
+        nums = self.cite(ctx, "purpose")
+        case = self.cite(ctx, "seed_case", k=1)
+        unit = w(
+            "unit",
+            description=self.form.description,
+            area=self.area_name,
+            grade=self.grade.label(self.lang),
+            weeks=self.form.weeks,
+            competencies=", ".join(self.competency_names()),
         )
         purpose = tp.purpose.get(self.lang)
         blocks = [
             Block.paragraph(purpose[0] + Sources.marker(nums)),
             Block.bullets(purpose[1:]),
             Block.paragraph(unit),
-            Block.paragraph(self.t("ส่วนประกอบของแฟ้ม:", "Sections of the portfolio:")),
+            Block.paragraph(w("sections_lead")),
             Block.bullets(tp.sections.get(self.lang)),
         ]
         if case:
-            blocks.append(
-                Block.note(
-                    self.t(
-                        "กรณีตัวอย่างจากบทความต้นเรื่อง: ครูที่ได้รับการอบรมจากมหาวิทยาลัยในเครือข่ายใช้ AI "
-                        "ช่วยจัดทำแฟ้มพัฒนางานของผู้เรียน",
-                        "A case from the seed article: teachers trained by a network university used AI "
-                        "to help build learners' portfolios.",
-                    )
-                    + Sources.marker(case)
-                )
-            )
-        task = self.t("อธิบายว่าแฟ้มสะสมผลงานช่วยหน่วยการเรียนรู้นี้อย่างไร", "Explain how a portfolio helps this unit")
-        return blocks + _prose(ctx, task, [purpose[0], unit], [*nums, *case])
+            blocks.append(Block.note(w("seed_case") + Sources.marker(case)))
+        return blocks + self.prose(ctx, "purpose", [purpose[0], unit], [*nums, *case])
 
     def evidence(self, ctx: DraftContext) -> list[Block]:
-        tp = self.templates
-        nums = _cite(
-            ctx, "ประเภทของหลักฐานในแฟ้มสะสมผลงาน ตัวอย่าง ข้อควรระวัง", "types of portfolio evidence examples"
-        )
+        tp, w = self.templates, self.w
+        nums = self.cite(ctx, "evidence")
         rows = [[s.name.get(self.lang), "; ".join(s.evidence.get(self.lang))] for s in tp.stages]
-        header = [self.t("ช่วง", "Stage"), self.t("หลักฐานที่ควรเก็บ", "Evidence to collect")]
+        header = [w("column_stage"), w("column_evidence")]
         examples = tp.area_evidence[self.form.learning_area].get(self.lang)
         comp_rows = []
         for cid in self.form.competencies:
             criteria = ", ".join(c.name.get(self.lang) for c in tp.rubrics[cid])
             comp_rows.append([self.framework.competency(cid).name.get(self.lang), criteria])
         blocks = [
-            Block.paragraph(
-                self.t(
-                    "เก็บหลักฐานหลายประเภทตลอดหน่วย และแนบบัตรกำกับหลักฐานทุกชิ้น",
-                    "Collect several types of evidence across the unit, each piece with an evidence card.",
-                )
-                + Sources.marker(nums)
-            ),
+            Block.paragraph(w("evidence_lead") + Sources.marker(nums)),
             Block.table(header, rows),
-            Block.paragraph(
-                self.t(
-                    f"ตัวอย่างหลักฐานสำหรับกลุ่มสาระการเรียนรู้{self.area_name}:",
-                    f"Examples for the learning area {self.area_name}:",
-                )
-            ),
+            Block.paragraph(w("area_examples", area=self.area_name)),
             Block.bullets(examples),
-            Block.table(
-                [
-                    self.t("สมรรถนะเป้าหมาย", "Target competency"),
-                    self.t("หลักฐานควรแสดง", "Evidence should show"),
-                ],
-                comp_rows,
-            ),
+            Block.table([w("column_competency"), w("column_shows")], comp_rows),
         ]
-        task = self.t("แนะนำการเก็บหลักฐานสำหรับหน่วยนี้", "Advise on collecting evidence for this unit")
-        return blocks + _prose(ctx, task, [self.form.description, *examples], nums)
+        return blocks + self.prose(ctx, "evidence", [self.form.description, *examples], nums)
 
     def reflection(self, ctx: DraftContext) -> list[Block]:
-        tp, band = self.templates, self.band
-        nums = _cite(
-            ctx,
-            f"การสะท้อนคิดตามช่วงวัย {band.name.th} ประโยคนำ",
-            f"reflection by stage and age {band.name.en}",
-        )
+        tp, band, w = self.templates, self.band, self.w
+        nums = self.cite(ctx, "reflection", band=band.name.get(self.lang))
         prompts = tp.reflection_prompts[band.id]
         rows = [[s.name.get(self.lang), " / ".join(prompts[s.id].get(self.lang))] for s in tp.stages]
-        blocks = [
-            Block.paragraph(
-                self.t(
-                    f"ผู้เรียนชั้น {self.grade.label('th')} อยู่ในช่วง {band.name.th} "
-                    f"(อายุประมาณ {band.min_age}–{band.max_age} ปี): {band.reflection_mode.th}",
-                    f"{self.grade.label('en')} learners are in the {band.name.en} band "
-                    f"(about {band.min_age}–{band.max_age} years old): {band.reflection_mode.en}",
-                )
-                + Sources.marker(nums)
-            ),
-            Block.table([self.t("ช่วง", "Stage"), self.t("คำถามชวนสะท้อนคิด", "Reflection prompts")], rows),
-            Block.note(
-                self.t(
-                    "ให้ผู้เรียนสะท้อนคิดทุกครั้งที่ใส่ผลงานใหม่ ด้วยคำพูดของตนเอง",
-                    "Learners reflect each time they add a piece, in their own words.",
-                )
-            ),
-        ]
-        task = self.t(
-            "แนะนำครูเรื่องการชวนผู้เรียนวัยนี้สะท้อนคิด", "Advise the teacher on prompting reflection at this age"
+        lead = w(
+            "reflection_lead",
+            grade=self.grade.label(self.lang),
+            band=band.name.get(self.lang),
+            min_age=band.min_age,
+            max_age=band.max_age,
+            mode=band.reflection_mode.get(self.lang),
         )
-        return blocks + _prose(ctx, task, [band.reflection_mode.get(self.lang)], nums)
+        blocks = [
+            Block.paragraph(lead + Sources.marker(nums)),
+            Block.table([w("column_stage"), w("column_prompts")], rows),
+            Block.note(w("reflection_note")),
+        ]
+        return blocks + self.prose(ctx, "reflection", [band.reflection_mode.get(self.lang)], nums)
 
     def rubric(self, ctx: DraftContext) -> list[Block]:
-        tp = self.templates
-        nums = _cite(ctx, "เกณฑ์การประเมินแฟ้มสะสมผลงาน 4 ระดับ", "a 4-level portfolio rubric")
-        curriculum = _cite(
-            ctx,
-            "สมรรถนะสำคัญของผู้เรียน 5 ประการ หลักสูตรแกนกลางการศึกษาขั้นพื้นฐาน พุทธศักราช 2551",
-            "five key learner competencies Basic Education Core Curriculum B.E. 2551",
-            k=1,
-        )
-        header = [self.t("เกณฑ์", "Criterion")] + [f"{lvl} {tp.levels[lvl].get(self.lang)}" for lvl in LEVELS]
-        blocks = [
-            Block.paragraph(
-                self.t(
-                    "เกณฑ์ 4 ระดับสำหรับสมรรถนะเป้าหมายแต่ละข้อ ให้ผู้เรียนใช้ประเมินตนเองก่อนครูประเมิน",
-                    "A 4-level rubric for each target competency; learners self-assess with it before the "
-                    "teacher does.",
-                )
-                + Sources.marker(nums)
-            )
-        ]
+        tp, w = self.templates, self.w
+        nums = self.cite(ctx, "rubric")
+        curriculum = self.cite(ctx, "curriculum", k=1)
+        header = [w("column_criterion")] + [f"{lvl} {tp.levels[lvl].get(self.lang)}" for lvl in LEVELS]
+        blocks = [Block.paragraph(w("rubric_lead") + Sources.marker(nums))]
         for cid in self.form.competencies:
             comp = self.framework.competency(cid)
             blocks.append(
@@ -611,41 +700,28 @@ class _Guide:
                 for c in tp.rubrics[cid]
             ]
             blocks.append(Block.table(header, rows))
-        task = self.t("อธิบายวิธีใช้เกณฑ์ประเมินนี้กับผู้เรียน", "Explain how to use this rubric with learners")
-        return blocks + _prose(ctx, task, self.competency_names(), [*nums, *curriculum])
+        return blocks + self.prose(ctx, "rubric", self.competency_names(), [*nums, *curriculum])
 
     def timeline(self, ctx: DraftContext) -> list[Block]:
-        tp = self.templates
-        nums = _cite(
-            ctx,
-            "ควรสะท้อนคิดทุกครั้งที่ใส่ผลงานใหม่ และพูดคุยเรื่องแฟ้มอย่างน้อยภาคเรียนละ 1 ครั้ง",
-            "reflect each time a piece is added; at least one portfolio conversation per semester",
-            k=1,
-        )
+        tp, w = self.templates, self.w
+        nums = self.cite(ctx, "timeline", k=1)
         rows = []
         for row in self.timeline_rows():
             stage = tp.stage(row.stage)
             weeks = str(row.start) if row.start == row.end else f"{row.start}–{row.end}"
             rows.append(
                 [
-                    self.t(f"สัปดาห์ที่ {weeks}", f"Week {weeks}"),
+                    w("week_range", weeks=weeks),
                     stage.name.get(self.lang),
                     "; ".join(stage.activities.get(self.lang)),
                 ]
             )
-        header = [self.t("สัปดาห์", "Weeks"), self.t("ช่วง", "Stage"), self.t("กิจกรรม", "Activities")]
+        header = [w("column_weeks"), w("column_stage"), w("column_activities")]
         blocks = [
-            Block.paragraph(
-                self.t(
-                    f"แผนเวลา {self.form.weeks} สัปดาห์ แบ่งเป็นช่วงเริ่มต้น ระหว่างทาง และสรุปผล",
-                    f"A {self.form.weeks}-week plan in three stages: start, during the unit and wrap-up.",
-                )
-                + Sources.marker(nums)
-            ),
+            Block.paragraph(w("timeline_lead", weeks=self.form.weeks) + Sources.marker(nums)),
             Block.table(header, rows),
         ]
-        task = self.t("ให้คำแนะนำการจัดเวลาทำแฟ้ม", "Give advice on pacing the portfolio work")
-        return blocks + _prose(ctx, task, [f"{self.form.weeks}"], nums)
+        return blocks + self.prose(ctx, "timeline", [f"{self.form.weeks}"], nums)
 
     def timeline_rows(self) -> list[TimelineRow]:
         stages = self.templates.stages
@@ -653,57 +729,28 @@ class _Guide:
         return [TimelineRow(s.id, a, b) for s, (a, b) in zip(stages, ranges, strict=True)]
 
     def responsible_ai(self, ctx: DraftContext) -> list[Block]:
-        ai = self.templates.responsible_ai
-        nums = _cite(
-            ctx,
-            "การใช้ AI อย่างรับผิดชอบ AI ช่วยอะไรได้ ผู้เรียนต้องทำเอง",
-            "responsible AI use what AI may help with what the learner must do",
-        )
-        disclose = _cite(ctx, "วิธีเปิดเผยการใช้ AI แนบข้อความสั้นท้ายผลงาน", "how to disclose AI help note", k=1)
-        age = _cite(
-            ctx,
-            "ตรวจเงื่อนไขอายุของบริการ AI อายุขั้นต่ำ 13 ปี UNESCO",
-            "age requirements of AI services minimum age 13 UNESCO",
-            k=1,
-        )
+        ai, w = self.templates.responsible_ai, self.w
+        nums = self.cite(ctx, "responsible_ai")
+        disclose = self.cite(ctx, "disclosure", k=1)
+        age = self.cite(ctx, "age", k=1)
+        band_rule = w("ai_band", band=self.band.name.get(self.lang), rule=self.band.ai_use.get(self.lang))
         blocks = [
-            Block.paragraph(self.t("AI ช่วยได้ในงานเหล่านี้:", "AI may help with:") + Sources.marker(nums)),
+            Block.paragraph(w("ai_may_help") + Sources.marker(nums)),
             Block.bullets(ai.may_help.get(self.lang)),
-            Block.paragraph(self.t("ผู้เรียนต้องทำเอง:", "The learner must do these themselves:")),
+            Block.paragraph(w("ai_learner_must")),
             Block.bullets(ai.learner_must.get(self.lang)),
-            Block.paragraph(
-                self.t(
-                    "เปิดเผยการใช้ AI ด้วยข้อความสั้นท้ายผลงานทุกชิ้นที่ใช้ AI และจดลงบันทึกการใช้ AI ในแฟ้ม:",
-                    "Disclose AI help with a short note on every piece made with AI, and in the AI use log:",
-                )
-                + Sources.marker(disclose)
-            ),
+            Block.paragraph(w("ai_disclosure") + Sources.marker(disclose)),
             Block.note(ai.disclosure.get(self.lang)),
-            Block.paragraph(
-                self.t(f"สำหรับช่วง {self.band.name.th}: ", f"For {self.band.name.en}: ")
-                + self.band.ai_use.get(self.lang)
-                + Sources.marker(age)
-            ),
-            Block.paragraph(self.t("ข้อแนะนำสำหรับครู:", "Advice for teachers:")),
+            Block.paragraph(band_rule + Sources.marker(age)),
+            Block.paragraph(w("ai_teacher")),
             Block.bullets(ai.teacher.get(self.lang)),
         ]
-        task = self.t(
-            "สรุปหลักการใช้ AI อย่างรับผิดชอบในแฟ้มสะสมผลงาน", "Summarise responsible AI use in portfolios"
-        )
-        return blocks + _prose(ctx, task, ai.learner_must.get(self.lang), [*nums, *disclose])
+        return blocks + self.prose(ctx, "responsible_ai", ai.learner_must.get(self.lang), [*nums, *disclose])
 
     def privacy(self, ctx: DraftContext) -> list[Block]:
-        pv, band = self.templates.privacy, self.band
-        nums = _cite(
-            ctx,
-            "ข้อมูลที่ห้ามใส่ในเครื่องมือ AI เลขประจำตัวประชาชน ข้อมูลสุขภาพ",
-            "never put these into an AI tool national ID health information",
-        )
-        consent = _cite(
-            ctx,
-            "ผู้เยาว์อายุไม่เกิน 10 ปี ความยินยอมจากผู้ใช้อำนาจปกครอง พระราชบัญญัติคุ้มครองข้อมูลส่วนบุคคล",
-            "minors aged 10 or younger consent from the person with parental authority PDPA",
-        )
+        pv, band, w = self.templates.privacy, self.band, self.w
+        nums = self.cite(ctx, "privacy")
+        consent = self.cite(ctx, "consent")
         if band.max_age <= 10:
             age_rule = pv.consent_by_age["guardian"]
         elif band.min_age > 10:
@@ -711,57 +758,38 @@ class _Guide:
         else:
             age_rule = pv.consent_by_age["mixed"]
         blocks = [
-            Block.paragraph(
-                self.t("ห้ามใส่ข้อมูลต่อไปนี้ของผู้เรียนในเครื่องมือ AI:", "Never put these learner data into an AI tool:")
-                + Sources.marker(nums)
-            ),
+            Block.paragraph(w("privacy_never") + Sources.marker(nums)),
             Block.bullets(pv.never_share.get(self.lang)),
-            Block.paragraph(self.t("วิธีปฏิบัติ:", "In practice:")),
+            Block.paragraph(w("privacy_practices")),
             Block.bullets(pv.practices.get(self.lang)),
-            Block.paragraph(
-                self.t("ความยินยอมตาม PDPA: ", "Consent under the PDPA: ")
-                + age_rule.get(self.lang)
-                + Sources.marker(consent)
-            ),
+            Block.paragraph(w("privacy_consent", rule=age_rule.get(self.lang)) + Sources.marker(consent)),
             Block.bullets(pv.consent.get(self.lang)),
-            Block.note(
-                self.t(
-                    "ผู้ช่วยสะท้อนคิดของ EduNet ปฏิเสธข้อความที่มีเลขประจำตัวประชาชน หมายเลขโทรศัพท์ อีเมล "
-                    "หรือชื่อจริง ก่อนที่โมเดลภาษาใดจะเห็นข้อความนั้น",
-                    "EduNet's reflection helper refuses text holding a national ID number, phone number, "
-                    "email or real name before any language model sees it.",
-                )
-            ),
+            Block.note(w("privacy_helper")),
         ]
-        task = self.t("สรุปการคุ้มครองข้อมูลผู้เรียนเมื่อใช้ AI", "Summarise protecting learner data when using AI")
-        return blocks + _prose(ctx, task, [age_rule.get(self.lang)], [*nums, *consent])
+        return blocks + self.prose(ctx, "privacy", [age_rule.get(self.lang)], [*nums, *consent])
 
     # ------------------------------------------------------------------ assembly
 
     def specs(self) -> list[SectionSpec]:
-        t = self.t
+        h, lang = self.templates.headings, self.lang
         return [
-            SectionSpec("purpose", t("จุดประสงค์และส่วนประกอบของแฟ้ม", "Purpose and sections"), self.purpose),
-            SectionSpec(
-                "evidence", t("หลักฐานที่ควรเก็บในแต่ละช่วง", "Evidence to collect at each stage"), self.evidence
-            ),
-            SectionSpec("reflection", t("คำถามชวนสะท้อนคิด", "Reflection prompts"), self.reflection),
-            SectionSpec("rubric", t("เกณฑ์การประเมิน 4 ระดับ", "4-level rubrics"), self.rubric),
-            SectionSpec("timeline", t("แผนเวลา", "Timeline"), self.timeline),
-            SectionSpec(
-                "responsible_ai", t("การใช้ AI อย่างรับผิดชอบ", "Responsible AI use"), self.responsible_ai
-            ),
-            SectionSpec("privacy", t("ความเป็นส่วนตัวและ PDPA", "Privacy and the PDPA"), self.privacy),
+            SectionSpec("purpose", h.purpose.get(lang), self.purpose),
+            SectionSpec("evidence", h.evidence.get(lang), self.evidence),
+            SectionSpec("reflection", h.reflection.get(lang), self.reflection),
+            SectionSpec("rubric", h.rubric.get(lang), self.rubric),
+            SectionSpec("timeline", h.timeline.get(lang), self.timeline),
+            SectionSpec("responsible_ai", h.responsible_ai.get(lang), self.responsible_ai),
+            SectionSpec("privacy", h.privacy.get(lang), self.privacy),
         ]
 
     def fields(self) -> dict[str, str]:
-        t = self.t
+        w = self.w
         return {
-            t("ระดับชั้น", "Grade"): self.grade.label(self.lang),
-            t("กลุ่มสาระการเรียนรู้", "Learning area"): self.area_name,
-            t("สมรรถนะเป้าหมาย", "Target competencies"): ", ".join(self.competency_names()),
-            t("หน่วยการเรียนรู้/โครงงาน", "Unit or project"): self.form.description,
-            t("ระยะเวลา", "Duration"): t(f"{self.form.weeks} สัปดาห์", f"{self.form.weeks} weeks"),
+            w("field_grade"): self.grade.label(self.lang),
+            w("field_area"): self.area_name,
+            w("field_competencies"): ", ".join(self.competency_names()),
+            w("field_unit"): self.form.description,
+            w("field_duration"): w("weeks", weeks=self.form.weeks),
         }
 
     def data(self) -> dict[str, Any]:
@@ -789,11 +817,10 @@ class _Guide:
         }
 
     def title(self) -> str:
-        unit = self.form.title or self.area_name
-        return self.t(
-            f"แนวทางแฟ้มสะสมผลงานผู้เรียน: {unit} ({self.grade.label('th')})",
-            f"Learner portfolio guide: {unit}, {self.grade.label('en')}",
-        )
+        return self.w("title", unit=self.form.title or self.area_name, grade=self.grade.label(self.lang))
+
+    def subtitle(self) -> str:
+        return self.w("subtitle")
 
 
 def _guide(form: Mapping[str, Any] | PortfolioForm, ctx: DraftContext) -> _Guide:
@@ -806,16 +833,12 @@ def _guide(form: Mapping[str, Any] | PortfolioForm, ctx: DraftContext) -> _Guide
 def stream_portfolio(form: Mapping[str, Any] | PortfolioForm, ctx: DraftContext) -> Iterator[DraftEvent]:
     """The guide section by section (SECTION events), then the FINAL draft; FormError on a bad form."""
     guide = _guide(form, ctx)
-    subtitle = guide.t(
-        "ร่างจากแม่แบบของทีม EduNet และเอกสารในคลัง ตรวจทานและปรับให้เหมาะกับผู้เรียนก่อนใช้",
-        "Drafted from the EduNet team's templates and the indexed documents; review and adapt before use.",
-    )
     yield from stream_draft(
         "portfolio",
         guide.title(),
         guide.specs(),
         ctx,
-        subtitle=subtitle,
+        subtitle=guide.subtitle(),
         fields=guide.fields(),
         data=guide.data(),
     )
@@ -824,16 +847,12 @@ def stream_portfolio(form: Mapping[str, Any] | PortfolioForm, ctx: DraftContext)
 def draft_portfolio(form: Mapping[str, Any] | PortfolioForm, ctx: DraftContext) -> Draft:
     """The finished guide (a :class:`assistant.drafting.Draft`)."""
     guide = _guide(form, ctx)
-    subtitle = guide.t(
-        "ร่างจากแม่แบบของทีม EduNet และเอกสารในคลัง ตรวจทานและปรับให้เหมาะกับผู้เรียนก่อนใช้",
-        "Drafted from the EduNet team's templates and the indexed documents; review and adapt before use.",
-    )
     return build_draft(
         "portfolio",
         guide.title(),
         guide.specs(),
         ctx,
-        subtitle=subtitle,
+        subtitle=guide.subtitle(),
         fields=guide.fields(),
         data=guide.data(),
     )

@@ -722,17 +722,19 @@ class Sessions:
         """The FAQ as a Draft: one section per theme with the questions asked and the best answer, cited.
 
         Citation numbers are renumbered across the whole FAQ (the same chunk keeps one number).
+        The FAQ's wording is the ``faq:`` block of ``corpus/templates/workshop.yaml``.
         """
         from assistant import grounding as g
         from assistant.drafting import Block, Draft, Section, check_language
+        from assistant.workshop import load_template
 
+        faq = load_template().faq
         session = self._row(code)
         groups = self.questions(code)
         if language is None:
             langs = Counter(q.language for grp in groups for q in grp.questions)
             language = max(("th", "en"), key=lambda x: (langs[x], x == "th"))
         language = check_language(language)
-        th = language == "th"
         by_chunk: dict[str, int] = {}
         citations: list[Citation] = []
         sections: list[Section] = []
@@ -748,38 +750,28 @@ class Sessions:
             counts = Counter(q.question for q in group.questions)
             asked = [f"{q} (×{n})" if n > 1 else q for q, n in counts.items()]
             blocks = [
-                Block.paragraph("คำถามที่ผู้เข้าร่วมถาม:" if th else "Questions asked:"),
+                Block.paragraph(faq.asked.get(language)),
                 Block.bullets(asked),
-                Block.paragraph(("คำตอบ: " if th else "Answer: ") + text.strip()),
+                Block.paragraph(faq.answer.fill(language, answer=text.strip())),
             ]
             if not best.grounded:
-                blocks.append(
-                    Block.note(
-                        "เอกสารของเวิร์กชอปไม่มีคำตอบสำหรับคำถามนี้"
-                        if th
-                        else "The workshop documents do not answer this question."
-                    )
-                )
+                blocks.append(Block.note(faq.not_answered.get(language)))
             title = f"{i}. {best.question}"
             sections.append(Section(f"theme-{i}", title, blocks))
         if not sections:
             sections.append(
-                Section(
-                    "empty",
-                    "ยังไม่มีคำถาม" if th else "No questions yet",
-                    [Block.note("ยังไม่มีผู้เข้าร่วมถามคำถามในเซสชันนี้" if th else "No participant has asked yet.")],
-                )
+                Section("empty", faq.empty_title.get(language), [Block.note(faq.empty_note.get(language))])
             )
         backends = sorted({q.backend for grp in groups for q in grp.questions}) or ["none"]
         fields = {
-            ("เซสชัน" if th else "Session"): session.name,
-            ("วิทยากร" if th else "Trainer"): session.trainer or "—",
-            ("รหัสเข้าร่วม" if th else "Join code"): session.code,
-            ("จำนวนคำถาม" if th else "Questions"): str(sum(grp.size for grp in groups)),
+            faq.field_session.get(language): session.name,
+            faq.field_trainer.get(language): session.trainer or "—",
+            faq.field_code.get(language): session.code,
+            faq.field_questions.get(language): str(sum(grp.size for grp in groups)),
         }
         return Draft(
             kind="faq",
-            title=("คำถามที่พบบ่อย: " if th else "FAQ: ") + session.name,
+            title=faq.title.fill(language, session=session.name),
             language=language,
             sections=sections,
             citations=citations,

@@ -10,9 +10,10 @@ Usage:
     [('09:00', '09:15', 'เปิดงานและแบบประเมินก่อนเริ่ม'), ...]
 
 Everything except an optional overview paragraph is deterministic: the segments, their texts,
-facilitation notes, materials, check questions and the evaluation form come from
-``corpus/templates/workshop.yaml`` (data, Thai and English); citations come only from
-retrieval (``ctx.sources.find``) over the workspace's documents, e.g. the workshop guide.
+facilitation notes, materials, check questions, the evaluation form and the draft's own wording
+(``headings:``, ``text:``, the model's ``tasks:``) come from ``corpus/templates/workshop.yaml``
+(data, Thai and English); citations come only from retrieval (``ctx.sources.find``) over the
+workspace's documents, e.g. the workshop guide.
 
 **Timing.** Durations are 1–6 hours in half hours. Breaks (from the template's rules, e.g. one
 for 2.5 hours or more) are taken out first; the rest is shared between the segments by their
@@ -29,14 +30,15 @@ around them come closest to equal length.
 from __future__ import annotations
 
 import re
+import string
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Self
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from assistant.drafting import (
     Block,
@@ -164,6 +166,30 @@ class _Text(BaseModel):
         return self.th if language == "th" else self.en
 
 
+class _Phrase(_Text):
+    """A fixed piece of the draft's wording: both languages non-empty, with the same placeholders."""
+
+    @model_validator(mode="after")
+    def _same_placeholders(self) -> Self:
+        if not self.th.strip() or not self.en.strip():
+            raise ValueError("needs a text in both th and en")
+        th, en = _placeholders(self.th), _placeholders(self.en)
+        if th != en:
+            raise ValueError(f"th and en use different placeholders: {sorted(th)} and {sorted(en)}")
+        return self
+
+    def fill(self, language: str, **values: Any) -> str:
+        """The text in ``language`` with its ``{placeholders}`` filled (str.format)."""
+        return self.get(language).format(**values)
+
+
+def _placeholders(text: str) -> set[str]:
+    try:
+        return {name for _, name, _, _ in string.Formatter().parse(text) if name is not None}
+    except ValueError as exc:  # an unmatched brace
+        raise ValueError(f"{text!r}: {exc}") from None
+
+
 class _Texts(BaseModel):
     model_config = ConfigDict(extra="forbid")
     th: list[str]
@@ -226,6 +252,83 @@ class _Evaluation(BaseModel):
     privacy: _Text
 
 
+class _Wording(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class _Headings(_Wording):
+    """The draft's section titles."""
+
+    overview: _Phrase
+    objectives: _Phrase
+    agenda: _Phrase
+    activities: _Phrase
+    materials: _Phrase
+    checks: _Phrase
+    evaluation: _Phrase
+
+
+class _DraftText(_Wording):
+    """The draft's fixed labels, table headers and sentences (``text:``)."""
+
+    title: _Phrase
+    field_topic: _Phrase
+    field_audience: _Phrase
+    field_duration: _Phrase
+    field_start: _Phrase
+    duration_value: _Phrase
+    overview: _Phrase
+    audience_default: _Phrase
+    no_break: _Phrase
+    one_break: _Phrase
+    many_breaks: _Phrase
+    timing: _Phrase
+    default_goal: _Phrase
+    objectives_lead: _Phrase
+    no_goals: _Phrase
+    column_time: _Phrase
+    column_minutes: _Phrase
+    column_segment: _Phrase
+    column_activity: _Phrase
+    agenda_total: _Phrase
+    techniques: _Phrase
+    activity_label: _Phrase
+    checks_lead: _Phrase
+    column_item: _Phrase
+    column_before: _Phrase
+    column_after: _Phrase
+    pre_questions: _Phrase
+    post_questions: _Phrase
+    fact_questions: _Phrase
+    no_facts: _Phrase
+    evaluation_lead: _Phrase
+    column_level: _Phrase
+    column_statement: _Phrase
+    column_rating: _Phrase
+    open_questions: _Phrase
+
+
+class _Tasks(_Wording):
+    """What the language model is asked to write (its optional paragraphs)."""
+
+    overview: _Phrase
+
+
+class FaqText(_Wording):
+    """The wording of a workshop session's FAQ draft (``faq:``, used by :mod:`assistant.sessions`)."""
+
+    title: _Phrase
+    field_session: _Phrase
+    field_trainer: _Phrase
+    field_code: _Phrase
+    field_questions: _Phrase
+    asked: _Phrase
+    answer: _Phrase
+    not_answered: _Phrase
+    empty_title: _Phrase
+    empty_note: _Phrase
+
+
 class WorkshopTemplate(BaseModel):
     """``corpus/templates/workshop.yaml``, validated."""
 
@@ -237,6 +340,10 @@ class WorkshopTemplate(BaseModel):
     checks: _Checks
     evaluation: _Evaluation
     queries: dict[str, _Text]
+    headings: _Headings
+    text: _DraftText
+    tasks: _Tasks
+    faq: FaqText
 
     def break_plan(self, total: int) -> list[str]:
         """The break kinds for a workshop of ``total`` minutes (the rule with the largest threshold met)."""
@@ -498,114 +605,71 @@ class WorkshopBuilder:
         return self.template.queries[key].get(self.lang)
 
     def specs(self, ctx: DraftContext) -> list[SectionSpec]:
-        t = ctx.t
+        h, lang = self.template.headings, self.lang
         return [
-            SectionSpec("overview", t("ภาพรวม", "Overview"), self.overview),
-            SectionSpec("objectives", t("วัตถุประสงค์", "Objectives"), self.objectives),
-            SectionSpec("agenda", t("กำหนดการ", "Agenda"), self.agenda_section),
-            SectionSpec(
-                "activities",
-                t("กิจกรรมและคำแนะนำสำหรับวิทยากร", "Activities and facilitation notes"),
-                self.activities,
-            ),
-            SectionSpec("materials", t("วัสดุอุปกรณ์", "Materials"), self.materials),
-            SectionSpec(
-                "checks", t("แบบประเมินก่อนและหลังเวิร์กชอป", "Pre- and post-workshop checks"), self.checks
-            ),
-            SectionSpec("evaluation", t("แบบประเมินผลเวิร์กชอป", "Evaluation form"), self.evaluation),
+            SectionSpec("overview", h.overview.get(lang), self.overview),
+            SectionSpec("objectives", h.objectives.get(lang), self.objectives),
+            SectionSpec("agenda", h.agenda.get(lang), self.agenda_section),
+            SectionSpec("activities", h.activities.get(lang), self.activities),
+            SectionSpec("materials", h.materials.get(lang), self.materials),
+            SectionSpec("checks", h.checks.get(lang), self.checks),
+            SectionSpec("evaluation", h.evaluation.get(lang), self.evaluation),
         ]
 
     def overview(self, ctx: DraftContext) -> list[Block]:
-        f, t = self.form, ctx.t
+        f, w, lang = self.form, self.template.text, self.lang
         sessions = [i for i in self.agenda.items if not i.is_break]
-        breaks = [i for i in self.agenda.items if i.is_break]
-        pause_th = f" และพัก {len(breaks)} ครั้ง" if breaks else " โดยไม่มีช่วงพัก"
-        pause_en = (
-            f" and {len(breaks)} break{'s' if len(breaks) > 1 else ''}" if breaks else ", without a break"
-        )
-        text = t(
-            f"เวิร์กชอปเรื่อง {f.topic} สำหรับ{f.audience or 'ผู้เข้าร่วม'} ใช้เวลา {f.duration_hours:g} ชั่วโมง "
-            f"({self.agenda.total} นาที) แบ่งเป็น {len(sessions)} ช่วงกิจกรรม{pause_th}",
-            f"A {f.duration_hours:g}-hour workshop ({self.agenda.total} minutes) on {f.topic} for "
-            f"{f.audience or 'participants'}, in {len(sessions)} segments{pause_en}.",
+        count = sum(i.is_break for i in self.agenda.items)
+        pauses = w.no_break if not count else w.one_break if count == 1 else w.many_breaks
+        text = w.overview.fill(
+            lang,
+            topic=f.topic,
+            audience=f.audience or w.audience_default.get(lang),
+            hours=f.duration_hours,
+            total=self.agenda.total,
+            segments=len(sessions),
+            breaks=pauses.fill(lang, count=count),
         )
         cites = ctx.sources.find(self._q("timing"))
         blocks = [Block.paragraph(text)]
         if cites:
-            blocks.append(
-                Block.paragraph(
-                    t(
-                        "จังหวะของวันใช้หลักแบ่งช่วงละไม่เกิน 90 นาทีและมีพักระหว่างช่วง",
-                        "The rhythm follows blocks of at most 90 minutes with breaks between them.",
-                    )
-                    + ctx.sources.marker(cites)
-                )
-            )
+            blocks.append(Block.paragraph(w.timing.get(lang) + ctx.sources.marker(cites)))
         facts = [text, *(f.goals or [])]
-        prose = ctx.writer.paragraph(
-            t(
-                "เขียนบทนำสั้น ๆ ของเวิร์กชอปนี้สำหรับผู้เข้าร่วม",
-                "Write a short introduction of this workshop for participants",
-            ),
-            facts,
-            ctx.sources,
-            cites,
-        )
+        prose = ctx.writer.paragraph(self.template.tasks.overview.get(lang), facts, ctx.sources, cites)
         if prose:
             blocks.append(Block.paragraph(prose, generated=True))
         return blocks
 
     def objectives(self, ctx: DraftContext) -> list[Block]:
-        f, t = self.form, ctx.t
-        goals = f.goals or [
-            t(f"เข้าใจและนำเรื่อง {f.topic} ไปใช้ในงานได้", f"understand and use {f.topic} in their work")
-        ]
-        lead = t("เมื่อจบเวิร์กชอป ผู้เข้าร่วมจะ:", "By the end of the workshop, participants will:")
-        blocks = [Block.paragraph(lead), Block.bullets(goals)]
+        f, w, lang = self.form, self.template.text, self.lang
+        goals = f.goals or [w.default_goal.fill(lang, topic=f.topic)]
+        blocks = [Block.paragraph(w.objectives_lead.get(lang)), Block.bullets(goals)]
         if not f.goals:
-            blocks.append(
-                Block.note(
-                    t(
-                        "ไม่ได้ระบุเป้าหมาย จึงใช้หัวข้อเป็นเป้าหมายหลัก",
-                        "No goals were given; the topic is the main goal.",
-                    )
-                )
-            )
+            blocks.append(Block.note(w.no_goals.get(lang)))
         return blocks
 
     def agenda_section(self, ctx: DraftContext) -> list[Block]:
-        t = ctx.t
-        header = [t("เวลา", "Time"), t("นาที", "Minutes"), t("ช่วง", "Segment"), t("กิจกรรม", "Activity")]
+        w, lang = self.template.text, self.lang
+        header = [
+            w.column_time.get(lang),
+            w.column_minutes.get(lang),
+            w.column_segment.get(lang),
+            w.column_activity.get(lang),
+        ]
         rows = [[i.time_label(), str(i.minutes), i.title, i.activity or "—"] for i in self.agenda.items]
         blocks = [Block.table(header, rows)]
         total = sum(i.minutes for i in self.agenda.items)
-        blocks.append(
-            Block.note(
-                t(
-                    f"รวม {total} นาที ({self.form.duration_hours:g} ชั่วโมง)",
-                    f"Total {total} minutes ({self.form.duration_hours:g} hours)",
-                )
-            )
-        )
+        blocks.append(Block.note(w.agenda_total.fill(lang, total=total, hours=self.form.duration_hours)))
         return blocks
 
     def activities(self, ctx: DraftContext) -> list[Block]:
-        t = ctx.t
+        w, lang = self.template.text, self.lang
         blocks: list[Block] = []
         cites = ctx.sources.find(self._q("facilitation"))
         if cites:
-            blocks.append(
-                Block.paragraph(
-                    t(
-                        "เทคนิคที่ใช้มาจากคู่มือการจัดเวิร์กชอปของเครือข่าย เช่น กติการ่วม 1-2-4-ทั้งหมด และการเดินชมผลงาน",
-                        "The techniques come from the network's workshop guide, such as ground rules, "
-                        "1-2-4-All and the gallery walk.",
-                    )
-                    + ctx.sources.marker(cites)
-                )
-            )
+            blocks.append(Block.paragraph(w.techniques.get(lang) + ctx.sources.marker(cites)))
         for n, item in enumerate((i for i in self.agenda.items if not i.is_break), start=1):
-            label = t(f"{n}. {item.title} ({item.minutes} นาที)", f"{n}. {item.title} ({item.minutes} min)")
+            label = w.activity_label.fill(lang, n=n, title=item.title, minutes=item.minutes)
             blocks.append(Block.paragraph(f"{label}: {item.activity}"))
             blocks.append(Block.bullets(item.facilitation))
         return blocks
@@ -615,54 +679,33 @@ class WorkshopBuilder:
         return [Block.bullets(seen)]
 
     def checks(self, ctx: DraftContext) -> list[Block]:
-        f, t, c = self.form, ctx.t, self.template.checks
+        f, c, w, lang = self.form, self.template.checks, self.template.text, self.lang
         values = {"topic": f.topic}
-        items = [x.format(**values) for x in c.topic_items.get(self.lang)]
-        items += [c.goal_item.get(self.lang).format(goal=g) for g in f.goals]
+        items = [x.format(**values) for x in c.topic_items.get(lang)]
+        items += [c.goal_item.get(lang).format(goal=g) for g in f.goals]
+        cites = ctx.sources.find(self._q("checks"))
         blocks = [
-            Block.paragraph(
-                t(
-                    "ให้ผู้เข้าร่วมประเมินตนเองด้วยข้อเดียวกันทั้งก่อนเริ่มและหลังจบ เพื่อเปรียบเทียบ",
-                    "Participants rate themselves on the same items before and after, to compare.",
-                )
-                + ctx.sources.marker(ctx.sources.find(self._q("checks")))
-            ),
-            Block.note(c.scale.get(self.lang)),
+            Block.paragraph(w.checks_lead.get(lang) + ctx.sources.marker(cites)),
+            Block.note(c.scale.get(lang)),
             Block.table(
-                [t("ข้อ", "Item"), t("ก่อน (1–4)", "Before (1–4)"), t("หลัง (1–4)", "After (1–4)")],
+                [w.column_item.get(lang), w.column_before.get(lang), w.column_after.get(lang)],
                 [[x, "", ""] for x in items],
             ),
-            Block.paragraph(t("คำถามก่อนเริ่ม", "Before the workshop")),
-            Block.bullets(x.format(**values) for x in c.pre_questions.get(self.lang)),
-            Block.paragraph(t("คำถามหลังจบ", "After the workshop")),
-            Block.bullets(x.format(**values) for x in c.post_questions.get(self.lang)),
+            Block.paragraph(w.pre_questions.get(lang)),
+            Block.bullets(x.format(**values) for x in c.pre_questions.get(lang)),
+            Block.paragraph(w.post_questions.get(lang)),
+            Block.bullets(x.format(**values) for x in c.post_questions.get(lang)),
         ]
         facts = self._facts(ctx)
         if facts:
-            blocks.append(
-                Block.paragraph(
-                    t(
-                        "คำถามทบทวนความรู้จากเอกสารในคลัง (คำตอบอยู่ในแหล่งอ้างอิง)",
-                        "Knowledge questions from the library (answers in the cited sources)",
-                    )
-                )
-            )
+            blocks.append(Block.paragraph(w.fact_questions.get(lang)))
             blocks.append(
                 Block.bullets(
-                    c.fact_item.get(self.lang).format(fact=fact) + ctx.sources.marker([n])
-                    for fact, n in facts
+                    c.fact_item.get(lang).format(fact=fact) + ctx.sources.marker([n]) for fact, n in facts
                 )
             )
         else:
-            blocks.append(
-                Block.note(
-                    t(
-                        "ไม่พบเอกสารในคลังที่เกี่ยวกับหัวข้อนี้ จึงไม่มีคำถามทบทวนความรู้จากเอกสาร",
-                        "No library document matched this topic, so there are no knowledge questions "
-                        "from documents.",
-                    )
-                )
-            )
+            blocks.append(Block.note(w.no_facts.get(lang)))
         return blocks
 
     def _facts(self, ctx: DraftContext) -> list[tuple[str, int]]:
@@ -681,42 +724,35 @@ class WorkshopBuilder:
         return found
 
     def evaluation(self, ctx: DraftContext) -> list[Block]:
-        t, e = ctx.t, self.template.evaluation
+        e, w, lang = self.template.evaluation, self.template.text, self.lang
         values = {"topic": self.form.topic}
         cites = ctx.sources.find(self._q("evaluation"))
         blocks = [
-            Block.paragraph(
-                t(
-                    "แบบประเมินนี้ใช้การประเมินสี่ระดับของเคิร์กแพทริก",
-                    "This form follows Kirkpatrick's four levels of evaluation.",
-                )
-                + ctx.sources.marker(cites)
-            ),
-            Block.note(e.scale.get(self.lang)),
+            Block.paragraph(w.evaluation_lead.get(lang) + ctx.sources.marker(cites)),
+            Block.note(e.scale.get(lang)),
         ]
         rows = [
-            [f"{lv.level} {lv.name.get(self.lang)}", item.format(**values), "1 2 3 4 5"]
+            [f"{lv.level} {lv.name.get(lang)}", item.format(**values), "1 2 3 4 5"]
             for lv in e.levels
-            for item in lv.items.get(self.lang)
+            for item in lv.items.get(lang)
         ]
-        blocks.append(
-            Block.table([t("ระดับ", "Level"), t("ข้อคำถาม", "Statement"), t("คะแนน", "Rating")], rows)
-        )
-        blocks.append(Block.paragraph(t("คำถามปลายเปิด", "Open questions")))
-        blocks.append(Block.bullets(e.open_questions.get(self.lang)))
-        blocks.append(Block.note(e.privacy.get(self.lang)))
+        header = [w.column_level.get(lang), w.column_statement.get(lang), w.column_rating.get(lang)]
+        blocks.append(Block.table(header, rows))
+        blocks.append(Block.paragraph(w.open_questions.get(lang)))
+        blocks.append(Block.bullets(e.open_questions.get(lang)))
+        blocks.append(Block.note(e.privacy.get(lang)))
         return blocks
 
 
-def _fields(form: WorkshopForm) -> dict[str, str]:
-    th = form.language == "th"
+def _fields(form: WorkshopForm, template: WorkshopTemplate | None = None) -> dict[str, str]:
+    w, lang = (template or load_template()).text, form.language
     fields = {
-        ("หัวข้อ" if th else "Topic"): form.topic,
-        ("กลุ่มเป้าหมาย" if th else "Audience"): form.audience or "—",
-        ("ระยะเวลา" if th else "Duration"): f"{form.duration_hours:g} " + ("ชั่วโมง" if th else "hours"),
+        w.field_topic.get(lang): form.topic,
+        w.field_audience.get(lang): form.audience or "—",
+        w.field_duration.get(lang): w.duration_value.fill(lang, hours=form.duration_hours),
     }
     if form.start_time:
-        fields["เวลาเริ่ม" if th else "Start"] = form.start_time
+        fields[w.field_start.get(lang)] = form.start_time
     return fields
 
 
@@ -730,9 +766,10 @@ def stream_workshop(form: Mapping[str, Any] | WorkshopForm, ctx: DraftContext) -
     if form.language != ctx.language:
         raise ValueError(f"the form is in {form.language!r} but the draft context is {ctx.language!r}")
     builder = WorkshopBuilder(form)
-    title = ctx.t(f"กำหนดการเวิร์กชอป: {form.topic}", f"Workshop plan: {form.topic}")
+    title = builder.template.text.title.fill(form.language, topic=form.topic)
     data = {"form": form.model_dump(), "agenda": builder.agenda.to_dict()}
-    return stream_draft("workshop", title, builder.specs(ctx), ctx, fields=_fields(form), data=data)
+    fields = _fields(form, builder.template)
+    return stream_draft("workshop", title, builder.specs(ctx), ctx, fields=fields, data=data)
 
 
 def draft_workshop(form: Mapping[str, Any] | WorkshopForm, ctx: DraftContext) -> Draft:
