@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import math
 import re
-import string
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -40,6 +39,8 @@ from pydantic import BaseModel, ConfigDict, field_validator, model_validator
 from assistant.drafting import Block, DraftContext, SectionSpec, Sources, build_draft, stream_draft
 from assistant.forms import parse_form
 from assistant.knowledge import Framework, UnknownKnowledgeError, load_framework
+from assistant.phrases import Phrase
+from assistant.phrases import Text as Bi
 
 if TYPE_CHECKING:
     from assistant.drafting import Draft, DraftEvent
@@ -57,40 +58,6 @@ THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
 
 class _T(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class Bi(_T):
-    """A bilingual string."""
-
-    th: str
-    en: str
-
-    def get(self, lang: str) -> str:
-        return self.th if lang == "th" else self.en
-
-
-class Phrase(Bi):
-    """A fixed piece of wording: both languages non-empty, with the same ``{placeholders}``."""
-
-    @model_validator(mode="after")
-    def _same_placeholders(self) -> Self:
-        if not self.th.strip() or not self.en.strip():
-            raise ValueError("needs a text in both th and en")
-        th, en = _placeholders(self.th), _placeholders(self.en)
-        if th != en:
-            raise ValueError(f"th and en use different placeholders: {sorted(th)} and {sorted(en)}")
-        return self
-
-    def fill(self, lang: str, **values: Any) -> str:
-        """The text in ``lang`` with its placeholders filled (str.format)."""
-        return self.get(lang).format(**values)
-
-
-def _placeholders(text: str) -> set[str]:
-    try:
-        return {name for _, name, _, _ in string.Formatter().parse(text) if name is not None}
-    except ValueError as exc:  # an unmatched brace
-        raise ValueError(f"{text!r}: {exc}") from None
 
 
 class BiList(_T):

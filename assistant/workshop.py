@@ -30,15 +30,14 @@ around them come closest to equal length.
 from __future__ import annotations
 
 import re
-import string
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Self
+from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from assistant.drafting import (
     Block,
@@ -50,6 +49,8 @@ from assistant.drafting import (
     stream_draft,
 )
 from assistant.forms import parse_form
+from assistant.phrases import Phrase as _Phrase
+from assistant.phrases import Text as _Text
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -155,39 +156,6 @@ def parse_workshop(data: Mapping[str, Any] | WorkshopForm) -> WorkshopForm:
 
 
 # ---------------------------------------------------------------------------------------- template
-
-
-class _Text(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    th: str
-    en: str
-
-    def get(self, language: str) -> str:
-        return self.th if language == "th" else self.en
-
-
-class _Phrase(_Text):
-    """A fixed piece of the draft's wording: both languages non-empty, with the same placeholders."""
-
-    @model_validator(mode="after")
-    def _same_placeholders(self) -> Self:
-        if not self.th.strip() or not self.en.strip():
-            raise ValueError("needs a text in both th and en")
-        th, en = _placeholders(self.th), _placeholders(self.en)
-        if th != en:
-            raise ValueError(f"th and en use different placeholders: {sorted(th)} and {sorted(en)}")
-        return self
-
-    def fill(self, language: str, **values: Any) -> str:
-        """The text in ``language`` with its ``{placeholders}`` filled (str.format)."""
-        return self.get(language).format(**values)
-
-
-def _placeholders(text: str) -> set[str]:
-    try:
-        return {name for _, name, _, _ in string.Formatter().parse(text) if name is not None}
-    except ValueError as exc:  # an unmatched brace
-        raise ValueError(f"{text!r}: {exc}") from None
 
 
 class _Texts(BaseModel):
