@@ -30,17 +30,7 @@ if str(ROOT) not in sys.path:
 
 PDF_DIR = ROOT.parent / "shared" / "testdata" / "pdf"
 TRUTH = ROOT / "bench" / "data" / "mou_truth.yaml"
-SCORED = (
-    "parties",
-    "signing_date",
-    "start_date",
-    "end_date",
-    "duration_months",
-    "areas",
-    "duties",
-    "termination",
-    "notice_days",
-)
+from assistant.mou.analysis import FIELDS as SCORED  # noqa: E402  (every field is scored)
 
 
 def _squash(text: str) -> str:

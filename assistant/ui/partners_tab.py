@@ -38,6 +38,7 @@ from typing import TYPE_CHECKING, Any
 
 import gradio as gr
 
+from assistant.partners.registry import CSV_FIELDS
 from assistant.settings import Settings
 from assistant.ui.i18n import Labels, get_labels, normalize_language
 from assistant.ui.session import access_message, principal_from_request, workspace_selector
@@ -63,22 +64,7 @@ TYPES = (
     "government_office",
 )
 TABLE_COLUMNS = ("id", "name", "type", "province", "district", "status", "capabilities", "mous")
-EDIT_FIELDS = (
-    "id",
-    "name_th",
-    "name_en",
-    "type",
-    "province",
-    "district",
-    "lat",
-    "lon",
-    "capabilities",
-    "resources",
-    "needs",
-    "contact_role",
-    "status",
-    "mous",
-)
+EDIT_FIELDS = CSV_FIELDS
 """The editor's fields, in the form's order: the CSV schema's columns (``partners.field_<name>`` labels)."""
 LINE_FIELDS = ("capabilities", "resources", "needs")
 """Fields edited one item per line."""
