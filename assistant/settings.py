@@ -119,6 +119,12 @@ class Settings(BaseSettings):
 
     host: str = "127.0.0.1"
     port: int = 7860
+    ingest_nice: int = Field(
+        default=19, ge=0, le=19, description="`edunet ingest` runs at this lower CPU priority (Unix niceness)"
+    )
+    ingest_threads: int = Field(
+        default=0, ge=0, le=256, description="CPU threads of `edunet ingest`'s embedder; 0 = all"
+    )
     concurrency: int = Field(
         default=1,
         ge=1,

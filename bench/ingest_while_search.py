@@ -17,7 +17,8 @@ in each, the ingest's wall time, and the machine's load.
 
 On a 2-core machine the ingest's embedder and the searches' query embedding compete for
 the same cores; ``--nice N`` shows what running ingests at a lower priority buys, and
-``--ingest-threads 1`` what leaving one core to the searches buys.
+``--ingest-threads 1`` what leaving one core to the searches buys. Both set the product's
+``EDUNET_INGEST_NICE`` / ``EDUNET_INGEST_THREADS`` for the ingest process.
 """
 
 from __future__ import annotations
@@ -128,11 +129,9 @@ def main() -> None:
             ANONYMIZED_TELEMETRY="False",
             TOKENIZERS_PARALLELISM="false",
         )
-        if args.ingest_threads:
-            env.update(OMP_NUM_THREADS=str(args.ingest_threads), MKL_NUM_THREADS=str(args.ingest_threads))
+        # the product's own settings (assistant/cli.py applies them before the embedder loads)
+        env.update(EDUNET_INGEST_NICE=str(args.nice), EDUNET_INGEST_THREADS=str(args.ingest_threads or 0))
         command = [sys.executable, "-m", "assistant.cli", "ingest", str(second), "--json"]
-        if args.nice:
-            command = ["nice", "-n", str(args.nice), *command]
         started = time.perf_counter()
         proc = subprocess.Popen(
             command, cwd=REPO_ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL

@@ -155,3 +155,22 @@ def test_console_script_streams_json_lines(corpus_report: dict, data_dir: Path, 
     assert line["query"] == "แฟ้มสะสมผลงาน" and line["results"][0]["source"].startswith(
         ("guides/", "framework/")
     )
+
+
+def test_ingest_can_yield_cpu_to_a_live_app() -> None:
+    """EDUNET_INGEST_NICE / _THREADS lower the ingest's priority and cap its embedder's threads."""
+    import subprocess
+    import sys
+
+    code = (
+        "import os\n"
+        "from assistant import cli\n"
+        "before = os.nice(0)\n"
+        "cli._yield_cpu(5, 1)\n"
+        "import torch\n"
+        "print(before, os.nice(0), os.environ['OMP_NUM_THREADS'], torch.get_num_threads())\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    before, after, omp, threads = (int(x) for x in result.stdout.split())
+    assert after == min(19, before + 5)  # (in-process ingests of earlier tests may have niced pytest)
+    assert (omp, threads) == (1, 1)
