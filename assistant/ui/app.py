@@ -30,12 +30,12 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 TABS: tuple[str, ...] = (
     "assistant.ui.ask_tab",
     "assistant.ui.plan_tab",
-    "assistant.ui.library_tab",
-    "assistant.ui.partners_tab",
     "assistant.ui.mou_tab",
+    "assistant.ui.health_tab",
+    "assistant.ui.partners_tab",
     "assistant.ui.portfolio_tab",
     "assistant.ui.workshop_tab",
-    "assistant.ui.health_tab",
+    "assistant.ui.library_tab",
 )
 """Tab modules, in display order; each exposes ``build_tab(ctx)``."""
 
