@@ -8,7 +8,6 @@ tests sharing the server never see each other's vectors.
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 import time
@@ -23,6 +22,7 @@ from ingest.store import Store
 from ingest.vectors import chroma_client
 from tests.fixtures.chroma import ChromaServer, TokenProxy
 from tests.fixtures.consistency import assert_consistent
+from tests.fixtures.env import subprocess_env
 
 ROOT = Path(__file__).resolve().parents[2]
 BIRDS = ["kestrel", "osprey", "heron", "plover", "avocet", "bittern", "curlew", "dunlin"]
@@ -139,22 +139,16 @@ def test_the_token_reaches_an_authenticating_proxy(
 
 def cli_env(data_dir: Path, model_dir: Path, server: ChromaServer, workspace: str) -> dict[str, str]:
     """The environment of an ``edunet`` subprocess in server mode over the shared data dir."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("EDUNET_") or k == "EDUNET_SHARED"}
-    env.update(
-        EDUNET_DATA_DIR=str(data_dir),
-        EDUNET_MODEL_DIR=str(model_dir),
-        EDUNET_WORKSPACE=workspace,
+    return subprocess_env(
+        data_dir,
+        model_dir,
+        workspace,
         EDUNET_CHROMA_MODE="server",
         EDUNET_CHROMA_HOST=server.host,
         EDUNET_CHROMA_PORT=str(server.port),
         EDUNET_BACKEND="none",
-        HF_HUB_OFFLINE="1",
-        TRANSFORMERS_OFFLINE="1",
-        ANONYMIZED_TELEMETRY="False",
-        TOKENIZERS_PARALLELISM="false",
         PYTHONUNBUFFERED="1",
     )
-    return env
 
 
 class Searcher:

@@ -24,6 +24,8 @@ import time
 from collections import Counter
 from pathlib import Path
 
+from tests.fixtures.env import subprocess_env
+
 ROOT = Path(__file__).resolve().parents[2]
 FILES = (
     "policy/sdg4.en.md",
@@ -44,17 +46,7 @@ WORKSPACE = "default"
 
 def ingest_env(data_dir: Path, model_dir: Path) -> dict[str, str]:
     """The environment of the ``edunet`` subprocesses: embedded Chroma, offline, one data dir."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("EDUNET_") or k == "EDUNET_SHARED"}
-    env.update(
-        EDUNET_DATA_DIR=str(data_dir),
-        EDUNET_MODEL_DIR=str(model_dir),
-        EDUNET_WORKSPACE=WORKSPACE,
-        HF_HUB_OFFLINE="1",
-        TRANSFORMERS_OFFLINE="1",
-        ANONYMIZED_TELEMETRY="False",
-        TOKENIZERS_PARALLELISM="false",
-    )
-    return env
+    return subprocess_env(data_dir, model_dir, WORKSPACE)
 
 
 def db_state(db: Path) -> tuple[int, int]:

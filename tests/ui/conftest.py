@@ -41,6 +41,8 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from tests.fixtures.env import subprocess_env
+
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, BrowserContext, Page
 
@@ -74,22 +76,16 @@ ANSWER_TIMEOUT_MS = 120_000
 
 def _base_env(data_dir: Path, model_dir: Path) -> dict[str, str]:
     """The environment of the app and ingest subprocesses: offline, isolated, backend ``none``."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("EDUNET_") or k == "EDUNET_SHARED"}
-    env.update(
-        EDUNET_DATA_DIR=str(data_dir),
-        EDUNET_MODEL_DIR=str(model_dir),
-        EDUNET_WORKSPACE=WORKSPACE,
+    return subprocess_env(
+        data_dir,
+        model_dir,
+        WORKSPACE,
         EDUNET_BACKEND="none",
-        HF_HUB_OFFLINE="1",
-        TRANSFORMERS_OFFLINE="1",
-        ANONYMIZED_TELEMETRY="False",
-        TOKENIZERS_PARALLELISM="false",
         GRADIO_ANALYTICS_ENABLED="False",
         NO_PROXY="127.0.0.1,localhost",
         no_proxy="127.0.0.1,localhost",
         PYTHONUNBUFFERED="1",
     )
-    return env
 
 
 # ---------------------------------------------------------------- the indexed data dir
