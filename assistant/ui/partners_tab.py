@@ -38,7 +38,7 @@ from typing import TYPE_CHECKING, Any
 
 import gradio as gr
 
-from assistant.partners.registry import CSV_FIELDS
+from assistant.partners.registry import CSV_FIELDS, PartnerType
 from assistant.settings import Settings
 from assistant.ui.i18n import Labels, get_labels, normalize_language
 from assistant.ui.session import access_message, principal_from_request, workspace_selector
@@ -52,17 +52,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-TYPES = (
-    "school",
-    "university",
-    "vocational_college",
-    "lao",
-    "business",
-    "ngo",
-    "hospital",
-    "community",
-    "government_office",
-)
+TYPES = tuple(t.value for t in PartnerType if t is not PartnerType.OTHER)
+"""The type filter's choices: every registry type but ``other`` (partners made from an MOU analysis)."""
 TABLE_COLUMNS = ("id", "name", "type", "province", "district", "status", "capabilities", "mous")
 EDIT_FIELDS = CSV_FIELDS
 """The editor's fields, in the form's order: the CSV schema's columns (``partners.field_<name>`` labels)."""
