@@ -35,6 +35,7 @@ from assistant.records import Answer, Citation, EventKind
 from assistant.settings import Settings
 from assistant.ui.i18n import Labels, get_labels, normalize_language
 from assistant.ui.session import access_message, principal_from_request, workspace_selector
+from assistant.ui.supersede import Superseder
 from assistant.workspaces import Principal, WorkspaceAccessError
 
 if TYPE_CHECKING:
@@ -194,6 +195,7 @@ def build_tab(ctx: TabContext) -> None:
     """The Ask tab: chat, question box, sources and the source panel."""
     labels = get_labels()
     service = AskService(ctx.settings)
+    superseder = Superseder()
 
     tab = ctx.relabel(gr.Tab(ctx.t("tabs.ask"), id="ask", elem_id="tab-ask"), label="tabs.ask")
     with tab:
@@ -270,6 +272,8 @@ def build_tab(ctx: TabContext) -> None:
         turns = gr.State([])
         cited = gr.State([])
         conversation = gr.State(None)  # the history item id of the conversation on screen
+        # the conversation's generation, kept in the browser (see assistant.ui.supersede)
+        generation = gr.Number(0, precision=0, visible=False, elem_id="ask-generation")
 
     s = ctx.settings
     outputs = [chatbot, turns, cited, citations, panel, notice, status, question, conversation, saved]
@@ -307,6 +311,22 @@ def build_tab(ctx: TabContext) -> None:
             return conv, gr.skip()
 
     def ask(
+        text: str,
+        history: list[dict],
+        lang: str,
+        ws: str | None,
+        conv: str | None,
+        gen: float | None,
+        request: gr.Request,
+    ) -> Iterator[tuple]:
+        """Answer one question, stopping silently once the conversation was cleared or replaced."""
+        with superseder.answering(request.session_hash or "", Superseder.generation(gen)) as stale:
+            for update in answer_updates(text, history, lang, ws, conv, request):
+                if stale():
+                    return
+                yield update
+
+    def answer_updates(
         text: str, history: list[dict], lang: str, ws: str | None, conv: str | None, request: gr.Request
     ) -> Iterator[tuple]:
         from assistant.ratelimit import RateLimiter, RateLimitError
@@ -401,9 +421,15 @@ def build_tab(ctx: TabContext) -> None:
         chosen = next((c for c in sources if str(c["n"]) == str(n)), None) if n else None
         return source_html(labels, lang, chosen)
 
-    def reset(lang: str) -> tuple:
+    def next_generation(gen: float | None, request: gr.Request) -> int:
+        """End the conversation's generation ``gen``: its answers stop and never update the screen."""
+        return superseder.supersede(request.session_hash or "", Superseder.generation(gen))
+
+    def reset(lang: str, gen: float | None, request: gr.Request) -> tuple:
         lang = normalize_language(lang)
-        return [], [], [], gr.update(choices=[], value=None), source_html(labels, lang, None), "", "", None
+        following = next_generation(gen, request)
+        empty_panel = source_html(labels, lang, None)
+        return [], [], [], gr.update(choices=[], value=None), empty_panel, "", "", None, following
 
     def refresh_saved(lang: str, ws: str | None, request: gr.Request) -> dict:
         lang = normalize_language(lang)
@@ -412,18 +438,18 @@ def build_tab(ctx: TabContext) -> None:
         except WorkspaceAccessError:
             return gr.update(choices=[], value=None, info=None)
 
-    def open_saved(item_id: str | None, lang: str, request: gr.Request) -> tuple:
+    def open_saved(item_id: str | None, lang: str, gen: float | None, request: gr.Request) -> tuple:
         """Reopen a saved conversation (only the caller's own, in a workspace they may still use)."""
         from assistant.history import HistoryNotFound, load
 
         lang = normalize_language(lang)
         skip = gr.skip()
         if not item_id:
-            return (*[skip] * 5, "", skip)
+            return (*[skip] * 5, "", skip, skip)
         try:
             item = load(principal_from_request(request, s), item_id, settings=s)
         except (HistoryNotFound, WorkspaceAccessError):
-            return (*[skip] * 5, labels.text("session.history_missing", lang), skip)
+            return (*[skip] * 5, labels.text("session.history_missing", lang), skip, skip)
         restored = [
             t for t in (item.payload or {}).get("turns", []) if isinstance(t, dict) and "question" in t
         ]
@@ -436,6 +462,7 @@ def build_tab(ctx: TabContext) -> None:
             source_html(labels, lang, None),
             "",
             item.id,
+            next_generation(gen, request),
         )
 
     def forget_saved(
@@ -472,27 +499,35 @@ def build_tab(ctx: TabContext) -> None:
                 log.exception("the embedding model could not be loaded")
 
     asking = [
-        trigger(ask, [question, turns, ctx.lang, workspace, conversation], outputs, show_progress="minimal")
+        trigger(
+            ask,
+            [question, turns, ctx.lang, workspace, conversation, generation],
+            outputs,
+            show_progress="minimal",
+        )
         for trigger in (send.click, question.submit)
     ]
     citations.change(show_source, [citations, cited, ctx.lang], panel, show_progress="hidden")
-    cleared = [chatbot, turns, cited, citations, panel, notice, question, conversation]
-    clear.click(
-        reset,
-        ctx.lang,
-        cleared,
-        cancels=asking,  # queued, so it lands after an answer that was just sent, and cancels it
-    )
+    cleared = [chatbot, turns, cited, citations, panel, notice, question, conversation, generation]
+    # a reset may wait a moment for the answer it replaces, so it has no shared concurrency limit;
+    # Gradio's cancel stops the old answer's work, the generation keeps it off the screen
+    clear.click(reset, [ctx.lang, generation], cleared, cancels=asking, concurrency_limit=None)
     # a workspace picked by the user starts a new conversation; any change (also the page-load fill)
     # lists that workspace's saved conversations
-    workspace.input(reset, ctx.lang, cleared, cancels=asking)
+    workspace.input(reset, [ctx.lang, generation], cleared, cancels=asking, concurrency_limit=None)
     workspace.change(refresh_saved, [ctx.lang, workspace], saved, show_progress="hidden")
     reopen.click(
         open_saved,
-        [saved, ctx.lang],
-        [chatbot, turns, cited, citations, panel, notice, conversation],
+        [saved, ctx.lang, generation],
+        [chatbot, turns, cited, citations, panel, notice, conversation, generation],
         cancels=asking,
+        concurrency_limit=None,
     )
+
+    def forget_session(request: gr.Request) -> None:
+        superseder.forget(request.session_hash or "")
+
+    ctx.demo.unload(forget_session)
     forget.click(forget_saved, [saved, conversation, ctx.lang, workspace], [conversation, saved])
     ctx.demo.load(refresh_saved, [ctx.lang, workspace], saved, show_progress="hidden")
     ctx.lang.change(relanguage, [ctx.lang, turns, cited, citations], [chatbot, citations, panel], queue=False)
