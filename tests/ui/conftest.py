@@ -72,6 +72,8 @@ WORKSPACE = "default"
 START_TIMEOUT = float(os.environ.get("EDUNET_UI_START_TIMEOUT", "120"))
 ANSWER_TIMEOUT_MS = 120_000
 """How long a test waits for an answer (the first one loads the embedding model)."""
+EXPECT_TIMEOUT_MS = 15_000
+"""How long an ``expect`` waits for the page by default (Playwright's own default is 5 s)."""
 
 
 def _base_env(data_dir: Path, model_dir: Path) -> dict[str, str]:
@@ -257,6 +259,9 @@ def browser() -> Iterator[Browser]:
     if not CHROMIUM.is_file():
         pytest.skip(f"{CHROMIUM} not found: run scripts/browser-deps.sh (installs Debian's chromium)")
     sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
+    # a loaded CI machine can take longer than Playwright's 5 s default to update the page; a check
+    # that something stays away (count 0 after a wait) is not weakened by a longer limit
+    sync_api.expect.set_options(timeout=EXPECT_TIMEOUT_MS)
     with sync_api.sync_playwright() as pw:
         instance = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
         yield instance
