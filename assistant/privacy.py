@@ -72,15 +72,20 @@ _STUDENT_ID = re.compile(
 )
 _THAI_WORD = r"[\u0E01-\u0E4E]{2,}"
 _THAI_TITLES = ("เด็กชาย", "เด็กหญิง", "นางสาว", "ด.ช.", "ด.ญ.", "น.ส.", "นาย", "นาง")
-_THAI_NAME = re.compile(
-    "("
+_THAI_NAME = re.compile(  # a lookahead, so that a rejected candidate does not hide the name after it
+    "(?=("
     + "|".join(re.escape(t) for t in _THAI_TITLES)
     + r")\s*("
     + _THAI_WORD
     + r")[ \t]+("
     + _THAI_WORD
-    + ")"
+    + "))"
 )
+_NOT_A_NAME = re.compile(
+    "(?:และ|หรือ|กับ|ทุก|ทั้ง|แต่ละ|ของ|ที่|ใน|ซึ่ง)|.*(?:" + "|".join(re.escape(t) for t in _THAI_TITLES) + ")"
+)
+"""A word after a title that cannot be a first name or surname: a conjunction, a quantifier or another
+title ("เด็กชายและเด็กหญิง ทุกคน" is a group of children, not a child's name)."""
 _EN_NAME = re.compile(r"\b(Mr|Mrs|Ms|Miss)\.?\s+([A-Z][a-z]+)\s+([A-Z][a-z]+)\b")
 
 
@@ -205,8 +210,10 @@ def find_personal_data(text: str, *, names: bool = True, student_ids: bool = Tru
                 bounds = bounds if bounds is not None else _boundaries(text)
                 if m.end(1) not in bounds or m.start(1) not in bounds:
                     continue
-            if not _overlaps(m.span(), taken):
-                add("name", m.start(), m.end(), _mask_name(title, m.group(2), m.group(3)))
+            if _NOT_A_NAME.match(m.group(2)) or _NOT_A_NAME.match(m.group(3)):
+                continue
+            if not _overlaps((m.start(1), m.end(3)), taken):
+                add("name", m.start(1), m.end(3), _mask_name(title, m.group(2), m.group(3)))
         for m in _EN_NAME.finditer(norm):
             if not _overlaps(m.span(), taken):
                 add("name", m.start(), m.end(), _mask_name(m.group(1), m.group(2), m.group(3)))
