@@ -182,6 +182,18 @@ class SavedPanel:
             log.exception("listing saved %s items failed", self.kind.value)
             return gr.skip()
 
+    def renote(self, lang: str, ws: str | None, request: gr.Request) -> Any:
+        """On a language switch: the "nothing saved yet" notice in the new language (list and choice stay)."""
+        try:
+            principal = principal_from_request(request, self.settings)
+            empty = not item_choices(self.settings, principal, ws, self.kind)
+        except WorkspaceAccessError:
+            return gr.update(info=None)
+        except Exception:
+            log.exception("listing saved %s items failed", self.kind.value)
+            return gr.skip()
+        return gr.update(info=get_labels().text("saved.none", normalize_language(lang)) if empty else None)
+
     def refresh_after(self, event: Any) -> Any:
         """Chain a list refresh after ``event`` (a draft just saved appears at once); returns the chain."""
         return event.then(
@@ -247,8 +259,8 @@ def saved_drafts_panel(
 ) -> SavedPanel:
     """Build the saved-items accordion here (closed), listing ``kind`` for the workspace selector's choice.
 
-    The list fills on page load and follows the selector, and Delete works at once (the
-    language switch relabels the panel; the empty-list notice follows at the next listing).
+    The list fills on page load and follows the selector, Delete works at once, and the
+    language switch relabels the panel, its empty-list notice included.
     Call :meth:`SavedPanel.connect` to say where Open shows an item, and
     :meth:`SavedPanel.refresh_after` on the event that saves new ones.
     """
@@ -321,4 +333,5 @@ def saved_drafts_panel(
     quick: dict[str, Any] = {"show_progress": "hidden", "queue": False}
     workspace.change(panel.refresh, [ctx.lang, workspace], dropdown, **quick)
     ctx.demo.load(panel.refresh, [ctx.lang, workspace], dropdown, **quick)
+    ctx.lang.change(panel.renote, [ctx.lang, workspace], dropdown, **quick)
     return panel

@@ -191,6 +191,13 @@ def test_a_workshop_agenda_is_reopened_from_the_saved_list_after_a_restart(
         expect(message).to_contain_text(TOPIC)
         page.locator("#workshop-saved-list input").click()
         expect(page.get_by_role("option", name=TOPIC, exact=False)).to_have_count(0)
+        page.keyboard.press("Escape")
+        # the empty list says so, in the language chosen now
+        panel = page.locator("#workshop-saved")
+        expect(panel).to_contain_text(labels.text("saved.none", "th"))
+        ui.set_language(page, "en")
+        expect(panel).to_contain_text(labels.text("saved.none", "en"))
+        expect(panel).not_to_contain_text(labels.text("saved.none", "th"))
     except Exception:
         print(second.log())
         raise
