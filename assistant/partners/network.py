@@ -19,6 +19,7 @@ relevance and ``COVER_MIN`` threshold as matching; BM25 only when no embedder is
 from __future__ import annotations
 
 import itertools
+import math
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date
@@ -227,7 +228,6 @@ def network_report(
     with_needs: bool = True,
 ) -> NetworkReport:
     """The network of the registry's members with its metrics, expiring MOUs and uncovered needs."""
-    import networkx as nx
 
     if months < 0:
         raise ValueError(f"months must be 0 or more, not {months}")
@@ -251,7 +251,7 @@ def network_report(
         for p in partners
     ]
     soon, ended = expiring_mous(mous, graph, months, today)
-    positions = nx.spring_layout(graph, seed=7, k=1.2 / max(1, len(graph)) ** 0.5) if len(graph) else {}
+    positions = map_layout(graph)
     return NetworkReport(
         members=members,
         edges=[(a, b, list(d["mous"])) for a, b, d in graph.edges(data=True)],
@@ -267,6 +267,75 @@ def network_report(
 
 # ---------------------------------------------------------------------- drawing
 
+GROUPS_SPAN = 1.3
+"""Linked members are drawn inside the square of this side around the centre; the ring has radius 1."""
+
+
+def _upright(points: np.ndarray) -> np.ndarray:
+    """Turn a group's points so that its longest spread is vertical (labels are written beside them)."""
+    centred = points - points.mean(axis=0)
+    _, vectors = np.linalg.eigh(centred.T @ centred)
+    vx, vy = vectors[:, -1]  # the direction of the largest spread
+    turn = math.pi / 2 - math.atan2(vy, vx)
+    rotation = np.array([[math.cos(turn), -math.sin(turn)], [math.sin(turn), math.cos(turn)]])
+    return centred @ rotation.T
+
+
+def map_layout(graph: nx.Graph) -> dict[str, tuple[float, float]]:
+    """Where each member is drawn: linked groups apart in the middle, unlinked members on a ring around them.
+
+    A plain spring layout pushes the many unlinked members outwards and squeezes each group of
+    MOU partners into one spot, where their labels overlap. Here each group of two or more gets
+    its own cell of a grid (Kamada-Kawai inside the cell, so its members keep their distance),
+    and the members without a link sit evenly on the unit circle, in id order. Deterministic.
+    """
+    import networkx as nx
+
+    groups = sorted(
+        (sorted(c) for c in nx.connected_components(graph) if len(c) > 1), key=lambda c: (-len(c), c[0])
+    )
+    positions: dict[str, tuple[float, float]] = {}
+    if groups:
+        cols = math.ceil(math.sqrt(len(groups)) / 1.4)  # taller than wide: labels are written sideways
+        rows = math.ceil(len(groups) / cols)
+        width, height = GROUPS_SPAN / cols, GROUPS_SPAN / rows
+        for i, group in enumerate(groups):
+            row, col = divmod(i, cols)
+            cx = -GROUPS_SPAN / 2 + width * (col + 0.5)
+            cy = GROUPS_SPAN / 2 - height * (row + 0.5)
+            inside = nx.kamada_kawai_layout(graph.subgraph(group))
+            points = _upright(np.array([inside[n] for n in group], dtype=float))
+            points /= max(float(np.abs(points).max()), 1e-9)
+            points *= (width * 0.12, height * 0.36)
+            positions.update(
+                {n: (cx + float(x), cy + float(y)) for n, (x, y) in zip(group, points, strict=True)}
+            )
+    alone = sorted(n for n in graph if graph.degree(n) == 0)
+    for j, node in enumerate(alone):
+        angle = math.pi / 2 - 2 * math.pi * j / len(alone)
+        positions[node] = (math.cos(angle), math.sin(angle))
+    return positions
+
+
+def label_sides(report: NetworkReport) -> dict[str, bool]:
+    """For each member, whether its label goes to the right (True) or left of it, away from its partners.
+
+    Members on the ring are labelled outwards; a member of a group on the side away from the
+    middle of its partners (the groups are drawn upright, so their labels stack without overlap).
+    """
+    pos = report.positions
+    neighbours: dict[str, list[str]] = {}
+    for a, b, _ in report.edges:
+        neighbours.setdefault(a, []).append(b)
+        neighbours.setdefault(b, []).append(a)
+    sides: dict[str, bool] = {}
+    for member in report.members:
+        x = pos[member.id][0]
+        around = neighbours.get(member.id)
+        middle = sum(pos[n][0] for n in around) / len(around) if around else 0.0
+        sides[member.id] = x >= middle - 1e-6
+    return sides
+
 
 def _short(text: str, limit: int = 22) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
@@ -278,6 +347,7 @@ def plotly_figure(report: NetworkReport, lang: str = "th") -> go.Figure:
 
     pos = report.positions
     expiring = {m for e in report.expiring for m in e.members}
+    sides = label_sides(report)
     fig = go.Figure()
     xs: list[float | None] = []
     ys: list[float | None] = []
@@ -298,7 +368,7 @@ def plotly_figure(report: NetworkReport, lang: str = "th") -> go.Figure:
                 mode="markers+text",
                 name=kind,
                 text=[m.id for m in members],
-                textposition="top center",
+                textposition=["middle right" if sides[m.id] else "middle left" for m in members],
                 hovertext=[
                     f"{m.id} {m.name(lang)}<br>degree {m.degree} · betweenness {m.betweenness:.2f}"
                     + (f"<br>MOU: {', '.join(m.mous)}" if m.mous else "")
@@ -340,18 +410,22 @@ def draw_png(report: NetworkReport, path: Path, lang: str = "th", title: str = "
     plt.rcParams["font.family"] = [f for f in THAI_FONTS if f in available] or ["DejaVu Sans"]
     pos = report.positions
     expiring = {m for e in report.expiring for m in e.members}
-    fig, ax = plt.subplots(figsize=(14, 10), dpi=110)
+    on_ring = set(report.isolated)
+    fig, ax = plt.subplots(figsize=(14, 11), dpi=110)
+    parties: dict[str, set[str]] = {}
     for a, b, mous in report.edges:
         ax.plot([pos[a][0], pos[b][0]], [pos[a][1], pos[b][1]], color="#adb5bd", linewidth=1, zorder=1)
-        if len(report.edges) <= 40:
-            ax.text(
-                (pos[a][0] + pos[b][0]) / 2,
-                (pos[a][1] + pos[b][1]) / 2,
-                ", ".join(mous),
-                fontsize=6,
-                color="#868e96",
-                ha="center",
-            )
+        for mou in mous:
+            parties.setdefault(mou, set()).update((a, b))
+    if len(parties) <= 40:  # each MOU named once, in the middle of its parties
+        by_members: dict[frozenset[str], list[str]] = {}
+        for mou, members in sorted(parties.items()):
+            by_members.setdefault(frozenset(members), []).append(mou)
+        for members, mous in by_members.items():
+            x = sum(pos[m][0] for m in members) / len(members)
+            y = sum(pos[m][1] for m in members) / len(members)
+            ax.text(x, y, "\n".join(mous), fontsize=6, color="#868e96", ha="center", va="center", zorder=1)
+    sides = label_sides(report)
     for kind, colour in TYPE_COLOURS.items():
         members = [m for m in report.members if m.type == kind]
         if not members:
@@ -368,16 +442,48 @@ def draw_png(report: NetworkReport, path: Path, lang: str = "th", title: str = "
             zorder=2,
         )
         for m in members:
-            ax.annotate(
-                f"{m.id} {_short(m.name(lang))}",
-                pos[m.id],
-                textcoords="offset points",
-                xytext=(0, 8),
-                ha="center",
-                fontsize=7,
-                fontweight="bold" if m.lead else "normal",
-            )
-    ax.legend(loc="lower left", fontsize=8, frameon=False)
+            label = f"{m.id} {_short(m.name(lang))}"
+            weight = "bold" if m.lead else "normal"
+            x, y = pos[m.id]
+            right = sides[m.id]
+            if m.id in on_ring:  # outward along the radius, so neighbours on the ring never overlap
+                angle = math.degrees(math.atan2(y, x))
+                ax.annotate(
+                    label,
+                    (x, y),
+                    xytext=(x * 1.04, y * 1.04),
+                    rotation=angle if right else angle - 180,
+                    rotation_mode="anchor",
+                    ha="left" if right else "right",
+                    va="center",
+                    fontsize=7,
+                    fontweight=weight,
+                )
+            else:
+                ax.annotate(
+                    f"{m.id} {_short(m.name(lang), 16)}",
+                    (x, y),
+                    textcoords="offset points",
+                    xytext=(9 if right else -9, 0),
+                    ha="left" if right else "right",
+                    va="center",
+                    fontsize=7,
+                    fontweight=weight,
+                )
+    from matplotlib.lines import Line2D
+
+    def key(colour: str, edge: str = "#ffffff") -> Line2D:
+        return Line2D([], [], linestyle="", marker="o", markersize=8, color=colour, markeredgecolor=edge)
+
+    shown = [k for k in TYPE_COLOURS if any(m.type == k for m in report.members)]
+    handles = [key(TYPE_COLOURS[k]) for k in shown]
+    names = list(shown)
+    if expiring:
+        handles.append(key("#ffffff", "#e03131"))
+        names.append(f"MOU ends ≤ {report.months} mo")
+    ax.legend(handles, names, loc="upper left", bbox_to_anchor=(0, 1), fontsize=8, frameon=False)
+    ax.set_xlim(-1.75, 1.75)
+    ax.set_ylim(-1.6, 1.6)
     ax.set_axis_off()
     if title:
         ax.set_title(title)

@@ -8,10 +8,12 @@ from pathlib import Path
 import pytest
 
 from assistant.partners.network import (
+    GROUPS_SPAN,
     add_months,
     build_graph,
     centrality,
     draw_png,
+    map_layout,
     network_report,
     plotly_figure,
 )
@@ -80,3 +82,33 @@ def test_report_on_the_corpus_registry(tmp_path: Path) -> None:
     assert len(fig.data) >= 2  # edges + at least one member type
     png = draw_png(report, tmp_path / "map.png", "th")
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_the_map_layout_keeps_members_apart(tmp_path: Path) -> None:
+    """Linked groups get their own cells in the middle; unlinked members sit on the unit circle."""
+    import itertools
+    import math
+
+    registry = Registry(tmp_path / "partners.sqlite")
+    registry.seed_if_empty(Path(__file__).resolve().parents[3] / "corpus")
+    report = network_report(registry, None, months=6, today=date(2026, 1, 1), with_needs=False)
+    graph = build_graph(registry.all(), registry.mous())
+    pos = map_layout(graph)
+    assert pos == map_layout(graph)  # deterministic
+    assert set(pos) == {m.id for m in report.members}
+    for node in report.isolated:
+        assert math.hypot(*pos[node]) == pytest.approx(1.0)
+    for node in set(pos) - set(report.isolated):
+        assert max(abs(pos[node][0]), abs(pos[node][1])) <= GROUPS_SPAN / 2
+    # the four parties of MOU-2024-003 (a clique) used to be drawn on top of each other
+    closest = min(math.dist(pos[a], pos[b]) for a, b in itertools.combinations(pos, 2))
+    assert closest > 0.1
+    assert report.positions == {n: (float(x), float(y)) for n, (x, y) in pos.items()}
+
+
+def test_the_map_layout_of_a_small_graph() -> None:
+    partners = [_partner(x) for x in "ABC"]
+    graph = build_graph(partners, [MouRecord("M1", parties=["A", "B"])])
+    pos = map_layout(graph)
+    assert pos["A"][0] == pytest.approx(pos["B"][0])  # a pair is drawn upright
+    assert pos["C"] == pytest.approx((0.0, 1.0))  # the one unlinked member at the top of the ring
