@@ -38,11 +38,17 @@ _stores: dict[tuple, Store] = {}
 def get_store(settings: Settings | None = None) -> Store:
     """The index for the settings' data directory and Chroma mode, opened once per process."""
     s = settings or get_settings()
-    key = (str(s.data_dir), s.chroma_mode, s.chroma_host, s.chroma_port, str(s.embedding_dir))
+    key = (str(s.data_dir), s.chroma_mode, s.chroma_host, s.chroma_port, s.chroma_ssl, str(s.embedding_dir))
     with _lock:
         if key not in _stores:
             if s.chroma_mode == ChromaMode.SERVER:
-                client = chroma_client(host=s.chroma_host, port=s.chroma_port, token=s.chroma_token)
+                client = chroma_client(
+                    host=s.chroma_host,
+                    port=s.chroma_port,
+                    token=s.chroma_token,
+                    ssl=s.chroma_ssl,
+                    ca_file=s.chroma_ca_file,
+                )
             else:
                 client = chroma_client(path=s.data_dir / "chroma")
             _stores[key] = Store.open(s.data_dir, get_embedder(s), client=client)

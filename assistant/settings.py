@@ -74,6 +74,11 @@ class Settings(BaseSettings):
     chroma_host: str = "127.0.0.1"
     chroma_port: int = 8000
     chroma_token: str | None = None
+    chroma_ssl: bool = Field(default=False, description="reach the Chroma server over HTTPS (TLS)")
+    chroma_ca_file: Path | None = Field(
+        default=None,
+        description="CA certificate(s) that sign the Chroma server's TLS certificate; default: the system's",
+    )
 
     max_upload_mb: int = Field(default=50, ge=1, le=2048)
     max_pages: int = Field(default=500, ge=1)

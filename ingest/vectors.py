@@ -13,6 +13,7 @@ so the caller can show progress.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, Protocol
@@ -70,17 +71,36 @@ class PassageEmbeddingFunction(EmbeddingFunction[Documents]):
 
 
 def chroma_client(
-    *, path: Path | None = None, host: str | None = None, port: int = 8000, token: str | None = None
+    *,
+    path: Path | None = None,
+    host: str | None = None,
+    port: int = 8000,
+    token: str | None = None,
+    ssl: bool = False,
+    ca_file: Path | None = None,
 ) -> Any:
-    """A Chroma client: persistent on disk at ``path``, or Chroma's HTTP server at ``host:port``."""
+    """A Chroma client: persistent on disk at ``path``, or Chroma's HTTP server at ``host:port``.
+
+    For the server, ``token`` goes as ``Authorization: Bearer`` on every request, ``ssl``
+    switches to HTTPS, and ``ca_file`` names the CA that signed the server's certificate
+    (a private CA; without it the system's CAs are trusted). The certificate is always verified.
+    """
     import chromadb
     from chromadb.config import Settings
 
     if host:
+        if ca_file is not None and not Path(ca_file).is_file():
+            raise FileNotFoundError(f"the Chroma CA file {ca_file} does not exist")
         headers = {"Authorization": f"Bearer {token}"} if token else None
-        return chromadb.HttpClient(
-            host=host, port=port, headers=headers, settings=Settings(anonymized_telemetry=False)
+        options = Settings(
+            anonymized_telemetry=False, chroma_server_ssl_verify=str(ca_file) if ca_file else None
         )
+        with warnings.catch_warnings():
+            # chromadb hands the CA path to httpx, which still honours a str but warns about it
+            warnings.filterwarnings(
+                "ignore", message=r"`verify=<str>` is deprecated", category=DeprecationWarning
+            )
+            return chromadb.HttpClient(host=host, port=port, ssl=ssl, headers=headers, settings=options)
     if path is None:
         raise ValueError("chroma_client needs a path (embedded) or a host (server)")
     Path(path).mkdir(parents=True, exist_ok=True)

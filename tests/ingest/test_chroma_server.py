@@ -20,7 +20,7 @@ from assistant.retrieval import HybridRetriever
 from ingest.pipeline import Outcome, ingest
 from ingest.store import Store
 from ingest.vectors import chroma_client
-from tests.fixtures.chroma import ChromaServer, TokenProxy
+from tests.fixtures.chroma import ChromaServer, TokenProxy, make_certificate
 from tests.fixtures.consistency import assert_consistent
 from tests.fixtures.env import subprocess_env
 
@@ -130,6 +130,49 @@ def test_the_token_reaches_an_authenticating_proxy(
         with pytest.raises(Exception, match=r"(?i)unauthori[sz]ed|401"):
             chroma_client(host=proxy.host, port=proxy.port, token="wrong").get_collection(f"edunet-{ws}")
         assert proxy.seen["refused"] >= 1
+    finally:
+        proxy.close()
+
+
+def test_tls_to_the_server_is_verified_against_the_configured_ca(
+    tmp_path: Path, embedder, chroma_server: ChromaServer
+) -> None:
+    """EDUNET_CHROMA_SSL + EDUNET_CHROMA_CA_FILE: HTTPS through a TLS-terminating proxy, never unverified."""
+    from assistant.runtime import get_store
+    from assistant.settings import ChromaMode, Settings
+
+    ws = workspace_name()
+    cert, key = make_certificate(tmp_path / "tls")
+    proxy = TokenProxy(chroma_server, token="tls-token", certificate=(cert, key))
+    try:
+        sources = write_docs(tmp_path / "docs", BIRDS[2:3], repeat=2)
+        settings = Settings(
+            data_dir=tmp_path / "data",
+            model_dir=Path(embedder.model_dir),
+            chroma_mode=ChromaMode.SERVER,
+            chroma_host=proxy.host,
+            chroma_port=proxy.port,
+            chroma_token="tls-token",
+            chroma_ssl=True,
+            chroma_ca_file=cert,
+        )
+        store = get_store(settings)
+        assert ingest([tmp_path / "docs"], store, workspace=ws).ok
+        assert store.dense(ws, f"{BIRDS[2]} rural schools", 1)[0].source == sources[BIRDS[2]]
+        assert proxy.seen["ok"] > 0 and proxy.seen["refused"] == 0
+
+        # without the CA the self-signed certificate is refused; plain HTTP gets no answer
+        with pytest.raises(Exception) as refused:
+            chroma_client(host=proxy.host, port=proxy.port, token="tls-token", ssl=True).heartbeat()
+        chain, error = [], refused.value
+        while error is not None:
+            chain.append(f"{type(error).__name__}: {error}")
+            error = error.__cause__ or error.__context__
+        assert any("CERTIFICATE_VERIFY_FAILED" in e for e in chain), chain
+        with pytest.raises(Exception):  # noqa: B017 - a TLS port does not speak HTTP
+            chroma_client(host=proxy.host, port=proxy.port, token="tls-token").heartbeat()
+        with pytest.raises(FileNotFoundError, match="CA file"):
+            chroma_client(host=proxy.host, port=proxy.port, ssl=True, ca_file=tmp_path / "missing.pem")
     finally:
         proxy.close()
 
