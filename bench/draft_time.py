@@ -1,16 +1,18 @@
-"""Time to a complete network plan (the example form) with the ``none`` and ``embedded`` backends.
+"""Time to a complete draft (plan, MOU, portfolio guide, workshop agenda), backends `none` and `embedded`.
 
 Usage:
-    python bench/plan_time.py                                    # Thai, none + embedded, 1 run each
-    python bench/plan_time.py --languages th,en --runs 3 --data-dir /tmp/edunet-bench
+    python bench/draft_time.py                                   # the plan, Thai, none + embedded
+    python bench/draft_time.py --tools plan,mou,portfolio,workshop --backends embedded
+    python bench/draft_time.py --languages th,en --runs 3 --data-dir /tmp/edunet-bench
 
 The starter corpus is indexed into ``--data-dir`` (a temporary folder by default; an
-existing index is reused, unchanged files are skipped). For each backend and language the
-script drafts ``examples/plan.<language>.yaml`` through :func:`assistant.plan.stream_plan`
-and prints: time to the first section, time to the complete plan (p50 over the runs),
-sections, citations, model paragraphs kept and dropped, and the DOCX export time.
-The embedded model is started (and warmed with one call) before timing; its start-up time
-is printed separately. When the model file is missing, ``embedded`` is skipped with a note.
+existing index is reused, unchanged files are skipped). For each tool, backend and language
+the script drafts the example form ``examples/<tool>.<language>.yaml`` through the tool's
+``stream_*`` function and prints: time to the first section, time to the complete draft
+(p50 over the runs), sections, citations, model paragraphs kept and dropped, and the DOCX
+export time. The embedded model is started (and warmed with one call) before timing; its
+start-up time is printed separately. When the model file is missing, ``embedded`` is
+skipped with a note.
 """
 
 from __future__ import annotations
@@ -38,22 +40,32 @@ def build_index(data_dir: Path):
     return store
 
 
-def time_plan(store, settings, backend: str, language: str, llm) -> dict:
-    """One plan: times to first section and to the end, and what it contains."""
+TOOLS = {
+    "plan": ("assistant.plan", "stream_plan"),
+    "mou": ("assistant.mou.draft", "stream_mou_draft"),
+    "portfolio": ("assistant.portfolio", "stream_portfolio"),
+    "workshop": ("assistant.workshop", "stream_workshop"),
+}
+"""Each tool: the module and its ``stream_*(form, ctx)`` function."""
+
+
+def time_draft(store, settings, tool: str, backend: str, language: str, llm) -> dict:
+    """One draft of ``tool``'s example form: times to first section and to the end, and what it contains."""
+    import importlib
+
     from assistant.drafting import DraftEventKind, draft_context
     from assistant.export import to_docx_bytes
-    from assistant.plan import parse_plan_form, stream_plan
     from assistant.retrieval import HybridRetriever
 
-    form = parse_plan_form(
-        yaml.safe_load((REPO_ROOT / "examples" / f"plan.{language}.yaml").read_text("utf-8"))
-    )
+    module, function = TOOLS[tool]
+    stream = getattr(importlib.import_module(module), function)
+    form = yaml.safe_load((REPO_ROOT / "examples" / f"{tool}.{language}.yaml").read_text("utf-8"))
     retriever = HybridRetriever(store=store, workspace=WORKSPACE, k=5)
     started = time.perf_counter()
     ctx = draft_context(settings, WORKSPACE, language, backend=backend, retriever=retriever, llm=llm)
     first = None
     draft = None
-    for event in stream_plan(form, ctx):
+    for event in stream(form, ctx):
         if event.kind is DraftEventKind.SECTION and first is None:
             first = time.perf_counter() - started
         if event.draft is not None:
@@ -81,14 +93,19 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--backends", default="none,embedded", help="comma-separated: none, embedded")
     parser.add_argument("--languages", default="th", help="comma-separated: th, en")
-    parser.add_argument("--runs", type=int, default=1, help="plans per backend and language")
+    parser.add_argument("--tools", default="plan", help=f"comma-separated: {', '.join(TOOLS)}")
+    parser.add_argument("--runs", type=int, default=1, help="drafts per tool, backend and language")
     parser.add_argument("--data-dir", type=Path, default=None, help="keep the index here between runs")
     args = parser.parse_args()
+    tools = [x.strip() for x in args.tools.split(",") if x.strip()]
+    unknown = [x for x in tools if x not in TOOLS]
+    if unknown:
+        parser.error(f"unknown tool(s) {', '.join(unknown)}: choose from {', '.join(TOOLS)}")
 
     from assistant.settings import get_settings
 
     settings = get_settings()
-    data_dir = args.data_dir or Path(tempfile.mkdtemp(prefix="edunet-plan-bench-"))
+    data_dir = args.data_dir or Path(tempfile.mkdtemp(prefix="edunet-draft-bench-"))
     store = build_index(data_dir)
     rows = []
     for backend in [b.strip() for b in args.backends.split(",") if b.strip()]:
@@ -105,36 +122,39 @@ def main() -> None:
             if model is None:
                 print(f"embedded: skipped, the backend is not usable ({status.message})")
                 continue
-            model.invoke("สวัสดี")  # warm-up: server start and first prompt are not part of a plan
+            model.invoke("สวัสดี")  # warm-up: server start and first prompt are not part of a draft
             print(f"embedded model started and warmed in {time.perf_counter() - started:.1f} s")
             llm = model
-        for language in [x.strip() for x in args.languages.split(",") if x.strip()]:
-            results = []
-            for run in range(args.runs):
-                result = time_plan(store, settings, backend, language, llm)
-                log(f"{backend}/{language} run {run + 1}: {result['total']:.1f} s")
-                results.append(result)
-            last = results[-1]
-            rows.append(
-                [
-                    backend,
-                    language,
-                    args.runs,
-                    f"{percentile([r['first'] for r in results], 50):.2f}",
-                    f"{percentile([r['total'] for r in results], 50):.2f}",
-                    last["sections"],
-                    last["citations"],
-                    f"{last['generated']} / {last['dropped']}",
-                    f"{last['export']:.2f}",
-                ]
-            )
+        for tool in tools:
+            for language in [x.strip() for x in args.languages.split(",") if x.strip()]:
+                results = []
+                for run in range(args.runs):
+                    result = time_draft(store, settings, tool, backend, language, llm)
+                    log(f"{tool}/{backend}/{language} run {run + 1}: {result['total']:.1f} s")
+                    results.append(result)
+                last = results[-1]
+                rows.append(
+                    [
+                        tool,
+                        backend,
+                        language,
+                        args.runs,
+                        f"{percentile([r['first'] for r in results], 50):.2f}",
+                        f"{percentile([r['total'] for r in results], 50):.2f}",
+                        last["sections"],
+                        last["citations"],
+                        f"{last['generated']} / {last['dropped']}",
+                        f"{last['export']:.2f}",
+                    ]
+                )
     store.manifest.close()
     headers = [
+        "tool",
         "backend",
         "lang",
         "runs",
         "first section s",
-        "complete plan s (p50)",
+        "complete draft s (p50)",
         "sections",
         "citations",
         "prose kept / dropped",
