@@ -498,29 +498,29 @@ def build_tab(ctx: TabContext) -> None:
             except Exception:
                 log.exception("the embedding model could not be loaded")
 
-    asking = [
+    for trigger in (send.click, question.submit):
         trigger(
             ask,
             [question, turns, ctx.lang, workspace, conversation, generation],
             outputs,
             show_progress="minimal",
         )
-        for trigger in (send.click, question.submit)
-    ]
     citations.change(show_source, [citations, cited, ctx.lang], panel, show_progress="hidden")
     cleared = [chatbot, turns, cited, citations, panel, notice, question, conversation, generation]
-    # a reset may wait a moment for the answer it replaces, so it has no shared concurrency limit;
-    # Gradio's cancel stops the old answer's work, the generation keeps it off the screen
-    clear.click(reset, [ctx.lang, generation], cleared, cancels=asking, concurrency_limit=None)
+    # The old answer is stopped by its generation (assistant.ui.supersede), not by Gradio's
+    # ``cancels=``: a cancel closes the answer while its last update may still be on the way, and
+    # that update then lands after the reset. A superseded answer stops at its next update, after
+    # Gradio has sent the previous one, and the reset waits for that, so the reset shows last.
+    # A reset may wait a moment, so it has no shared concurrency limit.
+    clear.click(reset, [ctx.lang, generation], cleared, concurrency_limit=None)
     # a workspace picked by the user starts a new conversation; any change (also the page-load fill)
     # lists that workspace's saved conversations
-    workspace.input(reset, [ctx.lang, generation], cleared, cancels=asking, concurrency_limit=None)
+    workspace.input(reset, [ctx.lang, generation], cleared, concurrency_limit=None)
     workspace.change(refresh_saved, [ctx.lang, workspace], saved, show_progress="hidden")
     reopen.click(
         open_saved,
         [saved, ctx.lang, generation],
         [chatbot, turns, cited, citations, panel, notice, conversation, generation],
-        cancels=asking,
         concurrency_limit=None,
     )
 

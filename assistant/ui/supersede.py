@@ -1,19 +1,21 @@
 """Make "New conversation" final: an answer that was asked before it never reaches the screen.
 
-Gradio's ``cancels=`` alone cannot promise that. The answer and the reset are separate
-queue events that may run side by side, and a cancel sent before the answer's event id
-reaches the browser misses it. Then the first streamed update of the old answer can land
-after the reset and bring the cleared question back.
+Gradio's ``cancels=`` cannot promise that. The answer and the reset are separate queue
+events that run side by side. A cancel closes the answer's generator while its last update
+may still be on its way to the browser, so that update can land after the reset and bring
+the cleared question back. A cancel sent before the answer's event id reaches the browser
+misses the answer altogether. CI saw the cleared question come back.
 
-The fix is a generation number that the browser sends with each event (a hidden field, so
-its value is the one shown when the user clicked, not the one on the server):
+Instead, the browser sends a generation number with each event. It is a hidden field, so its
+value is the one shown when the user clicked, not the one on the server:
 
 * the answer passes that number to :meth:`Superseder.answering` and calls ``stale()``
-  before each update; once the conversation has moved on, it stops without a word;
+  before each update. Once the conversation has moved on, it stops without a word. Gradio
+  asks a generator for its next update only after it has sent the previous one, so an
+  answer that stops has nothing left in flight;
 * the reset calls :meth:`Superseder.supersede` with the number. Every answer of that
-  generation or older becomes stale. The reset then waits, briefly, until such answers have
-  stopped (each stops at its next update, or when Gradio closes it), so its own update is
-  sent after theirs.
+  generation or older becomes stale. The reset then waits, briefly, until those answers
+  have stopped, so its own update is sent after theirs.
 
 Example::
 
