@@ -35,7 +35,7 @@ from assistant.records import Answer, Citation, EventKind
 from assistant.settings import Settings
 from assistant.ui.i18n import Labels, get_labels, normalize_language
 from assistant.ui.session import access_message, principal_from_request, workspace_selector
-from assistant.ui.supersede import Superseder
+from assistant.ui.supersede import Superseder, until_stale
 from assistant.workspaces import Principal, WorkspaceAccessError
 
 if TYPE_CHECKING:
@@ -321,10 +321,7 @@ def build_tab(ctx: TabContext) -> None:
     ) -> Iterator[tuple]:
         """Answer one question, stopping silently once the conversation was cleared or replaced."""
         with superseder.answering(request.session_hash or "", Superseder.generation(gen)) as stale:
-            for update in answer_updates(text, history, lang, ws, conv, request):
-                if stale():
-                    return
-                yield update
+            yield from until_stale(answer_updates(text, history, lang, ws, conv, request), stale)
 
     def answer_updates(
         text: str, history: list[dict], lang: str, ws: str | None, conv: str | None, request: gr.Request

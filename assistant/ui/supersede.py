@@ -15,7 +15,11 @@ value is the one shown when the user clicked, not the one on the server:
   answer that stops has nothing left in flight;
 * the reset calls :meth:`Superseder.supersede` with the number. Every answer of that
   generation or older becomes stale. The reset then waits, briefly, until those answers
-  have stopped, so its own update is sent after theirs.
+  have stopped, so its own update is sent after theirs;
+* :func:`until_stale` makes the answer's updates in a worker thread and checks ``stale()``
+  while it waits for the next one. A superseded answer therefore ends within a tenth of a
+  second, even while a model is still loading or thinking. That matters because the browser
+  ignores a new click on Send while the previous answer's event is still running.
 
 Example::
 
@@ -33,10 +37,14 @@ Example::
 from __future__ import annotations
 
 import contextlib
+import queue
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from typing import TypeVar
+
+T = TypeVar("T")
 
 WAIT_SECONDS = 2.0
 """How long a reset waits for older answers to stop before it shows the empty conversation."""
@@ -92,3 +100,67 @@ class Superseder:
         """Drop a closed session's generation (its answers, if any, count as current again)."""
         with self._changed:
             self._floor.pop(session, None)
+
+
+_DONE = object()
+
+
+def until_stale(updates: Iterable[T], stale: Callable[[], bool], poll_seconds: float = 0.1) -> Iterator[T]:
+    """``updates``, until ``stale()``: then stop at once, even while an update is still being made.
+
+    The updates are made in a worker thread and handed over one by one. While the next one is
+    slow (a model loading, a retrieval, a language model's first token), ``stale()`` is checked
+    every ``poll_seconds``, so a superseded answer ends within that time. Gradio then sees the
+    event end, and the browser accepts the next question at once. The worker stops after the
+    update it is making, and closes ``updates`` (which closes a streaming model call).
+    """
+    handover: queue.Queue[object] = queue.Queue(maxsize=1)
+    stop = threading.Event()
+
+    def offer(item: object) -> bool:
+        """Hand ``item`` over, unless the consumer has stopped; whether it was taken."""
+        while not stop.is_set():
+            try:
+                handover.put(item, timeout=poll_seconds)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def make() -> None:
+        source = iter(updates)
+        try:
+            while not stop.is_set():
+                try:
+                    update = next(source)
+                except StopIteration:
+                    offer(_DONE)
+                    return
+                if not offer(update):
+                    return
+        except BaseException as exc:  # handed to the consumer, raised there
+            offer(exc)
+        finally:
+            close = getattr(source, "close", None)
+            if close is not None:
+                close()
+
+    worker = threading.Thread(target=make, name="answer-updates", daemon=True)
+    worker.start()
+    try:
+        while True:
+            try:
+                item = handover.get(timeout=poll_seconds)
+            except queue.Empty:
+                if stale():
+                    return
+                continue
+            if item is _DONE:
+                return
+            if isinstance(item, BaseException):
+                raise item
+            if stale():
+                return
+            yield item  # type: ignore[misc]
+    finally:
+        stop.set()

@@ -83,6 +83,8 @@ def _base_env(data_dir: Path, model_dir: Path) -> dict[str, str]:
         model_dir,
         WORKSPACE,
         EDUNET_BACKEND="none",
+        # every browser test asks as the one anonymous user; the limit has its own test (test_login)
+        EDUNET_ASK_RATE_PER_MINUTE="600",
         GRADIO_ANALYTICS_ENABLED="False",
         NO_PROXY="127.0.0.1,localhost",
         no_proxy="127.0.0.1,localhost",

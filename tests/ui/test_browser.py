@@ -250,8 +250,12 @@ def test_follow_up_keeps_the_conversation_and_new_conversation_clears_it(page: P
 def test_new_conversation_while_answering_stops_the_answer(page: Page, ui: UI) -> None:
     from playwright.sync_api import expect
 
-    for _ in range(3):  # the answer and the reset race on the server; each round must end empty
+    # The answer and the reset race on the server; each round must end empty. Clearing while
+    # the answer is still starting (after 150-600 ms) used to bring the question back.
+    for delay_ms in (0, 150, 300, 600):
         ui.ask(page, QUESTION_TH)
+        if delay_ms:
+            page.wait_for_timeout(delay_ms)
         page.locator("#clear-button").click()
         expect(page.locator("#chat [data-testid='user']")).to_have_count(0)
         page.wait_for_timeout(2000)  # a cancelled answer must not come back

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Iterator
 
-from assistant.ui.supersede import Superseder
+import pytest
+
+from assistant.ui.supersede import Superseder, until_stale
 
 
 def test_an_answer_goes_stale_when_its_generation_is_superseded() -> None:
@@ -76,3 +79,38 @@ def test_the_browser_value_becomes_a_generation() -> None:
     assert Superseder.generation(2.0) == 2
     assert Superseder.generation(-4) == 0
     assert Superseder.generation("x") == 0  # type: ignore[arg-type]
+
+
+def test_until_stale_passes_every_update_while_current() -> None:
+    assert list(until_stale(iter([1, 2, 3]), lambda: False)) == [1, 2, 3]
+    assert list(until_stale([], lambda: False)) == []
+
+
+def test_until_stale_stops_while_an_update_is_still_being_made() -> None:
+    closed = threading.Event()
+    flag = {"stale": False}
+
+    def slow() -> Iterator[int]:
+        try:
+            yield 1
+            time.sleep(5)  # a model that takes long for its first token
+            yield 2
+        finally:
+            closed.set()
+
+    got, began = [], time.monotonic()
+    for update in until_stale(slow(), lambda: flag["stale"], poll_seconds=0.05):
+        got.append(update)
+        flag["stale"] = True  # "New conversation" right after the first update
+    assert got == [1]
+    assert time.monotonic() - began < 2  # not the 5 s the next update takes
+    assert closed.wait(10)  # the worker closed the source once its update was made
+
+
+def test_until_stale_raises_the_updates_error() -> None:
+    def broken() -> Iterator[int]:
+        yield 1
+        raise RuntimeError("the model server went away")
+
+    with pytest.raises(RuntimeError, match="went away"):
+        list(until_stale(broken(), lambda: False))
