@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from assistant.retrieval import HybridRetriever
+from assistant.settings import ChromaMode, Settings
 from ingest.pipeline import Outcome, ingest
 from ingest.store import Store
 from ingest.vectors import chroma_client
@@ -67,6 +68,19 @@ def server_store(data_dir: Path, embedder, server: ChromaServer, token: str | No
     )
 
 
+def proxied_settings(data_dir: Path, embedder, proxy: TokenProxy, token: str, **options: object) -> Settings:
+    """The app's settings for server mode through ``proxy`` (the EDUNET_CHROMA_* path)."""
+    return Settings(
+        data_dir=data_dir,
+        model_dir=Path(embedder.model_dir),
+        chroma_mode=ChromaMode.SERVER,
+        chroma_host=proxy.host,
+        chroma_port=proxy.port,
+        chroma_token=token,
+        **options,
+    )
+
+
 def test_ingest_and_hybrid_search_on_the_server(
     tmp_path: Path, embedder, chroma_server: ChromaServer
 ) -> None:
@@ -102,7 +116,6 @@ def test_the_token_reaches_an_authenticating_proxy(
 ) -> None:
     """Chroma 1.x's server checks no token: a proxy does, and the app's token must get through it."""
     from assistant.runtime import get_store
-    from assistant.settings import ChromaMode, Settings
 
     ws = workspace_name()
     proxy = TokenProxy(chroma_server, token="s3cret-token")
@@ -116,14 +129,7 @@ def test_the_token_reaches_an_authenticating_proxy(
         assert proxy.seen["ok"] > 0 and proxy.seen["refused"] == 0
 
         # The settings path (EDUNET_CHROMA_* → runtime.get_store) sends the same token.
-        settings = Settings(
-            data_dir=tmp_path / "data",
-            model_dir=Path(embedder.model_dir),
-            chroma_mode=ChromaMode.SERVER,
-            chroma_host=proxy.host,
-            chroma_port=proxy.port,
-            chroma_token="s3cret-token",
-        )
+        settings = proxied_settings(tmp_path / "data", embedder, proxy, token="s3cret-token")
         assert get_store(settings).vectors.all_ids(ws) == store.manifest.live_ids(ws)
         assert proxy.seen["refused"] == 0
 
@@ -139,22 +145,14 @@ def test_tls_to_the_server_is_verified_against_the_configured_ca(
 ) -> None:
     """EDUNET_CHROMA_SSL + EDUNET_CHROMA_CA_FILE: HTTPS through a TLS-terminating proxy, never unverified."""
     from assistant.runtime import get_store
-    from assistant.settings import ChromaMode, Settings
 
     ws = workspace_name()
     cert, key = make_certificate(tmp_path / "tls")
     proxy = TokenProxy(chroma_server, token="tls-token", certificate=(cert, key))
     try:
         sources = write_docs(tmp_path / "docs", BIRDS[2:3], repeat=2)
-        settings = Settings(
-            data_dir=tmp_path / "data",
-            model_dir=Path(embedder.model_dir),
-            chroma_mode=ChromaMode.SERVER,
-            chroma_host=proxy.host,
-            chroma_port=proxy.port,
-            chroma_token="tls-token",
-            chroma_ssl=True,
-            chroma_ca_file=cert,
+        settings = proxied_settings(
+            tmp_path / "data", embedder, proxy, token="tls-token", chroma_ssl=True, chroma_ca_file=cert
         )
         store = get_store(settings)
         assert ingest([tmp_path / "docs"], store, workspace=ws).ok
