@@ -156,8 +156,8 @@ class Privacy(_T):
     consent_by_age: dict[Literal["guardian", "mixed", "both"], Bi]
 
 
-class GuideHeadings(_T):
-    """The guide's section titles (``headings:``)."""
+class _PerSection(_T):
+    """One phrase for each of the guide's seven sections."""
 
     purpose: Phrase
     evidence: Phrase
@@ -166,6 +166,10 @@ class GuideHeadings(_T):
     timeline: Phrase
     responsible_ai: Phrase
     privacy: Phrase
+
+
+class GuideHeadings(_PerSection):
+    """The guide's section titles (``headings:``)."""
 
 
 class GuideText(_T):
@@ -208,16 +212,8 @@ class GuideText(_T):
     privacy_helper: Phrase
 
 
-class GuideTasks(_T):
+class GuideTasks(_PerSection):
     """What the language model is asked to write in each section (``tasks:``)."""
-
-    purpose: Phrase
-    evidence: Phrase
-    reflection: Phrase
-    rubric: Phrase
-    timeline: Phrase
-    responsible_ai: Phrase
-    privacy: Phrase
 
 
 class GuideQueries(_T):
