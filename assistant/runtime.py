@@ -13,6 +13,7 @@ import threading
 from functools import cache
 
 from assistant.settings import ChromaMode, Settings, get_settings
+from ingest.chunking import Chunker
 from ingest.embeddings import Embedder
 from ingest.pipeline import IngestOptions
 from ingest.store import Store
@@ -55,6 +56,11 @@ def get_store(settings: Settings | None = None) -> Store:
         return _stores[key]
 
 
+def chunker_for(target: int) -> Chunker:
+    """The chunker for a target size: chunks between 4/7 and 10/7 of it (700 → 400–1000 characters)."""
+    return Chunker(target=target, min_chars=max(50, target * 4 // 7), max_chars=target * 10 // 7)
+
+
 def ingest_options(
     settings: Settings | None = None, *, force: bool = False, doc_type: str | None = None
 ) -> IngestOptions:
@@ -62,7 +68,6 @@ def ingest_options(
 
     Raises ValueError for an unknown document type.
     """
-    from ingest.chunking import Chunker
     from ingest.records import DocType
 
     s = settings or get_settings()
@@ -71,6 +76,6 @@ def ingest_options(
         doc_type=DocType.parse(doc_type) if doc_type else None,
         max_bytes=s.max_upload_mb * 2**20,
         max_pages=s.max_pages,
-        chunker=Chunker(target=target, min_chars=min(300, target), max_chars=max(600, target)),
+        chunker=chunker_for(target),
         force=force,
     )

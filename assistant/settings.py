@@ -82,7 +82,7 @@ class Settings(BaseSettings):
 
     max_upload_mb: int = Field(default=50, ge=1, le=2048)
     max_pages: int = Field(default=500, ge=1)
-    chunk_target: int = Field(default=450, ge=100, le=4000)
+    chunk_target: int = Field(default=700, ge=100, le=2800)
     top_k: int = Field(default=5, ge=1, le=100)
     embed_batch: int = Field(default=16, ge=1, le=512)
 

@@ -222,6 +222,13 @@ def format_table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> st
     return "\n".join(out)
 
 
+def markdown_table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
+    """The same table in Markdown, ready for the README."""
+    out = ["| " + " | ".join(headers) + " |", "|" + "|".join("---" for _ in headers) + "|"]
+    out.extend("| " + " | ".join(_cell(v) for v in row) + " |" for row in rows)
+    return "\n".join(out)
+
+
 def _numeric_column(values: Sequence[object]) -> bool:
     """True when a column holds numbers (blank cells allowed), so it is right-aligned."""
     filled = [v for v in values if v != ""]

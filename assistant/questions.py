@@ -1,0 +1,100 @@
+"""What a question asks for: a list, a fact of some type, or an explanation.
+
+Usage:
+    >>> q = analyse("เครือข่ายความร่วมมือมีองค์ประกอบกี่ประการ อะไรบ้าง")
+    >>> q.kind, q.count_asked
+    (<Kind.LIST: 'list'>, True)
+    >>> analyse("When was the Act published?").answer_type
+    <AnswerType.DATE: 'date'>
+
+The answer's shape follows from it: a list question gets the enumerated items of the best
+section, a factual one the sentence that holds the fact, with the fact first. The cues
+are the usual question words of Thai and English; the patterns are data-like tables here
+rather than code paths, so adding a cue is adding a word.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+
+from assistant import grounding as g
+
+
+class Kind(StrEnum):
+    """The shape of answer a question wants."""
+
+    LIST = "list"
+    FACT = "fact"
+    EXPLAIN = "explain"
+
+
+class AnswerType(StrEnum):
+    """What kind of fact a factual question wants."""
+
+    DATE = "date"
+    NUMBER = "number"
+    WHO = "who"
+    PLACE = "place"
+    DEFINITION = "definition"
+    ANY = "any"
+
+
+_LIST_TH = re.compile(
+    r"อะไรบ้าง|อะไร\s*บ้าง|ใครบ้าง|ที่ไหนบ้าง|ด้านใดบ้าง|ข้อใดบ้าง|อย่างไรบ้าง|ไหนบ้าง|มีกี่|กี่ประการ|กี่ข้อ|กี่ขั้น|กี่ด้าน"
+    r"|กี่กลุ่ม|กี่องค์ประกอบ|กี่ประเภท|กี่ส่วน|กี่ระยะ|ขั้นตอน|ประกอบด้วย|ได้แก่|แต่ละ|ทั้งหมด|บ้าง\s*$"
+)
+_LIST_EN = re.compile(
+    r"^\s*(?:what|which|who)\s+(?:are|were)\b|\b(?:list|name|enumerate)\b|\bwhat\s+(?:kinds?|types?|steps?)\b"
+    r"|\bsteps?\b|\bstages?\b|\bphases?\b|\bcomponents?\b|\bfactors?\b|\bprinciples?\b|\bobjectives?\b"
+    r"|\bstrateg(?:y|ies)\b|\bgoals\b|\bbenefits?\b|\bchallenges?\b|\bareas\b|\bduties\b|\brights\b"
+    r"|\bresponsibilities\b|\bmembers\b|\bhow many\b|\bwhat does .* include\b|\bwhat .* consist",
+    re.I,
+)
+_COUNT = re.compile(r"กี่|how many", re.I)
+_TYPES: tuple[tuple[AnswerType, re.Pattern[str]], ...] = (
+    (AnswerType.DATE, re.compile(r"เมื่อไร|เมื่อใด|วันที่เท่าไร|วันใด|วันไหน|ปีใด|ปีไหน|พ\.ศ\.\s*ใด|ช่วงใด|\bwhen\b|\bwhat (?:date|year|day|month)\b|\bwhich (?:date|year)\b", re.I)),
+    (AnswerType.NUMBER, re.compile(r"เท่าไร|เท่าใด|กี่|จำนวน|ร้อยละ|\bhow (?:many|much|long)\b|\bwhat (?:percentage|number|amount)\b", re.I)),
+    (AnswerType.WHO, re.compile(r"ใคร|ผู้ใด|หน่วยงานใด|องค์กรใด|\bwho\b|\bwhom\b|\bwhich (?:organi[sz]ation|person|agency|company|institut)", re.I)),
+    (AnswerType.PLACE, re.compile(r"ที่ไหน|ที่ใด|จังหวัดใด|\bwhere\b|\bwhich (?:city|province|country|place)\b", re.I)),
+    (AnswerType.DEFINITION, re.compile(r"คืออะไร|หมายถึง|หมายความว่า|ความหมาย|\bwhat (?:is|are|does) .*\bmean\b|\bdefin|\bwhat is (?:a|an|the)\b", re.I)),
+)
+_EXPLAIN = re.compile(r"ทำไม|เพราะเหตุใด|อย่างไร|เหตุใด|\bwhy\b|\bhow (?:do|does|can|should|to)\b|\bexplain\b", re.I)
+
+
+@dataclass(frozen=True)
+class Question:
+    """A question as the answering steps see it."""
+
+    text: str
+    language: str
+    kind: Kind
+    answer_type: AnswerType = AnswerType.ANY
+    count_asked: bool = False
+
+    @property
+    def terms(self) -> frozenset[str]:
+        """The question's content words (Thai-aware, stop words out)."""
+        return g.content_terms(self.text)
+
+
+def analyse(text: str) -> Question:
+    """Classify a question (see the module doc); never fails."""
+    language = g.question_language(text)
+    answer_type = next((t for t, p in _TYPES if p.search(text)), AnswerType.ANY)
+    listy = bool(_LIST_TH.search(text) if language == "th" else _LIST_EN.search(text))
+    count = bool(_COUNT.search(text))
+    if listy and answer_type in (AnswerType.DATE, AnswerType.PLACE) and not count:
+        listy = bool(re.search(r"บ้าง|\b(?:list|which .* (?:dates|places))\b", text, re.I))
+    if listy and answer_type == AnswerType.NUMBER and not re.search(r"บ้าง|อะไร|which|what are", text, re.I):
+        listy = False  # "how many members…?" wants a number, "กี่ประการ อะไรบ้าง" the list
+    if listy:
+        kind = Kind.LIST
+    elif answer_type != AnswerType.ANY:
+        kind = Kind.FACT
+    elif _EXPLAIN.search(text):
+        kind = Kind.EXPLAIN
+    else:
+        kind = Kind.FACT
+    return Question(text, language, kind, answer_type, count)
