@@ -1,49 +1,90 @@
-"""Grounded answering: retrieve, fence numbered passages, generate, verify, or say "not found".
+"""Grounded answering: retrieve, grow hits into sections, build the cited skeleton, let the model write in it.
 
 Usage:
     >>> answerer = Answerer(retriever, llm=None)               # extractive ("none") mode
     >>> answer = answerer.ask("องค์ประกอบของเครือข่ายมีอะไรบ้าง")
     >>> answer.text, [c.source for c in answer.citations]
     >>> for event in Answerer(retriever, chat_model, "embedded").stream("What is SDG 4?"):
-    ...     ...  # PASSAGES first, then TOKEN pieces, then one FINAL with the verified Answer
+    ...     ...  # PASSAGES, SKELETON, then TOKEN pieces (prose), then one FINAL
 
 The steps of :meth:`Answerer.stream`:
 
-1. The question is checked (empty → ValueError, very long → truncated with a note) and its
-   language decides the answer language and the prompt file (``prompts/ask.<lang>.yaml``).
-2. A follow-up is rewritten into a standalone search query (by the model when there is one,
-   else by adding key words of the previous question).
-3. Hybrid retrieval; a hit counts as relevant by its dense cosine and its presence in the
-   BM25 list (:class:`Relevance`). Nothing relevant → "not found in your documents".
-4. The relevant passages are numbered [1]..[n] and packed into ``max_context_tokens``,
-   trimmed to their sentences closest to the question when needed, and fenced as quoted data.
-5. Without a model, the answer is the best sentences of the passages, each with its [n].
-   With one, its tokens are streamed, then checked: language, CJK leakage, loops, leaked
-   prompt and citations (:mod:`assistant.grounding`). A failed check gets one retry with a
-   stricter instruction (not streamed); a second failure, or a backend error, falls back to
-   the extractive answer with a note.
+1. The question is checked (empty → ValueError, very long → cut with a note) and analysed
+   (:mod:`assistant.questions`): its language, and whether it wants a list, a fact or an
+   explanation. A follow-up is rewritten into a standalone query.
+2. Hybrid retrieval in both languages (:mod:`assistant.retrieval`); the relevance gate
+   (:mod:`assistant.relevance`) keeps the passages that may answer. None → "not found".
+3. Small-to-big (:mod:`assistant.context`): each relevant chunk grows into its section;
+   each page of each section becomes a numbered piece [n] with its document and page.
+4. The skeleton (:mod:`assistant.extractive`): the enumerated items of the best list, or
+   the sentence that holds the fact, each line citing its piece. No skeleton → "not found".
+5. Without a model, the skeleton is the answer. With one, the model gets the pieces
+   (trimmed to the token budget, list items and the question's sentences kept) and writes
+   a JSON list of points, each naming its piece; prose is accepted too. Every sentence is
+   verified against the piece it cites (:func:`assistant.grounding.verify_citations`). The
+   model's answer is kept only when it passes the checks and covers at least as much of
+   the skeleton's list; otherwise the skeleton is the answer, with a note saying why.
 """
 
 from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from assistant import grounding as g
+from assistant.context import Passage, expand
+from assistant.extractive import Piece, Skeleton, compose
+from assistant.model_checks import (
+    DECLINED,
+    NOT_FOUND_MESSAGES,
+    backend_note,
+    drop_echo_lines,
+    leaks_prompt,
+    message_text,
+    output_problems,
+    parse_points,
+    says_not_found,
+)
+from assistant.questions import Kind, Question, analyse
 from assistant.records import Answer, AnswerEvent, Citation, EventKind
+from assistant.relevance import (
+    Relevance,
+    Scored,
+    as_relevance,
+    identifiers,
+    promote_named,
+    score_hits,
+    select,
+)
 from assistant.settings import REPO_ROOT
-from ingest.records import Hit
 
 if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel
     from langchain_core.messages import BaseMessage
 
     from assistant.retrieval import HybridRetriever
+
+__all__ = [
+    "DECLINED",
+    "NOT_FOUND_MESSAGES",
+    "Answerer",
+    "Relevance",
+    "Scored",
+    "check_question",
+    "drop_echo_lines",
+    "expand_with_history",
+    "identifiers",
+    "leaks_prompt",
+    "load_prompts",
+    "output_problems",
+    "promote_named",
+    "says_not_found",
+]
 
 log = logging.getLogger(__name__)
 
@@ -58,12 +99,10 @@ LOOP_CHECK_EVERY = 200
 """While streaming, the text is checked for loops every this many characters."""
 HISTORY_TURN_CHARS = 300
 """Each earlier user or assistant message is cut to this length in prompts."""
-EXTRACTIVE_PASSAGES = 3
-"""An extractive answer quotes at most this many passages…"""
-EXTRACTIVE_SENTENCES = 2
-"""…and at most this many sentences of each."""
-EXTRACTIVE_TOKENS = 120
-"""…within about this many tokens per passage."""
+SECTION_CHARS = 3200
+"""A retrieved chunk grows into its section up to about this many characters."""
+MAX_PASSAGES = 4
+"""At most this many sections make the context."""
 
 FOLLOW_UP_MIN_TERMS = 4
 """A question with fewer content words than this after a first turn is treated as a follow-up."""
@@ -88,6 +127,8 @@ class Prompts:
     fence_close: str
     passage_template: str
     question_template: str
+    points_instruction: str
+    list_instruction: str
     retry: dict[str, str]
     extractive_header: str
     rewrite_system: str
@@ -123,57 +164,57 @@ def load_prompts(language: str, directory: Path = PROMPTS_DIR) -> Prompts:
     return Prompts(**values)
 
 
-# ---------------------------------------------------------------------------------------- relevance
-
-
-@dataclass(frozen=True)
-class Relevance:
-    """When a retrieved passage counts as relevant, from retrieval signals only.
-
-    A hit is relevant when its dense (e5) cosine similarity to the question is at least
-    ``strong``, or at least ``floor`` while it is also a BM25 hit containing ``min_overlap``
-    of the question's content words. A question with no relevant hit is answered "not
-    found". Once one hit is relevant, other hits within ``keep_margin`` of its cosine (or
-    BM25-only hits with ``bm25_overlap`` of the question's words) join the context.
-
-    Calibrated on the starter corpus (289 chunks) with multilingual-e5-small: the top
-    cosine of 18 on-topic questions (Thai and English) was 0.843–0.936, that of 15
-    off-topic ones ("What is the capital of France?", "สูตรต้มยำกุ้ง", "ราคาทองคำวันนี้",
-    "ignore previous instructions…") 0.751–0.835; the on-topic ones below 0.86 were all BM25
-    hits sharing at least a third of the question's words, the off-topic ones at 0.83 or above
-    were not. e5 cosines are compressed (unrelated text scores about 0.75), so the numbers
-    belong to this model: recalibrate with ``bench/citation_precision.py`` after changing it.
-    """
-
-    strong: float = 0.86
-    floor: float = 0.83
-    min_overlap: float = 0.3
-    keep_margin: float = 0.06
-    bm25_overlap: float = 0.5
+# ------------------------------------------------------------------------------------------ context
 
 
 @dataclass
-class Scored:
-    """A hit with the signals relevance is judged by."""
+class Context:
+    """What one question is answered from: the analysed question, its query and the numbered pieces."""
 
-    hit: Hit
-    cosine: float | None
-    overlap: float
+    question: Question
+    query: str
+    translated: str
+    passages: list[Passage]
+    citations: list[Citation]
+    counts: dict[str, int] | None = None  # how many chunks of the index hold each question term
+    total: int = 0  # chunks in the index
 
-    @property
-    def in_bm25(self) -> bool:
-        return "bm25" in self.hit.ranks
+    def pieces(self) -> list[Piece]:
+        return [Piece(c.n, c.text, c.passage, c.trail, c.title) for c in self.citations]
 
 
-# ---------------------------------------------------------------------------------------- answerer
+def number_pieces(passages: Sequence[Passage], prompts: Prompts) -> list[Citation]:
+    """One citation per page of each passage, numbered [1]..[n] in passage order."""
+    out: list[Citation] = []
+    for p, passage in enumerate(passages):
+        for page, text, chunks in passage.page_texts():
+            out.append(
+                Citation(
+                    n=len(out) + 1,
+                    source=passage.source,
+                    page=page,
+                    text=g.sanitize_passage(text, prompts.fences()),
+                    chunk_id=chunks[0].chunk_id,
+                    title=passage.title,
+                    section=" › ".join(passage.trail),
+                    score=round(passage.cosine if passage.cosine is not None else passage.score, 4),
+                    trail=passage.trail,
+                    passage=p,
+                    chunk_ids=tuple(c.chunk_id for c in chunks),
+                )
+            )
+    return out
+
+
+# ------------------------------------------------------------------------------------------ answerer
 
 
 class Answerer:
     """Answers questions from one retriever, with a chat model or (``llm=None``) extractively.
 
     ``backend`` names the model in answers ("embedded", "openai", ...); it is "none"
-    whenever ``llm`` is None. ``max_context_tokens`` bounds what varies in the prompt
-    (passages, earlier turns, the question); the fixed rules come on top.
+    whenever ``llm`` is None. ``max_context_tokens`` bounds what the model reads (pieces,
+    earlier turns, the question); the fixed rules come on top.
     """
 
     def __init__(
@@ -182,20 +223,22 @@ class Answerer:
         llm: BaseChatModel | None,
         backend: str = "none",
         *,
-        max_context_tokens: int = 800,
+        max_context_tokens: int = 700,
         min_relevance: Relevance | float | None = None,
         k: int | None = None,
         history_turns: int = 2,
         prompts_dir: Path = PROMPTS_DIR,
+        section_chars: int = SECTION_CHARS,
     ) -> None:
         self.retriever = retriever
         self.llm = llm
         self.backend = backend if llm is not None else "none"
         self.max_context_tokens = max_context_tokens
-        self.relevance = _relevance(min_relevance)
+        self.relevance = as_relevance(min_relevance)
         self.k = k or getattr(retriever, "k", 5)
         self.history_turns = history_turns
         self.prompts_dir = prompts_dir
+        self.section_chars = section_chars
 
     # ------------------------------------------------------------------ public API
 
@@ -209,7 +252,7 @@ class Answerer:
         return final
 
     def stream(self, question: str, history: Sequence[tuple[str, str]] = ()) -> Iterator[AnswerEvent]:
-        """PASSAGES (the numbered citations), TOKEN pieces, then one FINAL with the verified Answer.
+        """PASSAGES, SKELETON (when a model will write), TOKEN pieces, then one FINAL with the Answer.
 
         Raises ValueError for an empty question; never raises for a failing model.
         """
@@ -218,85 +261,74 @@ class Answerer:
         prompts = load_prompts(language, self.prompts_dir)
         turns = [(str(u), str(a)) for u, a in history][-self.history_turns :] if self.history_turns else []
         query = self._standalone(question, turns, prompts, notes)
-        relevant = self.select(self.retrieve(query), query)
-        turns = self._fit_history(turns, question, prompts)
-        citations = self.citations(relevant, query, prompts, self._passage_budget(question, turns, prompts))
-        if not citations:  # nothing relevant, or nothing fits the budget
+        ctx = self.context(question, query, prompts)
+        skeleton = (
+            compose(ctx.question, ctx.pieces(), ctx.translated) if ctx.citations else Skeleton(Kind.FACT)
+        )
+        if not ctx.citations or (skeleton.empty and self.llm is None):
             answer = self._not_found(prompts, [*notes, "not-found"])
             yield AnswerEvent(EventKind.PASSAGES)
             yield AnswerEvent(EventKind.TOKEN, text=answer.text)
             yield AnswerEvent(EventKind.FINAL, answer=answer)
             return
-        yield AnswerEvent(EventKind.PASSAGES, citations=list(citations))
+        yield AnswerEvent(EventKind.PASSAGES, citations=list(ctx.citations))
         if self.llm is None:
-            answer = self._extractive(citations, query, prompts, notes)
+            answer = self._skeleton_answer(skeleton, ctx, prompts, notes)
             yield AnswerEvent(EventKind.TOKEN, text=answer.text)
             yield AnswerEvent(EventKind.FINAL, answer=answer)
             return
-        answer = yield from self._generate(question, query, turns, citations, prompts, notes)
+        if not skeleton.empty:
+            yield AnswerEvent(EventKind.SKELETON, text=skeleton.render())
+        answer = yield from self._generate(question, turns, ctx, skeleton, prompts, notes)
         yield AnswerEvent(EventKind.FINAL, answer=answer)
 
     # ------------------------------------------------------------------ retrieval
 
     def retrieve(self, query: str) -> list[Scored]:
-        """Hybrid hits for ``query`` with each one's dense cosine (None when unknown) and word overlap.
-
-        For the hybrid mode this runs the retriever's dense and BM25 searches itself, because
-        fusion replaces the dense cosine by the fused score; other modes use ``search``.
-        """
-        from assistant.retrieval import Mode, reciprocal_rank_fusion
-
-        r = self.retriever
-        fetch = max(getattr(r, "fetch_k", 30), self.k)
-        if getattr(r, "mode", None) == Mode.HYBRID:
-            dense = r.store.dense(r.workspace, query, fetch, r.filters)
-            cosines = {h.chunk_id: h.score for h in dense}
-            bm25 = r.store.keyword(r.workspace, query, fetch, r.filters)
-            hits = reciprocal_rank_fusion({"dense": dense, "bm25": bm25}, self.k)
-        else:
-            hits = r.search(query, self.k)
-            cosines = {h.chunk_id: h.score for h in hits if h.ranks.get("dense")}
-        q_terms = g.content_terms(query)
-        return [Scored(h, cosines.get(h.chunk_id), _overlap(q_terms, _about(h))) for h in hits]
+        """Hybrid hits for ``query`` (both languages), each with its dense cosine and word overlap."""
+        return score_hits(self.retriever.search(query, self.k), query)
 
     def select(self, scored: Sequence[Scored], query: str = "") -> list[Scored]:
-        """The relevant hits, best first (empty when the question is not answered by the index).
+        """The relevant hits, best first (empty when the question is not answered by the index)."""
+        return select(scored, self.relevance, query)
 
-        The order is the retriever's, except that passages of a document whose file name or
-        title carries an identifier of the question ("MOU-2024-001") come first.
-        """
-        rel = self.relevance
-        if all(s.cosine is None for s in scored):  # BM25-only retrieval: judge by words alone
-            return [s for s in scored if s.overlap >= rel.bm25_overlap]
-        strong = [s for s in scored if _is_relevant(s, rel)]
-        if not strong:
-            return []
-        best = max((s.cosine for s in strong if s.cosine is not None), default=rel.strong)
-        kept = [s for s in scored if s in strong or _joins_context(s, best, rel)]
-        return promote_named(kept, query)
+    def context(self, question: str, query: str, prompts: Prompts) -> Context:
+        """Retrieve, gate, grow into sections and number the pieces the answer may cite."""
+        analysed = analyse(question)
+        translated = ""
+        queries = getattr(self.retriever, "queries", None)
+        if callable(queries):
+            found = queries(query)
+            translated = found[1].text if len(found) > 1 else ""
+            hits = self.retriever.search(query, self.k, queries=found)  # type: ignore[call-arg]
+        else:
+            hits = self.retriever.search(query, self.k)
+        relevant = select(score_hits(hits, query), self.relevance, query)
+        if not relevant:
+            return Context(analysed, query, translated, [], [])
+        manifest = getattr(getattr(self.retriever, "store", None), "manifest", None)
+        chosen = [s.hit for s in relevant]
+        if manifest is None:
+            passages = [
+                Passage(chunks=[h], hits={h.chunk_id}, rank=i, score=h.score) for i, h in enumerate(chosen, 1)
+            ]
+        else:
+            up = 1 if analysed.kind == Kind.LIST else 0
+            passages = expand(chosen, manifest, budget_chars=self.section_chars, up=up)
+        passages = passages[:MAX_PASSAGES]
+        counts, total = self._term_counts(f"{query} {translated}")
+        return Context(analysed, query, translated, passages, number_pieces(passages, prompts), counts, total)
 
-    def citations(
-        self, relevant: Sequence[Scored], query: str, prompts: Prompts, budget: int
-    ) -> list[Citation]:
-        """Number the relevant passages [1]..[n], sanitised and packed into ``budget`` tokens."""
-        safe = [g.sanitize_passage(s.hit.text, prompts.fences()) for s in relevant]
-        headers = [_header(prompts, n, s.hit) for n, s in enumerate(relevant, start=1)]
-        packed = g.pack_passages(
-            [g.PassageText(t, h) for t, h in zip(safe, headers, strict=True)], query, budget
-        )
-        return [
-            Citation(
-                n=n,
-                source=s.hit.source,
-                page=s.hit.page,
-                text=text,
-                chunk_id=s.hit.chunk_id,
-                title=s.hit.title,
-                section=s.hit.section,
-                score=round(s.cosine if s.cosine is not None else s.hit.score, 4),
-            )
-            for n, (s, text) in enumerate(zip(relevant, packed, strict=False), start=1)
-        ]
+    def _term_counts(self, text: str) -> tuple[dict[str, int] | None, int]:
+        """How many chunks of the workspace hold each word of ``text`` (None without a manifest)."""
+        from ingest.lexical import tokenize
+
+        store = getattr(self.retriever, "store", None)
+        workspace = getattr(self.retriever, "workspace", None)
+        if store is None or workspace is None:
+            return None, 0
+        counts = store.manifest.term_counts(workspace, tokenize(text))
+        return counts, store.manifest.count_chunks(workspace)
 
     # ------------------------------------------------------------------ follow-ups
 
@@ -329,7 +361,7 @@ class Answerer:
             HumanMessage(prompts.rewrite_template.format(history=history, question=question).strip()),
         ]
         try:
-            reply = _message_text(self.llm.invoke(messages))  # type: ignore[union-attr]
+            reply = message_text(self.llm.invoke(messages))  # type: ignore[union-attr]
         except Exception as exc:  # a failing backend only costs the rewrite
             log.warning("follow-up rewrite failed: %s", exc)
             return None
@@ -337,23 +369,46 @@ class Answerer:
 
     # ------------------------------------------------------------------ prompt
 
-    def _fit_history(
-        self, turns: list[tuple[str, str]], question: str, prompts: Prompts
-    ) -> list[tuple[str, str]]:
-        """Drop the oldest turns until passages keep at least half of the context budget."""
-        while turns and self._passage_budget(question, turns, prompts) < self.max_context_tokens // 2:
-            turns = turns[1:]
-        return turns
-
     def _passage_budget(self, question: str, turns: Sequence[tuple[str, str]], prompts: Prompts) -> int:
-        """Tokens left for passages once the question block and earlier turns are counted."""
+        """Tokens left for pieces once the question block and earlier turns are counted."""
         frame = prompts.question_template.format(
-            fence_open=prompts.fence_open, fence_close=prompts.fence_close, passages="", question=question
+            fence_open=prompts.fence_open,
+            fence_close=prompts.fence_close,
+            passages="",
+            question=question,
+            instruction=prompts.list_instruction,
         )
         used = g.estimate_tokens(frame) + sum(
             g.estimate_tokens(_short(u)) + g.estimate_tokens(_short(g.strip_markers(a))) for u, a in turns
         )
         return self.max_context_tokens - used
+
+    def model_pieces(self, ctx: Context, skeleton: Skeleton, prompts: Prompts, budget: int) -> list[Citation]:
+        """The pieces as the model reads them: trimmed to ``budget`` tokens, keeping what the answer needs.
+
+        Each piece keeps first the skeleton's lines that cite it (list items, the lead-in, the
+        fact's sentence), then the sentences richest in the question's words; a piece that does
+        not fit its share is cut to those. Pieces left with nothing are left out.
+        """
+        keep: dict[int, list[str]] = {}
+        lines = [*([skeleton.lead] if skeleton.lead else []), *skeleton.items, *skeleton.sentences]
+        for line in lines:
+            keep.setdefault(line.n, []).append(line.text)
+        query = f"{ctx.query} {ctx.translated}".strip()
+        wanted = sorted(ctx.citations, key=lambda c: (c.n not in keep, c.n))
+        out: list[Citation] = []
+        remaining = budget
+        for i, c in enumerate(wanted):
+            header = g.estimate_tokens(_piece_header(prompts, c)) + 1
+            share = max(remaining // (len(wanted) - i), header + g.MIN_PASSAGE_TOKENS)
+            if share > remaining:
+                break
+            text = _trim_piece(c.text, keep.get(c.n, []), query, share - header)
+            if not text:
+                continue
+            out.append(replace(c, text=text))
+            remaining -= header + g.estimate_tokens(text)
+        return sorted(out, key=lambda c: c.n)
 
     def messages(
         self,
@@ -362,21 +417,19 @@ class Answerer:
         citations: Sequence[Citation],
         prompts: Prompts,
         strict: Sequence[str] = (),
+        listing: bool = False,
     ) -> list[BaseMessage]:
-        """The chat messages: rules, earlier turns, then the fenced passages and the question."""
+        """The chat messages: rules, earlier turns, then the fenced pieces, the question and the format."""
         from langchain_core.messages import AIMessage, HumanMessage, SystemMessage
 
-        passages = "\n".join(
-            prompts.passage_template.format(
-                n=c.n, source=_safe_source(prompts, c.source), page=c.page, text=c.text
-            )
-            for c in citations
-        )
+        passages = "\n".join(_piece_header(prompts, c) + " " + c.text for c in citations)
+        instruction = prompts.list_instruction if listing else prompts.points_instruction
         last = prompts.question_template.format(
             fence_open=prompts.fence_open,
             fence_close=prompts.fence_close,
             passages=passages,
             question=question,
+            instruction=instruction.strip(),
         ).strip()
         extra = [prompts.retry[p] for p in strict if p in prompts.retry]
         if extra:
@@ -392,47 +445,55 @@ class Answerer:
     def _generate(
         self,
         question: str,
-        query: str,
         turns: Sequence[tuple[str, str]],
-        citations: list[Citation],
+        ctx: Context,
+        skeleton: Skeleton,
         prompts: Prompts,
         notes: list[str],
     ) -> Iterator[AnswerEvent]:
-        """Stream the model's answer, check it, retry once, else fall back; returns the Answer."""
+        """Ask the model, check its answer, retry once; returns the Answer (the skeleton when it loses)."""
+        budget = self._passage_budget(question, turns, prompts)
+        pieces = self.model_pieces(ctx, skeleton, prompts, budget)
+        if not pieces:
+            return self._fallback(skeleton, ctx, prompts, [*notes, "context-too-small"])
+        listing = bool(skeleton.items)
         problems: list[str] = []
         for attempt in range(2):
-            messages = self.messages(question, turns, citations, prompts, strict=problems)
-            text, error = yield from self._stream_model(messages, emit=attempt == 0)
+            messages = self.messages(question, turns, pieces, prompts, strict=problems, listing=listing)
+            text, error = yield from self._stream_model(messages)
             if error is not None:
-                return self._extractive(citations, query, prompts, [*notes, error, "fallback:none"])
-            answer, problems = self._check(text, question, citations, prompts, notes)
+                return self._fallback(skeleton, ctx, prompts, [*notes, error])
+            answer, problems = self._check(text, question, ctx, pieces, prompts, notes, listing)
             if not problems:
-                return answer
+                return self._choose(answer, skeleton, ctx, prompts)
             if DECLINED in problems:
-                return self._extractive(
-                    citations, query, prompts, [*notes, "model-declined", "fallback:none"]
-                )
-            if attempt == 0:
+                return self._fallback(skeleton, ctx, prompts, [*notes, "model-declined"])
+            if attempt == 0 and skeleton.empty:
                 notes = [*notes, *(f"retried:{p}" for p in problems)]
-        return self._extractive(
-            citations, query, prompts, [*notes, *(f"failed:{p}" for p in problems), "fallback:none"]
-        )
+                continue
+            break
+        return self._fallback(skeleton, ctx, prompts, [*notes, *(f"failed:{p}" for p in problems)])
 
-    def _stream_model(self, messages: list[BaseMessage], emit: bool) -> Iterator[AnswerEvent]:
-        """Stream one reply; yields TOKEN events when ``emit``; returns (text, error note or None).
+    def _stream_model(self, messages: list[BaseMessage]) -> Iterator[AnswerEvent]:
+        """Stream one reply; prose is passed on as TOKEN events, JSON is not; returns (text, error or None).
 
         Stops early when the reply passes :data:`MAX_ANSWER_CHARS` or starts to loop.
         """
         pieces: list[str] = []
         size = checked = 0
+        prose: bool | None = None
         try:
             for chunk in self.llm.stream(messages):  # type: ignore[union-attr]
-                piece = _message_text(chunk)
+                piece = message_text(chunk)
                 if not piece:
                     continue
                 pieces.append(piece)
                 size += len(piece)
-                if emit:
+                if prose is None and "".join(pieces).strip():
+                    prose = not "".join(pieces).lstrip().startswith(("{", "[", "```"))
+                    if prose:
+                        yield AnswerEvent(EventKind.TOKEN, text="".join(pieces))
+                elif prose:
                     yield AnswerEvent(EventKind.TOKEN, text=piece)
                 if size > MAX_ANSWER_CHARS:
                     break
@@ -445,17 +506,33 @@ class Answerer:
         return "".join(pieces), None
 
     def _check(
-        self, text: str, question: str, citations: Sequence[Citation], prompts: Prompts, notes: list[str]
+        self,
+        text: str,
+        question: str,
+        ctx: Context,
+        pieces: Sequence[Citation],
+        prompts: Prompts,
+        notes: list[str],
+        listing: bool,
     ) -> tuple[Answer, list[str]]:
-        """Verify a model answer; returns it (citations checked) and the checks it failed."""
+        """Verify a model answer (JSON points or prose); returns it and the checks it failed."""
+        points = parse_points(text)
+        if points is not None:
+            text = _render_points(points, listing)
+            notes = [*notes, "structured"]
         text = drop_echo_lines(g.move_leading_markers(text.strip()), question)
-        if says_not_found(text, [prompts.not_found, *NOT_FOUND_MESSAGES]):
-            # Retrieval found relevant passages, so a weak model's "not found" is not trusted:
-            # the caller falls back to quoting them.
+        if says_not_found(text, [prompts.not_found, *NOT_FOUND_MESSAGES]) or (
+            points is not None and not points
+        ):
+            # Retrieval found relevant passages, so a weak model's "not found" is not trusted.
             return self._not_found(prompts, notes), [DECLINED]
         problems = output_problems(text, prompts, question)
         verification = g.verify_citations(
-            text, {c.n: c.text for c in citations}, cite_uncited=True, question=question
+            text,
+            {c.n: c.text for c in ctx.citations},
+            cite_uncited=True,
+            question=question,
+            drop_unsupported=True,
         )
         if not problems and not verification.grounded:
             problems.append("unsupported")
@@ -472,7 +549,7 @@ class Answerer:
             extra.append(f"unverified:{verification.unverified}")
         answer = Answer(
             text=verification.text,
-            citations=[c for c in citations if c.n in verification.cited],
+            citations=_with_quotes(ctx.citations, verification.text),
             grounded=verification.grounded,
             backend=self.backend,
             language=prompts.language,
@@ -481,32 +558,44 @@ class Answerer:
         )
         return answer, problems
 
+    def _choose(self, answer: Answer, skeleton: Skeleton, ctx: Context, prompts: Prompts) -> Answer:
+        """The model's answer, unless it covers less of the skeleton's list or misses its fact."""
+        if skeleton.empty:
+            return answer
+        if skeleton.items:
+            covered = sum(_covers(answer.text, item.text) for item in skeleton.items)
+            if covered < len(skeleton.items):
+                return self._fallback(
+                    skeleton, ctx, prompts, [*answer.notes, f"model-covers:{covered}/{len(skeleton.items)}"]
+                )
+        elif skeleton.fact and not _covers(answer.text, skeleton.fact):
+            return self._fallback(skeleton, ctx, prompts, [*answer.notes, "model-missed-fact"])
+        return answer
+
     # ------------------------------------------------------------------ answers without a model
 
-    def _extractive(
-        self, citations: Sequence[Citation], query: str, prompts: Prompts, notes: list[str]
+    def _skeleton_answer(
+        self, skeleton: Skeleton, ctx: Context, prompts: Prompts, notes: list[str]
     ) -> Answer:
-        """The best sentences of the best passages, each line ending with its [n]."""
-        lines = []
-        for c in _extractive_order(citations, prompts.language):
-            quote = g.best_sentences(c.text, query, EXTRACTIVE_TOKENS, EXTRACTIVE_SENTENCES)
-            if quote and (not lines or max(g.sentence_scores([quote], query)) > 0):
-                lines.append(f"- {quote} [{c.n}]")
-            if len(lines) >= EXTRACTIVE_PASSAGES:
-                break
-        if not lines:
-            return self._not_found(prompts, [*notes, "not-found"])
-        text = prompts.extractive_header + "\n" + "\n".join(lines)
-        verification = g.verify_citations(text, {c.n: c.text for c in citations})
+        """The skeleton as the answer: the documents' own words, each line citing its piece."""
+        text = skeleton.render()
+        verification = g.verify_citations(text, {c.n: c.text for c in ctx.citations})
         return Answer(
             text=verification.text,
-            citations=[c for c in citations if c.n in verification.cited],
+            citations=_with_quotes(ctx.citations, verification.text),
             grounded=True,
             backend="none",
             language=prompts.language,
             unsupported=verification.unsupported,
-            notes=list(notes),
+            notes=[*notes, f"shape:{skeleton.kind.value}"],
+            kind=skeleton.kind.value,
         )
+
+    def _fallback(self, skeleton: Skeleton, ctx: Context, prompts: Prompts, notes: list[str]) -> Answer:
+        """The skeleton answer after the model's answer was not kept (or "not found" without one)."""
+        if skeleton.empty:
+            return self._not_found(prompts, [*notes, "not-found"])
+        return self._skeleton_answer(skeleton, ctx, prompts, [*notes, "fallback:none"])
 
     def _not_found(self, prompts: Prompts, notes: list[str]) -> Answer:
         """The plain "not found in your documents" answer: no citations, not grounded."""
@@ -517,6 +606,7 @@ class Answerer:
             backend=self.backend,
             language=prompts.language,
             notes=list(notes),
+            kind="not-found",
         )
 
 
@@ -565,188 +655,67 @@ def clean_rewrite(reply: str, question: str, language: str) -> str | None:
     return text
 
 
-def drop_echo_lines(text: str, question: str) -> str:
-    """``text`` without lines that only restate the question (kept when nothing else is left)."""
-    asked = g.content_terms(question)
-    lines = text.splitlines()
-    kept = [line for line in lines if not (terms := g.content_terms(line)) or not terms <= asked]
-    if not any(line.strip() for line in kept) or len(kept) == len(lines):
-        return text
-    return "\n".join(kept).strip()
+def _render_points(points: Sequence[Any], listing: bool) -> str:
+    """A structured answer as Markdown: a numbered list for lists, one sentence a line otherwise."""
+    lines = []
+    for i, point in enumerate(points, start=1):
+        marker = f" [{point.source}]" if point.source else ""
+        lines.append(f"{i}. {point.text}{marker}" if listing else f"{point.text}{marker}")
+    return "\n".join(lines)
 
 
-def output_problems(text: str, prompts: Prompts, question: str = "") -> list[str]:
-    """The checks a model answer fails: empty, no-answer, echo, wrong-language, cjk, repetition,
-    prompt-leak.
-
-    "no-answer" is a reply without content words (only "[1]", or "OK"), "echo" one whose
-    every content word comes from the question (it repeats the question); the other checks
-    are then moot.
-    """
-    if not text.strip():
-        return ["empty"]
-    terms = g.content_terms(text)
-    if len(terms) < g.MIN_CHECKED_TERMS:
-        return ["no-answer"]
-    if question and terms <= g.content_terms(question):
-        return ["echo"]
-    problems = []
-    if g.language_mismatch(text, prompts.language):
-        problems.append("wrong-language")
-    if g.cjk_leak(text):
-        problems.append("cjk")
-    if g.has_repetition(text):
-        problems.append("repetition")
-    if leaks_prompt(text, prompts.system_message()):
-        problems.append("prompt-leak")
-    return problems
-
-
-LEAK_WINDOW = 40
-"""An answer containing this many consecutive characters of the system prompt leaks it."""
-
-
-def leaks_prompt(text: str, system: str) -> bool:
-    """True when the answer repeats a :data:`LEAK_WINDOW`-character stretch of the system prompt."""
-    flat_text = " ".join(text.split()).lower()
-    flat_system = " ".join(system.split()).lower()
-    step = LEAK_WINDOW // 4
-    return any(
-        flat_system[i : i + LEAK_WINDOW] in flat_text
-        for i in range(0, max(1, len(flat_system) - LEAK_WINDOW + 1), step)
-    )
-
-
-DECLINED = "declined"  # the model said "not found" although relevant passages were retrieved
-NOT_FOUND_MESSAGES = ("ไม่พบข้อมูลนี้ในเอกสารของคุณ", "Not found in your documents")
-""""Not found" in both languages, recognised in a model's answer whatever the prompt language."""
-
-
-def says_not_found(text: str, messages: Iterable[str] = NOT_FOUND_MESSAGES) -> bool:
-    """True when an answer is (little more than) one of the "not found" ``messages``."""
-    flat = " ".join(g.strip_markers(text).split()).strip(" .").lower()
-    if not flat:
-        return False
-    for message in messages:
-        wanted = " ".join(message.split()).strip(" .").lower()
-        if wanted and wanted in flat and len(flat) < len(wanted) + 40:
-            return True
-    return False
-
-
-def backend_note(exc: BaseException) -> str:
-    """The note for a model error: "backend unavailable: …" for backend errors, else "backend error: …"."""
-    detail = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:200]
-    try:
-        from assistant.llm import is_backend_error
-    except ImportError:  # the LLM module is optional for answering
-        is_backend_error = None
-    if is_backend_error is None or is_backend_error(exc):
-        return f"backend unavailable: {detail}"
-    log.exception("the chat model failed")
-    return f"backend error: {type(exc).__name__}: {detail}"
-
-
-def _relevance(value: Relevance | float | None) -> Relevance:
-    """A Relevance from the constructor argument (a float sets the ``strong`` cosine)."""
-    if value is None:
-        return Relevance()
-    if isinstance(value, Relevance):
-        return value
-    base = Relevance()
-    return Relevance(strong=float(value), floor=min(base.floor, float(value)))
-
-
-def _is_relevant(s: Scored, rel: Relevance) -> bool:
-    """Whether one hit is relevant enough on its own (see :class:`Relevance`)."""
-    if s.cosine is None:
-        return False
-    if s.cosine >= rel.strong:
+def _covers(text: str, item: str) -> bool:
+    """Whether an answer says what a skeleton line says: most of its content words, or its key phrase."""
+    terms = g.content_terms(item)
+    if not terms:
         return True
-    return s.cosine >= rel.floor and s.in_bm25 and s.overlap >= rel.min_overlap
+    head = list(g.content_terms(" ".join(item.split(":")[0].split()[:8]))) or list(terms)
+    found = g.content_terms(text)
+    return sum(t in found for t in head) / len(head) >= 0.6
 
 
-_RE_IDENTIFIER = re.compile(r"[A-Za-z0-9]*\d[A-Za-z0-9]*(?:[-/.][A-Za-z0-9]+)*")
+def _with_quotes(citations: Sequence[Citation], text: str) -> list[Citation]:
+    """The citations the answer uses, each with the answer's sentences that cite it (to highlight)."""
+    quotes: dict[int, list[str]] = {}
+    for a, b in g.sentence_spans(text):
+        sentence = text[a:b]
+        for n in g.parse_markers(sentence):
+            quotes.setdefault(n, []).append(g.strip_markers(g.clean_line(sentence)).strip())
+    used = set(g.parse_markers(text))
+    return [replace(c, quotes=tuple(quotes.get(c.n, ()))) for c in citations if c.n in used]
 
 
-def identifiers(text: str) -> set[str]:
-    """The identifier-like parts of a text ("MOU-2025-002" → {"mou", "2025", "002"}), 3+ characters."""
-    parts: set[str] = set()
-    for match in _RE_IDENTIFIER.finditer(text):
-        parts.update(p.lower() for p in re.split(r"[-/.]", match.group(0)) if len(p) >= 3)
-    return parts
+def _trim_piece(text: str, keep: Sequence[str], query: str, budget: int) -> str:
+    """A piece cut to ``budget`` tokens: whole when it fits, else the kept lines then the best sentences."""
+    full = "\n".join(g.clean_line(line) for line in text.splitlines() if g.clean_line(line))
+    if g.estimate_tokens(full) <= budget:
+        return full
+    chosen: list[str] = []
+    used = 0
+    for line in keep:
+        cost = g.estimate_tokens(line) + 1
+        if used + cost <= budget:
+            chosen.append(line)
+            used += cost
+    if used < budget - g.MIN_PASSAGE_TOKENS // 2:
+        extra = g.best_sentences(text, query, budget - used)
+        if extra and extra not in chosen:
+            chosen.append(extra)
+    return "\n".join(chosen)
 
 
-def promote_named(scored: Sequence[Scored], question: str) -> list[Scored]:
-    """Passages whose file name or title holds more of the question's identifiers first (order kept)."""
-    wanted = {p for p in identifiers(question) if any(ch.isdigit() for ch in p)}
-    if not wanted:
-        return list(scored)
-
-    def named(s: Scored) -> int:
-        return len(wanted & identifiers(f"{s.hit.source} {s.hit.title}"))
-
-    return sorted(scored, key=lambda s: -named(s))
+def _piece_header(prompts: Prompts, c: Citation) -> str:
+    """The piece's line prefix in the prompt: its number, document and page (and where in it)."""
+    where = f"{c.title or c.source}" + (f" › {c.section}" if c.section else "")
+    return prompts.passage_template.format(n=c.n, source=_safe(prompts, where), page=c.page, text="").rstrip()
 
 
-def _joins_context(s: Scored, best: float, rel: Relevance) -> bool:
-    """Whether a hit that is not relevant on its own joins the context of an answerable question."""
-    if s.cosine is not None and s.cosine >= max(rel.floor, best - rel.keep_margin):
-        return True
-    return s.in_bm25 and s.overlap >= rel.bm25_overlap
-
-
-def _overlap(q_terms: frozenset[str], text: str) -> float:
-    """Share of the question's content words found in ``text``."""
-    if not q_terms:
-        return 0.0
-    return len(q_terms & g.content_terms(text)) / len(q_terms)
-
-
-def _header(prompts: Prompts, n: int, hit: Hit) -> str:
-    """The passage's line prefix, used to count its cost."""
-    return prompts.passage_template.format(
-        n=n, source=_safe_source(prompts, hit.source), page=hit.page, text=""
-    )
-
-
-def _safe_source(prompts: Prompts, source: str) -> str:
-    """A document's name made safe to show inside the fence: a file name is data too.
-
-    Names come from disk and the CLI, not only from sanitised uploads, so one holding the
-    fence markers ("PASSAGES>>>") could otherwise close the quoted block.
-    """
-    return " ".join(g.sanitize_passage(source, prompts.fences()).split())
-
-
-def _extractive_order(citations: Sequence[Citation], language: str) -> list[Citation]:
-    """The citations to quote, in context order: those in the answer's language when there are any."""
-    return [c for c in citations if not g.language_mismatch(c.text, language)] or list(citations)
-
-
-def _about(item: Hit) -> str:
-    """A passage's text with its title and file name (split into words), for word overlap."""
-    name = re.sub(r"[/_.\-]+", " ", item.source)
-    return f"{name}\n{item.title}\n{item.text}"
+def _safe(prompts: Prompts, name: str) -> str:
+    """A document's name made safe to show inside the fence: a file name is data too."""
+    return " ".join(g.sanitize_passage(name, prompts.fences()).split())
 
 
 def _short(text: str) -> str:
     """An earlier message cut to :data:`HISTORY_TURN_CHARS` characters."""
     flat = " ".join(text.split())
     return flat if len(flat) <= HISTORY_TURN_CHARS else flat[: HISTORY_TURN_CHARS - 1] + "…"
-
-
-def _message_text(message: Any) -> str:
-    """The text of a chat message or chunk whose content is a string or a list of parts."""
-    content = getattr(message, "content", message)
-    if isinstance(content, str):
-        return content
-    if isinstance(content, Iterable):
-        parts = []
-        for part in content:
-            if isinstance(part, str):
-                parts.append(part)
-            elif isinstance(part, dict) and part.get("type") == "text":
-                parts.append(str(part.get("text", "")))
-        return "".join(parts)
-    return str(content)

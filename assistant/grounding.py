@@ -315,13 +315,38 @@ def support(sentence: str, passage: str) -> float:
     return len(s_terms & content_terms(passage)) / len(s_terms)
 
 
-def supports(sentence: str, passage: str) -> bool:
-    """Whether ``passage`` supports ``sentence`` (see :data:`SUPPORT_MIN` and :data:`SUPPORT_MIN_SHARED`)."""
+SPECIFIC_MIN = 0.6
+"""Share of a sentence's own content words (those not in the question) its passage must hold."""
+
+_THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
+
+
+def numbers_of(text: str) -> set[str]:
+    """The numbers a text states (Thai digits read as Arabic, separators dropped), markers ignored."""
+    plain = strip_markers(text).translate(_THAI_DIGITS)
+    return {m.group(0).replace(",", "").rstrip(".") for m in re.finditer(r"\d[\d,.]*", plain)}
+
+
+def supports(sentence: str, passage: str, asked: frozenset[str] = frozenset()) -> bool:
+    """Whether ``passage`` holds what ``sentence`` claims, not only its topic.
+
+    Three tests, all needed: the passage has at least :data:`SUPPORT_MIN` of the sentence's
+    content words (and :data:`SUPPORT_MIN_SHARED` of them); every number the sentence
+    states is in the passage; and the passage has :data:`SPECIFIC_MIN` of the sentence's
+    *own* words, the ones not taken from the question (``asked``): a sentence that shares the
+    question's topic words with a passage but adds an invented date, name or fact fails.
+    """
     s_terms = content_terms(sentence)
     if not s_terms:
         return False
-    shared = len(s_terms & content_terms(passage))
-    return shared >= min(SUPPORT_MIN_SHARED, len(s_terms)) and shared / len(s_terms) >= SUPPORT_MIN
+    p_terms = content_terms(passage)
+    shared = len(s_terms & p_terms)
+    if shared < min(SUPPORT_MIN_SHARED, len(s_terms)) or shared / len(s_terms) < SUPPORT_MIN:
+        return False
+    if not numbers_of(sentence) <= numbers_of(passage):
+        return False
+    own = s_terms - asked
+    return not own or len(own & p_terms) / len(own) >= SPECIFIC_MIN
 
 
 def same_script(a: str, b: str) -> bool:
@@ -405,7 +430,13 @@ class Verification:
 
 
 def verify_citations(
-    text: str, passages: Mapping[int, str], *, cite_uncited: bool = False, question: str = ""
+    text: str,
+    passages: Mapping[int, str],
+    *,
+    cite_uncited: bool = False,
+    question: str = "",
+    drop_unsupported: bool = False,
+    translate: Callable[[str, str], str] | None = None,
 ) -> Verification:
     """Check an answer's citations against the numbered passages it was given.
 
@@ -422,16 +453,19 @@ def verify_citations(
        A sentence with no support is listed in ``unsupported`` and loses its markers: a
        wrong citation misleads more than none.
     3. A passage in the other script than the sentence (an English answer from a Thai
-       passage) cannot be checked by word overlap: a sentence citing only such passages,
-       or uncited while every passage is in the other script, counts as ``unverified``
-       rather than unsupported.
+       passage) cannot be checked by word overlap. With ``translate`` (``translate(sentence,
+       passage)`` → the sentence's terms in the passage's language) it is checked on the
+       translation; a sentence it cannot support is unsupported. Without it such a sentence
+       counts as ``unverified`` rather than unsupported.
+    4. With ``drop_unsupported`` the unsupported sentences are removed from the text (a line
+       left empty goes with them); they stay listed in ``unsupported``.
     """
     dropped = sorted({n for n in parse_markers(text) if n not in passages})
     text = rewrite_markers(text, lambda n: n in passages)
     result = Verification(text=text, dropped=dropped)
     asked = content_terms(question) if question else frozenset()
     spans = sentence_spans(text)
-    checks = [_check_sentence(text[a:b], passages, result, asked) for a, b in spans]
+    checks = [_check_sentence(text[a:b], passages, result, asked, translate) for a, b in spans]
     edits: list[tuple[int, int, str]] = []
     for i, ((start, end), check) in enumerate(zip(spans, checks, strict=True)):
         sentence = text[start:end]
@@ -446,13 +480,23 @@ def verify_citations(
                 if not check.remove:
                     result.added.append(check.add)
                 sentence = add_marker(sentence, check.add)
+        if drop_unsupported and check.unsupported:
+            sentence = ""
         if sentence != text[start:end]:
             edits.append((start, end, sentence))
     for start, end, fixed in reversed(edits):
         text = text[:start] + fixed + text[end:]
+    if drop_unsupported and any(c.unsupported for c in checks):
+        kept = [ln for ln in text.splitlines() if g_has_words(ln)]
+        text = "\n".join(kept)
     result.text = text
     result.cited = list(dict.fromkeys(parse_markers(text)))
     return result
+
+
+def g_has_words(line: str) -> bool:
+    """True when a line has words left (not only a bullet, a number or markers)."""
+    return bool(re.search(r"[A-Za-z\u0e01-\u0e4e]", strip_markers(clean_line(line))))
 
 
 def _same_line(text: str, end: int, next_start: int) -> bool:
@@ -466,20 +510,26 @@ class _SentenceCheck:
 
     remove: list[int] = field(default_factory=list)
     add: int | None = None
+    claim: bool = True  # False for a sentence that states nothing to check (a heading, the question)
+    unsupported: bool = False
 
 
 def _check_sentence(
-    sentence: str, passages: Mapping[int, str], result: Verification, asked: frozenset[str] = frozenset()
+    sentence: str,
+    passages: Mapping[int, str],
+    result: Verification,
+    asked: frozenset[str] = frozenset(),
+    translate: Callable[[str, str], str] | None = None,
 ) -> _SentenceCheck:
     """Verify one sentence, count the outcome in ``result`` and say how to fix its markers."""
     plain = clean_line(sentence)
     terms = content_terms(plain)
     if len(terms) < MIN_CHECKED_TERMS or (asked and terms <= asked):
-        return _SentenceCheck()
+        return _SentenceCheck(claim=False)
     result.checked += 1
     cited = list(dict.fromkeys(parse_markers(plain)))
     candidates = cited or list(passages)
-    good = [n for n in candidates if supports(plain, passages[n])]
+    good = [n for n in candidates if supports(plain, passages[n], asked)]
     foreign = [n for n in candidates if n not in good and not same_script(plain, passages[n])]
     if not cited and len(foreign) < len(candidates):  # same-script passages exist and none supports
         foreign = []
@@ -488,17 +538,22 @@ def _check_sentence(
         result.supported += 1
         best = _best(plain, good, passages) if not cited else None
         return _SentenceCheck(remove, best)
-    if foreign:
+    if foreign and translate is not None:
+        bridged = [n for n in foreign if supports(translate(plain, passages[n]), passages[n])]
+        if bridged:
+            result.supported += 1
+            return _SentenceCheck([n for n in remove if n not in bridged], bridged[0] if not cited else None)
+    if foreign and translate is None:
         result.unverified += 1
         return _SentenceCheck(remove)
-    others = [n for n in passages if n not in cited and supports(plain, passages[n])]
+    others = [n for n in passages if n not in cited and supports(plain, passages[n], asked)]
     if cited and others:
         best = _best(plain, others, passages)
         result.supported += 1
         result.recited.append((cited[0], best))
         return _SentenceCheck(remove, best)
     result.unsupported.append(strip_markers(plain).strip())
-    return _SentenceCheck(remove)
+    return _SentenceCheck(remove, unsupported=True)
 
 
 def _best(sentence: str, numbers: Sequence[int], passages: Mapping[int, str]) -> int:
@@ -663,8 +718,8 @@ def sanitize_passage(text: str, fences: Iterable[str]) -> str:
         if fence:
             text = re.sub(re.escape(fence), " ", text, flags=re.IGNORECASE)
     text = MARKER.sub(lambda m: f"({m.group(1)})", text)
-    lines = (re.sub(r"[ \t]+", " ", line).strip() for line in text.splitlines())
-    return "\n".join(line for line in lines if line)
+    lines = [re.sub(r"[ \t]+", " ", line).strip() for line in text.splitlines()]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
 
 
 def terms_of(text: str, limit: int, exclude: Iterable[str] = ()) -> list[str]:

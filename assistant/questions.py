@@ -54,13 +54,42 @@ _LIST_EN = re.compile(
 )
 _COUNT = re.compile(r"กี่|how many", re.I)
 _TYPES: tuple[tuple[AnswerType, re.Pattern[str]], ...] = (
-    (AnswerType.DATE, re.compile(r"เมื่อไร|เมื่อใด|วันที่เท่าไร|วันใด|วันไหน|ปีใด|ปีไหน|พ\.ศ\.\s*ใด|ช่วงใด|\bwhen\b|\bwhat (?:date|year|day|month)\b|\bwhich (?:date|year)\b", re.I)),
-    (AnswerType.NUMBER, re.compile(r"เท่าไร|เท่าใด|กี่|จำนวน|ร้อยละ|\bhow (?:many|much|long)\b|\bwhat (?:percentage|number|amount)\b", re.I)),
-    (AnswerType.WHO, re.compile(r"ใคร|ผู้ใด|หน่วยงานใด|องค์กรใด|\bwho\b|\bwhom\b|\bwhich (?:organi[sz]ation|person|agency|company|institut)", re.I)),
-    (AnswerType.PLACE, re.compile(r"ที่ไหน|ที่ใด|จังหวัดใด|\bwhere\b|\bwhich (?:city|province|country|place)\b", re.I)),
-    (AnswerType.DEFINITION, re.compile(r"คืออะไร|หมายถึง|หมายความว่า|ความหมาย|\bwhat (?:is|are|does) .*\bmean\b|\bdefin|\bwhat is (?:a|an|the)\b", re.I)),
+    (
+        AnswerType.DATE,
+        re.compile(
+            r"เมื่อไร|เมื่อใด|วันที่เท่าไร|วันใด|วันไหน|ปีใด|ปีไหน|พ\.ศ\.\s*ใด|ช่วงใด|\bwhen\b|\bwhat (?:date|year|day|month)\b|\bwhich (?:date|year)\b",
+            re.I,
+        ),
+    ),
+    (
+        AnswerType.NUMBER,
+        re.compile(
+            r"เท่าไร|เท่าใด|กี่|จำนวน|ร้อยละ|\bhow (?:many|much|long)\b|\bwhat (?:percentage|number|amount)\b",
+            re.I,
+        ),
+    ),
+    (
+        AnswerType.WHO,
+        re.compile(
+            r"ใคร|ผู้ใด|หน่วยงานใด|องค์กรใด|\bwho\b|\bwhom\b|\bwhich (?:organi[sz]ation|person|agency|company|institut)",
+            re.I,
+        ),
+    ),
+    (
+        AnswerType.PLACE,
+        re.compile(r"ที่ไหน|ที่ใด|จังหวัดใด|\bwhere\b|\bwhich (?:city|province|country|place)\b", re.I),
+    ),
+    (
+        AnswerType.DEFINITION,
+        re.compile(
+            r"คืออะไร|หมายถึง|หมายความว่า|ความหมาย|\bwhat (?:is|are|does) .*\bmean\b|\bdefin|\bwhat is (?:a|an|the)\b",
+            re.I,
+        ),
+    ),
 )
-_EXPLAIN = re.compile(r"ทำไม|เพราะเหตุใด|อย่างไร|เหตุใด|\bwhy\b|\bhow (?:do|does|can|should|to)\b|\bexplain\b", re.I)
+_EXPLAIN = re.compile(
+    r"ทำไม|เพราะเหตุใด|อย่างไร|เหตุใด|\bwhy\b|\bhow (?:do|does|can|should|to)\b|\bexplain\b", re.I
+)
 
 
 @dataclass(frozen=True)

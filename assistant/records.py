@@ -25,6 +25,10 @@ class Citation:
     title: str = ""
     section: str = ""
     score: float = 0.0
+    trail: tuple[str, ...] = ()  # the headings of the section the piece is in
+    passage: int = 0  # the retrieved section it belongs to (pieces of one section share it)
+    chunk_ids: tuple[str, ...] = ()  # every stored chunk the piece is made of
+    quotes: tuple[str, ...] = ()  # the answer's sentences that cite it (to highlight in the piece)
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -38,7 +42,8 @@ class Answer:
     when no sentence of the answer is supported by a cited passage.
     ``unsupported`` lists sentences whose citations do not share content with them.
     ``notes`` are short machine-readable flags (e.g. "retried:wrong-language",
-    "fallback:none") that the UI can show.
+    "fallback:none") that the UI can show. ``kind`` is the answer's shape: "list", "fact",
+    "explain", or "not-found" for a refusal.
     """
 
     text: str
@@ -48,13 +53,29 @@ class Answer:
     language: str
     unsupported: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    kind: str = ""
+
+    @property
+    def refused(self) -> bool:
+        """True for a "not found in your documents" answer."""
+        return self.kind == "not-found"
 
     def to_json(self) -> dict:
         """The ``edunet ask --json`` shape."""
         return {
             "answer": self.text,
+            "kind": self.kind,
             "citations": [
-                {"n": c.n, "source": c.source, "page": c.page, "text": c.text} for c in self.citations
+                {
+                    "n": c.n,
+                    "source": c.source,
+                    "title": c.title,
+                    "page": c.page,
+                    "section": c.section,
+                    "text": c.text,
+                    "quotes": list(c.quotes),
+                }
+                for c in self.citations
             ],
             "backend": self.backend,
             "grounded": self.grounded,
@@ -66,6 +87,7 @@ class Answer:
 
 class EventKind(StrEnum):
     PASSAGES = "passages"  # the numbered passages the answer may cite (sent first)
+    SKELETON = "skeleton"  # the grounded extractive answer, shown while a model writes its own
     TOKEN = "token"  # a piece of streamed text
     FINAL = "final"  # the verified answer; replaces whatever was streamed
 

@@ -129,7 +129,7 @@ def fuse(lists: list[tuple[Query, str, list[Hit]]], k: int, fusion: Fusion = Fus
     for cid, hit in fused.items():
         dense = max(dense_terms.get(cid, {}).values(), default=0.0)
         words = 0.0
-        for language, query in queries.items():
+        for language in queries:
             lexical = bm25_terms.get(cid, {}).get(language, 0.0)
             chunk = hit.chunk_language or hit.language
             if chunk not in (language, "mixed") and language != "mixed":
@@ -190,8 +190,8 @@ class HybridRetriever(BaseRetriever):
                 out.append(Query(translated, target, self.fusion.translated))
         return out
 
-    def search(self, query: str, k: int | None = None) -> list[Hit]:
-        """The top ``k`` hits for a query, best first."""
+    def search(self, query: str, k: int | None = None, queries: list[Query] | None = None) -> list[Hit]:
+        """The top ``k`` hits for a query, best first (``queries``: :meth:`queries` computed already)."""
         query = (query or "").strip()
         if not query:
             raise ValueError("the query is empty")
@@ -206,7 +206,7 @@ class HybridRetriever(BaseRetriever):
                     hit.dense_score = hit.score
             return hits
         lists: list[tuple[Query, str, list[Hit]]] = []
-        for q in self.queries(query):
+        for q in queries or self.queries(query):
             lists.append((q, "dense", self.store.dense(self.workspace, q.text, fetch, self.filters)))
             lists.append((q, "bm25", self.store.keyword(self.workspace, q.text, fetch, self.filters)))
         return fuse(lists, k, self.fusion)

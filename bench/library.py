@@ -30,7 +30,15 @@ CACHE = Path.home() / ".cache" / "edunet-bench"
 SEED = SHARED_TESTDATA.parent / "seeds" / "000_cccabdab49c1be32.txt"
 PDF_DIR = SHARED_TESTDATA / "pdf"
 WORKSPACE = "bench"
-INGEST_CODE = ("chunking.py", "structure.py", "pipeline.py", "lexical.py", "loaders.py", "thai.py", "manifest.py")
+INGEST_CODE = (
+    "chunking.py",
+    "structure.py",
+    "pipeline.py",
+    "lexical.py",
+    "loaders.py",
+    "thai.py",
+    "manifest.py",
+)
 
 
 def library_files() -> list[tuple[Path, str]]:

@@ -42,7 +42,12 @@ from textmatch import holds_any
 
 DATA = REPO_ROOT / "bench" / "data" / "retrieval_real.jsonl"
 DIRECTIONS = ("th-th", "en-th", "th-en", "en-en")
-LABELS = {"th-th": "Thai → Thai", "en-th": "English → Thai", "th-en": "Thai → English", "en-en": "English → English"}
+LABELS = {
+    "th-th": "Thai → Thai",
+    "en-th": "English → Thai",
+    "th-en": "Thai → English",
+    "en-en": "English → English",
+}
 K = 10
 
 
@@ -92,7 +97,9 @@ def judge(hits: list[tuple[str, int, str]], golds: list[dict]) -> tuple[int | No
     return rank, page_rank
 
 
-def run_system(name: str, search: Callable[[str], list[tuple[str, int, str]]], questions: list[Question]) -> Run:
+def run_system(
+    name: str, search: Callable[[str], list[tuple[str, int, str]]], questions: list[Question]
+) -> Run:
     run = Run(name)
     for q in questions:
         start = time.perf_counter()
@@ -142,7 +149,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--split", choices=("dev", "test", "all"), default="all")
     parser.add_argument("--systems", default="ours,ours-dense,ours-bm25,peer")
     parser.add_argument("--chunk-target", type=int, default=700)
-    parser.add_argument("-v", "--verbose", action="store_true", help="list the misses of the first system (dev only)")
+    parser.add_argument(
+        "-v", "--verbose", action="store_true", help="list the misses of the first system (dev only)"
+    )
     parser.add_argument("--json", type=Path, default=None, help="also write the figures to this JSON file")
     return parser.parse_args(argv)
 
@@ -181,7 +190,14 @@ def report(runs: list[Run], questions: list[Question], args: argparse.Namespace)
     print(f"\n## Retrieval on real documents ({time.strftime('%Y-%m-%d')}, {load_note()})\n")
     print(f"{len(questions)} questions ({args.split}); a hit is right when it is from the gold document and")
     print("holds a gold answer phrase. R@k: share with a right hit in the top k; MRR over the top 10.\n")
-    headers = ["system", *(f"{LABELS[d]} R@5 / MRR" for d in DIRECTIONS), "all R@1", "all R@5", "all MRR", "R@5 page"]
+    headers = [
+        "system",
+        *(f"{LABELS[d]} R@5 / MRR" for d in DIRECTIONS),
+        "all R@1",
+        "all R@5",
+        "all MRR",
+        "R@5 page",
+    ]
     rows = []
     for run in runs:
         row: list[object] = [run.system]
@@ -197,7 +213,9 @@ def report(runs: list[Run], questions: list[Question], args: argparse.Namespace)
     rows = []
     for run in runs:
         rows.append([run.system, *(scores(run, [q for q in questions if q.kind == k])["r5"] for k in kinds)])
-    print(markdown_table(["system", *(f"{k} (n={sum(q.kind == k for q in questions)})" for k in kinds)], rows))
+    print(
+        markdown_table(["system", *(f"{k} (n={sum(q.kind == k for q in questions)})" for k in kinds)], rows)
+    )
     print("\nSearch time per question (ms):\n")
     rows = []
     for run in runs:

@@ -21,7 +21,26 @@ def _stop_words() -> frozenset[str]:
     from pythainlp.corpus import thai_stopwords
     from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
-    return frozenset(thai_stopwords()) | frozenset(ENGLISH_STOP_WORDS)
+    return frozenset(thai_stopwords()) | frozenset(ENGLISH_STOP_WORDS) | QUESTION_WORDS
+
+
+QUESTION_WORDS = frozenset(
+    {
+        "กี่",
+        "ใด",
+        "ไหม",
+        "แบบไหน",
+        "อันไหน",
+        "ข้อใด",
+        "ประการใด",
+        "อย่างไรบ้าง",
+        "does",
+        "did",
+        "doing",
+        "according",
+    }
+)
+"""Question words the stop lists lack: they ask, they are not what a passage is about."""
 
 
 def tokenize(text: str) -> list[str]:
@@ -32,6 +51,10 @@ def tokenize(text: str) -> list[str]:
     terms = []
     for raw in word_tokenize(text, engine="newmm", keep_whitespace=False):
         term = unicodedata.normalize("NFC", raw.strip()).lower() if not _is_thai(raw) else raw.strip()
+        if not _is_thai(term):
+            term = term.strip("'’`\"")
+            if term in {"s", "t", "d", "ll", "re", "ve", "m"}:  # the tails of "Thailand's", "don't"
+                continue
         if not term or not WORDLIKE.search(term) or term in stop:
             continue
         terms.append(term)

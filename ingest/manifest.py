@@ -453,6 +453,24 @@ class Manifest:
         """Every live chunk of one document, in reading order."""
         return self.neighbours(doc_id, 0, 2**31)
 
+    def term_counts(self, workspace: str, terms: list[str]) -> dict[str, int]:
+        """How many live chunks of the workspace hold each term (for rarity weights), via the BM25 index."""
+        out: dict[str, int] = {}
+        db = self._conn()
+        for term in dict.fromkeys(terms):
+            match = fts_query([term])
+            if not match:
+                continue
+            if term.isascii() and term.isalpha() and len(term) > 4:
+                match = f'"{_stem_prefix(term)}"*'  # "represents" also counts "represented"
+            row = db.execute(
+                """SELECT COUNT(*) FROM chunk_terms JOIN chunks c ON c.rowid = chunk_terms.rowid
+                WHERE chunk_terms MATCH ? AND c.workspace = ? AND c.state = 'live'""",
+                (match, workspace),
+            ).fetchone()
+            out[term] = int(row[0])
+        return out
+
     def count_chunks(self, workspace: str) -> int:
         query = "SELECT COUNT(*) FROM chunks WHERE workspace = ? AND state = 'live'"
         return int(self._conn().execute(query, (workspace,)).fetchone()[0])
@@ -516,6 +534,14 @@ def _doc(row: sqlite3.Row) -> DocumentRow:
     data["needs_ocr"] = json.loads(data["needs_ocr"] or "[]")
     data["meta"] = json.loads(data["meta"] or "{}")
     return DocumentRow(**data)
+
+
+def _stem_prefix(word: str) -> str:
+    """An English word without its usual endings, for a prefix match."""
+    for ending in ("ies", "es", "ed", "ing", "s"):
+        if word.endswith(ending) and len(word) - len(ending) >= 4:
+            return word[: -len(ending)]
+    return word
 
 
 def language_of(text: str) -> str:

@@ -180,7 +180,9 @@ class Hit:
     chunk_language: str = ""  # th, en or mixed: the chunk's own script (a document may mix)
     index: int = 0  # the chunk's position in its document
     doc_id: int = 0  # the document's row in the manifest
-    dense_score: float | None = None  # the best dense cosine of the chunk to the query, when it was a dense hit
+    dense_score: float | None = (
+        None  # the best dense cosine of the chunk to the query, when it was a dense hit
+    )
 
     def header(self) -> str:
         """Title › headings and the carried lead-in: where the passage sits in its document."""

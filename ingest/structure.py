@@ -103,8 +103,8 @@ _LABEL_ONLY = re.compile(
 _ROW = re.compile(r"^\s*\|.*\|\s*$")
 _ROW_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
 _LEAD_END = re.compile(
-    r"(?:ดังนี้|ดังต่อไปนี้|ได้แก่|ประกอบด้วย|as follows|the following|following|include|includes|"
-    r"including|namely|are|were)\s*[:：]?\s*$|[:：]\s*$",
+    r"(?:ดังนี้|ดังต่อไปนี้|ต่อไปนี้|ได้แก่|ประกอบด้วย|คือ|เมื่อ|ในกรณี|as follows|the following|following|"
+    r"include|includes|including|namely|are|were|such as)\s*[:：]?\s*$|[:：]\s*$",
     re.I,
 )
 _SENTENCE_END = re.compile(r"[.!?;,،)]\s*$")
@@ -373,6 +373,8 @@ def _item_end(lines: list[tuple[int, int, str]], i: int, layout: Layout) -> int:
     while j + 1 < len(lines):
         nxt = lines[j + 1][2]
         if not nxt.strip() or layout.is_furniture(nxt) or _ITEM.match(nxt) or _ROW.match(nxt):
+            break
+        if _MD_HEADING.match(nxt.strip()):
             break
         if _heading(lines, j + 1) is not None and not _wrapped(lines[j][2], nxt):
             break

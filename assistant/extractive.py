@@ -1,0 +1,646 @@
+"""Answers made of the documents' own words: the skeleton every answer stands on.
+
+Usage:
+    >>> skeleton = compose(question, pieces)      # pieces: the numbered, cited context
+    >>> skeleton.render()
+    'องค์ประกอบของเครือข่าย … 7 ประการ [1]\\n1. วิสัยทัศน์และเป้าหมายร่วมกัน [1]\\n2. …'
+
+Without a model this is the answer; with one, the model's answer must cover at least as
+much of it, or this is shown instead. Three shapes, chosen by :mod:`assistant.questions`:
+
+* **list** – the enumerated items of the best list in the context, in document order,
+  each with its citation, after the lead-in that announced them. A list is a run of list
+  items (``1.``, ``(๒)``, bullets) or of sibling headings (``## 1. …``, ``มาตรา …``) under
+  one parent. Lists are scored by how much of the question their lead-in, parent heading
+  and items share, how early their passage was retrieved, and whether their length is the
+  number the text announces ("… 7 ประการ").
+* **fact** – the sentence that holds the fact, with the fact (a date, a number, a name)
+  first when it can be picked out.
+* **explain** – the best two or three sentences, in document order.
+
+Sentences are scored by the question's words weighted by rarity (a word found in every
+passage says little), plus its terms in the other language (the glossary's translation)
+so an English question can pick a Thai sentence.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+
+from assistant import grounding as g
+from assistant.questions import AnswerType, Kind, Question
+from ingest.structure import Block, BlockKind, parse_page
+
+ITEM_CHARS = 220
+"""A list item longer than this is cut to its first sentence(s) within this length."""
+MAX_ITEMS = 20
+EXPLAIN_SENTENCES = 3
+MIN_SCORE = 0.12
+"""A sentence or list must share at least this (rarity-weighted) share of the question to answer it."""
+
+
+@dataclass(frozen=True)
+class Piece:
+    """A numbered piece of context: one page of one retrieved passage."""
+
+    n: int
+    text: str
+    passage: int  # which passage it belongs to (0 is the best)
+    trail: tuple[str, ...] = ()
+    title: str = ""
+
+
+@dataclass
+class Line:
+    """A line of a skeleton answer and the piece that says it."""
+
+    text: str
+    n: int
+
+
+@dataclass
+class Skeleton:
+    """A grounded answer before rendering: a lead line, list items or sentences, each cited."""
+
+    kind: Kind
+    lead: Line | None = None
+    items: list[Line] = field(default_factory=list)
+    sentences: list[Line] = field(default_factory=list)
+    fact: str = ""
+    score: float = 0.0
+
+    @property
+    def empty(self) -> bool:
+        return not (self.items or self.sentences)
+
+    def render(self) -> str:
+        """Markdown: the lead, then a numbered list or the sentences, each ending with its [n]."""
+        out: list[str] = []
+        if self.lead is not None:
+            out.append(f"{self.lead.text} [{self.lead.n}]")
+        if self.items:
+            out.extend(f"{i}. {line.text} [{line.n}]" for i, line in enumerate(self.items, start=1))
+        for i, line in enumerate(self.sentences):
+            text = f"**{self.fact}** — {line.text}" if i == 0 and self.fact else line.text
+            out.append(f"{text} [{line.n}]")
+        return "\n".join(out)
+
+
+# ------------------------------------------------------------------------------------------ scoring
+
+
+@dataclass(frozen=True)
+class Terms:
+    """The question's terms with a weight each: a term found in few chunks of the index weighs more.
+
+    ``weights`` covers the question's words and its translation's (so a Thai sentence can
+    answer an English question); ``absent`` holds the question's words that no chunk of the
+    index contains at all, which a passage therefore cannot be about.
+    """
+
+    weights: dict[str, float]
+    absent: frozenset[str] = frozenset()
+    own: frozenset[str] = frozenset()  # the question's own terms (the rest came by translation)
+
+    @classmethod
+    def of(
+        cls,
+        question: Question,
+        translated: str,
+        pieces: Sequence[Piece],
+        counts: dict[str, int] | None = None,
+        total: int = 0,
+    ) -> Terms:
+        """Weights from index-wide chunk counts (``counts`` of each term, ``total`` chunks), else from the pieces."""
+        asked = set(question.terms) | set(g.content_terms(translated))
+        weights: dict[str, float] = {}
+        absent: set[str] = set()
+        if counts:
+            n = max(1, total)
+            for term in asked:
+                df = counts.get(term)
+                if df is None:
+                    df = max((v for k, v in counts.items() if g.stem(k) == term), default=None)
+                if df == 0 and term in question.terms:
+                    absent.add(term)
+                weights[term] = math.log(1 + n / (1 + (df if df is not None else 1))) + 0.2
+        else:
+            docs = [g.content_terms(p.text + " " + " ".join(p.trail)) for p in pieces]
+            n = max(1, len(docs))
+            for term in asked:
+                df = sum(term in d for d in docs)
+                weights[term] = math.log(1 + n / (1 + df)) + 0.2
+        return cls(weights, frozenset(absent), frozenset(question.terms))
+
+    def share(self, text: str) -> float:
+        """The weighted share of the question's terms found in ``text`` (0..1)."""
+        total = sum(self.weights.values())
+        if not total:
+            return 0.0
+        found = g.content_terms(text)
+        return sum(w for t, w in self.weights.items() if t in found) / total
+
+    def focus(self, text: str = "") -> set[str]:
+        """The question's heaviest terms in the script of ``text``: the ones an answer must be about.
+
+        For a passage in the question's own script these are the question's words; for one in
+        the other script, the translation's.
+        """
+        from assistant.grounding import same_script
+
+        pool = {
+            t: w for t, w in self.weights.items() if (t in self.own) == (not text or same_script(t, text))
+        }
+        pool = pool or dict(self.weights)
+        ranked = sorted(pool.values(), reverse=True)
+        cut = ranked[min(len(ranked) - 1, max(0, len(ranked) // 3))]
+        return {t for t, w in pool.items() if w >= cut}
+
+
+_DATE = re.compile(
+    r"(?:\d{1,2}|[๐-๙]{1,2})\s*(?:ม\.?ค\.?|ก\.?พ\.?|มี\.?ค\.?|เม\.?ย\.?|พ\.?ค\.?|มิ\.?ย\.?|ก\.?ค\.?|ส\.?ค\.?|ก\.?ย\.?|ต\.?ค\.?|พ\.?ย\.?|ธ\.?ค\.?"
+    r"|มกราคม|กุมภาพันธ์|มีนาคม|เมษายน|พฤษภาคม|มิถุนายน|กรกฎาคม|สิงหาคม|กันยายน|ตุลาคม|พฤศจิกายน|ธันวาคม)"
+    r"(?:\s*(?:พ\.ศ\.|ค\.ศ\.)?\s*[\d๐-๙]{2,4})?"
+    r"|\b\d{1,2}(?:st|nd|rd|th)?\s+(?:january|february|march|april|may|june|july|august|september|october|november|december)\b(?:,?\s*\d{4})?"
+    r"|\b(?:january|february|march|april|may|june|july|august|september|october|november|december)\s+\d{1,2},?\s*\d{4}"
+    r"|\b\d{1,2}/\d{1,2}/\d{2,4}\b|(?:พ\.ศ\.|ค\.ศ\.|ปี(?:การศึกษา|งบประมาณ)?)\s*[\d๐-๙]{4}|\b(?:19|20)\d{2}\b|\b25\d{2}\b",
+    re.I,
+)
+_NUMBER = re.compile(
+    r"[\d๐-๙][\d๐-๙,.]*\s*(?:%|ร้อยละ|คน|บาท|ปี|วัน|เดือน|ครั้ง|แห่ง|โรงเรียน|\w+)?|ร้อยละ\s*[\d๐-๙.]+", re.I
+)
+_NUMBER_WORDS = re.compile(
+    r"หนึ่ง|สอง|สาม|สี่|ห้า|หก|เจ็ด|แปด|เก้า|สิบ|ร้อย|พัน|หมื่น|แสน|ล้าน|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|"
+    r"eleven|twelve|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|thousand|million)\b",
+    re.I,
+)
+_NAME = re.compile(
+    r"(?:นาย|นาง(?:สาว)?|ดร\.|ผศ\.|รศ\.|ศ\.|อาจารย์|ผู้ช่วยศาสตราจารย์|รองศาสตราจารย์|Dr\.|Mr\.|Mrs\.|Ms\.|Prof\.)\s*\S+"
+    r"|\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)+|(?:กระทรวง|สำนักงาน|สำนัก|มหาวิทยาลัย|โรงเรียน|คณะกรรมการ|องค์การ|กรม)\S+"
+)
+_PLACE = re.compile(r"(?:จังหวัด|อำเภอ|ตำบล|ณ\s)\S+|\b(?:at|in)\s+[A-Z][a-z]+", re.I)
+_TYPE_PATTERNS = {
+    AnswerType.DATE: (_DATE,),
+    AnswerType.NUMBER: (_NUMBER, _NUMBER_WORDS),
+    AnswerType.WHO: (_NAME,),
+    AnswerType.PLACE: (_PLACE,),
+}
+
+
+def holds_type(text: str, answer_type: AnswerType) -> bool:
+    """True when ``text`` holds something of the wanted type (a date, a number, a name, a place)."""
+    patterns = _TYPE_PATTERNS.get(answer_type)
+    return True if patterns is None else any(p.search(text) for p in patterns)
+
+
+def pick_fact(text: str, answer_type: AnswerType, asked: str) -> str:
+    """The date, number, name or place in ``text`` that answers, when there is one not in the question."""
+    patterns = _TYPE_PATTERNS.get(answer_type, ())
+    for pattern in patterns:
+        for match in pattern.finditer(text):
+            value = match.group(0).strip(" ,.;:")
+            if value and value.lower() not in asked.lower() and len(value) >= 2:
+                return value
+    return ""
+
+
+# ------------------------------------------------------------------------------------------ lists
+
+
+@dataclass
+class _Candidate:
+    items: list[tuple[str, int]]  # (text, n)
+    lead: tuple[str, int] | None
+    context: str
+    passage: int
+    score: float = 0.0
+
+
+def _blocks(pieces: Sequence[Piece]) -> list[tuple[list[tuple[Block, int]], int]]:
+    """Each passage's blocks in order, each with the number of the piece it is on."""
+    by_passage: dict[int, list[tuple[Block, int]]] = {}
+    for piece in pieces:
+        blocks = [(b, piece.n) for b in parse_page(piece.text) if b.kind != BlockKind.FURNITURE]
+        by_passage.setdefault(piece.passage, []).extend(blocks)
+    return [(blocks, passage) for passage, blocks in sorted(by_passage.items())]
+
+
+def _item_text(text: str) -> str:
+    """A list item as shown: whole when short, else its first sentences within :data:`ITEM_CHARS`."""
+    text = " ".join(text.split())
+    if len(text) <= ITEM_CHARS:
+        return text
+    out = ""
+    for sentence in g.split_sentences(text):
+        if out and len(out) + len(sentence) + 1 > ITEM_CHARS:
+            break
+        out = f"{out} {sentence}".strip()
+    return out if out and len(out) <= ITEM_CHARS * 1.3 else g.cut_to_tokens(text, ITEM_CHARS // 3)
+
+
+def _heading_item(block: Block, body: list[tuple[Block, int]]) -> str:
+    """A sibling heading as a list item: the heading, and when it is short, its first body sentence."""
+    text = block.text
+    if len(text) < 50 and body:
+        first = next((b.text for b, _ in body if b.kind in (BlockKind.TEXT, BlockKind.ITEM)), "")
+        sentence = g.split_sentences(first)[0] if first and g.split_sentences(first) else ""
+        if sentence:
+            text = f"{text}: {_item_text(sentence)}"
+    return text
+
+
+def _candidates(pieces: Sequence[Piece]) -> list[_Candidate]:
+    """Every list in the context: runs of list items, and runs of sibling headings."""
+    out: list[_Candidate] = []
+    for blocks, passage in _blocks(pieces):
+        out.extend(_item_runs(blocks, passage))
+        out.extend(_heading_runs(blocks, passage))
+    return out
+
+
+def _item_runs(blocks: list[tuple[Block, int]], passage: int) -> list[_Candidate]:
+    runs: list[_Candidate] = []
+    i = 0
+    while i < len(blocks):
+        block, _ = blocks[i]
+        if block.kind != BlockKind.ITEM:
+            i += 1
+            continue
+        level = block.level
+        j = i
+        items: list[tuple[str, int]] = []
+        while j < len(blocks) and blocks[j][0].kind in (BlockKind.ITEM, BlockKind.TEXT):
+            b, n = blocks[j]
+            if b.kind == BlockKind.ITEM and b.level == level:
+                items.append((_item_text(b.text), n))
+            elif b.kind == BlockKind.TEXT and (b.lead or len(b.text) > 120):
+                break
+            j += 1
+        if len(items) >= 2:
+            items = _numbered_run(items)
+            lead = _lead_before(blocks, i)
+            heading = _heading_before(blocks, i)
+            context = " ".join(x for x in (heading, lead[0] if lead else "") if x)
+            runs.append(_Candidate(items[:MAX_ITEMS], lead, context, passage))
+        i = max(j, i + 1)
+    return runs
+
+
+def _heading_runs(blocks: list[tuple[Block, int]], passage: int) -> list[_Candidate]:
+    heads = [(k, b) for k, (b, _) in enumerate(blocks) if b.kind == BlockKind.HEADING]
+    runs: list[_Candidate] = []
+    for level in sorted({b.level for _, b in heads}):
+        group: list[int] = []
+        for k, b in heads:
+            if b.level < level and group:
+                runs.append(_sibling_run(blocks, group, passage))
+                group = []
+            if b.level == level:
+                group.append(k)
+        if group:
+            runs.append(_sibling_run(blocks, group, passage))
+    return [r for r in runs if len(r.items) >= 2]
+
+
+def _sibling_run(blocks: list[tuple[Block, int]], group: list[int], passage: int) -> _Candidate:
+    items = []
+    for pos, k in enumerate(group):
+        end = group[pos + 1] if pos + 1 < len(group) else len(blocks)
+        body = [x for x in blocks[k + 1 : end] if x[0].kind != BlockKind.HEADING]
+        items.append((_heading_item(blocks[k][0], body), blocks[k][1]))
+    items = _numbered_run(items)
+    first = group[0]
+    parent = _heading_before(blocks, first, below=blocks[first][0].level)
+    lead = _lead_before(blocks, first) or _first_text_after_parent(blocks, first)
+    context = " ".join(x for x in (parent, lead[0] if lead else "") if x)
+    return _Candidate(items[:MAX_ITEMS], lead, context, passage)
+
+
+def _lead_before(blocks: list[tuple[Block, int]], i: int) -> tuple[str, int] | None:
+    """The lead-in just before position ``i`` (a line that announces a list), if any."""
+    for b, n in reversed(blocks[max(0, i - 3) : i]):
+        if b.kind == BlockKind.TEXT:
+            if b.lead or re.search(r"ดังนี้|ต่อไปนี้|ได้แก่|ประกอบด้วย|follow|include|[:：]\s*$", b.text, re.I):
+                return _lead_text(b.text), n
+            return None
+        if b.kind == BlockKind.HEADING:
+            return None
+    return None
+
+
+def _first_text_after_parent(blocks: list[tuple[Block, int]], i: int) -> tuple[str, int] | None:
+    """The last sentence of body text between the parent heading and the first sibling (the intro)."""
+    k = i - 1
+    texts: list[tuple[str, int]] = []
+    while k >= 0 and blocks[k][0].kind != BlockKind.HEADING:
+        if blocks[k][0].kind == BlockKind.TEXT:
+            texts.insert(0, (blocks[k][0].text, blocks[k][1]))
+        k -= 1
+    if not texts:
+        return None
+    joined = " ".join(t for t, _ in texts)
+    sentences = g.split_sentences(joined)
+    count = [
+        s
+        for s in sentences
+        if re.search(
+            r"[\d๐-๙]+\s*(?:ประการ|ข้อ|ขั้น|ด้าน|กลุ่ม|องค์ประกอบ|steps?|components?|groups?|factors?)", s, re.I
+        )
+    ]
+    chosen = count[0] if count else (sentences[-1] if sentences else joined)
+    return _lead_text(chosen), texts[-1][1]
+
+
+def _lead_text(text: str) -> str:
+    return _item_text(text)
+
+
+def _heading_before(blocks: list[tuple[Block, int]], i: int, below: int = 99) -> str:
+    for b, _ in reversed(blocks[:i]):
+        if b.kind == BlockKind.HEADING and b.level < below:
+            return b.text
+    return ""
+
+
+_COUNT_WORDS = {
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "หนึ่ง": 1,
+    "สอง": 2,
+    "สาม": 3,
+    "สี่": 4,
+    "ห้า": 5,
+    "หก": 6,
+    "เจ็ด": 7,
+    "แปด": 8,
+    "เก้า": 9,
+    "สิบ": 10,
+}
+_COUNTED = (
+    r"(?:ประการ|ข้อ|ขั้นตอน|ขั้น|ด้าน|กลุ่ม|องค์ประกอบ|ส่วน|ประเภท|ระยะ|กรณี|หลักการ|key\s+\w+|main\s+\w+|"
+    r"steps?|components?|groups?|factors?|stages?|areas?|principles?|phases?|types?|kinds?|strateg(?:y|ies)|"
+    r"goals?|objectives?|competenc(?:y|ies)|characteristics?|benefits?|challenges?|elements?|pillars?)"
+)
+_COUNT_RE = re.compile(
+    rf"(?<![\d๐-๙])([\d๐-๙]{{1,2}}|{'|'.join(_COUNT_WORDS)})\s*(?:\w+\s+){{0,2}}?{_COUNTED}", re.I
+)
+_LABEL = re.compile(r"^\s*(?:[\w\u0e00-\u0e7f]{1,12}ที่\s*)?\(?([\d๐-๙]{1,2}|[a-z]|[ก-ฮ])[.):]?(?:\s|$)", re.I)
+
+
+def _announced(text: str) -> int | None:
+    """The count a text announces ("… 7 ประการ", "five key competencies", "เจ็ดขั้นตอน"), if any."""
+    match = _COUNT_RE.search(text)
+    if not match:
+        return None
+    word = match.group(1).lower()
+    if word in _COUNT_WORDS:
+        return _COUNT_WORDS[word]
+    return int(word.translate(str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")))
+
+
+def _numbered_run(items: list[tuple[str, int]]) -> list[tuple[str, int]]:
+    """A run of headings cut to its numbered members when most are numbered ("ขั้นที่ 1 …", "2. …")."""
+    labelled = [bool(_LABEL.match(text)) for text, _ in items]
+    if sum(labelled) < 2 or sum(labelled) == len(items):
+        return items
+    first = labelled.index(True)
+    last = len(labelled) - 1 - labelled[::-1].index(True)
+    return items[first : last + 1]
+
+
+def _consecutive(items: list[tuple[str, int]]) -> bool:
+    """True when the items are numbered 1, 2, 3 … (or ก, ข, ค …) in order."""
+    labels = [m.group(1) for m in (_LABEL.match(t) for t, _ in items) if m]
+    if len(labels) < 2 or len(labels) < len(items) * 0.8:
+        return False
+    digits = [lab.translate(str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")) for lab in labels]
+    if all(d.isdigit() for d in digits):
+        values = [int(d) for d in digits]
+        return all(b == a + 1 for a, b in zip(values, values[1:], strict=False))
+    return len(set(labels)) == len(labels)
+
+
+def list_skeleton(question: Question, pieces: Sequence[Piece], terms: Terms) -> Skeleton | None:
+    """The best list of the context as a skeleton, or None when no list answers the question.
+
+    A list's score: how much of the question its own context (the lead-in and the heading
+    it sits under) shares, weighted most; how much its items share; how early its passage
+    was retrieved; and whether its length is the count the question or the text announce.
+    """
+    best: _Candidate | None = None
+    asked = _announced(question.text)
+    for cand in _candidates(pieces):
+        items_text = " ".join(t for t, _ in cand.items)
+        score = 0.55 * terms.share(cand.context) + 0.2 * terms.share(items_text) + 0.2 / (1 + cand.passage)
+        announced = asked or _announced(cand.context)
+        if announced and announced == len(cand.items):
+            score += 0.2
+        elif announced:
+            score -= 0.05
+        if _consecutive(cand.items):
+            score += 0.08
+        cand.score = score
+        if best is None or score > best.score:
+            best = cand
+    if best is None or best.score < MIN_SCORE + 0.1:
+        return None
+    lead = Line(*best.lead) if best.lead else None
+    return Skeleton(Kind.LIST, lead=lead, items=[Line(t, n) for t, n in best.items], score=best.score)
+
+
+# ------------------------------------------------------------------------------------------ sentences
+
+
+@dataclass
+class _Sentence:
+    text: str
+    n: int
+    passage: int
+    order: int
+    context: str  # the heading (and lead-in) the sentence sits under
+    unit: int  # sentences of one paragraph or list item share it
+    where: str = ""  # the document's title and the section trail
+
+
+def _sentences(pieces: Sequence[Piece]) -> list[_Sentence]:
+    """Every sentence of the context, read by paragraph: wrapped PDF lines are joined first."""
+    out: list[_Sentence] = []
+    unit = 0
+    for piece in pieces:
+        heading = " ".join(piece.trail[-1:])
+        where = f"{piece.title} {' '.join(piece.trail)}"
+        paragraph: list[Block] = []
+
+        def flush() -> None:
+            nonlocal unit
+            if not paragraph:
+                return
+            text = " ".join(b.text for b in paragraph)
+            for sentence in g.split_sentences(text):
+                if len(g.content_terms(sentence)) >= 2:
+                    out.append(_Sentence(sentence, piece.n, piece.passage, len(out), heading, unit, where))
+            unit += 1
+            paragraph.clear()
+
+        previous: Block | None = None
+        for block in parse_page(piece.text):
+            if block.kind == BlockKind.FURNITURE:
+                continue
+            if block.kind == BlockKind.HEADING:
+                flush()
+                heading = block.text
+            elif block.kind == BlockKind.TEXT and not block.lead:
+                joined = previous is not None and previous.kind == BlockKind.TEXT and not previous.lead
+                if (
+                    not joined
+                    or "\n\n" in piece.text[previous.end : block.start]
+                    or _ends_sentence(previous.text)
+                ):
+                    flush()
+                paragraph.append(block)
+            else:
+                flush()
+                paragraph.append(
+                    block
+                    if block.kind != BlockKind.ITEM
+                    else replace(block, text=f"{block.label} {block.text}")
+                )
+                flush()
+            previous = block
+        flush()
+    return out
+
+
+def _ends_sentence(text: str) -> bool:
+    return bool(re.search(r"[.!?:;]\s*$", text)) or len(text) < 40
+
+
+def sentence_skeleton(question: Question, pieces: Sequence[Piece], terms: Terms) -> Skeleton | None:
+    """The sentence(s) that answer a factual or explanatory question, or None when none does.
+
+    The best sentence by the question's weighted words (its own and its heading's), the
+    wanted type of fact, and how early its passage was retrieved; a short sentence takes the
+    next one of its paragraph with it. A factual answer must hold the question's heaviest
+    words (in the sentence or its heading) and, for a date, number, name or place, a value
+    of that type: otherwise the documents do not say, and there is no skeleton.
+    """
+    sentences = _sentences(pieces)
+    scored: list[tuple[float, _Sentence]] = []
+    for sent in sentences:
+        own, ctx = terms.share(sent.text), terms.share(sent.context)
+        if own <= 0:
+            continue
+        score = 0.75 * own + 0.25 * ctx + 0.1 / (1 + sent.passage)
+        if question.kind == Kind.FACT and question.answer_type not in (AnswerType.ANY, AnswerType.DEFINITION):
+            score += 0.2 if holds_type(sent.text, question.answer_type) else -0.1
+        scored.append((score, sent))
+    if not scored:
+        return None
+    scored.sort(key=lambda x: (-x[0], x[1].order))
+    best_score, best = scored[0]
+    if terms.share(f"{best.text} {best.context}") < MIN_SCORE:
+        return None
+    chosen = [best]
+    nxt = next((x for x in sentences if x.order == best.order + 1 and x.unit == best.unit), None)
+    typed = question.kind == Kind.FACT and question.answer_type not in (AnswerType.ANY, AnswerType.DEFINITION)
+    if nxt is not None and (
+        len(best.text) < 120 or (typed and not holds_type(best.text, question.answer_type))
+    ):
+        chosen.append(nxt)
+    if question.kind != Kind.FACT:
+        extra = [x for _, x in scored[1:] if x.unit != best.unit and _ > best_score * 0.75][
+            : EXPLAIN_SENTENCES - 1
+        ]
+        chosen.extend(extra)
+    window = " ".join(x.text for x in chosen)
+    if question.kind == Kind.FACT and not answerable(
+        question, terms, f"{window} {best.context} {best.where}"
+    ):
+        return None
+    chosen.sort(key=lambda x: x.order)
+    lines = _merge_lines(chosen)
+    fact = pick_fact(window, question.answer_type, question.text) if typed else ""
+    return Skeleton(question.kind, sentences=lines, fact=fact, score=best_score)
+
+
+def answerable(question: Question, terms: Terms, window: str) -> bool:
+    """Whether ``window`` can answer a factual question: it is about its heaviest words and holds the type."""
+    if terms.absent & question.terms:
+        return False
+    focus = terms.focus(window)
+    found = g.content_terms(window)
+    if (
+        focus
+        and sum(terms.weights[t] for t in focus if t in found) / sum(terms.weights[t] for t in focus) < 0.5
+    ):
+        return False
+    if not g.numbers_of(question.text) <= g.numbers_of(window) | _years_both_ways(
+        g.numbers_of(question.text)
+    ):
+        return False
+    return holds_type(window, question.answer_type)
+
+
+def _identifier(term: str) -> bool:
+    """A term that names something exactly: it has a digit, or it is Latin letters (a name, a code)."""
+    return any(ch.isdigit() for ch in term) or bool(re.fullmatch(r"[a-z][a-z0-9\-]{2,}", term))
+
+
+def _years_both_ways(numbers: set[str]) -> set[str]:
+    """Question numbers that are years in the other era (2017 ↔ 2560): not required verbatim."""
+    return {n for n in numbers if n.isdigit() and (1900 <= int(n) <= 2100 or 2443 <= int(n) <= 2643)}
+
+
+def _merge_lines(chosen: list[_Sentence]) -> list[Line]:
+    """Consecutive sentences of one piece become one line (one citation); others get their own."""
+    lines: list[Line] = []
+    last: _Sentence | None = None
+    for sent in chosen:
+        if last is not None and lines and sent.n == last.n and sent.order == last.order + 1:
+            lines[-1] = Line(f"{lines[-1].text} {sent.text}", sent.n)
+        else:
+            lines.append(
+                Line(_item_text(sent.text) if len(sent.text) > ITEM_CHARS * 2 else sent.text, sent.n)
+            )
+        last = sent
+    return lines
+
+
+def compose(
+    question: Question,
+    pieces: Sequence[Piece],
+    translated: str = "",
+    counts: dict[str, int] | None = None,
+    total: int = 0,
+) -> Skeleton:
+    """The skeleton answer: a list for list questions (when the context has one), else sentences.
+
+    An explanation whose best source is a list (what to consider, what to do) gets the list.
+    ``counts``/``total`` give index-wide term counts for the rarity weights (see :class:`Terms`).
+    """
+    terms = Terms.of(question, translated, pieces, counts, total)
+    if question.kind == Kind.LIST:
+        skeleton = list_skeleton(question, pieces, terms)
+        if skeleton is not None:
+            return skeleton
+    sentences = sentence_skeleton(question, pieces, terms)
+    if question.kind == Kind.EXPLAIN or (
+        question.kind == Kind.FACT and question.answer_type == AnswerType.ANY
+    ):
+        listed = list_skeleton(question, pieces, terms)
+        if listed is not None and (sentences is None or listed.score >= sentences.score + 0.1):
+            return listed
+    return sentences or Skeleton(question.kind)
