@@ -263,10 +263,13 @@ class Answerer:
         query = self._standalone(question, turns, prompts, notes)
         ctx = self.context(question, query, prompts)
         skeleton = (
-            compose(ctx.question, ctx.pieces(), ctx.translated) if ctx.citations else Skeleton(Kind.FACT)
+            compose(ctx.question, ctx.pieces(), ctx.translated, ctx.counts, ctx.total)
+            if ctx.citations
+            else Skeleton(Kind.FACT)
         )
         if not ctx.citations or (skeleton.empty and self.llm is None):
-            answer = self._not_found(prompts, [*notes, "not-found"])
+            why = "nothing-relevant" if not ctx.citations else "no-answer-in-passages"
+            answer = self._not_found(prompts, [*notes, "not-found", why])
             yield AnswerEvent(EventKind.PASSAGES)
             yield AnswerEvent(EventKind.TOKEN, text=answer.text)
             yield AnswerEvent(EventKind.FINAL, answer=answer)

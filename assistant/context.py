@@ -174,23 +174,52 @@ def expand(
     return passages
 
 
+def _touch(a: Passage, b: Passage) -> bool:
+    """True when two passages of one document overlap or are next to each other."""
+    if a.doc_id != b.doc_id or not a.doc_id:
+        return False
+    (lo1, hi1), (lo2, hi2) = a.span, b.span
+    return lo2 <= hi1 + 1 and lo1 <= hi2 + 1
+
+
+def _merged(a: Passage, b: Passage) -> Passage:
+    chunks = {x.chunk_id: x for x in [*a.chunks, *b.chunks]}
+    return Passage(
+        chunks=sorted(chunks.values(), key=lambda x: x.index),
+        hits=a.hits | b.hits,
+        rank=min(a.rank, b.rank),
+        score=max(a.score, b.score),
+        cosine=max((x for x in (a.cosine, b.cosine) if x is not None), default=None),
+    )
+
+
 def _merge_into(passages: list[Passage], new: Passage, budget_chars: int) -> None:
-    """Add ``new``, merging it with a passage of the same document it overlaps or touches."""
-    for i, old in enumerate(passages):
-        if old.doc_id != new.doc_id or not old.doc_id:
-            continue
-        (a, b), (c, d) = old.span, new.span
-        if c <= b + 1 and a <= d + 1:
-            merged: dict[str, Hit] = {x.chunk_id: x for x in [*old.chunks, *new.chunks]}
-            chunks = sorted(merged.values(), key=lambda x: x.index)
-            if sum(len(x.text) for x in chunks) > budget_chars * 1.5 and not (c >= a and d <= b):
-                continue
-            passages[i] = Passage(
-                chunks=chunks,
-                hits=old.hits | new.hits,
-                rank=min(old.rank, new.rank),
-                score=max(old.score, new.score),
-                cosine=max((x for x in (old.cosine, new.cosine) if x is not None), default=None),
+    """Add ``new``, merging it with the passages of its document it overlaps or touches (in place).
+
+    A merge that would pass 1.5 × the budget is skipped unless one passage holds the other,
+    so one document cannot take the whole context.
+    """
+    current = new
+    position: int | None = None
+    i = 0
+    while i < len(passages):
+        old = passages[i]
+        if i != position and _touch(old, current):
+            candidate = _merged(old, current)
+            contained = set(current.span) <= set(range(old.span[0], old.span[1] + 1)) or set(old.span) <= set(
+                range(current.span[0], current.span[1] + 1)
             )
-            return
-    passages.append(new)
+            if len(candidate.chunks) and (
+                sum(len(x.text) for x in candidate.chunks) <= budget_chars * 1.5 or contained
+            ):
+                if position is not None:
+                    passages.pop(position)
+                    i -= 1 if position < i else 0
+                index = i if position is None or position > i else i
+                passages[index] = candidate
+                current, position = candidate, index
+                i = 0
+                continue
+        i += 1
+    if position is None:
+        passages.append(current)

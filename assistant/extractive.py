@@ -135,13 +135,32 @@ class Terms:
                 weights[term] = math.log(1 + n / (1 + df)) + 0.2
         return cls(weights, frozenset(absent), frozenset(question.terms))
 
-    def share(self, text: str) -> float:
-        """The weighted share of the question's terms found in ``text`` (0..1)."""
-        total = sum(self.weights.values())
+    def share(self, text: str, skip: frozenset[str] = frozenset()) -> float:
+        """The weighted share of the question's terms (those not in ``skip``) found in ``text`` (0..1)."""
+        weights = {t: w for t, w in self.weights.items() if t not in skip}
+        if sum(weights.values()) < 0.3 * sum(self.weights.values()):
+            weights = self.weights  # the question is about the document itself: judge by all its words
+        total = sum(weights.values())
         if not total:
             return 0.0
         found = g.content_terms(text)
-        return sum(w for t, w in self.weights.items() if t in found) / total
+        return sum(w for t, w in weights.items() if t in found) / total
+
+    def localised(self, texts: Sequence[str]) -> Terms:
+        """These weights scaled by how rare each term is among ``texts`` (the context's sentences).
+
+        Words that name the document (its parties, its title) recur in many of its sentences
+        and tell them apart poorly; the word the question asks about ("สิ้นสุด", "guarantee")
+        is in few. A term in every sentence keeps 0.4 of its weight, one in a single sentence
+        about 1.3 of it.
+        """
+        found = [g.content_terms(t) for t in texts]
+        n = max(1, len(found))
+        scale = {}
+        for term in self.weights:
+            sf = sum(term in f for f in found)
+            scale[term] = 0.4 + 0.9 * math.log(1 + n / (1 + sf)) / math.log(1 + n / 1)
+        return Terms({t: w * scale[t] for t, w in self.weights.items()}, self.absent, self.own)
 
     def focus(self, text: str = "") -> set[str]:
         """The question's heaviest terms in the script of ``text``: the ones an answer must be about.
@@ -151,9 +170,7 @@ class Terms:
         """
         from assistant.grounding import same_script
 
-        pool = {
-            t: w for t, w in self.weights.items() if (t in self.own) == (not text or same_script(t, text))
-        }
+        pool = {t: w for t, w in self.weights.items() if not text or same_script(t, text)}
         pool = pool or dict(self.weights)
         ranked = sorted(pool.values(), reverse=True)
         cut = ranked[min(len(ranked) - 1, max(0, len(ranked) // 3))]
@@ -442,14 +459,24 @@ def list_skeleton(question: Question, pieces: Sequence[Piece], terms: Terms) -> 
     """
     best: _Candidate | None = None
     asked = _announced(question.text)
+    # the words that name the document (its title) hold for every list in it: lists are told apart
+    # by the other words of the question
+    scope = {p.passage: g.content_terms(p.title) & frozenset(terms.weights) for p in pieces}
     for cand in _candidates(pieces):
         items_text = " ".join(t for t, _ in cand.items)
-        score = 0.55 * terms.share(cand.context) + 0.2 * terms.share(items_text) + 0.2 / (1 + cand.passage)
-        announced = asked or _announced(cand.context)
-        if announced and announced == len(cand.items):
-            score += 0.2
+        skip = scope.get(cand.passage, frozenset())
+        score = (
+            0.55 * terms.share(cand.context, skip)
+            + 0.2 * terms.share(items_text, skip)
+            + 0.2 / (1 + cand.passage)
+        )
+        announced = _announced(cand.context)
+        if question.count_asked or asked:
+            # the question asks how many, or names the count: a list of that length is the one
+            wanted = asked or announced
+            score += 0.2 if wanted == len(cand.items) else (-0.05 if wanted else 0.0)
         elif announced:
-            score -= 0.05
+            score += 0.05 if announced == len(cand.items) else -0.05
         if _consecutive(cand.items):
             score += 0.08
         cand.score = score
@@ -538,9 +565,10 @@ def sentence_skeleton(question: Question, pieces: Sequence[Piece], terms: Terms)
     of that type: otherwise the documents do not say, and there is no skeleton.
     """
     sentences = _sentences(pieces)
+    local = terms.localised([x.text for x in sentences])
     scored: list[tuple[float, _Sentence]] = []
     for sent in sentences:
-        own, ctx = terms.share(sent.text), terms.share(sent.context)
+        own, ctx = local.share(sent.text), local.share(sent.context)
         if own <= 0:
             continue
         score = 0.75 * own + 0.25 * ctx + 0.1 / (1 + sent.passage)
@@ -592,6 +620,15 @@ def answerable(question: Question, terms: Terms, window: str) -> bool:
     ):
         return False
     return holds_type(window, question.answer_type)
+
+
+def about(terms: Terms, window: str, share: float) -> bool:
+    """Whether ``window`` holds at least ``share`` of the weight of the question's heaviest terms."""
+    focus = terms.focus(window)
+    if not focus:
+        return True
+    found = g.content_terms(window)
+    return sum(terms.weights[t] for t in focus if t in found) / sum(terms.weights[t] for t in focus) >= share
 
 
 def _identifier(term: str) -> bool:

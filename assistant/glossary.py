@@ -44,14 +44,17 @@ class Term:
 
 
 def _stem(word: str) -> str:
-    """Plural-insensitive form of an English word ("schools" → "school", "policies" → "policy")."""
-    if len(word) > 4 and word.endswith("ies"):
-        return word[:-3] + "y"
-    if len(word) > 3 and word.endswith("es") and word[-3] in "sxz":
-        return word[:-2]
-    if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
-        return word[:-1]
-    return word
+    """Plural- and ending-insensitive form of an English word ("schools" → "school", "policies" → "polici")."""
+    from assistant.grounding import stem
+
+    return stem(word)
+
+
+def _meaningful(form: str) -> bool:
+    """False for an English form made only of common words ("Do", "and"): it would match any question."""
+    from ingest.lexical import tokenize
+
+    return bool(tokenize(form))
 
 
 def _en_key(text: str) -> tuple[str, ...]:
@@ -66,7 +69,7 @@ class Glossary:
         self._th = sorted(
             ((form, t) for t in self.terms for form in t.th if len(form) >= 2), key=lambda p: -len(p[0])
         )
-        en = [(_en_key(form), t) for t in self.terms for form in t.en]
+        en = [(_en_key(form), t) for t in self.terms for form in t.en if _meaningful(form)]
         self._en = sorted((p for p in en if p[0]), key=lambda p: -len(p[0]))
 
     def __len__(self) -> int:

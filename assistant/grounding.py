@@ -279,20 +279,22 @@ def _ends_with_marker(text: str) -> bool:
     return bool(re.search(rf"{MARKER.pattern}[.!?]?\s*$", text))
 
 
-_SUFFIXES = (("ies", "y"), ("ied", "y"), ("ing", ""), ("ed", ""), ("es", ""), ("s", ""))
+@lru_cache(maxsize=1)
+def _english_stemmer():
+    import snowballstemmer
+
+    return snowballstemmer.stemmer("english")
 
 
+@lru_cache(maxsize=65536)
 def stem(term: str) -> str:
-    """A crude English stem ("applied" → "apply", "schools" → "school"); other terms unchanged.
+    """The Snowball (Porter 2) stem of an English word ("guarantees" → "guarante"); other terms unchanged.
 
-    Both sides of every comparison are stemmed the same way, so over-stemming is harmless.
+    Both sides of every comparison are stemmed the same way, so a stem needs not be a word.
     """
     if not term.isascii() or not term.isalpha():
         return term
-    for suffix, replacement in _SUFFIXES:
-        if term.endswith(suffix) and not term.endswith("ss") and len(term) - len(suffix) >= 3:
-            return term[: -len(suffix)] + replacement
-    return term
+    return _english_stemmer().stemWord(term)
 
 
 @lru_cache(maxsize=4096)

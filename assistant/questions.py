@@ -49,44 +49,34 @@ _LIST_EN = re.compile(
     r"^\s*(?:what|which|who)\s+(?:are|were)\b|\b(?:list|name|enumerate)\b|\bwhat\s+(?:kinds?|types?|steps?)\b"
     r"|\bsteps?\b|\bstages?\b|\bphases?\b|\bcomponents?\b|\bfactors?\b|\bprinciples?\b|\bobjectives?\b"
     r"|\bstrateg(?:y|ies)\b|\bgoals\b|\bbenefits?\b|\bchallenges?\b|\bareas\b|\bduties\b|\brights\b"
-    r"|\bresponsibilities\b|\bmembers\b|\bhow many\b|\bwhat does .* include\b|\bwhat .* consist",
+    r"|\bresponsibilities\b|\bresponsible for\b|\broles?\b|\bobligations?\b|\bmembers\b|\bhow many\b"
+    r"|\bwhat does .* include\b|\bwhat .* consist|\bwhat should\b|\bwhat must\b|\bwhat (?:do|does) .* do\b",
     re.I,
 )
 _COUNT = re.compile(r"กี่|how many", re.I)
-_TYPES: tuple[tuple[AnswerType, re.Pattern[str]], ...] = (
-    (
-        AnswerType.DATE,
-        re.compile(
-            r"เมื่อไร|เมื่อใด|วันที่เท่าไร|วันใด|วันไหน|ปีใด|ปีไหน|พ\.ศ\.\s*ใด|ช่วงใด|\bwhen\b|\bwhat (?:date|year|day|month)\b|\bwhich (?:date|year)\b",
-            re.I,
-        ),
+_CUES: dict[AnswerType, tuple[str, ...]] = {
+    AnswerType.DATE: (
+        r"เมื่อไร|เมื่อใด|วันที่เท่าไร|วันใด|วันไหน|ปีใด|ปีไหน|พ\.ศ\.\s*ใด|ช่วงใด|ช่วงไหน",
+        r"^\W*when\b|\bwhen (?:was|is|did|does|will|were|do|are|must|should|can|has|have)\b",
+        r"\bwhat (?:date|year|day|month)\b|\bwhich (?:date|year)\b",
     ),
-    (
-        AnswerType.NUMBER,
-        re.compile(
-            r"เท่าไร|เท่าใด|กี่|จำนวน|ร้อยละ|\bhow (?:many|much|long)\b|\bwhat (?:percentage|number|amount)\b",
-            re.I,
-        ),
+    AnswerType.NUMBER: (
+        r"เท่าไร|เท่าใด|กี่|จำนวน|ร้อยละ",
+        r"\bhow (?:many|much|long|quickly|soon|often)\b|\bwithin (?:how|what)\b",
+        r"\bwhat (?:percentage|number|amount|score|total)\b",
     ),
-    (
-        AnswerType.WHO,
-        re.compile(
-            r"ใคร|ผู้ใด|หน่วยงานใด|องค์กรใด|\bwho\b|\bwhom\b|\bwhich (?:organi[sz]ation|person|agency|company|institut)",
-            re.I,
-        ),
+    AnswerType.WHO: (
+        r"ใคร|ผู้ใด|หน่วยงานใด|องค์กรใด",
+        r"\bwho\b|\bwhom\b|\bwhich (?:organi[sz]ation|person|agency|company|institut)",
     ),
-    (
-        AnswerType.PLACE,
-        re.compile(r"ที่ไหน|ที่ใด|จังหวัดใด|\bwhere\b|\bwhich (?:city|province|country|place)\b", re.I),
+    AnswerType.PLACE: (r"ที่ไหน|ที่ใด|จังหวัดใด", r"\bwhere\b|\bwhich (?:city|province|country|place)\b"),
+    AnswerType.DEFINITION: (
+        r"คืออะไร|หมายถึง|หมายความว่า|ความหมาย",
+        r"\bwhat (?:is|are|does) .*\bmean\b|\bdefin|^\W*what (?:is|are) (?:a|an)\b",
     ),
-    (
-        AnswerType.DEFINITION,
-        re.compile(
-            r"คืออะไร|หมายถึง|หมายความว่า|ความหมาย|\bwhat (?:is|are|does) .*\bmean\b|\bdefin|\bwhat is (?:a|an|the)\b",
-            re.I,
-        ),
-    ),
-)
+}
+"""Question words that ask for each type of fact, Thai and English (the first that matches wins)."""
+_TYPES = tuple((t, re.compile("|".join(cues), re.I)) for t, cues in _CUES.items())
 _EXPLAIN = re.compile(
     r"ทำไม|เพราะเหตุใด|อย่างไร|เหตุใด|\bwhy\b|\bhow (?:do|does|can|should|to)\b|\bexplain\b", re.I
 )

@@ -90,7 +90,9 @@ class Chunker:
             if page.health is not None and not page.health.readable:
                 continue
             blocks = parse_page(page.text, layout)
-            kind = _page_kind(page)
+            kind = _page_kind(page, len(pages))
+            if kind == "contents":  # a table of contents lists headings; they head nothing here
+                blocks = [b for b in blocks if b.kind != BlockKind.HEADING]
             taken = 0
             for start, end in self._spans(page.text, blocks):
                 while taken < len(blocks) and blocks[taken].start < start:
@@ -132,7 +134,7 @@ class Chunker:
                 else self._choose_end(cuts, start)
             )
             span = _trim(text, start, end, furniture)
-            if span:
+            if span and not (spans and spans[-1][0] <= span[0] and span[1] <= spans[-1][1]):
                 spans.append(span)
             if end >= n:
                 break
@@ -222,10 +224,10 @@ def _short(text: str) -> str:
     return text if len(text) <= LEAD_MAX_CHARS else text[: LEAD_MAX_CHARS - 1].rstrip() + "…"
 
 
-def _page_kind(page: Page) -> str:
+def _page_kind(page: Page, pages: int) -> str:
     if is_contents_page(page.text):
         return "contents"
-    if is_cover_page(page.text, page.number):
+    if is_cover_page(page.text, page.number, pages):
         return "cover"
     return "body"
 

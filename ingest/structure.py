@@ -70,8 +70,10 @@ class Block:
 DIGIT = r"[0-9๐-๙]"
 _MD_HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
 _TH_DIVISION = re.compile(
-    rf"^(?P<label>(?:หมวด(?:ที่)?|ภาค(?:ที่)?|ส่วนที่|บทที่|ลักษณะ)\s*{DIGIT}{{1,3}})(?P<rest>\s.*)?$"
+    rf"^(?P<label>(?:หมวด(?:ที่)?|ภาค(?:ที่)?|บทที่|ลักษณะ)\s*{DIGIT}{{1,3}})(?P<rest>\s.*)?$"
 )
+_TH_PART = re.compile(rf"^(?P<label>ส่วนที่\s*{DIGIT}{{1,3}})(?P<rest>\s.*)?$")
+"""A part of a chapter (``ส่วนที่ ๑``): below หมวด, above มาตรา."""
 _TH_DIVISION_NOUNS = (
     "ยุทธศาสตร์|ประเด็นยุทธศาสตร์|กลยุทธ์|เป้าประสงค์|เป้าหมาย|วัตถุประสงค์|พันธกิจ|ภารกิจ|นโยบาย|มาตรการ|"
     "แผนงาน|โครงการ|กิจกรรม|องค์ประกอบ|ตัวบ่งชี้|มาตรฐาน|ด้าน|ขั้นตอน|ขั้น|ระยะ|ข้อ|ตอน|หน่วย|บทเรียน|ประการ"
@@ -301,7 +303,13 @@ def _heading(lines: list[tuple[int, int, str]], i: int) -> list[Block] | None:
         return [Block(BlockKind.HEADING, offset, end, _plain(md.group(2)), level=len(md.group(1)))]
     if len(stripped) > 400:
         return None
-    for pattern, level in ((_TH_DIVISION, 1), (_TH_SECTION, 3), (_EN_DIVISION, 2), (_TH_NUMBERED, 2)):
+    for pattern, level in (
+        (_TH_DIVISION, 1),
+        (_TH_PART, 2),
+        (_TH_SECTION, 3),
+        (_EN_DIVISION, 2),
+        (_TH_NUMBERED, 2),
+    ):
         match = pattern.match(stripped)
         if match is None:
             continue
@@ -309,10 +317,13 @@ def _heading(lines: list[tuple[int, int, str]], i: int) -> list[Block] | None:
         rest = (match.group("rest") or "").strip()
         if pattern is _TH_SECTION or (rest and len(stripped) > HEADING_MAX_CHARS):
             # "มาตรา ๕ ให้…": the label heads the section, the rest is its first sentence
-            blocks = [Block(BlockKind.HEADING, offset, offset + len(match.group("label")), label, level)]
+            blocks = [
+                Block(BlockKind.HEADING, offset, offset + len(match.group("label")), label, level, label=label)
+            ]
             if rest:
                 rest_start = offset + stripped.index(rest, len(match.group("label")))
-                blocks.append(Block(BlockKind.TEXT, rest_start, end, _plain(rest)))
+                lead = _is_lead(rest) and _followed_by_list(lines, i)
+                blocks.append(Block(BlockKind.TEXT, rest_start, end, _plain(rest), lead=lead))
             return blocks
         if pattern is _EN_DIVISION and label.split()[0].lower() in {"section", "clause", "unit", "part"}:
             level = 3
@@ -358,7 +369,7 @@ def _standalone_heading(lines: list[tuple[int, int, str]], i: int) -> bool:
         return False
     if _ITEM.match(lines[i][2]) or not re.search(r"[A-Za-z\u0e01-\u0e2e]{3}", line):
         return False
-    if line.endswith((":", "：")) or (line[:1].isalpha() and line[:1].islower()):
+    if line.endswith((":", "：")) or (line[:1].isalpha() and line[:1].islower()) or _LEAD_END.search(line):
         return False
     if not (_blank(lines, i - 1) and i + 1 < len(lines)):
         return False
@@ -418,10 +429,14 @@ def is_contents_page(text: str) -> bool:
     return toc >= 5 and toc / len(lines) >= 0.4
 
 
-def is_cover_page(text: str, number: int) -> bool:
-    """True for a near-empty first page (a cover): under 200 letters on page 1 or 2."""
-    letters = sum(ch.isalpha() for ch in text)
-    return number <= 2 and letters < 200
+def is_cover_page(text: str, number: int, pages: int = 3) -> bool:
+    """True for a near-empty first page of a longer document (a cover): under 150 characters on page 1 or 2.
+
+    Characters, not letters: Thai vowel and tone marks are not letters to Python. A document
+    of one or two pages has no cover.
+    """
+    filled = sum(not ch.isspace() for ch in text)
+    return pages > 2 and number <= 2 and filled < 150
 
 
 # ------------------------------------------------------------------------------------------ titles
@@ -458,6 +473,9 @@ def title_from_pages(pages: Sequence[Page], layout: Layout | None = None, max_ch
             if not stripped:
                 if parts and len(" ".join(parts)) > 20:
                     break
+                continue
+            if parts and re.fullmatch(rf"{DIGIT}{{1,4}}", stripped) and re.search(rf"{DIGIT}$", parts[-1]):
+                parts.append(stripped)  # a year the layout split ("25" / "60"), rejoined below
                 continue
             if layout.is_furniture(stripped) or _NOT_TITLE_LINE.search(stripped):
                 continue

@@ -143,6 +143,14 @@ def build(settings: Settings | None = None) -> gr.Blocks:
     return demo
 
 
+def assets() -> tuple[str, str]:
+    """The page's CSS and head HTML: the app's own, then each tab module's ``CSS`` and ``HEAD``."""
+    modules = [importlib.import_module(name) for name in TABS]
+    css = CSS + "".join(getattr(m, "CSS", "") for m in modules)
+    head = "".join(getattr(m, "HEAD", "") for m in modules)
+    return css, head
+
+
 def _header(labels: Labels, lang: str) -> str:
     return f"## {labels.text('app.title', lang)}\n{labels.text('app.subtitle', lang)}"
 
@@ -165,13 +173,15 @@ def launch(host: str = "127.0.0.1", port: int = 7860, settings: Settings | None 
         from assistant.ui.session import auth_function, auth_message
 
         login = {"auth": auth_function(s), "auth_message": auth_message()}
+    css, head = assets()
     demo.queue(default_concurrency_limit=s.concurrency).launch(
         **login,
         server_name=host,
         server_port=port,
         show_error=True,
         theme=theme(),
-        css=CSS,
+        css=css,
+        head=head,
         max_file_size=f"{s.max_upload_mb}mb",
         footer_links=["settings"],
         ssr_mode=False,

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import docx
 import pytest
+from pypdf import PdfWriter
+from pypdf.generic import DecodedStreamObject, DictionaryObject, NameObject
 
 from ingest.loaders import (
     CorruptFile,
@@ -14,9 +17,10 @@ from ingest.loaders import (
     TooLarge,
     UnsupportedFile,
     WrongType,
+    document_title,
     load,
 )
-from ingest.records import DocType, Language
+from ingest.records import DocType, Language, Page
 from tests.fixtures.files import make_blank_pdf, make_docx, make_encrypted_pdf, make_zip
 
 THAI = "เครือข่ายความร่วมมือทางการศึกษาช่วยให้โรงเรียนขนาดเล็กแบ่งปันครูและทรัพยากร"
@@ -124,3 +128,102 @@ def test_blank_pdf_pages_are_marked_unreadable(tmp_path: Path) -> None:
 def _write(path: Path, data: bytes) -> Path:
     path.write_bytes(data)
     return path
+
+
+# ------------------------------------------------------------------------------------------ titles
+
+RUNNING = "The network met twelve times this year and the schools shared buses, teachers and labs.\n"
+
+
+def make_text_pdf(path: Path, pages: list[list[str]], title: str = "") -> Path:
+    """A PDF whose pages hold the given lines as real text (Helvetica), with an optional metadata title."""
+    writer = PdfWriter()
+    for lines in pages:
+        page = writer.add_blank_page(width=595, height=842)
+        font = DictionaryObject(
+            {
+                NameObject("/Type"): NameObject("/Font"),
+                NameObject("/Subtype"): NameObject("/Type1"),
+                NameObject("/BaseFont"): NameObject("/Helvetica"),
+            }
+        )
+        fonts = DictionaryObject({NameObject("/F1"): writer._add_object(font)})
+        page[NameObject("/Resources")] = DictionaryObject({NameObject("/Font"): fonts})
+        ops = ["BT", "/F1 11 Tf", "14 TL", "50 780 Td"]
+        for line in lines:
+            escaped = line.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
+            ops.append(f"({escaped}) Tj T*")
+        ops.append("ET")
+        stream = DecodedStreamObject()
+        stream.set_data("\n".join(ops).encode("latin-1"))
+        page[NameObject("/Contents")] = writer._add_object(stream)
+    if title:
+        writer.add_metadata({"/Title": title})
+    with path.open("wb") as fh:
+        writer.write(fh)
+    return path
+
+
+def test_document_title_order_front_matter_file_title_page_stem(tmp_path: Path) -> None:
+    pages = [Page(1, "School Network Handbook\nSmall Schools of Nan\n\n" + RUNNING * 3)]
+    path = tmp_path / "handbook-v2.pdf"
+    assert document_title("  คู่มือเครือข่าย ", "Network plan", pages, path) == "คู่มือเครือข่าย"
+    assert document_title("", "Network   plan\n2024", pages, path) == "Network plan 2024"
+    assert (
+        document_title("", "Microsoft Word - 1.doc", pages, path)
+        == "School Network Handbook Small Schools of Nan"
+    )
+    assert document_title("", "", pages, path) == "School Network Handbook Small Schools of Nan"
+    assert document_title("", "Untitled", [Page(1, RUNNING * 3)], path) == "handbook-v2"
+
+
+def test_pdf_with_a_junk_metadata_title_takes_its_title_page(tmp_path: Path) -> None:
+    path = make_text_pdf(
+        tmp_path / "1.pdf",
+        [["SCHOOL NETWORK REPORT", "Cluster of Small Schools in Nan"], [RUNNING.strip()] * 3],
+        title="Microsoft Word - 1.doc",
+    )
+    doc = load(path)
+    assert "SCHOOL NETWORK REPORT" in doc.pages[0].text, "the helper PDF has a text layer"
+    assert doc.meta.title == "SCHOOL NETWORK REPORT Cluster of Small Schools in Nan"
+
+
+def test_pdf_with_a_real_metadata_title_keeps_it(tmp_path: Path) -> None:
+    path = make_text_pdf(tmp_path / "plan.pdf", [["SCHOOL NETWORK REPORT"]], title="Network Plan 2024")
+    assert load(path).meta.title == "Network Plan 2024"
+
+
+def test_scanned_pdf_with_a_junk_title_is_named_by_its_file(tmp_path: Path) -> None:
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    writer.add_metadata({"/Title": "Microsoft Word - 1.doc"})
+    path = tmp_path / "mou-hotel-2567.pdf"
+    with path.open("wb") as fh:
+        writer.write(fh)
+    assert load(path).meta.title == "mou-hotel-2567"
+
+
+def test_docx_with_a_junk_core_title_takes_its_first_lines(tmp_path: Path) -> None:
+    document = docx.Document()
+    document.core_properties.title = "Microsoft Word - แผน.doc"
+    document.add_paragraph("แผนพัฒนาเครือข่าย")
+    document.add_paragraph("โรงเรียนขนาดเล็ก จังหวัดน่าน")
+    document.add_paragraph("เครือข่ายโรงเรียนขนาดเล็กประชุมร่วมกันทุกเดือนเพื่อวางแผนกิจกรรมและติดตามผล" * 3)
+    path = tmp_path / "plan.docx"
+    document.save(path)
+    assert load(path).meta.title == "แผนพัฒนาเครือข่าย โรงเรียนขนาดเล็ก จังหวัดน่าน"
+
+
+def test_text_file_title_from_its_first_lines_or_its_name(tmp_path: Path) -> None:
+    titled = tmp_path / "report.txt"
+    titled.write_text("ANNUAL REPORT 2024\nSchool Network of Nan\n\n" + RUNNING * 3, encoding="utf-8")
+    assert load(titled).meta.title == "ANNUAL REPORT 2024 School Network of Nan"
+    running = tmp_path / "meeting-notes.txt"
+    running.write_text(RUNNING * 3, encoding="utf-8")
+    assert load(running).meta.title == "meeting-notes"
+
+
+def test_markdown_title_from_its_first_heading(tmp_path: Path) -> None:
+    path = tmp_path / "note.md"
+    path.write_text(f"Intro line.\n\n# Shared vision\n\n{THAI}\n", encoding="utf-8")
+    assert load(path).meta.title == "Shared vision"

@@ -12,7 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from ingest.pipeline import IngestOptions, Outcome, ingest
+from ingest import pipeline
+from ingest.lexical import FTS_TOKENIZER
+from ingest.manifest import Manifest
+from ingest.pipeline import INDEX_VERSION, IngestOptions, Outcome, ingest
+from ingest.records import Chunk, DocType, DocumentMeta, Language
 from ingest.store import Store
 from tests.fixtures.files import bad_inputs
 
@@ -200,3 +204,197 @@ def test_options_doc_type_override(store: Store, docs_dir: Path) -> None:
 
     ingest([docs_dir / "bus.en.md"], store, options=IngestOptions(doc_type=DocType.MOU))
     assert store.documents("default")[0].doc_type == "mou"
+
+
+# ------------------------------------------------------------------------------------------ index version
+
+
+def test_documents_indexed_by_an_older_version_are_reindexed(
+    store: Store, docs_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(pipeline, "INDEX_VERSION", INDEX_VERSION - 1)
+    ingest([docs_dir], store)
+    assert {d.meta["index_version"] for d in store.documents("default")} == {str(INDEX_VERSION - 1)}
+    before = store.manifest.live_ids("default")
+
+    monkeypatch.setattr(pipeline, "INDEX_VERSION", INDEX_VERSION)
+    report = ingest([docs_dir], store)
+    assert sorted(r.source for r in report.of(Outcome.REPLACED)) == ["bus.en.md", "communication.th.md"]
+    assert {d.meta["index_version"] for d in store.documents("default")} == {str(INDEX_VERSION)}
+    assert store.manifest.live_ids("default").isdisjoint(before)
+    consistent(store)
+    again = ingest([docs_dir], store)
+    assert [r.outcome for r in again.results] == [Outcome.UNCHANGED, Outcome.UNCHANGED]
+
+
+def test_a_document_indexed_before_versions_existed_is_reindexed(store: Store, docs_dir: Path) -> None:
+    ingest([docs_dir], store)
+    doc = next(d for d in store.documents("default") if d.source == "bus.en.md")
+    with store.manifest._write() as db:  # what an index written before INDEX_VERSION holds
+        db.execute("UPDATE documents SET meta = '{}' WHERE id = ?", (doc.id,))
+    report = ingest([docs_dir], store)
+    assert [r.source for r in report.of(Outcome.REPLACED)] == ["bus.en.md"]
+    assert [r.source for r in report.of(Outcome.UNCHANGED)] == ["communication.th.md"]
+    consistent(store)
+
+
+# ------------------------------------------------------------------------------------------ what is indexed
+
+
+def test_the_context_header_is_indexed_but_not_stored_as_chunk_text(store: Store, tmp_path: Path) -> None:
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    body = "The partner hotel trains older learners in cooking and in front-office service every weekend."
+    (folder / "hotel.md").write_text(
+        f"---\ntitle: Zanzibar exchange programme\nlanguage: en\n---\n{body}\n", encoding="utf-8"
+    )
+    ingest([folder], store)
+    hits = store.keyword("default", "Zanzibar", 3)
+    assert [h.source for h in hits] == ["hotel.md"], "the title is keyword-indexed with the chunk"
+    assert hits[0].text == body and "Zanzibar" not in hits[0].text
+    assert hits[0].header() == "Zanzibar exchange programme"
+
+
+def test_trail_lead_kind_and_chunk_language_are_stored(store: Store, tmp_path: Path) -> None:
+    items = "\n".join(
+        f"{n}. The network shares resource number {n} among the member schools so every learner benefits."
+        for n in range(1, 20)
+    )
+    thai = "เครือข่ายโรงเรียนขนาดเล็กประชุมร่วมกันทุกเดือนเพื่อวางแผนกิจกรรมและติดตามผลการดำเนินงานของโรงเรียน " * 6
+    text = (
+        f"# Network guide\n\n## Shared resources\n\nThe network shares the following resources:\n{items}\n\n"
+        f"## การประชุมเครือข่าย\n\n{thai}\n"
+    )
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "guide.md").write_text(text, encoding="utf-8")
+    report = ingest([folder], store)
+    assert report.ok
+    doc = store.documents("default")[0]
+    chunks = store.manifest.document_chunks(doc.id)
+    assert [c.index for c in chunks] == list(range(doc.chunks)) and len(chunks) >= 3
+    continued = [c for c in chunks if c.text.startswith(tuple("123456789")) and "following" not in c.text]
+    assert continued, "the list goes on in a later chunk"
+    for c in continued:
+        assert c.trail == ("Network guide", "Shared resources")
+        assert c.lead == "The network shares the following resources:"
+    last = chunks[-1]
+    assert last.trail == ("Network guide", "การประชุมเครือข่าย") and last.lead == ""
+    assert last.chunk_language == "th" and chunks[0].chunk_language == "en"
+    assert {c.kind for c in chunks} == {"body"}
+    assert all(c.doc_id == doc.id and c.title == "Network guide" for c in chunks)
+
+
+# ------------------------------------------------------------------------------------------ manifest
+
+OLD_SCHEMA = f"""
+CREATE TABLE documents (
+    id INTEGER PRIMARY KEY, workspace TEXT NOT NULL, path TEXT NOT NULL, source TEXT NOT NULL,
+    title TEXT NOT NULL DEFAULT '', doc_type TEXT NOT NULL DEFAULT 'other',
+    language TEXT NOT NULL DEFAULT 'th',
+    content_hash TEXT NOT NULL, status TEXT NOT NULL, pages INTEGER NOT NULL DEFAULT 0,
+    chunks INTEGER NOT NULL DEFAULT 0, health REAL, needs_ocr TEXT NOT NULL DEFAULT '[]', duplicate_of TEXT,
+    error TEXT, meta TEXT NOT NULL DEFAULT '{{}}', updated_at REAL NOT NULL, UNIQUE (workspace, path)
+);
+CREATE INDEX documents_hash ON documents (workspace, content_hash);
+CREATE TABLE chunks (
+    id TEXT PRIMARY KEY, doc_id INTEGER NOT NULL REFERENCES documents (id) ON DELETE CASCADE,
+    workspace TEXT NOT NULL, idx INTEGER NOT NULL, page INTEGER NOT NULL, start INTEGER NOT NULL,
+    "end" INTEGER NOT NULL, section TEXT NOT NULL DEFAULT '', text TEXT NOT NULL,
+    state TEXT NOT NULL CHECK (state IN ('pending', 'live'))
+);
+CREATE INDEX chunks_doc ON chunks (doc_id);
+CREATE INDEX chunks_state ON chunks (workspace, state);
+CREATE VIRTUAL TABLE chunk_terms USING fts5 (terms, tokenize = "{FTS_TOKENIZER}");
+CREATE TABLE state (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+"""
+
+
+def test_an_old_manifest_gets_the_new_columns_and_its_rows_still_read(tmp_path: Path) -> None:
+    path = tmp_path / "edunet.db"
+    with sqlite3.connect(path) as conn:
+        conn.executescript(OLD_SCHEMA)
+        conn.execute(
+            "INSERT INTO documents (id, workspace, path, source, title, language, content_hash, status,"
+            " chunks, updated_at)"
+            " VALUES (7, 'default', '/docs/old.md', 'old.md', 'Old plan', 'en', 'abc', 'ready', 2, 0)"
+        )
+        for idx, text in enumerate(["Buses are shared by the cluster.", "Teachers visit every week."]):
+            conn.execute(
+                'INSERT INTO chunks (id, doc_id, workspace, idx, page, start, "end", section, text, state)'
+                " VALUES (?, 7, 'default', ?, 1, 0, ?, 'Sharing', ?, 'live')",
+                (f"old-{idx}", idx, len(text), text),
+            )
+            conn.execute(
+                "INSERT INTO chunk_terms (rowid, terms) VALUES ((SELECT rowid FROM chunks WHERE id = ?), ?)",
+                (f"old-{idx}", text.lower().rstrip(".")),
+            )
+    manifest = Manifest(path)
+    try:
+        columns = {row[1] for row in manifest._conn().execute("PRAGMA table_info(chunks)")}
+        assert {"trail", "lead", "kind", "lang"} <= columns
+        hits = manifest.keyword_search("default", "buses", 5)
+        assert [h.chunk_id for h in hits] == ["old-0"]
+        hit = hits[0]
+        assert (hit.trail, hit.lead, hit.kind) == ((), "", "body")
+        assert hit.chunk_language == "en", "an old chunk takes its document's language"
+        assert (hit.section, hit.title, hit.index, hit.doc_id) == ("Sharing", "Old plan", 0, 7)
+        assert [h.chunk_id for h in manifest.neighbours(7, 0, 5)] == ["old-0", "old-1"]
+    finally:
+        manifest.close()
+    Manifest(path).close()  # opening a migrated file again changes nothing
+
+
+def _meta(path: str, title: str = "Plan") -> DocumentMeta:
+    return DocumentMeta(path, path, title, DocType.GUIDE, Language.EN, path * 2)
+
+
+def _publish(
+    manifest: Manifest, meta: DocumentMeta, texts: list[str], order: list[int] | None = None
+) -> None:
+    chunks = [
+        Chunk(text, page=1 + i // 3, start=0, end=len(text), index=i, trail=("Plan", f"Part {i}"))
+        for i, text in enumerate(texts)
+    ]
+    order = order or list(range(len(chunks)))
+    staged = [chunks[i] for i in order]
+    manifest.stage_chunks("default", meta, staged, [f"{meta.path}-{c.index}" for c in staged])
+    terms = [text.lower().split() for text in texts]  # publish matches pending rows by idx order
+    manifest.publish("default", meta, terms, pages=2, health=1.0)
+
+
+def test_neighbours_are_in_reading_order_and_stay_in_their_document(tmp_path: Path) -> None:
+    manifest = Manifest(tmp_path / "edunet.db")
+    try:
+        plan, other = _meta("plan"), _meta("other")
+        _publish(manifest, plan, [f"chunk {i} of the plan" for i in range(8)], order=[5, 2, 7, 0, 3, 6, 1, 4])
+        _publish(manifest, other, [f"chunk {i} of another" for i in range(4)])
+        doc_id = manifest.document("default", "plan").id
+        near = manifest.neighbours(doc_id, 2, 5)
+        assert [h.index for h in near] == [2, 3, 4, 5]
+        assert [h.chunk_id for h in near] == ["plan-2", "plan-3", "plan-4", "plan-5"]
+        assert all(h.doc_id == doc_id and h.source == "plan" for h in near)
+        assert near[0].trail == ("Plan", "Part 2")
+        assert [h.index for h in manifest.neighbours(doc_id, -3, 1)] == [0, 1]
+        assert manifest.neighbours(doc_id, 20, 30) == []
+        assert [h.index for h in manifest.document_chunks(doc_id)] == list(range(8))
+        # a re-index in progress (pending rows) is not visible
+        manifest.stage_chunks("default", plan, [Chunk("new", 1, 0, 3, 0)], ["plan-new-0"])
+        assert [h.chunk_id for h in manifest.neighbours(doc_id, 0, 0)] == ["plan-0"]
+    finally:
+        manifest.close()
+
+
+def test_term_counts_count_live_chunks_per_term(tmp_path: Path) -> None:
+    manifest = Manifest(tmp_path / "edunet.db")
+    try:
+        _publish(
+            manifest,
+            _meta("plan"),
+            ["buses shared", "bus timetable", "teachers visit", "teachers share buses"],
+        )
+        counts = manifest.term_counts("default", ["teachers", "buses", "lab", "teachers"])
+        assert counts == {"teachers": 2, "buses": 2, "lab": 0}
+        assert manifest.term_counts("other", ["teachers"]) == {"teachers": 0}
+    finally:
+        manifest.close()

@@ -35,7 +35,11 @@ if TYPE_CHECKING:
     from assistant.llm import LLMStatus
 
 QUESTION_TH = "องค์ประกอบของเครือข่ายความร่วมมือมีอะไรบ้าง"
+LIST_QUESTION_TH = "องค์ประกอบของเครือข่ายความร่วมมือทางการศึกษามีอะไรบ้าง"
+OFF_TOPIC_TH = "สูตรต้มยำกุ้ง"
 MARKER = re.compile(r"\[\d+\]")
+CHOICE = re.compile(r"\[(\d+)\]\s+(.+?)\s+·\s+หน้า\s+(\d+)$")
+"""A source in the list: ``[n] title — file · หน้า p`` (just the file when there is no title)."""
 
 # ---------------------------------------------------------------- no browser needed
 
@@ -202,22 +206,93 @@ def test_thai_question_gets_an_answer_with_citation_markers(page: Page, ui: UI) 
     expect(page.locator("#question textarea")).to_have_value("")
 
 
+def _document(label: str) -> tuple[str, str, str, str]:
+    """A source list label as ``(n, title, file, page)`` (title empty when the file stands alone)."""
+    found = CHOICE.match(" ".join(label.split()))
+    assert found, label
+    n, name, page_no = found.groups()
+    title, _, source = name.rpartition(" — ")
+    return n, title, source, page_no
+
+
 @pytest.mark.slow
 def test_clicking_a_citation_shows_the_source_with_document_and_page(page: Page, ui: UI) -> None:
     from playwright.sync_api import expect
 
     _ask_and_wait(page, ui)
     first = page.locator("#citations label").first
-    label = first.inner_text()
-    found = re.match(r"\[(\d+)\]\s+(.+?)\s+·\s+หน้า\s+(\d+)", label)
-    assert found, label
-    n, source, page_no = found.groups()
+    n, title, source, page_no = _document(first.inner_text())
+    assert title, "sources are listed by their document's title, then the file name"
     first.click()
     panel = page.locator("#source-panel")
-    expect(panel).to_contain_text(f"[{n}] {source}")
-    expect(panel).to_contain_text(f"หน้า {page_no}")
+    expect(panel.locator(".source-n")).to_have_text(f"[{n}]")
+    expect(panel.locator(".source-title")).to_have_text(title)
+    expect(panel.locator(".source-file")).to_have_text(source)
+    expect(panel.locator(".source-meta")).to_contain_text(f"หน้า {page_no}")
     assert len(panel.locator("blockquote").inner_text().strip()) > 40
     ui.screenshot(page, "ask-th")
+
+
+@pytest.mark.slow
+def test_a_list_answer_is_a_list_and_its_marker_opens_the_highlighted_passage(page: Page, ui: UI) -> None:
+    from playwright.sync_api import expect
+
+    answer = _ask_and_wait(page, ui, LIST_QUESTION_TH)
+    items = answer.locator("ol > li")
+    expect(items.nth(2)).to_be_visible()  # a list of at least three items, not one paragraph
+    # the lead (which list is chosen) is still being tuned: take the second item with a marker
+    cited = answer.locator("ol > li", has=page.locator("a.cite"))
+    assert cited.count() >= 2, answer.inner_html()
+    item = cited.nth(1)
+    item_text = MARKER.sub("", item.inner_text())
+    item.locator("a.cite").first.click()
+
+    panel = page.locator("#source-panel")
+    expect(panel.locator(".source-card")).to_be_visible()
+    chosen = page.locator("#citations label").filter(has=page.locator("input:checked"))
+    expect(chosen).to_have_count(1)
+    n, title, source, page_no = _document(chosen.inner_text())
+    expect(panel.locator(".source-n")).to_have_text(f"[{n}]")
+    expect(panel.locator(".source-title")).to_have_text(title or source)
+    if title:
+        expect(panel.locator(".source-file")).to_have_text(source)
+    expect(panel.locator(".source-meta")).to_contain_text(f"หน้า {page_no}")
+    passage = panel.locator("blockquote.source-text")
+    assert len(passage.inner_text().strip()) > 200, "the whole passage is shown, not a snippet"
+    # the clicked item is highlighted in the passage (its own mark), with part of its text
+    focus = passage.locator("mark.focus")
+    expect(focus.first).to_be_visible()
+    squeeze = "".join
+    marked = [squeeze(t.split()) for t in focus.all_inner_texts()]
+    assert any(len(m) >= 4 and m in squeeze(item_text.split()) for m in marked), (marked, item_text)
+    expect(focus.first).to_be_in_viewport()
+    ui.screenshot(page, "ask-th-list-cited")
+
+
+@pytest.mark.slow
+def test_an_off_topic_question_says_not_found_without_a_check_this_warning(page: Page, ui: UI) -> None:
+    from playwright.sync_api import expect
+
+    from assistant.ask import load_prompts
+
+    labels = get_labels()
+    ui.ask(page, OFF_TOPIC_TH)
+    first = page.locator("#chat [data-testid='bot']").first
+    expect(first).to_contain_text(load_prompts("th").not_found, timeout=ui.answer_timeout)
+    # Send is taken only once the first answer has finished (a click before is ignored): once the
+    # second question is in the chat, the first answer is final
+    for _ in range(30):
+        ui.ask(page, QUESTION_TH)
+        try:
+            expect(page.locator("#chat [data-testid='user']")).to_have_count(2, timeout=1000)
+            break
+        except AssertionError:
+            continue
+    expect(page.locator("#chat [data-testid='user']")).to_have_count(2)
+    expect(ui.last_answer(page)).to_contain_text(MARKER, timeout=ui.answer_timeout)
+    expect(first).to_contain_text(load_prompts("th").not_found)
+    expect(first).not_to_contain_text(labels.text("ask.not_grounded", "th"))
+    expect(first.locator("a.cite")).to_have_count(0)
 
 
 @pytest.mark.slow
