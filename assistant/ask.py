@@ -121,6 +121,8 @@ class Prompts:
 
     language: str
     not_found: str
+    no_words: str
+    other_language: str
     system: str
     instructions: str
     fence_open: str
@@ -259,6 +261,15 @@ class Answerer:
         question, notes = check_question(question)
         language = g.question_language(question)
         prompts = load_prompts(language, self.prompts_dir)
+        problem = unreadable_question(question)
+        if problem is not None:
+            answer = replace(
+                self._not_found(prompts, [*notes, problem]), text=getattr(prompts, problem.replace("-", "_"))
+            )
+            yield AnswerEvent(EventKind.PASSAGES)
+            yield AnswerEvent(EventKind.TOKEN, text=answer.text)
+            yield AnswerEvent(EventKind.FINAL, answer=answer)
+            return
         turns = [(str(u), str(a)) for u, a in history][-self.history_turns :] if self.history_turns else []
         query = self._standalone(question, turns, prompts, notes)
         ctx = self.context(question, query, prompts)
@@ -628,6 +639,20 @@ def check_question(question: str) -> tuple[str, list[str]]:
     if space > MAX_QUESTION_CHARS * 0.8:
         cut = cut[:space]
     return cut, [f"question-truncated:{len(text)}->{len(cut)}"]
+
+
+_RE_WORDISH = re.compile(r"[A-Za-z0-9\u0e01-\u0e4e\u0e50-\u0e59]")
+_RE_OTHER_LETTERS = re.compile(r"[^\W\d_A-Za-z\u0e00-\u0e7f\u00c0-\u024f]")
+
+
+def unreadable_question(question: str) -> str | None:
+    """ "no-words" for a question of only punctuation or emoji, "other-language" for one written in
+    neither Thai nor English script (Chinese, Japanese, Arabic…); None for a question to answer."""
+    if not _RE_WORDISH.search(question):
+        return "other-language" if _RE_OTHER_LETTERS.search(question) else "no-words"
+    latin_or_thai = len(_RE_WORDISH.findall(question))
+    other = len(_RE_OTHER_LETTERS.findall(question))
+    return "other-language" if other > 2 * latin_or_thai else None
 
 
 def is_follow_up(question: str, language: str) -> bool:

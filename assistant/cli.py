@@ -161,7 +161,7 @@ def search(
 ) -> None:
     """Search a workspace. Without QUERY: JSON lines in, one {"query", "results"} object per line out."""
     from assistant.retrieval import HybridRetriever, Mode
-    from assistant.runtime import get_store
+    from assistant.runtime import get_reranker, get_store
     from ingest.manifest import Filters
     from ingest.records import DocType, Language
 
@@ -173,7 +173,12 @@ def search(
             sources=tuple(source or []),
         )
         retriever = HybridRetriever(
-            store=get_store(_settings()), workspace=ws, k=k, mode=Mode.parse(mode), filters=filters
+            store=get_store(_settings()),
+            workspace=ws,
+            k=k,
+            mode=Mode.parse(mode),
+            filters=filters,
+            reranker=get_reranker(_settings()),
         )
     except ValueError as exc:
         raise UserError(str(exc), code=2) from None
@@ -223,7 +228,10 @@ def _result(hit) -> dict:
 
 @app.command()
 def ask(
-    question: Annotated[str, typer.Argument(help="the question, in Thai or English")],
+    question: Annotated[
+        str | None,
+        typer.Argument(help="the question, in Thai or English; none: one question a line on stdin"),
+    ] = None,
     workspace: WorkspaceOpt = None,
     backend: Annotated[
         str | None,
@@ -232,25 +240,53 @@ def ask(
     k: Annotated[int, typer.Option("-k", min=1, max=20, help="how many passages to retrieve")] = 5,
     as_json: JsonOpt = False,
 ) -> None:
-    """Answer a question from a workspace's documents, citing them as \\[n]; says so when they do not tell."""
+    """Answer a question from a workspace's documents, citing them as \\[n]; says so when they do not tell.
+
+    Without QUESTION, questions are read from stdin, one a line, and each answer is printed as
+    one JSON object a line (the process stays warm between questions).
+    """
     from assistant.ask import Answerer
     from assistant.records import EventKind
     from assistant.retrieval import HybridRetriever
-    from assistant.runtime import get_store
+    from assistant.runtime import get_reranker, get_store
 
     ws = _workspace(workspace)
-    if not question.strip():
+    if question is not None and not question.strip():
         raise UserError("the question is empty", code=2)
     llm, backend_name = _chat_model(backend)
-    retriever = HybridRetriever(store=get_store(_settings()), workspace=ws, k=k)
+    from assistant.translate import expander_for
+
+    expand, expander = expander_for(llm, backend_name, str(_settings().query_translation))
+    retriever = HybridRetriever(
+        store=get_store(_settings()),
+        workspace=ws,
+        k=k,
+        expand=expand,
+        expander=expander,
+        reranker=get_reranker(_settings()),
+    )
     answerer = Answerer(retriever, llm, backend_name, k=k)
+    if question is None:
+        for line in sys.stdin:
+            text = line.strip()
+            if not text:
+                continue
+            try:
+                record = {"question": text, **answerer.ask(text).to_json()}
+            except ValueError as exc:
+                record = {"question": text, "error": str(exc)}
+            print(json.dumps(record, ensure_ascii=False), flush=True)
+        return
     if as_json:
         print(json.dumps(answerer.ask(question).to_json(), ensure_ascii=False, indent=2))
         return
     streamed: list[str] = []
     answer = None
     for event in answerer.stream(question):
-        if event.kind == EventKind.TOKEN:
+        if event.kind == EventKind.SKELETON:
+            out.print(event.text, highlight=False, markup=False)
+            err.print("(the model is writing its answer…)", highlight=False)
+        elif event.kind == EventKind.TOKEN:
             streamed.append(event.text)
             sys.stdout.write(event.text)
             sys.stdout.flush()
@@ -290,7 +326,8 @@ def _print_answer_tail(answer, streamed: str) -> None:
         out.print("\n[bold]verified answer:[/bold]", highlight=False)
         out.print(answer.text, highlight=False, markup=False)
     for c in answer.citations:
-        out.print(f"[{c.n}] {c.source} p.{c.page}", highlight=False, markup=False)
+        name = f"{c.title} ({c.source})" if c.title and c.title != c.source else c.source
+        out.print(f"[{c.n}] {name} p.{c.page}", highlight=False, markup=False)
     for sentence in answer.unsupported:
         err.print(f"unsupported: {sentence}", highlight=False, markup=False)
     if answer.notes:

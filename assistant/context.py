@@ -193,33 +193,28 @@ def _merged(a: Passage, b: Passage) -> Passage:
     )
 
 
+def _holds(a: Passage, b: Passage) -> bool:
+    return a.span[0] <= b.span[0] and b.span[1] <= a.span[1]
+
+
 def _merge_into(passages: list[Passage], new: Passage, budget_chars: int) -> None:
-    """Add ``new``, merging it with the passages of its document it overlaps or touches (in place).
+    """Add ``new``, merged with every passage of its document it overlaps or touches (in place).
 
     A merge that would pass 1.5 × the budget is skipped unless one passage holds the other,
-    so one document cannot take the whole context.
+    so one document cannot take the whole context. Passages stay ordered by their best rank.
     """
     current = new
-    position: int | None = None
-    i = 0
-    while i < len(passages):
-        old = passages[i]
-        if i != position and _touch(old, current):
-            candidate = _merged(old, current)
-            contained = set(current.span) <= set(range(old.span[0], old.span[1] + 1)) or set(old.span) <= set(
-                range(current.span[0], current.span[1] + 1)
-            )
-            if len(candidate.chunks) and (
-                sum(len(x.text) for x in candidate.chunks) <= budget_chars * 1.5 or contained
-            ):
-                if position is not None:
-                    passages.pop(position)
-                    i -= 1 if position < i else 0
-                index = i if position is None or position > i else i
-                passages[index] = candidate
-                current, position = candidate, index
-                i = 0
+    merged = True
+    while merged:
+        merged = False
+        for i, old in enumerate(passages):
+            if not _touch(old, current):
                 continue
-        i += 1
-    if position is None:
-        passages.append(current)
+            candidate = _merged(old, current)
+            size = sum(len(x.text) for x in candidate.chunks)
+            if size <= budget_chars * 1.5 or _holds(old, current) or _holds(current, old):
+                passages.pop(i)
+                current, merged = candidate, True
+                break
+    passages.append(current)
+    passages.sort(key=lambda p: p.rank)

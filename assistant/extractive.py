@@ -25,10 +25,11 @@ so an English question can pick a Thai sentence.
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from assistant import grounding as g
 from assistant.questions import AnswerType, Kind, Question
@@ -213,15 +214,31 @@ def holds_type(text: str, answer_type: AnswerType) -> bool:
     return True if patterns is None else any(p.search(text) for p in patterns)
 
 
+_REFERENCE = re.compile(r"(?:มาตรา|ข้อ|section|article|clause|chapter|หมวด|ตาราง|table|figure|ภาพ)\s*$", re.I)
+
+
 def pick_fact(text: str, answer_type: AnswerType, asked: str) -> str:
-    """The date, number, name or place in ``text`` that answers, when there is one not in the question."""
-    patterns = _TYPE_PATTERNS.get(answer_type, ())
-    for pattern in patterns:
-        for match in pattern.finditer(text):
+    """The date, number, name or place in ``text`` that answers, when one can be picked out.
+
+    Values the question already states are skipped, and so are references ("Section 10",
+    "มาตรา ๕"); among the rest, the one whose neighbouring words the question shares comes
+    first ("12 years" for "how many years"). Returns "" when nothing qualifies.
+    """
+    asked_terms = g.content_terms(asked)
+    best: tuple[int, int, str] | None = None
+    for pattern in _TYPE_PATTERNS.get(answer_type, ()):
+        for order, match in enumerate(pattern.finditer(text)):
             value = match.group(0).strip(" ,.;:")
-            if value and value.lower() not in asked.lower() and len(value) >= 2:
-                return value
-    return ""
+            if not value or len(value) < 2 or value.lower() in asked.lower():
+                continue
+            if _REFERENCE.search(text[max(0, match.start() - 12) : match.start()]):
+                continue
+            around = text[match.start() : match.end() + 20]
+            shared = len(g.content_terms(around) & asked_terms)
+            key = (-shared, order, value)
+            if best is None or key < best:
+                best = key
+    return best[2] if best else ""
 
 
 # ------------------------------------------------------------------------------------------ lists
@@ -368,7 +385,12 @@ def _first_text_after_parent(blocks: list[tuple[Block, int]], i: int) -> tuple[s
         )
     ]
     chosen = count[0] if count else (sentences[-1] if sentences else joined)
+    if chosen in sentences and _CONTINUES.match(chosen) and sentences.index(chosen) > 0:
+        chosen = f"{sentences[sentences.index(chosen) - 1]} {chosen}"  # "และ…" goes on from the one before
     return _lead_text(chosen), texts[-1][1]
+
+
+_CONTINUES = re.compile(r"^(?:และ|แต่|ซึ่ง|โดย|หรือ|จึง|ทั้งนี้|and\b|but\b|or\b|which\b|so\b)", re.I)
 
 
 def _lead_text(text: str) -> str:
@@ -446,7 +468,7 @@ def _consecutive(items: list[tuple[str, int]]) -> bool:
     digits = [lab.translate(str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")) for lab in labels]
     if all(d.isdigit() for d in digits):
         values = [int(d) for d in digits]
-        return all(b == a + 1 for a, b in zip(values, values[1:], strict=False))
+        return all(b == a + 1 for a, b in itertools.pairwise(values))
     return len(set(labels)) == len(labels)
 
 
@@ -502,52 +524,49 @@ class _Sentence:
     where: str = ""  # the document's title and the section trail
 
 
-def _sentences(pieces: Sequence[Piece]) -> list[_Sentence]:
-    """Every sentence of the context, read by paragraph: wrapped PDF lines are joined first."""
-    out: list[_Sentence] = []
-    unit = 0
-    for piece in pieces:
-        heading = " ".join(piece.trail[-1:])
-        where = f"{piece.title} {' '.join(piece.trail)}"
-        paragraph: list[Block] = []
+def _paragraphs(piece: Piece) -> list[tuple[str, str]]:
+    """(heading, paragraph text) of a piece: wrapped PDF lines joined, list items on their own."""
+    out: list[tuple[str, str]] = []
+    heading = " ".join(piece.trail[-1:])
+    paragraph: list[str] = []
+    previous: Block | None = None
+    for block in parse_page(piece.text):
+        if block.kind == BlockKind.FURNITURE:
+            continue
+        if block.kind == BlockKind.TEXT and not block.lead:
+            joined = previous is not None and previous.kind == BlockKind.TEXT and not previous.lead
+            if paragraph and (
+                not joined
+                or "\n\n" in piece.text[previous.end : block.start]
+                or _ends_sentence(previous.text)
+            ):
+                out.append((heading, " ".join(paragraph)))
+                paragraph = []
+            paragraph.append(block.text)
+        else:
+            if paragraph:
+                out.append((heading, " ".join(paragraph)))
+                paragraph = []
+            if block.kind == BlockKind.HEADING:
+                heading = block.text
+            else:
+                out.append((heading, f"{block.label} {block.text}".strip()))
+        previous = block
+    if paragraph:
+        out.append((heading, " ".join(paragraph)))
+    return out
 
-        def flush() -> None:
-            nonlocal unit
-            if not paragraph:
-                return
-            text = " ".join(b.text for b in paragraph)
+
+def _sentences(pieces: Sequence[Piece]) -> list[_Sentence]:
+    """Every sentence of the context, read by paragraph, with the heading it sits under."""
+    out: list[_Sentence] = []
+    for piece in pieces:
+        where = f"{piece.title} {' '.join(piece.trail)}"
+        for unit, (heading, text) in enumerate(_paragraphs(piece)):
             for sentence in g.split_sentences(text):
                 if len(g.content_terms(sentence)) >= 2:
-                    out.append(_Sentence(sentence, piece.n, piece.passage, len(out), heading, unit, where))
-            unit += 1
-            paragraph.clear()
-
-        previous: Block | None = None
-        for block in parse_page(piece.text):
-            if block.kind == BlockKind.FURNITURE:
-                continue
-            if block.kind == BlockKind.HEADING:
-                flush()
-                heading = block.text
-            elif block.kind == BlockKind.TEXT and not block.lead:
-                joined = previous is not None and previous.kind == BlockKind.TEXT and not previous.lead
-                if (
-                    not joined
-                    or "\n\n" in piece.text[previous.end : block.start]
-                    or _ends_sentence(previous.text)
-                ):
-                    flush()
-                paragraph.append(block)
-            else:
-                flush()
-                paragraph.append(
-                    block
-                    if block.kind != BlockKind.ITEM
-                    else replace(block, text=f"{block.label} {block.text}")
-                )
-                flush()
-            previous = block
-        flush()
+                    key = piece.n * 100_000 + unit
+                    out.append(_Sentence(sentence, piece.n, piece.passage, len(out), heading, key, where))
     return out
 
 

@@ -119,11 +119,11 @@ class Glossary:
                 out.append(term)
         return out
 
-    def translate(self, text: str, target: str) -> str:
-        """The text's terms in the ``target`` language ("th" or "en"), then its numbers and acronyms."""
+    def translate(self, text: str, target: str, carry: bool = True) -> str:
+        """The text's terms in the ``target`` language ("th" or "en"), then (``carry``) its numbers and acronyms."""
         source = "en" if target == "th" else "th"
         words = [(t.th if target == "th" else t.en)[0] for t in self.find(text, source)]
-        extras = [m.group(0) for m in _ACRONYM.finditer(text)]
+        extras = [m.group(0) for m in _ACRONYM.finditer(text)] if carry else []
         return " ".join(dict.fromkeys([*words, *extras])).strip()
 
 

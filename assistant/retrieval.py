@@ -174,6 +174,8 @@ class HybridRetriever(BaseRetriever):
     fusion: Fusion = Field(default_factory=Fusion)
     expand: bool = Field(default=True, description="also search the query translated to the other language")
     expander: Any = Field(default=None, description="a QueryExpander; None: the corpus glossary")
+    reranker: Any = Field(default=None, description="an assistant.rerank.Reranker for the fused top hits")
+    rerank_depth: int = 30
 
     def queries(self, query: str) -> list[Query]:
         """The user's query and, when expansion is on and finds terms, its translation."""
@@ -209,7 +211,12 @@ class HybridRetriever(BaseRetriever):
         for q in queries or self.queries(query):
             lists.append((q, "dense", self.store.dense(self.workspace, q.text, fetch, self.filters)))
             lists.append((q, "bm25", self.store.keyword(self.workspace, q.text, fetch, self.filters)))
-        return fuse(lists, k, self.fusion)
+        if self.reranker is None:
+            return fuse(lists, k, self.fusion)
+        from assistant.rerank import rerank
+
+        fused = fuse(lists, max(k, self.rerank_depth), self.fusion)
+        return rerank(self.reranker, query, fused, self.rerank_depth)[:k]
 
     def _get_relevant_documents(
         self, query: str, *, run_manager: CallbackManagerForRetrieverRun, **kwargs: Any

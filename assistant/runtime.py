@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import threading
 from functools import cache
+from pathlib import Path
 
 from assistant.settings import ChromaMode, Settings, get_settings
 from ingest.chunking import Chunker
@@ -56,6 +57,33 @@ def get_store(settings: Settings | None = None) -> Store:
         return _stores[key]
 
 
+@cache
+def _reranker(model_dir: str):
+    from assistant.rerank import CrossEncoderReranker
+
+    return CrossEncoderReranker(Path(model_dir))
+
+
+def get_reranker(settings: Settings | None = None):
+    """The cross-encoder named by ``EDUNET_RERANKER_DIR`` (loaded on first use), or None: re-ranking off."""
+    s = settings or get_settings()
+    return _reranker(str(s.reranker_dir)) if s.reranker_dir else None
+
+
+@cache
+def bilingual_keywords(corpus_dir: str):
+    """The glossary's translation of a chunk's terms into the other language, for its keyword index."""
+    from assistant.glossary import load_glossary
+    from ingest.thai import detect_language
+
+    glossary = load_glossary(corpus_dir)
+
+    def keywords(text: str) -> str:
+        return glossary.translate(text, "en" if str(detect_language(text)) == "th" else "th", carry=False)
+
+    return keywords
+
+
 def chunker_for(target: int) -> Chunker:
     """The chunker for a target size: chunks between 4/7 and 10/7 of it (700 → 400–1000 characters)."""
     return Chunker(target=target, min_chars=max(50, target * 4 // 7), max_chars=target * 10 // 7)
@@ -77,5 +105,6 @@ def ingest_options(
         max_bytes=s.max_upload_mb * 2**20,
         max_pages=s.max_pages,
         chunker=chunker_for(target),
+        keywords=bilingual_keywords(str(s.corpus_dir)),
         force=force,
     )

@@ -42,6 +42,15 @@ class Backend(StrEnum):
     NONE = "none"
 
 
+class QueryTranslation(StrEnum):
+    """How a question is put into the other language to search documents written in it."""
+
+    AUTO = "auto"  # the chat model for openai/ollama backends, the glossary otherwise
+    MODEL = "model"  # always the chat model (the glossary when there is none)
+    GLOSSARY = "glossary"  # the domain glossary in corpus/
+    OFF = "off"  # search in the question's language only
+
+
 def _default_data_dir() -> Path:
     return Path(user_data_dir("edunet", appauthor=False))
 
@@ -87,6 +96,13 @@ class Settings(BaseSettings):
     embed_batch: int = Field(default=16, ge=1, le=512)
 
     backend: Backend = Backend.EMBEDDED
+    reranker_dir: Path | None = Field(
+        default=None, description="a local sentence-transformers CrossEncoder folder to re-rank the top hits"
+    )
+    query_translation: QueryTranslation = Field(
+        default=QueryTranslation.AUTO,
+        description="auto, model, glossary or off: how questions are translated to search the other language",
+    )
     openai_base_url: str = "http://127.0.0.1:8080/v1"
     openai_api_key: str = "not-needed"
     openai_model: str = "default"

@@ -362,6 +362,10 @@ def scoped_retriever(
 
         store = get_store(s)
     options.setdefault("k", s.top_k)
+    if "reranker" not in options:
+        from assistant.runtime import get_reranker
+
+        options["reranker"] = get_reranker(s)
     return HybridRetriever(store=store, workspace=ws, **options)
 
 

@@ -18,12 +18,12 @@ from __future__ import annotations
 
 import hashlib
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from common import REPO_ROOT, SHARED_TESTDATA, log
 
-from ingest.pipeline import IngestOptions, discover, ingest
+from ingest.pipeline import discover, ingest
 from ingest.store import Store
 
 CACHE = Path.home() / ".cache" / "edunet-bench"
@@ -31,14 +31,17 @@ SEED = SHARED_TESTDATA.parent / "seeds" / "000_cccabdab49c1be32.txt"
 PDF_DIR = SHARED_TESTDATA / "pdf"
 WORKSPACE = "bench"
 INGEST_CODE = (
-    "chunking.py",
-    "structure.py",
-    "pipeline.py",
-    "lexical.py",
-    "loaders.py",
-    "thai.py",
-    "manifest.py",
+    "ingest/chunking.py",
+    "ingest/structure.py",
+    "ingest/pipeline.py",
+    "ingest/lexical.py",
+    "ingest/loaders.py",
+    "ingest/thai.py",
+    "ingest/manifest.py",
+    "assistant/glossary.py",
+    "corpus/glossary.yaml",
 )
+"""The files whose change re-indexes the library (a new cache folder)."""
 
 
 def library_files() -> list[tuple[Path, str]]:
@@ -50,7 +53,7 @@ def library_files() -> list[tuple[Path, str]]:
 def _code_key(chunk_target: int) -> str:
     digest = hashlib.sha256(str(chunk_target).encode())
     for name in INGEST_CODE:
-        digest.update((REPO_ROOT / "ingest" / name).read_bytes())
+        digest.update((REPO_ROOT / name).read_bytes())
     return digest.hexdigest()[:12]
 
 
@@ -74,7 +77,9 @@ class BenchLibrary:
         folder = CACHE / f"real-{chunk_target}-{_code_key(chunk_target)}"
         store = Store.open(folder, embedder)  # type: ignore[arg-type]
         files = library_files()
-        options = IngestOptions(chunker=chunker_for(chunk_target))
+        from assistant.runtime import ingest_options
+
+        options = replace(ingest_options(), chunker=chunker_for(chunk_target))
         report = ingest(
             [REPO_ROOT / "corpus", PDF_DIR, SEED],
             store,

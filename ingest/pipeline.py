@@ -103,6 +103,9 @@ class IngestOptions:
     max_pages: int = DEFAULT_MAX_PAGES
     chunker: Chunker = field(default_factory=Chunker)
     force: bool = False
+    keywords: Callable[[str], str] | None = None
+    """Extra keyword-index words for a chunk's text: the caller's translation of its terms into the
+    other language (so a question in English finds a Thai passage by words). Not embedded."""
 
 
 def discover(paths: Iterable[Path]) -> tuple[list[tuple[Path, str]], list[FileResult]]:
@@ -295,6 +298,11 @@ def _ingest_one(
 
     store.vectors.add(workspace, ids, [c.text for c in chunks], metadatas, embed_texts, progress=on_batch)
     terms = [tokenize(_indexed_text(c.header(meta.title), c.text)) for c in chunks]
+    if options.keywords is not None:
+        terms = [
+            t + tokenize(options.keywords(f"{c.header(meta.title)}\n{c.text}"))
+            for t, c in zip(terms, chunks, strict=True)
+        ]
     readable = [p.health.score for p in doc.pages if p.health is not None and p.health.readable]
     health = round(sum(readable) / len(readable), 3) if readable else None
     old = store.manifest.publish(

@@ -69,9 +69,7 @@ class Block:
 
 DIGIT = r"[0-9๐-๙]"
 _MD_HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
-_TH_DIVISION = re.compile(
-    rf"^(?P<label>(?:หมวด(?:ที่)?|ภาค(?:ที่)?|บทที่|ลักษณะ)\s*{DIGIT}{{1,3}})(?P<rest>\s.*)?$"
-)
+_TH_DIVISION = re.compile(rf"^(?P<label>(?:หมวด(?:ที่)?|ภาค(?:ที่)?|บทที่|ลักษณะ)\s*{DIGIT}{{1,3}})(?P<rest>\s.*)?$")
 _TH_PART = re.compile(rf"^(?P<label>ส่วนที่\s*{DIGIT}{{1,3}})(?P<rest>\s.*)?$")
 """A part of a chapter (``ส่วนที่ ๑``): below หมวด, above มาตรา."""
 _TH_DIVISION_NOUNS = (
@@ -318,7 +316,9 @@ def _heading(lines: list[tuple[int, int, str]], i: int) -> list[Block] | None:
         if pattern is _TH_SECTION or (rest and len(stripped) > HEADING_MAX_CHARS):
             # "มาตรา ๕ ให้…": the label heads the section, the rest is its first sentence
             blocks = [
-                Block(BlockKind.HEADING, offset, offset + len(match.group("label")), label, level, label=label)
+                Block(
+                    BlockKind.HEADING, offset, offset + len(match.group("label")), label, level, label=label
+                )
             ]
             if rest:
                 rest_start = offset + stripped.index(rest, len(match.group("label")))

@@ -176,8 +176,13 @@ class AskService:
         from assistant.ask import Answerer
         from assistant.workspaces import scoped_retriever
 
-        retriever = scoped_retriever(principal, workspace, settings=self.settings)
+        from assistant.translate import expander_for
+
         llm, status = self.get()
+        expand, expander = expander_for(llm, status.backend, str(self.settings.query_translation))
+        retriever = scoped_retriever(
+            principal, workspace, settings=self.settings, expand=expand, expander=expander
+        )
         return Answerer(retriever, llm, status.backend)
 
     def warm_embedder(self) -> None:
