@@ -541,6 +541,7 @@ class Answerer:
             # Retrieval found relevant passages, so a weak model's "not found" is not trusted.
             return self._not_found(prompts, notes), [DECLINED]
         problems = output_problems(text, prompts, question)
+        kind = ctx.question.kind.value if not listing else "list"
         verification = g.verify_citations(
             text,
             {c.n: c.text for c in ctx.citations},
@@ -569,6 +570,7 @@ class Answerer:
             language=prompts.language,
             unsupported=verification.unsupported,
             notes=[*notes, *extra],
+            kind=kind,
         )
         return answer, problems
 
@@ -705,12 +707,26 @@ def _covers(text: str, item: str) -> bool:
 def _with_quotes(citations: Sequence[Citation], text: str) -> list[Citation]:
     """The citations the answer uses, each with the answer's sentences that cite it (to highlight)."""
     quotes: dict[int, list[str]] = {}
-    for a, b in g.sentence_spans(text):
-        sentence = text[a:b]
-        for n in g.parse_markers(sentence):
-            quotes.setdefault(n, []).append(g.strip_markers(g.clean_line(sentence)).strip())
+    for line in text.splitlines():
+        for part in _claims(line):  # each claim ends with its markers
+            numbers = g.parse_markers(part)
+            quote = g.strip_markers(g.clean_line(re.sub(r"^\s*\*\*[^*]+\*\*\s*—\s*", "", part))).strip()
+            for n in numbers:
+                if quote:
+                    quotes.setdefault(n, []).append(quote)
     used = set(g.parse_markers(text))
     return [replace(c, quotes=tuple(quotes.get(c.n, ()))) for c in citations if c.n in used]
+
+
+def _claims(line: str) -> list[str]:
+    """A line cut after each run of citation markers: the claims it makes, each with its markers."""
+    parts, start = [], 0
+    for match in re.finditer(rf"(?:\s*{g.MARKER.pattern})+[.!?]?", line):
+        parts.append(line[start : match.end()])
+        start = match.end()
+    if line[start:].strip():
+        parts.append(line[start:])
+    return parts
 
 
 def _trim_piece(text: str, keep: Sequence[str], query: str, budget: int) -> str:

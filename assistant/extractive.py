@@ -83,7 +83,10 @@ class Skeleton:
         if self.lead is not None:
             out.append(f"{self.lead.text} [{self.lead.n}]")
         if self.items:
-            out.extend(f"{i}. {line.text} [{line.n}]" for i, line in enumerate(self.items, start=1))
+            out.extend(
+                f"{i}. {_without_number(line.text, i)} [{line.n}]"
+                for i, line in enumerate(self.items, start=1)
+            )
         for i, line in enumerate(self.sentences):
             text = f"**{self.fact}** — {line.text}" if i == 0 and self.fact else line.text
             out.append(f"{text} [{line.n}]")
@@ -200,8 +203,9 @@ _NAME = re.compile(
     r"|\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)+|(?:กระทรวง|สำนักงาน|สำนัก|มหาวิทยาลัย|โรงเรียน|คณะกรรมการ|องค์การ|กรม)\S+"
 )
 _PLACE = re.compile(r"(?:จังหวัด|อำเภอ|ตำบล|ณ\s)\S+|\b(?:at|in)\s+[A-Z][a-z]+", re.I)
+_TIME = re.compile(r"\b\d{1,2}[:.]\d{2}\s*(?:น\.|นาฬิกา|a\.?m\.?|p\.?m\.?|hrs?)?|เวลา\s*[\d๐-๙]", re.I)
 _TYPE_PATTERNS = {
-    AnswerType.DATE: (_DATE,),
+    AnswerType.DATE: (_DATE, _TIME),
     AnswerType.NUMBER: (_NUMBER, _NUMBER_WORDS),
     AnswerType.WHO: (_NAME,),
     AnswerType.PLACE: (_PLACE,),
@@ -275,11 +279,33 @@ def _item_text(text: str) -> str:
     return out if out and len(out) <= ITEM_CHARS * 1.3 else g.cut_to_tokens(text, ITEM_CHARS // 3)
 
 
+def _without_number(text: str, position: int) -> str:
+    """An item's text without a leading number equal to its place in the list ("1. 1. …" shows once)."""
+    match = re.match(r"^\s*([\d๐-๙]{1,2})[.)]\s+", text)
+    if match and _label_number(match.group(1)) == position:
+        return text[match.end() :]
+    return text
+
+
+def _first_paragraph(body: list[tuple[Block, int]]) -> str:
+    """The first paragraph of a section's body: its first text lines joined (a PDF or Markdown wraps them)."""
+    lines: list[str] = []
+    previous: Block | None = None
+    for b, _ in body:
+        if b.kind == BlockKind.ITEM and not lines:
+            return b.text
+        if b.kind != BlockKind.TEXT or (previous is not None and b.start - previous.end > 2):
+            break
+        lines.append(b.text)
+        previous = b
+    return " ".join(lines)
+
+
 def _heading_item(block: Block, body: list[tuple[Block, int]]) -> str:
     """A sibling heading as a list item: the heading, and when it is short, its first body sentence."""
     text = block.text
     if len(text) < 50 and body:
-        first = next((b.text for b, _ in body if b.kind in (BlockKind.TEXT, BlockKind.ITEM)), "")
+        first = _first_paragraph(body)
         sentence = g.split_sentences(first)[0] if first and g.split_sentences(first) else ""
         if sentence:
             text = f"{text}: {_item_text(sentence)}"
@@ -306,9 +332,14 @@ def _item_runs(blocks: list[tuple[Block, int]], passage: int) -> list[_Candidate
         level = block.level
         j = i
         items: list[tuple[str, int]] = []
+        last_number: int | None = None
         while j < len(blocks) and blocks[j][0].kind in (BlockKind.ITEM, BlockKind.TEXT):
             b, n = blocks[j]
             if b.kind == BlockKind.ITEM and b.level == level:
+                number = _label_number(b.label)
+                if number is not None and last_number is not None and number <= last_number and items:
+                    break  # the numbering starts again: a new list
+                last_number = number if number is not None else last_number
                 items.append((_item_text(b.text), n))
             elif b.kind == BlockKind.TEXT and (b.lead or len(b.text) > 120):
                 break
@@ -351,6 +382,12 @@ def _sibling_run(blocks: list[tuple[Block, int]], group: list[int], passage: int
     lead = _lead_before(blocks, first) or _first_text_after_parent(blocks, first)
     context = " ".join(x for x in (parent, lead[0] if lead else "") if x)
     return _Candidate(items[:MAX_ITEMS], lead, context, passage)
+
+
+def _label_number(label: str) -> int | None:
+    """The number of an item label ("3.", "(๓)", "iv)") when it has one."""
+    digits = re.sub(r"\D", "", label.translate(str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")))
+    return int(digits) if digits else None
 
 
 def _lead_before(blocks: list[tuple[Block, int]], i: int) -> tuple[str, int] | None:
@@ -613,9 +650,11 @@ def sentence_skeleton(question: Question, pieces: Sequence[Piece], terms: Terms)
         ]
         chosen.extend(extra)
     window = " ".join(x.text for x in chosen)
-    if question.kind == Kind.FACT and not answerable(
-        question, terms, f"{window} {best.context} {best.where}"
-    ):
+    where = f"{window} {best.context} {best.where}"
+    piece = next((p.text for p in pieces if p.n == best.n), "")
+    if typed and not answerable(question, terms, where, piece):
+        return None
+    if not typed and not (about(terms, where, 0.25) and names_match(question, terms, f"{where} {piece}")):
         return None
     chosen.sort(key=lambda x: x.order)
     lines = _merge_lines(chosen)
@@ -623,22 +662,30 @@ def sentence_skeleton(question: Question, pieces: Sequence[Piece], terms: Terms)
     return Skeleton(question.kind, sentences=lines, fact=fact, score=best_score)
 
 
-def answerable(question: Question, terms: Terms, window: str) -> bool:
-    """Whether ``window`` can answer a factual question: it is about its heaviest words and holds the type."""
-    if terms.absent & question.terms:
+def answerable(question: Question, terms: Terms, window: str, piece: str = "") -> bool:
+    """Whether ``window`` can answer a factual question: it holds a value of the wanted type, and
+    it (or, less strictly, the piece it is in) is about the question's heaviest words.
+
+    A number, code or Latin name of the question that no chunk of the index holds means the
+    documents are not about it ("section 35" of an act that stops at 29); so does a number of
+    the question missing from the window.
+    """
+    if not names_match(question, terms, f"{window} {piece}"):
         return False
-    focus = terms.focus(window)
-    found = g.content_terms(window)
-    if (
-        focus
-        and sum(terms.weights[t] for t in focus if t in found) / sum(terms.weights[t] for t in focus) < 0.5
-    ):
-        return False
-    if not g.numbers_of(question.text) <= g.numbers_of(window) | _years_both_ways(
-        g.numbers_of(question.text)
+    if not about(terms, window, 0.34) and not (
+        piece and about(terms, piece, 0.6) and about(terms, window, 0.15)
     ):
         return False
     return holds_type(window, question.answer_type)
+
+
+def names_match(question: Question, terms: Terms, window: str) -> bool:
+    """False when the question names something exact the window does not hold: a number of the
+    question (years may be in the other era), or a code or Latin name no chunk of the index holds."""
+    if any(_identifier(t) for t in terms.absent & question.terms):
+        return False
+    asked = g.numbers_of(question.text)
+    return asked <= g.numbers_of(window) | _years_both_ways(asked)
 
 
 def about(terms: Terms, window: str, share: float) -> bool:

@@ -535,7 +535,8 @@ def _check_sentence(
     foreign = [n for n in candidates if n not in good and not same_script(plain, passages[n])]
     if not cited and len(foreign) < len(candidates):  # same-script passages exist and none supports
         foreign = []
-    remove = [n for n in cited if n not in good and n not in foreign]
+    # a passage in the other script is excused only when it cannot be checked (no translate)
+    remove = [n for n in cited if n not in good and (n not in foreign or translate is not None)]
     if good:
         result.supported += 1
         best = _best(plain, good, passages) if not cited else None

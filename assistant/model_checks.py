@@ -37,10 +37,15 @@ def parse_points(reply: str) -> list[Point] | None:
     named ``point``/``passage``/``citation``, numbers as strings or as ``[n]``.
     """
     text = reply.strip()
-    text = re.sub(r"^```(?:json)?\s*|\s*```$", "", text)
-    start = min((i for i in (text.find("{"), text.find("[")) if i >= 0), default=-1)
-    if start < 0:
-        return None
+    text = re.sub(r"^```(?:json)?\s*|\s*```$", "", text).strip()
+    if g.MARKER.match(text):
+        return None  # prose that opens with a citation marker ("[1] The plan …")
+    if text.startswith(("{", "[")):
+        start = 0
+    else:  # chatter around an object: "Here is the answer: {"points": …}"
+        start = text.find("{")
+        if start < 0 or '"points"' not in text[start:]:
+            return None
     data: Any = None
     for end in range(len(text), start, -1):
         if text[end - 1] not in "}]":
@@ -56,6 +61,8 @@ def parse_points(reply: str) -> list[Point] | None:
     if isinstance(data, dict) and items is None:
         items = next((v for v in data.values() if isinstance(v, list)), None)
     if not isinstance(items, list):
+        return None
+    if items and not any(isinstance(x, str | dict) for x in items):
         return None
     points = []
     for item in items:

@@ -138,7 +138,7 @@ def faithful(sentence: str, cited: str, key_points: list[list[str]]) -> bool:
     """Whether ``cited`` holds what ``sentence`` says (see the module doc)."""
     from assistant.grounding import numbers_of, strip_markers
 
-    body = strip_markers(sentence)
+    body = re.sub(r"^\s*\d{1,2}\.\s+", "", strip_markers(sentence))  # the list's own numbering is no claim
     for point in key_points:
         if holds_any(body, point) and not holds_any(cited, point):
             return False
@@ -146,6 +146,8 @@ def faithful(sentence: str, cited: str, key_points: list[list[str]]) -> bool:
         return False
     if _thai(body) != _thai(cited):
         return True  # across scripts only the points and numbers can be checked
+    if len(skeleton(body)) < 24:  # a short claim (a list item's name) must be in the passage as it is
+        return holds(cited, body)
     mine = _shingles(body)
     return not mine or len(mine & _shingles(cited)) / len(mine) >= 0.5
 

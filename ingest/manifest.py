@@ -461,7 +461,7 @@ class Manifest:
             match = fts_query([term])
             if not match:
                 continue
-            if term.isascii() and term.isalpha() and len(term) > 4:
+            if term.isascii() and term.isalpha() and len(term) >= 3:
                 match = f'"{_stem_prefix(term)}"*'  # "represents" also counts "represented"
             row = db.execute(
                 """SELECT COUNT(*) FROM chunk_terms JOIN chunks c ON c.rowid = chunk_terms.rowid
@@ -537,11 +537,14 @@ def _doc(row: sqlite3.Row) -> DocumentRow:
 
 
 def _stem_prefix(word: str) -> str:
-    """An English word without its usual endings, for a prefix match."""
-    for ending in ("ies", "es", "ed", "ing", "s"):
-        if word.endswith(ending) and len(word) - len(ending) >= 4:
-            return word[: -len(ending)]
-    return word
+    """An English word's Snowball stem, for a prefix match ("lends" → "lend", "policies" → "polici")."""
+    import snowballstemmer
+
+    stem = snowballstemmer.stemmer("english").stemWord(word)
+    common = 0
+    while common < min(len(word), len(stem)) and word[common] == stem[common]:
+        common += 1
+    return word[: max(common, 3)]  # "library" → stem "librari" → prefix "librar"
 
 
 def language_of(text: str) -> str:

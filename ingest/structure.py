@@ -387,12 +387,32 @@ def _item_end(lines: list[tuple[int, int, str]], i: int, layout: Layout) -> int:
             break
         if _MD_HEADING.match(nxt.strip()):
             break
+        if len(nxt.strip()) <= 40 and _is_lead(nxt.strip()) and _starts_new_list(lines, i, j + 1):
+            break  # "จุดอ่อน" / "Weaknesses:" announcing the next list, not the end of this item
         if _heading(lines, j + 1) is not None and not _wrapped(lines[j][2], nxt):
             break
         if indent >= 2 and _indent(nxt) < indent:  # a nested Markdown item ends where the indent does
             break
         j += 1
     return j
+
+
+def _number(label: str) -> int | None:
+    digits = re.sub(r"\D", "", label.translate(str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")))
+    return int(digits) if digits else None
+
+
+def _starts_new_list(lines: list[tuple[int, int, str]], item: int, j: int) -> bool:
+    """True when the list item after line ``j`` starts a new list: its number does not follow the item's."""
+    nxt = next((k for k in range(j + 1, min(len(lines), j + 4)) if lines[k][2].strip()), None)
+    if nxt is None:
+        return False
+    here, there = _ITEM.match(lines[item][2]), _ITEM.match(lines[nxt][2])
+    if there is None:
+        return False
+    a = _number(here.group("label")) if here else None
+    b = _number(there.group("label"))
+    return a is None or b is None or b != a + 1
 
 
 def _wrapped(previous: str, line: str) -> bool:

@@ -185,7 +185,9 @@ def test_passages_are_numbered_pieces_of_whole_sections(retriever, index) -> Non
     assert [c.n for c in citations] == list(range(1, len(citations) + 1))
     pdpa = citations[0]
     assert pdpa.source == PDPA_FILE and pdpa.page == 1 and pdpa.passage == 0
-    assert pdpa.trail == ("PDPA for schools and networks",) and pdpa.section == "PDPA for schools and networks"
+    assert (
+        pdpa.trail == ("PDPA for schools and networks",) and pdpa.section == "PDPA for schools and networks"
+    )
     # small-to-big: the piece is the whole section, grown from the chunk that was found
     assert pdpa.text.startswith("# PDPA for schools and networks")
     for heading in ("## Overview", "## Minors", "## Sensitive data", "## Good practice in a network"):
@@ -252,14 +254,36 @@ def test_fact_question_puts_the_date_first_and_cites_the_pdpa_file(retriever) ->
     assert quoted and all(q in answer.text for c in answer.citations for q in c.quotes)
 
 
+def test_the_quote_of_a_fact_answer_holds_the_fact(retriever) -> None:
+    answer = Answerer(retriever, None).ask(PDPA_FACT_Q)
+    assert any("1 June 2022" in q for c in answer.citations for q in c.quotes), answer.citations[0].quotes
+
+
+def test_explain_question_gets_the_documents_sentences(retriever) -> None:
+    answer = Answerer(retriever, None).ask("Why should a network measure and evaluate its work?")
+    assert answer.kind == "explain" and "shape:explain" in answer.notes and answer.grounded
+    assert {c.source for c in answer.citations} == {"framework/components.en.md"}
+    pieces = {c.n: c.text for c in answer.citations}
+    for line in answer.text.splitlines():
+        cited = g.parse_markers(line)
+        assert cited and all(n in pieces for n in cited), line
+        assert g.supports(g.clean_line(line), pieces[cited[0]]), line
+
+
 @pytest.mark.xfail(
     strict=True,
-    reason="doubtful product behaviour: 'effect' is in no chunk of this index, so Terms.absent holds it and "
-    "answerable() refuses the question although the PDPA summary says when the Act applied in full",
+    reason="doubtful product behaviour: answerable() refuses a paraphrase of the key word. Here 'effect' "
+    "is in no chunk (Terms.absent); over the whole corpus it is the heaviest 'focus' term and is not in "
+    "the sentence ('has applied in full since 1 June 2022'), so the answer is 'not found' there too",
 )
 def test_fact_question_worded_with_a_word_the_documents_do_not_use(retriever) -> None:
     answer = Answerer(retriever, None).ask(PDPA_Q)
     assert answer.kind == "fact" and "1 June 2022" in answer.text
+
+
+def test_a_when_question_is_answered_by_the_time_in_the_notice(retriever) -> None:
+    answer = Answerer(retriever, None).ask("When does the school canteen open in the morning?")
+    assert "7:30" in answer.text
 
 
 def test_none_mode_streams_passages_one_token_and_the_final_answer(retriever) -> None:
@@ -364,7 +388,7 @@ def test_empty_question_is_a_value_error(retriever, question: str) -> None:
 TRUE_PDPA = "The Personal Data Protection Act B.E. 2562 (2019) has applied in full since 1 June 2022."
 INVENTED = {
     "date": "The Personal Data Protection Act has applied in full to private schools since 15 March 2020.",
-    "name": "The Personal Data Protection Act was drafted by Minister Somchai Prasert of the Education Council.",
+    "name": "The Personal Data Protection Act was drafted by Minister Somchai Prasert of the Council.",
     "number": "The Personal Data Protection Act has applied in full to 4,500 schools.",
 }
 
@@ -403,11 +427,6 @@ def test_only_the_true_sentence_keeps_a_citation(retriever, form: str, what: str
         assert "structured" in answer.notes and f"removed-citations:{pdpa.n}" in answer.notes
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="product bug: parse_points reads the '[1]' of cited prose as an empty JSON list, so the answerer "
-    "takes the reply for the model declining ('model-declined') and shows the skeleton",
-)
 @pytest.mark.parametrize("what", sorted(INVENTED))
 def test_only_the_true_sentence_keeps_a_citation_in_cited_prose(retriever, what: str) -> None:
     reply, pdpa = true_and_invented(retriever, INVENTED[what], "prose")
@@ -425,9 +444,6 @@ def test_same_check_when_there_is_no_skeleton(retriever) -> None:
     assert invented[:40] not in answer.text and [c.n for c in answer.citations] == [pdpa.n]
 
 
-@pytest.mark.xfail(
-    strict=True, reason="product bug: a kept model answer has kind '' (Answer.kind documents list/fact/explain)"
-)
 def test_a_kept_model_answer_has_the_shape_of_the_question(retriever) -> None:
     pdpa = passage_with(context(Answerer(retriever, None), PDPA_FACT_Q), "1 June 2022")
     answer = Answerer(retriever, model(points((TRUE_PDPA, pdpa.n))), "fake").ask(PDPA_FACT_Q)
@@ -444,7 +460,7 @@ def test_a_citation_to_no_piece_is_dropped_and_the_supporting_piece_cited(retrie
 
 def test_a_wrong_citation_number_is_moved_to_the_piece_that_supports_it(retriever) -> None:
     question = "Can the school publish photos of pupils from the canteen under the PDPA?"
-    citations = context(Answerer(retriever, None), question)
+    citations = pieces_of(retriever, question)  # no skeleton: the model's answer stands alone
     canteen = passage_with(citations, "7:30")
     pdpa = next(c for c in citations if c.source == PDPA_FILE)
     fact = sentence_with(canteen.text, "7:30")
@@ -564,7 +580,7 @@ GOOD_37 = (
 def test_without_a_skeleton_a_failing_answer_is_retried_and_the_retry_kept(retriever) -> None:
     pdpa = next(c for c in pieces_of(retriever, SECTION_99_Q) if c.source == PDPA_FILE)  # relevant pieces...
     assert skeleton_of(retriever, SECTION_99_Q).empty  # ...and no skeleton
-    fake = model("Section 37 要求 的 安全 [1]", points((GOOD_37, pdpa.n)))
+    fake = model("Section 37 要求 的 安全 PDPC", points((GOOD_37, pdpa.n)))
     answer = Answerer(retriever, fake, "fake").ask(SECTION_99_Q)
     assert len(fake.calls) == 2
     assert load_prompts("en").retry["cjk"] in fake.calls[1][-1].content
@@ -709,9 +725,10 @@ def test_follow_up_without_model_borrows_terms_from_the_previous_question(retrie
     history = [(PDPA_FACT_Q, "It has applied in full since 1 June 2022 [1].")]
     expanded = expand_with_history("What about consent?", history)
     assert expanded.startswith("What about consent? ") and "personal data protection" in expanded
-    events = list(Answerer(retriever, None).stream("And what about it?", history))
-    assert "rewritten:terms" in events[-1].answer.notes
-    assert any(c.source == PDPA_FILE for c in events[0].citations)
+    answer = Answerer(retriever, None).ask("And what about consent?", history)
+    assert "rewritten:terms" in answer.notes
+    assert answer.citations and {c.source for c in answer.citations} == {PDPA_FILE}
+    assert "consent" in answer.text.lower()
 
 
 def test_standalone_question_is_not_rewritten(retriever) -> None:
@@ -729,7 +746,9 @@ def test_follow_up_with_model_uses_the_rewrite_prompt_and_keeps_history(retrieve
     answer = answerer.ask("What about consent for it?", history)
     rewrite_call, answer_call = fake.calls[:2]
     assert "rewritten:model" in answer.notes
-    assert PDPA_FACT_Q in rewrite_call[-1].content and "canteen" not in rewrite_call[-1].content  # window of 1
+    assert (
+        PDPA_FACT_Q in rewrite_call[-1].content and "canteen" not in rewrite_call[-1].content
+    )  # window of 1
     assert [type(m).__name__ for m in answer_call] == [
         "SystemMessage",
         "HumanMessage",
@@ -762,7 +781,9 @@ def run_cli(
 
 def test_cli_ask_json_and_text(index, model_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     data_dir = index.manifest.path.parent
-    code, out, _ = run_cli(monkeypatch, data_dir, model_dir, "ask", PDPA_FACT_Q, "--backend", "none", "--json")
+    code, out, _ = run_cli(
+        monkeypatch, data_dir, model_dir, "ask", PDPA_FACT_Q, "--backend", "none", "--json"
+    )
     assert code == 0
     data = json.loads(out)
     assert set(data) == ANSWER_KEYS
@@ -773,7 +794,9 @@ def test_cli_ask_json_and_text(index, model_dir: Path, monkeypatch: pytest.Monke
     assert code == 0 and "ไม่พบข้อมูลนี้ในเอกสารของคุณ" in out
     code, out, _ = run_cli(monkeypatch, data_dir, model_dir, "ask", PDPA_FACT_Q, "-b", "none", "-k", "3")
     assert code == 0 and "1 June 2022" in out
-    assert f"PDPA for schools and networks ({PDPA_FILE}) p.1" in out  # the title and the file name
+    assert re.search(
+        rf"\[\d\] Personal Data Protection Act .+ \({re.escape(PDPA_FILE)}\) p\.1", out
+    )  # title (file)
     code, _, _ = run_cli(monkeypatch, data_dir, model_dir, "ask", "  ", "-b", "none")
     assert code == 2
 

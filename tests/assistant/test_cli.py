@@ -1,4 +1,4 @@
-"""The edunet CLI: ingest report and exit codes, the search JSON contract, docs/remove/status."""
+"""The edunet CLI: ingest report and exit codes, the search and ask JSON contracts, docs/remove/status."""
 
 from __future__ import annotations
 
@@ -155,6 +155,56 @@ def test_console_script_streams_json_lines(corpus_report: dict, data_dir: Path, 
     assert line["query"] == "แฟ้มสะสมผลงาน" and line["results"][0]["source"].startswith(
         ("guides/", "framework/")
     )
+
+
+ASK_KEYS = {
+    "question",
+    "answer",
+    "kind",
+    "citations",
+    "backend",
+    "grounded",
+    "language",
+    "unsupported",
+    "notes",
+}
+CITATION_KEYS = {"n", "source", "title", "page", "section", "text", "quotes"}
+
+
+def test_console_script_answers_questions_from_stdin_as_json_lines(
+    corpus_report: dict, data_dir: Path, model_dir: Path
+) -> None:
+    """`edunet ask` without a question: one question a line in, one JSON answer a line out."""
+    env = {**os.environ, "EDUNET_DATA_DIR": str(data_dir), "EDUNET_MODEL_DIR": str(model_dir)}
+    exe = Path(sys.executable).with_name("edunet")
+    questions = [
+        "องค์ประกอบของเครือข่ายความร่วมมือทางการศึกษามีอะไรบ้าง",
+        "What are the components of a collaboration network?",
+        "What is the capital of France?",
+    ]
+    proc = subprocess.run(
+        [str(exe), "ask", "-b", "none"],
+        input="\n".join([questions[0], "", *questions[1:]]) + "\n",
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert proc.returncode == 0, proc.stderr
+    lines = [json.loads(line) for line in proc.stdout.splitlines()]
+    assert [x["question"] for x in lines] == questions  # the blank line is skipped
+    for line in lines:
+        assert set(line) == ASK_KEYS, line
+        assert line["backend"] == "none"
+        assert all(set(c) == CITATION_KEYS for c in line["citations"])
+    thai, english, france = lines
+    for line, language in ((thai, "th"), (english, "en")):
+        assert line["kind"] == "list" and line["language"] == language and line["grounded"]
+        assert {c["source"] for c in line["citations"]} == {f"framework/components.{language}.md"}
+        assert all(c["quotes"] and c["text"] for c in line["citations"])
+        assert len([x for x in line["answer"].splitlines() if x[:1].isdigit()]) >= 5
+    assert france["kind"] == "not-found" and france["citations"] == [] and not france["grounded"]
+    assert "nothing-relevant" in france["notes"]
 
 
 def test_ingest_can_yield_cpu_to_a_live_app() -> None:

@@ -38,7 +38,9 @@ def test_clean_json_points() -> None:
 def test_fenced_json_and_json_inside_chatter() -> None:
     fenced = '```json\n{"points": [{"text": "Members share a vision.", "source": 1}]}\n```'
     assert parse_points(fenced) == [Point("Members share a vision.", 1)]
-    chatty = 'Here is the answer: {"points": [{"text": "Members share a vision.", "source": 3}]} Hope it helps!'
+    chatty = (
+        'Here is the answer: {"points": [{"text": "Members share a vision.", "source": 3}]} Hope it helps!'
+    )
     assert parse_points(chatty) == [Point("Members share a vision.", 3)]
 
 
@@ -51,8 +53,9 @@ def test_bare_list_of_points_and_of_strings() -> None:
 
 def test_numbers_as_strings_lists_or_markers_and_other_key_names() -> None:
     reply = (
-        '{"points": [{"text": "One", "source": "2"}, {"point": "Two [3]"}, {"text": "Three", "passage": "[4]"},'
-        ' {"text": "Four", "citation": [5, 6]}, {"answer": "Five", "n": 7}, {"text": "Six"}]}'
+        '{"points": [{"text": "One", "source": "2"}, {"point": "Two [3]"},'
+        ' {"text": "Three", "passage": "[4]"}, {"text": "Four", "citation": [5, 6]},'
+        ' {"answer": "Five", "n": 7}, {"text": "Six"}]}'
     )
     assert parse_points(reply) == [
         Point("One", 2),
@@ -65,7 +68,9 @@ def test_numbers_as_strings_lists_or_markers_and_other_key_names() -> None:
 
 
 def test_marker_in_the_text_is_taken_out_and_used_when_there_is_no_source() -> None:
-    points = parse_points('{"points": [{"text": "Members share a vision [2]."}, {"text": "Roles [1]", "source": 4}]}')
+    points = parse_points(
+        '{"points": [{"text": "Members share a vision [2]."}, {"text": "Roles [1]", "source": 4}]}'
+    )
     assert points == [Point("Members share a vision.", 2), Point("Roles", 4)]
 
 
@@ -78,7 +83,9 @@ def test_empty_points_and_empty_texts_give_an_empty_list() -> None:
     assert parse_points('{"points": [{"text": "", "source": 1}, {"text": "[2]"}]}') == []
 
 
-@pytest.mark.parametrize("reply", ["garbage", "", "   ", '{"points": ', '{"points": "x"}', '{"a": 1}', "{not json}"])
+@pytest.mark.parametrize(
+    "reply", ["garbage", "", "   ", '{"points": ', '{"points": "x"}', '{"a": 1}', "{not json}"]
+)
 def test_garbage_is_not_json(reply: str) -> None:
     assert parse_points(reply) is None
 
@@ -87,12 +94,9 @@ def test_prose_without_brackets_is_not_json() -> None:
     assert parse_points("The PDPA applies in full since 1 June 2022.") is None
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="product bug: parse_points reads the '[1]' of a prose reply as a JSON list and returns [] "
-    "(no points), so the answerer treats every cited prose answer as the model declining",
+@pytest.mark.parametrize(
+    "reply", ["The PDPA applies in full since 1 June 2022 [1].", "[1] The PDPA applies."]
 )
-@pytest.mark.parametrize("reply", ["The PDPA applies in full since 1 June 2022 [1].", "[1] The PDPA applies."])
 def test_prose_with_citation_markers_is_not_json(reply: str) -> None:
     assert parse_points(reply) is None
 
@@ -149,12 +153,16 @@ def test_drop_echo_lines_keeps_the_answer() -> None:
 
 
 def test_backend_note_tells_backend_errors_from_bugs() -> None:
-    assert backend_note(ConnectionError("connection refused\nmore")) == "backend unavailable: connection refused"
+    assert (
+        backend_note(ConnectionError("connection refused\nmore")) == "backend unavailable: connection refused"
+    )
     assert backend_note(TimeoutError()) == "backend unavailable: TimeoutError"
     assert backend_note(TypeError("bad argument")) == "backend error: TypeError: bad argument"
 
 
 def test_message_text_of_strings_parts_and_chunks() -> None:
     assert message_text(AIMessage(content="plain")) == "plain"
-    assert message_text(AIMessageChunk(content=[{"type": "text", "text": "a"}, "b", {"type": "image"}])) == "ab"
+    assert (
+        message_text(AIMessageChunk(content=[{"type": "text", "text": "a"}, "b", {"type": "image"}])) == "ab"
+    )
     assert message_text("raw") == "raw"

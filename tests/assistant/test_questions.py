@@ -119,6 +119,8 @@ def test_analyse_never_fails(text: str) -> None:
     assert q.kind == FACT and q.answer_type == ANY
 
 
-@pytest.mark.parametrize("question", ["What is the budget of the project?", "What is the deadline for applications?"])
+@pytest.mark.parametrize(
+    "question", ["What is the budget of the project?", "What is the deadline for applications?"]
+)
 def test_what_is_the_value_of_something_is_not_a_definition(question: str) -> None:
     assert analyse(question).answer_type != DEFINITION

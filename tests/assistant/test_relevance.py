@@ -21,7 +21,9 @@ from ingest.records import Hit
 GATE = Relevance()
 
 
-def hit(name: str, text: str = "x", *, dense: float | None = None, bm25: bool = False, title: str = "") -> Hit:
+def hit(
+    name: str, text: str = "x", *, dense: float | None = None, bm25: bool = False, title: str = ""
+) -> Hit:
     ranks = {"dense": 1} if dense is not None else {}
     if bm25:
         ranks["bm25"] = 1
@@ -123,7 +125,10 @@ def test_overlap_and_about_count_the_file_name_and_title() -> None:
 
 
 def test_score_hits_takes_the_dense_cosine_and_the_word_overlap() -> None:
-    hits = [hit("a.md", "Consent must be asked before collection.", dense=0.88), hit("b.md", "Buses", bm25=True)]
+    hits = [
+        hit("a.md", "Consent must be asked before collection.", dense=0.88),
+        hit("b.md", "Buses", bm25=True),
+    ]
     out = score_hits(hits, "When must consent be asked?")
     assert [s.cosine for s in out] == [0.88, None]
     assert out[0].overlap == pytest.approx(1.0) and out[1].overlap == 0.0

@@ -45,7 +45,10 @@ def glossary_stub(question: str, target: str) -> str:
 
 
 def test_clean_translation_takes_the_first_line_without_quotes() -> None:
-    assert clean_translation('"What are the components?"\nNote: literal', THAI_Q, "en") == "What are the components?"
+    assert (
+        clean_translation('"What are the components?"\nNote: literal', THAI_Q, "en")
+        == "What are the components?"
+    )
     assert clean_translation("  \n“องค์ประกอบมีอะไรบ้าง”", ENGLISH_Q, "th") == "องค์ประกอบมีอะไรบ้าง"
 
 
@@ -130,7 +133,9 @@ def test_a_retriever_uses_the_model_expander_for_its_second_query() -> None:
     from assistant.retrieval import HybridRetriever
 
     model = Translator(responses=["What are the components of the network?"])
-    retriever = HybridRetriever.model_construct(expand=True, expander=model_expander(model, fallback=glossary_stub))
+    retriever = HybridRetriever.model_construct(
+        expand=True, expander=model_expander(model, fallback=glossary_stub)
+    )
     queries = retriever.queries(THAI_Q)
     assert [q.language for q in queries] == ["th", "en"]
     assert queries[1].text == "What are the components of the network? collaboration partnership"
