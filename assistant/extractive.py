@@ -32,7 +32,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from assistant import grounding as g
-from assistant.questions import AnswerType, Kind, Question
+from assistant.questions import AnswerType, Kind, Question, parts
 from ingest.structure import Block, BlockKind, parse_page
 
 ITEM_CHARS = 220
@@ -72,6 +72,7 @@ class Skeleton:
     sentences: list[Line] = field(default_factory=list)
     fact: str = ""
     score: float = 0.0
+    context: str = ""  # what the answer was chosen by: a list's lead-in, heading and items
 
     @property
     def empty(self) -> bool:
@@ -94,6 +95,10 @@ class Skeleton:
 
 
 # ------------------------------------------------------------------------------------------ scoring
+
+
+def _is_thai_term(term: str) -> bool:
+    return any("\u0e00" <= ch <= "\u0e7f" for ch in term)
 
 
 @dataclass(frozen=True)
@@ -141,14 +146,30 @@ class Terms:
 
     def share(self, text: str, skip: frozenset[str] = frozenset()) -> float:
         """The weighted share of the question's terms (those not in ``skip``) found in ``text`` (0..1)."""
-        weights = {t: w for t, w in self.weights.items() if t not in skip}
-        if sum(weights.values()) < 0.3 * sum(self.weights.values()):
-            weights = self.weights  # the question is about the document itself: judge by all its words
+        script = self._script_terms(text)
+        weights = {t: w for t, w in script.items() if t not in skip}
+        if sum(weights.values()) < 0.3 * sum(script.values()):
+            weights = script  # the question is about the document itself: judge by all its words
         total = sum(weights.values())
         if not total:
             return 0.0
         found = g.content_terms(text)
         return sum(w for t, w in weights.items() if t in found) / total
+
+    def _script_terms(self, text: str) -> dict[str, float]:
+        """The weights of the terms that can occur in ``text``: those of its script (all for mixed text).
+
+        A Thai question's English translation cannot match a Thai sentence, and counting it
+        would only lower every Thai sentence's share alike.
+        """
+        from assistant.grounding import thai_share
+
+        share = thai_share(text)
+        if share is None or 0.2 < share < 0.8:
+            return self.weights
+        thai = share >= 0.8
+        pool = {t: w for t, w in self.weights.items() if _is_thai_term(t) == thai or t.isdigit()}
+        return pool or self.weights
 
     def localised(self, texts: Sequence[str]) -> Terms:
         """These weights scaled by how rare each term is among ``texts`` (the context's sentences).
@@ -191,7 +212,10 @@ _DATE = re.compile(
     re.I,
 )
 _NUMBER = re.compile(
-    r"[\d๐-๙][\d๐-๙,.]*\s*(?:%|ร้อยละ|คน|บาท|ปี|วัน|เดือน|ครั้ง|แห่ง|โรงเรียน|\w+)?|ร้อยละ\s*[\d๐-๙.]+", re.I
+    # a quantity: not an ordinal ("ปีที่ 9", "No. 4"), not part of a code ("P043", "4-94")
+    r"(?<![\w\-/])(?<!ที่)(?<!ที่ )(?<!no\.)(?<!no\. )[\d๐-๙][\d๐-๙,.]*(?![\w\-/])\s*"
+    r"(?:%|ร้อยละ|คน|บาท|ปี|วัน|เดือน|ครั้ง|แห่ง|โรงเรียน|[^\W\d_]+)?|ร้อยละ\s*[\d๐-๙.]+",
+    re.I,
 )
 _NUMBER_WORDS = re.compile(
     r"หนึ่ง|สอง|สาม|สี่|ห้า|หก|เจ็ด|แปด|เก้า|สิบ|ร้อย|พัน|หมื่น|แสน|ล้าน|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|"
@@ -430,8 +454,13 @@ def _first_text_after_parent(blocks: list[tuple[Block, int]], i: int) -> tuple[s
 _CONTINUES = re.compile(r"^(?:และ|แต่|ซึ่ง|โดย|หรือ|จึง|ทั้งนี้|and\b|but\b|or\b|which\b|so\b)", re.I)
 
 
+LEAD_CHARS = 400
+"""A lead-in is shown whole up to this length (it often holds the count: "… 7 ประการ (ตารางที่ 1)")."""
+
+
 def _lead_text(text: str) -> str:
-    return _item_text(text)
+    text = " ".join(text.split())
+    return text if len(text) <= LEAD_CHARS else g.cut_to_tokens(text, LEAD_CHARS // 3)
 
 
 def _heading_before(blocks: list[tuple[Block, int]], i: int, below: int = 99) -> str:
@@ -509,6 +538,10 @@ def _consecutive(items: list[tuple[str, int]]) -> bool:
     return len(set(labels)) == len(labels)
 
 
+def items_text_of(cand: _Candidate) -> str:
+    return " ".join(t for t, _ in cand.items)
+
+
 def list_skeleton(question: Question, pieces: Sequence[Piece], terms: Terms) -> Skeleton | None:
     """The best list of the context as a skeleton, or None when no list answers the question.
 
@@ -520,7 +553,10 @@ def list_skeleton(question: Question, pieces: Sequence[Piece], terms: Terms) -> 
     asked = _announced(question.text)
     # the words that name the document (its title) hold for every list in it: lists are told apart
     # by the other words of the question
-    scope = {p.passage: g.content_terms(p.title) & frozenset(terms.weights) for p in pieces}
+    scope = {
+        p.passage: g.content_terms(p.trail[0] if p.trail else p.title) & frozenset(terms.weights)
+        for p in pieces
+    }
     for cand in _candidates(pieces):
         items_text = " ".join(t for t, _ in cand.items)
         skip = scope.get(cand.passage, frozenset())
@@ -543,8 +579,16 @@ def list_skeleton(question: Question, pieces: Sequence[Piece], terms: Terms) -> 
             best = cand
     if best is None or best.score < MIN_SCORE + 0.1:
         return None
+    where = " ".join(
+        p.text + " " + p.title + " " + " ".join(p.trail) for p in pieces if p.passage == best.passage
+    )
+    if not names_match(question, terms, where):
+        return None  # "มาตรา 35" of an act that has no section 35
     lead = Line(*best.lead) if best.lead else None
-    return Skeleton(Kind.LIST, lead=lead, items=[Line(t, n) for t, n in best.items], score=best.score)
+    items = [Line(t, n) for t, n in best.items]
+    return Skeleton(
+        Kind.LIST, lead=lead, items=items, score=best.score, context=f"{best.context} {items_text_of(best)}"
+    )
 
 
 # ------------------------------------------------------------------------------------------ sentences
@@ -587,7 +631,7 @@ def _paragraphs(piece: Piece) -> list[tuple[str, str]]:
             if block.kind == BlockKind.HEADING:
                 heading = block.text
             else:
-                out.append((heading, f"{block.label} {block.text}".strip()))
+                out.append((heading, block.text))
         previous = block
     if paragraph:
         out.append((heading, " ".join(paragraph)))
@@ -734,6 +778,9 @@ def compose(
     An explanation whose best source is a list (what to consider, what to do) gets the list.
     ``counts``/``total`` give index-wide term counts for the rarity weights (see :class:`Terms`).
     """
+    asked = parts(question)
+    if len(asked) > 1:
+        return _compound(asked, pieces, translated, counts, total)
     terms = Terms.of(question, translated, pieces, counts, total)
     if question.kind == Kind.LIST:
         skeleton = list_skeleton(question, pieces, terms)
@@ -744,6 +791,33 @@ def compose(
         question.kind == Kind.FACT and question.answer_type == AnswerType.ANY
     ):
         listed = list_skeleton(question, pieces, terms)
-        if listed is not None and (sentences is None or listed.score >= sentences.score + 0.1):
+        if (
+            listed is not None
+            and (sentences is None or listed.score >= sentences.score + 0.1)
+            and about(terms, listed.context, 0.5)
+        ):
             return listed
     return sentences or Skeleton(question.kind)
+
+
+def _compound(
+    asked: list[Question], pieces: Sequence[Piece], translated: str, counts: dict[str, int] | None, total: int
+) -> Skeleton:
+    """The skeleton of a compound question: each part's answer in turn, a sentence said once."""
+    lines: list[Line] = []
+    facts: list[str] = []
+    score = 0.0
+    for part in asked:
+        sub = compose(part, pieces, translated, counts, total)
+        if sub.empty:
+            continue
+        score = max(score, sub.score)
+        for line in [*([sub.lead] if sub.lead else []), *sub.items, *sub.sentences]:
+            if all(line.text != kept.text for kept in lines):
+                lines.append(line)
+        if sub.fact:
+            facts.append(sub.fact)
+    kind = asked[0].kind if asked[0].kind != Kind.LIST else Kind.EXPLAIN
+    return Skeleton(
+        kind, sentences=lines, fact=" · ".join(facts) if len(facts) == len(asked) else "", score=score
+    )

@@ -117,3 +117,24 @@ def analyse(text: str) -> Question:
     else:
         kind = Kind.FACT
     return Question(text, language, kind, answer_type, count)
+
+
+_SPLIT_EN = re.compile(
+    r",?\s+and\s+(?=(?:who|what|when|where|why|how|which|whom|whose|does|do|did|is|are|was|were|can|must|should)\b)",
+    re.I,
+)
+_SPLIT_TH = re.compile(
+    r"\s+(?:และ|แล้ว)\s*(?=\S*(?:ใคร|อะไร|เท่าไร|เท่าใด|อย่างไร|ที่ไหน|ที่ใด|เมื่อไร|เมื่อใด|กี่|ใด|ไหม|หรือไม่))"
+)
+
+
+def parts(question: Question) -> list[Question]:
+    """The questions a compound question asks ("Where is the fund, and who chairs its board?"); itself when one.
+
+    A part is cut where "and"/"และ" is followed by a new question; each part is analysed on its own.
+    """
+    pattern = _SPLIT_TH if question.language == "th" else _SPLIT_EN
+    pieces = [p.strip(" ,") for p in pattern.split(question.text) if p.strip(" ,")]
+    if len(pieces) < 2 or any(len(p) < 8 for p in pieces):
+        return [question]
+    return [analyse(p) for p in pieces]
