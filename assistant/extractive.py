@@ -726,7 +726,8 @@ def answerable(question: Question, terms: Terms, window: str, piece: str = "") -
 def names_match(question: Question, terms: Terms, window: str) -> bool:
     """False when the question names something exact the window does not hold: a number of the
     question (years may be in the other era), or a code or Latin name no chunk of the index holds."""
-    if any(_identifier(t) for t in terms.absent & question.terms):
+    latin_window = (g.thai_share(window) or 0.0) < 0.5
+    if any(_identifier(t, latin_window) for t in terms.absent & question.terms):
         return False
     asked = g.numbers_of(question.text)
     return asked <= g.numbers_of(window) | _years_both_ways(asked)
@@ -741,9 +742,14 @@ def about(terms: Terms, window: str, share: float) -> bool:
     return sum(terms.weights[t] for t in focus if t in found) / sum(terms.weights[t] for t in focus) >= share
 
 
-def _identifier(term: str) -> bool:
-    """A term that names something exactly: it has a digit, or it is Latin letters (a name, a code)."""
-    return any(ch.isdigit() for ch in term) or bool(re.fullmatch(r"[a-z][a-z0-9\-]{2,}", term))
+def _identifier(term: str, latin_window: bool = True) -> bool:
+    """A term that names something exactly: it has a digit, or (over English text) it is a Latin name.
+
+    Over a Thai passage a Latin name of the question ("Rambhai Barni") is only its spelling in
+    the other script, so there only numbers and codes count.
+    """
+    latin_name = bool(re.fullmatch(r"[a-z][a-z0-9\-]{2,}", term))
+    return any(ch.isdigit() for ch in term) or (latin_window and latin_name)
 
 
 def _years_both_ways(numbers: set[str]) -> set[str]:
