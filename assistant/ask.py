@@ -38,7 +38,7 @@ from typing import TYPE_CHECKING, Any
 
 from assistant import grounding as g
 from assistant.context import Passage, expand
-from assistant.extractive import Piece, Skeleton, compose
+from assistant.extractive import Line, Piece, Skeleton, compose
 from assistant.model_checks import (
     DECLINED,
     NOT_FOUND_MESSAGES,
@@ -405,7 +405,8 @@ class Answerer:
         not fit its share is cut to those. Pieces left with nothing are left out.
         """
         keep: dict[int, list[str]] = {}
-        lines = [*([skeleton.lead] if skeleton.lead else []), *skeleton.items, *skeleton.sentences]
+        lead = [Line(g.cut_to_tokens(skeleton.lead.text, 40), skeleton.lead.n)] if skeleton.lead else []
+        lines = [*skeleton.items, *skeleton.sentences, *lead]  # the items first: they are the answer
         for line in lines:
             keep.setdefault(line.n, []).append(line.text)
         query = f"{ctx.query} {ctx.translated}".strip()
@@ -745,7 +746,15 @@ def _trim_piece(text: str, keep: Sequence[str], query: str, budget: int) -> str:
         extra = g.best_sentences(text, query, budget - used)
         if extra and extra not in chosen:
             chosen.append(extra)
-    return "\n".join(chosen)
+    flat = " ".join(text.split())
+    return "\n".join(sorted(chosen, key=lambda line: _position(flat, line)))  # in the piece's own order
+
+
+def _position(flat: str, line: str) -> int:
+    """Where ``line`` starts in the piece (its first words), or the end when it is not found."""
+    head = " ".join(line.split())[:20]
+    found = flat.find(head)
+    return found if found >= 0 else len(flat)
 
 
 def _piece_header(prompts: Prompts, c: Citation) -> str:

@@ -39,6 +39,8 @@ ITEM_CHARS = 220
 """A list item longer than this is cut to its first sentence(s) within this length."""
 MAX_ITEMS = 20
 EXPLAIN_SENTENCES = 3
+SAME_LANGUAGE = 0.1
+"""Bonus of a list or sentence in the question's language (documents often exist in both)."""
 MIN_SCORE = 0.12
 """A sentence or list must share at least this (rarity-weighted) share of the question to answer it."""
 
@@ -574,6 +576,8 @@ def list_skeleton(question: Question, pieces: Sequence[Piece], terms: Terms) -> 
             score += 0.05 if announced == len(cand.items) else -0.05
         if _consecutive(cand.items):
             score += 0.08
+        if g.same_script(items_text, question.text):
+            score += SAME_LANGUAGE
         cand.score = score
         if best is None or score > best.score:
             best = cand
@@ -582,6 +586,8 @@ def list_skeleton(question: Question, pieces: Sequence[Piece], terms: Terms) -> 
     where = " ".join(
         p.text + " " + p.title + " " + " ".join(p.trail) for p in pieces if p.passage == best.passage
     )
+    if terms.share(f"{best.context} {items_text_of(best)} {where}") < MIN_SCORE:
+        return None  # the best list is about something else
     if not names_match(question, terms, where):
         return None  # "มาตรา 35" of an act that has no section 35
     lead = Line(*best.lead) if best.lead else None
@@ -672,6 +678,8 @@ def sentence_skeleton(question: Question, pieces: Sequence[Piece], terms: Terms)
         if own <= 0:
             continue
         score = 0.75 * own + 0.25 * ctx + 0.1 / (1 + sent.passage)
+        if g.same_script(sent.text, question.text):
+            score += SAME_LANGUAGE  # a Thai question is answered in Thai when a Thai version says it
         if question.kind == Kind.FACT and question.answer_type not in (AnswerType.ANY, AnswerType.DEFINITION):
             score += 0.2 if holds_type(sent.text, question.answer_type) else -0.1
         scored.append((score, sent))
@@ -717,7 +725,7 @@ def answerable(question: Question, terms: Terms, window: str, piece: str = "") -
     if not names_match(question, terms, f"{window} {piece}"):
         return False
     if not about(terms, window, 0.34) and not (
-        piece and about(terms, piece, 0.6) and about(terms, window, 0.15)
+        piece and about(terms, piece, 0.5) and about(terms, window, 0.15)
     ):
         return False
     return holds_type(window, question.answer_type)
@@ -819,8 +827,10 @@ def _compound(
             continue
         score = max(score, sub.score)
         for line in [*([sub.lead] if sub.lead else []), *sub.items, *sub.sentences]:
-            if all(line.text != kept.text for kept in lines):
-                lines.append(line)
+            if any(line.text in kept.text for kept in lines):
+                continue  # said already
+            lines = [kept for kept in lines if kept.text not in line.text]
+            lines.append(line)
         if sub.fact:
             facts.append(sub.fact)
     kind = asked[0].kind if asked[0].kind != Kind.LIST else Kind.EXPLAIN

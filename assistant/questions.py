@@ -77,6 +77,11 @@ _CUES: dict[AnswerType, tuple[str, ...]] = {
 }
 """Question words that ask for each type of fact, Thai and English (the first that matches wins)."""
 _TYPES = tuple((t, re.compile("|".join(cues), re.I)) for t, cues in _CUES.items())
+_ASKING = re.compile(
+    r"\bhow (?:many|much|long|quickly|soon|often)\b|\bwhat (?:date|year|day|month|percentage|number|amount)\b"
+    r"|\bwhich (?:date|year)\b|\bwithin (?:how|what)\b",
+    re.I,
+)
 _EXPLAIN = re.compile(
     r"ทำไม|เพราะเหตุใด|อย่างไร|เหตุใด|\bwhy\b|\bhow (?:do|does|can|should|to)\b|\bexplain\b", re.I
 )
@@ -94,8 +99,9 @@ class Question:
 
     @property
     def terms(self) -> frozenset[str]:
-        """The question's content words (Thai-aware, stop words out)."""
-        return g.content_terms(self.text)
+        """The question's content words (Thai-aware, stop words out), without the words that only ask
+        ("how long", "what date"): those say what kind of answer is wanted, not what it is about."""
+        return g.content_terms(_ASKING.sub(" ", self.text))
 
 
 def analyse(text: str) -> Question:

@@ -43,22 +43,41 @@ QUESTION_WORDS = frozenset(
 """Question words the stop lists lack: they ask, they are not what a passage is about."""
 
 
+_RUN = re.compile(r"[\u0e00-\u0e7f][\u0e00-\u0e7f.]*|[^\W_]+(?:['’.\-][^\W_]+)*")
+"""A run of Thai letters (segmented into words by newmm), or one word of another script
+("Café", "pre-tertiary", "4.79", "B.E"): pythainlp splits Latin words at letters like é."""
+
+
 def tokenize(text: str) -> list[str]:
     """Split text into the search terms that BM25 indexes and matches, in order."""
     from pythainlp.tokenize import word_tokenize
 
     stop = _stop_words()
     terms = []
-    for raw in word_tokenize(text, engine="newmm", keep_whitespace=False):
-        term = unicodedata.normalize("NFC", raw.strip()).lower() if not _is_thai(raw) else raw.strip()
-        if not _is_thai(term):
-            term = term.strip("'’`\"")
-            if term in {"s", "t", "d", "ll", "re", "ve", "m"}:  # the tails of "Thailand's", "don't"
+    for run in _RUN.finditer(unicodedata.normalize("NFC", text or "")):
+        piece = run.group(0)
+        words = (
+            word_tokenize(piece, engine="newmm", keep_whitespace=False) if _is_thai(piece) else _parts(piece)
+        )
+        for raw in words:
+            term = raw.strip() if _is_thai(raw) else raw.strip("'’.-").lower()
+            if term == ".":
                 continue
-        if not term or not WORDLIKE.search(term) or term in stop:
-            continue
-        terms.append(term)
+            if not _is_thai(term) and term.endswith(("'s", "’s")):
+                term = term[:-2]  # "Thailand's" → "thailand"
+            if not term or not WORDLIKE.search(term) or term in stop:
+                continue
+            terms.append(term)
     return terms
+
+
+def _parts(word: str) -> list[str]:
+    """A Latin word as search terms: a compound whole and by its parts ("EOF-supported" → "EOF-supported",
+    "EOF", "supported"; "4.c" → "4.c", "4", "c"); numbers ("4.79") stay whole."""
+    if re.fullmatch(r"[\d.,]+", word):
+        return [word]
+    parts = [p for p in re.split(r"[-.]", word) if p]
+    return [word, *parts] if len(parts) > 1 else parts
 
 
 def _is_thai(token: str) -> bool:

@@ -30,9 +30,10 @@ from ingest.store import Store
 
 log = logging.getLogger(__name__)
 
-INDEX_VERSION = 2
+INDEX_VERSION = 3
 """How documents are chunked and indexed. A document indexed by an older version counts as changed,
-so the next ingest of its file re-indexes it (2: section trails, lead-ins and contextual headers)."""
+so the next ingest of its file re-indexes it (2: section trails, lead-ins and contextual headers;
+3: Latin words kept whole by the keyword tokenizer, glossary keywords in the other language)."""
 
 # progress(done, total, label): ``done`` counts files and may be fractional while a file embeds.
 ProgressFn = Callable[[float, int, str], None]

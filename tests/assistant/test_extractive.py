@@ -177,7 +177,8 @@ def test_a_heading_item_keeps_its_whole_first_sentence_across_a_line_wrap() -> N
         "## 2. Clear roles\n\n"
         "Purpose: name the leader and the coordinators.\n"
     )
-    skeleton = compose(analyse("What are the components of a strong network?"), [piece(text)])
+    pieces = [piece(text, title="The components of a strong network")]
+    skeleton = compose(analyse("What are the components of a strong network?"), pieces)
     assert len(skeleton.items) == 2
     assert skeleton.items[0].text.endswith("better learner and teacher quality.")
 
