@@ -135,7 +135,7 @@ _SPLIT_TH = re.compile(
 
 
 def parts(question: Question) -> list[Question]:
-    """The questions a compound question asks ("Where is the fund, and who chairs its board?"); itself when one.
+    """The questions a compound question asks ("Where is the fund, and who chairs it?"); itself when one.
 
     A part is cut where "and"/"และ" is followed by a new question; each part is analysed on its own.
     """

@@ -49,7 +49,8 @@ from textmatch import holds, holds_any, skeleton
 
 DATA = REPO_ROOT / "bench" / "data" / "answer_quality.jsonl"
 PEER_REFUSALS = re.compile(
-    r"(?:don't|do not|cannot|can't) (?:know|find|answer)|not (?:mentioned|provided|specified|stated|found|available)"
+    r"(?:don't|do not|cannot|can't) (?:know|find|answer)"
+    r"|not (?:mentioned|provided|specified|stated|found|available)"
     r"|no information|ไม่ทราบ|ไม่พบ|ไม่มีข้อมูล|ไม่ได้ระบุ|ไม่ได้กล่าว",
     re.I,
 )
@@ -337,7 +338,8 @@ def report(
     answerable = sum(q.answerable for q in questions)
     print(f"\n## Answer quality on real documents ({time.strftime('%Y-%m-%d')}, {load_note()})\n")
     print(
-        f"{len(questions)} questions ({args.split}): {answerable} answerable, {len(questions) - answerable} not.\n"
+        f"{len(questions)} questions ({args.split}): {answerable} answerable, "
+        f"{len(questions) - answerable} not.\n"
     )
     headers = [
         "backend",

@@ -284,7 +284,8 @@ class Manifest:
             db.execute("DELETE FROM chunks WHERE doc_id = ? AND state = 'pending'", (doc_id,))
             db.executemany(
                 "INSERT OR REPLACE INTO chunks"
-                ' (id, doc_id, workspace, idx, page, start, "end", section, text, state, trail, lead, kind, lang)'
+                ' (id, doc_id, workspace, idx, page, start, "end", section, text, state,'
+                " trail, lead, kind, lang)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?)",
                 [
                     (

@@ -174,9 +174,8 @@ class AskService:
     def answerer(self, principal: Principal, workspace: str) -> Any:
         """An ``Answerer`` over ``workspace`` for ``principal``; WorkspaceAccessError when not allowed."""
         from assistant.ask import Answerer
-        from assistant.workspaces import scoped_retriever
-
         from assistant.translate import expander_for
+        from assistant.workspaces import scoped_retriever
 
         llm, status = self.get()
         expand, expander = expander_for(llm, status.backend, str(self.settings.query_translation))

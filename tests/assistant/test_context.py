@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-import pytest
-
 from assistant.context import WINDOW, Passage, expand, grow, section_of
 from ingest.records import Hit
 
