@@ -125,7 +125,7 @@ class Terms:
         counts: dict[str, int] | None = None,
         total: int = 0,
     ) -> Terms:
-        """Weights from index-wide chunk counts (``counts`` per term, ``total`` chunks), else from the pieces."""
+        """Weights from index-wide chunk counts (``counts`` per term, ``total`` chunks), else the pieces'."""
         asked = set(question.terms) | set(g.content_terms(translated))
         weights: dict[str, float] = {}
         absent: set[str] = set()

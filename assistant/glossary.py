@@ -120,7 +120,7 @@ class Glossary:
         return out
 
     def translate(self, text: str, target: str, carry: bool = True) -> str:
-        """The text's terms in the ``target`` language ("th" or "en"); with ``carry``, its numbers and acronyms."""
+        """The text's terms in the ``target`` language ("th" or "en"), with (``carry``) its numbers."""
         source = "en" if target == "th" else "th"
         words = [(t.th if target == "th" else t.en)[0] for t in self.find(text, source)]
         extras = [m.group(0) for m in _ACRONYM.finditer(text)] if carry else []
