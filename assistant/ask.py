@@ -318,6 +318,11 @@ class Answerer:
         else:
             hits = self.retriever.search(query, self.k)
         relevant = select(score_hits(hits, query), self.relevance, query)
+        if query != question:
+            # a follow-up searched with words of the previous question: the question's own hits
+            # count too (it may not lean on the previous turn at all), taken in turns with those
+            own = select(score_hits(self.retriever.search(question, self.k), question), self.relevance, question)
+            relevant = _interleave(own, relevant)[: self.k]
         if not relevant:
             return Context(analysed, query, translated, [], [])
         manifest = getattr(getattr(self.retriever, "store", None), "manifest", None)
@@ -684,6 +689,22 @@ def clean_rewrite(reply: str, question: str, language: str) -> str | None:
     if not text or too_long or g.cjk_leak(text) or g.language_mismatch(text, language):
         return None
     return text
+
+
+def _interleave(first: Sequence[Scored], second: Sequence[Scored]) -> list[Scored]:
+    """The hits of two searches taken in turns, each chunk once."""
+    out: list[Scored] = []
+    seen: set[str] = set()
+    for pair in zip(first, second, strict=False):
+        for s in pair:
+            if s.hit.chunk_id not in seen:
+                seen.add(s.hit.chunk_id)
+                out.append(s)
+    for s in [*first[len(second) :], *second[len(first) :]]:
+        if s.hit.chunk_id not in seen:
+            seen.add(s.hit.chunk_id)
+            out.append(s)
+    return out
 
 
 def _render_points(points: Sequence[Any], listing: bool) -> str:

@@ -99,6 +99,22 @@ class Skeleton:
 # ------------------------------------------------------------------------------------------ scoring
 
 
+def _found(terms: dict[str, float], text: str) -> frozenset[str]:
+    """The terms that ``text`` holds: as words, or for Thai terms anywhere in it.
+
+    Thai is written without spaces and its compounds are cut differently from one text to the
+    next ("มีประโยชน์" in a question, "ประโยชน์" in a passage), so a Thai term counts when its
+    letters occur in the text, or when it ends with a word the text holds.
+    """
+    words = g.content_terms(text)
+    extra = {t for t in terms if _is_thai_term(t) and t not in words and (t in text or _thai_tail(t, words))}
+    return words | frozenset(extra)
+
+
+def _thai_tail(term: str, words: frozenset[str]) -> bool:
+    return any(len(w) >= 4 and _is_thai_term(w) and term.endswith(w) for w in words)
+
+
 def _is_thai_term(term: str) -> bool:
     return any("\u0e00" <= ch <= "\u0e7f" for ch in term)
 
@@ -155,7 +171,7 @@ class Terms:
         total = sum(weights.values())
         if not total:
             return 0.0
-        found = g.content_terms(text)
+        found = _found(self.weights, text)
         return sum(w for t, w in weights.items() if t in found) / total
 
     def _script_terms(self, text: str) -> dict[str, float]:
@@ -746,7 +762,7 @@ def about(terms: Terms, window: str, share: float) -> bool:
     focus = terms.focus(window)
     if not focus:
         return True
-    found = g.content_terms(window)
+    found = _found(terms.weights, window)
     return sum(terms.weights[t] for t in focus if t in found) / sum(terms.weights[t] for t in focus) >= share
 
 

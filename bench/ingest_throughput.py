@@ -42,7 +42,7 @@ from common import (
 from ingest.chunking import Chunker
 from ingest.lexical import tokenize
 from ingest.loaders import load
-from ingest.pipeline import Outcome, Report, _embed_text, discover, ingest
+from ingest.pipeline import Outcome, Report, _indexed_text, discover, ingest
 from ingest.records import Page
 from ingest.store import Store
 
@@ -99,19 +99,13 @@ def warm_up(embedder: TimedEmbedder) -> None:
 
 def chunk_texts_by_document(store: Store, workspace: str) -> list[list[str]]:
     """The texts the pipeline embedded, per document in ingest order, rebuilt from the manifest."""
-    rows = (
-        store.manifest._conn()
-        .execute(
-            """SELECT d.id, d.title, c.section, c.text FROM chunks c JOIN documents d ON d.id = c.doc_id
-           WHERE c.workspace = ? AND c.state = 'live' ORDER BY d.updated_at, d.id, c.idx""",
-            (workspace,),
-        )
-        .fetchall()
+    docs = sorted(
+        (d for d in store.manifest.documents(workspace) if d.status == "ready"),
+        key=lambda d: (d.updated_at, d.id),
     )
-    groups: dict[int, list[str]] = {}
-    for doc_id, title, section, text in rows:
-        groups.setdefault(doc_id, []).append(_embed_text(title, section, text))
-    return list(groups.values())
+    return [
+        [_indexed_text(hit.header(), hit.text) for hit in store.manifest.document_chunks(d.id)] for d in docs
+    ]
 
 
 def pages_and_chunks(report: Report) -> tuple[int, int, int]:
