@@ -321,7 +321,8 @@ class Answerer:
         if query != question:
             # a follow-up searched with words of the previous question: the question's own hits
             # count too (it may not lean on the previous turn at all), taken in turns with those
-            own = select(score_hits(self.retriever.search(question, self.k), question), self.relevance, question)
+            own_hits = score_hits(self.retriever.search(question, self.k), question)
+            own = select(own_hits, self.relevance, question)
             relevant = _interleave(own, relevant)[: self.k]
         if not relevant:
             return Context(analysed, query, translated, [], [])
