@@ -5,6 +5,7 @@ Usage::
     python bench/retrieval_real.py                     # every question, every system
     python bench/retrieval_real.py --split dev -v      # the dev half, with each miss listed
     python bench/retrieval_real.py --systems ours,peer
+    python bench/retrieval_real.py --systems ours,ours-e5rerank      # e5 re-ranking over sections
 
 The library is the starter corpus, the seed article and the readable PDFs of
 ``../shared/testdata/pdf`` (statutes, reports, a plan, a newsletter, MOUs, a 101-page
@@ -20,6 +21,9 @@ gold page. Recall@1, recall@5 and MRR@10 per direction, for:
 
 * ``ours`` – the app's retriever as configured by default;
 * ``ours-dense`` / ``ours-bm25`` – its two halves alone (ablations);
+* ``ours-e5rerank`` – ours, with the fused top 30 re-ranked by the e5 model over each
+  hit's section (:class:`assistant.rerank.SectionReranker`);
+* ``ours-crossencoder`` – ours re-ranked by a local cross-encoder (``--reranker DIR``);
 * ``peer`` – PyPDFLoader/TextLoader, RecursiveCharacterTextSplitter 1000/200, Chroma, the
   same e5 model, dense only (:mod:`tutorial_peer`).
 
@@ -122,12 +126,17 @@ def scores(run: Run, questions: list[Question]) -> dict[str, float]:
     }
 
 
-def systems(lib, wanted: set[str]) -> dict[str, Callable[[str], list[tuple[str, int, str]]]]:
+def systems(
+    lib, wanted: set[str], reranker_dir: Path | None = None
+) -> dict[str, Callable[[str], list[tuple[str, int, str]]]]:
     """The search functions to compare, each returning (source, page, text) best first."""
+    from assistant.rerank import CrossEncoderReranker, SectionReranker
     from assistant.retrieval import HybridRetriever, Mode
 
-    def ours(mode: Mode) -> Callable[[str], list[tuple[str, int, str]]]:
-        retriever = HybridRetriever(store=lib.store, workspace=lib.workspace, k=K, mode=mode)
+    def ours(mode: Mode, reranker=None) -> Callable[[str], list[tuple[str, int, str]]]:
+        retriever = HybridRetriever(
+            store=lib.store, workspace=lib.workspace, k=K, mode=mode, reranker=reranker
+        )
         return lambda q: [(h.source, h.page, h.text) for h in retriever.search(q, K)]
 
     out: dict[str, Callable[[str], list[tuple[str, int, str]]]] = {}
@@ -137,6 +146,10 @@ def systems(lib, wanted: set[str]) -> dict[str, Callable[[str], list[tuple[str, 
         out["ours-dense"] = ours(Mode.DENSE)
     if "ours-bm25" in wanted:
         out["ours-bm25"] = ours(Mode.BM25)
+    if "ours-e5rerank" in wanted:
+        out["ours-e5rerank"] = ours(Mode.HYBRID, SectionReranker(lib.embedder, lib.store.manifest))
+    if reranker_dir is not None:
+        out["ours-crossencoder"] = ours(Mode.HYBRID, CrossEncoderReranker(reranker_dir))
     if "peer" in wanted:
         peer = lib.peer()
         out["peer"] = lambda q: [(h.source, h.page, h.text) for h in peer.search(q, K)]
@@ -149,6 +162,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--split", choices=("dev", "test", "all"), default="all")
     parser.add_argument("--systems", default="ours,ours-dense,ours-bm25,peer")
     parser.add_argument("--chunk-target", type=int, default=700)
+    parser.add_argument(
+        "--reranker", type=Path, default=None, help="a local CrossEncoder folder: adds ours-crossencoder"
+    )
     parser.add_argument(
         "-v", "--verbose", action="store_true", help="list the misses of the first system (dev only)"
     )
@@ -166,7 +182,7 @@ def main(argv: list[str] | None = None) -> int:
     log(f"{len(questions)} questions; {load_note()}")
     lib = BenchLibrary.build(load_embedder(), args.chunk_target)
     runs = []
-    for name, search in systems(lib, set(args.systems.split(","))).items():
+    for name, search in systems(lib, set(args.systems.split(",")), args.reranker).items():
         search(questions[0].text)  # warm up
         runs.append(run_system(name, search, questions))
         s = scores(runs[-1], questions)
