@@ -92,7 +92,8 @@ class Passage:
                     joiner = ""
                 else:
                     tail = chunk.text
-                    joiner = "\n"
+                    # chunks cut at a blank line (a heading, a new paragraph) are joined by one
+                    joiner = "\n\n" if chunk.start - previous.end >= 2 else "\n"
                 out[-1] = (page, (text + joiner + tail) if tail.strip() else text, [*members, chunk])
             else:
                 out.append((chunk.page, chunk.text, [chunk]))

@@ -386,14 +386,32 @@ def _item_runs(blocks: list[tuple[Block, int]], passage: int) -> list[_Candidate
             elif b.kind == BlockKind.TEXT and (b.lead or len(b.text) > 120):
                 break
             j += 1
-        if len(items) >= 2:
+        if len(items) >= 2 and _distinct(items):
             items = _numbered_run(items)
             lead = _lead_before(blocks, i)
             heading = _heading_before(blocks, i)
-            context = " ".join(x for x in (heading, lead[0] if lead else "") if x)
+            label = _label_before(blocks, _lead_index(blocks, i, lead))
+            context = " ".join(x for x in (heading, label, lead[0] if lead else "") if x)
             runs.append(_Candidate(items[:MAX_ITEMS], lead, context, passage))
         i = max(j, i + 1)
     return runs
+
+
+def _lead_index(blocks: list[tuple[Block, int]], i: int, lead: tuple[str, int] | None) -> int:
+    """The position of the first block of the lead-in before ``i`` (``i`` when there is none)."""
+    if lead is None:
+        return i
+    k = i - 1
+    while k >= 0 and blocks[k][0].kind != BlockKind.TEXT:
+        k -= 1
+    return _paragraph_start(blocks, k) if k >= 0 else i
+
+
+def _distinct(items: list[tuple[str, int]]) -> bool:
+    """False for a "list" whose items say the same thing (a table's repeated cell, "เกณฑ์ข้อ" …)."""
+    texts = {re.sub(r"[\d๐-๙\s.,:()]+", "", t) for t, _ in items}
+    texts.discard("")
+    return len(texts) >= max(2, 0.6 * len(items))
 
 
 def _heading_runs(blocks: list[tuple[Block, int]], passage: int) -> list[_Candidate]:
@@ -433,15 +451,57 @@ def _label_number(label: str) -> int | None:
 
 
 def _lead_before(blocks: list[tuple[Block, int]], i: int) -> tuple[str, int] | None:
-    """The lead-in just before position ``i`` (a line that announces a list), if any."""
-    for b, n in reversed(blocks[max(0, i - 3) : i]):
+    """The lead-in just before position ``i`` (a sentence that announces a list), if any.
+
+    A PDF wraps a long lead-in over several lines and only the last ends in "ดังนี้" or
+    ":"; the lines before it that continue the same sentence are joined to it.
+    """
+    for k in range(i - 1, max(-1, i - 4), -1):
+        b = blocks[k][0]
         if b.kind == BlockKind.TEXT:
             if b.lead or re.search(r"ดังนี้|ต่อไปนี้|ได้แก่|ประกอบด้วย|follow|include|[:：]\s*$", b.text, re.I):
-                return _lead_text(b.text), n
+                start = _paragraph_start(blocks, k)
+                text = " ".join(x.text for x, _ in blocks[start : k + 1])
+                return _lead_text(text), blocks[start][1]
             return None
         if b.kind == BlockKind.HEADING:
             return None
     return None
+
+
+LABEL_CHARS = 30
+"""A text line this short, standing alone, names what follows (a label such as "ภารกิจ"), not a sentence."""
+
+
+def _paragraph_start(blocks: list[tuple[Block, int]], k: int) -> int:
+    """Where the wrapped sentence that ends at block ``k`` begins: lines of one paragraph, on one piece."""
+    start = k
+    used = len(blocks[k][0].text)
+    while start > 0:
+        prev, n = blocks[start - 1]
+        block, m = blocks[start]
+        if (
+            prev.kind != BlockKind.TEXT
+            or n != m
+            or block.start - prev.end > 3
+            or len(prev.text) <= LABEL_CHARS
+            or re.search(r"[.!?。]\s*$|ดังนี้\s*$|[:：]\s*$", prev.text)
+            or used + len(prev.text) > LEAD_CHARS
+        ):
+            break
+        used += len(prev.text)
+        start -= 1
+    return start
+
+
+def _label_before(blocks: list[tuple[Block, int]], i: int) -> str:
+    """A short standalone line that names the list starting its lead-in or items at ``i`` ("ภารกิจ")."""
+    if i > 0:
+        prev, n = blocks[i - 1]
+        short = len(prev.text) <= LABEL_CHARS
+        if prev.kind == BlockKind.TEXT and short and not prev.lead and n == blocks[i][1]:
+            return prev.text
+    return ""
 
 
 def _first_text_after_parent(blocks: list[tuple[Block, int]], i: int) -> tuple[str, int] | None:

@@ -198,12 +198,18 @@ def test_page_texts_show_chunk_overlaps_once() -> None:
     assert len(passage) == 500
 
 
-def test_page_texts_keep_pages_apart_and_join_gaps_with_a_line_break() -> None:
+def test_page_texts_keep_pages_apart_and_join_gaps_with_a_blank_line() -> None:
     passage = Passage([piece(0, 1, 300, 500), piece(1, 2, 0, 100), piece(2, 2, 200, 300)])
     got = passage.page_texts()
-    assert [(p, t) for p, t, _ in got] == [(1, PAGE_1[300:500]), (2, PAGE_2[0:100] + "\n" + PAGE_2[200:300])]
-    assert passage.text == PAGE_1[300:500] + "\n" + PAGE_2[0:100] + "\n" + PAGE_2[200:300]
+    assert [(p, t) for p, t, _ in got] == [(1, PAGE_1[300:500]), (2, PAGE_2[0:100] + "\n\n" + PAGE_2[200:300])]
+    assert passage.text == PAGE_1[300:500] + "\n" + PAGE_2[0:100] + "\n\n" + PAGE_2[200:300]
     assert passage.pages == [1, 2] and passage.span == (0, 2)
+
+
+def test_chunks_cut_at_a_line_break_are_joined_by_one() -> None:
+    # a heading after a list stays a heading: a blank line between chunks is kept, a single break too
+    passage = Passage([piece(0, 1, 0, 100), piece(1, 1, 101, 200)])
+    assert passage.page_texts()[0][1] == PAGE_1[0:100] + "\n" + PAGE_1[101:200]
 
 
 def test_a_chunk_inside_the_previous_one_adds_nothing() -> None:

@@ -207,6 +207,39 @@ def test_the_count_an_english_question_names_picks_the_list_of_that_length(
     assert skeleton.kind == Kind.LIST and len(skeleton.items) == length
 
 
+# a page as a PDF gives it: short labels on their own lines, a lead-in wrapped over two lines
+WRAPPED_LEADS = """ภารกิจ
+ศูนย์การเรียนรู้ชุมชนบ้านนาดี มีภารกิจ
+ปฏิบัติเพื่อสนับสนุนนักเรียน ครู และชุมชน ดังนี้
+1. จัดหาหนังสือและสื่อการเรียนรู้ให้ครบทุกวิชา
+2. จัดอบรมทักษะดิจิทัลให้ครูในเครือข่าย
+3. เปิดห้องสมุดให้ชุมชนใช้ในวันหยุด
+
+เป้าประสงค์
+ศูนย์การเรียนรู้ชุมชนบ้านนาดี
+ตั้งเป้าประสงค์ ดังนี้
+1. เพื่อให้นักเรียนอ่านออกเขียนได้ทุกคน
+2. เพื่อให้ครูใช้สื่อดิจิทัลในการสอน
+"""
+
+
+def test_a_wrapped_lead_in_and_the_label_above_it_tell_lists_apart() -> None:
+    skeleton = compose(analyse("ศูนย์การเรียนรู้ชุมชนบ้านนาดีมีภารกิจอะไรบ้าง"), [piece(WRAPPED_LEADS)])
+    assert skeleton.kind == Kind.LIST
+    assert skeleton.lead is not None
+    assert skeleton.lead.text.startswith("ศูนย์การเรียนรู้ชุมชนบ้านนาดี มีภารกิจ ปฏิบัติ")
+    assert [t for t, _ in rendered(skeleton)][0] == "จัดหาหนังสือและสื่อการเรียนรู้ให้ครบทุกวิชา"
+    other = compose(analyse("ศูนย์การเรียนรู้ชุมชนบ้านนาดีมีเป้าประสงค์อะไรบ้าง"), [piece(WRAPPED_LEADS)])
+    assert [t for t, _ in rendered(other)][0] == "เพื่อให้นักเรียนอ่านออกเขียนได้ทุกคน"
+
+
+def test_a_table_column_that_repeats_one_cell_is_not_a_list() -> None:
+    text = "Assessment of the indicators\n1. criterion met\n2. criterion met\n3. criterion met\n"
+    skeleton = compose(analyse("What are the indicators of the assessment?"), [piece(text)])
+    assert skeleton.kind == Kind.LIST or not skeleton.items
+    assert not skeleton.items
+
+
 def test_no_list_answers_an_unrelated_question() -> None:
     question = analyse("What are the ingredients of tom yum soup?")
     assert compose(question, [piece(STEPS)]).empty
