@@ -28,8 +28,9 @@ from __future__ import annotations
 import itertools
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from assistant import grounding as g
 from assistant.questions import AnswerType, Kind, Question, parts
@@ -235,11 +236,67 @@ _NUMBER = re.compile(
     r"(?:%|ร้อยละ|คน|บาท|ปี|วัน|เดือน|ครั้ง|แห่ง|โรงเรียน|[^\W\d_]+)?|ร้อยละ\s*[\d๐-๙.]+",
     re.I,
 )
-_NUMBER_WORDS = re.compile(
-    r"หนึ่ง|สอง|สาม|สี่|ห้า|หก|เจ็ด|แปด|เก้า|สิบ|ร้อย|พัน|หมื่น|แสน|ล้าน|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|"
+_ENGLISH_NUMBER_WORDS = re.compile(
+    r"\b(?:one|two|three|four|five|six|seven|eight|nine|ten|"
     r"eleven|twelve|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|thousand|million)\b",
     re.I,
 )
+_THAI_NUMBER_WORD = re.compile(r"(?:หนึ่ง|สอง|สาม|สี่|ห้า|หก|เจ็ด|แปด|เก้า|สิบ|ยี่|เอ็ด|ร้อย|พัน|หมื่น|แสน|ล้าน)+")
+
+
+@dataclass(frozen=True)
+class _Span:
+    """A found value, read like a regular-expression match (``group``, ``start``, ``end``)."""
+
+    text: str
+    begin: int
+    stop: int
+
+    def group(self, _: int = 0) -> str:
+        return self.text[self.begin : self.stop]
+
+    def start(self) -> int:
+        return self.begin
+
+    def end(self) -> int:
+        return self.stop
+
+
+@lru_cache(maxsize=8192)
+def _thai_words_of(run: str) -> tuple[str, ...]:
+    from pythainlp.tokenize import word_tokenize
+
+    return tuple(word_tokenize(run, engine="newmm", keep_whitespace=True))
+
+
+class _NumberWords:
+    """Numbers written as words, when they are whole words.
+
+    "สามสิบ", "forty" are numbers; the same letters inside another Thai word are not
+    ("พัน" in "พันธกิจ", "สาม" in "สามารถ", "ร้อย" in "เรียบร้อย"), so Thai text is read
+    word by word (newmm).
+    """
+
+    def finditer(self, text: str) -> Iterator[re.Match[str] | _Span]:
+        yield from _ENGLISH_NUMBER_WORDS.finditer(text)
+        for run in re.finditer(r"[\u0e00-\u0e7f]+", text):
+            pos = run.start()
+            begin: int | None = None  # where the number words now running began ("สี่" "สิบห้า" is one)
+            for word in _thai_words_of(run.group(0)):
+                if _THAI_NUMBER_WORD.fullmatch(word):
+                    begin = pos if begin is None else begin
+                elif begin is not None:
+                    yield _Span(text, begin, pos)
+                    begin = None
+                pos += len(word)
+            if begin is not None:
+                yield _Span(text, begin, pos)
+
+    def search(self, text: str) -> re.Match[str] | _Span | None:
+        return next(iter(self.finditer(text)), None)
+
+
+_NUMBER_WORDS = _NumberWords()
 _NAME = re.compile(
     r"(?:นาย|นาง(?:สาว)?|ดร\.|ผศ\.|รศ\.|ศ\.|อาจารย์|ผู้ช่วยศาสตราจารย์|รองศาสตราจารย์|Dr\.|Mr\.|Mrs\.|Ms\.|Prof\.)\s*\S+"
     r"|\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)+|(?:กระทรวง|สำนักงาน|สำนัก|มหาวิทยาลัย|โรงเรียน|คณะกรรมการ|องค์การ|กรม)\S+"

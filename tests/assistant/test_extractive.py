@@ -272,6 +272,13 @@ def test_holds_type() -> None:
     assert holds_type("anything at all", AnswerType.ANY)
 
 
+def test_thai_number_words_count_only_as_whole_words() -> None:
+    assert not holds_type("ดำเนินการสอดคล้องกับพันธกิจของหน่วยงาน", AnswerType.NUMBER)  # พัน in พันธกิจ
+    assert not holds_type("ครูสามารถจัดการเรียนรู้ได้เรียบร้อย", AnswerType.NUMBER)  # สาม, ร้อย
+    assert pick_fact("ต้องจัดให้มีการเลือกตั้งภายในสี่สิบห้าวัน", AnswerType.NUMBER, "ภายในกี่วัน") == "สี่สิบห้า"
+    assert pick_fact("notice of ninety days in advance", AnswerType.NUMBER, "how many days") == "ninety"
+
+
 def test_fact_skeleton_puts_the_fact_first_and_cites_its_sentence() -> None:
     pieces = [piece("Teachers meet once a month to share lessons.", 1), piece(MOU, 2, passage=1)]
     skeleton = compose(analyse("When was the MOU signed?"), pieces)
