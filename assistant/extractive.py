@@ -814,7 +814,8 @@ def sentence_skeleton(question: Question, pieces: Sequence[Piece], terms: Terms)
         if g.same_script(sent.text, question.text):
             score += SAME_LANGUAGE  # a Thai question is answered in Thai when a Thai version says it
         if question.kind == Kind.FACT and question.answer_type not in (AnswerType.ANY, AnswerType.DEFINITION):
-            score += 0.2 if holds_type(sent.text, question.answer_type) else -0.1
+            # a value of the wanted type that the question does not state already ("who followed X?")
+            score += 0.2 if pick_fact(sent.text, question.answer_type, question.text) else -0.1
         scored.append((score, sent))
     if not scored:
         return None
@@ -826,7 +827,7 @@ def sentence_skeleton(question: Question, pieces: Sequence[Piece], terms: Terms)
     nxt = next((x for x in sentences if x.order == best.order + 1 and x.unit == best.unit), None)
     typed = question.kind == Kind.FACT and question.answer_type not in (AnswerType.ANY, AnswerType.DEFINITION)
     if nxt is not None and (
-        len(best.text) < 120 or (typed and not holds_type(best.text, question.answer_type))
+        len(best.text) < 120 or (typed and not pick_fact(best.text, question.answer_type, question.text))
     ):
         chosen.append(nxt)
     if question.kind != Kind.FACT:

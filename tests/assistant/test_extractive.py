@@ -279,6 +279,16 @@ def test_thai_number_words_count_only_as_whole_words() -> None:
     assert pick_fact("notice of ninety days in advance", AnswerType.NUMBER, "how many days") == "ninety"
 
 
+def test_a_who_question_is_answered_by_a_name_it_does_not_state_already() -> None:
+    text = (
+        "ผู้บริหารของศูนย์\n\n"
+        "นายสมชาย ใจดี ผู้อำนวยการศูนย์ หมดวาระเมื่อเดือนเมษายน 2552 ตามคำสั่งของมหาวิทยาลัย\n\n"
+        "นายวีระ กล้าหาญ รับตำแหน่งผู้อำนวยการศูนย์แทน เริ่มปฏิบัติงานเดือนพฤษภาคม 2552"
+    )
+    skeleton = compose(analyse("ใครรับตำแหน่งผู้อำนวยการศูนย์ต่อจากนายสมชาย ใจดี"), [piece(text)])
+    assert "วีระ" in skeleton.render().split("\n")[0]
+
+
 def test_fact_skeleton_puts_the_fact_first_and_cites_its_sentence() -> None:
     pieces = [piece("Teachers meet once a month to share lessons.", 1), piece(MOU, 2, passage=1)]
     skeleton = compose(analyse("When was the MOU signed?"), pieces)
