@@ -50,7 +50,10 @@ _LIST_EN = re.compile(
     r"|\bsteps?\b|\bstages?\b|\bphases?\b|\bcomponents?\b|\bfactors?\b|\bprinciples?\b|\bobjectives?\b"
     r"|\bstrateg(?:y|ies)\b|\bgoals\b|\bbenefits?\b|\bchallenges?\b|\bareas\b|\bduties\b|\brights\b"
     r"|\bresponsibilities\b|\bresponsible for\b|\broles?\b|\bobligations?\b|\bmembers\b|\bhow many\b"
-    r"|\bwhat does .* include\b|\bwhat .* consist|\bwhat should\b|\bwhat must\b|\bwhat (?:do|does) .* do\b",
+    r"|\bwhat does .* include\b|\bwhat .* consist|\bwhat should\b|\bwhat must\b|\bwhat (?:do|does) .* do\b"
+    # "what (internal) strengths did …", "which resources does …": a plural noun asked for
+    r"|^\W*(?:what|which)\s+(?:[a-z-]+\s+)?[a-z-]{2,}(?:[^isu\W]s|ies)\s+"
+    r"(?:do|does|did|are|were|have|has|had|should|must|can|could|will|would)\b",
     re.I,
 )
 _COUNT = re.compile(r"กี่|how many", re.I)

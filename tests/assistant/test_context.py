@@ -201,7 +201,8 @@ def test_page_texts_show_chunk_overlaps_once() -> None:
 def test_page_texts_keep_pages_apart_and_join_gaps_with_a_blank_line() -> None:
     passage = Passage([piece(0, 1, 300, 500), piece(1, 2, 0, 100), piece(2, 2, 200, 300)])
     got = passage.page_texts()
-    assert [(p, t) for p, t, _ in got] == [(1, PAGE_1[300:500]), (2, PAGE_2[0:100] + "\n\n" + PAGE_2[200:300])]
+    page_2 = PAGE_2[0:100] + "\n\n" + PAGE_2[200:300]
+    assert [(p, t) for p, t, _ in got] == [(1, PAGE_1[300:500]), (2, page_2)]
     assert passage.text == PAGE_1[300:500] + "\n" + PAGE_2[0:100] + "\n\n" + PAGE_2[200:300]
     assert passage.pages == [1, 2] and passage.span == (0, 2)
 

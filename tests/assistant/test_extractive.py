@@ -228,9 +228,9 @@ def test_a_wrapped_lead_in_and_the_label_above_it_tell_lists_apart() -> None:
     assert skeleton.kind == Kind.LIST
     assert skeleton.lead is not None
     assert skeleton.lead.text.startswith("ศูนย์การเรียนรู้ชุมชนบ้านนาดี มีภารกิจ ปฏิบัติ")
-    assert [t for t, _ in rendered(skeleton)][0] == "จัดหาหนังสือและสื่อการเรียนรู้ให้ครบทุกวิชา"
+    assert next(t for t, _ in rendered(skeleton)) == "จัดหาหนังสือและสื่อการเรียนรู้ให้ครบทุกวิชา"
     other = compose(analyse("ศูนย์การเรียนรู้ชุมชนบ้านนาดีมีเป้าประสงค์อะไรบ้าง"), [piece(WRAPPED_LEADS)])
-    assert [t for t, _ in rendered(other)][0] == "เพื่อให้นักเรียนอ่านออกเขียนได้ทุกคน"
+    assert next(t for t, _ in rendered(other)) == "เพื่อให้นักเรียนอ่านออกเขียนได้ทุกคน"
 
 
 def test_a_table_column_that_repeats_one_cell_is_not_a_list() -> None:

@@ -55,7 +55,11 @@ def test_thai_questions(question: str, kind: Kind, answer_type: AnswerType) -> N
         ("What rights do persons with disabilities have?", LIST, ANY),
         ("Which schools are members?", LIST, ANY),
         ("How many steps are there and what are they?", LIST, NUMBER),
+        ("What internal strengths did the university identify?", LIST, ANY),
+        ("Which resources does the council contribute?", LIST, ANY),
         # facts
+        ("What analysis did the office run?", FACT, ANY),
+        ("What process does the school follow?", FACT, ANY),
         ("How many members does the network have?", FACT, NUMBER),
         ("How much does the shared bus cost each term?", FACT, NUMBER),
         ("When was the Act published?", FACT, DATE),
