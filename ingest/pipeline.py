@@ -30,7 +30,9 @@ from ingest.store import Store
 
 log = logging.getLogger(__name__)
 
-INDEX_VERSION = 3
+INDEX_VERSION = 4
+"""Raised whenever chunking or indexed text changes (4: decimal-numbered clauses are list items);
+a document indexed by an older version is indexed again on the next ingest, unchanged or not."""
 """How documents are chunked and indexed. A document indexed by an older version counts as changed,
 so the next ingest of its file re-indexes it (2: section trails, lead-ins and contextual headers;
 3: Latin words kept whole by the keyword tokenizer, glossary keywords in the other language)."""

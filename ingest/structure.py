@@ -179,6 +179,17 @@ def parse_page(text: str, layout: Layout | None = None) -> list[Block]:
         if heading is not None:
             i = _extend_heading(lines, i, heading, blocks, layout)
             continue
+        clause = _decimal_item(lines, i)
+        if clause is not None:
+            j = _item_end(lines, i, layout)
+            body = " ".join(ln.strip() for _, _, ln in lines[i : j + 1])
+            label = clause["label"]
+            text = _plain(body.strip()[len(stripped) - len(clause["rest"]) :])
+            offset = start + _indent(line)
+            level = 1 + label.count(".")
+            blocks.append(Block(BlockKind.ITEM, offset, lines[j][1], text, level=level, label=label))
+            i = j + 1
+            continue
         item = _ITEM.match(line)
         if item and not _ROW.match(line):
             j = _item_end(lines, i, layout)
@@ -332,6 +343,8 @@ def _heading(lines: list[tuple[int, int, str]], i: int) -> list[Block] | None:
         return [Block(BlockKind.HEADING, offset, end, stripped, level=1)]
     decimal = _DECIMAL_HEADING.match(stripped)
     if decimal and len(stripped) <= HEADING_MAX_CHARS and not _SENTENCE_END.search(stripped):
+        if _decimal_clause(lines, i):
+            return None
         depth = decimal.group("label").count(".") + 1
         return [
             Block(
@@ -345,6 +358,41 @@ def _heading(lines: list[tuple[int, int, str]], i: int) -> list[Block] | None:
         ]
     if _capitals_heading(stripped) or _standalone_heading(lines, i):
         return [Block(BlockKind.HEADING, offset, end, _plain(stripped), level=2 if stripped.isupper() else 3)]
+    return None
+
+
+def _decimal_clause(lines: list[tuple[int, int, str]], i: int) -> bool:
+    """True when line ``i`` ("2.1 …") is a numbered clause of a list, not the heading of a section.
+
+    A clause is followed by its next sibling ("2.2 …"), by a heading, or by nothing; a
+    heading is followed by its own body text. MOUs and regulations number their clauses so.
+    """
+    decimal = _DECIMAL_HEADING.match(lines[i][2].strip())
+    if decimal is None or "." not in decimal["label"]:
+        return False
+    depth = decimal["label"].count(".")
+    nxt = next((k for k in range(i + 1, len(lines)) if lines[k][2].strip()), None)
+    while nxt is not None and nxt == i + 1 and _wrapped(lines[nxt - 1][2], lines[nxt][2]):
+        # a long clause wrapped by the PDF: look past its continuation lines
+        nxt = next((k for k in range(nxt + 1, len(lines)) if lines[k][2].strip()), None)
+        i += 1
+    if nxt is None:
+        return True
+    following = lines[nxt][2].strip()
+    sibling = _DECIMAL_HEADING.match(following)
+    if sibling is not None:
+        return sibling["label"].count(".") == depth
+    return bool(_MD_HEADING.match(following)) or _heading(lines, nxt) is not None
+
+
+def _decimal_item(lines: list[tuple[int, int, str]], i: int) -> re.Match[str] | None:
+    """The decimal label of a numbered clause at line ``i`` (a long one, or one among siblings)."""
+    stripped = lines[i][2].strip()
+    decimal = _DECIMAL_HEADING.match(stripped)
+    if decimal is None or "." not in decimal["label"]:
+        return None
+    if len(stripped) > HEADING_MAX_CHARS or _SENTENCE_END.search(stripped) or _decimal_clause(lines, i):
+        return decimal
     return None
 
 
@@ -385,7 +433,7 @@ def _item_end(lines: list[tuple[int, int, str]], i: int, layout: Layout) -> int:
         nxt = lines[j + 1][2]
         if not nxt.strip() or layout.is_furniture(nxt) or _ITEM.match(nxt) or _ROW.match(nxt):
             break
-        if _MD_HEADING.match(nxt.strip()):
+        if _MD_HEADING.match(nxt.strip()) or _DECIMAL_HEADING.match(nxt.strip()):
             break
         if len(nxt.strip()) <= 40 and _is_lead(nxt.strip()) and _starts_new_list(lines, i, j + 1):
             break  # "จุดอ่อน" / "Weaknesses:" announcing the next list, not the end of this item

