@@ -167,7 +167,7 @@ class Terms:
         """The weighted share of the question's terms (those not in ``skip``) found in ``text`` (0..1)."""
         script = self._script_terms(text)
         weights = {t: w for t, w in script.items() if t not in skip}
-        if sum(weights.values()) < 0.3 * sum(script.values()):
+        if not weights:
             weights = script  # the question is about the document itself: judge by all its words
         total = sum(weights.values())
         if not total:
@@ -447,6 +447,8 @@ def _item_runs(blocks: list[tuple[Block, int]], passage: int) -> list[_Candidate
             items = _numbered_run(items)
             lead = _lead_before(blocks, i)
             heading = _heading_before(blocks, i)
+            if lead is None and i > 0 and blocks[i - 1][0].kind == BlockKind.HEADING:
+                lead = (blocks[i - 1][0].text, blocks[i - 1][1])  # the list's own heading leads it
             label = _label_before(blocks, _lead_index(blocks, i, lead))
             context = " ".join(x for x in (heading, label, lead[0] if lead else "") if x)
             runs.append(_Candidate(items[:MAX_ITEMS], lead, context, passage))

@@ -233,6 +233,40 @@ def test_a_wrapped_lead_in_and_the_label_above_it_tell_lists_apart() -> None:
     assert next(t for t, _ in rendered(other)) == "เพื่อให้นักเรียนอ่านออกเขียนได้ทุกคน"
 
 
+MOU_CLAUSES = """# บันทึกข้อตกลงความร่วมมือ ระหว่าง โรงเรียนบ้านนาดี กับ โรงแรมริมทะเล
+
+## ข้อ 1 วัตถุประสงค์
+
+1.1 เพื่อให้นักเรียนได้ฝึกงานโรงแรมจริง
+
+1.2 เพื่อพัฒนาทักษะภาษาอังกฤษเพื่อการบริการ
+
+## ข้อ 2 ขอบเขตความร่วมมือ
+
+2.1 การฝึกงานหมุนเวียนในสี่แผนกของโรงแรม
+
+2.2 การบรรยายอาชีพที่โรงเรียนภาคเรียนละหนึ่งครั้ง
+
+2.3 การพัฒนารายวิชาภาษาอังกฤษเพื่องานบริการ
+
+## ข้อ 3 ระยะเวลา
+
+บันทึกนี้มีผลสองปี
+"""
+
+
+def test_a_question_naming_the_document_gets_the_section_it_asks_about() -> None:
+    title = "บันทึกข้อตกลงความร่วมมือ ระหว่าง โรงเรียนบ้านนาดี กับ โรงแรมริมทะเล"
+    question = analyse("บันทึกข้อตกลงระหว่างโรงเรียนบ้านนาดีกับโรงแรมริมทะเลมีขอบเขตความร่วมมืออะไรบ้าง")
+    skeleton = compose(question, [piece(MOU_CLAUSES, title=title)])
+    assert skeleton.lead == Line("ข้อ 2 ขอบเขตความร่วมมือ", 1)
+    assert [t for t, _ in rendered(skeleton)] == [
+        "การฝึกงานหมุนเวียนในสี่แผนกของโรงแรม",
+        "การบรรยายอาชีพที่โรงเรียนภาคเรียนละหนึ่งครั้ง",
+        "การพัฒนารายวิชาภาษาอังกฤษเพื่องานบริการ",
+    ]
+
+
 def test_a_table_column_that_repeats_one_cell_is_not_a_list() -> None:
     text = "Assessment of the indicators\n1. criterion met\n2. criterion met\n3. criterion met\n"
     skeleton = compose(analyse("What are the indicators of the assessment?"), [piece(text)])
