@@ -354,6 +354,7 @@ class _Candidate:
     context: str
     passage: int
     score: float = 0.0
+    intro: list[tuple[str, int]] = field(default_factory=list)  # introducing sentences, each with its piece
 
 
 def _blocks(pieces: Sequence[Piece]) -> list[tuple[list[tuple[Block, int]], int]]:
@@ -499,8 +500,15 @@ def _sibling_run(blocks: list[tuple[Block, int]], group: list[int], passage: int
     first = group[0]
     parent = _heading_before(blocks, first, below=blocks[first][0].level)
     lead = _lead_before(blocks, first) or _first_text_after_parent(blocks, first)
-    context = " ".join(x for x in (parent, lead[0] if lead else "") if x)
-    return _Candidate(items[:MAX_ITEMS], lead, context, passage)
+    # the whole introduction counts for what the list is about ("… the order proposed by Starkey")
+    intro_blocks = _intro_blocks(blocks, first)
+    intro = " ".join(b.text for b, _ in intro_blocks)[: LEAD_CHARS * 2]
+    context = " ".join(x for x in (parent, intro or (lead[0] if lead else "")) if x)
+    by_piece: dict[int, list[str]] = {}
+    for b, n in intro_blocks:  # a PDF wraps a sentence over lines: join each piece's lines first
+        by_piece.setdefault(n, []).append(b.text)
+    sentences = [(x, n) for n, texts in by_piece.items() for x in g.split_sentences(" ".join(texts))]
+    return _Candidate(items[:MAX_ITEMS], lead, context, passage, intro=sentences)
 
 
 def _label_number(label: str) -> int | None:
@@ -563,14 +571,20 @@ def _label_before(blocks: list[tuple[Block, int]], i: int) -> str:
     return ""
 
 
-def _first_text_after_parent(blocks: list[tuple[Block, int]], i: int) -> tuple[str, int] | None:
-    """The last sentence of body text between the parent heading and the first sibling (the intro)."""
+def _intro_blocks(blocks: list[tuple[Block, int]], i: int) -> list[tuple[Block, int]]:
+    """The body text between the parent heading and the first sibling heading at ``i``."""
     k = i - 1
-    texts: list[tuple[str, int]] = []
+    out: list[tuple[Block, int]] = []
     while k >= 0 and blocks[k][0].kind != BlockKind.HEADING:
         if blocks[k][0].kind == BlockKind.TEXT:
-            texts.insert(0, (blocks[k][0].text, blocks[k][1]))
+            out.insert(0, blocks[k])
         k -= 1
+    return out
+
+
+def _first_text_after_parent(blocks: list[tuple[Block, int]], i: int) -> tuple[str, int] | None:
+    """The last sentence of body text between the parent heading and the first sibling (the intro)."""
+    texts = [(b.text, n) for b, n in _intro_blocks(blocks, i)]
     if not texts:
         return None
     joined = " ".join(t for t, _ in texts)
@@ -639,7 +653,11 @@ _COUNTED = (
 _COUNT_RE = re.compile(
     rf"(?<![\d๐-๙])([\d๐-๙]{{1,2}}|{'|'.join(_COUNT_WORDS)})\s*(?:\w+\s+){{0,2}}?{_COUNTED}", re.I
 )
-_LABEL = re.compile(r"^\s*(?:[\w\u0e00-\u0e7f]{1,12}ที่\s*)?\(?([\d๐-๙]{1,2}|[a-z]|[ก-ฮ])[.):]?(?:\s|$)", re.I)
+_LABEL = re.compile(
+    r"^\s*(?:[\w\u0e00-\u0e7f]{1,12}ที่\s*|(?:step|stage|phase|group|part|component|factor|principle|clause|"
+    r"article|section|chapter|goal|strategy|ข้อ)\s+)?\(?([\d๐-๙]{1,2}|[a-z]|[ก-ฮ])[.):]?(?:\s|$)",
+    re.I,
+)
 
 
 def _announced(text: str) -> int | None:
@@ -726,6 +744,11 @@ def list_skeleton(question: Question, pieces: Sequence[Piece], terms: Terms) -> 
     if not names_match(question, terms, where):
         return None  # "มาตรา 35" of an act that has no section 35
     lead = Line(*best.lead) if best.lead else None
+    if lead is not None and best.intro:
+        # of the introduction's sentences, the one the question is about leads the list
+        text, n = max(best.intro, key=lambda x: terms.share(x[0]))
+        if terms.share(text) > terms.share(lead.text):
+            lead = Line(_lead_text(text), n)
     items = [Line(t, n) for t, n in best.items]
     return Skeleton(
         Kind.LIST, lead=lead, items=items, score=best.score, context=f"{best.context} {items_text_of(best)}"

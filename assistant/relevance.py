@@ -42,6 +42,10 @@ class Relevance:
     min_overlap: float = 0.3
     keep_margin: float = 0.06
     bm25_overlap: float = 0.5
+    word_margin: float = 0.05
+    """A keyword hit holding every content word of a question of two words or more is relevant
+    down to ``floor - word_margin``: short questions ("What steps does Starkey propose?") embed
+    far from the long passage that answers them."""
 
 
 @dataclass
@@ -51,6 +55,7 @@ class Scored:
     hit: Hit
     cosine: float | None
     overlap: float
+    terms: int = 0  # how many content words the question has
 
     @property
     def in_bm25(self) -> bool:
@@ -76,7 +81,7 @@ def select(scored: Sequence[Scored], rel: Relevance, query: str = "") -> list[Sc
 def score_hits(hits: Sequence[Hit], query: str) -> list[Scored]:
     """Each hit with its dense cosine (None when it was not a dense hit) and its word overlap."""
     q_terms = g.content_terms(query)
-    return [Scored(h, h.dense_score, overlap(q_terms, about(h))) for h in hits]
+    return [Scored(h, h.dense_score, overlap(q_terms, about(h)), len(q_terms)) for h in hits]
 
 
 def as_relevance(value: Relevance | float | None) -> Relevance:
@@ -94,6 +99,8 @@ def _is_relevant(s: Scored, rel: Relevance) -> bool:
     if s.cosine is None:
         return False
     if s.cosine >= rel.strong:
+        return True
+    if s.in_bm25 and s.terms >= 2 and s.overlap >= 1.0 and s.cosine >= rel.floor - rel.word_margin:
         return True
     return s.cosine >= rel.floor and s.in_bm25 and s.overlap >= rel.min_overlap
 

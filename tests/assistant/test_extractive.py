@@ -267,6 +267,36 @@ def test_a_question_naming_the_document_gets_the_section_it_asks_about() -> None
     ]
 
 
+STEPS_BY_HEADING = """# Steps to build a network
+
+Networks grow in stages. The steps below follow the order proposed by Starkey (1997).
+Each step has its own checklist.
+
+## Step 1: Convene the partners
+
+Invite the organisations to talk about what the network is for.
+
+## Step 2: Appoint a leader
+
+Choose a coordinator that every member accepts.
+
+## Step 3: Sign an MOU
+
+Write down the roles of each party.
+
+## Limits to plan for
+
+Some members lack the time to take part.
+"""
+
+
+def test_numbered_sibling_headings_are_the_list_and_the_sentence_asked_about_leads_it() -> None:
+    question = analyse("What steps does Starkey propose?")
+    skeleton = compose(question, [piece(STEPS_BY_HEADING, trail=("Steps to build a network",))])
+    assert skeleton.lead == Line("The steps below follow the order proposed by Starkey (1997).", 1)
+    assert [t.split(":")[0] for t, _ in rendered(skeleton)] == ["Step 1", "Step 2", "Step 3"]
+
+
 def test_a_table_column_that_repeats_one_cell_is_not_a_list() -> None:
     text = "Assessment of the indicators\n1. criterion met\n2. criterion met\n3. criterion met\n"
     skeleton = compose(analyse("What are the indicators of the assessment?"), [piece(text)])

@@ -60,6 +60,17 @@ def test_between_floor_and_strong_a_hit_needs_bm25_and_word_overlap() -> None:
     assert select([scored("a", 0.82, 0.9, bm25=True)], GATE) == []  # below the floor
 
 
+def test_a_keyword_hit_with_every_word_of_a_short_question_is_relevant_at_a_lower_cosine() -> None:
+    every = Scored(hit("a", dense=0.81, bm25=True), 0.81, 1.0, terms=3)  # "What steps does Starkey propose?"
+    assert names(select([every], GATE)) == ["a"]
+    one_word = Scored(hit("a", dense=0.81, bm25=True), 0.81, 1.0, terms=1)
+    assert select([one_word], GATE) == []  # one shared word says little
+    most = Scored(hit("a", dense=0.81, bm25=True), 0.81, 0.67, terms=3)
+    assert select([most], GATE) == []
+    far = Scored(hit("a", dense=0.76, bm25=True), 0.76, 1.0, terms=3)
+    assert select([far], GATE) == []
+
+
 def test_off_topic_questions_get_nothing() -> None:
     hits = [scored("a", 0.80, 0.0), scored("b", 0.78, 0.2, bm25=True), scored("c", None, 0.4, bm25=True)]
     assert select(hits, GATE) == []
