@@ -40,6 +40,7 @@ ITEM_CHARS = 220
 """A list item longer than this is cut to its first sentence(s) within this length."""
 MAX_ITEMS = 20
 EXPLAIN_SENTENCES = 3
+_THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
 SAME_LANGUAGE = 0.1
 """Bonus of a list or sentence in the question's language (documents often exist in both)."""
 MIN_SCORE = 0.12
@@ -446,25 +447,16 @@ def _item_runs(blocks: list[tuple[Block, int]], passage: int) -> list[_Candidate
             j += 1
         if len(items) >= 2 and _distinct(items):
             items = _numbered_run(items)
-            lead = _lead_before(blocks, i)
+            span = _lead_span(blocks, i)
+            lead = _span_text(blocks, span) if span else None
             heading = _heading_before(blocks, i)
             if lead is None and i > 0 and blocks[i - 1][0].kind == BlockKind.HEADING:
                 lead = (blocks[i - 1][0].text, blocks[i - 1][1])  # the list's own heading leads it
-            label = _label_before(blocks, _lead_index(blocks, i, lead))
+            label = _label_before(blocks, span[0] if span else i)
             context = " ".join(x for x in (heading, label, lead[0] if lead else "") if x)
             runs.append(_Candidate(items[:MAX_ITEMS], lead, context, passage))
         i = max(j, i + 1)
     return runs
-
-
-def _lead_index(blocks: list[tuple[Block, int]], i: int, lead: tuple[str, int] | None) -> int:
-    """The position of the first block of the lead-in before ``i`` (``i`` when there is none)."""
-    if lead is None:
-        return i
-    k = i - 1
-    while k >= 0 and blocks[k][0].kind != BlockKind.TEXT:
-        k -= 1
-    return _paragraph_start(blocks, k) if k >= 0 else i
 
 
 def _distinct(items: list[tuple[str, int]]) -> bool:
@@ -513,27 +505,37 @@ def _sibling_run(blocks: list[tuple[Block, int]], group: list[int], passage: int
 
 def _label_number(label: str) -> int | None:
     """The number of an item label ("3.", "(๓)", "iv)") when it has one."""
-    digits = re.sub(r"\D", "", label.translate(str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")))
+    digits = re.sub(r"\D", "", label.translate(_THAI_DIGITS))
     return int(digits) if digits else None
 
 
-def _lead_before(blocks: list[tuple[Block, int]], i: int) -> tuple[str, int] | None:
-    """The lead-in just before position ``i`` (a sentence that announces a list), if any.
+def _lead_span(blocks: list[tuple[Block, int]], i: int) -> tuple[int, int] | None:
+    """Where the lead-in just before position ``i`` (a sentence that announces a list) starts and ends.
 
     A PDF wraps a long lead-in over several lines and only the last ends in "ดังนี้" or
-    ":"; the lines before it that continue the same sentence are joined to it.
+    ":"; the lines before it that continue the same sentence belong to it.
     """
     for k in range(i - 1, max(-1, i - 4), -1):
         b = blocks[k][0]
         if b.kind == BlockKind.TEXT:
             if b.lead or re.search(r"ดังนี้|ต่อไปนี้|ได้แก่|ประกอบด้วย|follow|include|[:：]\s*$", b.text, re.I):
-                start = _paragraph_start(blocks, k)
-                text = " ".join(x.text for x, _ in blocks[start : k + 1])
-                return _lead_text(text), blocks[start][1]
+                return _paragraph_start(blocks, k), k
             return None
         if b.kind == BlockKind.HEADING:
             return None
     return None
+
+
+def _span_text(blocks: list[tuple[Block, int]], span: tuple[int, int]) -> tuple[str, int]:
+    """A lead-in's joined lines, with the piece it starts on."""
+    start, end = span
+    return _lead_text(" ".join(b.text for b, _ in blocks[start : end + 1])), blocks[start][1]
+
+
+def _lead_before(blocks: list[tuple[Block, int]], i: int) -> tuple[str, int] | None:
+    """The lead-in just before position ``i``, joined over its wrapped lines, if any."""
+    span = _lead_span(blocks, i)
+    return _span_text(blocks, span) if span else None
 
 
 LABEL_CHARS = 30
@@ -668,7 +670,7 @@ def _announced(text: str) -> int | None:
     word = match.group(1).lower()
     if word in _COUNT_WORDS:
         return _COUNT_WORDS[word]
-    return int(word.translate(str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")))
+    return int(word.translate(_THAI_DIGITS))
 
 
 def _numbered_run(items: list[tuple[str, int]]) -> list[tuple[str, int]]:
@@ -686,7 +688,7 @@ def _consecutive(items: list[tuple[str, int]]) -> bool:
     labels = [m.group(1) for m in (_LABEL.match(t) for t, _ in items) if m]
     if len(labels) < 2 or len(labels) < len(items) * 0.8:
         return False
-    digits = [lab.translate(str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")) for lab in labels]
+    digits = [lab.translate(_THAI_DIGITS) for lab in labels]
     if all(d.isdigit() for d in digits):
         values = [int(d) for d in digits]
         return all(b == a + 1 for a, b in itertools.pairwise(values))
