@@ -17,6 +17,7 @@ import hashlib
 import io
 import logging
 import re
+import stat
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -33,8 +34,12 @@ log = logging.getLogger(__name__)
 
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 DEFAULT_MAX_PAGES = 500
-# A DOCX unpacks to XML; more than this much is treated as a zip bomb.
-DOCX_MAX_UNPACKED = 200 * 1024 * 1024
+# A DOCX unpacks to XML that python-docx holds in memory as a tree (about 20x the XML's size):
+# more than DOCX_MAX_RATIO times the file, or DOCX_MAX_UNPACKED in all, is treated as a zip bomb.
+DOCX_MAX_UNPACKED = 100 * 1024 * 1024
+DOCX_MAX_RATIO = 20
+DOCX_RATIO_FLOOR = 4 * 1024 * 1024
+"""Below this many unpacked bytes the ratio is not checked (a small DOCX of plain text compresses well)."""
 
 # Folder names that say what kind of document a file is.
 FOLDER_TYPES: dict[str, DocType] = {
@@ -201,8 +206,7 @@ def load_docx(data: bytes, max_pages: int = DEFAULT_MAX_PAGES) -> RawDocument:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             unpacked = sum(info.file_size for info in zf.infolist())
-            if unpacked > DOCX_MAX_UNPACKED:
-                raise TooLarge(f"the DOCX unpacks to {unpacked // 2**20} MiB, over the safe limit")
+            check_docx_unpacked(unpacked, len(data))
             if "word/document.xml" not in zf.namelist():
                 raise WrongType("named .docx but the zip holds no Word document")
         document = docx.Document(io.BytesIO(data))
@@ -238,6 +242,21 @@ def load_docx(data: bytes, max_pages: int = DEFAULT_MAX_PAGES) -> RawDocument:
         raise TooLarge(f"the DOCX has {len(texts)} pages, over the limit of {max_pages}")
     title = (document.core_properties.title or "").strip()
     return RawDocument(pages=texts, title=title)
+
+
+def docx_unpack_limit(packed: int) -> int:
+    """The most a DOCX of ``packed`` bytes may unpack to: 20x the file (at least 4 MiB), at most 100 MiB."""
+    return min(DOCX_MAX_UNPACKED, max(DOCX_RATIO_FLOOR, DOCX_MAX_RATIO * packed))
+
+
+def check_docx_unpacked(unpacked: int, packed: int) -> None:
+    """Refuse (TooLarge) a DOCX whose parts unpack to more than :func:`docx_unpack_limit` allows."""
+    limit = docx_unpack_limit(packed)
+    if unpacked > limit:
+        raise TooLarge(
+            f"the DOCX unpacks to {unpacked / 2**20:.1f} MiB, over the safe limit of {limit / 2**20:.1f} MiB "
+            f"({DOCX_MAX_RATIO}x the file, at most {DOCX_MAX_UNPACKED // 2**20} MiB): probably a zip bomb"
+        )
 
 
 def _heading_level(style_name: str) -> int:
@@ -296,8 +315,9 @@ def read_raw(
     """Read a file from disk, check size and type by content, and run its format loader."""
     if not path.exists():
         raise LoadError("no such file")
-    if not path.is_file():
-        raise UnsupportedFile("not a regular file")
+    kind = special_file_kind(path)
+    if kind:
+        raise UnsupportedFile(f"not a regular file ({kind})")
     size = path.stat().st_size
     if size == 0:
         raise EmptyFile("the file is empty (0 bytes)")
@@ -313,6 +333,30 @@ def read_raw(
         "html": load_html,
     }
     return data, loaders[fmt](data)
+
+
+def special_file_kind(path: Path) -> str:
+    """What ``path`` is when it is not a regular file ("a FIFO", "a device", …), or '' for a file.
+
+    Looks at the inode only (``stat``), never opens it: opening a FIFO would wait for a writer.
+    """
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        return "a broken link" if path.is_symlink() else "missing"
+    except OSError as exc:
+        return f"unreadable: {exc.strerror or exc}"
+    if stat.S_ISREG(mode):
+        return ""
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISFIFO(mode):
+        return "a FIFO"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    return "not a file"
 
 
 def load(

@@ -23,7 +23,14 @@ from pathlib import Path
 
 from ingest.chunking import Chunker
 from ingest.lexical import tokenize
-from ingest.loaders import DEFAULT_MAX_BYTES, DEFAULT_MAX_PAGES, SUPPORTED_SUFFIXES, LoadError, load
+from ingest.loaders import (
+    DEFAULT_MAX_BYTES,
+    DEFAULT_MAX_PAGES,
+    SUPPORTED_SUFFIXES,
+    LoadError,
+    load,
+    special_file_kind,
+)
 from ingest.manifest import DUPLICATE, NEEDS_OCR, READY
 from ingest.records import DocType, LoadedDocument
 from ingest.store import Store
@@ -116,7 +123,9 @@ def discover(paths: Iterable[Path]) -> tuple[list[tuple[Path, str]], list[FileRe
 
     Files named on the command line are always tried (so an unsupported one gets a
     clear error); inside folders, hidden files, README.md and unsupported types are
-    skipped and listed as such.
+    skipped and listed as such. A folder's reads stay inside it: a symbolic link that
+    leads out of the folder is not followed, and FIFOs, sockets and device files are
+    never opened; each is listed as skipped with the reason.
     """
     found: list[tuple[Path, str]] = []
     skipped: list[FileResult] = []
@@ -124,22 +133,53 @@ def discover(paths: Iterable[Path]) -> tuple[list[tuple[Path, str]], list[FileRe
     for given in paths:
         given = Path(given)
         if given.is_dir():
-            for path in sorted(given.rglob("*")):
-                rel = path.relative_to(given)
-                if not path.is_file() or any(part.startswith(".") for part in rel.parts):
+            root = given.resolve()
+            for path, reason in _walk(given, root):
+                rel = path.relative_to(given).as_posix()
+                if reason:
+                    skipped.append(FileResult(rel, str(path.absolute()), Outcome.SKIPPED, reason))
                     continue
                 if path.suffix.lower() not in SUPPORTED_SUFFIXES or path.name.lower() == "readme.md":
-                    skipped.append(
-                        FileResult(rel.as_posix(), str(path.resolve()), Outcome.SKIPPED, "not a document")
-                    )
+                    skipped.append(FileResult(rel, str(path.resolve()), Outcome.SKIPPED, "not a document"))
                     continue
                 if path.resolve() not in seen:
                     seen.add(path.resolve())
-                    found.append((path, rel.as_posix()))
+                    found.append((path, rel))
         elif given.resolve() not in seen:
             seen.add(given.resolve())
             found.append((given, given.name))
     return found, skipped
+
+
+def _walk(folder: Path, root: Path) -> Iterable[tuple[Path, str]]:
+    """Every entry under ``folder`` (sorted, hidden ones left out) with a reason to skip it, or ''.
+
+    Symbolic links are never walked into; one that resolves inside ``root`` is kept (its target
+    is then read once), one that leads outside (or nowhere) is skipped with that reason.
+    """
+    try:
+        entries = sorted(folder.iterdir())
+    except OSError as exc:
+        yield folder, f"the folder cannot be read ({exc.strerror or exc})"
+        return
+    for path in entries:
+        if path.name.startswith("."):
+            continue
+        if path.is_symlink():
+            target = path.resolve()
+            if not target.is_relative_to(root):
+                yield path, f"a link to {target}, outside the folder: not followed"
+                continue
+            if target.is_dir():
+                continue  # its files are walked where they are
+        elif path.is_dir():
+            yield from _walk(path, root)
+            continue
+        kind = special_file_kind(path)
+        if kind:
+            yield path, f"not a regular file ({kind}): not read"
+            continue
+        yield path, ""
 
 
 def ingest(

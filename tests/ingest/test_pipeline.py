@@ -144,6 +144,56 @@ def test_folder_walk_skips_readme_hidden_and_unsupported(store: Store, docs_dir:
     assert len(report.of(Outcome.INGESTED)) == 2
 
 
+def test_folder_ingest_does_not_follow_links_out_of_the_folder(
+    store: Store, tmp_path: Path, docs_dir: Path
+) -> None:
+    """A link to a file or a folder outside is skipped with the reason; a link inside is read once."""
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    secret = outside / "secret.md"
+    secret.write_text("# Salaries\n\nThe director's salary is 98,765 baht a month, strictly private.\n")
+    (docs_dir / "secret.md").symlink_to(secret)
+    (docs_dir / "elsewhere").symlink_to(outside, target_is_directory=True)
+    (docs_dir / "passwd.txt").symlink_to("/etc/passwd")
+    (docs_dir / "again.en.md").symlink_to(docs_dir / "bus.en.md")  # inside: fine, read once
+    report = ingest([docs_dir], store)
+    assert report.ok
+    skipped = {r.source: r.reason for r in report.of(Outcome.SKIPPED)}
+    assert set(skipped) == {"secret.md", "elsewhere", "passwd.txt"}
+    assert all("outside the folder" in reason for reason in skipped.values()), skipped
+    assert str(secret) in skipped["secret.md"]
+    assert sorted(r.source for r in report.of(Outcome.INGESTED)) == ["again.en.md", "communication.th.md"]
+    assert store.keyword("default", "salary", k=5) == []
+    assert all("salary" not in d.title.lower() for d in store.documents("default"))
+    consistent(store)
+
+
+def test_fifos_and_sockets_in_a_folder_are_skipped_without_being_opened(
+    store: Store, tmp_path: Path, docs_dir: Path
+) -> None:
+    """Opening a FIFO would block the ingest forever: it is listed as skipped instead."""
+    import socket
+
+    os.mkfifo(docs_dir / "pipe.md")
+    sock = socket.socket(socket.AF_UNIX)
+    sock.bind(str(docs_dir / "s.md"))
+    try:
+        report = ingest([docs_dir], store)
+    finally:
+        sock.close()
+    skipped = {r.source: r.reason for r in report.of(Outcome.SKIPPED)}
+    assert skipped == {
+        "pipe.md": "not a regular file (a FIFO): not read",
+        "s.md": "not a regular file (a socket): not read",
+    }
+    assert len(report.of(Outcome.INGESTED)) == 2
+    named = ingest([docs_dir / "pipe.md", Path("/dev/zero")], store)  # named on the command line
+    assert {r.reason for r in named.of(Outcome.FAILED)} == {
+        "not a regular file (a FIFO)",
+        "not a regular file (a device)",
+    }
+
+
 def test_killed_midway_is_repaired_by_the_next_run(tmp_path: Path, model_dir: Path) -> None:
     """SIGKILL an ingest while it embeds, then re-run: nothing half-indexed, nothing lost."""
     folder = tmp_path / "many"

@@ -17,7 +17,7 @@ import docx
 import pytest
 
 from assistant.ui.library_tab import MAX_NAME_BYTES, safe_name, store_uploads
-from ingest.loaders import DOCX_MAX_UNPACKED, CorruptFile, TooLarge, load
+from ingest.loaders import DOCX_MAX_UNPACKED, CorruptFile, TooLarge, docx_unpack_limit, load
 from ingest.pipeline import IngestOptions, Outcome, ingest
 from ingest.store import Store
 from tests.fixtures.files import make_blank_pdf, make_zip
@@ -90,8 +90,21 @@ def lying_docx_bomb(path: Path, real: int = 20 * 2**20, declared: int = 4000) ->
 def test_a_docx_zip_bomb_is_refused_before_it_is_inflated(tmp_path: Path) -> None:
     bomb = docx_bomb(tmp_path / "bomb.docx", DOCX_MAX_UNPACKED + 2**20)
     assert bomb.stat().st_size < 2 * 2**20, "the bomb should be small on disk"
-    with pytest.raises(TooLarge, match=r"unpacks to \d+ MiB, over the safe limit"):
+    with pytest.raises(TooLarge, match=r"unpacks to [\d.]+ MiB, over the safe limit"):
         load(bomb)
+
+
+def test_a_small_docx_may_not_unpack_to_much_more_than_20_times_its_size(tmp_path: Path) -> None:
+    """The cap is tied to memory: 20x the file (at least 4 MiB), never more than 100 MiB."""
+    bomb = padded_docx(tmp_path / "ratio.docx", 8 * 2**20)
+    size = bomb.stat().st_size
+    assert size < 200 * 2**10 and docx_unpack_limit(size) < 8 * 2**20
+    expected = r"unpacks to 8\.\d MiB, over the safe limit of 4\.0 MiB \(20x the file"
+    with pytest.raises(TooLarge, match=expected):
+        load(bomb)
+    ordinary = padded_docx(tmp_path / "ordinary.docx", 2**20)  # 1 MiB of XML: under the floor
+    assert "perfectly ordinary" in load(ordinary).pages[0].text
+    assert docx_unpack_limit(10 * 2**20) == DOCX_MAX_UNPACKED == 100 * 2**20
 
 
 def test_a_docx_whose_headers_lie_about_its_size_is_refused(tmp_path: Path) -> None:
