@@ -16,6 +16,7 @@ from pathlib import Path
 from assistant.settings import ChromaMode, Settings, get_settings
 from ingest.chunking import Chunker
 from ingest.embeddings import Embedder
+from ingest.ocr import OcrOptions
 from ingest.pipeline import IngestOptions
 from ingest.store import Store
 from ingest.vectors import chroma_client
@@ -107,4 +108,17 @@ def ingest_options(
         chunker=chunker_for(target),
         keywords=bilingual_keywords(str(s.corpus_dir)),
         force=force,
+        ocr=ocr_options(s),
+    )
+
+
+def ocr_options(settings: Settings | None = None) -> OcrOptions:
+    """OCR options from the settings: mode, languages, per-page timeout, threads, cache folder."""
+    s = settings or get_settings()
+    return OcrOptions(
+        mode=s.ocr,
+        langs=s.ocr_langs,
+        timeout=s.ocr_timeout,
+        threads=s.ingest_threads,
+        cache_dir=s.ocr_cache_dir,
     )

@@ -27,6 +27,8 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
+from ingest.ocr import OcrMode
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -146,12 +148,32 @@ class Settings(BaseSettings):
     ingest_threads: int = Field(
         default=0, ge=0, le=256, description="CPU threads of `edunet ingest`'s embedder; 0 = all"
     )
+    ocr: OcrMode = Field(
+        default=OcrMode.AUTO,
+        description="auto: OCR the scanned pages the health gate flags; off: never; force: every PDF page",
+    )
+    ocr_langs: str = Field(
+        default="tha+eng",
+        pattern=r"^[A-Za-z_]+(\+[A-Za-z_]+)*$",
+        description="Tesseract language data, +-joined (Debian: tesseract-ocr-tha, tesseract-ocr-eng)",
+    )
+    ocr_timeout: float = Field(default=120.0, gt=0, le=3600, description="seconds OCR may spend on one page")
     concurrency: int = Field(
         default=1,
         ge=1,
         le=64,
         description="events the app runs at once; raise it (4–8) when the model is a remote server",
     )
+
+    @field_validator("ocr", mode="before")
+    @classmethod
+    def _ocr_mode(cls, value: Any) -> OcrMode:
+        return OcrMode.parse(value)  # "unknown OCR mode 'fast'; use one of: auto, off, force"
+
+    @property
+    def ocr_cache_dir(self) -> Path:
+        """Where OCR text is cached by page content hash, so a re-ingest does not read a page again."""
+        return self.data_dir / "cache" / "ocr"
 
     @field_validator("workspace")
     @classmethod

@@ -31,7 +31,8 @@ from ingest.loaders import (
     load,
     special_file_kind,
 )
-from ingest.manifest import DUPLICATE, NEEDS_OCR, READY
+from ingest.manifest import DUPLICATE, NEEDS_OCR, READY, DocumentRow
+from ingest.ocr import OcrMode, OcrOptions, OcrSummary, apply_ocr, engine_problem
 from ingest.records import DocType, LoadedDocument
 from ingest.store import Store
 
@@ -116,6 +117,8 @@ class IngestOptions:
     keywords: Callable[[str], str] | None = None
     """Extra keyword-index words for a chunk's text: the caller's translation of its terms into the
     other language (so a question in English finds a Thai passage by words). Not embedded."""
+    ocr: OcrOptions | None = None
+    """How scanned PDF pages are read (:mod:`ingest.ocr`); None = no OCR, flagged pages stay out."""
 
 
 def discover(paths: Iterable[Path]) -> tuple[list[tuple[Path, str]], list[FileResult]]:
@@ -266,14 +269,17 @@ def _ingest_one(
 
     meta = doc.meta
     meta.extra["index_version"] = str(INDEX_VERSION)
+    ocr = options.ocr if options.ocr is not None and path.suffix.lower() == ".pdf" else None
+    if ocr is not None:
+        meta.extra["ocr"] = ocr.signature(engine_ready=not engine_problem(ocr))
     previous = store.manifest.document(workspace, meta.path)
-    unreadable = doc.unreadable_pages
     if (
         previous is not None
         and previous.content_hash == meta.content_hash
         and previous.status in {READY, NEEDS_OCR, DUPLICATE}
         and previous.doc_type == meta.doc_type
         and previous.meta.get("index_version") == str(INDEX_VERSION)
+        and _ocr_settled(previous, meta.extra.get("ocr", "off"))
         and not options.force
     ):
         return FileResult(
@@ -300,6 +306,16 @@ def _ingest_one(
             duplicate_of=twin.source,
         )
 
+    summary = OcrSummary()
+    if ocr is not None and ocr.mode is not OcrMode.OFF:
+
+        def on_page(done: int, pages: int, label: str) -> None:
+            notify(position + 0.5 * done / max(pages, 1), total, f"{source}: {label}")
+
+        summary = apply_ocr(doc, path, ocr, progress=on_page)
+        meta.extra.update(summary.to_meta())
+        _retitle(doc)
+    unreadable = doc.unreadable_pages
     chunks = options.chunker.split(doc.pages, meta.title)
     if not chunks:
         reason = _no_text_reason(doc)
@@ -335,9 +351,11 @@ def _ingest_one(
     embed_texts = [_indexed_text(c.header(meta.title), c.text) for c in chunks]
     done = [0]
 
+    base = 0.5 if summary.pages_read else 0.0  # OCR had the first half of this file's share
+
     def on_batch(n: int) -> None:
         done[0] += n
-        notify(position + done[0] / len(chunks), total, source)
+        notify(position + base + (1 - base) * done[0] / len(chunks), total, source)
 
     store.vectors.add(workspace, ids, [c.text for c in chunks], metadatas, embed_texts, progress=on_batch)
     terms = [tokenize(_indexed_text(c.header(meta.title), c.text)) for c in chunks]
@@ -354,6 +372,12 @@ def _ingest_one(
     store.vectors.delete(workspace, old)
     outcome = Outcome.REPLACED if previous is not None and previous.status != DUPLICATE else Outcome.INGESTED
     reason = f"pages {_ranges(unreadable)} need OCR" if unreadable else ""
+    if unreadable and summary.note:
+        reason = f"pages {_ranges(unreadable)} {summary.note}"
+    elif unreadable and summary.pages_read:
+        reason = f"pages {_ranges(unreadable)} are unreadable even after OCR"
+    if summary.ocred:
+        reason = "; ".join(x for x in (f"pages {_ranges(summary.ocred)} read by OCR", reason) if x)
     return FileResult(
         source,
         resolved,
@@ -375,6 +399,28 @@ def _sync(roots: list[Path], present: set[str], store: Store, workspace: str) ->
             store.remove(workspace, doc.path)
             results.append(FileResult(doc.source, doc.path, Outcome.REMOVED, "file no longer exists"))
     return results
+
+
+def _ocr_settled(previous: DocumentRow, signature: str) -> bool:
+    """True when a stored document needs no new OCR run: same OCR set-up, or nothing OCR could change.
+
+    A document stored with unreadable pages is read again when OCR is set up differently (turned on,
+    Tesseract installed, other languages); ``force`` on either side always reads again.
+    """
+    before = previous.meta.get("ocr", "off")
+    if before == signature:
+        return True
+    if before.startswith("force") or signature.startswith("force"):
+        return False
+    return not previous.needs_ocr
+
+
+def _retitle(doc: LoadedDocument) -> None:
+    """After OCR, a document titled by its file name takes its title page's lines, as loading would."""
+    from ingest.structure import title_from_pages
+
+    if doc.meta.title == Path(doc.meta.path).stem:
+        doc.meta.title = title_from_pages(doc.pages) or doc.meta.title
 
 
 def _indexed_text(header: str, text: str) -> str:
