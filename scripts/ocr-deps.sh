@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Install what OCR of scanned PDFs needs from Debian: Tesseract 5 (`tesseract-ocr`) with its
+# Thai and English language data (`tesseract-ocr-tha`, `tesseract-ocr-eng`); ingest/ocr.py runs
+# the `tesseract` binary. Idempotent: installs only what is missing, and runs apt-get not at
+# all when everything is present. Without it the app still works: scanned pages are listed as
+# "needs OCR (Tesseract not installed)".
+set -euo pipefail
+
+missing=()
+if ! command -v tesseract >/dev/null 2>&1; then
+    missing+=(tesseract-ocr tesseract-ocr-tha tesseract-ocr-eng)
+else
+    langs=$(tesseract --list-langs 2>&1 || true)
+    grep -qx tha <<<"$langs" || missing+=(tesseract-ocr-tha)
+    grep -qx eng <<<"$langs" || missing+=(tesseract-ocr-eng)
+fi
+
+if [ ${#missing[@]} -eq 0 ]; then
+    echo "ocr-deps: ok ($(tesseract --version 2>&1 | head -n 1), tha+eng)"
+    exit 0
+fi
+
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then
+    if command -v sudo >/dev/null 2>&1; then
+        SUDO="sudo"
+    else
+        echo "ocr-deps: missing ${missing[*]} and this user cannot run apt-get (not root, no sudo)." >&2
+        echo "ocr-deps: as root run: apt-get update && apt-get install -y ${missing[*]}" >&2
+        exit 1
+    fi
+fi
+
+echo "ocr-deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update
+$SUDO apt-get install -y --no-install-recommends "${missing[@]}"
+
+if ! command -v tesseract >/dev/null 2>&1; then
+    echo "ocr-deps: apt-get finished but the tesseract binary is still missing" >&2
+    exit 1
+fi
+echo "ocr-deps: ok ($(tesseract --version 2>&1 | head -n 1), tha+eng)"
