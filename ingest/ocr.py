@@ -47,6 +47,7 @@ log = logging.getLogger(__name__)
 
 INSTALL_HINT = "apt-get install tesseract-ocr tesseract-ocr-tha"
 NOT_INSTALLED = "Tesseract not installed"
+"""What a flagged page says when the engine is missing: "needs OCR (Tesseract not installed: …)"."""
 PREPROCESS_VERSION = "1"
 """Part of every cache key: raised when rendering or preprocessing changes what Tesseract sees."""
 
@@ -104,7 +105,7 @@ class OcrSummary:
     still_unreadable: dict[int, str] = field(default_factory=dict)
     """Pages read (or meant to be) that still fail the health gate, with the reason."""
     note: str = ""
-    """One line for the user when OCR could not run (engine or language data missing)."""
+    """Why OCR could not run, for the user (``Tesseract not installed: apt-get install …``), or ``""``."""
     seconds: float = 0.0
     pages_read: int = 0
 
@@ -125,12 +126,12 @@ def engine_problem(options: OcrOptions) -> str:
     """Why OCR cannot run with these options (``""`` when it can): binary or language data missing."""
     path = shutil.which(options.binary)
     if path is None:
-        return f"{NOT_INSTALLED} ({INSTALL_HINT})"
+        return f"{NOT_INSTALLED}: {INSTALL_HINT}"
     have = _languages(path)
     missing = [lang for lang in options.langs.split("+") if lang and lang not in have]
     if missing:
         packages = " ".join(f"tesseract-ocr-{m.replace('_', '-')}" for m in missing)
-        return f"Tesseract lacks the language data {'+'.join(missing)} (apt-get install {packages})"
+        return f"Tesseract lacks the language data {'+'.join(missing)}: apt-get install {packages}"
     return ""
 
 
@@ -352,11 +353,11 @@ def apply_ocr(
         return summary
     problem = engine_problem(options)
     if problem:
-        summary.note = f"needs OCR ({problem})"
+        summary.note = problem
         for page in doc.pages:
-            if page.number in doc.unreadable_pages:
-                _flag(page, summary.note)
-                summary.still_unreadable[page.number] = page.health.reason if page.health else summary.note
+            if page.health is not None and not page.health.readable:
+                _flag(page, f"needs OCR ({problem})")
+                summary.still_unreadable[page.number] = page.health.reason
         return summary
 
     start = time.perf_counter()
@@ -398,8 +399,9 @@ def apply_ocr(
 
 
 def _flag(page: Page, detail: str) -> None:
-    """Add why OCR did not help to an unreadable page's health reason."""
+    """Put why OCR did not help in an unreadable page's health reason, in place of "(needs OCR)"."""
     if page.health is None:
         page.health = thai.health("", Language.TH)
     if detail not in page.health.reason:
-        page.health = replace(page.health, reason=f"{page.health.reason}; {detail}".strip("; "))
+        reason = page.health.reason.replace(" (needs OCR)", "")
+        page.health = replace(page.health, reason=f"{reason}; {detail}".strip("; "))

@@ -373,7 +373,7 @@ def _ingest_one(
     outcome = Outcome.REPLACED if previous is not None and previous.status != DUPLICATE else Outcome.INGESTED
     reason = f"pages {_ranges(unreadable)} need OCR" if unreadable else ""
     if unreadable and summary.note:
-        reason = f"pages {_ranges(unreadable)} {summary.note}"
+        reason = f"pages {_ranges(unreadable)} need OCR ({summary.note})"
     elif unreadable and summary.pages_read:
         reason = f"pages {_ranges(unreadable)} are unreadable even after OCR"
     if summary.ocred:

@@ -188,8 +188,13 @@ def _ranges(pages: list[int]) -> str:
 def document_note(labels: Labels, lang: str, d: DocumentRow) -> str:
     """What the table says about a document beyond its status: OCR pages, duplicate, failure."""
     notes = []
+    if d.meta.get("ocr_pages"):
+        read = [int(n) for n in d.meta["ocr_pages"].split(",") if n.strip().isdigit()]
+        notes.append(labels.text("library.note_ocr_read", lang, pages=_ranges(read)))
     if d.needs_ocr and d.status != "needs_ocr":
         notes.append(labels.text("library.note_ocr", lang, pages=_ranges(d.needs_ocr)))
+        if d.meta.get("ocr_note"):  # Tesseract or its language data missing: say so, with the fix
+            notes.append(d.meta["ocr_note"])
     if d.duplicate_of:
         notes.append(labels.text("library.note_duplicate", lang, name=d.duplicate_of))
     if d.error:
