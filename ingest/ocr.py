@@ -48,7 +48,7 @@ log = logging.getLogger(__name__)
 INSTALL_HINT = "apt-get install tesseract-ocr tesseract-ocr-tha"
 NOT_INSTALLED = "Tesseract not installed"
 """What a flagged page says when the engine is missing: "needs OCR (Tesseract not installed: …)"."""
-PREPROCESS_VERSION = "1"
+PREPROCESS_VERSION = "2"
 """Part of every cache key: raised when rendering or preprocessing changes what Tesseract sees."""
 
 # progress(pages done, pages to read, what is being read)
@@ -128,7 +128,8 @@ def engine_problem(options: OcrOptions) -> str:
     if path is None:
         return f"{NOT_INSTALLED}: {INSTALL_HINT}"
     have = _languages(path)
-    missing = [lang for lang in options.langs.split("+") if lang and lang not in have]
+    wanted = [*options.langs.split("+"), "osd"]  # osd: orientation detection (--psm 1)
+    missing = [lang for lang in wanted if lang and lang not in have]
     if missing:
         packages = " ".join(f"tesseract-ocr-{m.replace('_', '-')}" for m in missing)
         return f"Tesseract lacks the language data {'+'.join(missing)}: apt-get install {packages}"
@@ -197,7 +198,8 @@ def read_image(image: bytes, options: OcrOptions) -> str:
     path = shutil.which(options.binary)
     if path is None:
         raise OcrFailed(f"needs OCR ({NOT_INSTALLED})")
-    cmd = [path, "stdin", "stdout", "-l", options.langs, "--dpi", str(options.dpi), "--psm", "3"]
+    # --psm 1: page layout with orientation detection, so a page scanned upside down reads right
+    cmd = [path, "stdin", "stdout", "-l", options.langs, "--dpi", str(options.dpi), "--psm", "1"]
     env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
     try:
         done = subprocess.run(cmd, input=image, capture_output=True, timeout=options.timeout, env=env)

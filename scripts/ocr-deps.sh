@@ -13,6 +13,7 @@ else
     langs=$(tesseract --list-langs 2>&1 || true)
     grep -qx tha <<<"$langs" || missing+=(tesseract-ocr-tha)
     grep -qx eng <<<"$langs" || missing+=(tesseract-ocr-eng)
+    grep -qx osd <<<"$langs" || missing+=(tesseract-ocr-osd)
 fi
 
 if [ ${#missing[@]} -eq 0 ]; then

@@ -98,6 +98,25 @@ def test_tesseract_reads_a_real_thai_scan_and_repair_joins_its_sara_am(
     assert thai.health(fixed, Language.TH).readable
 
 
+def test_a_page_scanned_upside_down_is_read_the_right_way_up(mixed_pdf: Path, tesseract: str) -> None:
+    from PIL import Image
+
+    width, height, pixels = _pgm(render_page(mixed_pdf, 1, 300))
+    upside_down = Image.frombytes("L", (width, height), pixels).rotate(180)
+    image = b"P5\n%d %d\n255\n" % (width, height) + upside_down.tobytes()
+    text = thai.repair(read_image(image, OcrOptions()))
+    for phrase in SCAN_PHRASES[1:]:  # the table cells (the heading may be cut into two lines)
+        assert phrase in text, phrase
+    assert thai.health(text, Language.TH).readable
+
+
+def _pgm(image: bytes) -> tuple[int, int, bytes]:
+    magic, size, depth, pixels = image.split(b"\n", 3)
+    width, height = map(int, size.split())
+    assert (magic, depth) == (b"P5", b"255")
+    return width, height, pixels
+
+
 def test_auto_ocr_reads_only_the_flagged_pages_and_cites_the_pdf_page(ocr_run, mixed_pdf: Path) -> None:
     store, result, _, _, events = ocr_run
     assert result.outcome == Outcome.INGESTED and result.pages == 4
