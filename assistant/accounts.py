@@ -10,12 +10,20 @@ Accounts live in the ``users`` table of :func:`assistant.storage.app_db` (SQLite
 several app processes on one host share them. Passwords are hashed with argon2id
 (``argon2.PasswordHasher``: a random salt per hash); the plain text is never stored, logged
 or printed. After ``settings.lockout_failures`` wrong passwords in a row an account is locked
-for ``settings.lockout_minutes``: while locked, even the right password is refused.
+for ``settings.lockout_minutes``: while locked, even the right password is refused. Every
+refusal (unknown name, wrong password, locked account) costs one argon2 verification, so the
+time of an answer does not tell which names exist.
+
+Log-in sessions (the app's cookie tokens) live in ``login_sessions``, stored as SHA-256 hashes
+of the token: one ends after ``settings.session_idle_hours`` without use or
+``settings.session_max_hours`` after log-in, and every session of an account ends when it is
+locked, its password changes or it is removed.
 """
 
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import logging
 import re
 import time
@@ -52,7 +60,17 @@ CREATE TABLE IF NOT EXISTS users (
     locked_until REAL NOT NULL DEFAULT 0,
     last_login   REAL
 );
+CREATE TABLE IF NOT EXISTS login_sessions (
+    token_hash TEXT PRIMARY KEY,
+    username   TEXT NOT NULL,
+    created    REAL NOT NULL,
+    last_seen  REAL NOT NULL
+);
+CREATE INDEX IF NOT EXISTS login_sessions_by_user ON login_sessions (username);
 """
+
+SEEN_EVERY = 60.0
+"""A session's ``last_seen`` is written at most this often (seconds): reads stay reads."""
 
 
 class Role(StrEnum):
@@ -185,12 +203,18 @@ _ready: set[str] = set()
 
 
 def ensure_schema(path: Path) -> None:
-    """Create the ``users`` table in ``path`` when missing (once per process and file)."""
+    """Create the ``users`` and ``login_sessions`` tables in ``path`` when missing (once per process)."""
     if str(path) in _ready:
         return
     with connect(path) as db:
-        db.execute(SCHEMA)
+        for statement in SCHEMA.split(";"):
+            if statement.strip():
+                db.execute(statement)
     _ready.add(str(path))
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
 class Accounts:
@@ -202,19 +226,29 @@ class Accounts:
         *,
         lockout_failures: int = 5,
         lockout_minutes: float = 15.0,
+        session_idle_hours: float = 12.0,
+        session_max_hours: float = 7 * 24.0,
         clock=time.time,
     ) -> None:
         self.path = Path(path)
         self.lockout_failures = lockout_failures
         self.lockout_seconds = lockout_minutes * 60
+        self.session_idle = session_idle_hours * 3600
+        self.session_max = session_max_hours * 3600
         self.clock = clock
         ensure_schema(self.path)
 
     @classmethod
     def for_settings(cls, settings: Settings | None = None) -> Accounts:
-        """The accounts in the settings' app database, with its lockout settings."""
+        """The accounts in the settings' app database, with its lockout and session settings."""
         s = settings or get_settings()
-        return cls(app_db(s), lockout_failures=s.lockout_failures, lockout_minutes=s.lockout_minutes)
+        return cls(
+            app_db(s),
+            lockout_failures=s.lockout_failures,
+            lockout_minutes=s.lockout_minutes,
+            session_idle_hours=s.session_idle_hours,
+            session_max_hours=s.session_max_hours,
+        )
 
     # ------------------------------------------------------------------ management
 
@@ -273,11 +307,12 @@ class Accounts:
                 db.execute("DELETE FROM history WHERE user = ?", (name,))
             if "rate_events" in tables:
                 db.execute("DELETE FROM rate_events WHERE key = ?", (f"user:{name}",))
+            db.execute("DELETE FROM login_sessions WHERE username = ?", (name,))
             db.execute("DELETE FROM users WHERE username = ?", (name,))
         log.info("account removed: %s", name)
 
     def set_password(self, username: str, password: str | SecretStr) -> None:
-        """Replace a password (policy-checked); also clears failures and any lock."""
+        """Replace a password (policy-checked); also clears failures and any lock, and ends every session."""
         name = self.get(username).username
         plain = _plain(password)
         check_password(name, plain)
@@ -287,7 +322,8 @@ class Accounts:
                 "UPDATE users SET pw_hash = ?, failures = 0, locked_until = 0 WHERE username = ?",
                 (digest, name),
             )
-        log.info("password changed: %s", name)
+            db.execute("DELETE FROM login_sessions WHERE username = ?", (name,))
+        log.info("password changed: %s (its sessions ended)", name)
 
     def set_role(self, username: str, role: Role | str) -> User:
         """Change an account's role."""
@@ -327,12 +363,15 @@ class Accounts:
             log.warning("login refused: unknown user or over-long password (%s)", name[:32])
             return LoginResult(LoginStatus.UNKNOWN if row is None else LoginStatus.WRONG)
         now = self.clock()
-        if row["locked_until"] > now:
-            log.warning("login refused: %s is locked", name)
-            return LoginResult(LoginStatus.LOCKED, retry_after=row["locked_until"] - now)
         try:
             _hasher().verify(row["pw_hash"], plain)
+            right = True
         except (VerificationError, VerifyMismatchError, InvalidHashError):
+            right = False
+        if row["locked_until"] > now:  # checked after the hash, so a lock answers as slowly as a refusal
+            log.warning("login refused: %s is locked", name)
+            return LoginResult(LoginStatus.LOCKED, retry_after=row["locked_until"] - now)
+        if not right:
             return self._failed(name)
         new_hash = _hasher().hash(plain) if _hasher().check_needs_rehash(row["pw_hash"]) else row["pw_hash"]
         with connect(self.path) as db:
@@ -354,8 +393,13 @@ class Accounts:
                     "UPDATE users SET failures = 0, locked_until = ? WHERE username = ?",
                     (now + self.lockout_seconds, name),
                 )
+                db.execute("DELETE FROM login_sessions WHERE username = ?", (name,))
         if failures >= self.lockout_failures:
-            log.warning("login refused: wrong password for %s; locked for %.0f s", name, self.lockout_seconds)
+            log.warning(
+                "login refused: wrong password for %s; locked for %.0f s, its sessions ended",
+                name,
+                self.lockout_seconds,
+            )
             return LoginResult(LoginStatus.LOCKED, retry_after=self.lockout_seconds)
         log.warning("login refused: wrong password for %s (%d/%d)", name, failures, self.lockout_failures)
         return LoginResult(LoginStatus.WRONG)
@@ -363,6 +407,58 @@ class Accounts:
     def authenticate(self, username: str, password: str | SecretStr) -> User | None:
         """The user when the password is right and the account is not locked, else None."""
         return self.login(username, password).user
+
+    # ------------------------------------------------------------------ sessions
+
+    def open_session(self, token: str, username: str) -> None:
+        """Record a session token handed out at log-in (only its hash is stored)."""
+        name = self.get(username).username
+        now = self.clock()
+        with connect(self.path) as db:
+            db.execute(
+                "INSERT OR REPLACE INTO login_sessions (token_hash, username, created, last_seen)"
+                " VALUES (?, ?, ?, ?)",
+                (_token_hash(token), name, now, now),
+            )
+
+    def session_user(self, token: str | None) -> str | None:
+        """The account a session token belongs to, or None when it is unknown, expired, or its account
+        is locked or gone (an expired session is deleted)."""
+        if not token:
+            return None
+        digest = _token_hash(token)
+        now = self.clock()
+        conn = open_db(self.path)
+        try:
+            row = conn.execute(
+                "SELECT s.username, s.created, s.last_seen, u.locked_until FROM login_sessions s"
+                " LEFT JOIN users u ON u.username = s.username WHERE s.token_hash = ?",
+                (digest,),
+            ).fetchone()
+        finally:
+            conn.close()
+        if row is None:
+            return None
+        expired = now - row["last_seen"] > self.session_idle or now - row["created"] > self.session_max
+        if expired or row["locked_until"] is None or row["locked_until"] > now:
+            self.end_session(token)
+            log.info("session ended: %s (%s)", row["username"], "expired" if expired else "locked or removed")
+            return None
+        if now - row["last_seen"] > SEEN_EVERY:
+            with connect(self.path) as db:
+                db.execute("UPDATE login_sessions SET last_seen = ? WHERE token_hash = ?", (now, digest))
+        return row["username"]
+
+    def end_session(self, token: str) -> None:
+        """Forget one session token (log-out)."""
+        with connect(self.path) as db:
+            db.execute("DELETE FROM login_sessions WHERE token_hash = ?", (_token_hash(token),))
+
+    def end_sessions(self, username: str) -> int:
+        """End every session of an account; returns how many there were."""
+        with connect(self.path) as db:
+            name = (username or "").strip().lower()
+            return db.execute("DELETE FROM login_sessions WHERE username = ?", (name,)).rowcount
 
 
 # ---------------------------------------------------------------- module-level shortcuts

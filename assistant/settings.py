@@ -138,6 +138,12 @@ class Settings(BaseSettings):
     lockout_failures: int = Field(default=5, ge=1, le=100, description="failed logins in a row before a lock")
     lockout_minutes: float = Field(default=15.0, gt=0, le=24 * 60, description="how long a lock lasts")
     ask_rate_per_minute: int = Field(default=20, ge=0, description="questions per user a minute; 0: no limit")
+    session_idle_hours: float = Field(
+        default=12.0, gt=0, le=24 * 30, description="a log-in session ends after this long without use"
+    )
+    session_max_hours: float = Field(
+        default=7 * 24.0, gt=0, le=24 * 365, description="a log-in session ends this long after log-in"
+    )
     # --- end of accounts block ---------------------------------------------------------------------
 
     host: str = "127.0.0.1"

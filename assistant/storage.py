@@ -13,6 +13,8 @@ several app processes on one host share them (see the README's deployment notes)
 
 from __future__ import annotations
 
+import logging
+import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -20,6 +22,8 @@ from pathlib import Path
 
 from assistant.settings import Settings
 from ingest.records import check_workspace
+
+log = logging.getLogger(__name__)
 
 BUSY_TIMEOUT_MS = 30_000
 
@@ -31,11 +35,36 @@ def workspace_dir(settings: Settings, workspace: str) -> Path:
     return folder
 
 
+PRIVATE_DIR, PRIVATE_FILE = 0o700, 0o600
+
+
 def app_db(settings: Settings) -> Path:
-    """The installation-wide SQLite file (workshop sessions, accounts, history)."""
+    """The installation-wide SQLite file (workshop sessions, accounts, history), private to its owner.
+
+    It holds password hashes and session tokens: the file (with its ``-wal``/``-shm`` companions,
+    which SQLite creates with the file's mode) is made ``0600`` and the data folder ``0700``,
+    whether they are new or were created looser by an older version.
+    """
     path = Path(settings.data_dir) / "edunet.sqlite"
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path.parent.mkdir(mode=PRIVATE_DIR, parents=True, exist_ok=True)
+    make_private(path)
     return path
+
+
+def make_private(path: Path) -> None:
+    """Create ``path`` if missing and make it, its SQLite companions and its folder owner-only."""
+    if not path.exists():
+        os.close(os.open(path, os.O_CREAT | os.O_WRONLY, PRIVATE_FILE))
+    wanted = [(path.parent, PRIVATE_DIR)]
+    wanted += [(path.with_name(path.name + end), PRIVATE_FILE) for end in ("", "-wal", "-shm")]
+    for item, mode in wanted:
+        try:
+            if item.stat().st_mode & 0o777 != mode:
+                item.chmod(mode)
+        except FileNotFoundError:
+            continue
+        except PermissionError:  # another user's folder: say so, do not stop the app
+            log.warning("cannot make %s private (mode %o): not its owner", item, mode)
 
 
 def open_db(path: Path) -> sqlite3.Connection:

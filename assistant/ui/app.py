@@ -176,6 +176,7 @@ def launch(host: str = "127.0.0.1", port: int = 7860, settings: Settings | None 
     css, head = assets()
     demo.queue(default_concurrency_limit=s.concurrency).launch(
         **login,
+        prevent_thread_lock=True,
         server_name=host,
         server_port=port,
         show_error=True,
@@ -186,3 +187,8 @@ def launch(host: str = "127.0.0.1", port: int = 7860, settings: Settings | None 
         footer_links=["settings"],
         ssr_mode=False,
     )
+    if s.auth:  # log-in sessions that expire and end on lockout, password change and removal
+        from assistant.ui.session import install_session_tokens
+
+        install_session_tokens(demo.server_app, s)
+    demo.block_thread()

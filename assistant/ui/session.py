@@ -16,7 +16,7 @@ user and the session bar says so.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, MutableMapping
 from typing import TYPE_CHECKING, Any
 
 import gradio as gr
@@ -50,6 +50,61 @@ def auth_function(settings: Settings) -> Callable[[str, str], bool]:
         return accounts.authenticate(username, password) is not None
 
     return check
+
+
+class SessionTokens(MutableMapping[str, str]):
+    """Gradio's map of log-in cookie tokens to user names (``App.tokens``), backed by the accounts.
+
+    Gradio keeps tokens in a plain dict forever; this one stores each token's hash in the app
+    database when Gradio hands it out, and answers a lookup only while the session is alive
+    (:meth:`assistant.accounts.Accounts.session_user`: not expired, account not locked, changed
+    or removed). Install it with :func:`install_session_tokens` once the app is launched.
+    """
+
+    def __init__(self, accounts: Any) -> None:
+        self.accounts = accounts
+        self._issued: dict[str, str] = {}
+        """Tokens handed out by this process (Gradio's log-out walks them to end a user's sessions)."""
+
+    def __setitem__(self, token: str, username: str) -> None:
+        self.accounts.open_session(token, username)
+        self._issued[token] = username
+
+    def __getitem__(self, token: str) -> str:
+        user = self.accounts.session_user(token)
+        if user is None:
+            self._issued.pop(token, None)
+            raise KeyError("session ended")
+        return user
+
+    def __delitem__(self, token: str) -> None:
+        self.accounts.end_session(token)
+        self._issued.pop(token, None)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(list(self._issued))
+
+    def __len__(self) -> int:
+        return len(self._issued)
+
+    def __contains__(self, token: object) -> bool:
+        return isinstance(token, str) and self.accounts.session_user(token) is not None
+
+    def get(self, token: Any, default: Any = None) -> Any:  # type: ignore[override]
+        """The user of a live session, else ``default`` (Gradio calls this on every request)."""
+        user = self.accounts.session_user(token) if isinstance(token, str) else None
+        return user if user is not None else default
+
+
+def install_session_tokens(app: Any, settings: Settings) -> SessionTokens:
+    """Replace a launched Gradio app's token dict with :class:`SessionTokens` (keeping any issued)."""
+    from assistant.accounts import Accounts
+
+    tokens = SessionTokens(Accounts.for_settings(settings))
+    for token, user in dict(app.tokens).items():
+        tokens[token] = user
+    app.tokens = tokens
+    return tokens
 
 
 def auth_message(labels: Labels | None = None) -> str:

@@ -129,6 +129,111 @@ def test_lockout_is_shared_across_processes_through_the_database(settings: Setti
     assert second.login("somchai", PASSWORD).status == LoginStatus.LOCKED
 
 
+def test_unknown_wrong_and_locked_answer_in_about_the_same_time(settings: Settings) -> None:
+    """Each refusal costs one real argon2 verification: timing does not tell which names exist.
+
+    Before, a locked account answered in ~3 ms and an unknown name in ~150 ms. The medians of
+    interleaved rounds are compared by ratio with a wide margin (the machine may be busy).
+    """
+    import statistics
+    import time
+
+    path = app_db(settings)
+    patient = Accounts(path, lockout_failures=1000)  # wrong passwords without locking
+    quick = Accounts(path, lockout_failures=1)
+    patient.add("somchai", PASSWORD, Role.TEACHER)
+    patient.add("locked1", PASSWORD, Role.TEACHER)
+    assert quick.login("locked1", "wrong password!").status == LoginStatus.LOCKED
+    cases = {
+        "unknown": lambda: patient.login("nobody", "wrong password!"),
+        "wrong": lambda: patient.login("somchai", "wrong password!"),
+        "locked": lambda: patient.login("locked1", "wrong password!"),
+        "locked, right password": lambda: patient.login("locked1", PASSWORD),
+    }
+    times: dict[str, list[float]] = {name: [] for name in cases}
+    for _ in range(7):
+        for name, attempt in cases.items():
+            start = time.perf_counter()
+            result = attempt()
+            times[name].append(time.perf_counter() - start)
+            assert result.user is None
+    medians = {name: statistics.median(t) for name, t in times.items()}
+    assert min(medians.values()) / max(medians.values()) > 0.4, medians
+
+
+def test_sessions_expire_when_idle_and_after_the_longest_life(settings: Settings) -> None:
+    clock = Clock()
+    accounts = Accounts(app_db(settings), session_idle_hours=12, session_max_hours=7 * 24, clock=clock)
+    accounts.add("somchai", PASSWORD, Role.TEACHER)
+    accounts.open_session("token-idle", "SomChai")
+    accounts.open_session("token-busy", "somchai")
+    clock.now += 11 * 3600
+    assert accounts.session_user("token-idle") == "somchai"  # used: the idle clock restarts
+    clock.now += 11 * 3600
+    assert accounts.session_user("token-idle") == "somchai"
+    clock.now += 12 * 3600 + 1
+    assert accounts.session_user("token-idle") is None
+    assert accounts.session_user("token-idle") is None  # ended for good
+    busy = Accounts(app_db(settings), session_idle_hours=12, session_max_hours=7 * 24, clock=clock)
+    busy.open_session("token-week", "somchai")
+    start = clock.now
+    while clock.now - start < 7 * 24 * 3600 - 3600:
+        clock.now += 3600
+        assert busy.session_user("token-week") == "somchai"
+    clock.now += 3601
+    assert busy.session_user("token-week") is None  # used every hour, still ended after 7 days
+    assert accounts.session_user("never-issued") is None and accounts.session_user("") is None
+
+
+def test_sessions_end_on_lockout_password_change_and_removal(settings: Settings) -> None:
+    accounts = Accounts(app_db(settings), lockout_failures=3)
+    accounts.add("somchai", PASSWORD, Role.TEACHER)
+    accounts.add("malee", PASSWORD, Role.TEACHER)
+    accounts.open_session("a", "somchai")
+    accounts.open_session("b", "malee")
+    for _ in range(3):
+        accounts.login("somchai", "wrong password!")
+    assert accounts.session_user("a") is None and accounts.session_user("b") == "malee"
+    accounts.unlock("somchai")
+    assert accounts.session_user("a") is None  # a lifted lock does not bring the session back
+    accounts.open_session("a2", "somchai")
+    accounts.set_password("somchai", "a brand new password")
+    assert accounts.session_user("a2") is None
+    accounts.open_session("b2", "malee")
+    accounts.remove("malee")
+    assert accounts.session_user("b") is None and accounts.session_user("b2") is None
+    with sqlite3.connect(app_db(settings)) as db:
+        stored = [r[0] for r in db.execute("SELECT token_hash FROM login_sessions")]
+    assert all(len(h) == 64 and h not in {"a", "a2", "b", "b2"} for h in stored)  # hashes, not tokens
+
+
+def test_the_accounts_database_is_private_to_its_owner(tmp_path: Path) -> None:
+    import os
+    import stat
+
+    old = os.umask(0o022)
+    try:
+        settings = Settings(data_dir=tmp_path / "fresh")
+        add_user("somchai", PASSWORD, "teacher", settings=settings)
+        path = app_db(settings)
+        modes = {p.name: stat.S_IMODE(p.stat().st_mode) for p in (path, path.parent)}
+        wal = path.with_name(path.name + "-wal")
+        if wal.exists():
+            modes[wal.name] = stat.S_IMODE(wal.stat().st_mode)
+        assert modes == {"edunet.sqlite": 0o600, "fresh": 0o700} | ({wal.name: 0o600} if wal.exists() else {})
+        # an installation made by an older version (world-readable) is tightened on next use
+        older = tmp_path / "older"
+        older.mkdir(mode=0o755)
+        (older / "edunet.sqlite").touch(mode=0o644)
+        older.chmod(0o755)
+        (older / "edunet.sqlite").chmod(0o644)
+        path = app_db(Settings(data_dir=older))
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600
+        assert stat.S_IMODE(older.stat().st_mode) == 0o700
+    finally:
+        os.umask(old)
+
+
 @pytest.mark.parametrize(
     ("name", "password", "message"),
     [

@@ -16,6 +16,7 @@ PASSWORDS = {
     "bob": "zq-bob-Passphrase-22",
     "carol": "zq-carol-Passphrase-33",
     "dave": "zq-dave-Passphrase-44",
+    "erin": "zq-erin-Passphrase-55",
 }
 WORDS = planted_words(100)
 RATE = 150
@@ -31,11 +32,13 @@ def auth_app(tmp_path_factory: pytest.TempPathFactory, model_dir: Path, embedder
     root = tmp_path_factory.mktemp("auth-app")
     data_dir = root / "data"
     s = Settings(data_dir=data_dir, model_dir=model_dir, auth=True)
-    for name, role in (("alice", "teacher"), ("bob", "leader"), ("carol", "trainer"), ("dave", "teacher")):
+    roles = {"alice": "teacher", "bob": "leader", "carol": "trainer", "dave": "teacher", "erin": "teacher"}
+    for name, role in roles.items():
         add_user(name, PASSWORDS[name], role, settings=s)
     create_workspace("net-a", "เครือข่าย A", settings=s)
     create_workspace("net-b", "เครือข่าย B", settings=s)
-    for name, ws in (("alice", "net-a"), ("carol", "net-a"), ("dave", "net-a"), ("bob", "net-b")):
+    for name in roles:
+        ws = "net-b" if name == "bob" else "net-a"
         add_member(name, ws, settings=s)
     store = Store.open(data_dir, embedder)
     try:
@@ -95,6 +98,36 @@ def test_a_locked_out_user_is_refused_even_with_the_right_password(auth_app: App
     log = auth_app.log(tail=200_000)
     assert "dave is locked" in log
     assert not any(p in log for p in (*PASSWORDS.values(), "wrong-password-123", "not-the-password-1"))
+
+
+@pytest.mark.slow
+def test_a_session_ends_when_its_account_is_locked_or_its_password_changes(auth_app: AppServer) -> None:
+    """Gradio's own tokens live forever; the app's end with a lockout and a password change."""
+    import httpx
+
+    from assistant.accounts import Accounts
+
+    def signed_in(client) -> bool:
+        try:
+            return "erin" in client.predict("en", api_name="/show")
+        except httpx.HTTPStatusError as exc:  # the app refuses the session's requests
+            assert exc.response.status_code == 401
+            return False
+
+    erin = _client(auth_app, "erin")
+    assert signed_in(erin)
+    for _ in range(3):  # someone else guesses erin's password: the account locks
+        with pytest.raises(ValueError, match="Could not login"):
+            _client(auth_app, "erin", "wrong-password-123")
+    assert not signed_in(erin)  # her open session is over
+    accounts = Accounts.for_settings(Settings(data_dir=auth_app.data_dir))
+    accounts.unlock("erin")
+    assert not signed_in(erin)  # and stays over
+    again = _client(auth_app, "erin")
+    assert signed_in(again)
+    accounts.set_password("erin", "zq-erin-New-Passphrase-66")  # an admin, from the command line
+    assert not signed_in(again)
+    assert signed_in(_client(auth_app, "erin", "zq-erin-New-Passphrase-66"))
 
 
 @pytest.mark.slow
