@@ -44,6 +44,7 @@ def get_store(settings: Settings | None = None) -> Store:
     key = (str(s.data_dir), s.chroma_mode, s.chroma_host, s.chroma_port, s.chroma_ssl, str(s.embedding_dir))
     with _lock:
         if key not in _stores:
+            client = None  # embedded: the store's own reopenable client (see ingest.store)
             if s.chroma_mode == ChromaMode.SERVER:
                 client = chroma_client(
                     host=s.chroma_host,
@@ -52,8 +53,6 @@ def get_store(settings: Settings | None = None) -> Store:
                     ssl=s.chroma_ssl,
                     ca_file=s.chroma_ca_file,
                 )
-            else:
-                client = chroma_client(path=s.data_dir / "chroma")
             _stores[key] = Store.open(s.data_dir, get_embedder(s), client=client)
         return _stores[key]
 

@@ -8,12 +8,21 @@ Usage:
 The manifest decides what is searchable: vector hits are kept only when their chunk is
 live in the manifest, so a document whose ingest was killed midway is invisible until
 ``repair`` cleans up what it left behind.
+
+One index, several processes (the app and ``edunet ingest``): every write to the vectors
+holds a lock file beside the manifest (``.index.lock``, across processes) and then stamps a
+new index generation into the manifest; before each read, a process whose embedded Chroma
+client was opened at an older generation reopens it (see :class:`ingest.vectors.EmbeddedChroma`).
+A writer also reopens a stale client before it writes, so two writers never overwrite each
+other's vectors. With Chroma's server the reopen is not needed; the lock and stamp are harmless.
 """
 
 from __future__ import annotations
 
 import contextlib
 import logging
+import secrets
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -21,9 +30,12 @@ from typing import Any
 from ingest.locks import file_lock
 from ingest.manifest import NO_FILTERS, DocumentRow, Filters, Manifest
 from ingest.records import Hit, check_workspace
-from ingest.vectors import TextEmbedder, VectorIndex, chroma_client
+from ingest.vectors import Coordinator, EmbeddedChroma, TextEmbedder, VectorIndex
 
 log = logging.getLogger(__name__)
+
+GENERATION = "index_generation"
+"""The manifest state key of the index generation: a new random stamp after every vector write."""
 
 
 @dataclass
@@ -40,14 +52,24 @@ class Store:
     def __init__(self, manifest: Manifest, vectors: VectorIndex) -> None:
         self.manifest = manifest
         self.vectors = vectors
+        vectors.coordinator = IndexCoordinator(manifest, vectors.embedded)
 
     @classmethod
     def open(cls, data_dir: Path, embedder: TextEmbedder, client: Any | None = None) -> Store:
-        """Open (or create) the store under ``data_dir``; Chroma is embedded unless a client is given."""
+        """Open (or create) the store under ``data_dir``; Chroma is embedded unless a client is given.
+
+        The embedded client is this process's :class:`EmbeddedChroma` of ``<data_dir>/chroma``,
+        reopened whenever another process has written to the index.
+        """
         data_dir = Path(data_dir)
         manifest = Manifest(data_dir / "edunet.db")
-        client = client if client is not None else chroma_client(path=data_dir / "chroma")
+        client = client if client is not None else EmbeddedChroma.at(data_dir / "chroma")
         return cls(manifest, VectorIndex(client, embedder))
+
+    @property
+    def generation(self) -> str | None:
+        """The index generation: changes whenever any process writes vectors."""
+        return self.manifest.get_state(GENERATION)
 
     # -------------------------------------------------------------- writes
 
@@ -135,3 +157,35 @@ class Store:
             "chunks": self.manifest.count_chunks(workspace),
             "vectors": self.vectors.count(workspace),
         }
+
+
+class IndexCoordinator(Coordinator):
+    """Reads see the newest index, writes take turns across processes (see the module's notes)."""
+
+    def __init__(self, manifest: Manifest, embedded: EmbeddedChroma | None) -> None:
+        self.manifest = manifest
+        self.embedded = embedded
+        self.lock_path = manifest.path.parent / "index"
+
+    def _guard(self) -> contextlib.AbstractContextManager:
+        return self.embedded.lock if self.embedded is not None else contextlib.nullcontext()
+
+    @contextlib.contextmanager
+    def reading(self) -> Iterator[None]:
+        with self._guard():
+            if self.embedded is not None:
+                self.embedded.sync(self.manifest.get_state(GENERATION))
+            yield
+
+    @contextlib.contextmanager
+    def writing(self) -> Iterator[None]:
+        with file_lock(self.lock_path), self._guard():
+            if self.embedded is not None:
+                self.embedded.sync(self.manifest.get_state(GENERATION))
+            try:
+                yield
+            finally:  # even a failed write may have changed part of the index
+                stamp = secrets.token_hex(8)
+                self.manifest.set_state(GENERATION, stamp)
+                if self.embedded is not None:
+                    self.embedded.mark(stamp)
