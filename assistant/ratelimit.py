@@ -11,12 +11,17 @@ Usage:
 Every allowed request is one row ``(key, at)`` in ``rate_events``; a check counts the key's
 rows in the last ``window`` seconds inside one ``BEGIN IMMEDIATE`` transaction, so several
 app processes on one host share the same limit. Old rows are pruned as they expire.
+
+One request may count against several keys at once (:meth:`RateLimiter.charge`): a workshop
+question counts for the asker, the participant and the whole room, all or nothing.
 """
 
 from __future__ import annotations
 
 import math
 import time
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from assistant.settings import Settings, get_settings
@@ -48,6 +53,14 @@ class RateLimitError(RuntimeError):
         return max(1, math.ceil(self.retry_after))
 
 
+@dataclass(frozen=True)
+class Quota:
+    """At most ``limit`` requests for ``key`` per window; 0 means no limit."""
+
+    key: str
+    limit: int
+
+
 _ready: set[str] = set()
 
 
@@ -73,35 +86,46 @@ class RateLimiter:
 
     def check(self, key: str) -> None:
         """Record one request for ``key``, or raise RateLimitError (recording nothing) when over the limit."""
-        if self.limit <= 0:
+        self.charge([Quota(key, self.limit)])
+
+    def charge(self, quotas: Sequence[Quota]) -> None:
+        """Record one request against every quota, or raise RateLimitError for the one that is full
+        (the longest wait when several are), recording nothing."""
+        active = [q for q in quotas if q.limit > 0]
+        if not active:
             return
         now = self.clock()
         start = now - self.window
+        refused: RateLimitError | None = None
         with connect(self.path) as db:
-            db.execute("DELETE FROM rate_events WHERE key = ? AND at <= ?", (key, start))
-            count, oldest = db.execute(
-                "SELECT COUNT(*), MIN(at) FROM rate_events WHERE key = ?", (key,)
-            ).fetchone()
-            if count >= self.limit:
-                # the window opens again when enough of the oldest requests have aged out
-                ages = db.execute(
-                    "SELECT at FROM rate_events WHERE key = ? ORDER BY at LIMIT 1 OFFSET ?",
-                    (key, count - self.limit),
+            for q in active:
+                db.execute("DELETE FROM rate_events WHERE key = ? AND at <= ?", (q.key, start))
+                count, oldest = db.execute(
+                    "SELECT COUNT(*), MIN(at) FROM rate_events WHERE key = ?", (q.key,)
                 ).fetchone()
-                raise RateLimitError(
-                    key, self.limit, self.window, (ages[0] if ages else oldest) + self.window - now
-                )
-            db.execute("INSERT INTO rate_events (key, at) VALUES (?, ?)", (key, now))
+                if count >= q.limit:
+                    # the window opens again when enough of the oldest requests have aged out
+                    ages = db.execute(
+                        "SELECT at FROM rate_events WHERE key = ? ORDER BY at LIMIT 1 OFFSET ?",
+                        (q.key, count - q.limit),
+                    ).fetchone()
+                    wait = (ages[0] if ages else oldest) + self.window - now
+                    if refused is None or wait > refused.retry_after:
+                        refused = RateLimitError(q.key, q.limit, self.window, wait)
+            if refused is not None:
+                raise refused
+            db.executemany("INSERT INTO rate_events (key, at) VALUES (?, ?)", [(q.key, now) for q in active])
 
-    def remaining(self, key: str) -> int:
-        """How many more requests ``key`` may make now."""
-        if self.limit <= 0:
+    def remaining(self, key: str, limit: int | None = None) -> int:
+        """How many more requests ``key`` may make now (against ``limit``, default the limiter's)."""
+        limit = self.limit if limit is None else limit
+        if limit <= 0:
             return -1
         with connect(self.path) as db:
             (count,) = db.execute(
                 "SELECT COUNT(*) FROM rate_events WHERE key = ? AND at > ?", (key, self.clock() - self.window)
             ).fetchone()
-        return max(0, self.limit - count)
+        return max(0, limit - count)
 
     def reset(self, key: str) -> None:
         """Forget a key's requests (e.g. after an admin lifts a limit)."""

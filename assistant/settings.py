@@ -137,7 +137,15 @@ class Settings(BaseSettings):
     )
     lockout_failures: int = Field(default=5, ge=1, le=100, description="failed logins in a row before a lock")
     lockout_minutes: float = Field(default=15.0, gt=0, le=24 * 60, description="how long a lock lasts")
-    ask_rate_per_minute: int = Field(default=20, ge=0, description="questions per user a minute; 0: no limit")
+    ask_rate_per_minute: int = Field(
+        default=20,
+        ge=0,
+        description="questions a minute per user, workshop participant or, without accounts,"
+        " client address; 0: no limit",
+    )
+    room_rate_per_minute: int = Field(
+        default=60, ge=0, description="questions a minute in one workshop room, all participants together"
+    )
     session_idle_hours: float = Field(
         default=12.0, gt=0, le=24 * 30, description="a log-in session ends after this long without use"
     )

@@ -848,7 +848,8 @@ def build_tab(ctx: TabContext) -> None:
     def answer_updates(
         text: str, history: list[dict], lang: str, ws: str | None, conv: str | None, request: gr.Request
     ) -> Iterator[tuple]:
-        from assistant.ratelimit import RateLimiter, RateLimitError
+        from assistant.ratelimit import RateLimitError
+        from assistant.ui.session import charge_question
         from assistant.workspaces import require_access
 
         lang = normalize_language(lang)
@@ -863,7 +864,7 @@ def build_tab(ctx: TabContext) -> None:
         try:
             principal = principal_from_request(request, s)
             require_access(principal, ws, settings=s)
-            RateLimiter.for_settings(s).check(principal.key)
+            charge_question(s, principal, request)
         except WorkspaceAccessError as exc:
             yield (*[skip] * 5, access_message(labels, lang, exc), *[skip] * 4)
             return

@@ -40,6 +40,41 @@ def principal_from_request(request: gr.Request | None, settings: Settings) -> Pr
     return principal_for(settings, username)
 
 
+def rate_key(principal: Principal, request: gr.Request | None) -> str:
+    """Whose budget a request spends: the account (``user:<name>``), or without accounts the
+    client's address (``client:<ip>``), so one browser cannot use up everyone's questions."""
+    if not principal.is_anonymous:
+        return principal.key
+    client = getattr(request, "client", None) if request is not None else None
+    host = getattr(client, "host", None)
+    return f"client:{host}" if host else principal.key
+
+
+def charge_question(
+    settings: Settings,
+    principal: Principal,
+    request: gr.Request | None,
+    *,
+    room: str | None = None,
+    participant: str | None = None,
+) -> None:
+    """Count one question (or draft) against the caller's limit, and for a workshop question also the
+    participant's and the room's (``room_rate_per_minute``); RateLimitError when any is used up.
+
+    Every path of the app that reaches the retriever or a model calls this first (Ask, workshop
+    questions); so does the Gradio API, which runs the same handlers.
+    """
+    from assistant.ratelimit import Quota, RateLimiter
+
+    limit = settings.ask_rate_per_minute
+    quotas = [Quota(rate_key(principal, request), limit)]
+    if participant:
+        quotas.append(Quota(f"participant:{participant}", limit))
+    if room:
+        quotas.append(Quota(f"room:{room}", settings.room_rate_per_minute))
+    RateLimiter.for_settings(settings).charge(quotas)
+
+
 def auth_function(settings: Settings) -> Callable[[str, str], bool]:
     """Gradio's ``auth=`` callable: true for a right password on an unlocked account."""
     from assistant.accounts import Accounts

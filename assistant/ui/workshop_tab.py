@@ -614,9 +614,14 @@ def build_tab(ctx: TabContext) -> None:
             "id": p.id,
         }
 
-    def do_ask(lang: str, handle: dict | None, text: str) -> Iterator[tuple[str, str]]:
+    def do_ask(
+        lang: str, handle: dict | None, text: str, request: gr.Request
+    ) -> Iterator[tuple[str, str]]:
+        from assistant.ratelimit import RateLimitError
         from assistant.records import EventKind
         from assistant.sessions import SessionError
+        from assistant.ui.session import charge_question
+        from assistant.workspaces import Principal, WorkspaceAccessError
 
         lang = normalize_language(lang)
         if not handle:
@@ -624,6 +629,16 @@ def build_tab(ctx: TabContext) -> None:
             return
         if not (text or "").strip():
             yield f"⚠ {labels.text('workshop.empty_question', lang)}", ""
+            return
+        try:  # the asker's own limit (the same as the Ask tab's), the participant's and the room's
+            try:
+                caller = principal_from_request(request, s)
+            except WorkspaceAccessError:  # a participant needs no account: the client's address counts
+                caller = Principal.anonymous()
+            room, participant = str(handle.get("code", "")), handle.get("id")
+            charge_question(s, caller, request, room=room, participant=participant)
+        except RateLimitError as exc:
+            yield f"⚠ {labels.text('session.rate_limited', lang, seconds=exc.retry_seconds)}", ""
             return
         try:
             events = service.get().stream(handle["code"], text, participant=handle["id"])

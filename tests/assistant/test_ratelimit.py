@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.ratelimit import RateLimiter, RateLimitError, check
+from assistant.ratelimit import Quota, RateLimiter, RateLimitError, check
 from assistant.settings import Settings
 from assistant.storage import app_db
 
@@ -65,6 +65,28 @@ def test_zero_means_no_limit_and_settings_are_used(tmp_path: Path) -> None:
     with pytest.raises(RateLimitError):
         check("user:x", settings=s)
     assert Settings(data_dir=tmp_path).ask_rate_per_minute == 20
+
+
+def test_a_request_counts_against_every_quota_or_none(tmp_path: Path) -> None:
+    """A workshop question spends the asker's, the participant's and the room's budget at once."""
+    clock = Clock()
+    limiter = RateLimiter(tmp_path / "app.sqlite", limit=2, window=60, clock=clock)
+    room = Quota("room:ABC123", 3)
+    limiter.charge([Quota("client:10.0.0.1", 2), Quota("participant:p1", 2), room])
+    limiter.charge([Quota("client:10.0.0.2", 2), Quota("participant:p2", 2), room])
+    clock.now += 5
+    limiter.charge([Quota("client:10.0.0.1", 2), Quota("participant:p1", 2), room])
+    assert limiter.remaining("room:ABC123", 3) == 0
+    with pytest.raises(RateLimitError) as full:  # p3 has budget, the room has not
+        limiter.charge([Quota("client:10.0.0.3", 2), Quota("participant:p3", 2), room])
+    assert full.value.key == "room:ABC123" and full.value.retry_seconds == 55
+    assert limiter.remaining("client:10.0.0.3") == 2  # nothing was spent
+    assert limiter.remaining("participant:p3") == 2
+    with pytest.raises(RateLimitError) as both:  # two full quotas: the longer wait is reported
+        limiter.charge([Quota("client:10.0.0.1", 2), room])
+    assert both.value.retry_seconds == 55
+    limiter.charge([Quota("client:10.0.0.3", 2), Quota("unlimited", 0)])
+    assert limiter.remaining("unlimited", 0) == -1
 
 
 def test_several_processes_share_one_limit(tmp_path: Path) -> None:

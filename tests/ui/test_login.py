@@ -177,3 +177,25 @@ def test_anonymous_mode_says_so() -> None:
     s = Settings(data_dir=Path("/nonexistent"))
     assert "โหมดผู้ใช้คนเดียว" in session_text(labels, "th", s)
     assert "Anonymous single-user mode" in session_text(labels, "en", s)
+
+
+def test_without_accounts_each_client_address_has_its_own_budget(tmp_path: Path) -> None:
+    """Anonymous mode used to be one shared "anonymous" budget: one browser used up everyone's."""
+    import gradio as gr
+    from starlette.requests import Request
+
+    from assistant.ratelimit import RateLimitError
+    from assistant.ui.session import charge_question, rate_key
+    from assistant.workspaces import Principal
+
+    def request(host: str) -> gr.Request:
+        return gr.Request(request=Request({"type": "http", "client": (host, 50000), "headers": []}))
+
+    s = Settings(data_dir=tmp_path / "data", ask_rate_per_minute=2)
+    anonymous = Principal.anonymous()
+    assert rate_key(anonymous, request("10.0.0.7")) == "client:10.0.0.7"
+    for _ in range(2):
+        charge_question(s, anonymous, request("10.0.0.7"))
+    with pytest.raises(RateLimitError):
+        charge_question(s, anonymous, request("10.0.0.7"))
+    charge_question(s, anonymous, request("10.0.0.8"))  # another school's browser still may ask

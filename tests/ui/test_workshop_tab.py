@@ -156,3 +156,52 @@ def test_trainer_creates_a_session_a_participant_joins_and_asks(
     _open(other, ui, "participant")
     other.locator("#participant-ask").click()
     expect(other.locator("#participant-answer")).to_contain_text(labels.text("workshop.err_closed", "th"))
+
+
+# ---------------------------------------------------------------- limits (a real app, gradio_client)
+
+
+@pytest.mark.slow
+def test_workshop_questions_spend_the_same_budget_as_the_ask_tab(
+    tmp_path: Path, model_dir: Path, embedder
+) -> None:
+    """A client at its limit got 25 more answers through a workshop session; now every path counts.
+
+    Without accounts the budget is the client address's (here 127.0.0.1), shared by the Ask tab
+    and any workshop session it joins; a second participant from the same address gets no more.
+    """
+    from gradio_client import Client
+
+    from assistant.sessions import Sessions
+    from assistant.settings import Settings
+    from ingest.store import Store
+    from tests.ui.conftest import start_app
+
+    data = tmp_path / "data"
+    pack = tmp_path / "pack.md"
+    pack.write_text(PACK, encoding="utf-8")
+    store = Store.open(data, embedder)
+    session = Sessions(Settings(data_dir=data, model_dir=model_dir), store=store, llm=False).create_session(
+        "เวิร์กชอปแฟ้มสะสมผลงาน", files=[pack]
+    )
+    app = start_app(data, model_dir, tmp_path / "app.log", EDUNET_ASK_RATE_PER_MINUTE="3")
+    try:
+        limited = get_labels().text("session.rate_limited", "en", seconds="")[:20]
+
+        def participant(name: str):  # the join handle is kept in the client's session state
+            client = Client(app.url, verbose=False, download_files=False)
+            client.predict("en", session.code, name, api_name="/do_join")
+            return client
+
+        client = participant("Somchai")
+        answers = [client.predict("en", QUESTION, api_name="/do_ask")[0] for _ in range(2)]
+        assert all(limited not in a and "[1]" in a for a in answers), answers
+        notice = client.predict("What is a portfolio?", "en", "default", api_name="/ask")[3]
+        assert limited not in str(notice)  # the third question of the minute, through the Ask tab
+        refused, _ = client.predict("en", QUESTION, api_name="/do_ask")
+        assert limited in refused and "seconds" in refused
+        refused, _ = participant("Malee").predict("en", QUESTION, api_name="/do_ask")
+        assert limited in refused  # a new participant from the same address: the same budget
+    finally:
+        app.stop()
+        store.manifest.close()
