@@ -26,7 +26,7 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-from assistant.clikit import JsonOpt, UserError, WorkspaceOpt, err, out  # noqa: E402
+from assistant.clikit import JsonOpt, UserError, WorkspaceOpt, err, out, shown, shown_text  # noqa: E402
 from assistant.clikit import progress as _progress  # noqa: E402
 from assistant.clikit import settings as _settings  # noqa: E402
 from assistant.clikit import workspace as _workspace  # noqa: E402
@@ -114,10 +114,11 @@ def ingest_cmd(
         out.print_json(json.dumps(report.to_dict(), ensure_ascii=False))
     else:
         for r in report.results:
+            line = f"{shown(r.source)}: {shown(r.reason)}"
             if r.outcome in (Outcome.FAILED, Outcome.NEEDS_OCR):
-                err.print(f"[red]{r.outcome.value}[/red]: {r.source}: {r.reason}", highlight=False)
+                err.print(f"[red]{r.outcome.value}[/red]: {line}", highlight=False)
             elif r.outcome == Outcome.DUPLICATE or r.reason:
-                err.print(f"{r.outcome.value}: {r.source}: {r.reason}", highlight=False)
+                err.print(f"{r.outcome.value}: {line}", highlight=False)
         err.print(_summary(report))
     if not report.ok:
         raise typer.Exit(1)
@@ -202,9 +203,9 @@ def search(
     if not results:
         out.print("no passages found")
     for n, r in enumerate(results, start=1):
-        where = f"{r['source']} p.{r['page']}" + (f" § {r['section']}" if r["section"] else "")
+        where = f"{shown(r['source'])} p.{r['page']}" + (f" § {shown(r['section'])}" if r["section"] else "")
         out.print(f"[bold][{n}][/bold] {where}  [dim]score {r['score']:.4f}[/dim]", highlight=False)
-        out.print("    " + " ".join(r["text"].split())[:400], highlight=False)
+        out.print("    " + shown(" ".join(r["text"].split())[:400]), highlight=False)
 
 
 def _result(hit) -> dict:
@@ -284,11 +285,11 @@ def ask(
     answer = None
     for event in answerer.stream(question):
         if event.kind == EventKind.SKELETON:
-            out.print(event.text, highlight=False, markup=False)
+            out.print(shown_text(event.text), highlight=False, markup=False)
             err.print("(the model is writing its answer…)", highlight=False)
         elif event.kind == EventKind.TOKEN:
             streamed.append(event.text)
-            sys.stdout.write(event.text)
+            sys.stdout.write(shown_text(event.text))
             sys.stdout.flush()
         elif event.kind == EventKind.FINAL:
             answer = event.answer
@@ -324,12 +325,12 @@ def _print_answer_tail(answer, streamed: str) -> None:
     """After the streamed tokens: the verified text when it differs, the sources, notes on stderr."""
     if answer.text.strip() != streamed.strip():
         out.print("\n[bold]verified answer:[/bold]", highlight=False)
-        out.print(answer.text, highlight=False, markup=False)
+        out.print(shown_text(answer.text), highlight=False, markup=False)
     for c in answer.citations:
         name = f"{c.title} ({c.source})" if c.title and c.title != c.source else c.source
-        out.print(f"[{c.n}] {name} p.{c.page}", highlight=False, markup=False)
+        out.print(f"[{c.n}] {shown(name, markup=False)} p.{c.page}", highlight=False, markup=False)
     for sentence in answer.unsupported:
-        err.print(f"unsupported: {sentence}", highlight=False, markup=False)
+        err.print(f"unsupported: {shown_text(sentence)}", highlight=False, markup=False)
     if answer.notes:
         err.print("notes: " + ", ".join(answer.notes), highlight=False, markup=False)
 
@@ -353,7 +354,8 @@ def docs(workspace: WorkspaceOpt = None, as_json: JsonOpt = False) -> None:
         if r.needs_ocr and r.status == "ready":
             note = f"pages {r.needs_ocr} need OCR"
         health = "" if r.health is None else f"{r.health:.2f}"
-        table.add_row(r.source, r.doc_type, r.language, r.status, str(r.pages), str(r.chunks), health, note)
+        counts = (str(r.pages), str(r.chunks), health)
+        table.add_row(shown(r.source), r.doc_type, r.language, r.status, *counts, shown(note))
     out.print(table)
 
 
@@ -375,9 +377,9 @@ def remove(
                 missing.append(name)
             for doc in matches:
                 store.remove(ws, doc.path)
-                err.print(f"removed: {doc.source}")
+                err.print(f"removed: {shown(doc.source)}", highlight=False)
     for name in missing:
-        err.print(f"[red]not found[/red]: {name} (see `edunet docs -w {ws}`)", highlight=False)
+        err.print(f"[red]not found[/red]: {shown(name)} (see `edunet docs -w {ws}`)", highlight=False)
     if missing:
         raise typer.Exit(1)
 

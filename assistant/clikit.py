@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -28,6 +29,31 @@ out = Console(soft_wrap=True)
 
 WorkspaceOpt = Annotated[str | None, typer.Option("--workspace", "-w", help="workspace (default: settings)")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="print JSON")]
+
+
+_UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+"""Characters a terminal acts on (escape sequences, bell, carriage return) or that reorder what it shows."""
+
+
+def shown(name: str, *, markup: bool = True) -> str:
+    """A file name (or any text from a document) safe to print: control and bidi characters as visible
+    escapes (``\\x1b``, ``\\u202e``) and, unless ``markup`` is off (the text is printed with
+    ``markup=False``), rich markup (``[red]``) escaped: a name cannot clear the screen, retitle the
+    terminal, hide its real suffix or restyle the output."""
+    from rich.markup import escape
+
+    def visible(match: re.Match[str]) -> str:
+        code = ord(match.group(0))
+        return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+    text = _UNSAFE.sub(visible, str(name))
+    return escape(text) if markup else text
+
+
+def shown_text(text: str) -> str:
+    """Document text for a terminal printed without markup: control characters made visible,
+    line breaks and tabs kept."""
+    return "\n".join(shown(line, markup=False) for line in str(text).replace("\t", "    ").split("\n"))
 
 
 class UserError(Exception):
@@ -101,7 +127,7 @@ def progress(label: str, enabled: bool = True) -> Iterator[Callable[[float, int,
         task = bar.add_task(label, total=None, item="")
 
         def update(done: float, total: int, text: str) -> None:
-            bar.update(task, completed=done, total=total, item=text[-60:])
+            bar.update(task, completed=done, total=total, item=shown(text[-60:]))
 
         yield update
 

@@ -46,6 +46,7 @@ import gradio as gr
 from assistant.records import Answer, AnswerEvent, Citation, EventKind
 from assistant.settings import Settings
 from assistant.ui.i18n import Labels, get_labels, normalize_language
+from assistant.ui.safe_text import plain_media
 from assistant.ui.session import access_message, principal_from_request, workspace_selector
 from assistant.ui.supersede import Superseder, until_stale
 from assistant.workspaces import Principal, WorkspaceAccessError
@@ -573,7 +574,7 @@ def linked_answer(
 
         return _CITE.sub(one, _tidy_item(line))
 
-    escaped = html.escape(text or "", quote=False).split("\n")
+    escaped = plain_media(html.escape(text or "", quote=False)).split("\n")  # no remote images, no links
     return "\n".join(linked(line, f"-{i}" if lines else "") for i, line in enumerate(escaped))
 
 

@@ -6,7 +6,8 @@ Usage (inside a tab's event handler, a generator):
     ...     yield view.markdown, view.files, view.status        # → gr.Markdown, gr.File, gr.Markdown
 
 Files are written under a fresh temporary folder per draft, which Gradio serves for
-download (Gradio's own cache allows the system temp directory).
+download (Gradio's own cache allows the system temp directory). The Markdown shown has no
+remote images or links (:func:`assistant.ui.safe_text.plain_media`); the files keep the text.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from pathlib import Path
 
 from assistant.drafting import Draft, DraftEvent, DraftEventKind, Section
 from assistant.export import ExportFormat, export_files, sections_markdown, to_markdown
+from assistant.ui.safe_text import plain_media
 
 
 @dataclass
@@ -38,11 +40,11 @@ def follow_draft(
     for event in events:
         if event.kind is DraftEventKind.SECTION and event.section is not None:
             sections.append(event.section)
-            text = f"# {title}\n\n" + sections_markdown(sections, language)
+            text = plain_media(f"# {title}\n\n" + sections_markdown(sections, language))
             yield DraftView(text, progress_label.format(done=event.done, total=event.total))
         elif event.kind is DraftEventKind.FINAL and event.draft is not None:
             draft = event.draft
             folder = Path(tempfile.mkdtemp(prefix=f"edunet-{draft.kind}-"))
             paths = export_files(draft, folder, draft.kind)
             files = [str(paths[ExportFormat.DOCX]), str(paths[ExportFormat.MARKDOWN])]
-            yield DraftView(to_markdown(draft), "", files, draft)
+            yield DraftView(plain_media(to_markdown(draft)), "", files, draft)

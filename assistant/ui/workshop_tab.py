@@ -39,6 +39,7 @@ import gradio as gr
 from assistant.history import HistoryItem, Kind
 from assistant.settings import Settings
 from assistant.ui.i18n import get_labels, normalize_language
+from assistant.ui.safe_text import plain_media
 from assistant.ui.saved_drafts import Reopened, record_draft_safely, saved_drafts_panel
 from assistant.ui.session import access_message, principal_from_request, workspace_selector
 
@@ -103,8 +104,13 @@ def citations_markdown(lang: str, citations: list[Citation]) -> str:
         quote = " ".join(c.text.split())
         quote = quote if len(quote) <= 200 else quote[:200].rsplit(" ", 1)[0] + " …"
         where = f"{c.source}, {labels.text('workshop.page', lang)} {c.page}"
-        lines.append(f"- [{c.n}] {html.escape(where)} — “{html.escape(quote)}”")
+        lines.append(f"- [{c.n}] {html.escape(where)} — “{plain_media(html.escape(quote))}”")
     return "\n".join(lines)
+
+
+def answer_markdown(text: str) -> str:
+    """A participant's answer as Markdown: HTML escaped, no remote images or links from documents."""
+    return plain_media(html.escape(text or "", quote=False))
 
 
 def groups_markdown(lang: str, groups: list[QuestionGroup]) -> str:
@@ -116,10 +122,10 @@ def groups_markdown(lang: str, groups: list[QuestionGroup]) -> str:
     lines = [f"**{labels.text('workshop.questions_head', lang, count=total)}**", ""]
     missing = labels.text("workshop.not_found_mark", lang)
     for n, group in enumerate(groups, start=1):
-        lines.append(f"{n}. **{html.escape(group.label)}** ({group.size})")
+        lines.append(f"{n}. **{plain_media(html.escape(group.label))}** ({group.size})")
         for q in group.questions:
             mark = "" if q.grounded else f" _({missing})_"
-            lines.append(f"    - {html.escape(q.question)}{mark}")
+            lines.append(f"    - {plain_media(html.escape(q.question))}{mark}")
     return "\n".join(lines)
 
 
@@ -646,9 +652,9 @@ def build_tab(ctx: TabContext) -> None:
             for event in events:
                 if event.kind is EventKind.TOKEN:
                     streamed += event.text
-                    yield streamed, ""
+                    yield answer_markdown(streamed), ""
                 elif event.kind is EventKind.FINAL and event.answer is not None:
-                    yield event.answer.text, citations_markdown(lang, event.answer.citations)
+                    yield answer_markdown(event.answer.text), citations_markdown(lang, event.answer.citations)
         except SessionError as exc:
             yield session_error(lang, exc), ""
         except Exception as exc:

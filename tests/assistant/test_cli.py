@@ -138,6 +138,26 @@ def test_docs_remove_and_status(cli: Cli, tmp_path: Path) -> None:
     assert code == 1 and "not found" in err
 
 
+def test_file_names_with_terminal_escapes_are_printed_escaped(cli: Cli, tmp_path: Path) -> None:
+    """A name that would clear the screen, retitle the terminal or hide its suffix is shown, not obeyed."""
+    name = "\x1b[2J\x1b]0;pwned\x07visit\u202edm.[red]x.md"
+    doc = tmp_path / name
+    doc.write_text("# Farm visit\n\nStudents visit the durian farm to learn grafting.", encoding="utf-8")
+    bad = tmp_path / "bad\x1b[31m.pdf"
+    bad.write_text("not a pdf", encoding="utf-8")
+    code, _, err = cli("ingest", str(doc), str(bad), "-w", "escapes")
+    assert code == 1 and "\x1b" not in err and "\\x1b[31m.pdf" in err
+    code, out, _ = cli("docs", "-w", "escapes")
+    assert code == 0
+    printed = "".join(c for c in out if not c.isspace() and c not in "│┃")  # the column wraps the name
+    assert "\x1b" not in out and "\x07" not in out and "\u202e" not in out
+    assert "\\x1b[2J\\x1b]0;pwne" in printed  # the narrow column cuts the rest with "…"
+    assert json.loads(cli("docs", "-w", "escapes", "--json")[1])[0]["source"] == name  # data unchanged
+    code, _, err = cli("remove", name, "-w", "escapes")
+    assert code == 0 and "\x1b" not in err and "\u202e" not in err
+    assert "removed: \\x1b[2J\\x1b]0;pwned\\x07visit\\u202edm.[red]x.md" in err  # markup shown as text
+
+
 def test_console_script_streams_json_lines(corpus_report: dict, data_dir: Path, model_dir: Path) -> None:
     """The installed `edunet` command, as an outside benchmark would call it."""
     env = {**os.environ, "EDUNET_DATA_DIR": str(data_dir), "EDUNET_MODEL_DIR": str(model_dir)}

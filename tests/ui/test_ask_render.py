@@ -314,3 +314,38 @@ def test_the_status_line_tells_a_backend_that_is_down_from_a_model_answer_not_ke
     line = status_text(LABELS, "th", service, kept)
     assert line == LABELS.text("ask.status_quoted", "th", backend="openai")
     assert "fallback" not in line and "model-covers" not in line
+
+
+REMOTE_MEDIA_DOC = """---
+title: Library rules
+language: en
+---
+# Library rules
+
+The school library has three rules for visiting classes:
+
+1. Each class books the library one week ahead ![](http://evil.example/pixel.png?leak=1)
+2. Students return books within two weeks <img src="http://evil.example/p2.png">
+3. The librarian reports lost books to the principal [see form](http://evil.example/form)
+"""
+
+
+def test_a_documents_remote_images_and_links_never_reach_the_chat_as_media(store, tmp_path) -> None:
+    """The known exfiltration path of chat UIs: a document's remote image loaded by the browser."""
+    from assistant.ask import Answerer
+    from assistant.retrieval import HybridRetriever
+    from ingest.pipeline import ingest
+
+    doc = tmp_path / "rules.md"
+    doc.write_text(REMOTE_MEDIA_DOC, encoding="utf-8")
+    assert ingest([doc], store).ok
+    answer = Answerer(HybridRetriever(store=store, workspace="default", k=5), None, "none").ask(
+        "What are the library rules for visiting classes?"
+    )
+    assert "![](http://evil.example/pixel.png" in answer.text  # the answer quotes the document as it is
+    turn = finish_turn({"question": "rules?", "answer": "", "citations": []}, answer)
+    shown = chat_messages(LABELS, "en", [turn])[1]["content"]
+    assert "one week ahead" in shown and "within two weeks" in shown
+    assert "![" not in shown and "<img" not in shown.lower() and "](http" not in shown
+    assert "`http://evil.example/pixel.png?leak=1`" in shown  # the address is shown as text
+    assert "see form (`http://evil.example/form`)" in shown
