@@ -1,26 +1,38 @@
-"""MOU field-extraction accuracy, field by field: rules only vs rules + the embedded LLM.
+"""MOU field extraction, field by field: precision and recall with the right page, dev and test halves.
 
 Usage:
-    python bench/mou_extraction.py                      # corpus MOUs + real PDFs, both modes
-    python bench/mou_extraction.py --no-llm             # rules only
-    python bench/mou_extraction.py --llm-budget 300     # stop asking the model after 300 s
+    python bench/mou_extraction.py                        # both halves, rules only, then rules + model
+    python bench/mou_extraction.py --split dev --no-llm   # the half rules are built on, rules only
+    python bench/mou_extraction.py --split test           # the held-out half (report it, never tune on it)
+    python bench/mou_extraction.py --llm-budget 900       # stop asking the model after 900 s
+    python bench/mou_extraction.py --details              # every wrong or missing field with what was found
 
-Truth: the corpus MOUs' front matter (parties via corpus/partners.csv, start/end dates,
-duration, notice days) plus ``bench/data/mou_truth.yaml`` (hand-checked values for the real
-PDFs in ../shared/testdata/pdf, and what front matter does not hold). A field whose truth is
-``null`` is scored correct when the analysis reports it missing and wrong when it gives a value
-(an invented value is an error, an honest "not found" is not). ``page`` scores the page of
-every correct value whose truth names a page. The LLM run is skipped, with a message, when
-the embedded model is not available; its model time is bounded by ``--llm-budget``.
+Documents (truth in ``bench/data/mou_truth.yaml``):
+- the corpus MOUs (front matter gives parties, dates, duration and notice; dev: the rules
+  were first written on them);
+- the team-written MOUs in ``bench/data/mou/`` in six Thai layouts (school network,
+  university–school, vocational dual education, local government, letter of intent, MOU
+  with an annex of duties) and four English ones, typeset to PDF by ``bench/mou_render.py``,
+  some as image-only scans (read through OCR); one of each layout is dev, one is test;
+- the real English MOUs in ``../shared/testdata/pdf`` (en05, en06: dev; en08, an image-only
+  scan: test). They stay outside the repository.
+
+Scoring, per field over documents: a value given is a true positive when it is right *and* on
+the right page, else a false positive; a field the truth holds that is not rightly found is a
+false negative. A field whose truth is null is right when reported missing (an invented value
+is a false positive; an honest "not found" costs nothing). Precision = TP / (TP + FP),
+recall = TP / (TP + FN). Files are analysed with OCR as ``edunet mou analyze --file`` does.
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
+import difflib
 import re
 import sys
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -29,16 +41,86 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 PDF_DIR = ROOT.parent / "shared" / "testdata" / "pdf"
+TEAM_DIR = ROOT / "bench" / "data" / "mou"
 TRUTH = ROOT / "bench" / "data" / "mou_truth.yaml"
-from assistant.mou.analysis import FIELDS as SCORED  # noqa: E402  (every field is scored)
+from assistant.mou.analysis import FIELDS  # noqa: E402  (every field is scored)
+
+NAME_SIMILARITY = 0.9
+"""How alike two names must be (difflib ratio, spaces and punctuation removed) to be the same party:
+OCR drops or swaps a character now and then ("ท้องถิน", "Khliung")."""
 
 
-def _squash(text: str) -> str:
-    return re.sub(r"[\W_]+", "", str(text).lower())
+def squash(text: Any) -> str:
+    """Lower case, Thai digits as Arabic, no spaces or punctuation."""
+    text = str(text).translate(str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")).lower()
+    return re.sub(r"[\W_]+", "", text)
 
 
-def load_cases() -> list[dict[str, Any]]:
-    """Each MOU with its expected fields: {field: None | {"value": ..., "page": ...}}."""
+def same_name(a: str, b: str) -> bool:
+    """Whether two party names are the same (containment for a short name, else near-equal)."""
+    x, y = squash(a), squash(b)
+    if not x or not y:
+        return False
+    return x == y or difflib.SequenceMatcher(None, x, y).ratio() >= NAME_SIMILARITY
+
+
+def _matching(expected: list[str], got: list[str], match: Any) -> bool:
+    """A one-to-one pairing of every expected item with a got item exists (greedy, in order)."""
+    if len(expected) != len(got):
+        return False
+    free = list(got)
+    for item in expected:
+        hit = next((g for g in free if match(item, g)), None)
+        if hit is None:
+            return False
+        free.remove(hit)
+    return True
+
+
+def value_right(name: str, expected: dict[str, Any], got: Any) -> bool:
+    """Whether an extracted value is the expected one (see the module docstring)."""
+    value = got.value.isoformat() if hasattr(got.value, "isoformat") else got.value
+    if name == "termination":
+        return True
+    if "count" in expected:
+        return len(value) == expected["count"]
+    truth = expected["value"]
+    if name == "parties":
+        return _matching(truth, list(value), same_name)
+    if name == "areas":
+        return _matching(truth, list(value), lambda phrase, item: squash(phrase) in squash(item))
+    if name == "duties":
+
+        def owner(key: str, group: str) -> bool:
+            a, b = squash(key), squash(group)
+            return bool(a and b) and (a in b or b in a or same_name(key, group))
+
+        return _matching(truth, list(value), owner)
+    return value == truth
+
+
+def page_right(expected: dict[str, Any], got: Any) -> bool:
+    """Whether the value's page is the (or a) page the truth names; True when it names none."""
+    page = expected.get("page")
+    if page is None:
+        return True
+    return got.page in (page if isinstance(page, list) else [page])
+
+
+@dataclass
+class Case:
+    """One MOU to analyse: where it is, its half, its language and its truth per field."""
+
+    name: str
+    path: Path
+    split: str
+    language: str
+    expected: dict[str, dict[str, Any] | None]
+    scan: bool = False
+
+
+def load_cases() -> list[Case]:
+    """Every MOU of the benchmark with its truth (real PDFs missing from ../shared are skipped)."""
     import frontmatter
     import yaml
 
@@ -48,7 +130,7 @@ def load_cases() -> list[dict[str, Any]]:
     cases = []
     for path in sorted((ROOT / "corpus" / "mou").glob("*.md")):
         meta = frontmatter.load(path).metadata
-        extra = truth["corpus"].get(path.name, {})
+        extra = truth["corpus"][path.name]
         key = "name_th" if meta.get("language") == "th" else "name_en"
         expected = {
             "parties": {"value": [partners[p][key] for p in meta["parties"]]},
@@ -61,145 +143,209 @@ def load_cases() -> list[dict[str, Any]]:
             "duties": {"count": extra["duty_parties"]} if extra.get("duty_parties") else None,
             "termination": {} if extra.get("termination") else None,
         }
-        cases.append({"name": path.name, "path": path, "expected": expected})
+        cases.append(Case(path.name, path, extra["split"], str(meta["language"]), expected))
     for name, fields in truth["pdf"].items():
         path = PDF_DIR / name
         if not path.is_file():
             print(f"[bench] {path} not found: skipped", file=sys.stderr)
             continue
-        if "unreadable" in fields:
-            cases.append({"name": name, "path": path, "excluded": fields["unreadable"]})
-            continue
-        expected = {}
-        for field in SCORED:
-            value = fields.get(field)
-            if isinstance(value, dict) and "parties" in value:
-                value = {"parties": value["parties"], "page": value.get("page")}
-            expected[field] = value
-        cases.append({"name": name, "path": path, "expected": expected})
+        cases.append(
+            Case(name, path, fields["split"], fields["language"], {f: fields.get(f) for f in FIELDS}, True)
+        )
+    from bench.mou_render import render
+
+    for name, fields in truth["team"].items():
+        path = render(TEAM_DIR / f"{name}.md")  # the committed PDF, or typeset when it is missing
+        cases.append(
+            Case(
+                name,
+                path,
+                fields["split"],
+                fields["language"],
+                {f: fields.get(f) for f in FIELDS},
+                bool(fields.get("scan")),
+            )
+        )
     return cases
 
 
-def score_field(field: str, expected: dict | None, got: Any) -> tuple[bool, bool | None]:
-    """(value correct, page correct or None when not scored)."""
-    if expected is None:
-        return got is None, None
-    if got is None:
-        return False, None
-    value = got.value.isoformat() if hasattr(got.value, "isoformat") else got.value
-    if field == "termination":
-        ok = True
-    elif "count" in expected:
-        ok = len(value) == expected["count"]
-    elif "parties" in expected:
-        ok = {_squash(k) for k in value} == {_squash(k) for k in expected["parties"]}
-    elif isinstance(expected.get("value"), list):
-        ok = {_squash(v) for v in value} == {_squash(v) for v in expected["value"]}
-    else:
-        ok = value == expected["value"]
-    page = expected.get("page")
-    return ok, (got.page == page) if ok and page is not None else None
+@dataclass
+class Tally:
+    """True positives, false positives and false negatives of one field."""
+
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+    wrong_page: int = 0
+
+    def precision(self) -> float | None:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else None
+
+    def recall(self) -> float | None:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else None
 
 
-def run(
-    cases: list[dict[str, Any]], writer: Any, budget: float | None, use_rules: bool = True
-) -> tuple[dict, list[str], float]:
+@dataclass
+class Result:
+    """A mode's tallies per (split, language, field), its problems and its time."""
+
+    tallies: dict[tuple[str, str, str], Tally] = field(default_factory=dict)
+    problems: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+    model_seconds: float = 0.0
+
+    def tally(self, split: str, language: str, name: str) -> Tally:
+        return self.tallies.setdefault((split, language, name), Tally())
+
+    def total(self, split: str, language: str | None = None, name: str | None = None) -> Tally:
+        out = Tally()
+        for (s, lang, f), t in self.tallies.items():
+            if s == split and language in (None, lang) and name in (None, f):
+                out.tp, out.fp, out.fn, out.wrong_page = (
+                    out.tp + t.tp,
+                    out.fp + t.fp,
+                    out.fn + t.fn,
+                    out.wrong_page + t.wrong_page,
+                )
+        return out
+
+
+def _show(value: Any) -> str:
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return "{" + "; ".join(f"{k}: {len(v)}" for k, v in value.items()) + "}"
+    return str(value)[:160]
+
+
+def score(case: Case, record: Any, result: Result) -> list[str]:
+    """Add one analysed document to the tallies; returns what it got wrong."""
+    wrong = []
+    for name in FIELDS:
+        expected = case.expected.get(name)
+        got = record.get(name)
+        tally = result.tally(case.split, case.language, name)
+        if expected is None:
+            if got is not None:
+                tally.fp += 1
+                wrong.append(f"{name}: invented {_show(got.value)} (p{got.page}, {got.method})")
+            continue
+        if got is None:
+            tally.fn += 1
+            why = next((m.message for m in record.missing if m.field == name), "")
+            wrong.append(f"{name}: missing ({why})")
+        elif not value_right(name, expected, got):
+            tally.fp += 1
+            tally.fn += 1
+            wrong.append(f"{name}: wrong {_show(got.value)} (p{got.page}, {got.method})")
+        elif not page_right(expected, got):
+            tally.fp += 1
+            tally.fn += 1
+            tally.wrong_page += 1
+            wrong.append(f"{name}: right value on the wrong page {got.page} (truth {expected.get('page')})")
+        else:
+            tally.tp += 1
+    return wrong
+
+
+def run(cases: list[Case], writer: Any, budget: float | None, details: bool) -> Result:
+    """Analyse every case (the model only while the budget lasts) and score it."""
     from assistant.mou.analysis import analyze_file
 
-    totals: dict[str, list[int]] = {f: [0, 0, 0, 0] for f in SCORED}  # correct, total, page ok, pages
-    lines, spent = [], 0.0
+    result = Result()
+    start_all = time.perf_counter()
     for case in cases:
-        if "excluded" in case:
-            continue
-        use = writer if (writer is not None and (budget is None or spent < budget)) else None
+        use = writer if (writer is not None and (budget is None or result.model_seconds < budget)) else None
         start = time.perf_counter()
-        record = analyze_file(case["path"], writer=use, use_rules=use_rules)
+        record = analyze_file(case.path, writer=use)
         elapsed = time.perf_counter() - start
         if use is not None:
-            spent += elapsed
-        wrong = []
-        for field in SCORED:
-            ok, page_ok = score_field(field, case["expected"].get(field), record.get(field))
-            totals[field][0] += ok
-            totals[field][1] += 1
-            if page_ok is not None:
-                totals[field][2] += page_ok
-                totals[field][3] += 1
-            if not ok:
-                wrong.append(field)
-        llm = [n for n in record.notes if n.startswith("llm")]
-        lines.append(
-            f"{case['name']}: {elapsed:.1f} s, wrong: {', '.join(wrong) or '-'}"
-            + (f" [{'; '.join(llm)}]" if llm else "")
-        )
-    return totals, lines, spent
+            result.model_seconds += elapsed
+        wrong = score(case, record, result)
+        model_notes = [n for n in record.notes if n.startswith("llm")]
+        line = f"{case.split} {case.language} {case.name}{' (scan)' if case.scan else ''}: {elapsed:.1f} s, "
+        line += f"{len(wrong)} wrong" + (f" [{'; '.join(model_notes)}]" if model_notes else "")
+        if details and wrong:
+            line += "".join(f"\n      {w}" for w in wrong)
+        result.problems.append(line)
+    result.seconds = time.perf_counter() - start_all
+    return result
+
+
+def _pct(value: float | None) -> str:
+    return "—" if value is None else f"{value:.2f}"
+
+
+def print_tables(results: dict[str, Result], splits: list[str]) -> None:
+    """Per half: precision / recall of every field and of all fields, Thai and English apart."""
+    for split in splits:
+        print(f"\n### {split} half\n")
+        header = "| field | " + " | ".join(f"{mode} P | {mode} R" for mode in results) + " |"
+        print(header)
+        print("|" + "---|" * (1 + 2 * len(results)))
+        for name in FIELDS:
+            cells = []
+            for res in results.values():
+                t = res.total(split, name=name)
+                cells += [_pct(t.precision()), _pct(t.recall())]
+            print(f"| {name} | " + " | ".join(cells) + " |")
+        for language, label in ((None, "**all fields**"), ("th", "Thai, all fields"), ("en", "English, all fields")):
+            cells = []
+            for res in results.values():
+                t = res.total(split, language)
+                cells += [
+                    f"{_pct(t.precision())} ({t.tp}/{t.tp + t.fp})",
+                    f"{_pct(t.recall())} ({t.tp}/{t.tp + t.fn})",
+                ]
+            print(f"| {label} | " + " | ".join(cells) + " |")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--split", choices=["dev", "test", "all"], default="all")
     parser.add_argument("--no-llm", action="store_true", help="rules only")
-    parser.add_argument("--llm-budget", type=float, default=600, help="seconds of model time at most")
+    parser.add_argument("--llm-budget", type=float, default=1800, help="seconds of model time at most")
+    parser.add_argument("--details", action="store_true", help="list every wrong or missing field")
     args = parser.parse_args()
 
-    cases = load_cases()
-    scored = [c for c in cases if "excluded" not in c]
-    print(
-        f"MOUs: {len(scored)} scored ({sum('.pdf' in c['name'] for c in scored)} real PDFs), "
-        f"{len(cases) - len(scored)} excluded"
-    )
-    for c in cases:
-        if "excluded" in c:
-            print(f"  excluded {c['name']}: {c['excluded']}")
-    results = {}
-    t0 = time.perf_counter()
-    results["rules"], details, _ = run(cases, None, None)
-    rules_time = time.perf_counter() - t0
-    print(f"\nrules only ({rules_time:.1f} s for all documents)")
-    print("\n".join(f"  {d}" for d in details))
+    cases = [c for c in load_cases() if args.split in ("all", c.split)]
+    splits = ["dev", "test"] if args.split == "all" else [args.split]
+    for split in splits:
+        part = [c for c in cases if c.split == split]
+        print(
+            f"{split}: {len(part)} MOUs ({sum(c.language == 'th' for c in part)} Thai, "
+            f"{sum(c.language == 'en' for c in part)} English; {sum(c.scan for c in part)} scanned)"
+        )
+    results: dict[str, Result] = {}
+    results["rules"] = run(cases, None, None, args.details)
+    print(f"\nrules only ({results['rules'].seconds:.1f} s for {len(cases)} documents, OCR included)")
+    print("\n".join(f"  {p}" for p in results["rules"].problems))
 
     if not args.no_llm:
-        writer = None
-        from assistant.drafting import Writer
-        from assistant.llm import get_chat_model
-        from assistant.settings import get_settings
-
-        settings = get_settings()
-        if not Path(settings.llm_model_path).is_file():
-            print(f"\n[bench] embedded model not found at {settings.llm_model_path}: LLM run skipped")
-        else:
-            model, status = get_chat_model(settings, "embedded")
-            if model is None:
-                print(f"\n[bench] embedded model unavailable ({status.message}): LLM run skipped")
-            else:
-                writer = Writer(model, status.backend, "en")
+        writer = _embedded_writer()
         if writer is not None:
-            results["rules+llm"], details, spent = run(cases, writer, args.llm_budget)
-            print(f"\nrules + embedded LLM ({spent:.1f} s with the model; budget {args.llm_budget:.0f} s)")
-            print("\n".join(f"  {d}" for d in details))
-            results["llm only"], details, spent = run(cases, writer, args.llm_budget, use_rules=False)
-            print(f"\nembedded LLM alone, checked against the text ({spent:.1f} s with the model)")
-            print("\n".join(f"  {d}" for d in details))
+            res = run(cases, writer, args.llm_budget, args.details)
+            results["rules+model"] = res
+            print(f"\nrules + embedded model ({res.model_seconds:.0f} s; budget {args.llm_budget:.0f} s)")
+            print("\n".join(f"  {p}" for p in res.problems))
+    print_tables(results, splits)
 
-    modes = list(results)
-    header = "| field | " + " | ".join(f"{m} value | {m} page" for m in modes) + " |"
-    print("\n" + header)
-    print("|" + "---|" * (1 + 2 * len(modes)))
-    overall = {m: [0, 0] for m in modes}
-    for field in SCORED:
-        cells = []
-        for m in modes:
-            ok, total, pok, ptotal = results[m][field]
-            overall[m][0] += ok
-            overall[m][1] += total
-            cells += [f"{ok}/{total}", f"{pok}/{ptotal}" if ptotal else "—"]
-        print(f"| {field} | " + " | ".join(cells) + " |")
-    print(
-        "| **all fields** | "
-        + " | ".join(
-            f"**{overall[m][0]}/{overall[m][1]} ({overall[m][0] / overall[m][1]:.0%})** | " for m in modes
-        ).rstrip(" |")
-        + " |"
-    )
+
+def _embedded_writer() -> Any:
+    """A Writer over the embedded model, or None (with the reason printed) when it is not there."""
+    from assistant.drafting import Writer
+    from assistant.llm import get_chat_model
+    from assistant.settings import get_settings
+
+    settings = get_settings()
+    if not Path(settings.llm_model_path).is_file():
+        print(f"\n[bench] embedded model not found at {settings.llm_model_path}: model run skipped")
+        return None
+    model, status = get_chat_model(settings, "embedded")
+    if model is None:
+        print(f"\n[bench] embedded model unavailable ({status.message}): model run skipped")
+        return None
+    return Writer(model, status.backend, "en")
 
 
 if __name__ == "__main__":
