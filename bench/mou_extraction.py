@@ -289,7 +289,8 @@ def print_tables(results: dict[str, Result], splits: list[str]) -> None:
                 t = res.total(split, name=name)
                 cells += [_pct(t.precision()), _pct(t.recall())]
             print(f"| {name} | " + " | ".join(cells) + " |")
-        for language, label in ((None, "**all fields**"), ("th", "Thai, all fields"), ("en", "English, all fields")):
+        rows = ((None, "**all fields**"), ("th", "Thai, all fields"), ("en", "English, all fields"))
+        for language, label in rows:
             cells = []
             for res in results.values():
                 t = res.total(split, language)

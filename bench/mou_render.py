@@ -60,8 +60,9 @@ def to_html(meta: dict[str, str], body: str) -> str:
     h_align = "center" if meta.get("align", "") == "center-title" else "left"
     css = CSS.format(font=meta.get("font", "Garuda"), h_align=h_align)
     return (
-        f"<!doctype html><html lang='th'><head><meta charset='utf-8'><title>{html.escape(meta.get('layout', ''))}"
-        f"</title><style>{css}</style></head><body>{md.render(body)}</body></html>"
+        "<!doctype html><html lang='th'><head><meta charset='utf-8'>"
+        f"<title>{html.escape(meta.get('layout', ''))}</title><style>{css}</style></head>"
+        f"<body>{md.render(body)}</body></html>"
     )
 
 
@@ -69,7 +70,7 @@ def print_pdf(html_text: str, target: Path) -> None:
     """Chromium headless prints the page to ``target`` (no header or footer)."""
     chromium = shutil.which("chromium") or shutil.which("chromium-browser")
     if chromium is None:
-        raise SystemExit("chromium not found: apt-get install chromium (bench/mou_render.py typesets with it)")
+        raise SystemExit("chromium not found: apt-get install chromium (it typesets the benchmark's MOUs)")
     with tempfile.TemporaryDirectory() as tmp:
         page = Path(tmp) / "mou.html"
         page.write_text(html_text, encoding="utf-8")
