@@ -6,13 +6,16 @@ Usage:
     >>> glossary.translate("What rights do persons with disabilities have?", "th")
     'สิทธิ คนพิการ'
 
-The terms come from three places, all data in ``corpus/``:
+The terms come from four places, the first three data in ``corpus/``:
 
 * ``glossary.yaml`` – the team's curated list of the domain's vocabulary;
 * ``framework/framework.yaml`` – every bilingual ``{th, en}`` name of the framework
   (components, steps, factors, …);
 * the parallel corpus files (``x.th.md`` beside ``x.en.md``): their titles and their
-  headings, paired in order when both files have the same number of headings.
+  headings, paired in order when both files have the same number of headings;
+* PyThaiNLP's Thai–English transliteration dictionary (about 3,600 loanwords such as
+  คอมพิวเตอร์ → computer, ออนไลน์ → online), which ships with the package: from Thai to
+  English only, and curated terms win where both have a form.
 
 A translation is the preferred form of every term found in the text, in the order they
 occur (longest match first, no overlaps), followed by the numbers and Latin acronyms of
@@ -37,10 +40,15 @@ _ACRONYM = re.compile(r"\b[A-Z][A-Z0-9&]{1,9}\b|\b\d[\d.,/:\-]*\b")
 
 @dataclass(frozen=True)
 class Term:
-    """One concept: its English forms and its Thai forms, the preferred one first."""
+    """One concept: its English forms and its Thai forms, the preferred one first.
+
+    A ``loanword`` translates Thai to English only: Thai spells few English words the way the
+    dictionary does (a document says งบประมาณ, not บัดจิต, for "budget").
+    """
 
     en: tuple[str, ...]
     th: tuple[str, ...]
+    loanword: bool = False
 
 
 def _stem(word: str) -> str:
@@ -69,8 +77,11 @@ class Glossary:
         self._th = sorted(
             ((form, t) for t in self.terms for form in t.th if len(form) >= 2), key=lambda p: -len(p[0])
         )
-        en = [(_en_key(form), t) for t in self.terms for form in t.en if _meaningful(form)]
+        en = [(_en_key(form), t) for t in self.terms if not t.loanword for form in t.en if _meaningful(form)]
         self._en = sorted((p for p in en if p[0]), key=lambda p: -len(p[0]))
+        self._en_by_first: dict[str, list[tuple[int, tuple[str, ...], Term]]] = {}
+        for rank, (key, term) in enumerate(self._en):
+            self._en_by_first.setdefault(key[0], []).append((rank, key, term))
 
     def __len__(self) -> int:
         return len(self.terms)
@@ -89,6 +100,7 @@ class Glossary:
         if framework.is_file():
             terms.extend(_framework_pairs(yaml.safe_load(framework.read_text(encoding="utf-8"))))
         terms.extend(_parallel_headings(corpus_dir))
+        terms.extend(_loanwords())
         return cls(terms)
 
     def find(self, text: str, language: str) -> list[Term]:
@@ -97,6 +109,8 @@ class Glossary:
         if language == "th":
             taken = [False] * len(text)
             for form, term in self._th:
+                if form not in text:  # a cheap test first: most forms are not in a given text
+                    continue
                 for match in re.finditer(re.escape(form), text):
                     a, b = match.span()
                     if not any(taken[a:b]):
@@ -105,12 +119,18 @@ class Glossary:
         else:
             words = [_stem(w) for w in _EN_WORD.findall(text.lower())]
             taken = [False] * len(words)
-            for key, term in self._en:
+            # every place a form starts, then taken in the glossary's order (longest form first)
+            matches = sorted(
+                (rank, i, key, term)
+                for i, word in enumerate(words)
+                for rank, key, term in self._en_by_first.get(word, ())
+                if tuple(words[i : i + len(key)]) == key
+            )
+            for _, i, key, term in matches:
                 n = len(key)
-                for i in range(len(words) - n + 1):
-                    if tuple(words[i : i + n]) == key and not any(taken[i : i + n]):
-                        taken[i : i + n] = [True] * n
-                        found.append((i, term))
+                if not any(taken[i : i + n]):
+                    taken[i : i + n] = [True] * n
+                    found.append((i, term))
         seen: set[int] = set()
         out = []
         for _, term in sorted(found, key=lambda p: p[0]):
@@ -179,6 +199,33 @@ def _parallel_headings(corpus_dir: Path) -> list[Term]:
             out.append(Term((en_title,), (th_title,)))
         if len(th_heads) == len(en_heads):
             out.extend(Term((e,), (t,)) for t, e in zip(th_heads, en_heads, strict=True) if t and e)
+    return out
+
+
+LOANWORD_MIN_THAI = 4
+"""Shorter Thai loanwords ("เชน") occur inside unrelated words, and Thai forms match anywhere."""
+
+
+def _loanwords() -> list[Term]:
+    """English loanwords and their Thai spellings from PyThaiNLP's transliteration dictionary.
+
+    Thai writes many of the domain's words as English loanwords (เกรด, ออนไลน์, เทคโนโลยี);
+    their pairs let a question in one language find them in the other. Empty when PyThaiNLP
+    does not have the dictionary.
+    """
+    try:
+        from pythainlp.corpus.th_en_translit import get_transliteration_dict
+
+        pairs = get_transliteration_dict()
+    except (ImportError, OSError, ValueError):
+        return []
+    out: list[Term] = []
+    for thai, forms in pairs.items():
+        english = tuple(
+            str(e).strip() for e in forms.get("en", []) if e and len(str(e)) >= 3 and len(str(e).split()) <= 3
+        )
+        if english and len(thai) >= LOANWORD_MIN_THAI:
+            out.append(Term(english, (thai,), loanword=True))
     return out
 
 

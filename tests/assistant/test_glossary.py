@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.glossary import Glossary, Term, load_glossary
+from assistant.glossary import LOANWORD_MIN_THAI, Glossary, Term, _loanwords, load_glossary
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -75,8 +75,18 @@ def test_terms_come_from_the_glossary_the_framework_and_parallel_files(corpus: P
     assert g.translate("คู่มือการสื่อสาร", "en") == "Communication handbook", "titles pair"
     assert g.translate("Finance handbook", "th") == "คู่มือการเงิน"
     # 5 glossary terms with both sides, 2 framework names,
-    # comm: the title and 3 headings (the # title too), uneven: the title only
-    assert len(g) == 5 + 2 + 4 + 1
+    # comm: the title and 3 headings (the # title too), uneven: the title only; then the loanwords
+    assert len(g) == 5 + 2 + 4 + 1 + len(_loanwords())
+
+
+def test_loanwords_translate_both_ways_and_curated_terms_win(corpus: Path) -> None:
+    g = Glossary.load(corpus)
+    assert len(_loanwords()) > 3000, "PyThaiNLP's transliteration dictionary is read"
+    assert g.translate("แบบทดสอบออนไลน์", "en") == "online"
+    assert g.translate("ห้องคอมพิวเตอร์", "en") == "computer"
+    assert g.translate("Do they follow the budget?", "th") == "", "no loanword spellings into Thai"
+    assert g.translate("teacher", "th") == "ครู", "the curated form, not a loanword spelling"
+    assert all(len(t.th[0]) >= LOANWORD_MIN_THAI for t in _loanwords()), "short forms match inside words"
 
 
 def test_what_is_not_a_pair_is_left_out(corpus: Path) -> None:
@@ -89,7 +99,7 @@ def test_what_is_not_a_pair_is_left_out(corpus: Path) -> None:
 
 def test_a_missing_corpus_gives_an_empty_glossary(tmp_path: Path) -> None:
     g = Glossary.load(tmp_path / "nowhere")
-    assert len(g) == 0 and g.translate("school policy 2024", "th") == "2024"
+    assert len(g) == len(_loanwords()) and g.translate("school policy 2024", "th") == "2024"
 
 
 def test_english_to_thai_longest_match_in_order(corpus: Path) -> None:
