@@ -32,7 +32,12 @@ from assistant.assess import Area, Questionnaire, load_questionnaire
 from assistant.history import Kind
 from assistant.ui.i18n import Labels, get_labels, normalize_language
 from assistant.ui.saved_drafts import record_draft_safely, saved_drafts_panel
-from assistant.ui.session import access_message, principal_from_request, workspace_selector
+from assistant.ui.session import (
+    access_message,
+    limit_refusal,
+    principal_from_request,
+    workspace_selector,
+)
 
 if TYPE_CHECKING:
     from assistant.assess import HealthResult
@@ -215,6 +220,10 @@ def build_tab(ctx: TabContext) -> None:
         data = answers_from_values(q, list(values))
         if not any(isinstance(v, int) for v in data.values()):
             yield (labels.text("health.no_answers", lang), skip, skip, skip, skip, skip, skip)
+            return
+        refused = limit_refusal(s, request, lang)
+        if refused:
+            yield (refused, skip, skip, skip, skip, skip, skip)
             return
         try:
             principal = principal_from_request(request, s)

@@ -35,7 +35,12 @@ from assistant.history import Kind
 from assistant.settings import Settings
 from assistant.ui.i18n import Labels, get_labels, normalize_language
 from assistant.ui.saved_drafts import record_draft_safely, saved_drafts_panel
-from assistant.ui.session import access_message, principal_from_request, workspace_selector
+from assistant.ui.session import (
+    access_message,
+    limit_refusal,
+    principal_from_request,
+    workspace_selector,
+)
 
 if TYPE_CHECKING:
     from assistant.ui.app import TabContext
@@ -427,6 +432,10 @@ def build_tab(ctx: TabContext) -> None:
             if problems:
                 yield _problems_markdown(labels, lang, problems), "", None
                 return
+            refused = limit_refusal(s, request, lang)
+            if refused:
+                yield refused, "", None
+                return
             try:
                 principal = principal_from_request(request, s)
                 ctx_draft = draft_context(s, ws or s.workspace, form.language, principal=principal)
@@ -504,6 +513,9 @@ def build_tab(ctx: TabContext) -> None:
             lang = normalize_language(lang)
             if not doc and not path:
                 return f"<p>{html.escape(labels.text('mou.choose', lang))}</p>", None
+            refused = limit_refusal(s, request, lang)
+            if refused:
+                return f"<p>{html.escape(refused)}</p>", None
             try:
                 principal = principal_from_request(request, s)
                 if path:  # an uploaded file reads no workspace, but its record may go to the registry

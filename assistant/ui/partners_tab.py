@@ -41,7 +41,12 @@ import gradio as gr
 from assistant.partners.registry import CSV_FIELDS, PartnerType
 from assistant.settings import Settings
 from assistant.ui.i18n import Labels, get_labels, normalize_language
-from assistant.ui.session import access_message, principal_from_request, workspace_selector
+from assistant.ui.session import (
+    access_message,
+    limit_refusal,
+    principal_from_request,
+    workspace_selector,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -647,6 +652,9 @@ def build_tab(ctx: TabContext) -> None:
             )
             if not (text or "").strip():
                 raise ValueError(say("empty_needs", lang))
+            refused = limit_refusal(s, request, lang)
+            if refused:
+                return (f"⚠ {refused}", "", "", gr.update(choices=[], value=[]), None, gr.skip())
             principal = principal_from_request(request, s)
             registry = service.registry(ws, principal)
             cite = service.citer(ws, principal)
@@ -780,6 +788,9 @@ def build_tab(ctx: TabContext) -> None:
         from assistant.workspaces import WorkspaceAccessError
 
         lang = normalize_language(lang)
+        refused = limit_refusal(s, request, lang)
+        if refused:
+            return (gr.skip(), f"⚠ {refused}", gr.skip())
         try:
             report = network_report(
                 service.registry(ws or s.workspace, principal_from_request(request, s)),

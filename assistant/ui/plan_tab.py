@@ -30,7 +30,12 @@ import gradio as gr
 from assistant.history import Kind
 from assistant.ui.i18n import Labels, get_labels, normalize_language
 from assistant.ui.saved_drafts import record_draft_safely, saved_drafts_panel
-from assistant.ui.session import access_message, principal_from_request, workspace_selector
+from assistant.ui.session import (
+    access_message,
+    limit_refusal,
+    principal_from_request,
+    workspace_selector,
+)
 
 if TYPE_CHECKING:
     from assistant.ui.app import TabContext
@@ -283,6 +288,10 @@ def build_tab(ctx: TabContext) -> None:
             return
         except WorkspaceAccessError as exc:
             yield access_message(labels, ui_lang, exc), skip, skip, skip, skip
+            return
+        refused = limit_refusal(s, request, ui_lang)
+        if refused:
+            yield refused, skip, skip, skip, skip
             return
         yield labels.text("plan.starting", ui_lang), "", None, "", ""
         try:

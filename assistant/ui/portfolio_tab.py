@@ -27,7 +27,12 @@ import gradio as gr
 from assistant.history import Kind
 from assistant.ui.i18n import get_labels, normalize_language
 from assistant.ui.saved_drafts import record_draft_safely, saved_drafts_panel
-from assistant.ui.session import access_message, principal_from_request, workspace_selector
+from assistant.ui.session import (
+    access_message,
+    limit_refusal,
+    principal_from_request,
+    workspace_selector,
+)
 
 if TYPE_CHECKING:
     from assistant.ui.app import TabContext
@@ -204,6 +209,10 @@ def build_tab(ctx: TabContext) -> None:
         except FormError as exc:
             yield form_errors(lang, exc.problems), gr.update(), None
             return
+        refused = limit_refusal(s, request, lang)
+        if refused:
+            yield f"⚠ {refused}", gr.update(), None
+            return
         try:
             principal = principal_from_request(request, s)
             retriever = scoped_retriever(principal, ws or s.workspace, settings=s)
@@ -231,13 +240,17 @@ def build_tab(ctx: TabContext) -> None:
             log.exception("portfolio guide failed")
             yield f"⚠ {labels.text('portfolio.failed', lang)}: {exc}", gr.update(), None
 
-    def review(lang: str, text: str, comps: list[str] | None, grade_v: str) -> str:
+    def review(lang: str, text: str, comps: list[str] | None, grade_v: str, request: gr.Request) -> str:
         from assistant.privacy import find_personal_data
 
         lang = normalize_language(lang)
         llm, backend = None, "none"
         if (text or "").strip() and not find_personal_data(text):  # refused text never starts a model
             from assistant.llm import get_chat_model
+
+            refused = limit_refusal(s, request, lang)
+            if refused:
+                return f"⚠ {refused}"
 
             try:
                 llm, status = get_chat_model(s)

@@ -61,8 +61,9 @@ def charge_question(
     """Count one question (or draft) against the caller's limit, and for a workshop question also the
     participant's and the room's (``room_rate_per_minute``); RateLimitError when any is used up.
 
-    Every path of the app that reaches the retriever or a model calls this first (Ask, workshop
-    questions); so does the Gradio API, which runs the same handlers.
+    Every path of the app that reaches the retriever or a model calls this first: Ask and workshop
+    questions directly, drafts, the health check, MOU analysis and partner search through
+    :func:`limit_refusal`; so does the Gradio API, which runs the same handlers.
     """
     from assistant.ratelimit import Quota, RateLimiter
 
@@ -73,6 +74,29 @@ def charge_question(
     if room:
         quotas.append(Quota(f"room:{room}", settings.room_rate_per_minute))
     RateLimiter.for_settings(settings).charge(quotas)
+
+
+def limit_refusal(settings: Settings, request: gr.Request | None, lang: str) -> str | None:
+    """Charge one draft, search or analysis to the caller's budget (:func:`charge_question`);
+    the refusal to show, in the UI language ``lang``, when the budget is used up, else None.
+
+    Every handler that reaches a model or the retriever outside Ask and the workshop questions
+    calls this just before the work starts (after its form is checked, so a typing mistake costs
+    nothing): drafts, the health check, MOU analysis, partner search. The Gradio API runs the same
+    handlers, so it is charged the same. A caller that is not logged in spends its client
+    address's budget (the handler then refuses it for the missing log-in anyway).
+    """
+    from assistant.ratelimit import RateLimitError
+
+    try:
+        principal = principal_from_request(request, settings)
+    except WorkspaceAccessError:
+        principal = Principal.anonymous()
+    try:
+        charge_question(settings, principal, request)
+    except RateLimitError as exc:
+        return get_labels().text("session.rate_limited_work", lang, seconds=exc.retry_seconds)
+    return None
 
 
 def auth_function(settings: Settings) -> Callable[[str, str], bool]:

@@ -41,7 +41,12 @@ from assistant.settings import Settings
 from assistant.ui.i18n import get_labels, normalize_language
 from assistant.ui.safe_text import plain_media
 from assistant.ui.saved_drafts import Reopened, record_draft_safely, saved_drafts_panel
-from assistant.ui.session import access_message, principal_from_request, workspace_selector
+from assistant.ui.session import (
+    access_message,
+    limit_refusal,
+    principal_from_request,
+    workspace_selector,
+)
 
 if TYPE_CHECKING:
     from assistant.records import Citation
@@ -455,6 +460,10 @@ def build_tab(ctx: TabContext) -> None:
         except Exception as exc:
             log.exception("workshop plan failed")
             yield labels.text("workshop.error", lang, error=f"{type(exc).__name__}: {exc}"), gr.update(), None
+            return
+        refused = limit_refusal(s, request, lang)  # the form is valid: the drafting is what costs
+        if refused:
+            yield f"⚠ {refused}", gr.update(), None
             return
         title = labels.text("workshop.tab", lang) + ": " + " ".join((topic_v or "").split())
         progress = labels.text("workshop.progress", lang, done="{done}", total="{total}")

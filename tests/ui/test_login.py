@@ -199,3 +199,105 @@ def test_without_accounts_each_client_address_has_its_own_budget(tmp_path: Path)
     with pytest.raises(RateLimitError):
         charge_question(s, anonymous, request("10.0.0.7"))
     charge_question(s, anonymous, request("10.0.0.8"))  # another school's browser still may ask
+
+
+def test_a_draft_refused_for_the_limit_says_so_in_the_ui_language(tmp_path: Path) -> None:
+    """Drafts and searches charge the same budget as questions, per client address without accounts."""
+    import gradio as gr
+    from starlette.requests import Request
+
+    from assistant.ratelimit import RateLimiter
+    from assistant.storage import app_db
+    from assistant.ui.session import charge_question, limit_refusal
+    from assistant.workspaces import Principal
+
+    def request(host: str) -> gr.Request:
+        return gr.Request(request=Request({"type": "http", "client": (host, 50000), "headers": []}))
+
+    s = Settings(data_dir=tmp_path / "data", ask_rate_per_minute=2)
+    assert limit_refusal(s, request("10.0.0.7"), "th") is None  # a draft: one of two
+    charge_question(s, Principal.anonymous(), request("10.0.0.7"))  # a question: two of two
+    refused = limit_refusal(s, request("10.0.0.7"), "th")
+    assert refused is not None and "ส่งคำขอบ่อยเกินไป" in refused and "วินาที" in refused
+    refused = limit_refusal(s, request("10.0.0.7"), "en")
+    assert refused is not None and "Too many requests" in refused and "seconds" in refused
+    assert RateLimiter(app_db(s), 2).remaining("client:10.0.0.7") == 0  # refusals cost nothing
+    assert limit_refusal(s, request("10.0.0.8"), "en") is None  # another address: its own budget
+    unlimited = Settings(data_dir=tmp_path / "data", ask_rate_per_minute=0)
+    assert all(limit_refusal(unlimited, request("10.0.0.7"), "en") is None for _ in range(5))
+
+
+def _draft_calls(workspace: str, lang: str) -> dict[str, tuple]:
+    """One valid request for every draft, analysis and search endpoint (api name → arguments)."""
+    from gradio_client import handle_file
+
+    from assistant.assess import load_questionnaire
+    from assistant.ui.mou_tab import example_inputs
+
+    root = Path(__file__).resolve().parents[2]
+    mou = example_inputs("en")
+    mou_names = ["language", "topic", "place", "parties", "objectives", "scope", "duties", "resources"]
+    mou_names += ["start_date", "duration_months", "coordinators", "evaluation", "notice_days"]
+    mou_names += ["student_data", "witnesses"]
+    radios = ["3"] + [None] * (len(load_questionnaire().indicators) - 1)
+    plan = ("Trat school network", "P019", "P012", "students need farming skills", "all practise farming")
+    reflection = "Today I learned how to grow vegetables without soil and I worked with my team."
+    return {
+        "/run_draft": (*plan, 12, "", None, None, None, "", "en", workspace, lang),  # network plan
+        "/build_agenda": (lang, "Student portfolios", "teachers", 3, "09:00", "start a portfolio", workspace),
+        "/run_draft_1": (*[mou[n] for n in mou_names], workspace, lang),  # MOU
+        "/run_analysis": (None, handle_file(str(root / "corpus/mou/MOU-2025-002.en.md")), workspace, lang),
+        "/draft_guide": (lang, workspace, "M3", "science-technology", ["communication"], "hydroponics", 6),
+        "/review": (lang, reflection, ["communication"], "M3"),
+        "/score": (workspace, lang, "", "", *radios),  # health check
+        "/run_suggest": ("internship placements for students", [], "", "", None, 5, workspace, lang),
+        "/run_draw": (12, "", workspace, lang),  # partner network
+    }
+
+
+def _first_text(result: object) -> str:
+    """The status text of an endpoint's result (its first string output)."""
+    values = result if isinstance(result, tuple | list) else (result,)
+    return next((v for v in values if isinstance(v, str)), "")
+
+
+@pytest.mark.slow
+def test_a_user_at_the_limit_is_refused_on_every_draft_and_search_path(auth_app: AppServer) -> None:
+    """Only Ask and workshop questions were counted: drafts, the health check, MOU analysis and
+    partner search reached the model and the retriever however often one user called them.
+
+    Now they spend the same budget as questions: two drafts use up the last two, the next question
+    is refused, and so is every other draft path, in the UI's language; another user still may.
+    """
+    from assistant.ratelimit import RateLimiter
+    from assistant.storage import app_db
+    from assistant.ui.i18n import get_labels
+
+    labels = get_labels()
+    refused_en = labels.text("session.rate_limited_work", "en", seconds="")[:30]
+    refused_th = labels.text("session.rate_limited_work", "th", seconds="")[:30]
+    limiter = RateLimiter(app_db(Settings(data_dir=auth_app.data_dir)), RATE, 60)
+    alice = _client(auth_app, "alice")
+    try:
+        limiter.reset("user:alice")
+        while limiter.remaining("user:alice") > 2:
+            limiter.check("user:alice")
+        calls = _draft_calls("net-a", "en")
+        for api in ("/run_draft", "/build_agenda"):  # the last two of the minute: drafted
+            status = _first_text(alice.predict(*calls[api], api_name=api))
+            assert refused_en not in status and "Too many" not in status, (api, status)
+        assert limiter.remaining("user:alice") == 0
+        _, _, notice = _ask(alice, "What does the school library plan say?", "net-a")
+        assert "Too many questions" in notice
+        for api, args in calls.items():
+            status = _first_text(alice.predict(*args, api_name=api))
+            assert refused_en in status and "seconds" in status, (api, status)
+        for api, args in _draft_calls("net-a", "th").items():  # the Thai interface says it in Thai
+            assert refused_th in _first_text(alice.predict(*args, api_name=api)), api
+        # bob has his own budget
+        bob = _client(auth_app, "bob")
+        agenda = _draft_calls("net-b", "en")["/build_agenda"]
+        status = _first_text(bob.predict(*agenda, api_name="/build_agenda"))
+        assert refused_en not in status, status
+    finally:
+        limiter.reset("user:alice")
