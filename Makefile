@@ -7,7 +7,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export ANONYMIZED_TELEMETRY := False
 
-.PHONY: run setup install test lint bench
+.PHONY: run setup install test lint bench lock
 
 install:
 	@scripts/bootstrap.sh
@@ -20,6 +20,10 @@ run: setup
 
 test: install
 	@scripts/test.sh
+
+# Regenerate requirements.lock from .venv after the whole test suite passes (see scripts/lock.sh).
+lock:
+	@scripts/lock.sh
 
 lint: install
 	$(VENV)/ruff check .

