@@ -140,8 +140,8 @@ class Settings(BaseSettings):
     ask_rate_per_minute: int = Field(
         default=20,
         ge=0,
-        description="questions a minute per user, workshop participant or, without accounts,"
-        " client address; 0: no limit",
+        description="questions, drafts and searches a minute per user, workshop participant or,"
+        " without accounts, client address; 0: no limit",
     )
     room_rate_per_minute: int = Field(
         default=60, ge=0, description="questions a minute in one workshop room, all participants together"
