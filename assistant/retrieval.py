@@ -70,7 +70,7 @@ class Fusion:
     rrf_k: int = 60
     dense: float = 1.0
     bm25: float = 1.0
-    translated: float = 0.5
+    translated: float = 0.75
     cross_script: float = 1.0
     minor: float = 0.5
 

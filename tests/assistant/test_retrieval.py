@@ -204,10 +204,10 @@ def test_queries_add_the_translation_with_its_weight() -> None:
     r = retriever(expander=expander)
     assert r.queries("คนพิการมีสิทธิอะไรบ้าง") == [
         Query("คนพิการมีสิทธิอะไรบ้าง", "th", 1.0),
-        Query("rights disabled person", "en", 0.5),
+        Query("rights disabled person", "en", Fusion().translated),
     ]
     assert expander.seen == [("คนพิการมีสิทธิอะไรบ้าง", "en")]
-    assert r.queries("What rights?")[1] == Query("rights disabled person", "th", 0.5)
+    assert r.queries("What rights?")[1] == Query("rights disabled person", "th", Fusion().translated)
 
 
 @pytest.mark.parametrize(
