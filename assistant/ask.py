@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
@@ -185,9 +185,15 @@ class Context:
         return [Piece(c.n, c.text, c.passage, c.trail, c.title) for c in self.citations]
 
 
-def number_pieces(passages: Sequence[Passage], prompts: Prompts) -> list[Citation]:
-    """One citation per page of each passage, numbered [1]..[n] in passage order."""
+def number_pieces(
+    passages: Sequence[Passage], prompts: Prompts, ocr: Mapping[int, Collection[int]] | None = None
+) -> list[Citation]:
+    """One citation per page of each passage, numbered [1]..[n] in passage order.
+
+    ``ocr`` maps a document row to its pages read by OCR; their citations are marked ``ocr``.
+    """
     out: list[Citation] = []
+    ocr = ocr or {}
     for p, passage in enumerate(passages):
         for page, text, chunks in passage.page_texts():
             out.append(
@@ -203,6 +209,7 @@ def number_pieces(passages: Sequence[Passage], prompts: Prompts) -> list[Citatio
                     trail=passage.trail,
                     passage=p,
                     chunk_ids=tuple(c.chunk_id for c in chunks),
+                    ocr=page in ocr.get(passage.doc_id, ()),
                 )
             )
     return out
@@ -337,7 +344,9 @@ class Answerer:
             passages = expand(chosen, manifest, budget_chars=self.section_chars, up=up)
         passages = passages[:MAX_PASSAGES]
         counts, total = self._term_counts(f"{query} {translated}")
-        return Context(analysed, query, translated, passages, number_pieces(passages, prompts), counts, total)
+        ocr = manifest.ocr_pages(p.doc_id for p in passages) if manifest is not None else None
+        pieces = number_pieces(passages, prompts, ocr)
+        return Context(analysed, query, translated, passages, pieces, counts, total)
 
     def _term_counts(self, text: str) -> tuple[dict[str, int] | None, int]:
         """How many chunks of the workspace hold each word of ``text`` (None without a manifest)."""

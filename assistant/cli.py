@@ -328,7 +328,8 @@ def _print_answer_tail(answer, streamed: str) -> None:
         out.print(shown_text(answer.text), highlight=False, markup=False)
     for c in answer.citations:
         name = f"{c.title} ({c.source})" if c.title and c.title != c.source else c.source
-        out.print(f"[{c.n}] {shown(name, markup=False)} p.{c.page}", highlight=False, markup=False)
+        scan = " (OCR)" if c.ocr else ""  # the page's text was read from a scan
+        out.print(f"[{c.n}] {shown(name, markup=False)} p.{c.page}{scan}", highlight=False, markup=False)
     for sentence in answer.unsupported:
         err.print(f"unsupported: {shown_text(sentence)}", highlight=False, markup=False)
     if answer.notes:

@@ -14,7 +14,8 @@ class Citation:
     """A numbered passage that was retrieved and given to the model (or quoted in ``none`` mode).
 
     ``n`` is the number used inline in the answer, as ``[n]``. A citation always
-    points at a retrieved chunk: ``chunk_id`` names it and ``text`` is its text.
+    points at a retrieved chunk: ``chunk_id`` names it and ``text`` is its text. ``ocr`` is
+    True when the page's text was read by OCR from a scanned image (the PDF page is ``page``).
     """
 
     n: int
@@ -29,6 +30,7 @@ class Citation:
     passage: int = 0  # the retrieved section it belongs to (pieces of one section share it)
     chunk_ids: tuple[str, ...] = ()  # every stored chunk the piece is made of
     quotes: tuple[str, ...] = ()  # the answer's sentences that cite it (to highlight in the piece)
+    ocr: bool = False  # the page's text was read by OCR from a scan (the source view says so)
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -74,6 +76,7 @@ class Answer:
                     "section": c.section,
                     "text": c.text,
                     "quotes": list(c.quotes),
+                    "ocr": c.ocr,
                 }
                 for c in self.citations
             ],

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ingest.lexical import FTS_TOKENIZER, fts_query, tokenize
+from ingest.ocr import ocr_page_numbers
 from ingest.records import Chunk, DocumentMeta, Hit
 
 SCHEMA = f"""
@@ -470,6 +471,21 @@ class Manifest:
                 (match, workspace),
             ).fetchone()
             out[term] = int(row[0])
+        return out
+
+    def ocr_pages(self, doc_ids: Iterable[int]) -> dict[int, frozenset[int]]:
+        """For each given document row, the pages whose text was read by OCR (so citations can say so)."""
+        ids = sorted(set(doc_ids))
+        out: dict[int, frozenset[int]] = {}
+        for i in range(0, len(ids), 500):
+            part = ids[i : i + 500]
+            rows = (
+                self._conn()
+                .execute(f"SELECT id, meta FROM documents WHERE id IN ({', '.join('?' * len(part))})", part)
+                .fetchall()
+            )
+            for r in rows:
+                out[int(r["id"])] = ocr_page_numbers(json.loads(r["meta"] or "{}"))
         return out
 
     def count_chunks(self, workspace: str) -> int:

@@ -119,6 +119,11 @@ class OcrSummary:
         return out
 
 
+def ocr_page_numbers(meta: dict) -> frozenset[int]:
+    """The pages whose text came from OCR, read back from a stored document's metadata (``ocr_pages``)."""
+    return frozenset(int(n) for n in str(meta.get("ocr_pages") or "").split(",") if n.strip().isdigit())
+
+
 # ---------------------------------------------------------------- the engine
 
 

@@ -74,6 +74,8 @@ CSS = """
 #source-panel .source-n { font-weight: 600; color: var(--color-accent); margin-right: 0.2em; }
 #source-panel .source-file { font-size: 0.85em; opacity: 0.7; margin-left: 0.35em; }
 #source-panel .source-meta { font-size: 0.9em; opacity: 0.8; margin: 0.2em 0 0.5em; overflow-wrap: anywhere; }
+#source-panel .source-ocr { display: inline-block; font-size: 0.85em; border: 1px solid currentColor;
+  border-radius: 4px; padding: 0 0.35em; margin-left: 0.4em; opacity: 0.9; }
 #source-panel blockquote.source-text { max-height: 420px; overflow-y: auto; overflow-wrap: anywhere; }
 #source-panel mark { background: #fde68a; color: #1f2937; border-radius: 3px; padding: 0 2px;
   box-decoration-break: clone; -webkit-box-decoration-break: clone; }
@@ -242,6 +244,7 @@ def _document_name(c: dict) -> str:
 def source_html(labels: Labels, lang: str, c: dict | None, focus: str = "") -> str:
     """The source panel for one citation: title, file, page, section trail, the passage highlighted.
 
+    A passage from a page read by OCR (``ocr``) carries a label saying its text came from a scan.
     Everything from the document is escaped (it is untrusted text); the answer's sentences
     that cite the passage (``quotes``) are wrapped in ``<mark>`` by :func:`highlight_passage`,
     and ``focus`` (the answer line whose marker was clicked) in ``<mark class="focus">``.
@@ -260,11 +263,14 @@ def source_html(labels: Labels, lang: str, c: dict | None, focus: str = "") -> s
     meta = [f"{labels.text('ask.page', lang)} {c['page']}"]
     if c.get("section"):
         meta.append(f"{labels.text('ask.section', lang)}: {c['section']}")
+    scan = ""
+    if c.get("ocr"):
+        scan = f' <span class="source-ocr">{html.escape(labels.text("ask.source_ocr", lang))}</span>'
     passage = highlight_passage(c.get("text") or "", c.get("quotes") or (), focus)
     return (
         f'<div class="source-card" data-n="{n}">'
         f'<div class="source-doc">{" ".join(head)}</div>'
-        f'<div class="source-meta">{html.escape(" · ".join(meta))}</div>'
+        f'<div class="source-meta">{html.escape(" · ".join(meta))}{scan}</div>'
         f'<blockquote class="source-text">{passage}</blockquote></div>'
     )
 

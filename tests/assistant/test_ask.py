@@ -769,7 +769,7 @@ def test_bad_model_rewrite_falls_back_to_terms(retriever) -> None:
 
 
 ANSWER_KEYS = {"answer", "kind", "citations", "backend", "grounded", "language", "unsupported", "notes"}
-CITATION_KEYS = {"n", "source", "title", "page", "section", "text", "quotes"}
+CITATION_KEYS = {"n", "source", "title", "page", "section", "text", "quotes", "ocr"}
 
 
 def run_cli(
@@ -823,3 +823,74 @@ def test_cli_ask_reads_questions_from_stdin_and_goes_on_after_an_error(
         assert set(line) == {"question", *ANSWER_KEYS}
     assert lines[0]["kind"] == "list" and lines[2]["kind"] == "not-found" and lines[3]["kind"] == "fact"
     assert "no-words" in lines[2]["notes"]
+
+
+# ------------------------------------------------------------------ pages read by OCR
+
+SCAN_Q = "ตรวจเช็คระบบเครือข่ายภายในห้องเมื่อใด"
+"""Answered by the scanned page (th10 p.2, image only: its text is Tesseract's)."""
+TEXT_LAYER_Q = "การเตรียมสถานที่สำหรับคณะผู้ประเมินทำอย่างไร"
+"""Answered by the page with a good Thai text layer (th05 p.5)."""
+
+
+@pytest.fixture(scope="module")
+def scanned_index(tmp_path_factory: pytest.TempPathFactory, embedder, pdf_dir: Path) -> Iterator[Any]:
+    """A store holding one two-page PDF put together from the shared test PDFs, ingested with real OCR:
+    page 1 an image-only Thai scan (read by Tesseract), page 2 a page with a good Thai text layer."""
+    from pypdf import PdfReader, PdfWriter
+
+    from ingest.ocr import OcrOptions
+    from ingest.pipeline import IngestOptions, ingest
+    from ingest.store import Store
+
+    if shutil.which("tesseract") is None:
+        pytest.fail("Tesseract is not installed: run scripts/ocr-deps.sh (make install does)")
+    root = tmp_path_factory.mktemp("ask-ocr")
+    writer = PdfWriter()
+    writer.add_page(PdfReader(pdf_dir / "th10_rbru_improvement_report_59_image_only.pdf").pages[1])
+    writer.add_page(PdfReader(pdf_dir / "th05_rbru_internal_qa_report_2560.pdf").pages[4])
+    pdf = root / "scanned_report.pdf"
+    with pdf.open("wb") as f:
+        writer.write(f)
+    store = Store.open(root / "data", embedder)
+    options = IngestOptions(ocr=OcrOptions(cache_dir=root / "cache", threads=2))
+    result = ingest([pdf], store, options=options).results[0]
+    assert result.pages == 2 and result.reason == "pages 1 read by OCR", result
+    yield store
+    store.manifest.close()
+
+
+def test_a_citation_from_a_page_read_by_ocr_says_so_and_one_from_a_text_layer_does_not(
+    scanned_index,
+) -> None:
+    from assistant.retrieval import HybridRetriever
+
+    retriever = HybridRetriever(store=scanned_index, workspace="default", k=5)
+    doc = scanned_index.documents("default")[0]
+    assert scanned_index.manifest.ocr_pages([doc.id]) == {doc.id: frozenset({1})}
+    pieces = pieces_of(retriever, SCAN_Q) + pieces_of(retriever, TEXT_LAYER_Q)
+    assert {c.page for c in pieces} == {1, 2}
+    for c in pieces:
+        assert c.ocr is (c.page == 1), (c.page, c.ocr, c.text[:80])
+    scan = passage_with(pieces, "ตรวจเช็คระบบเครือข่ายภายในห้อง")
+    assert scan.page == 1 and scan.ocr
+
+    answerer = Answerer(retriever, None)
+    for question, page, ocr in ((SCAN_Q, 1, True), (TEXT_LAYER_Q, 2, False)):
+        answer = answerer.ask(question)
+        assert answer.grounded and [(c.page, c.ocr) for c in answer.citations] == [(page, ocr)], answer
+        assert [c["ocr"] for c in answer.to_json()["citations"]] == [ocr]
+
+
+def test_cli_ask_says_which_cited_page_was_read_by_ocr(
+    scanned_index, model_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data_dir = scanned_index.manifest.path.parent
+    code, out, _ = run_cli(monkeypatch, data_dir, model_dir, "ask", SCAN_Q, "-b", "none", "--json")
+    assert code == 0
+    cited = json.loads(out)["citations"]
+    assert [(c["page"], c["ocr"]) for c in cited] == [(1, True)] and set(cited[0]) == CITATION_KEYS
+    code, out, _ = run_cli(monkeypatch, data_dir, model_dir, "ask", TEXT_LAYER_Q, "-b", "none", "--json")
+    assert code == 0 and [(c["page"], c["ocr"]) for c in json.loads(out)["citations"]] == [(2, False)]
+    code, out, _ = run_cli(monkeypatch, data_dir, model_dir, "ask", SCAN_Q, "-b", "none")
+    assert code == 0 and re.search(r"\[1\] .+ p\.1 \(OCR\)$", out, flags=re.M), out

@@ -188,7 +188,7 @@ ASK_KEYS = {
     "unsupported",
     "notes",
 }
-CITATION_KEYS = {"n", "source", "title", "page", "section", "text", "quotes"}
+CITATION_KEYS = {"n", "source", "title", "page", "section", "text", "quotes", "ocr"}
 
 
 def test_console_script_answers_questions_from_stdin_as_json_lines(

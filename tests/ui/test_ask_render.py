@@ -177,6 +177,20 @@ def test_the_source_panel_names_title_file_page_and_section_and_escapes_them() -
     assert LABELS.text("ask.source_empty", "th") in source_html(LABELS, "th", None)
 
 
+def test_a_passage_read_by_ocr_is_labelled_in_the_source_panel_in_the_ui_language() -> None:
+    scanned = Citation(1, "report.pdf", 2, "ห้องปฏิบัติการคอมพิวเตอร์", "c1", title="รายงาน", ocr=True)
+    typed = Citation(2, "report.pdf", 3, "ห้องปฏิบัติการคอมพิวเตอร์", "c2", title="รายงาน")
+    for lang, label in (("th", "ข้อความจาก OCR (สแกน)"), ("en", "Text read by OCR from a scan")):
+        assert LABELS.text("ask.source_ocr", lang) == label
+        # the record as the Ask tab keeps it (the PASSAGES and FINAL events' citations as dicts)
+        out = source_html(LABELS, lang, scanned.to_dict())
+        assert f'<span class="source-ocr">{label}</span>' in out
+        assert out.index("source-meta") < out.index("source-ocr") < out.index("source-text")
+        assert "source-ocr" not in source_html(LABELS, lang, typed.to_dict())
+    # a turn saved before citations had the flag has none: no label
+    assert "source-ocr" not in source_html(LABELS, "th", _citation())
+
+
 def test_sources_are_listed_by_title_with_the_file_name_beside_it() -> None:
     assert citation_choice(LABELS, "th", _citation(2, page=4)) == (
         "[2] องค์ประกอบของเครือข่ายความร่วมมือทางการศึกษา 7 ประการ — framework/components.th.md · หน้า 4",
