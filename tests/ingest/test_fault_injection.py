@@ -7,10 +7,15 @@ so an embedded Chroma is only ever opened by one process at a time) checks the s
 kill left it (nothing searchable may be incomplete), runs the repair every write run starts
 with, and checks again: no pending rows, no orphan vectors, no duplicates, BM25 rows exactly
 the live chunks. A last, uninterrupted run must leave every file's newest version live.
+
+A second test kills ``edunet ingest`` mid-OCR of a real four-page scan (once its first page is
+in the OCR cache): nothing of the document may be in the index, and the re-run must index every
+page, taking the pages read before the kill from the cache.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -141,3 +146,103 @@ def test_kill_9_at_random_points_then_rerun(tmp_path: Path, model_dir: Path) -> 
     # The kills must have hit real work, not only start-up, for this test to mean anything.
     print(f"\nkill points: {dict(hit)}; {time.monotonic() - started:.0f} s in all")
     assert hit["mid-document"] >= 3, dict(hit)
+
+
+# ---------------------------------------------------------------- kill -9 in the middle of OCR
+
+SCANNED = "th10_rbru_improvement_report_59_image_only.pdf"
+"""Four image-only Thai pages: every page goes through Tesseract (about 5 s a page on a free core)."""
+
+INDEX_STATE = """
+import json, sys
+from pathlib import Path
+from ingest.store import Store
+from tests.fixtures.consistency import NoEmbedder
+store = Store.open(Path(sys.argv[1]), NoEmbedder())
+db = store.manifest._conn()
+print(json.dumps({
+    "documents": [[d.source, d.status, d.chunks] for d in store.manifest.documents(sys.argv[2])],
+    "chunks": db.execute("SELECT COUNT(*) FROM chunks").fetchone()[0],
+    "vectors": sorted(store.vectors.all_ids(sys.argv[2])),
+}))
+"""
+"""Prints what the index holds (documents, chunk rows of any state, vector ids) without repairing it."""
+
+
+def index_state(data_dir: Path) -> dict:
+    """The index as it is, read in a process of its own (one embedded Chroma per process at a time)."""
+    result = subprocess.run(
+        [sys.executable, "-c", INDEX_STATE, str(data_dir), WORKSPACE],
+        cwd=ROOT,
+        env={**os.environ, "ANONYMIZED_TELEMETRY": "False"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def cache_entries(cache_dir: Path) -> dict[str, int]:
+    """The OCR cache's finished entries (one per page read), with their modification times."""
+    return {p.name: p.stat().st_mtime_ns for p in cache_dir.rglob("*.txt")} if cache_dir.is_dir() else {}
+
+
+def test_kill_9_mid_ocr_leaves_nothing_indexed_and_the_rerun_reuses_the_pages_read(
+    tmp_path: Path, model_dir: Path, pdf_dir: Path
+) -> None:
+    if shutil.which("tesseract") is None:
+        raise AssertionError("Tesseract is not installed: run scripts/ocr-deps.sh (make install does)")
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    shutil.copyfile(pdf_dir / SCANNED, docs / SCANNED)
+    data = tmp_path / "data"
+    cache_dir = data / "cache" / "ocr"  # Settings.ocr_cache_dir
+    command = [sys.executable, "-m", "assistant.cli", "ingest", str(docs), "--json"]
+    # one page at a time, so the kill after the first page read surely leaves pages unread
+    env = subprocess_env(data, model_dir, WORKSPACE, EDUNET_OCR="auto", EDUNET_INGEST_THREADS="1")
+    proc = subprocess.Popen(
+        command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True
+    )
+    try:
+        deadline = time.monotonic() + 240
+        while not cache_entries(cache_dir) and proc.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert proc.poll() is None, f"the ingest ended before it was killed: {proc.stderr.read()[-2000:]!r}"
+        assert cache_entries(cache_dir), "OCR did not start within 240 s"
+        os.kill(proc.pid, signal.SIGKILL)  # kill -9 of the ingest itself, mid-OCR
+        proc.wait(timeout=30)
+    finally:
+        with contextlib.suppress(ProcessLookupError):  # its orphaned Tesseract, if still reading a page
+            os.killpg(proc.pid, signal.SIGKILL)
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait(timeout=30)
+        if proc.stderr is not None:
+            proc.stderr.close()
+    assert proc.returncode == -signal.SIGKILL
+    read = cache_entries(cache_dir)
+    assert 1 <= len(read) < 4, read  # killed mid-OCR: some pages read, some not
+
+    # nothing of the document is in the index: no row, no chunk in any state, no vector
+    state = index_state(data)
+    assert state == {"documents": [], "chunks": 0, "vectors": []}, state
+    report = check(data, None)
+    assert report["before"] == [] and report["after"] == [], report
+
+    # the re-run finishes, and the pages read before the kill come from the cache, not Tesseract
+    env["EDUNET_INGEST_THREADS"] = "2"
+    final = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
+    assert final.returncode == 0, final.stderr[-3000:]
+    result = json.loads(final.stdout)
+    assert result["counts"]["ingested"] == 1 and not result["counts"]["failed"], result["counts"]
+    done = result["ingested"][0]
+    assert done["source"] == SCANNED and done["pages"] == 4 and done["chunks"] > 0, done
+    assert done["reason"] == f"pages 1–4 read by OCR ({len(read)} from the OCR cache)", done
+    after = cache_entries(cache_dir)
+    assert len(after) == 4 and {name: after[name] for name in read} == read  # not read or written again
+    state = index_state(data)
+    assert state["documents"] == [[SCANNED, "ready", done["chunks"]]] and state["chunks"] == done["chunks"]
+    assert len(state["vectors"]) == done["chunks"]
+    report = check(data, {SCANNED: sha256(docs / SCANNED)})
+    assert report["before"] == [] and report["after"] == [], report
