@@ -1,0 +1,423 @@
+"""Sections of an MOU found by what their headings mean, and the areas and duties they hold.
+
+Usage:
+    >>> from assistant.mou.sections import HeadingClassifier, find_areas
+    >>> lines = lines_of([(1, "ข้อ 2 ขอบข่ายความร่วมมือ\\n2.1 การอบรมครู\\n2.2 การนิเทศ\\nข้อ 3 ระยะเวลา")])
+    >>> find_areas(lines, HeadingClassifier()).value
+    ['การอบรมครู', 'การนิเทศ']
+
+A heading is a numbered clause ("ข้อ 3", "หมวด 2", "Article 1 –", "Section 2.", "3.", "IV.") or a
+short line standing alone. Its concept (areas, duties, term, termination or other) comes from
+the phrases in ``concepts.yaml``: a heading holding one is that concept; any other heading is
+compared with all of them by the e5 model (:class:`ingest.embeddings.Embedder`, loaded lazily
+by whoever passes it) and takes the nearest concept when it is near enough and clearly nearer
+than the next one. Without a model only the phrases are used.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from assistant.mou.parties import resolve
+from assistant.mou.records import FieldValue
+from assistant.mou.text import Line, clean, concepts, is_organisation, strip_role
+
+HEADING_MIN_SIMILARITY = 0.88
+"""The least e5 cosine between a numbered heading and a concept phrase for it to take that concept
+(measured on the dev half: true headings 0.88–0.98, stray lines such as "A)" or "เดือนละ 1 ครั้ง" 0.86–0.90)."""
+HEADING_MIN_MARGIN = 0.02
+"""How much nearer the best concept must be than the next one (else the heading is left unclassified)."""
+UNNUMBERED_EXTRA = (0.05, 0.01)
+"""What a short line without a clause number needs on top (similarity, margin): it may be any line."""
+
+_CLAUSE = re.compile(
+    r"^\s*(?:#{1,6}\s*)?(?:\*\*)?\s*(?:(?:ข้อ|หมวด(?:ที่)?|ส่วนที่|clause|article|section|part)\s*(?:\d{1,2}|[IVX]{1,5})"
+    r"(?![.\d]\d)[.:)]?|(?:\d{1,2}|[IVX]{1,5})[.)](?!\d)|#{1,6})\s*[-–—.:]?\s*(?P<title>.*)$",
+    re.IGNORECASE,
+)
+_CLAUSE_WORD = re.compile(r"(?:ข้อ|หมวด|ส่วนที่|clause|article|section|part)\s*(?:\d|[IVX])", re.IGNORECASE)
+_DOCUMENT_TITLE = re.compile(r"(?:บันทึก(?:ข้อตกลง|ความ)|หนังสือแสดง|memorandum|letter\s+of)", re.IGNORECASE)
+_SUB_NUMBER = re.compile(r"^\s*\d{1,2}\.\d{1,2}\.?\s+")
+_ITEM = re.compile(
+    r"^\s*(?:\d{1,2}(?:\.\d{1,2})+\.?|\(?\d{1,2}[.)]|\(\d{1,2}\)|[-•*●▪]|\(?[a-hก-ฮ][.)]|\([ivx]{1,4}\)|[A-H][.,)])\s+(?P<text>\S.*)$"
+)
+_INLINE_ITEM = re.compile(r"(?:^|\s)(?:\(?[a-hก-ฮ]\)|\(\d{1,2}\)|\(?[b-h]\)|\d{1,2}\))\s+")
+_LABEL = re.compile(r"^(?P<label>[A-Z][A-Za-z&/' -]{2,60}?)\s*:\s*(?!//)\S")
+_LEAD_IN_END = re.compile(r"(?:ดังนี้|ต่อไปนี้|as\s+follows|the\s+following)\s*[:：]?\s*$|:\s*$", re.IGNORECASE)
+_AREA_LEAD_IN = re.compile(
+    r"(?:ร่วมมือ|ร่วมกัน|ดำเนินการ|collaborat|co-?operat|activit).{0,80}(?:ดังนี้|ต่อไปนี้|as\s+follows|following)"
+    r"\s*[:：]?",
+    re.IGNORECASE,
+)
+_DUTY_OF = re.compile(
+    r"^\s*(?:[ก-ฮa-z][.)]\s*)?(?:\d{1,2}\.\d{1,2}\.?\s*)?(?:หน้าที่|บทบาท|ภารกิจ|ความรับผิดชอบ|ภาระหน้าที่|"
+    r"(?:roles?|responsibilit\w*|dut\w*|obligations?)\s+of)\s*(?:และความรับผิดชอบ)?\s*(?:ของ)?\s*(?:the\s+)?"
+    r"(?P<who>\S.{1,70}?)\s*:?\s*$",
+    re.IGNORECASE,
+)
+
+
+@dataclass
+class Heading:
+    """A heading line: where it is, its title text, its concept and whether it is a numbered clause."""
+
+    index: int
+    title: str
+    numbered: bool
+    concept: str | None = None
+    how: str = ""
+
+
+@dataclass
+class HeadingClassifier:
+    """Gives a heading its concept: the phrases of ``concepts.yaml`` first, then the e5 model."""
+
+    embedder: Any = None
+    min_similarity: float = HEADING_MIN_SIMILARITY
+    min_margin: float = HEADING_MIN_MARGIN
+    _phrase_vectors: Any = field(default=None, repr=False)
+    _phrase_concepts: list[str] = field(default_factory=list, repr=False)
+
+    def by_phrase(self, title: str) -> str | None:
+        """The concept whose phrase appears earliest in the title, else None."""
+        lowered = title.lower()
+        best: tuple[int, int, str] | None = None
+        for concept, phrases in concepts().headings.items():
+            for phrase in phrases:
+                p = phrase.lower()
+                pattern = rf"\b{re.escape(p)}\b" if p.isascii() else re.escape(p)
+                m = re.search(pattern, lowered)
+                if m and (best is None or (m.start(), -len(p)) < (best[0], best[1])):
+                    best = (m.start(), -len(p), concept)
+        return best[2] if best else None
+
+    def classify(
+        self, titles: Sequence[str], numbered: Sequence[bool] | None = None
+    ) -> list[tuple[str | None, str]]:
+        """(concept, how) for every title: ``phrase``, ``e5`` or ``""`` (unclassified)."""
+        out: list[tuple[str | None, str]] = []
+        pending: list[int] = []
+        flags = list(numbered) if numbered is not None else [True] * len(titles)
+        for i, title in enumerate(titles):
+            concept = self.by_phrase(title)
+            out.append((concept, "phrase" if concept else ""))
+            if concept is None and self.embedder is not None and 2 <= len(title) <= 80:
+                pending.append(i)
+        if pending:
+            found_all = self._nearest([titles[i] for i in pending], [flags[i] for i in pending])
+            for i, found in zip(pending, found_all, strict=True):
+                if found:
+                    out[i] = (found, "e5")
+        return out
+
+    def _nearest(self, titles: list[str], numbered: list[bool]) -> list[str | None]:
+        import numpy as np
+
+        if self._phrase_vectors is None:
+            pairs = [(c, p) for c, phrases in concepts().headings.items() for p in phrases]
+            self._phrase_concepts = [c for c, _ in pairs]
+            self._phrase_vectors = np.asarray(
+                self.embedder.embed_queries([p for _, p in pairs]), dtype=np.float32
+            )
+        vectors = np.asarray(self.embedder.embed_queries(titles), dtype=np.float32)
+        sims = vectors @ self._phrase_vectors.T
+        result: list[str | None] = []
+        for row, is_numbered in zip(sims, numbered, strict=True):
+            need, margin = self.min_similarity, self.min_margin
+            if not is_numbered:
+                need, margin = need + UNNUMBERED_EXTRA[0], margin + UNNUMBERED_EXTRA[1]
+            best: dict[str, float] = {}
+            for concept, sim in zip(self._phrase_concepts, row, strict=True):
+                best[concept] = max(best.get(concept, -1.0), float(sim))
+            ranked = sorted(best.items(), key=lambda kv: kv[1], reverse=True)
+            top, second = ranked[0], ranked[1] if len(ranked) > 1 else ("", -1.0)
+            ok = top[1] >= need and top[1] - second[1] >= margin and top[0] != "other"
+            result.append(top[0] if ok else None)
+        return result
+
+
+def _title_of(text: str) -> tuple[str, bool] | None:
+    """(title, numbered) when the line reads as a heading, else None."""
+    stripped = text.replace("**", "").strip()
+    level = len(stripped) - len(stripped.lstrip("#"))
+    if level >= 3:
+        return None  # "### 3.1 โรงเรียน": a sub-heading inside a section
+    if level:
+        stripped = stripped.lstrip("#").strip()
+    if not stripped or len(stripped) > 120 or _SUB_NUMBER.match(stripped):
+        return None
+    m = _CLAUSE.match(stripped)
+    if m and (m.group("title") or re.match(r"\s*(?:ข้อ|หมวด|clause|article|section)", stripped, re.I)):
+        title = m.group("title").strip()
+        # "1. Scope. The Parties will …": the title is what comes before the first full stop
+        head = re.split(r"(?<=[a-z])\.\s+(?=[A-Z])", title, maxsplit=1)[0]
+        if len(head) <= 70 and not head.endswith((",", ";")) and not re.search(r"\s(?:shall|will)\s", head):
+            return head, True
+        return None
+    short_line = len(stripped) <= 45 and not stripped.endswith((".", ",", ";", ":"))
+    if short_line and not _ITEM.match(stripped) and not re.search(r"\d{3,}|\.{3,}|ลงชื่อ", stripped):
+        return stripped, False
+    return None
+
+
+def headings(lines: Sequence[Line], classifier: HeadingClassifier) -> list[Heading]:
+    """Every heading line with its concept; a clause number alone on its line takes the next line as title."""
+    found: list[Heading] = []
+    used_as_title = -1
+    for i, line in enumerate(lines):
+        if i == used_as_title:
+            continue
+        got = _title_of(line.text)
+        if got is None:
+            continue
+        title, numbered = got
+        if numbered and not title and i + 1 < len(lines):
+            title = lines[i + 1].text.strip()
+            used_as_title = i + 1
+        if _DOCUMENT_TITLE.match(title):
+            continue
+        found.append(Heading(i, clean(title), numbered))
+    classified = classifier.classify([h.title for h in found], [h.numbered for h in found])
+    for heading, (concept, how) in zip(found, classified, strict=True):
+        heading.concept, heading.how = concept, how
+    kept = []
+    for h in found:
+        clause = bool(_CLAUSE_WORD.match(lines[h.index].text.replace("**", "").lstrip("# ")))
+        if clause or lines[h.index].text.lstrip().startswith("#"):
+            kept.append(h)  # "ข้อ 3", "Article 2", "## …": a heading whatever it means
+        elif h.concept and not is_organisation(h.title):
+            kept.append(h)  # "3." or a short line: a heading only when it means a concept
+    return kept
+
+
+def _section_end(lines: Sequence[Line], all_headings: list[Heading], heading: Heading) -> int:
+    for other in all_headings:
+        if other.index <= heading.index:
+            continue
+        if other.numbered == heading.numbered or other.numbered or other.concept:
+            return other.index
+    return len(lines)
+
+
+def sections(
+    lines: Sequence[Line], classifier: HeadingClassifier, concept: str
+) -> list[tuple[int, int, Heading]]:
+    """(body start, body end, heading) of every section of ``concept``, in order."""
+    all_headings = headings(lines, classifier)
+    out = []
+    for h in all_headings:
+        if h.concept == concept:
+            start = h.index + 1
+            if h.numbered and not _CLAUSE.match(lines[h.index].text.replace("**", "")).group("title"):
+                start += 1  # the title was the next line
+            out.append((start, _section_end(lines, all_headings, h), h))
+    return out
+
+
+def _wrapped(line: str, widest: int) -> bool:
+    """Whether a line runs to the right margin (so the next line continues it)."""
+    return widest > 0 and len(line) >= 0.82 * widest and not line.rstrip().endswith((".", ";", ":"))
+
+
+def items(lines: Sequence[Line]) -> list[tuple[str, int, str]]:
+    """A section body's items: marked ones ("2.1", "(ก)", "a)", "-"), else its lines, wrapped lines joined.
+
+    Returns (text, page, the item's first line).
+    """
+    body = [ln for ln in lines if ln.text.strip()]
+    if not body:
+        return []
+    widest = max(len(ln.text.strip()) for ln in body)
+    marked = sum(1 for ln in body if _ITEM.match(ln.text.strip()) or len(_INLINE_ITEM.findall(ln.text)) >= 2)
+    found: list[list[Any]] = []
+    open_item = False
+    for ln in body:
+        text = ln.text.strip()
+        if _LEAD_IN_END.search(text) and not _ITEM.match(text):
+            open_item = False
+            continue
+        pieces = _INLINE_ITEM.split(text)
+        if len(pieces) >= 3:
+            for piece in pieces[1:]:
+                if piece.strip():
+                    found.append([piece.strip(), ln.page, text])
+            open_item = _wrapped(text, widest)
+            continue
+        m = _ITEM.match(text)
+        if m:
+            found.append([m.group("text"), ln.page, text])
+            open_item = _wrapped(text, widest)
+        elif marked and found and open_item:
+            found[-1][0] += " " + text
+            open_item = _wrapped(text, widest)
+        elif not marked:
+            if found and open_item:
+                found[-1][0] += " " + text
+            else:
+                found.append([text, ln.page, text])
+            open_item = _wrapped(text, widest)
+        else:
+            open_item = False
+    return [(clean(t), p, raw) for t, p, raw in found if len(clean(t)) >= 3]
+
+
+def _labelled(found: list[tuple[str, int, str]]) -> list[tuple[str, int, str]] | None:
+    """Items that open with a short label ("Curriculum Design: …"): the labels, when most items have one."""
+    labels = []
+    for text, page, raw in found:
+        m = _LABEL.match(text)
+        if m and len(m.group("label").split()) <= 6:
+            labels.append((clean(m.group("label")), page, raw))
+    return labels if len(labels) >= 2 and len(labels) >= len(found) // 2 else None
+
+
+def short(text: str, limit: int = 120) -> str:
+    """A value cut at a word boundary to about ``limit`` characters."""
+    text = clean(text)
+    if len(text) <= limit:
+        return text
+    cut = text[:limit].rsplit(" ", 1)[0]
+    return cut if len(cut) >= limit // 2 else text[:limit]
+
+
+def find_areas(lines: Sequence[Line], classifier: HeadingClassifier) -> FieldValue | None:
+    """Cooperation areas: the items of the first areas section that has some, else of a lead-in sentence."""
+    found_sections = sections(lines, classifier, "areas")
+    # a heading that names the concept outright goes before one matched by meaning
+    found_sections.sort(key=lambda section: section[2].how != "phrase")
+    candidates = [(s, e, clean(lines[h.index].text), h.how) for s, e, h in found_sections]
+    for i, line in enumerate(lines):
+        if _AREA_LEAD_IN.search(line.text) or (
+            i + 1 < len(lines)
+            and _AREA_LEAD_IN.search(line.text + lines[i + 1].text)
+            and _LEAD_IN_END.search(lines[i + 1].text)
+        ):
+            end = i + 1
+            while end < len(lines) and end - i < 25 and not _title_of(lines[end].text or "x"):
+                end += 1
+            candidates.append((i + 1, end, clean(line.text), "lead-in"))
+    for start, end, label, how in candidates:
+        body = lines[start:end]
+        found = [(t, p, raw) for t, p, raw in items(body) if not _DUTY_OF.match(t)]
+        found = _labelled(found) or [(short(t), p, raw) for t, p, raw in found]
+        if len(found) >= 2 or (found and how != "lead-in"):
+            names = list(dict.fromkeys(t for t, _, _ in found))
+            page = lines[start - 1].page if start > 0 else found[0][1]
+            pages = list(dict.fromkeys([page] + [p for _, p, _ in found]))
+            note = f" (heading matched by {how})" if how == "e5" else ""
+            return FieldValue(names, page, f"{label} — {found[0][2][:160]}{note}", pages=pages)
+    return None
+
+
+# ---------------------------------------------------------------------------------------- duties
+
+
+def _group_key(text: str, parties: list[str], known: dict[str, str]) -> str | None:
+    """The party a duties sub-heading names ("3.1 โรงเรียน", "ก. บริษัท…", "The NGO shall:"), else None."""
+    stripped = clean(text.replace("**", ""))
+    if len(stripped) > 90:
+        return None
+    m = _DUTY_OF.match(stripped)
+    key = m.group("who") if m else stripped
+    key = re.sub(r"^\s*(?:\d{1,2}\.\d{1,2}\.?|[ก-ฮa-z][.)]|\(?\d{1,2}[.)])\s*", "", key)
+    key = re.sub(r"\s*(?:shall|will|จะ)\s*(?:[:：]|\(|$).*$", "", key, flags=re.IGNORECASE)
+    key = re.sub(r"\s*\([^)]*\)\s*$|\s+ในฐานะ.*$|\s*[:：]\s*$", "", key)
+    if not key:
+        return None
+    resolved = resolve(key, parties, known)
+    if resolved in parties or is_organisation(strip_role(key)) or (m and len(key) <= 60):
+        return resolved
+    if re.search(r"(?:shall|will)\s*:?\s*$", stripped, re.IGNORECASE) and len(key) <= 50:
+        return resolved
+    if any(re.match(rf"{re.escape(alias)}\b", key, re.IGNORECASE) for alias in known):
+        return resolved
+    return None
+
+
+def _groups(
+    body: Sequence[Line], parties: list[str], known: dict[str, str]
+) -> list[tuple[str, int, list[str]]]:
+    groups: list[tuple[str, int, list[Line]]] = []
+    for ln in body:
+        text = ln.text.strip()
+        if not text:
+            continue
+        label = re.match(r"^(?P<who>[^:：]{2,60})[:：]\s*(?P<rest>\S.+)$", text)
+        if label and _group_key(label.group("who"), parties, known) and not _ITEM.match(text):
+            who = _group_key(label.group("who"), parties, known)
+            groups.append((who or "", ln.page, [Line(ln.page, label.group("rest"))]))
+            continue
+        key = _group_key(text, parties, known) if (len(text) <= 90 and not _wrapped_item(text)) else None
+        if key:
+            groups.append((key, ln.page, []))
+        elif groups:
+            groups[-1][2].append(ln)
+    out = []
+    for key, page, lines in groups:
+        out.append((key, page, [t for t, _, _ in items(lines)]))
+    return out
+
+
+def _wrapped_item(text: str) -> bool:
+    """A bulleted or numbered item that is a sentence, not a sub-heading."""
+    m = _ITEM.match(text)
+    return bool(m and len(m.group("text")) > 45 and not re.search(r"(?:shall|will)\s*:?\s*$", text, re.I))
+
+
+def _by_subject(
+    body: Sequence[Line], parties: list[str], known: dict[str, str]
+) -> list[tuple[str, int, list[str]]]:
+    """Items grouped by the party each starts with ("The Institute shall …", "Party A will …")."""
+    groups: dict[str, tuple[int, list[str]]] = {}
+    for text, page, _ in items(body):
+        m = re.match(r"^(?:the\s+)?(.{2,60}?)\s+(?:shall|will|must|agrees?\s+to|จะ)\s", text, re.IGNORECASE)
+        if not m:
+            continue
+        who = resolve(m.group(1), parties, known)
+        if who in parties:
+            groups.setdefault(who, (page, []))[1].append(text)
+    return [(k, p, v) for k, (p, v) in groups.items()]
+
+
+def find_duties(
+    lines: Sequence[Line], parties: list[str], known: dict[str, str], classifier: HeadingClassifier
+) -> FieldValue | None:
+    """Each party's duties: the sub-groups of a duties section (or an annex's), else items by subject."""
+    duty_sections = sections(lines, classifier, "duties")
+    duty_sections.sort(key=lambda section: section[2].how != "phrase")
+    for start, end, _ in duty_sections:
+        body = lines[start:end]
+        groups = [g for g in _groups(body, parties, known) if g[2]]
+        if len(groups) < 2:
+            groups = [g for g in _by_subject(body, parties, known) if g[2]] or groups
+        if groups:
+            return _duties_value(groups)
+    # "Responsibilities of X" / "บทบาทของ X" headings, each with its own items
+    groups = []
+    for i, line in enumerate(lines):
+        m = _DUTY_OF.match(line.text.replace("**", ""))
+        if not m or len(line.text) > 90:
+            continue
+        end = i + 1
+        while end < len(lines) and end - i < 40 and not _DUTY_OF.match(lines[end].text.replace("**", "")):
+            if _title_of(lines[end].text) and _title_of(lines[end].text)[1]:
+                break
+            if re.search(r"in\s+witness|ลงชื่อ|both\s+parties\s+here|^\s*for\s+\S", lines[end].text, re.I):
+                break
+            end += 1
+        found = [t for t, _, _ in items(lines[i + 1 : end])]
+        if found:
+            groups.append((resolve(m.group("who"), parties, known), line.page, found))
+    return _duties_value(groups) if groups else None
+
+
+def _duties_value(groups: list[tuple[str, int, list[str]]]) -> FieldValue:
+    duties: dict[str, list[str]] = {}
+    for key, _, found in groups:
+        duties.setdefault(key, []).extend(found)
+    first = groups[0]
+    evidence = f"{first[0]}: {first[2][0]}"[:200]
+    return FieldValue(duties, first[1], evidence, pages=list(dict.fromkeys(g[1] for g in groups)))

@@ -1,0 +1,146 @@
+"""Text helpers shared by the MOU rules: pages as lines, clean values, evidence, verbatim-ish search.
+
+Usage:
+    >>> from assistant.mou.text import lines_of, squash, find_page, concepts
+    >>> [line.text for line in lines_of([(1, "ข้อ ๑ ขอบเขต\\n๑.๑ การอบรม")])]
+    ['ข้อ 1 ขอบเขต', '1.1 การอบรม']
+    >>> squash("MOu  between: A-B"), find_page("a b", [(1, "x"), (2, "A, B")])
+    ('moubetweenab', 2)
+    >>> "โรงเรียน" in concepts().organisations_th
+    True
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from assistant.mou.dates import thai_digits_to_arabic
+
+if TYPE_CHECKING:
+    from ingest.records import Page
+
+CONCEPTS_FILE = Path(__file__).with_name("concepts.yaml")
+
+
+@dataclass(frozen=True)
+class Line:
+    """One line of a page: its page number and its text (Thai digits as Arabic, markdown kept)."""
+
+    page: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Concepts:
+    """The data of ``concepts.yaml``: heading phrases per field concept, organisation and role words."""
+
+    headings: dict[str, list[str]]
+    organisations_th: tuple[str, ...]
+    organisations_en: tuple[str, ...]
+    roles: tuple[str, ...]
+
+
+@cache
+def concepts(path: Path = CONCEPTS_FILE) -> Concepts:
+    """Load the concept lists (once); a broken file raises ValueError naming the file."""
+    import yaml
+
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        headings = {
+            name: [str(p) for p in (v.get("th") or []) + (v.get("en") or [])]
+            for name, v in data["headings"].items()
+        }
+        orgs = data["organisations"]
+        roles = data["roles"]
+        return Concepts(
+            headings,
+            tuple(str(w) for w in orgs["th"]),
+            tuple(str(w).lower() for w in orgs["en"]),
+            tuple(str(w) for w in roles["th"] + roles["en"]),
+        )
+    except (OSError, KeyError, TypeError, AttributeError, yaml.YAMLError) as exc:
+        raise ValueError(f"{path}: not a usable MOU concept list ({exc})") from exc
+
+
+def page_list(pages: Sequence[Page] | Sequence[tuple[int, str]] | Sequence[str]) -> list[tuple[int, str]]:
+    """``Page`` objects, ``(number, text)`` pairs or plain page texts as ``(number, text)`` pairs."""
+    result = []
+    for i, p in enumerate(pages, start=1):
+        if isinstance(p, str):
+            result.append((i, p))
+        elif isinstance(p, tuple):
+            result.append((int(p[0]), str(p[1])))
+        else:
+            result.append((int(p.number), str(p.text)))
+    return result
+
+
+def lines_of(pages: Sequence[tuple[int, str]]) -> list[Line]:
+    """Every line of every page, Thai digits as Arabic (offsets unchanged)."""
+    return [Line(n, thai_digits_to_arabic(line)) for n, t in pages for line in t.splitlines()]
+
+
+def clean(text: str) -> str:
+    """Value text: markdown emphasis removed, spaces collapsed, stray punctuation trimmed."""
+    text = text.replace("**", "").replace("__", "")
+    return " ".join(text.split()).strip(" ,;:-–—\"'“”.|")
+
+
+def evidence(text: str, start: int, end: int, pad: int = 60) -> str:
+    """The text around a match, on one line."""
+    a = max(0, start - pad)
+    b = min(len(text), end + pad)
+    return " ".join(text[a:b].split())
+
+
+def squash(text: str) -> str:
+    """Text for verbatim-ish comparison: lower case, Thai digits as Arabic, no spaces or punctuation."""
+    text = thai_digits_to_arabic(text).lower().replace("**", "")
+    return re.sub(r"[\W_]+", "", text)
+
+
+def find_page(value: str, pages: Sequence[tuple[int, str]]) -> int | None:
+    """The first page whose text contains ``value`` verbatim-ish (see :func:`squash`), else None."""
+    needle = squash(value)
+    if len(needle) < 3:
+        return None
+    for number, text in pages:
+        if needle in squash(text):
+            return number
+    return None
+
+
+def is_organisation(name: str) -> bool:
+    """Whether a name reads as an organisation's (starts with a Thai organisation word, or holds an
+    English one), not a person's, a role's or a sentence's."""
+    text = clean(name)
+    if not text or len(text) > 140:
+        return False
+    c = concepts()
+    if any(text.startswith(w) for w in c.organisations_th):
+        return True
+    words = re.findall(r"[a-z.]+", text.lower())
+    if not words or len(words) > 14:
+        return False
+    lowered = " " + " ".join(words) + " "
+    return any(f" {w} " in lowered or (f" {w}" in lowered and w.endswith(".")) for w in c.organisations_en)
+
+
+def strip_role(text: str) -> str:
+    """A signature line's organisation, its role title removed ("ผู้อำนวยการโรงเรียนX" → "โรงเรียนX")."""
+    text = clean(text)
+    changed = True
+    while changed:
+        changed = False
+        for role in sorted(concepts().roles, key=len, reverse=True):
+            if text.lower().startswith(role.lower()):
+                text = clean(re.sub(r"^[\s,]*(?:ใน)?(?:ตำแหน่ง)?\s*", "", text[len(role) :]))
+                changed = True
+                break
+    return text
