@@ -11,8 +11,12 @@ Rules run in order and the first that names at least two organisations wins: a l
 Second Party"; "… of the ONE PART … of the OTHER PART"; the opening clause ("ระหว่าง X … กับ Y",
 "by and between: X, … And Y", read across line breaks); an opening sentence that starts with
 the parties ("X และ Y ได้ตกลง…", "X and Y enter into…"); party labels ("Party A: X"); the
-signature block ("For X", "(ลงชื่อ) … ผู้อำนวยการโรงเรียน X"). A name counts only when it reads
-as an organisation's (``concepts.yaml``), so a person, a role or a list of duties is not taken.
+signature block ("For X", "(ลงชื่อ) … ผู้อำนวยการโรงเรียน X"). A name counts when it reads as an
+organisation's (``concepts.yaml``); a name with no organisation word (a resort's, a shop's) counts
+only where a party's name stands (a party-list item, a slot of the opening clause, a party label,
+"For X" or a role's organisation in a signature block) and only when it reads as a name, not as a
+sentence, a person or a date (:func:`assistant.mou.text.looks_like_name`). A date that ends a
+name ("… กับ บริษัท ก จำกัด ลงวันที่ 1 มิ.ย. 2568") is cut off.
 """
 
 from __future__ import annotations
@@ -20,8 +24,19 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from assistant.mou.dates import find_dates
 from assistant.mou.records import FieldValue
-from assistant.mou.text import Line, clean, evidence, is_organisation, lines_of, squash, strip_role
+from assistant.mou.text import (
+    Line,
+    clean,
+    evidence,
+    is_organisation,
+    is_signature_line,
+    lines_of,
+    looks_like_name,
+    squash,
+    strip_role,
+)
 
 Found = tuple[list[str], int, str]
 
@@ -35,6 +50,9 @@ _ALIAS = re.compile(
     r"referred\s+to\s+as)\s*(?:the\s+)?[\"“'‘]\s*(?:the\s+)?([^\"”'’]{2,60}?)\s*[\"”'’]",
     re.IGNORECASE,
 )
+ALIAS_REACH = 700
+"""How far before a short name ("hereinafter referred to as …") its party's name may stand (characters):
+a party's description (address, degrees offered, affiliation) often runs several lines."""
 _BRACKET_ALIAS = re.compile(r"\(\s*(?:the\s+)?[\"“]([^\"”]{2,40})[\"”]\s*\)", re.IGNORECASE)
 _LIST_ITEM = re.compile(r"^\s*(?:\(?\d{1,2}[.)]|[-•*])\s+(.+)$")
 _LEAD_IN = re.compile(
@@ -78,11 +96,35 @@ def _members(item: str) -> list[str]:
     return [n for n in names if len(n) >= 4]
 
 
-def _organisations(names: list[str]) -> list[str]:
+def without_date(name: str) -> str:
+    """A name with a date that follows it cut off ("เทศบาลตำบลนาดี วันที่ 1 มิ.ย. 2568" → "เทศบาลตำบลนาดี")."""
+    cut = len(name)
+    dates = find_dates(name)
+    if dates:
+        cut = dates[0].start
+    m = re.search(r"\s*(?:(?:ลง)?วันที่|เมื่อ|dated\b|on\s+(?=\d))", name[:cut], re.IGNORECASE)
+    if m and m.start() > 0:
+        cut = m.start()
+    return clean(name[:cut]) if cut < len(name) else name
+
+
+def _organisations(names: list[str], slots: bool = False) -> list[str]:
+    """The names that read as organisations', in order, each once.
+
+    ``slots``: the names stand where parties' names stand (a party list, the opening clause), so
+    a name without an organisation word is kept too when it reads as a name, as long as every
+    name before it was kept (a run of names, not a stray piece of a sentence after them).
+    """
     kept: list[str] = []
-    for name in names:
-        if is_organisation(name) and not any(squash(name) == squash(k) for k in kept):
+    run = True
+    for raw in names:
+        name = without_date(raw)
+        if any(squash(name) == squash(k) for k in kept):
+            continue
+        if is_organisation(name) or (slots and run and looks_like_name(name)):
             kept.append(name)
+        else:
+            run = False
     return kept
 
 
@@ -93,7 +135,7 @@ def aliases(pages: Sequence[tuple[int, str]], parties: list[str]) -> dict[str, s
         flat = " ".join(text.split())
         for pattern in (_ALIAS, _BRACKET_ALIAS):
             for m in pattern.finditer(flat):
-                before = squash(flat[max(0, m.start() - 400) : m.start()])
+                before = squash(flat[max(0, m.start() - ALIAS_REACH) : m.start()])
                 owner, best = None, -1
                 for party in parties:
                     key = squash(party)[:20]
@@ -101,6 +143,13 @@ def aliases(pages: Sequence[tuple[int, str]], parties: list[str]) -> dict[str, s
                     if pos > best:
                         owner, best = party, pos
                 alias = clean(m.group(1))
+                if alias and re.search(r"รวมกัน|jointly|collectively", m.group(0), re.IGNORECASE):
+                    # "เครือข่ายโรงเรียนห้วยทับทิม ซึ่งประกอบด้วย … เรียกรวมกันว่า "เครือข่ายโรงเรียน"":
+                    # the alias stands for the group whose name it begins, not for its last member
+                    whole = flat[max(0, m.start() - ALIAS_REACH) : m.start()].replace("*", "")
+                    group = re.search(rf"{re.escape(alias)}[^\s(,]+", whole)
+                    if group and is_organisation(group.group(0)):
+                        owner = clean(group.group(0))
                 if owner and alias and squash(alias) not in ("party", "parties", "ภาคี"):
                     found.setdefault(alias, owner)
     return found
@@ -117,7 +166,8 @@ def resolve(key: str, parties: list[str], known: dict[str, str]) -> str:
             return owner
     for party in parties:
         p = squash(party)
-        if k == p or (len(k) >= 6 and (k in p or p in k)):
+        # a short name inside the party's name, or the party's name opening a slightly longer key
+        if k == p or (len(k) >= 6 and (k in p or (k.startswith(p) and len(k) <= len(p) + 20))):
             return party
     for alias, owner in known.items():
         a = squash(alias)
@@ -154,7 +204,7 @@ def _from_list(lines: Sequence[Line]) -> Found | None:
         names: list[str] = []
         for item in items:
             names.extend(_members(item) or [party_name(item)])
-        names = _organisations(names)
+        names = _organisations(names, slots=True)
         if len(names) >= 2:
             return names, line.page, " | ".join(clean(r)[:160] for r in raw)
     return None
@@ -176,7 +226,7 @@ def _from_title_block(lines: Sequence[Line]) -> Found | None:
                     break
                 continue
             blocks[-1].append(text)
-        names = _organisations([clean(b[0]) for b in blocks if b])
+        names = _organisations([clean(b[0]) for b in blocks if b], slots=True)
         if len(names) >= 2:
             return names, line.page, "between " + " & ".join(names)
     return None
@@ -255,12 +305,32 @@ def _from_opening(pages: Sequence[tuple[int, str]]) -> Found | None:
             thai = not window[:40].isascii()
             separator = r"\s+(?:กับ|และ)\s*" if thai else r"(?:(?<=[,;\"”)])|(?<=\.))\s*(?:and|&)\s+(?=[A-Z])"
             pieces = _split_top(window, separator)
-            if len(pieces) < 2:
-                continue
-            names = _organisations([party_name(p) for p in pieces[:6]])
+            names = _opening_names([party_name(p) for p in pieces[:6]]) if len(pieces) >= 2 else []
+            if len(names) < 2 and not thai:
+                names = _single_and(window)
             if len(names) >= 2:
                 return names, number, evidence(flat, m.start(), m.end() + 160, 0)
     return None
+
+
+def _opening_names(names: list[str]) -> list[str]:
+    """The parties of an opening clause: "between X and Y" are slots (a name without an organisation
+    word is kept there); a third name or more must read as an organisation's, since the clause runs
+    on into the text (a purpose, a diploma, "youth in the area")."""
+    first = _organisations(names[:2], slots=True)
+    if len(first) < 2:
+        return _organisations(names)
+    rest = _organisations(names[2:])
+    return first + [n for n in rest if not any(squash(n) == squash(f) for f in first)]
+
+
+def _single_and(window: str) -> list[str]:
+    """ "between X and Y." with no comma: split on the one "and"/"&" of the sentence, if it has only one."""
+    sentence = re.split(r"(?<=[a-z)])\.(?:\s|$)", window, maxsplit=1)[0]
+    pieces = _split_top(sentence, r"\s+(?:and|&)\s+(?=[A-Z])")
+    if len(pieces) != 2 or len(re.findall(r"\s(?:and|&)\s", sentence, re.IGNORECASE)) != 1:
+        return []
+    return _organisations([party_name(p) for p in pieces], slots=True)
 
 
 def _from_opening_sentence(pages: Sequence[tuple[int, str]]) -> Found | None:
@@ -299,8 +369,64 @@ def _from_party_labels(lines: Sequence[Line]) -> Found | None:
             names.append(party_name(m.group(1)))
             raw.append(clean(line.text)[:120])
             page = page or line.page
-    names = _organisations(names)
+    names = _organisations(names, slots=True)
     return (names, page, " | ".join(raw)) if len(names) >= 2 else None
+
+
+def _signature_names(lines: Sequence[Line]) -> tuple[list[str], int]:
+    """The organisations of the signature block ("For X", a role's organisation), and its page."""
+    start = next(
+        (
+            i
+            for i, line in enumerate(lines)
+            if re.search(r"ลงชื่อ|ลงนาม\s*$|signed\s+for|^\s*for\s+\S", line.text, re.IGNORECASE)
+            or is_signature_line(line.text)
+        ),
+        None,
+    )
+    if start is None:
+        return [], 0
+    names: list[str] = []
+    for line in lines[start : start + 40]:
+        text = re.sub(r"\(?ลงชื่อ\)?|\.{3,}|…+", " ", line.text)
+        text = re.sub(r"\s(?:พยาน|witness)\b.*$", "", text, flags=re.IGNORECASE)
+        for cell in re.split(r"\s{3,}|\|", text):
+            behalf = re.match(
+                r"\s*(?:(?:signed\s+)?for\s+and\s+on\s+behalf\s+of|on\s+behalf\s+of|for|ในนาม(?:ของ)?)\s+",
+                cell,
+                re.IGNORECASE,
+            )
+            cell = cell[behalf.end() :] if behalf else cell
+            name = strip_role(cell)
+            # a role's organisation ("ผู้จัดการ X") or "For X" stands where a party's name stands
+            slot = bool(behalf) or (bool(name) and name != clean(cell))
+            if name and (is_organisation(name) or (slot and looks_like_name(without_date(name)))):
+                names.append(without_date(name))
+    names = _organisations(names, slots=True)
+    # one party written twice ("…วิทยาลัยเทคนิคจันทบุรี" and "วิทยาลัยเทคนิคจันทบุรี") counts once
+    names = [n for n in names if not any(n != o and squash(n) in squash(o) for o in names)]
+    return names, lines[start].page
+
+
+def _from_letter(lines: Sequence[Line]) -> Found | None:
+    """A letter (of intent): the organisation it is addressed to ("เรียน ผู้อำนวยการศูนย์…", "To: The
+    Director, X") and the one that signs it."""
+    for line in lines[:30]:
+        m = re.match(
+            r"\s*(?:เรียน|to\s*:|attention\s*:|attn\.?\s*:?)\s*(?:the\s+)?(.{3,120})$", line.text, re.I
+        )
+        if not m:
+            continue
+        written = m.group(1)
+        if written.isascii():  # "The Director, Riverside Foundation": the organisation follows the role
+            written = re.sub(r"^[^,]{0,40},\s*(?=\S)", "", written)
+        addressee = strip_role(written)
+        if not is_organisation(addressee):
+            return None
+        signers, _ = _signature_names(lines)
+        names = _organisations([*signers, addressee])
+        return (names, line.page, clean(line.text)) if len(names) >= 2 else None
+    return None
 
 
 def _from_signatures(lines: Sequence[Line]) -> Found | None:
@@ -308,36 +434,10 @@ def _from_signatures(lines: Sequence[Line]) -> Found | None:
     for line in lines:
         m = re.match(r"\s*For\s+(.{3,80}?)\s+For\s+(.{3,80}?)\s*$", line.text)
         if m:
-            names = _organisations([clean(m.group(1)), clean(m.group(2))])
+            names = _organisations([clean(m.group(1)), clean(m.group(2))], slots=True)
             if len(names) >= 2:
                 return names, line.page, clean(line.text)
-    start = next(
-        (
-            i
-            for i, line in enumerate(lines)
-            if re.search(r"ลงชื่อ|ลงนาม\s*$|in\s+witness|signed\s+for|^\s*for\s+\S", line.text, re.IGNORECASE)
-        ),
-        None,
-    )
-    if start is None:
-        return None
-    names: list[str] = []
-    page = lines[start].page
-    for line in lines[start : start + 40]:
-        text = re.sub(
-            r"\(?ลงชื่อ\)?|\.{3,}|…+|signed\s+for\s+and\s+on\s+behalf\s+of|^\s*for\s+",
-            " ",
-            line.text,
-            flags=re.I,
-        )
-        text = re.sub(r"\s(?:พยาน|witness)\b.*$", "", text, flags=re.IGNORECASE)
-        for cell in re.split(r"\s{3,}|\|", text):
-            name = strip_role(cell)
-            if name and is_organisation(name):
-                names.append(name)
-    names = _organisations(names)
-    # one party written twice ("…วิทยาลัยเทคนิคจันทบุรี" and "วิทยาลัยเทคนิคจันทบุรี") counts once
-    names = [n for n in names if not any(n != o and squash(n) in squash(o) for o in names)]
+    names, page = _signature_names(lines)
     return (names, page, "; ".join(names)[:200]) if len(names) >= 2 else None
 
 
@@ -372,6 +472,7 @@ def find_parties(pages: Sequence[tuple[int, str]], lines: Sequence[Line] | None 
         lambda: _from_opening_sentence(pages),
         lambda: _from_party_labels(lines),
         lambda: _from_signatures(lines),
+        lambda: _from_letter(lines),
     )
     for rule in rules:
         found = rule()

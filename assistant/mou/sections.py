@@ -11,7 +11,8 @@ short line standing alone. Its concept (areas, duties, term, termination or othe
 the phrases in ``concepts.yaml``: a heading holding one is that concept; any other heading is
 compared with all of them by the e5 model (:class:`ingest.embeddings.Embedder`, loaded lazily
 by whoever passes it) and takes the nearest concept when it is near enough and clearly nearer
-than the next one. Without a model only the phrases are used.
+than the next one. Without a model only the phrases are used. A section ends at the next heading
+or where the signature block (or the closing formula before it: "IN WITNESS …", "(ลงชื่อ)") begins.
 """
 
 from __future__ import annotations
@@ -23,7 +24,15 @@ from typing import Any
 
 from assistant.mou.parties import resolve
 from assistant.mou.records import FieldValue
-from assistant.mou.text import Line, clean, concepts, is_organisation, strip_role
+from assistant.mou.text import (
+    Line,
+    clean,
+    concepts,
+    is_organisation,
+    is_signature_line,
+    names_all_parties,
+    strip_role,
+)
 
 HEADING_MIN_SIMILARITY = 0.88
 """The least e5 cosine between a numbered heading and a concept phrase for it to take that concept
@@ -49,9 +58,11 @@ _LABEL = re.compile(r"^(?P<label>[A-Z][A-Za-z&/' -]{2,60}?)\s*:\s*(?!//)\S")
 _LEAD_IN_END = re.compile(r"(?:ดังนี้|ต่อไปนี้|as\s+follows|the\s+following)\s*[:：]?\s*$|:\s*$", re.IGNORECASE)
 _AREA_LEAD_IN = re.compile(
     r"(?:ร่วมมือ|ร่วมกัน|ดำเนินการ|collaborat|co-?operat|activit).{0,80}(?:ดังนี้|ต่อไปนี้|as\s+follows|following)"
-    r"\s*[:：]?",
+    r"\s*[:：]?|(?:the\s+)?following\s+(?:areas|fields|activities)\b",
     re.IGNORECASE,
 )
+_BARE_MARKER = re.compile(r"^\s*(?:\(?\d{1,2}[.)]|\(?[a-hก-ฮ][.)]|[-•*●▪])\s*$")
+"""An item's number alone on its line (scans and two-column layouts put it apart from its text)."""
 _DUTY_OF = re.compile(
     r"^\s*(?:[ก-ฮa-z][.)]\s*)?(?:\d{1,2}\.\d{1,2}\.?\s*)?(?:หน้าที่|บทบาท|ภารกิจ|ความรับผิดชอบ|ภาระหน้าที่|"
     r"(?:roles?|responsibilit\w*|dut\w*|obligations?)\s+of)\s*(?:และความรับผิดชอบ)?\s*(?:ของ)?\s*(?:the\s+)?"
@@ -194,12 +205,23 @@ def headings(lines: Sequence[Line], classifier: HeadingClassifier) -> list[Headi
 
 
 def _section_end(lines: Sequence[Line], all_headings: list[Heading], heading: Heading) -> int:
+    """Where a section's body ends: the next heading of its rank, or the signature block."""
+    end = len(lines)
     for other in all_headings:
         if other.index <= heading.index:
             continue
         if other.numbered == heading.numbered or other.numbered or other.concept:
-            return other.index
-    return len(lines)
+            end = other.index
+            break
+    return signature_cut(lines, heading.index + 1, end)
+
+
+def signature_cut(lines: Sequence[Line], start: int, end: int) -> int:
+    """``end``, or the first line from ``start`` that opens the signature block, if earlier."""
+    for i in range(start, min(end, len(lines))):
+        if is_signature_line(lines[i].text):
+            return i
+    return end
 
 
 def sections(
@@ -234,8 +256,19 @@ def items(lines: Sequence[Line]) -> list[tuple[str, int, str]]:
     marked = sum(1 for ln in body if _ITEM.match(ln.text.strip()) or len(_INLINE_ITEM.findall(ln.text)) >= 2)
     found: list[list[Any]] = []
     open_item = False
+    after_marker = False
     for ln in body:
         text = ln.text.strip()
+        if _BARE_MARKER.match(text):
+            # "2)" alone: the next unmarked line starts an item (the number was set apart from it)
+            open_item, after_marker = False, True
+            continue
+        if after_marker and not _ITEM.match(text):
+            after_marker = False
+            found.append([text, ln.page, text])
+            open_item = _wrapped(text, widest)
+            continue
+        after_marker = False
         if _LEAD_IN_END.search(text) and not _ITEM.match(text):
             open_item = False
             continue
@@ -264,14 +297,37 @@ def items(lines: Sequence[Line]) -> list[tuple[str, int, str]]:
     return [(clean(t), p, raw) for t, p, raw in found if len(clean(t)) >= 3]
 
 
-def _labelled(found: list[tuple[str, int, str]]) -> list[tuple[str, int, str]] | None:
-    """Items that open with a short label ("Curriculum Design: …"): the labels, when most items have one."""
-    labels = []
+def _labelled(
+    found: list[tuple[str, int, str]], body: Sequence[Line] = ()
+) -> list[tuple[str, int, str]] | None:
+    """Items that open with a short label ("Curriculum Design: …"): the labels, when most items have one.
+
+    A line of the body that opens with a label starts a labelled item of its own even when the
+    item's number was set apart from it ("Skill Development Programs: …" with "5)" on the next
+    line, as scans of two-column layouts read).
+    """
+    labels: list[tuple[str, int, str]] = []
     for text, page, raw in found:
         m = _LABEL.match(text)
         if m and len(m.group("label").split()) <= 6:
             labels.append((clean(m.group("label")), page, raw))
-    return labels if len(labels) >= 2 and len(labels) >= len(found) // 2 else None
+    if len(labels) < 2 or len(labels) < len(found) // 2:
+        return None
+    seen = {squash_label(label) for label, _, _ in labels}
+    in_body = []
+    for ln in body:
+        text = _ITEM.sub(r"\g<text>", ln.text.strip())
+        m = _LABEL.match(text)
+        if m and len(m.group("label").split()) <= 6:
+            in_body.append((clean(m.group("label")), ln.page, ln.text.strip()))
+    if {squash_label(label) for label, _, _ in in_body} >= seen and len(in_body) > len(labels):
+        return in_body
+    return labels
+
+
+def squash_label(label: str) -> str:
+    """A label for comparison: lower case, letters and digits only."""
+    return re.sub(r"[\W_]+", "", label.lower())
 
 
 def short(text: str, limit: int = 120) -> str:
@@ -281,6 +337,19 @@ def short(text: str, limit: int = 120) -> str:
         return text
     cut = text[:limit].rsplit(" ", 1)[0]
     return cut if len(cut) >= limit // 2 else text[:limit]
+
+
+def _ends_list(text: str, classifier: HeadingClassifier) -> bool:
+    """Whether a line ends the list after a lead-in sentence: a clause ("ข้อ 3", "Article 2"), a short
+    unnumbered heading, or a numbered line whose title names a field concept ("4. Duration"); a
+    numbered item of the list itself ("1) Human Resource Sharing: …") does not."""
+    got = _title_of(text or "x")
+    if got is None:
+        return False
+    title, numbered = got
+    if not numbered or _CLAUSE_WORD.match(text.replace("**", "").lstrip("# ")):
+        return True
+    return classifier.by_phrase(title) is not None
 
 
 def find_areas(lines: Sequence[Line], classifier: HeadingClassifier) -> FieldValue | None:
@@ -296,13 +365,13 @@ def find_areas(lines: Sequence[Line], classifier: HeadingClassifier) -> FieldVal
             and _LEAD_IN_END.search(lines[i + 1].text)
         ):
             end = i + 1
-            while end < len(lines) and end - i < 25 and not _title_of(lines[end].text or "x"):
+            while end < len(lines) and end - i < 25 and not _ends_list(lines[end].text, classifier):
                 end += 1
-            candidates.append((i + 1, end, clean(line.text), "lead-in"))
+            candidates.append((i + 1, signature_cut(lines, i + 1, end), clean(line.text), "lead-in"))
     for start, end, label, how in candidates:
         body = lines[start:end]
         found = [(t, p, raw) for t, p, raw in items(body) if not _DUTY_OF.match(t)]
-        found = _labelled(found) or [(short(t), p, raw) for t, p, raw in found]
+        found = _labelled(found, body) or [(short(t), p, raw) for t, p, raw in found]
         if len(found) >= 2 or (found and how != "lead-in"):
             names = list(dict.fromkeys(t for t, _, _ in found))
             page = lines[start - 1].page if start > 0 else found[0][1]
@@ -317,7 +386,7 @@ def find_areas(lines: Sequence[Line], classifier: HeadingClassifier) -> FieldVal
 
 def _group_key(text: str, parties: list[str], known: dict[str, str]) -> str | None:
     """The party a duties sub-heading names ("3.1 โรงเรียน", "ก. บริษัท…", "The NGO shall:"), else None."""
-    stripped = clean(text.replace("**", ""))
+    stripped = clean(text.replace("**", "").lstrip("# "))
     if len(stripped) > 90:
         return None
     m = _DUTY_OF.match(stripped)
@@ -388,7 +457,9 @@ def find_duties(
     """Each party's duties: the sub-groups of a duties section (or an annex's), else items by subject."""
     duty_sections = sections(lines, classifier, "duties")
     duty_sections.sort(key=lambda section: section[2].how != "phrase")
-    for start, end, _ in duty_sections:
+    for start, end, heading in duty_sections:
+        if _one_party_heading(heading.title):
+            continue  # "Responsibilities of X": read below, one such heading per party
         body = lines[start:end]
         groups = [g for g in _groups(body, parties, known) if g[2]]
         if len(groups) < 2:
@@ -399,19 +470,27 @@ def find_duties(
     groups = []
     for i, line in enumerate(lines):
         m = _DUTY_OF.match(line.text.replace("**", ""))
-        if not m or len(line.text) > 90:
+        if not m or len(line.text) > 90 or names_all_parties(m.group("who")):
             continue
         end = i + 1
         while end < len(lines) and end - i < 40 and not _DUTY_OF.match(lines[end].text.replace("**", "")):
             if _title_of(lines[end].text) and _title_of(lines[end].text)[1]:
                 break
-            if re.search(r"in\s+witness|ลงชื่อ|both\s+parties\s+here|^\s*for\s+\S", lines[end].text, re.I):
+            if is_signature_line(lines[end].text) or re.match(r"\s*for\s+\S", lines[end].text, re.I):
                 break
             end += 1
         found = [t for t, _, _ in items(lines[i + 1 : end])]
         if found:
             groups.append((resolve(m.group("who"), parties, known), line.page, found))
     return _duties_value(groups) if groups else None
+
+
+def _one_party_heading(title: str) -> bool:
+    """Whether a duties heading names one party ("Responsibilities of the Institute"), not all of them."""
+    if not _DUTY_OF.match(title):
+        return False
+    m = re.search(r"(?:ของ|\bof\b)\s*(?:the\s+)?(?P<who>\S.*)$", title, re.IGNORECASE)
+    return bool(m and not names_all_parties(m.group("who")))
 
 
 def _duties_value(groups: list[tuple[str, int, list[str]]]) -> FieldValue:

@@ -37,12 +37,18 @@ class Line:
 
 @dataclass(frozen=True)
 class Concepts:
-    """The data of ``concepts.yaml``: heading phrases per field concept, organisation and role words."""
+    """The data of ``concepts.yaml``: heading phrases per field concept, organisation, role and person
+    words, the words of a sentence (not a name), words for all parties, and signature-block openings."""
 
     headings: dict[str, list[str]]
     organisations_th: tuple[str, ...]
     organisations_en: tuple[str, ...]
     roles: tuple[str, ...]
+    people: tuple[str, ...] = ()
+    sentence_words_th: tuple[str, ...] = ()
+    sentence_words_en: tuple[str, ...] = ()
+    all_parties: tuple[str, ...] = ()
+    signatures: tuple[str, ...] = ()
 
 
 @cache
@@ -58,11 +64,20 @@ def concepts(path: Path = CONCEPTS_FILE) -> Concepts:
         }
         orgs = data["organisations"]
         roles = data["roles"]
+
+        def both(key: str) -> tuple[str, ...]:
+            return tuple(str(w).lower() for w in data[key]["th"] + data[key]["en"])
+
         return Concepts(
             headings,
             tuple(str(w) for w in orgs["th"]),
             tuple(str(w).lower() for w in orgs["en"]),
             tuple(str(w) for w in roles["th"] + roles["en"]),
+            people=both("people"),
+            sentence_words_th=tuple(str(w) for w in data["sentence_words"]["th"]),
+            sentence_words_en=tuple(str(w).lower() for w in data["sentence_words"]["en"]),
+            all_parties=both("all_parties"),
+            signatures=both("signatures"),
         )
     except (OSError, KeyError, TypeError, AttributeError, yaml.YAMLError) as exc:
         raise ValueError(f"{path}: not a usable MOU concept list ({exc})") from exc
@@ -144,3 +159,57 @@ def strip_role(text: str) -> str:
                 changed = True
                 break
     return text
+
+
+def looks_like_name(name: str) -> bool:
+    """Whether text that stands where a party's name stands reads as a name even without an organisation
+    word (a resort's, a shop's): short, not a person's (``นาย…``, ``Dr. …``), not a role, not a date, and
+    holding no word of a sentence (``concepts.yaml`` sentence_words); English names in title case."""
+    from assistant.mou.dates import find_dates
+
+    text = clean(name)
+    if not 3 <= len(text) <= 80 or re.search(r"[:;!?]|\d{3,}", text) or find_dates(text):
+        return False
+    c = concepts()
+    lowered = text.lower()
+    if any(
+        re.match(rf"{re.escape(p)}(?:\.|\s|$)" if p.isascii() else re.escape(p), lowered) for p in c.people
+    ):
+        return False
+    if strip_role(text) != text:
+        return False
+    if not text.isascii():
+        return not any(w in text for w in c.sentence_words_th) and len(text.split()) <= 6
+    words = re.findall(r"[A-Za-z][A-Za-z'.-]*", text)
+    if not words or len(words) > 8 or any(w.lower() in c.sentence_words_en for w in words):
+        return False
+    small = {"of", "and", "the", "for", "de", "la", "at", "on", "in"}
+    return all(w[0].isupper() or w.lower() in small for w in words) and words[0][0].isupper()
+
+
+def names_all_parties(text: str) -> bool:
+    """Whether text speaks of every party at once ("หน้าที่ของแต่ละฝ่าย", "the Parties"), not of one."""
+    lowered = clean(text).lower()
+    return any(
+        re.search(rf"(?:^|\s|ของ){re.escape(w)}(?:$|\s|[,.:])" if w.isascii() else re.escape(w), lowered)
+        for w in concepts().all_parties
+    )
+
+
+_TWO_COLUMNS = re.compile(r"^\s*(?:For|FOR)\s+\S.{2,80}?\s(?:For|FOR)\s+\S")
+"""Two signature columns on one line: "For X   For Y"."""
+
+
+def is_signature_line(text: str) -> bool:
+    """Whether a line opens the signature block or the closing formula before it ("IN WITNESS …",
+    "(ลงชื่อ) …", "พยาน", "For X   For Y"): what comes after it is not part of any section."""
+    original = re.sub(r"^[\s>*#\-•]+", "", text.replace("**", ""))
+    stripped = original.lower()
+    if not stripped:
+        return False
+    if _TWO_COLUMNS.match(original):
+        return True
+    return any(
+        re.match(rf"{re.escape(w)}\b" if w.isascii() else re.escape(w), stripped)
+        for w in concepts().signatures
+    )
