@@ -98,14 +98,12 @@ def _members(item: str) -> list[str]:
 
 def without_date(name: str) -> str:
     """A name with a date that follows it cut off ("เทศบาลตำบลนาดี วันที่ 1 มิ.ย. 2568" → "เทศบาลตำบลนาดี")."""
-    cut = len(name)
     dates = find_dates(name)
-    if dates:
-        cut = dates[0].start
-    m = re.search(r"\s*(?:(?:ลง)?วันที่|เมื่อ|dated\b|on\s+(?=\d))", name[:cut], re.IGNORECASE)
-    if m and m.start() > 0:
-        cut = m.start()
-    return clean(name[:cut]) if cut < len(name) else name
+    head = name[: dates[0].start] if dates else name
+    head = re.sub(r"\s*(?:(?:ลง)?วันที่|เมื่อ(?:วันที่)?|dated|on)\s*$", "", head, flags=re.IGNORECASE)
+    m = re.search(r"\s(?:ลง)?วันที่", head)
+    head = head[: m.start()] if m else head
+    return clean(head) if head != name else name
 
 
 def _organisations(names: list[str], slots: bool = False) -> list[str]:
@@ -326,7 +324,10 @@ def _opening_names(names: list[str]) -> list[str]:
 
 def _single_and(window: str) -> list[str]:
     """ "between X and Y." with no comma: split on the one "and"/"&" of the sentence, if it has only one."""
-    sentence = re.split(r"(?<=[a-z)])\.(?:\s|$)", window, maxsplit=1)[0]
+    # the sentence ends at a full stop, not at an abbreviation ("Pvt. Ltd.", "Co.", "Dr.")
+    sentence = re.split(
+        r"(?<=[a-z)])(?<!Pvt)(?<!Ltd)(?<!Co)(?<!Inc)(?<!Dr)(?<!St)\.(?:\s|$)", window, maxsplit=1
+    )[0]
     pieces = _split_top(sentence, r"\s+(?:and|&)\s+(?=[A-Z])")
     if len(pieces) != 2 or len(re.findall(r"\s(?:and|&)\s", sentence, re.IGNORECASE)) != 1:
         return []

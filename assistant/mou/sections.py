@@ -349,6 +349,8 @@ def _ends_list(text: str, classifier: HeadingClassifier) -> bool:
     title, numbered = got
     if not numbered or _CLAUSE_WORD.match(text.replace("**", "").lstrip("# ")):
         return True
+    if _LABEL.match(title) or len(title) > 40:
+        return False  # "2) Student Camps: a joint camp each term": an item, whatever words it holds
     return classifier.by_phrase(title) is not None
 
 
