@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel, Field
 
 from assistant.mou.dates import add_months, months_between, parse_date, thai_digits_to_arabic
+from assistant.mou.numbers import amount_pattern, parse_amount
 from assistant.mou.parties import aliases, find_parties, list_parties, looks_like_mou
 from assistant.mou.records import (
     FIELDS,
@@ -133,21 +134,34 @@ def _checked_llm_value(name: str, value: Any, pages: Sequence[tuple[int, str]]) 
             pages=list(dict.fromkeys(p for _, p in kept)),
         )
     if name == "notice_days":
-        days = int(value)
-        for number, text in pages:
-            plain = thai_digits_to_arabic(text).replace("\n", " ")
-            for m in re.finditer(
-                rf"(?<!\d){days}\s*(?:\)\s*)?(?:calendar\s+|working\s+)?(?:days?|วัน)", plain, re.I
-            ):
-                if TERMINATION_WORDS.search(plain[max(0, m.start() - 220) : m.end() + 60]):
-                    return FieldValue(days, number, evidence(plain, m.start(), m.end()), "llm")
-        return None
+        return _checked_notice(int(value), pages)
     written = str(value)
     parsed = parse_date(written)
     page = find_page(written, pages)
     if parsed is None or page is None:
         return None
     return FieldValue(parsed, page, written, "llm")
+
+
+_NOTICE_AMOUNT = re.compile(
+    rf"(?<![\w\d])({amount_pattern()})\s*(?:\)\s*)?(?:calendar\s+|working\s+|business\s+)?(days?|months?|วัน|เดือน)",
+    re.IGNORECASE,
+)
+
+
+def _checked_notice(days: int, pages: Sequence[tuple[int, str]]) -> FieldValue | None:
+    """A notice period the model gives, kept when a page writes that many days (or months) near a
+    termination word, in digits or in words ("ninety days", "เก้าสิบวัน", "three (3) months")."""
+    for number, text in pages:
+        plain = thai_digits_to_arabic(text).replace("\n", " ")
+        for m in _NOTICE_AMOUNT.finditer(plain):
+            amount = parse_amount(m.group(1))
+            if amount is None:
+                continue
+            written = amount * 30 if m.group(2).lower().startswith(("month", "เดือน")) else amount
+            if written == days and TERMINATION_WORDS.search(plain[max(0, m.start() - 220) : m.end() + 60]):
+                return FieldValue(days, number, evidence(plain, m.start(), m.end()), "llm")
+    return None
 
 
 # ---------------------------------------------------------------------------------------- entry points
@@ -223,14 +237,18 @@ def _missing(record: MouRecord) -> None:
 
 
 def _derive(record: MouRecord) -> None:
-    """End date from start + duration, or duration from start and end (marked ``derived``)."""
+    """End date from start + duration, or duration from start and end (marked ``derived``).
+
+    A derived value that stands on a value only the model found says so in its evidence (its
+    method stays ``derived``: it was computed, not read, and not checked against the text itself).
+    """
     start = record.start_date or record.signing_date
     if record.end_date is None and start and record.duration_months:
         months = int(record.duration_months.value)
         record.end_date = FieldValue(
             add_months(start.value, months),
             record.duration_months.page,
-            f"{start.evidence_text} + {months} months",
+            f"{start.evidence_text} + {months} months" + _from_model(start, record.duration_months),
             "derived",
         )
     elif record.duration_months is None and start and record.end_date:
@@ -239,9 +257,20 @@ def _derive(record: MouRecord) -> None:
             record.duration_months = FieldValue(
                 months,
                 record.end_date.page,
-                f"{start.value.isoformat()} → {record.end_date.value.isoformat()}",
+                f"{start.value.isoformat()} → {record.end_date.value.isoformat()}"
+                + _from_model(start, record.end_date),
                 "derived",
             )
+
+
+def _from_model(*inputs: FieldValue) -> str:
+    """ " (from values found by the model: …)" when any input was found only by the model, else ""."""
+    names = [
+        f"{v.value.isoformat() if hasattr(v.value, 'isoformat') else v.value}"
+        for v in inputs
+        if v.method == "llm"
+    ]
+    return f" (from a value found only by the model: {', '.join(names)})" if names else ""
 
 
 def analyze_file(
