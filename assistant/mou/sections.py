@@ -92,8 +92,8 @@ class HeadingClassifier:
     _phrase_vectors: Any = field(default=None, repr=False)
     _phrase_concepts: list[str] = field(default_factory=list, repr=False)
 
-    def by_phrase(self, title: str) -> str | None:
-        """The concept whose phrase appears earliest in the title, else None."""
+    def by_phrase(self, title: str, at_start: bool = False) -> str | None:
+        """The concept whose phrase appears earliest in the title (``at_start``: opens it), else None."""
         lowered = title.lower()
         best: tuple[int, int, str] | None = None
         for concept, phrases in concepts().headings.items():
@@ -103,6 +103,8 @@ class HeadingClassifier:
                 m = re.search(pattern, lowered)
                 if m and (best is None or (m.start(), -len(p)) < (best[0], best[1])):
                     best = (m.start(), -len(p), concept)
+        if best and at_start and best[0] > 4:
+            return None
         return best[2] if best else None
 
     def classify(
@@ -194,6 +196,10 @@ def headings(lines: Sequence[Line], classifier: HeadingClassifier) -> list[Headi
     classified = classifier.classify([h.title for h in found], [h.numbered for h in found])
     for heading, (concept, how) in zip(found, classified, strict=True):
         heading.concept, heading.how = concept, how
+        unmarked = not heading.numbered and not lines[heading.index].text.lstrip().startswith("#")
+        if unmarked and how == "phrase" and not classifier.by_phrase(heading.title, at_start=True):
+            # a short line that only mentions a concept ("สนับสนุนงบประมาณ…", a duty) is not its heading
+            heading.concept, heading.how = None, ""
     kept = []
     for h in found:
         clause = bool(_CLAUSE_WORD.match(lines[h.index].text.replace("**", "").lstrip("# ")))
@@ -252,6 +258,9 @@ def items(lines: Sequence[Line]) -> list[tuple[str, int, str]]:
     body = [ln for ln in lines if ln.text.strip()]
     if not body:
         return []
+    inline = _inline_sequence(body)
+    if inline:
+        return inline
     widest = max(len(ln.text.strip()) for ln in body)
     marked = sum(1 for ln in body if _ITEM.match(ln.text.strip()) or len(_INLINE_ITEM.findall(ln.text)) >= 2)
     found: list[list[Any]] = []
@@ -295,6 +304,35 @@ def items(lines: Sequence[Line]) -> list[tuple[str, int, str]]:
         else:
             open_item = False
     return [(clean(t), p, raw) for t, p, raw in found if len(clean(t)) >= 3]
+
+
+_SEQUENCE_MARK = re.compile(r"(?:^|(?<=\s))\(?(?P<mark>[a-h]|ก|ข|ค|ง|จ|ฉ|\d{1,2})\)\s+")
+_SEQUENCES = ("abcdefgh", "กขคงจฉ")
+
+
+def _inline_sequence(body: Sequence[Line]) -> list[tuple[str, int, str]] | None:
+    """Items run together in a paragraph ("a) Rural internship … b) Design … c) …"): split at the
+    markers when they run in order (a, b, c …; ก, ข, ค …; 1, 2, 3 …) and some stand inside a line."""
+    text, starts = "", []
+    for ln in body:
+        starts.append((len(text), ln.page))
+        text += ln.text.strip() + " "
+    marks = list(_SEQUENCE_MARK.finditer(text))
+    if len(marks) < 3 or all(any(m.start() == at for at, _ in starts) for m in marks):
+        return None
+    labels = [m.group("mark") for m in marks]
+    in_order = labels == [str(i) for i in range(1, len(labels) + 1)] or any(
+        "".join(labels) == seq[: len(labels)] for seq in _SEQUENCES
+    )
+    if not in_order:
+        return None
+    found = []
+    for m, nxt in zip(marks, [*marks[1:], None], strict=True):
+        piece = text[m.end() : nxt.start() if nxt else len(text)]
+        page = max((pg for at, pg in starts if at <= m.start()), default=body[0].page)
+        if len(clean(piece)) >= 3:
+            found.append((clean(piece), page, clean(text[m.start() : m.start() + 160])))
+    return found or None
 
 
 def _labelled(

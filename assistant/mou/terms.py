@@ -23,7 +23,7 @@ from collections.abc import Sequence
 from assistant.mou.dates import find_dates, thai_digits_to_arabic
 from assistant.mou.numbers import amount_pattern, parse_amount
 from assistant.mou.records import FieldValue
-from assistant.mou.text import evidence
+from assistant.mou.text import evidence, flat_text
 
 _AMOUNT = amount_pattern()
 _SIGNING = re.compile(
@@ -88,7 +88,7 @@ _DURATION = (
 def find_duration(pages: Sequence[tuple[int, str]]) -> FieldValue | None:
     """The term of the MOU in months ("เป็นระยะเวลา 2 ปี", "for a period of two (2) years")."""
     for number, text in pages:
-        plain = thai_digits_to_arabic(" ".join(text.split()))
+        plain = thai_digits_to_arabic(flat_text(text))
         for pattern in _DURATION:
             for m in pattern.finditer(plain):
                 amount = parse_amount(m.group(1))
@@ -130,7 +130,7 @@ def find_termination(pages: Sequence[tuple[int, str]]) -> tuple[FieldValue | Non
     """The termination clause and its notice period in days (only notices that are about termination)."""
     clause: FieldValue | None = None
     for number, text in pages:
-        flat = " ".join(text.split())
+        flat = flat_text(text)
         plain = thai_digits_to_arabic(flat)
         for pattern in _NOTICE:
             for m in pattern.finditer(plain):

@@ -188,12 +188,26 @@ def looks_like_name(name: str) -> bool:
 
 
 def names_all_parties(text: str) -> bool:
-    """Whether text speaks of every party at once ("หน้าที่ของแต่ละฝ่าย", "the Parties"), not of one."""
+    """Whether text speaks of every party at once ("แต่ละฝ่าย", "ทุกหน่วยงาน", "the Parties", "each
+    partner"), not of one: it opens with a word of ``concepts.yaml`` all_parties."""
     lowered = clean(text).lower()
-    return any(
-        re.search(rf"(?:^|\s|ของ){re.escape(w)}(?:$|\s|[,.:])" if w.isascii() else re.escape(w), lowered)
-        for w in concepts().all_parties
-    )
+    # "ความรับผิดชอบของแต่ละฝ่าย", "responsibilities of each party": what follows "of" is who
+    tails = {lowered, lowered.split("ของ")[-1].strip(), re.split(r"\bof\s+", lowered)[-1].strip()}
+    for tail in tails:
+        for w in concepts().all_parties:
+            if w.isascii():
+                if re.match(rf"(?:the\s+)?{re.escape(w)}(?:$|\s|[,.:])", tail):
+                    return True
+            elif tail.startswith(w):
+                return True
+    return False
+
+
+def flat_text(text: str) -> str:
+    """A page's text on one line for clause patterns: a line break between two Thai letters is dropped
+    (Thai wraps inside a phrase: "มี\\nกำหนด ๓ ปี", "ล่วงหน้าไม่\\nน้อยกว่า"), any other becomes a space."""
+    joined = re.sub(r"(?<=[\u0e00-\u0e7f])[ \t]*\n[ \t]*(?=[\u0e00-\u0e7f])", "", text)
+    return " ".join(joined.split())
 
 
 _TWO_COLUMNS = re.compile(r"^\s*(?:For|FOR)\s+\S.{2,80}?\s(?:For|FOR)\s+\S")

@@ -161,3 +161,37 @@ def test_thai_duties_of_each_party_with_short_names() -> None:
         "วิทยาลัยเทคนิคตราด": ["คัดเลือกนักศึกษาเข้าฝึกอาชีพ"],
         "บริษัท ทะเลตราด จำกัด": ["จัดครูฝึกประจำแผนก", "จ่ายค่าตอบแทนระหว่างฝึก"],
     }
+
+
+def test_items_run_together_in_a_paragraph() -> None:
+    page = (
+        "2. Scope of Work\n"
+        "a) Rural internship of four weeks for students in the\n"
+        "partner villages. b) Design of low-cost rainwater harvesting\n"
+        "systems. c) Digital literacy camps for village youth.\n"
+        "3. Duration\n"
+    )
+    areas = find_areas(lines_of([(1, page)]), HeadingClassifier())
+    assert areas is not None and areas.value == [
+        "Rural internship of four weeks for students in the partner villages",
+        "Design of low-cost rainwater harvesting systems",
+        "Digital literacy camps for village youth",
+    ]
+
+
+def test_a_duty_line_that_mentions_a_concept_word_does_not_end_the_duties() -> None:
+    page = (
+        "ข้อ ๒ ภารกิจของแต่ละหน่วยงาน\n"
+        "๒.๑ เทศบาลตำบลหนองเต่า\n"
+        "จัดลานกีฬาชุมชน\n"
+        "สนับสนุนงบประมาณอาหารกลางวัน\n"
+        "๒.๒ โรงเรียนวัดหนองเต่า\n"
+        "จัดเวลาให้นักเรียนเข้าร่วมการตรวจสุขภาพ\n"
+        "ข้อ ๓ ระยะเวลา\n"
+    )
+    parties = ["เทศบาลตำบลหนองเต่า", "โรงเรียนวัดหนองเต่า"]
+    duties = find_duties(lines_of([(1, page)]), parties, {}, HeadingClassifier())
+    assert duties is not None and duties.value == {
+        parties[0]: ["จัดลานกีฬาชุมชน", "สนับสนุนงบประมาณอาหารกลางวัน"],
+        parties[1]: ["จัดเวลาให้นักเรียนเข้าร่วมการตรวจสุขภาพ"],
+    }

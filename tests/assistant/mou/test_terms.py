@@ -78,3 +78,10 @@ def test_end_date_derived_from_start_and_duration_in_thai_words() -> None:
     assert record.duration_months is not None and record.duration_months.value == 24
     assert record.end_date is not None and record.end_date.value == date(2027, 3, 31)
     assert record.end_date.method == "derived"
+
+
+def test_thai_keywords_wrapped_across_lines() -> None:
+    duration = find_duration([(1, "มีผลใช้บังคับตั้งแต่วันที่ ๑๖ พฤษภาคม ๒๕๖๘ เป็นต้นไป มี\nกำหนด ๓ ปี")])
+    assert duration is not None and duration.value == 36
+    _, notice = find_termination([(2, "ประสงค์จะยุติความร่วมมือ ให้แจ้งเป็นหนังสือล่วงหน้าไม่\nน้อยกว่าหกสิบวัน")])
+    assert notice is not None and notice.value == 60

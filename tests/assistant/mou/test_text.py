@@ -57,3 +57,15 @@ def test_concepts_load_and_find_page_ignores_spacing() -> None:
     assert "areas" in c.headings and "scope of work" in c.headings["areas"]
     assert "witness" in c.signatures and "นาย" in c.people
     assert find_page("Scope of Work", [(1, "intro"), (2, "SCOPE  OF\nWORK")]) == 2
+
+
+def test_flat_text_joins_thai_wrapped_inside_a_phrase() -> None:
+    from assistant.mou.text import flat_text
+
+    assert flat_text("เป็นต้นไป มี\nกำหนด ๓ ปี\nThe end\nof it") == "เป็นต้นไป มีกำหนด ๓ ปี The end of it"
+
+
+def test_names_all_parties_after_of() -> None:
+    assert names_all_parties("ความรับผิดชอบของแต่ละฝ่าย")
+    assert names_all_parties("แต่ละหน่วยงาน")
+    assert names_all_parties("Responsibilities of each partner")
