@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel, Field
 
 from assistant.mou.dates import add_months, months_between, parse_date, thai_digits_to_arabic
+from assistant.mou.duties import find_duties
 from assistant.mou.numbers import amount_pattern, parse_amount
 from assistant.mou.parties import aliases, find_parties, list_parties, looks_like_mou
 from assistant.mou.records import (
@@ -40,7 +41,7 @@ from assistant.mou.records import (
     MissingField,
     MouRecord,
 )
-from assistant.mou.sections import HeadingClassifier, find_areas, find_duties
+from assistant.mou.sections import HeadingClassifier, find_areas
 from assistant.mou.terms import TERMINATION_WORDS, find_dates_by_role, find_duration, find_termination
 from assistant.mou.text import clean, evidence, find_page, lines_of, page_list, squash
 

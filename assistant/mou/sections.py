@@ -1,4 +1,4 @@
-"""Sections of an MOU found by what their headings mean, and the areas and duties they hold.
+"""Sections of an MOU found by what their headings mean, their items, and the cooperation areas.
 
 Usage:
     >>> from assistant.mou.sections import HeadingClassifier, find_areas
@@ -22,7 +22,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from assistant.mou.parties import resolve
 from assistant.mou.records import FieldValue
 from assistant.mou.text import (
     Line,
@@ -30,8 +29,6 @@ from assistant.mou.text import (
     concepts,
     is_organisation,
     is_signature_line,
-    names_all_parties,
-    strip_role,
 )
 
 HEADING_MIN_SIMILARITY = 0.88
@@ -50,7 +47,7 @@ _CLAUSE = re.compile(
 _CLAUSE_WORD = re.compile(r"(?:ข้อ|หมวด|ส่วนที่|clause|article|section|part)\s*(?:\d|[IVX])", re.IGNORECASE)
 _DOCUMENT_TITLE = re.compile(r"(?:บันทึก(?:ข้อตกลง|ความ)|หนังสือแสดง|memorandum|letter\s+of)", re.IGNORECASE)
 _SUB_NUMBER = re.compile(r"^\s*\d{1,2}\.\d{1,2}\.?\s+")
-_ITEM = re.compile(
+ITEM = re.compile(
     r"^\s*(?:\d{1,2}(?:\.\d{1,2})+\.?|\(?\d{1,2}[.)]|\(\d{1,2}\)|[-•*●▪]|\(?[a-hก-ฮ][.)]|\([ivx]{1,4}\)|[A-H][.,)])\s+(?P<text>\S.*)$"
 )
 _INLINE_ITEM = re.compile(r"(?:^|\s)(?:\(?[a-hก-ฮ]\)|\(\d{1,2}\)|\(?[b-h]\)|\d{1,2}\))\s+")
@@ -63,7 +60,7 @@ _AREA_LEAD_IN = re.compile(
 )
 _BARE_MARKER = re.compile(r"^\s*(?:\(?\d{1,2}[.)]|\(?[a-hก-ฮ][.)]|[-•*●▪])\s*$")
 """An item's number alone on its line (scans and two-column layouts put it apart from its text)."""
-_DUTY_OF = re.compile(
+DUTY_OF = re.compile(
     r"^\s*(?:[ก-ฮa-z][.)]\s*)?(?:\d{1,2}\.\d{1,2}\.?\s*)?(?:หน้าที่|บทบาท|ภารกิจ|ความรับผิดชอบ|ภาระหน้าที่|"
     r"(?:roles?|responsibilit\w*|dut\w*|obligations?)\s+of)\s*(?:และความรับผิดชอบ)?\s*(?:ของ)?\s*(?:the\s+)?"
     r"(?P<who>\S.{1,70}?)\s*:?\s*$",
@@ -152,7 +149,7 @@ class HeadingClassifier:
         return result
 
 
-def _title_of(text: str) -> tuple[str, bool] | None:
+def title_of(text: str) -> tuple[str, bool] | None:
     """(title, numbered) when the line reads as a heading, else None."""
     stripped = text.replace("**", "").strip()
     level = len(stripped) - len(stripped.lstrip("#"))
@@ -171,7 +168,7 @@ def _title_of(text: str) -> tuple[str, bool] | None:
             return head, True
         return None
     short_line = len(stripped) <= 45 and not stripped.endswith((".", ",", ";", ":"))
-    if short_line and not _ITEM.match(stripped) and not re.search(r"\d{3,}|\.{3,}|ลงชื่อ", stripped):
+    if short_line and not ITEM.match(stripped) and not re.search(r"\d{3,}|\.{3,}|ลงชื่อ", stripped):
         return stripped, False
     return None
 
@@ -183,7 +180,7 @@ def headings(lines: Sequence[Line], classifier: HeadingClassifier) -> list[Headi
     for i, line in enumerate(lines):
         if i == used_as_title:
             continue
-        got = _title_of(line.text)
+        got = title_of(line.text)
         if got is None:
             continue
         title, numbered = got
@@ -262,7 +259,7 @@ def items(lines: Sequence[Line]) -> list[tuple[str, int, str]]:
     if inline:
         return inline
     widest = max(len(ln.text.strip()) for ln in body)
-    marked = sum(1 for ln in body if _ITEM.match(ln.text.strip()) or len(_INLINE_ITEM.findall(ln.text)) >= 2)
+    marked = sum(1 for ln in body if ITEM.match(ln.text.strip()) or len(_INLINE_ITEM.findall(ln.text)) >= 2)
     found: list[list[Any]] = []
     open_item = False
     after_marker = False
@@ -272,13 +269,13 @@ def items(lines: Sequence[Line]) -> list[tuple[str, int, str]]:
             # "2)" alone: the next unmarked line starts an item (the number was set apart from it)
             open_item, after_marker = False, True
             continue
-        if after_marker and not _ITEM.match(text):
+        if after_marker and not ITEM.match(text):
             after_marker = False
             found.append([text, ln.page, text])
             open_item = _wrapped(text, widest)
             continue
         after_marker = False
-        if _LEAD_IN_END.search(text) and not _ITEM.match(text):
+        if _LEAD_IN_END.search(text) and not ITEM.match(text):
             open_item = False
             continue
         pieces = _INLINE_ITEM.split(text)
@@ -288,7 +285,7 @@ def items(lines: Sequence[Line]) -> list[tuple[str, int, str]]:
                     found.append([piece.strip(), ln.page, text])
             open_item = _wrapped(text, widest)
             continue
-        m = _ITEM.match(text)
+        m = ITEM.match(text)
         if m:
             found.append([m.group("text"), ln.page, text])
             open_item = _wrapped(text, widest)
@@ -354,7 +351,7 @@ def _labelled(
     seen = {squash_label(label) for label, _, _ in labels}
     in_body = []
     for ln in body:
-        text = _ITEM.sub(r"\g<text>", ln.text.strip())
+        text = ITEM.sub(r"\g<text>", ln.text.strip())
         m = _LABEL.match(text)
         if m and len(m.group("label").split()) <= 6:
             in_body.append((clean(m.group("label")), ln.page, ln.text.strip()))
@@ -381,7 +378,7 @@ def _ends_list(text: str, classifier: HeadingClassifier) -> bool:
     """Whether a line ends the list after a lead-in sentence: a clause ("ข้อ 3", "Article 2"), a short
     unnumbered heading, or a numbered line whose title names a field concept ("4. Duration"); a
     numbered item of the list itself ("1) Human Resource Sharing: …") does not."""
-    got = _title_of(text or "x")
+    got = title_of(text or "x")
     if got is None:
         return False
     title, numbered = got
@@ -410,7 +407,7 @@ def find_areas(lines: Sequence[Line], classifier: HeadingClassifier) -> FieldVal
             candidates.append((i + 1, signature_cut(lines, i + 1, end), clean(line.text), "lead-in"))
     for start, end, label, how in candidates:
         body = lines[start:end]
-        found = [(t, p, raw) for t, p, raw in items(body) if not _DUTY_OF.match(t)]
+        found = [(t, p, raw) for t, p, raw in items(body) if not DUTY_OF.match(t)]
         found = _labelled(found, body) or [(short(t), p, raw) for t, p, raw in found]
         if len(found) >= 2 or (found and how != "lead-in"):
             names = list(dict.fromkeys(t for t, _, _ in found))
@@ -419,124 +416,3 @@ def find_areas(lines: Sequence[Line], classifier: HeadingClassifier) -> FieldVal
             note = f" (heading matched by {how})" if how == "e5" else ""
             return FieldValue(names, page, f"{label} — {found[0][2][:160]}{note}", pages=pages)
     return None
-
-
-# ---------------------------------------------------------------------------------------- duties
-
-
-def _group_key(text: str, parties: list[str], known: dict[str, str]) -> str | None:
-    """The party a duties sub-heading names ("3.1 โรงเรียน", "ก. บริษัท…", "The NGO shall:"), else None."""
-    stripped = clean(text.replace("**", "").lstrip("# "))
-    if len(stripped) > 90:
-        return None
-    m = _DUTY_OF.match(stripped)
-    key = m.group("who") if m else stripped
-    key = re.sub(r"^\s*(?:\d{1,2}\.\d{1,2}\.?|[ก-ฮa-z][.)]|\(?\d{1,2}[.)])\s*", "", key)
-    key = re.sub(r"\s*(?:shall|will|จะ)\s*(?:[:：]|\(|$).*$", "", key, flags=re.IGNORECASE)
-    key = re.sub(r"\s*\([^)]*\)\s*$|\s+ในฐานะ.*$|\s*[:：]\s*$", "", key)
-    if not key:
-        return None
-    resolved = resolve(key, parties, known)
-    if resolved in parties or is_organisation(strip_role(key)) or (m and len(key) <= 60):
-        return resolved
-    if re.search(r"(?:shall|will)\s*:?\s*$", stripped, re.IGNORECASE) and len(key) <= 50:
-        return resolved
-    if any(re.match(rf"{re.escape(alias)}\b", key, re.IGNORECASE) for alias in known):
-        return resolved
-    return None
-
-
-def _groups(
-    body: Sequence[Line], parties: list[str], known: dict[str, str]
-) -> list[tuple[str, int, list[str]]]:
-    groups: list[tuple[str, int, list[Line]]] = []
-    for ln in body:
-        text = ln.text.strip()
-        if not text:
-            continue
-        label = re.match(r"^(?P<who>[^:：]{2,60})[:：]\s*(?P<rest>\S.+)$", text)
-        if label and _group_key(label.group("who"), parties, known) and not _ITEM.match(text):
-            who = _group_key(label.group("who"), parties, known)
-            groups.append((who or "", ln.page, [Line(ln.page, label.group("rest"))]))
-            continue
-        key = _group_key(text, parties, known) if (len(text) <= 90 and not _wrapped_item(text)) else None
-        if key:
-            groups.append((key, ln.page, []))
-        elif groups:
-            groups[-1][2].append(ln)
-    out = []
-    for key, page, lines in groups:
-        out.append((key, page, [t for t, _, _ in items(lines)]))
-    return out
-
-
-def _wrapped_item(text: str) -> bool:
-    """A bulleted or numbered item that is a sentence, not a sub-heading."""
-    m = _ITEM.match(text)
-    return bool(m and len(m.group("text")) > 45 and not re.search(r"(?:shall|will)\s*:?\s*$", text, re.I))
-
-
-def _by_subject(
-    body: Sequence[Line], parties: list[str], known: dict[str, str]
-) -> list[tuple[str, int, list[str]]]:
-    """Items grouped by the party each starts with ("The Institute shall …", "Party A will …")."""
-    groups: dict[str, tuple[int, list[str]]] = {}
-    for text, page, _ in items(body):
-        m = re.match(r"^(?:the\s+)?(.{2,60}?)\s+(?:shall|will|must|agrees?\s+to|จะ)\s", text, re.IGNORECASE)
-        if not m:
-            continue
-        who = resolve(m.group(1), parties, known)
-        if who in parties:
-            groups.setdefault(who, (page, []))[1].append(text)
-    return [(k, p, v) for k, (p, v) in groups.items()]
-
-
-def find_duties(
-    lines: Sequence[Line], parties: list[str], known: dict[str, str], classifier: HeadingClassifier
-) -> FieldValue | None:
-    """Each party's duties: the sub-groups of a duties section (or an annex's), else items by subject."""
-    duty_sections = sections(lines, classifier, "duties")
-    duty_sections.sort(key=lambda section: section[2].how != "phrase")
-    for start, end, heading in duty_sections:
-        if _one_party_heading(heading.title):
-            continue  # "Responsibilities of X": read below, one such heading per party
-        body = lines[start:end]
-        groups = [g for g in _groups(body, parties, known) if g[2]]
-        if len(groups) < 2:
-            groups = [g for g in _by_subject(body, parties, known) if g[2]] or groups
-        if groups:
-            return _duties_value(groups)
-    # "Responsibilities of X" / "บทบาทของ X" headings, each with its own items
-    groups = []
-    for i, line in enumerate(lines):
-        m = _DUTY_OF.match(line.text.replace("**", ""))
-        if not m or len(line.text) > 90 or names_all_parties(m.group("who")):
-            continue
-        end = i + 1
-        while end < len(lines) and end - i < 40 and not _DUTY_OF.match(lines[end].text.replace("**", "")):
-            if _title_of(lines[end].text) and _title_of(lines[end].text)[1]:
-                break
-            if is_signature_line(lines[end].text) or re.match(r"\s*for\s+\S", lines[end].text, re.I):
-                break
-            end += 1
-        found = [t for t, _, _ in items(lines[i + 1 : end])]
-        if found:
-            groups.append((resolve(m.group("who"), parties, known), line.page, found))
-    return _duties_value(groups) if groups else None
-
-
-def _one_party_heading(title: str) -> bool:
-    """Whether a duties heading names one party ("Responsibilities of the Institute"), not all of them."""
-    if not _DUTY_OF.match(title):
-        return False
-    m = re.search(r"(?:ของ|\bof\b)\s*(?:the\s+)?(?P<who>\S.*)$", title, re.IGNORECASE)
-    return bool(m and not names_all_parties(m.group("who")))
-
-
-def _duties_value(groups: list[tuple[str, int, list[str]]]) -> FieldValue:
-    duties: dict[str, list[str]] = {}
-    for key, _, found in groups:
-        duties.setdefault(key, []).extend(found)
-    first = groups[0]
-    evidence = f"{first[0]}: {first[2][0]}"[:200]
-    return FieldValue(duties, first[1], evidence, pages=list(dict.fromkeys(g[1] for g in groups)))
