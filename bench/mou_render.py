@@ -1,7 +1,7 @@
 """Typeset the benchmark's team-written MOUs (bench/data/mou/*.md) to PDF, some as image-only scans.
 
 Usage:
-    python bench/mou_render.py                 # every source whose PDF is missing or older
+    python bench/mou_render.py                 # every source whose PDF is missing or out of date
     python bench/mou_render.py --force         # all of them again
 
 Each source is Markdown with a little HTML (centred title blocks, ``<div class="pb"></div>``
@@ -11,11 +11,17 @@ and ``scan: true`` for a document that is to be read like a phone scan. Chromium
 200 dpi, turned by a fraction of a degree, given a little speckle, and saved as a PDF that
 holds only the images, so analysing it needs OCR (``ingest/ocr.py``). The PDFs go to
 ``bench/data/mou/pdf/``; pages are set by the page breaks, so the truth's page numbers hold.
+
+A PDF is out of date when its source's SHA-256 differs from the one recorded when it was typeset
+(``bench/data/mou/pdf/sources.sha256``), not when the source's file time is newer: a fresh checkout
+or a git worktree gives files arbitrary times, and typesetting again (another Chromium, other
+fonts) would change the documents the figures were measured on.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import html
 import random
 import shutil
@@ -27,6 +33,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 SOURCES = ROOT / "bench" / "data" / "mou"
 OUT = SOURCES / "pdf"
+HASHES = OUT / "sources.sha256"
 
 CSS = """
 @page {{ size: A4; margin: 2cm 2.2cm; }}
@@ -114,11 +121,27 @@ def scan_pdf(pdf: Path, target: Path, seed: int) -> None:
     images[0].save(target, "PDF", resolution=200, save_all=True, append_images=images[1:])
 
 
+def _recorded() -> dict[str, str]:
+    """Source name → the SHA-256 its committed PDF was typeset from."""
+    if not HASHES.is_file():
+        return {}
+    pairs = (
+        line.split(maxsplit=1) for line in HASHES.read_text(encoding="utf-8").splitlines() if line.strip()
+    )
+    return {name.strip(): digest for digest, name in pairs}
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
 def render(path: Path, force: bool = False) -> Path:
     """Typeset one source (and scan it when its front matter says so); returns the PDF's path."""
     meta, body = source_parts(path)
     target = OUT / f"{path.stem}.pdf"
-    if not force and target.is_file() and target.stat().st_mtime >= path.stat().st_mtime:
+    digest = _digest(path)
+    recorded = _recorded()
+    if not force and target.is_file() and recorded.get(path.name) == digest:
         return target
     OUT.mkdir(parents=True, exist_ok=True)
     if meta.get("scan") == "true":
@@ -128,6 +151,8 @@ def render(path: Path, force: bool = False) -> Path:
             scan_pdf(typeset, target, seed=sum(map(ord, path.stem)))
     else:
         print_pdf(to_html(meta, body), target)
+    recorded[path.name] = digest
+    HASHES.write_text("".join(f"{d}  {n}\n" for n, d in sorted(recorded.items())), encoding="utf-8")
     return target
 
 

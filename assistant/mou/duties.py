@@ -1,0 +1,144 @@
+"""Each party's duties: the sub-groups of a duties section, or one "Responsibilities of X" heading per party.
+
+Usage:
+    >>> from assistant.mou.duties import find_duties
+    >>> from assistant.mou.sections import HeadingClassifier
+    >>> from assistant.mou.text import lines_of
+    >>> lines = lines_of([(1, "ข้อ 3 หน้าที่\\n3.1 โรงเรียนบ้านนาดี\\n- จัดครู\\n3.2 เทศบาลตำบลนาดี\\n- จัดรถ")])
+    >>> find_duties(lines, ["โรงเรียนบ้านนาดี", "เทศบาลตำบลนาดี"], {}, HeadingClassifier()).value
+    {'โรงเรียนบ้านนาดี': ['จัดครู'], 'เทศบาลตำบลนาดี': ['จัดรถ']}
+
+A sub-heading names its party by name, short name ("the College", "โรงเรียน") or role; items
+that open with a party ("The Institute shall …") are grouped by it when there are no
+sub-headings. A heading for all parties ("หน้าที่ของแต่ละฝ่าย", "Roles of the Parties") is a
+section; a heading for one ("Responsibilities of the SIET") holds that party's duties alone. A
+duties list ends at the next clause or where the signature block begins.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from assistant.mou.parties import resolve
+from assistant.mou.records import FieldValue
+from assistant.mou.sections import DUTY_OF, ITEM, HeadingClassifier, items, sections, title_of
+from assistant.mou.text import Line, clean, is_organisation, is_signature_line, names_all_parties, strip_role
+
+
+def _group_key(text: str, parties: list[str], known: dict[str, str]) -> str | None:
+    """The party a duties sub-heading names ("3.1 โรงเรียน", "ก. บริษัท…", "The NGO shall:"), else None."""
+    stripped = clean(text.replace("**", "").lstrip("# "))
+    if len(stripped) > 90:
+        return None
+    m = DUTY_OF.match(stripped)
+    key = m.group("who") if m else stripped
+    key = re.sub(r"^\s*(?:\d{1,2}\.\d{1,2}\.?|[ก-ฮa-z][.)]|\(?\d{1,2}[.)])\s*", "", key)
+    key = re.sub(r"\s*(?:shall|will|จะ)\s*(?:[:：]|\(|$).*$", "", key, flags=re.IGNORECASE)
+    key = re.sub(r"\s*\([^)]*\)\s*$|\s+ในฐานะ.*$|\s*[:：]\s*$", "", key)
+    if not key:
+        return None
+    resolved = resolve(key, parties, known)
+    if resolved in parties or is_organisation(strip_role(key)) or (m and len(key) <= 60):
+        return resolved
+    if re.search(r"(?:shall|will)\s*:?\s*$", stripped, re.IGNORECASE) and len(key) <= 50:
+        return resolved
+    if any(re.match(rf"{re.escape(alias)}\b", key, re.IGNORECASE) for alias in known):
+        return resolved
+    return None
+
+
+def _groups(
+    body: Sequence[Line], parties: list[str], known: dict[str, str]
+) -> list[tuple[str, int, list[str]]]:
+    groups: list[tuple[str, int, list[Line]]] = []
+    for ln in body:
+        text = ln.text.strip()
+        if not text:
+            continue
+        label = re.match(r"^(?P<who>[^:：]{2,60})[:：]\s*(?P<rest>\S.+)$", text)
+        if label and _group_key(label.group("who"), parties, known) and not ITEM.match(text):
+            who = _group_key(label.group("who"), parties, known)
+            groups.append((who or "", ln.page, [Line(ln.page, label.group("rest"))]))
+            continue
+        key = _group_key(text, parties, known) if (len(text) <= 90 and not _wrapped_item(text)) else None
+        if key:
+            groups.append((key, ln.page, []))
+        elif groups:
+            groups[-1][2].append(ln)
+    out = []
+    for key, page, lines in groups:
+        out.append((key, page, [t for t, _, _ in items(lines)]))
+    return out
+
+
+def _wrapped_item(text: str) -> bool:
+    """A bulleted or numbered item that is a sentence, not a sub-heading."""
+    m = ITEM.match(text)
+    return bool(m and len(m.group("text")) > 45 and not re.search(r"(?:shall|will)\s*:?\s*$", text, re.I))
+
+
+def _by_subject(
+    body: Sequence[Line], parties: list[str], known: dict[str, str]
+) -> list[tuple[str, int, list[str]]]:
+    """Items grouped by the party each starts with ("The Institute shall …", "Party A will …")."""
+    groups: dict[str, tuple[int, list[str]]] = {}
+    for text, page, _ in items(body):
+        m = re.match(r"^(?:the\s+)?(.{2,60}?)\s+(?:shall|will|must|agrees?\s+to|จะ)\s", text, re.IGNORECASE)
+        if not m:
+            continue
+        who = resolve(m.group(1), parties, known)
+        if who in parties:
+            groups.setdefault(who, (page, []))[1].append(text)
+    return [(k, p, v) for k, (p, v) in groups.items()]
+
+
+def find_duties(
+    lines: Sequence[Line], parties: list[str], known: dict[str, str], classifier: HeadingClassifier
+) -> FieldValue | None:
+    """Each party's duties: the sub-groups of a duties section (or an annex's), else items by subject."""
+    duty_sections = sections(lines, classifier, "duties")
+    duty_sections.sort(key=lambda section: section[2].how != "phrase")
+    for start, end, heading in duty_sections:
+        if _one_party_heading(heading.title):
+            continue  # "Responsibilities of X": read below, one such heading per party
+        body = lines[start:end]
+        groups = [g for g in _groups(body, parties, known) if g[2]]
+        if len(groups) < 2:
+            groups = [g for g in _by_subject(body, parties, known) if g[2]] or groups
+        if groups:
+            return _duties_value(groups)
+    # "Responsibilities of X" / "บทบาทของ X" headings, each with its own items
+    groups = []
+    for i, line in enumerate(lines):
+        m = DUTY_OF.match(line.text.replace("**", ""))
+        if not m or len(line.text) > 90 or names_all_parties(m.group("who")):
+            continue
+        end = i + 1
+        while end < len(lines) and end - i < 40 and not DUTY_OF.match(lines[end].text.replace("**", "")):
+            if title_of(lines[end].text) and title_of(lines[end].text)[1]:
+                break
+            if is_signature_line(lines[end].text) or re.match(r"\s*for\s+\S", lines[end].text, re.I):
+                break
+            end += 1
+        found = [t for t, _, _ in items(lines[i + 1 : end])]
+        if found:
+            groups.append((resolve(m.group("who"), parties, known), line.page, found))
+    return _duties_value(groups) if groups else None
+
+
+def _one_party_heading(title: str) -> bool:
+    """Whether a duties heading names one party ("Responsibilities of the Institute"), not all of them."""
+    if not DUTY_OF.match(title):
+        return False
+    m = re.search(r"(?:ของ|\bof\b)\s*(?:the\s+)?(?P<who>\S.*)$", title, re.IGNORECASE)
+    return bool(m and not names_all_parties(m.group("who")))
+
+
+def _duties_value(groups: list[tuple[str, int, list[str]]]) -> FieldValue:
+    duties: dict[str, list[str]] = {}
+    for key, _, found in groups:
+        duties.setdefault(key, []).extend(found)
+    first = groups[0]
+    evidence = f"{first[0]}: {first[2][0]}"[:200]
+    return FieldValue(duties, first[1], evidence, pages=list(dict.fromkeys(g[1] for g in groups)))

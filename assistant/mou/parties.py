@@ -1,0 +1,483 @@
+"""The parties of an MOU, from its party list, title, opening clause, party labels or signature block.
+
+Usage:
+    >>> from assistant.mou.parties import find_parties
+    >>> pages = [(1, "บันทึกข้อตกลงนี้ทำขึ้นระหว่าง โรงเรียนบ้านนาดี โดยผู้อำนวยการ\\nกับ เทศบาลตำบลนาดี")]
+    >>> find_parties(pages).value
+    ['โรงเรียนบ้านนาดี', 'เทศบาลตำบลนาดี']
+
+Rules run in order and the first that names at least two organisations wins: a list after
+"ระหว่าง"/"between"; a title block (BETWEEN / X / AND / Y); "X, the First Party … Y, the
+Second Party"; "… of the ONE PART … of the OTHER PART"; the opening clause ("ระหว่าง X … กับ Y",
+"by and between: X, … And Y", read across line breaks); an opening sentence that starts with
+the parties ("X และ Y ได้ตกลง…", "X and Y enter into…"); party labels ("Party A: X"); the
+signature block ("For X", "(ลงชื่อ) … ผู้อำนวยการโรงเรียน X"). A name counts when it reads as an
+organisation's (``concepts.yaml``); a name with no organisation word (a resort's, a shop's) counts
+only where a party's name stands (a party-list item, a slot of the opening clause, a party label,
+"For X" or a role's organisation in a signature block) and only when it reads as a name, not as a
+sentence, a person or a date (:func:`assistant.mou.text.looks_like_name`). A date that ends a
+name ("… กับ บริษัท ก จำกัด ลงวันที่ 1 มิ.ย. 2568") is cut off.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from assistant.mou.dates import find_dates
+from assistant.mou.records import FieldValue
+from assistant.mou.text import (
+    Line,
+    clean,
+    evidence,
+    is_organisation,
+    is_signature_line,
+    lines_of,
+    looks_like_name,
+    squash,
+    strip_role,
+)
+
+Found = tuple[list[str], int, str]
+
+_STOP_TH = (
+    r"\s(?:อำเภอ|ตำบล|จังหวัด|โดย|ซึ่ง|ตั้งอยู่|สำนักงานใหญ่|เลขที่|รหัส|สังกัด|เพื่อ|ได้|ตกลง|มีความ|ในฐานะ|"
+    r"ทั้งสอง|ต่อไป|ทำ(?:ขึ้น|ที่|\s*ณ)|เมื่อ|ลงนาม)|\s?\(|,|\"|“"
+)
+_EN_SUFFIX = r"(?:Ltd|Limited|Inc|Co|LLC|Pvt|Plc|PLC)\b"
+_ALIAS = re.compile(
+    r"(?:เรียก(?:รวมกัน|โดยย่อ)?ว่า|hereinafter(?:\s+(?:jointly\s+)?(?:referred\s+to\s+as|called|known\s+as))?|"
+    r"referred\s+to\s+as)\s*(?:the\s+)?[\"“'‘]\s*(?:the\s+)?([^\"”'’]{2,60}?)\s*[\"”'’]",
+    re.IGNORECASE,
+)
+ALIAS_REACH = 700
+"""How far before a short name ("hereinafter referred to as …") its party's name may stand (characters):
+a party's description (address, degrees offered, affiliation) often runs several lines."""
+_BRACKET_ALIAS = re.compile(r"\(\s*(?:the\s+)?[\"“]([^\"”]{2,40})[\"”]\s*\)", re.IGNORECASE)
+_LIST_ITEM = re.compile(r"^\s*(?:\(?\d{1,2}[.)]|[-•*])\s+(.+)$")
+_LEAD_IN = re.compile(
+    r"(?:ระหว่าง|between|คู่ความร่วมมือ|คู่ภาคี|ภาคี|the\s+parties\s+are)\s*[^\n]{0,20}?[:：]?\s*$", re.IGNORECASE
+)
+_MEMBERS = re.compile(r"(?:ซึ่ง)?ประกอบด้วย|consisting of|comprising|made up of", re.IGNORECASE)
+_MEMBERS_END = re.compile(r"\s(?:โดย|ซึ่งต่อไป)|,?\s+(?:represented|hereinafter|by its)", re.IGNORECASE)
+
+
+def party_name(item: str) -> str:
+    """An organisation's name from the text that introduces it (address, representative, alias cut)."""
+    bold = re.match(r"\s*\*\*(.+?)\*\*", item)
+    if bold:
+        return clean(bold.group(1))
+    text = re.sub(r"^\s*(?:ด้วย|โดยที่|และ|กับ|the\s+)\s*", "", item.strip(), flags=re.IGNORECASE)
+    cut = re.split(_STOP_TH, text, maxsplit=1)[0] if not text.isascii() else text
+    if cut.isascii():
+        # a comma ends an English name unless a company suffix follows it ("Co., Ltd.")
+        parts = re.split(r",(?!\s*" + _EN_SUFFIX + r")", cut, maxsplit=1)
+        cut = parts[0]
+        cut = re.split(
+            r"\s*\(|\s+(?:represented|hereinafter|located|having|with\s+registered|a\s+(?:registered|company)|"
+            r"enter|agree|have|hereby|wish)\b",
+            cut,
+            maxsplit=1,
+            flags=re.IGNORECASE,
+        )[0]
+    return clean(cut)
+
+
+def _members(item: str) -> list[str]:
+    """Member organisations of a party that is a group ("เครือข่าย… ซึ่งประกอบด้วย A (P001) B และ C")."""
+    m = _MEMBERS.search(item)
+    if not m:
+        return []
+    rest = item[m.end() :]
+    end = _MEMBERS_END.search(rest)
+    rest = rest[: end.start()] if end else rest
+    parts = re.split(r"\([^)]*\)|,|;|\s+and\s+|\s+และ\s*|^\s*และ", rest)
+    names = [clean(re.sub(r"^(?:และ|and)\s*", "", p.strip())) for p in parts]
+    return [n for n in names if len(n) >= 4]
+
+
+def without_date(name: str) -> str:
+    """A name with a date that follows it cut off ("เทศบาลตำบลนาดี วันที่ 1 มิ.ย. 2568" → "เทศบาลตำบลนาดี")."""
+    dates = find_dates(name)
+    head = name[: dates[0].start] if dates else name
+    head = re.sub(r"\s*(?:(?:ลง)?วันที่|เมื่อ(?:วันที่)?|dated|on)\s*$", "", head, flags=re.IGNORECASE)
+    m = re.search(r"\s(?:ลง)?วันที่", head)
+    head = head[: m.start()] if m else head
+    return clean(head) if head != name else name
+
+
+def _organisations(names: list[str], slots: bool = False) -> list[str]:
+    """The names that read as organisations', in order, each once.
+
+    ``slots``: the names stand where parties' names stand (a party list, the opening clause), so
+    a name without an organisation word is kept too when it reads as a name, as long as every
+    name before it was kept (a run of names, not a stray piece of a sentence after them).
+    """
+    kept: list[str] = []
+    run = True
+    for raw in names:
+        name = without_date(raw)
+        if any(squash(name) == squash(k) for k in kept):
+            continue
+        if is_organisation(name) or (slots and run and looks_like_name(name)):
+            kept.append(name)
+        else:
+            run = False
+    return kept
+
+
+def aliases(pages: Sequence[tuple[int, str]], parties: list[str]) -> dict[str, str]:
+    """Short names the document gives its parties (``"โรงเรียน"``, ``"the College"``) → party name."""
+    found: dict[str, str] = {}
+    for _, text in pages:
+        flat = " ".join(text.split())
+        for pattern in (_ALIAS, _BRACKET_ALIAS):
+            for m in pattern.finditer(flat):
+                before = squash(flat[max(0, m.start() - ALIAS_REACH) : m.start()])
+                owner, best = None, -1
+                for party in parties:
+                    key = squash(party)[:20]
+                    pos = before.rfind(key) if key else -1
+                    if pos > best:
+                        owner, best = party, pos
+                alias = clean(m.group(1))
+                if alias and re.search(r"รวมกัน|jointly|collectively", m.group(0), re.IGNORECASE):
+                    # "เครือข่ายโรงเรียนห้วยทับทิม ซึ่งประกอบด้วย … เรียกรวมกันว่า "เครือข่ายโรงเรียน"":
+                    # the alias stands for the group whose name it begins, not for its last member
+                    whole = flat[max(0, m.start() - ALIAS_REACH) : m.start()].replace("*", "")
+                    group = re.search(rf"{re.escape(alias)}[^\s(,]+", whole)
+                    if group and is_organisation(group.group(0)):
+                        owner = clean(group.group(0))
+                if owner and alias and squash(alias) not in ("party", "parties", "ภาคี"):
+                    found.setdefault(alias, owner)
+    return found
+
+
+def resolve(key: str, parties: list[str], known: dict[str, str]) -> str:
+    """The party a short name, an alias or a role title stands for, else the key cleaned."""
+    text = strip_role(re.sub(r"^(?:the|of)\s+", "", key.strip(), flags=re.IGNORECASE))
+    k = squash(re.sub(r"^(?:the)\s+", "", text, flags=re.IGNORECASE))
+    if not k:
+        return clean(key)
+    for alias, owner in known.items():
+        if squash(alias) == k:
+            return owner
+    for party in parties:
+        p = squash(party)
+        # a short name inside the party's name, or the party's name opening a slightly longer key
+        if k == p or (len(k) >= 6 and (k in p or (k.startswith(p) and len(k) <= len(p) + 20))):
+            return party
+    for alias, owner in known.items():
+        a = squash(alias)
+        if len(a) >= 3 and (k.startswith(a) or a in k[: len(a) + 12]):
+            return owner
+    return clean(text)
+
+
+# ---------------------------------------------------------------------------------------- rules
+
+
+def _from_list(lines: Sequence[Line]) -> Found | None:
+    """A list of organisations after a line ending "ระหว่าง" / "between:" / "คู่ความร่วมมือ ดังนี้"."""
+    for i, line in enumerate(lines):
+        if not _LEAD_IN.search(line.text.replace("ดังนี้", "").rstrip(" :")):
+            continue
+        items: list[str] = []
+        raw: list[str] = []
+        gap = 0
+        for nxt in lines[i + 1 : i + 40]:
+            if not nxt.text.strip():
+                continue
+            m = _LIST_ITEM.match(nxt.text)
+            if m:
+                items.append(m.group(1))
+                raw.append(nxt.text)
+                gap = 0
+                continue
+            gap += 1
+            if items and gap > 1:
+                break
+            if not items and gap > 2:
+                break
+        names: list[str] = []
+        for item in items:
+            names.extend(_members(item) or [party_name(item)])
+        names = _organisations(names, slots=True)
+        if len(names) >= 2:
+            return names, line.page, " | ".join(clean(r)[:160] for r in raw)
+    return None
+
+
+def _from_title_block(lines: Sequence[Line]) -> Found | None:
+    """A centred title: BETWEEN / X (first line of its block) / AND or & or กับ / Y."""
+    for i, line in enumerate(lines[:80]):
+        if not re.fullmatch(r"\s*(?:between|ระหว่าง)\s*", line.text, re.IGNORECASE):
+            continue
+        blocks: list[list[str]] = [[]]
+        for nxt in lines[i + 1 : i + 14]:
+            text = nxt.text.strip()
+            if re.fullmatch(r"(?:&|and|กับ|และ)", text, re.IGNORECASE):
+                blocks.append([])
+                continue
+            if not text or (len(blocks) >= 2 and blocks[-1] and not is_organisation(text)):
+                if len(blocks) >= 2 and blocks[-1]:
+                    break
+                continue
+            blocks[-1].append(text)
+        names = _organisations([clean(b[0]) for b in blocks if b], slots=True)
+        if len(names) >= 2:
+            return names, line.page, "between " + " & ".join(names)
+    return None
+
+
+def _from_labels(pages: Sequence[tuple[int, str]]) -> Found | None:
+    """ "between X, the First Party … and Y, the Second Party"."""
+    for number, text in pages:
+        flat = " ".join(text.split())
+        first = re.search(r"between\s+(?:the\s+)?([A-Z][^,]{2,100}?),\s*(?i:the\s+first\s+party)", flat)
+        second = re.search(
+            r"\b(?i:and)\s+(?:the\s+)?([A-Z][^,]{2,100}?),(?:\s*[A-Z][a-z]+)?\s+(?i:the\s+second\s+party)",
+            flat,
+        )
+        if first and second:
+            return (
+                [clean(first.group(1)), clean(second.group(1))],
+                number,
+                evidence(flat, first.start(), first.end(), 0),
+            )
+    return None
+
+
+def _from_parts(pages: Sequence[tuple[int, str]]) -> Found | None:
+    """ "between X, … of the ONE PART. Y … of the OTHER PART"."""
+    for number, text in pages:
+        flat = " ".join(text.split())
+        if not re.search(r"[O0]THER\s+PART|SECOND\s+PART", flat, re.IGNORECASE):
+            continue
+        first = re.search(r"between\s+(?:the\s+)?([A-Z][^,]{2,100}?),", flat)
+        second = re.search(
+            r"(?i:(?:one|first)\s+part)\.?\s+([A-Z][\w&.'\- ]{2,80}?)"
+            r"\s*(?:,|\(|\s(?:with|is|represented|having))",
+            flat,
+        )
+        if first and second:
+            return (
+                [clean(first.group(1)), clean(second.group(1))],
+                number,
+                evidence(flat, first.start(), first.end(), 0),
+            )
+    return None
+
+
+def _split_top(text: str, separator: str) -> list[str]:
+    """``text`` split on ``separator`` (a regex) outside brackets and quotes."""
+    parts, depth, start = [], 0, 0
+    quote = False
+    pattern = re.compile(separator, re.IGNORECASE)
+    i = 0
+    while i < len(text):
+        ch = text[i]
+        if ch in "(（":
+            depth += 1
+        elif ch in ")）":
+            depth = max(0, depth - 1)
+        elif ch in '"“”':
+            quote = not quote if ch == '"' else ch == "“"
+        elif depth == 0 and not quote:
+            m = pattern.match(text, i)
+            if m and m.end() > m.start():
+                parts.append(text[start:i])
+                start = i = m.end()
+                continue
+        i += 1
+    parts.append(text[start:])
+    return parts
+
+
+def _from_opening(pages: Sequence[tuple[int, str]]) -> Found | None:
+    """The opening clause across line breaks: "ระหว่าง X … กับ Y (และ Z)", "between X, … and Y, …"."""
+    for number, text in pages[:2]:
+        flat = " ".join(text.split())
+        for m in re.finditer(r"(?:ระหว่าง|\bbetween\b)\s*[:：]?\s*", flat, re.IGNORECASE):
+            window = flat[m.end() : m.end() + 900]
+            thai = not window[:40].isascii()
+            separator = r"\s+(?:กับ|และ)\s*" if thai else r"(?:(?<=[,;\"”)])|(?<=\.))\s*(?:and|&)\s+(?=[A-Z])"
+            pieces = _split_top(window, separator)
+            names = _opening_names([party_name(p) for p in pieces[:6]]) if len(pieces) >= 2 else []
+            if len(names) < 2 and not thai:
+                names = _single_and(window)
+            if len(names) >= 2:
+                return names, number, evidence(flat, m.start(), m.end() + 160, 0)
+    return None
+
+
+def _opening_names(names: list[str]) -> list[str]:
+    """The parties of an opening clause: "between X and Y" are slots (a name without an organisation
+    word is kept there); a third name or more must read as an organisation's, since the clause runs
+    on into the text (a purpose, a diploma, "youth in the area")."""
+    first = _organisations(names[:2], slots=True)
+    if len(first) < 2:
+        return _organisations(names)
+    rest = _organisations(names[2:])
+    return first + [n for n in rest if not any(squash(n) == squash(f) for f in first)]
+
+
+def _single_and(window: str) -> list[str]:
+    """ "between X and Y." with no comma: split on the one "and"/"&" of the sentence, if it has only one."""
+    # the sentence ends at a full stop, not at an abbreviation ("Pvt. Ltd.", "Co.", "Dr.")
+    sentence = re.split(
+        r"(?<=[a-z)])(?<!Pvt)(?<!Ltd)(?<!Co)(?<!Inc)(?<!Dr)(?<!St)\.(?:\s|$)", window, maxsplit=1
+    )[0]
+    pieces = _split_top(sentence, r"\s+(?:and|&)\s+(?=[A-Z])")
+    if len(pieces) != 2 or len(re.findall(r"\s(?:and|&)\s", sentence, re.IGNORECASE)) != 1:
+        return []
+    return _organisations([party_name(p) for p in pieces], slots=True)
+
+
+def _from_opening_sentence(pages: Sequence[tuple[int, str]]) -> Found | None:
+    """A sentence that starts with the parties: "X และ Y ได้…", "X ("A") and Y ("B") enter into …"."""
+    for number, text in pages[:2]:
+        lines = text.splitlines()
+        for i, line in enumerate(lines[:60]):
+            start = re.sub(r"^\s*(?:ด้วย|โดยที่|\*\*)\s*", "", line)
+            if not is_organisation(party_name(start)):
+                continue
+            flat = " ".join(" ".join([start, *lines[i + 1 : i + 6]]).split())[:700]
+            thai = not flat[:40].isascii()
+            verb = r"\s(?:ได้|ตกลง|มีความ|มีเจตนา|เห็น|จึง)" if thai else r"\s(?:enter|agree|have|hereby|wish)"
+            head = re.split(verb, flat, maxsplit=1, flags=re.IGNORECASE)[0]
+            separator = r"\s+(?:และ|กับ)\s*" if thai else r"\s+(?:and|&)\s+(?=[A-Z])"
+            pieces = _split_top(head, separator)
+            if len(pieces) < 2:
+                continue
+            names = _organisations([party_name(p) for p in pieces])
+            if len(names) >= 2 and len(names) == len([p for p in pieces if p.strip()]):
+                return names, number, head[:200]
+    return None
+
+
+def _from_party_labels(lines: Sequence[Line]) -> Found | None:
+    """Lines "Party A: X", "First Party: X", "ฝ่ายที่หนึ่ง: X"."""
+    names, page, raw = [], 0, []
+    label = re.compile(
+        r"^\s*(?:\*\*)?(?:party\s+[a-z1-9]|(?:first|second|third)\s+party|ฝ่ายที่\s*\S+|ภาคีที่\s*\S+)"
+        r"\s*(?:\*\*)?\s*[:：]\s*(?:\*\*)?\s*(.+)$",
+        re.IGNORECASE,
+    )
+    for line in lines:
+        m = label.match(line.text)
+        if m:
+            names.append(party_name(m.group(1)))
+            raw.append(clean(line.text)[:120])
+            page = page or line.page
+    names = _organisations(names, slots=True)
+    return (names, page, " | ".join(raw)) if len(names) >= 2 else None
+
+
+def _signature_names(lines: Sequence[Line]) -> tuple[list[str], int]:
+    """The organisations of the signature block ("For X", a role's organisation), and its page."""
+    start = next(
+        (
+            i
+            for i, line in enumerate(lines)
+            if re.search(r"ลงชื่อ|ลงนาม\s*$|signed\s+for|^\s*for\s+\S", line.text, re.IGNORECASE)
+            or is_signature_line(line.text)
+        ),
+        None,
+    )
+    if start is None:
+        return [], 0
+    names: list[str] = []
+    for line in lines[start : start + 40]:
+        text = re.sub(r"\(?ลงชื่อ\)?|\.{3,}|…+", " ", line.text)
+        text = re.sub(r"\s(?:พยาน|witness)\b.*$", "", text, flags=re.IGNORECASE)
+        for cell in re.split(r"\s{3,}|\|", text):
+            behalf = re.match(
+                r"\s*(?:(?:signed\s+)?for\s+and\s+on\s+behalf\s+of|on\s+behalf\s+of|for|ในนาม(?:ของ)?)\s+",
+                cell,
+                re.IGNORECASE,
+            )
+            cell = cell[behalf.end() :] if behalf else cell
+            name = strip_role(cell)
+            # a role's organisation ("ผู้จัดการ X") or "For X" stands where a party's name stands
+            slot = bool(behalf) or (bool(name) and name != clean(cell))
+            if name and (is_organisation(name) or (slot and looks_like_name(without_date(name)))):
+                names.append(without_date(name))
+    names = _organisations(names, slots=True)
+    # one party written twice ("…วิทยาลัยเทคนิคจันทบุรี" and "วิทยาลัยเทคนิคจันทบุรี") counts once
+    names = [n for n in names if not any(n != o and squash(n) in squash(o) for o in names)]
+    return names, lines[start].page
+
+
+def _from_letter(lines: Sequence[Line]) -> Found | None:
+    """A letter (of intent): the organisation it is addressed to ("เรียน ผู้อำนวยการศูนย์…", "To: The
+    Director, X") and the one that signs it."""
+    for line in lines[:30]:
+        m = re.match(
+            r"\s*(?:เรียน|to\s*:|attention\s*:|attn\.?\s*:?)\s*(?:the\s+)?(.{3,120})$", line.text, re.I
+        )
+        if not m:
+            continue
+        written = m.group(1)
+        if written.isascii():  # "The Director, Riverside Foundation": the organisation follows the role
+            written = re.sub(r"^[^,]{0,40},\s*(?=\S)", "", written)
+        addressee = strip_role(written)
+        if not is_organisation(addressee):
+            return None
+        signers, _ = _signature_names(lines)
+        names = _organisations([*signers, addressee])
+        return (names, line.page, clean(line.text)) if len(names) >= 2 else None
+    return None
+
+
+def _from_signatures(lines: Sequence[Line]) -> Found | None:
+    """The signature block: "For X  For Y", "Signed for and on behalf of X", "(ลงชื่อ) … ผู้อำนวยการโรงเรียนX"."""
+    for line in lines:
+        m = re.match(r"\s*For\s+(.{3,80}?)\s+For\s+(.{3,80}?)\s*$", line.text)
+        if m:
+            names = _organisations([clean(m.group(1)), clean(m.group(2))], slots=True)
+            if len(names) >= 2:
+                return names, line.page, clean(line.text)
+    names, page = _signature_names(lines)
+    return (names, page, "; ".join(names)[:200]) if len(names) >= 2 else None
+
+
+def looks_like_mou(pages: Sequence[tuple[int, str]], title: str = "") -> bool:
+    """Whether the title or the opening calls the document an MOU, an agreement or a letter of intent."""
+    head = title + " " + " ".join(text for _, text in pages[:2])[:1500]
+    return bool(
+        re.search(
+            r"memorand\w*\s+of\s+(?:understanding|agreement)|\bmou\b|agreement|letter\s+of\s+intent|"
+            r"บันทึกข้อตกลง|บันทึกความ(?:เข้าใจ|ร่วมมือ)|ข้อตกลง\S*ความร่วมมือ|ความตกลง|เจตจำนง|ความจำนง",
+            head,
+            re.IGNORECASE,
+        )
+    )
+
+
+def list_parties(lines: Sequence[Line]) -> FieldValue | None:
+    """Only an explicit party list (what is taken from a document that does not call itself an MOU)."""
+    found = _from_list(lines)
+    return FieldValue(found[0], found[1], found[2]) if found else None
+
+
+def find_parties(pages: Sequence[tuple[int, str]], lines: Sequence[Line] | None = None) -> FieldValue | None:
+    """The parties, by the first rule that names at least two organisations."""
+    lines = lines if lines is not None else lines_of(pages)
+    rules = (
+        lambda: _from_list(lines),
+        lambda: _from_title_block(lines),
+        lambda: _from_labels(pages),
+        lambda: _from_parts(pages),
+        lambda: _from_opening(pages),
+        lambda: _from_opening_sentence(pages),
+        lambda: _from_party_labels(lines),
+        lambda: _from_signatures(lines),
+        lambda: _from_letter(lines),
+    )
+    for rule in rules:
+        found = rule()
+        if found:
+            names, page, text = found
+            return FieldValue(names, page, text)
+    return None

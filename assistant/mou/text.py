@@ -1,0 +1,229 @@
+"""Text helpers shared by the MOU rules: pages as lines, clean values, evidence, verbatim-ish search.
+
+Usage:
+    >>> from assistant.mou.text import lines_of, squash, find_page, concepts
+    >>> [line.text for line in lines_of([(1, "ข้อ ๑ ขอบเขต\\n๑.๑ การอบรม")])]
+    ['ข้อ 1 ขอบเขต', '1.1 การอบรม']
+    >>> squash("MOu  between: A-B"), find_page("a b", [(1, "x"), (2, "A, B")])
+    ('moubetweenab', 2)
+    >>> "โรงเรียน" in concepts().organisations_th
+    True
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from assistant.mou.dates import thai_digits_to_arabic
+
+if TYPE_CHECKING:
+    from ingest.records import Page
+
+CONCEPTS_FILE = Path(__file__).with_name("concepts.yaml")
+
+
+@dataclass(frozen=True)
+class Line:
+    """One line of a page: its page number and its text (Thai digits as Arabic, markdown kept)."""
+
+    page: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Concepts:
+    """The data of ``concepts.yaml``: heading phrases per field concept, organisation, role and person
+    words, the words of a sentence (not a name), words for all parties, and signature-block openings."""
+
+    headings: dict[str, list[str]]
+    organisations_th: tuple[str, ...]
+    organisations_en: tuple[str, ...]
+    roles: tuple[str, ...]
+    people: tuple[str, ...] = ()
+    sentence_words_th: tuple[str, ...] = ()
+    sentence_words_en: tuple[str, ...] = ()
+    all_parties: tuple[str, ...] = ()
+    signatures: tuple[str, ...] = ()
+
+
+@cache
+def concepts(path: Path = CONCEPTS_FILE) -> Concepts:
+    """Load the concept lists (once); a broken file raises ValueError naming the file."""
+    import yaml
+
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        headings = {
+            name: [str(p) for p in (v.get("th") or []) + (v.get("en") or [])]
+            for name, v in data["headings"].items()
+        }
+        orgs = data["organisations"]
+        roles = data["roles"]
+
+        def both(key: str) -> tuple[str, ...]:
+            return tuple(str(w).lower() for w in data[key]["th"] + data[key]["en"])
+
+        return Concepts(
+            headings,
+            tuple(str(w) for w in orgs["th"]),
+            tuple(str(w).lower() for w in orgs["en"]),
+            tuple(str(w) for w in roles["th"] + roles["en"]),
+            people=both("people"),
+            sentence_words_th=tuple(str(w) for w in data["sentence_words"]["th"]),
+            sentence_words_en=tuple(str(w).lower() for w in data["sentence_words"]["en"]),
+            all_parties=both("all_parties"),
+            signatures=both("signatures"),
+        )
+    except (OSError, KeyError, TypeError, AttributeError, yaml.YAMLError) as exc:
+        raise ValueError(f"{path}: not a usable MOU concept list ({exc})") from exc
+
+
+def page_list(pages: Sequence[Page] | Sequence[tuple[int, str]] | Sequence[str]) -> list[tuple[int, str]]:
+    """``Page`` objects, ``(number, text)`` pairs or plain page texts as ``(number, text)`` pairs."""
+    result = []
+    for i, p in enumerate(pages, start=1):
+        if isinstance(p, str):
+            result.append((i, p))
+        elif isinstance(p, tuple):
+            result.append((int(p[0]), str(p[1])))
+        else:
+            result.append((int(p.number), str(p.text)))
+    return result
+
+
+def lines_of(pages: Sequence[tuple[int, str]]) -> list[Line]:
+    """Every line of every page, Thai digits as Arabic (offsets unchanged)."""
+    return [Line(n, thai_digits_to_arabic(line)) for n, t in pages for line in t.splitlines()]
+
+
+def clean(text: str) -> str:
+    """Value text: markdown emphasis removed, spaces collapsed, stray punctuation trimmed."""
+    text = text.replace("**", "").replace("__", "")
+    return " ".join(text.split()).strip(" ,;:-–—\"'“”.|")
+
+
+def evidence(text: str, start: int, end: int, pad: int = 60) -> str:
+    """The text around a match, on one line."""
+    a = max(0, start - pad)
+    b = min(len(text), end + pad)
+    return " ".join(text[a:b].split())
+
+
+def squash(text: str) -> str:
+    """Text for verbatim-ish comparison: lower case, Thai digits as Arabic, no spaces or punctuation."""
+    text = thai_digits_to_arabic(text).lower().replace("**", "")
+    return re.sub(r"[\W_]+", "", text)
+
+
+def find_page(value: str, pages: Sequence[tuple[int, str]]) -> int | None:
+    """The first page whose text contains ``value`` verbatim-ish (see :func:`squash`), else None."""
+    needle = squash(value)
+    if len(needle) < 3:
+        return None
+    for number, text in pages:
+        if needle in squash(text):
+            return number
+    return None
+
+
+def is_organisation(name: str) -> bool:
+    """Whether a name reads as an organisation's (starts with a Thai organisation word, or holds an
+    English one), not a person's, a role's or a sentence's."""
+    text = clean(name)
+    if not text or len(text) > 140:
+        return False
+    c = concepts()
+    if any(text.startswith(w) for w in c.organisations_th):
+        return True
+    words = re.findall(r"[a-z.]+", text.lower())
+    if not words or len(words) > 14:
+        return False
+    lowered = " " + " ".join(words) + " "
+    return any(f" {w} " in lowered or (f" {w}" in lowered and w.endswith(".")) for w in c.organisations_en)
+
+
+def strip_role(text: str) -> str:
+    """A signature line's organisation, its role title removed ("ผู้อำนวยการโรงเรียนX" → "โรงเรียนX")."""
+    text = clean(text)
+    changed = True
+    while changed:
+        changed = False
+        for role in sorted(concepts().roles, key=len, reverse=True):
+            if text.lower().startswith(role.lower()):
+                text = clean(re.sub(r"^[\s,]*(?:ใน)?(?:ตำแหน่ง)?\s*", "", text[len(role) :]))
+                changed = True
+                break
+    return text
+
+
+def looks_like_name(name: str) -> bool:
+    """Whether text that stands where a party's name stands reads as a name even without an organisation
+    word (a resort's, a shop's): short, not a person's (``นาย…``, ``Dr. …``), not a role, not a date, and
+    holding no word of a sentence (``concepts.yaml`` sentence_words); English names in title case."""
+    from assistant.mou.dates import find_dates
+
+    text = clean(name)
+    if not 3 <= len(text) <= 80 or re.search(r"[:;!?]|\d{3,}", text) or find_dates(text):
+        return False
+    c = concepts()
+    lowered = text.lower()
+    if any(
+        re.match(rf"{re.escape(p)}(?:\.|\s|$)" if p.isascii() else re.escape(p), lowered) for p in c.people
+    ):
+        return False
+    if strip_role(text) != text:
+        return False
+    if not text.isascii():
+        return not any(w in text for w in c.sentence_words_th) and len(text.split()) <= 6
+    words = re.findall(r"[A-Za-z][A-Za-z'.-]*", text)
+    if not words or len(words) > 8 or any(w.lower() in c.sentence_words_en for w in words):
+        return False
+    small = {"of", "and", "the", "for", "de", "la", "at", "on", "in"}
+    return all(w[0].isupper() or w.lower() in small for w in words) and words[0][0].isupper()
+
+
+def names_all_parties(text: str) -> bool:
+    """Whether text speaks of every party at once ("แต่ละฝ่าย", "ทุกหน่วยงาน", "the Parties", "each
+    partner"), not of one: it opens with a word of ``concepts.yaml`` all_parties."""
+    lowered = clean(text).lower()
+    # "ความรับผิดชอบของแต่ละฝ่าย", "responsibilities of each party": what follows "of" is who
+    tails = {lowered, lowered.split("ของ")[-1].strip(), re.split(r"\bof\s+", lowered)[-1].strip()}
+    for tail in tails:
+        for w in concepts().all_parties:
+            if w.isascii():
+                if re.match(rf"(?:the\s+)?{re.escape(w)}(?:$|\s|[,.:])", tail):
+                    return True
+            elif tail.startswith(w):
+                return True
+    return False
+
+
+def flat_text(text: str) -> str:
+    """A page's text on one line for clause patterns: a line break between two Thai letters is dropped
+    (Thai wraps inside a phrase: "มี\\nกำหนด ๓ ปี", "ล่วงหน้าไม่\\nน้อยกว่า"), any other becomes a space."""
+    joined = re.sub(r"(?<=[\u0e00-\u0e7f])[ \t]*\n[ \t]*(?=[\u0e00-\u0e7f])", "", text)
+    return " ".join(joined.split())
+
+
+_TWO_COLUMNS = re.compile(r"^\s*(?:For|FOR)\s+\S.{2,80}?\s(?:For|FOR)\s+\S")
+"""Two signature columns on one line: "For X   For Y"."""
+
+
+def is_signature_line(text: str) -> bool:
+    """Whether a line opens the signature block or the closing formula before it ("IN WITNESS …",
+    "(ลงชื่อ) …", "พยาน", "For X   For Y"): what comes after it is not part of any section."""
+    original = re.sub(r"^[\s>*#\-•]+", "", text.replace("**", ""))
+    stripped = original.lower()
+    if not stripped:
+        return False
+    if _TWO_COLUMNS.match(original):
+        return True
+    return any(
+        re.match(rf"{re.escape(w)}\b" if w.isascii() else re.escape(w), stripped)
+        for w in concepts().signatures
+    )

@@ -1,0 +1,67 @@
+"""Each party's duties: sub-headings by name, short name or role, one heading per party, signatures."""
+
+from __future__ import annotations
+
+from assistant.mou.analysis import analyze_mou
+from assistant.mou.duties import find_duties
+from assistant.mou.parties import aliases
+from assistant.mou.sections import HeadingClassifier
+from assistant.mou.text import lines_of
+
+
+def test_duties_stop_at_the_signature_block() -> None:
+    page = (
+        "Responsibilities of the College\n"
+        "Host the workshops in the college hall.\n"
+        "Send two teachers to each workshop.\n"
+        "IN WITNESS WHEREOF the parties have signed this MOU.\n"
+        "For Lakeview Teachers College      For Hillside School\n"
+        "Principal                          Director\n"
+    )
+    parties = ["Lakeview Teachers College", "Hillside School"]
+    duties = find_duties(lines_of([(3, page)]), parties, {"College": parties[0]}, HeadingClassifier())
+    assert duties is not None and duties.page == 3
+    assert duties.value == {
+        parties[0]: ["Host the workshops in the college hall", "Send two teachers to each workshop"]
+    }
+
+
+def test_thai_duties_of_each_party_with_short_names() -> None:
+    page = (
+        'บันทึกข้อตกลงความร่วมมือ ระหว่าง วิทยาลัยเทคนิคตราด ซึ่งต่อไปเรียกว่า "วิทยาลัย" '
+        'กับ บริษัท ทะเลตราด จำกัด ซึ่งต่อไปเรียกว่า "บริษัท"\n'
+        "ข้อ ๓ บทบาทหน้าที่\n"
+        "๓.๑ วิทยาลัย\n"
+        "- คัดเลือกนักศึกษาเข้าฝึกอาชีพ\n"
+        "๓.๒ บริษัท\n"
+        "- จัดครูฝึกประจำแผนก\n"
+        "- จ่ายค่าตอบแทนระหว่างฝึก\n"
+        "(ลงชื่อ) ....................\n"
+        "ผู้อำนวยการวิทยาลัยเทคนิคตราด\n"
+    )
+    record = analyze_mou([page], source="trat.txt")
+    assert record.parties is not None and record.parties.value == ["วิทยาลัยเทคนิคตราด", "บริษัท ทะเลตราด จำกัด"]
+    known = aliases([(1, page)], record.parties.value)
+    assert known == {"วิทยาลัย": "วิทยาลัยเทคนิคตราด", "บริษัท": "บริษัท ทะเลตราด จำกัด"}
+    assert record.duties is not None and record.duties.value == {
+        "วิทยาลัยเทคนิคตราด": ["คัดเลือกนักศึกษาเข้าฝึกอาชีพ"],
+        "บริษัท ทะเลตราด จำกัด": ["จัดครูฝึกประจำแผนก", "จ่ายค่าตอบแทนระหว่างฝึก"],
+    }
+
+
+def test_a_duty_line_that_mentions_a_concept_word_does_not_end_the_duties() -> None:
+    page = (
+        "ข้อ ๒ ภารกิจของแต่ละหน่วยงาน\n"
+        "๒.๑ เทศบาลตำบลหนองเต่า\n"
+        "จัดลานกีฬาชุมชน\n"
+        "สนับสนุนงบประมาณอาหารกลางวัน\n"
+        "๒.๒ โรงเรียนวัดหนองเต่า\n"
+        "จัดเวลาให้นักเรียนเข้าร่วมการตรวจสุขภาพ\n"
+        "ข้อ ๓ ระยะเวลา\n"
+    )
+    parties = ["เทศบาลตำบลหนองเต่า", "โรงเรียนวัดหนองเต่า"]
+    duties = find_duties(lines_of([(1, page)]), parties, {}, HeadingClassifier())
+    assert duties is not None and duties.value == {
+        parties[0]: ["จัดลานกีฬาชุมชน", "สนับสนุนงบประมาณอาหารกลางวัน"],
+        parties[1]: ["จัดเวลาให้นักเรียนเข้าร่วมการตรวจสุขภาพ"],
+    }

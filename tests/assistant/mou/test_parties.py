@@ -1,0 +1,141 @@
+"""Parties from the opening clause, party lists, labels, signature blocks and letters, in Thai and English.
+
+The inputs are MOU openings and signature blocks as they come out of real documents: names broken
+across lines, OCR noise ("MOu", "Fricnds"), names with no organisation word, dates after names.
+"""
+
+from __future__ import annotations
+
+from assistant.mou.parties import aliases, find_parties, resolve, without_date
+from assistant.mou.text import page_list
+
+
+def parties(*pages: str) -> list[str] | None:
+    found = find_parties(page_list(list(pages)))
+    return found.value if found else None
+
+
+def test_by_and_between_across_line_breaks_with_ocr_noise() -> None:
+    page = (
+        "MEMORANDUM OF UNDERSTANDING (MOu)\n"
+        "This MOu is made and entered into on this 3rd day of\n"
+        "June 2019 by and between:\n"
+        "Fricnds of Rural India Trust, a registered\n"
+        'NGO having its office at Pune (hereinafter "the NGO")\n'
+        "And\n"
+        "Sahyadri Institute of Technology, Pune (hereinafter\n"
+        '"the Institute").\n'
+    )
+    assert parties(page) == ["Fricnds of Rural India Trust", "Sahyadri Institute of Technology"]
+    assert aliases([(1, page)], parties(page)) == {
+        "NGO": "Fricnds of Rural India Trust",
+        "Institute": "Sahyadri Institute of Technology",
+    }
+
+
+def test_entered_into_between_the_institute_and_a_company_without_commas() -> None:
+    page = (
+        "This Memorandum of Understanding is entered into between the Sahyadri\n"
+        "Institute of Technology, Pune and Nimbus Software Solutions Pvt. Ltd., Bengaluru, on 1 July 2021.\n"
+    )
+    assert parties(page) == ["Sahyadri Institute of Technology", "Nimbus Software Solutions Pvt. Ltd"]
+
+
+def test_between_x_and_y_in_one_short_sentence() -> None:
+    page = "Memorandum of Understanding between Alpha School and Beta University.\nIt takes effect soon."
+    assert parties(page) == ["Alpha School", "Beta University"]
+
+
+def test_a_business_name_without_an_organisation_word_in_a_party_list() -> None:
+    page = (
+        "บันทึกข้อตกลงความร่วมมือฉบับนี้ทำขึ้นเมื่อวันที่ 1 พฤศจิกายน 2567 ระหว่าง\n"
+        '1. **โรงเรียนหาดทองวิทยา** อำเภอเกาะกูด จังหวัดตราด โดยผู้อำนวยการโรงเรียน ซึ่งต่อไปเรียกว่า "โรงเรียน"\n'
+        '2. **บ้านเลรีสอร์ต แอนด์ สปา** โดยผู้จัดการทั่วไป ซึ่งต่อไปเรียกว่า "สถานประกอบการ"\n'
+        "ทั้งสองฝ่ายตกลงร่วมมือกันดังนี้\n"
+    )
+    assert parties(page) == ["โรงเรียนหาดทองวิทยา", "บ้านเลรีสอร์ต แอนด์ สปา"]
+
+
+def test_a_name_without_an_organisation_word_in_the_opening_clause_and_a_date_after_it() -> None:
+    page = (
+        "บันทึกข้อตกลงความร่วมมือ\n"
+        "ระหว่าง โรงเรียนบ้านหนองแสง โดยผู้อำนวยการโรงเรียน กับ\n"
+        "ร้านกาแฟบ้านสวน ลงวันที่ ๑ มิถุนายน ๒๕๖๘\n"
+    )
+    assert parties(page) == ["โรงเรียนบ้านหนองแสง", "ร้านกาแฟบ้านสวน"]
+
+
+def test_a_clause_after_the_parties_is_not_a_third_party() -> None:
+    page = (
+        "บันทึกข้อตกลงนี้จัดทำขึ้นระหว่าง เทศบาลตำบลหนองเต่า กับ โรงเรียนวัดหนองเต่า และ "
+        "โรงพยาบาลส่งเสริมสุขภาพตำบลหนองเต่า เพื่อร่วมกันดูแลเด็ก และ เยาวชนในพื้นที่\n"
+        "ข้อ ๑ แนวทางความร่วมมือ\n"
+    )
+    assert parties(page) == [
+        "เทศบาลตำบลหนองเต่า",
+        "โรงเรียนวัดหนองเต่า",
+        "โรงพยาบาลส่งเสริมสุขภาพตำบลหนองเต่า",
+    ]
+
+
+def test_a_plain_sentence_is_not_a_party() -> None:
+    page = "MEMORANDUM OF UNDERSTANDING\nThe parties agree to meet every month and share their plans."
+    assert parties(page) is None
+
+
+def test_party_labels() -> None:
+    page = (
+        "MEMORANDUM OF UNDERSTANDING\n"
+        "Party A: Riverside Community College, Kochi\n"
+        "Party B: Green Valley Farms (represented by its owner)\n"
+    )
+    assert parties(page) == ["Riverside Community College", "Green Valley Farms"]
+
+
+def test_signature_block_with_roles_and_a_person_name_left_out() -> None:
+    pages = (
+        "บันทึกข้อตกลงความร่วมมือ\nเพื่อพัฒนาทักษะอาชีพของนักเรียน",
+        "(ลงชื่อ) ............................\n(นายสมศักดิ์ ใจกว้าง)\nผู้อำนวยการโรงเรียนบ้านคลองใหญ่\n"
+        "(ลงชื่อ) ............................\n(นางสาวมาลี ทองดี)\nผู้จัดการ ไร่สุขใจออร์แกนิก\n"
+        "(ลงชื่อ) ............................ พยาน\n",
+    )
+    found = find_parties(page_list(list(pages)))
+    assert found is not None and found.page == 2
+    assert found.value == ["โรงเรียนบ้านคลองใหญ่", "ไร่สุขใจออร์แกนิก"]
+
+
+def test_letter_of_intent_addressee_and_signer() -> None:
+    page = (
+        "ที่ ศธ ๐๔๐๐๒/๕๕๕\nโรงเรียนบ้านโคกสูง\n๑๐ มกราคม ๒๕๖๘\n"
+        "เรื่อง หนังสือแสดงเจตจำนงความร่วมมือ\n"
+        "เรียน ผู้อำนวยการศูนย์การเรียนรู้ชุมชนโคกสูง\n"
+        "โรงเรียนบ้านโคกสูงขอแสดงเจตจำนงที่จะร่วมมือในกิจกรรมต่อไปนี้\n"
+        "ขอแสดงความนับถือ\n(นายวิชัย ดีงาม)\nผู้อำนวยการโรงเรียนบ้านโคกสูง\n"
+    )
+    assert sorted(parties(page) or []) == sorted(["โรงเรียนบ้านโคกสูง", "ศูนย์การเรียนรู้ชุมชนโคกสูง"])
+
+
+def test_a_collective_alias_stands_for_the_group() -> None:
+    page = (
+        "ระหว่าง\n"
+        '1. **องค์การบริหารส่วนตำบลเขาดิน** โดยนายก ซึ่งต่อไปเรียกว่า "อบต."\n'
+        "2. **เครือข่ายโรงเรียนเขาดิน** ซึ่งประกอบด้วย โรงเรียนบ้านเขาดิน (P1) และโรงเรียนบ้านหนองไผ่ (P2) "
+        'ซึ่งต่อไปในบันทึกนี้เรียกรวมกันว่า "เครือข่ายโรงเรียน"\n'
+    )
+    names = parties(page)
+    assert names == ["องค์การบริหารส่วนตำบลเขาดิน", "โรงเรียนบ้านเขาดิน", "โรงเรียนบ้านหนองไผ่"]
+    known = aliases([(1, page)], names)
+    assert resolve("เครือข่ายโรงเรียน", names, known) == "เครือข่ายโรงเรียนเขาดิน"
+    assert resolve("อบต.", names, known) == "องค์การบริหารส่วนตำบลเขาดิน"
+
+
+def test_a_sentence_that_mentions_a_party_does_not_resolve_to_it() -> None:
+    names = ["Sahyadri Institute of Technology", "Nimbus Software Solutions"]
+    assert resolve("Nimbus Software Solutions", names, {}) == "Nimbus Software Solutions"
+    assert resolve("Providing logistics to the Nimbus Software Solutions trainers", names, {}) not in names
+
+
+def test_without_date() -> None:
+    assert without_date("เทศบาลตำบลนาดี ลงวันที่ ๑ มิถุนายน ๒๕๖๘") == "เทศบาลตำบลนาดี"
+    assert without_date("Beta University on 3 March 2026") == "Beta University"
+    assert without_date("โรงเรียนบ้านนาดี") == "โรงเรียนบ้านนาดี"
