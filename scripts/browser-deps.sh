@@ -16,21 +16,8 @@ if [ ${#missing[@]} -eq 0 ]; then
     exit 0
 fi
 
-SUDO=""
-if [ "$(id -u)" -ne 0 ]; then
-    if command -v sudo >/dev/null 2>&1; then
-        SUDO="sudo"
-    else
-        echo "browser-deps: missing ${missing[*]} and this user cannot run apt-get (not root, no sudo)." >&2
-        echo "browser-deps: as root run: apt-get update && apt-get install -y ${missing[*]}" >&2
-        exit 1
-    fi
-fi
-
-echo "browser-deps: installing ${missing[*]}"
-export DEBIAN_FRONTEND=noninteractive
-$SUDO apt-get update
-$SUDO apt-get install -y --no-install-recommends "${missing[@]}"
+source "$(dirname "$0")/apt-lib.sh"
+apt_install browser-deps "${missing[@]}"
 
 if [ ! -x /usr/bin/chromium ]; then
     echo "browser-deps: apt-get finished but /usr/bin/chromium is still missing" >&2

@@ -8,7 +8,7 @@ set -euo pipefail
 
 missing=()
 if ! command -v tesseract >/dev/null 2>&1; then
-    missing+=(tesseract-ocr tesseract-ocr-tha tesseract-ocr-eng)
+    missing+=(tesseract-ocr tesseract-ocr-tha tesseract-ocr-eng tesseract-ocr-osd)
 else
     langs=$(tesseract --list-langs 2>&1 || true)
     grep -qx tha <<<"$langs" || missing+=(tesseract-ocr-tha)
@@ -21,21 +21,8 @@ if [ ${#missing[@]} -eq 0 ]; then
     exit 0
 fi
 
-SUDO=""
-if [ "$(id -u)" -ne 0 ]; then
-    if command -v sudo >/dev/null 2>&1; then
-        SUDO="sudo"
-    else
-        echo "ocr-deps: missing ${missing[*]} and this user cannot run apt-get (not root, no sudo)." >&2
-        echo "ocr-deps: as root run: apt-get update && apt-get install -y ${missing[*]}" >&2
-        exit 1
-    fi
-fi
-
-echo "ocr-deps: installing ${missing[*]}"
-export DEBIAN_FRONTEND=noninteractive
-$SUDO apt-get update
-$SUDO apt-get install -y --no-install-recommends "${missing[@]}"
+source "$(dirname "$0")/apt-lib.sh"
+apt_install ocr-deps "${missing[@]}"
 
 if ! command -v tesseract >/dev/null 2>&1; then
     echo "ocr-deps: apt-get finished but the tesseract binary is still missing" >&2

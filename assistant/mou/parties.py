@@ -230,43 +230,42 @@ def _from_title_block(lines: Sequence[Line]) -> Found | None:
     return None
 
 
-def _from_labels(pages: Sequence[tuple[int, str]]) -> Found | None:
-    """ "between X, the First Party … and Y, the Second Party"."""
+def _first_pair(
+    pages: Sequence[tuple[int, str]], first: str, second: str, gate: str | None = None
+) -> Found | None:
+    """The two parties of the first page where ``first`` and ``second`` (one group each) both match.
+
+    The page's text is read as one line; ``gate``, when given, must match the page first.
+    """
     for number, text in pages:
         flat = " ".join(text.split())
-        first = re.search(r"between\s+(?:the\s+)?([A-Z][^,]{2,100}?),\s*(?i:the\s+first\s+party)", flat)
-        second = re.search(
-            r"\b(?i:and)\s+(?:the\s+)?([A-Z][^,]{2,100}?),(?:\s*[A-Z][a-z]+)?\s+(?i:the\s+second\s+party)",
-            flat,
-        )
-        if first and second:
-            return (
-                [clean(first.group(1)), clean(second.group(1))],
-                number,
-                evidence(flat, first.start(), first.end(), 0),
-            )
+        if gate is not None and not re.search(gate, flat, re.IGNORECASE):
+            continue
+        one, two = re.search(first, flat), re.search(second, flat)
+        if one and two:
+            quote = evidence(flat, one.start(), one.end(), 0)
+            return [clean(one.group(1)), clean(two.group(1))], number, quote
     return None
+
+
+def _from_labels(pages: Sequence[tuple[int, str]]) -> Found | None:
+    """ "between X, the First Party … and Y, the Second Party"."""
+    return _first_pair(
+        pages,
+        r"between\s+(?:the\s+)?([A-Z][^,]{2,100}?),\s*(?i:the\s+first\s+party)",
+        r"\b(?i:and)\s+(?:the\s+)?([A-Z][^,]{2,100}?),(?:\s*[A-Z][a-z]+)?\s+(?i:the\s+second\s+party)",
+    )
 
 
 def _from_parts(pages: Sequence[tuple[int, str]]) -> Found | None:
     """ "between X, … of the ONE PART. Y … of the OTHER PART"."""
-    for number, text in pages:
-        flat = " ".join(text.split())
-        if not re.search(r"[O0]THER\s+PART|SECOND\s+PART", flat, re.IGNORECASE):
-            continue
-        first = re.search(r"between\s+(?:the\s+)?([A-Z][^,]{2,100}?),", flat)
-        second = re.search(
-            r"(?i:(?:one|first)\s+part)\.?\s+([A-Z][\w&.'\- ]{2,80}?)"
-            r"\s*(?:,|\(|\s(?:with|is|represented|having))",
-            flat,
-        )
-        if first and second:
-            return (
-                [clean(first.group(1)), clean(second.group(1))],
-                number,
-                evidence(flat, first.start(), first.end(), 0),
-            )
-    return None
+    return _first_pair(
+        pages,
+        r"between\s+(?:the\s+)?([A-Z][^,]{2,100}?),",
+        r"(?i:(?:one|first)\s+part)\.?\s+([A-Z][\w&.'\- ]{2,80}?)"
+        r"\s*(?:,|\(|\s(?:with|is|represented|having))",
+        gate=r"[O0]THER\s+PART|SECOND\s+PART",
+    )
 
 
 def _split_top(text: str, separator: str) -> list[str]:
