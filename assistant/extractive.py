@@ -166,15 +166,33 @@ class Terms:
 
     def share(self, text: str, skip: frozenset[str] = frozenset()) -> float:
         """The weighted share of the question's terms (those not in ``skip``) found in ``text`` (0..1)."""
-        script = self._script_terms(text)
-        weights = {t: w for t, w in script.items() if t not in skip}
-        if not weights:
-            weights = script  # the question is about the document itself: judge by all its words
-        total = sum(weights.values())
-        if not total:
-            return 0.0
         found = _found(self.weights, text)
-        return sum(w for t, w in weights.items() if t in found) / total
+        best = 0.0
+        for script in self._script_pools(text):
+            weights = {t: w for t, w in script.items() if t not in skip}
+            if not weights:
+                weights = script  # the question is about the document itself: judge by all its words
+            total = sum(weights.values())
+            if total:
+                best = max(best, sum(w for t, w in weights.items() if t in found) / total)
+        return best
+
+    def _script_pools(self, text: str) -> list[dict[str, float]]:
+        """The term pools ``text`` is judged by: its script's terms, or for mixed text each script's.
+
+        A Thai paragraph that cites "Inthachue (2020)" is mixed by its letters, yet it answers
+        the question in Thai; it is judged by the better of the Thai and the English terms.
+        """
+        from assistant.grounding import thai_share
+
+        share = thai_share(text)
+        if share is None or not 0.2 < share < 0.8:
+            return [self._script_terms(text)]
+        pools = [
+            {t: w for t, w in self.weights.items() if _is_thai_term(t) == thai or t.isdigit()}
+            for thai in (True, False)
+        ]
+        return [p for p in pools if p] or [self.weights]
 
     def _script_terms(self, text: str) -> dict[str, float]:
         """The weights of the terms that can occur in ``text``: those of its script (all for mixed text).
@@ -499,7 +517,10 @@ def _sibling_run(blocks: list[tuple[Block, int]], group: list[int], passage: int
     by_piece: dict[int, list[str]] = {}
     for b, n in intro_blocks:  # a PDF wraps a sentence over lines: join each piece's lines first
         by_piece.setdefault(n, []).append(b.text)
-    sentences = [(x, n) for n, texts in by_piece.items() for x in g.split_sentences(" ".join(texts))]
+    if _whole_intro([(b.text, n) for b, n in intro_blocks]):
+        sentences = [(_lead_text(intro, INTRO_CHARS), intro_blocks[0][1])]
+    else:
+        sentences = [(x, n) for n, texts in by_piece.items() for x in g.split_sentences(" ".join(texts))]
     return _Candidate(items[:MAX_ITEMS], lead, context, passage, intro=sentences)
 
 
@@ -590,6 +611,10 @@ def _first_text_after_parent(blocks: list[tuple[Block, int]], i: int) -> tuple[s
     if not texts:
         return None
     joined = " ".join(t for t, _ in texts)
+    if _whole_intro(texts):
+        # a short introduction is shown whole: Thai sentence ends are guesses, and a guess that
+        # cuts "… มีส่วนร่วมจริง | มีวิสัยทัศน์ร่วม …" leaves a lead that starts mid-sentence
+        return _lead_text(joined, INTRO_CHARS), texts[-1][1]
     sentences = g.split_sentences(joined)
     count = [
         s
@@ -610,10 +635,25 @@ _CONTINUES = re.compile(r"^(?:และ|แต่|ซึ่ง|โดย|หร�
 LEAD_CHARS = 400
 """A lead-in is shown whole up to this length (it often holds the count: "… 7 ประการ (ตารางที่ 1)")."""
 
+INTRO_CHARS = 600
+"""A section's introduction (the text before its first sub-heading) is shown whole up to this."""
 
-def _lead_text(text: str) -> str:
+
+def _lead_text(text: str, limit: int = LEAD_CHARS) -> str:
     text = " ".join(text.split())
-    return text if len(text) <= LEAD_CHARS else g.cut_to_tokens(text, LEAD_CHARS // 3)
+    return text if len(text) <= limit else g.cut_to_tokens(text, limit // 3)
+
+
+def _whole_intro(texts: Sequence[tuple[str, int]]) -> bool:
+    """Whether a Thai introduction is short enough, and on one passage, to lead a list whole.
+
+    English sentences end with a full stop, so the one asked about can lead alone; Thai ones
+    end at a space that also separates phrases, and a cut there starts the lead mid-sentence.
+    """
+    if len({n for _, n in texts}) != 1 or sum(len(t) + 1 for t, _ in texts) > INTRO_CHARS:
+        return False
+    share = g.thai_share(" ".join(t for t, _ in texts))
+    return share is not None and share >= 0.5
 
 
 def _heading_before(blocks: list[tuple[Block, int]], i: int, below: int = 99) -> str:
@@ -750,7 +790,7 @@ def list_skeleton(question: Question, pieces: Sequence[Piece], terms: Terms) -> 
         # of the introduction's sentences, the one the question is about leads the list
         text, n = max(best.intro, key=lambda x: terms.share(x[0]))
         if terms.share(text) > terms.share(lead.text):
-            lead = Line(_lead_text(text), n)
+            lead = Line(_lead_text(text, INTRO_CHARS), n)
     items = [Line(t, n) for t, n in best.items]
     return Skeleton(
         Kind.LIST, lead=lead, items=items, score=best.score, context=f"{best.context} {items_text_of(best)}"

@@ -437,3 +437,64 @@ def test_terms_weigh_rare_words_more_and_translation_terms_count() -> None:
     assert terms.weights["end"] > terms.weights["mou"]  # "mou" is in both pieces
     assert {"บันทึก", "ข้อตกลง"} <= set(terms.weights) and not {"บันทึก", "ข้อตกลง"} & terms.own
     assert terms.share("The MOU ends in 2027.") > terms.share("The MOU names two coordinators.")
+
+
+THAI_GROUPS = """# ปัจจัยสู่ความยั่งยืนของชุมชนการเรียนรู้ครูบนพื้นที่สูง
+
+ชุมชนการเรียนรู้ครูจะยั่งยืนได้เมื่อครูมีเวลาพบกันจริง มีผู้นำที่รับฟัง ใช้เครื่องมือบันทึกร่วมกัน
+และติดตามผลต่อเนื่อง (Somchai Jaidee, 2019; Pranee Wongsa, 2022) งานทั้งสองแบ่งปัจจัยไว้ 3 กลุ่ม
+แต่ละกลุ่มด้านล่างบอกสิ่งที่โรงเรียนทำได้
+
+## กลุ่มที่ 1 ด้านเวลา
+
+โรงเรียนจัดคาบว่างร่วมกันให้ครูได้พบกันทุกสัปดาห์
+
+## กลุ่มที่ 2 ด้านผู้นำ
+
+ผู้บริหารเข้าร่วมวงและรับฟังข้อเสนอของครู
+
+## กลุ่มที่ 3 ด้านเครื่องมือ
+
+ครูใช้แบบบันทึกบทเรียนแบบเดียวกันทั้งกลุ่ม
+
+## อุปสรรคของชุมชนการเรียนรู้ครู
+
+ชุมชนการเรียนรู้ครูมักหยุดลงจากสาเหตุต่อไปนี้
+
+- ครูย้ายโรงเรียนบ่อย
+- ภาระงานเอกสารมาก
+- ไม่มีงบประมาณสำหรับการพบกัน
+"""
+
+
+def test_a_thai_section_citing_english_authors_is_still_judged_by_its_thai_words() -> None:
+    # the introduction is mixed by its letters (author names), yet it answers the Thai question;
+    # the failure list below it shares one question word and must not win on that alone
+    title = "ปัจจัยสู่ความยั่งยืน และอุปสรรค"
+    question = analyse("ปัจจัยสู่ความยั่งยืนของชุมชนการเรียนรู้ครูมีกี่กลุ่ม อะไรบ้าง")
+    translated = "What groups of sustainability factors do teacher learning communities have"
+    skeleton = compose(question, [piece(THAI_GROUPS, title=title, trail=(title,))], translated)
+    assert skeleton.kind == Kind.LIST
+    assert [t.split(":")[0] for t, _ in rendered(skeleton)] == [
+        "กลุ่มที่ 1 ด้านเวลา",
+        "กลุ่มที่ 2 ด้านผู้นำ",
+        "กลุ่มที่ 3 ด้านเครื่องมือ",
+    ]
+
+
+def test_a_thai_sentence_citing_english_names_is_judged_by_the_thai_terms() -> None:
+    # mixed by its letters, yet it holds every Thai word of the question; the translation's
+    # English words cannot be in it and must not halve its share
+    terms = Terms({"ปัจจัย": 1.0, "กลุ่ม": 1.0, "factor": 1.0, "group": 1.0})
+    text = "Somchai Jaidee (2019) and Pranee Wongsa (2022) แบ่งปัจจัยไว้ 3 กลุ่ม"
+    assert terms.share(text) == 1.0
+    assert terms.share("ครูแบ่งงานเป็นกลุ่ม (Jaidee and Wongsa, Teacher Review 2022)") == 0.5
+
+
+def test_a_short_thai_introduction_leads_its_list_whole() -> None:
+    # Thai sentence ends are guesses at spaces: a lead cut at one would start mid-sentence
+    question = analyse("ปัจจัยสู่ความยั่งยืนของชุมชนการเรียนรู้ครูมีอะไรบ้าง")
+    skeleton = compose(question, [piece(THAI_GROUPS)])
+    assert skeleton.lead is not None
+    assert skeleton.lead.text.startswith("ชุมชนการเรียนรู้ครูจะยั่งยืนได้เมื่อครูมีเวลาพบกันจริง มีผู้นำ")
+    assert skeleton.lead.text.endswith("แต่ละกลุ่มด้านล่างบอกสิ่งที่โรงเรียนทำได้")
