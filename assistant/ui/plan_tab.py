@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 import gradio as gr
 
 from assistant.history import Kind
+from assistant.ui.display import code_label
 from assistant.ui.i18n import Labels, get_labels, normalize_language
 from assistant.ui.saved_drafts import record_draft_safely, saved_drafts_panel
 from assistant.ui.session import (
@@ -310,7 +311,7 @@ def build_tab(ctx: TabContext) -> None:
                     ui_lang,
                     sections=len(view.draft.sections),
                     citations=len(view.draft.citations),
-                    backend=view.draft.backend,
+                    backend=code_label(labels, ui_lang, "backend", view.draft.backend),
                 )
                 record_draft_safely(s, principal, workspace_name, Kind.PLAN, view.draft)
                 yield done, view.markdown, view.files, view.markdown, view.markdown
