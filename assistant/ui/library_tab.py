@@ -297,7 +297,7 @@ def build_tab(ctx: TabContext) -> None:
                 wrap=True,
                 elem_id="docs-table",
                 max_height=520,
-                column_widths=["27%", "10%", "7%", "13%", "7%", "9%", "9%", "18%"],
+                column_widths=["25%", "13%", "7%", "12%", "6%", "9%", "10%", "18%"],
             ),
             label="library.documents",
         )

@@ -211,7 +211,7 @@ def document_choices(
 ) -> list[tuple[str, str]]:
     """(label, source) of a workspace's ready documents (default: the settings' one), MOUs first.
 
-    The label names the document's type in ``lang``: ``mou.pdf (บันทึกข้อตกลง (MOU))``.
+    The label names the document's type in ``lang``: ``mou.pdf · บันทึกข้อตกลง (MOU)``.
 
     With a ``principal``, WorkspaceAccessError is raised unless they may use the workspace.
     """
@@ -232,7 +232,7 @@ def document_choices(
         manifest.close()
     docs.sort(key=lambda d: (d.doc_type != "mou", d.source))
     labels = get_labels()
-    return [(f"{d.source} ({code_label(labels, lang, 'doc_type', d.doc_type)})", d.source) for d in docs]
+    return [(f"{d.source} · {code_label(labels, lang, 'doc_type', d.doc_type)}", d.source) for d in docs]
 
 
 def _problems_markdown(labels: Labels, lang: str, problems: list[str]) -> str:
