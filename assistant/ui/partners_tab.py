@@ -361,6 +361,21 @@ def _name(item: dict, lang: str) -> str:
     return (item["name_en"] or item["name_th"]) if lang == "en" else (item["name_th"] or item["name_en"])
 
 
+def code_dropdown(ctx: TabContext, field: str, kind: str, codes: list[Any], value: str | None) -> gr.Dropdown:
+    """An editor dropdown of codes shown in words (``partners-edit-<field>``); it follows the language."""
+    labels = ctx.labels
+    return ctx.relabel(
+        gr.Dropdown(
+            code_choices(labels, "th", kind, codes),
+            value=value,
+            label=ctx.t(f"partners.field_{field}"),
+            elem_id=f"partners-edit-{field}",
+        ),
+        label=f"partners.field_{field}",
+        choices=lambda code: code_choices(labels, code, kind, codes),
+    )
+
+
 def _partner_types() -> list[Any]:
     """Every partner type (the editor's choices), ``other`` included."""
     from assistant.partners.registry import PartnerType
@@ -553,26 +568,9 @@ def build_tab(ctx: TabContext) -> None:
                     field_box("name_th", scale=2)
                     field_box("name_en", scale=2)
                 with gr.Row(equal_height=True):
-                    form["type"] = ctx.relabel(
-                        gr.Dropdown(
-                            code_choices(labels, "th", "partner_type", _partner_types()),
-                            value=None,
-                            label=ctx.t("partners.field_type"),
-                            elem_id="partners-edit-type",
-                        ),
-                        label="partners.field_type",
-                        choices=lambda code: code_choices(labels, code, "partner_type", _partner_types()),
-                    )
-                    form["status"] = ctx.relabel(
-                        gr.Dropdown(
-                            code_choices(labels, "th", "partner_status", _partner_statuses()),
-                            value="prospective",
-                            label=ctx.t("partners.field_status"),
-                            elem_id="partners-edit-status",
-                        ),
-                        label="partners.field_status",
-                        choices=lambda c: code_choices(labels, c, "partner_status", _partner_statuses()),
-                    )
+                    form["type"] = code_dropdown(ctx, "type", "partner_type", _partner_types(), None)
+                    statuses = _partner_statuses()
+                    form["status"] = code_dropdown(ctx, "status", "partner_status", statuses, "prospective")
                     field_box("contact_role", scale=2)
                 with gr.Row(equal_height=True):
                     field_box("province")
