@@ -22,6 +22,7 @@ import json
 import os
 import tempfile
 from collections.abc import Iterable
+from datetime import date
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -98,6 +99,23 @@ def sections_markdown(sections: Iterable[Section], language: str) -> str:
     return "\n".join(lines)
 
 
+def meta_line(draft: Draft) -> str:
+    """``จัดทำเมื่อ 1 มิถุนายน 2568 · โมเดลภาษา: ไม่ใช้`` / ``Prepared on 1 June 2025 · Language model: none``.
+
+    The date is written as the draft's language writes it (Buddhist era in Thai); the backend is
+    named by the ``backend_<code>`` label when the wording file has one.
+    """
+    from assistant.mou.dates import format_date
+
+    p = load_draft_prompts(draft.language)
+    try:
+        created = format_date(date.fromisoformat(draft.created[:10]), draft.language)
+    except ValueError:
+        created = draft.created
+    backend = p.labels.get(f"backend_{draft.backend}", draft.backend)
+    return f"{p.label('created', date=created)} · {p.label('backend', backend=backend)}"
+
+
 def to_markdown(draft: Draft) -> str:
     """The draft as Markdown: title, input summary, sections, then the numbered sources."""
     p = load_draft_prompts(draft.language)
@@ -106,8 +124,7 @@ def to_markdown(draft: Draft) -> str:
         lines += [f"_{draft.subtitle}_", ""]
     for key, value in draft.fields.items():
         lines.append(f"- **{key}:** {value}")
-    meta = [p.label("created", date=draft.created), p.label("backend", backend=draft.backend)]
-    lines += ["", f"<sub>{' · '.join(meta)}</sub>", ""]
+    lines += ["", f"<sub>{meta_line(draft)}</sub>", ""]
     lines += [sections_markdown(draft.sections, draft.language)]
     lines += [f"## {p.label('sources')}", ""]
     if not draft.citations:
@@ -177,9 +194,7 @@ def to_docx_bytes(draft: Draft) -> bytes:
         para = doc.add_paragraph()
         para.add_run(f"{key}: ").bold = True
         para.add_run(value)
-    meta = doc.add_paragraph(
-        f"{p.label('created', date=draft.created)} · {p.label('backend', backend=draft.backend)}"
-    )
+    meta = doc.add_paragraph(meta_line(draft))
     meta.runs[0].font.size = Pt(10)
     for section in draft.sections:
         doc.add_heading(section.title, level=1)

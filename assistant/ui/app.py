@@ -140,7 +140,28 @@ def build(settings: Settings | None = None) -> gr.Blocks:
             ]
 
         lang.change(switch, lang, blocks, queue=False, show_progress="hidden")
+        remember_language(demo, lang)
     return demo
+
+
+LANGUAGE_STORAGE_KEY = "edunet-language"
+"""The browser's localStorage key that remembers the interface language across reloads."""
+
+
+def remember_language(demo: gr.Blocks, lang: gr.Radio) -> gr.BrowserState:
+    """Keep the language choice in the browser (``gr.BrowserState``) and restore it when the page loads.
+
+    Restoring sets the switch, whose change event relabels the page like a click would. The value
+    is not a secret: a fixed key lets a choice survive a server restart (a random one would not).
+    """
+    saved = gr.BrowserState(DEFAULT_LANGUAGE, storage_key=LANGUAGE_STORAGE_KEY, secret=LANGUAGE_STORAGE_KEY)
+
+    def restore(code: str | None) -> Any:
+        return code if code in LANGUAGES and code != DEFAULT_LANGUAGE else gr.skip()
+
+    demo.load(restore, saved, lang, queue=False, show_progress="hidden")
+    lang.change(lambda code: code if code in LANGUAGES else DEFAULT_LANGUAGE, lang, saved, queue=False)
+    return saved
 
 
 def assets() -> tuple[str, str]:

@@ -36,7 +36,6 @@ import html
 import logging
 import re
 import threading
-import time
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
@@ -45,6 +44,7 @@ import gradio as gr
 
 from assistant.records import Answer, AnswerEvent, Citation, EventKind
 from assistant.settings import Settings
+from assistant.ui.display import code_label, hide_paths, show_time
 from assistant.ui.i18n import Labels, get_labels, normalize_language
 from assistant.ui.safe_text import plain_media
 from assistant.ui.session import access_message, principal_from_request, workspace_selector
@@ -207,22 +207,28 @@ class AskService:
 def status_text(labels: Labels, lang: str, service: AskService, answer: Answer | None = None) -> str:
     """The backend line: which LLM backend answers, and why it fell back to ``none`` when it did."""
     status = service.status
+
+    def named(code: str) -> str:
+        return code_label(labels, lang, "backend", code)
+
     if service.error and status is None:
-        return labels.text("ask.status_error", lang, reason=service.error)
+        return labels.text("ask.status_error", lang, reason=hide_paths(service.error))
     if status is None:
-        return labels.text("ask.status_pending", lang, backend=str(service.settings.backend))
+        return labels.text("ask.status_pending", lang, backend=named(str(service.settings.backend)))
     if answer is not None and answer.backend == "none" and status.backend != "none":
         down = [n for n in answer.notes if n.startswith("backend")]
         if down or not status.ok:
-            reason = "; ".join(down) or status.message
-            return labels.text("ask.status_fallback", lang, requested=status.backend, reason=reason)
+            reason = hide_paths("; ".join(down) or status.message)
+            return labels.text("ask.status_fallback", lang, requested=named(status.backend), reason=reason)
         # the model answered, but its answer was not kept: the grounded extractive one is shown
-        return labels.text("ask.status_quoted", lang, backend=status.backend)
+        return labels.text("ask.status_quoted", lang, backend=named(status.backend))
     if status.backend == "none":
         if status.requested == "none":
             return labels.text("ask.status_none", lang)
-        return labels.text("ask.status_fallback", lang, requested=status.requested, reason=status.message)
-    return labels.text("ask.status_ok", lang, backend=status.backend) + f" — {status.message}"
+        reason = hide_paths(status.message)
+        return labels.text("ask.status_fallback", lang, requested=named(status.requested), reason=reason)
+    ok = labels.text("ask.status_ok", lang, backend=named(status.backend))
+    return f"{ok} — {hide_paths(status.message)}"
 
 
 def citation_choice(labels: Labels, lang: str, c: dict) -> tuple[str, str]:
@@ -812,9 +818,7 @@ def build_tab(ctx: TabContext) -> None:
         from assistant.history import Kind, list_items
 
         items = list_items(principal, ws, Kind.CONVERSATION, settings=s) if ws else []
-        choices = [
-            (f"{i.title} · {time.strftime('%Y-%m-%d %H:%M', time.localtime(i.updated))}", i.id) for i in items
-        ]
+        choices = [(f"{i.title} · {show_time(i.updated, lang)}", i.id) for i in items]
         return gr.update(
             choices=choices, value=None, info=None if choices else labels.text("session.history_none", lang)
         )

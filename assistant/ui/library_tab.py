@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 import gradio as gr
 
 from assistant.settings import Settings
+from assistant.ui.display import code_label, health_words, hide_paths
 from assistant.ui.i18n import Labels, get_labels, normalize_language
 from assistant.ui.session import access_message, principal_from_request, workspace_selector
 
@@ -194,11 +195,11 @@ def document_note(labels: Labels, lang: str, d: DocumentRow) -> str:
     if d.needs_ocr and d.status != "needs_ocr":
         notes.append(labels.text("library.note_ocr", lang, pages=_ranges(d.needs_ocr)))
         if d.meta.get("ocr_note"):  # Tesseract or its language data missing: say so, with the fix
-            notes.append(d.meta["ocr_note"])
+            notes.append(hide_paths(d.meta["ocr_note"]))
     if d.duplicate_of:
         notes.append(labels.text("library.note_duplicate", lang, name=d.duplicate_of))
     if d.error:
-        notes.append(d.error)
+        notes.append(hide_paths(d.error))
     return "; ".join(notes)
 
 
@@ -215,12 +216,12 @@ def document_table(labels: Labels, lang: str, docs: list[DocumentRow]) -> pd.Dat
     rows = [
         [
             d.source,
-            d.doc_type,
-            d.language,
+            code_label(labels, lang, "doc_type", d.doc_type),
+            code_label(labels, lang, "language", d.language),
             status_label(labels, lang, d.status),
             d.pages,
             d.chunks,
-            "" if d.health is None else f"{d.health:.2f}",
+            health_words(labels, lang, d.health, d.status, d.needs_ocr),
             document_note(labels, lang, d),
         ]
         for d in docs
@@ -250,7 +251,7 @@ def report_markdown(
             if r.chunks or r.pages:
                 line += " — " + labels.text("library.pages_chunks", lang, pages=r.pages, chunks=r.chunks)
             if r.reason:
-                line += f" — {r.reason}"
+                line += f" — {hide_paths(r.reason)}"
             lines.append(line)
     return "\n".join(lines) if len(lines) > 2 else ""
 
@@ -296,7 +297,7 @@ def build_tab(ctx: TabContext) -> None:
                 wrap=True,
                 elem_id="docs-table",
                 max_height=520,
-                column_widths=["27%", "10%", "7%", "13%", "7%", "9%", "9%", "18%"],
+                column_widths=["25%", "13%", "7%", "12%", "6%", "9%", "10%", "18%"],
             ),
             label="library.documents",
         )
@@ -397,7 +398,7 @@ def build_tab(ctx: TabContext) -> None:
             text = report_markdown(labels, lang, reports, rejected, s.max_upload_mb)
         except Exception as exc:
             log.exception("upload failed")
-            text = labels.text("library.error", lang, error=f"{type(exc).__name__}: {exc}")
+            text = labels.text("library.error", lang, error=hide_paths(f"{type(exc).__name__}: {exc}"))
         return (text, None, *listing(name, lang, request))
 
     def do_remove(path: str | None, ws: str | None, lang: str, request: gr.Request) -> tuple:
@@ -444,7 +445,7 @@ def build_tab(ctx: TabContext) -> None:
             text = "\n\n".join([*lines, failed] if failed else lines)
         except Exception as exc:
             log.exception("re-index failed")
-            text = labels.text("library.error", lang, error=f"{type(exc).__name__}: {exc}")
+            text = labels.text("library.error", lang, error=hide_paths(f"{type(exc).__name__}: {exc}"))
         return (text, *listing(name, lang, request))
 
     def pick(doc_paths: list[str], evt: gr.SelectData) -> Any:

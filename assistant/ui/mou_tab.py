@@ -33,6 +33,7 @@ import gradio as gr
 
 from assistant.history import Kind
 from assistant.settings import Settings
+from assistant.ui.display import code_label
 from assistant.ui.i18n import Labels, get_labels, normalize_language
 from assistant.ui.saved_drafts import record_draft_safely, saved_drafts_panel
 from assistant.ui.session import (
@@ -206,9 +207,11 @@ def record_html(labels: Labels, lang: str, record: dict[str, Any] | None) -> str
 
 
 def document_choices(
-    settings: Settings, workspace: str | None = None, *, principal: Principal | None = None
+    settings: Settings, workspace: str | None = None, *, principal: Principal | None = None, lang: str = "th"
 ) -> list[tuple[str, str]]:
     """(label, source) of a workspace's ready documents (default: the settings' one), MOUs first.
+
+    The label names the document's type in ``lang``: ``mou.pdf · บันทึกข้อตกลง (MOU)``.
 
     With a ``principal``, WorkspaceAccessError is raised unless they may use the workspace.
     """
@@ -228,7 +231,8 @@ def document_choices(
     finally:
         manifest.close()
     docs.sort(key=lambda d: (d.doc_type != "mou", d.source))
-    return [(f"{d.source} ({d.doc_type})", d.source) for d in docs]
+    labels = get_labels()
+    return [(f"{d.source} · {code_label(labels, lang, 'doc_type', d.doc_type)}", d.source) for d in docs]
 
 
 def _problems_markdown(labels: Labels, lang: str, problems: list[str]) -> str:
@@ -486,24 +490,26 @@ def build_tab(ctx: TabContext) -> None:
         send = ctx.relabel(gr.Button(ctx.t("mou.send"), elem_id="mou-send"), value="mou.send")
         send_status = gr.Markdown("", elem_id="mou-send-status")
 
-        def refresh_documents(ws: str | None, request: gr.Request) -> Any:
+        def refresh_documents(ws: str | None, lang: str, current: str | None, request: gr.Request) -> Any:
             from assistant.workspaces import WorkspaceAccessError
 
             if not ws and s.auth:  # the selector is not filled yet: its change event lists
                 return gr.skip()
             try:
                 principal = principal_from_request(request, s)
-                choices = document_choices(s, ws or s.workspace, principal=principal)
+                lang = normalize_language(lang)
+                choices = document_choices(s, ws or s.workspace, principal=principal, lang=lang)
             except WorkspaceAccessError:
                 choices = []
             except Exception:
                 log.exception("listing documents failed")
                 choices = []
-            return gr.update(choices=choices, value=choices[0][1] if choices else None)
+            keep = current if current in {value for _, value in choices} else None
+            return gr.update(choices=choices, value=keep or (choices[0][1] if choices else None))
 
-        refresh.click(refresh_documents, workspace, document, queue=False)
-        workspace.change(refresh_documents, workspace, document, queue=False)
-        ctx.demo.load(refresh_documents, workspace, document, queue=False)
+        listing_inputs = [workspace, ctx.lang, document]
+        for event in (refresh.click, workspace.change, ctx.demo.load, ctx.lang.change):
+            event(refresh_documents, listing_inputs, document, queue=False)
 
         def run_analysis(
             doc: str | None, path: str | None, ws: str | None, lang: str, request: gr.Request

@@ -40,6 +40,7 @@ import gradio as gr
 
 from assistant.partners.registry import CSV_FIELDS, PartnerType
 from assistant.settings import Settings
+from assistant.ui.display import code_choices, code_label, file_name, hide_paths, show_date
 from assistant.ui.i18n import Labels, get_labels, normalize_language
 from assistant.ui.session import (
     access_message,
@@ -145,7 +146,7 @@ def seeded_text(labels: Labels, lang: str, service: PartnersService, workspace: 
     if seeded is None:
         return ""
     count, path = seeded
-    return labels.text("partners.seeded", lang, count=count, path=path)
+    return labels.text("partners.seeded", lang, count=count, path=file_name(path))
 
 
 def cards_html(labels: Labels, lang: str, data: dict | None) -> str:
@@ -159,7 +160,11 @@ def cards_html(labels: Labels, lang: str, data: dict | None) -> str:
     out = []
     for rank, s in enumerate(data["suggestions"], start=1):
         name = (s["name_en"] or s["name_th"]) if lang == "en" else (s["name_th"] or s["name_en"])
-        meta = [s["type"], f"{s['province']} {s['district']}".strip(), s["status"]]
+        meta = [
+            code_label(labels, lang, "partner_type", s["type"]),
+            f"{s['province']} {s['district']}".strip(),
+            code_label(labels, lang, "partner_status", s["status"]),
+        ]
         if s["distance_km"] is not None:
             meta.append(say("distance", lang, km=s["distance_km"]))
         reasons = []
@@ -170,7 +175,7 @@ def cards_html(labels: Labels, lang: str, data: dict | None) -> str:
             reasons.append(f'<li class="partner-reason">{mark}{html.escape(sentence)}</li>')
         evidence = []
         for m in s["mous"]:
-            until = say("until", lang, date=m["end_date"]) if m.get("end_date") else ""
+            until = say("until", lang, date=show_date(m["end_date"], lang)) if m.get("end_date") else ""
             evidence.append(html.escape(say("evidence_mou", lang, mou_id=m["id"], until=until)))
         for n, c in enumerate(s["citations"], start=1):
             snippet = " ".join(c["text"].split())[:220]
@@ -228,10 +233,10 @@ def partner_table(labels: Labels, lang: str, partners: list[Partner]) -> pd.Data
         [
             p.id,
             p.name(lang),
-            p.type.value,
+            code_label(labels, lang, "partner_type", p.type),
             p.province,
             p.district,
-            p.status.value,
+            code_label(labels, lang, "partner_status", p.status),
             "; ".join(p.capabilities),
             ", ".join(p.mous),
         ]
@@ -314,7 +319,8 @@ def network_markdown(labels: Labels, lang: str, report: dict) -> str:
     lines = [f"**{labels.text('partners.connectors', lang)}**"]
     central = [m for m in report["members"] if m["betweenness"] > 0][:8]
     lines += [
-        f"- {m['id']} {names[m['id']]} — degree {m['degree']}, betweenness {m['betweenness']:.3f}"
+        f"- {m['id']} {names[m['id']]} — "
+        + labels.text("partners.centrality", lang, degree=m["degree"], betweenness=f"{m['betweenness']:.3f}")
         for m in central
     ] or [f"- {none}"]
     lines += ["", f"**{labels.text('partners.isolated', lang, count=len(report['isolated']))}**"]
@@ -322,12 +328,16 @@ def network_markdown(labels: Labels, lang: str, report: dict) -> str:
     lines += ["", f"**{labels.text('partners.expiring', lang, months=report['months'])}**"]
     for e in report["expiring"]:
         left = labels.text("partners.days_left", lang, days=e["days_left"])
-        lines.append(f"- {e['mou_id']} · {e['end_date']} ({left}) · {', '.join(e['members'])}")
+        ended = show_date(e["end_date"], lang)
+        lines.append(f"- {e['mou_id']} · {ended} ({left}) · {', '.join(e['members'])}")
     if not report["expiring"]:
         lines.append(f"- {none}")
     if report["expired"]:
         lines += ["", f"**{labels.text('partners.expired', lang)}**"]
-        lines += [f"- {e['mou_id']} · {e['end_date']} · {', '.join(e['members'])}" for e in report["expired"]]
+        lines += [
+            f"- {e['mou_id']} · {show_date(e['end_date'], lang)} · {', '.join(e['members'])}"
+            for e in report["expired"]
+        ]
     lines += ["", f"**{labels.text('partners.uncovered', lang, count=len(report['uncovered_needs']))}**"]
     lines += [
         f"- {n['partner_id']} {names.get(n['partner_id'], '')}: {n['need']}"
@@ -336,9 +346,34 @@ def network_markdown(labels: Labels, lang: str, report: dict) -> str:
     return "\n".join(lines)
 
 
+def legend_in_words(labels: Labels, lang: str, figure: Any) -> Any:
+    """The network figure with partner types in words in its legend, and no legend entry for the lines."""
+    for trace in figure.data:
+        if not trace.name:  # the MOU lines: plotly would call them "trace 0"
+            trace.showlegend = False
+        else:
+            trace.name = code_label(labels, lang, "partner_type", trace.name)
+    return figure
+
+
 def _name(item: dict, lang: str) -> str:
     """A name from a dict with ``name_th`` / ``name_en``, in ``lang`` with a fallback."""
     return (item["name_en"] or item["name_th"]) if lang == "en" else (item["name_th"] or item["name_en"])
+
+
+def code_dropdown(ctx: TabContext, field: str, kind: str, codes: list[Any], value: str | None) -> gr.Dropdown:
+    """An editor dropdown of codes shown in words (``partners-edit-<field>``); it follows the language."""
+    labels = ctx.labels
+    return ctx.relabel(
+        gr.Dropdown(
+            code_choices(labels, "th", kind, codes),
+            value=value,
+            label=ctx.t(f"partners.field_{field}"),
+            elem_id=f"partners-edit-{field}",
+        ),
+        label=f"partners.field_{field}",
+        choices=lambda code: code_choices(labels, code, kind, codes),
+    )
 
 
 def _partner_types() -> list[Any]:
@@ -356,7 +391,7 @@ def _partner_statuses() -> list[Any]:
 
 
 def _one_line(exc: BaseException) -> str:
-    text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+    text = hide_paths(str(exc).strip().splitlines()[0]) if str(exc).strip() else ""
     return text[:300] or type(exc).__name__
 
 
@@ -392,9 +427,13 @@ def build_tab(ctx: TabContext) -> None:
             with gr.Row():
                 types = ctx.relabel(
                     gr.CheckboxGroup(
-                        list(TYPES), value=[], label=ctx.t("partners.types"), elem_id="partners-types"
+                        code_choices(labels, "th", "partner_type", TYPES),
+                        value=[],
+                        label=ctx.t("partners.types"),
+                        elem_id="partners-types",
                     ),
                     label="partners.types",
+                    choices=lambda code: code_choices(labels, code, "partner_type", TYPES),
                 )
             with gr.Row(equal_height=True):
                 province = ctx.relabel(
@@ -529,24 +568,9 @@ def build_tab(ctx: TabContext) -> None:
                     field_box("name_th", scale=2)
                     field_box("name_en", scale=2)
                 with gr.Row(equal_height=True):
-                    form["type"] = ctx.relabel(
-                        gr.Dropdown(
-                            [t.value for t in _partner_types()],
-                            value=None,
-                            label=ctx.t("partners.field_type"),
-                            elem_id="partners-edit-type",
-                        ),
-                        label="partners.field_type",
-                    )
-                    form["status"] = ctx.relabel(
-                        gr.Dropdown(
-                            [st.value for st in _partner_statuses()],
-                            value="prospective",
-                            label=ctx.t("partners.field_status"),
-                            elem_id="partners-edit-status",
-                        ),
-                        label="partners.field_status",
-                    )
+                    form["type"] = code_dropdown(ctx, "type", "partner_type", _partner_types(), None)
+                    statuses = _partner_statuses()
+                    form["status"] = code_dropdown(ctx, "status", "partner_status", statuses, "prospective")
                     field_box("contact_role", scale=2)
                 with gr.Row(equal_height=True):
                     field_box("province")
@@ -805,7 +829,8 @@ def build_tab(ctx: TabContext) -> None:
             return (gr.skip(), labels.text("partners.error", lang, error=_one_line(exc)), gr.skip())
         data = report.to_dict()
         data["positions"] = report.positions
-        return (plotly_figure(report, lang), network_markdown(labels, lang, data), data)
+        figure = legend_in_words(labels, lang, plotly_figure(report, lang))
+        return (figure, network_markdown(labels, lang, data), data)
 
     def relanguage(lang: str, data: dict | None, net: dict | None, chosen: list[str]) -> tuple:
         lang = normalize_language(lang)

@@ -28,6 +28,8 @@ from typing import TYPE_CHECKING, Any
 import gradio as gr
 
 from assistant.history import Kind
+from assistant.ui.display import code_label
+from assistant.ui.form_problems import show_problem
 from assistant.ui.i18n import Labels, get_labels, normalize_language
 from assistant.ui.saved_drafts import record_draft_safely, saved_drafts_panel
 from assistant.ui.session import (
@@ -45,6 +47,51 @@ log = logging.getLogger(__name__)
 BUDGET_LEVELS = ("", "none", "small", "medium", "large")
 LANGUAGE_CHOICES = ("auto", "th", "en")
 DEFAULT_MONTHS = 12
+
+PLAN_FIELDS = {
+    "network_name": "plan.network",
+    "lead_organisation": "plan.lead",
+    "members": "plan.members",
+    "needs": "plan.needs",
+    "problems": "plan.needs",
+    "goals": "plan.goals",
+    "duration_months": "plan.duration",
+    "start_month": "plan.start",
+    "budget": "plan.budget",
+    "budget_min": "plan.budget_min",
+    "budget_max": "plan.budget_max",
+    "focus_area": "plan.focus",
+    "language": "plan.language",
+}
+"""Each plan form field (:class:`assistant.plan.PlanForm`) and the label of its input in the tab."""
+_Q = r"['\"]"
+PLAN_PROBLEMS: list[tuple[str, str]] = [
+    (r"give the network a name", "plan.problem.network_empty"),
+    (r"name the lead organisation.*", "plan.problem.lead_empty"),
+    (r"give a list of member organisations.*", "plan.problem.members_list"),
+    (r"list at least one member organisation.*", "plan.problem.members_none"),
+    (r"a network needs at least one member besides the lead organisation", "plan.problem.members_only_lead"),
+    (rf"item (?P<n>\d+) \((?P<item>{_Q}.*?{_Q})\): (?P<problem>.*)", "plan.problem.member_item"),
+    (r"the organisation name is empty", "plan.problem.member_empty"),
+    (r"no partner with id (?P<id>\S+) in .*", "plan.problem.member_unknown_id"),
+    (rf"unknown type (?P<kind>{_Q}.*{_Q}); use one of: (?P<groups>.*)", "plan.problem.member_unknown_type"),
+    (rf"(?P<name>{_Q}.*{_Q}) is listed more than once", "plan.problem.member_twice"),
+    (r"give at least one problem or need", "plan.problem.need_one"),
+    (r"give at least one goal", "plan.problem.goal_one"),
+    (r"duration must be 1–(?P<max>\d+) months", "plan.problem.duration"),
+    (r"start month must be YYYY-MM.*\(got (?P<got>.*)\)", "plan.problem.start_format"),
+    (r"give the year as A\.D\. \(e\.g\. (?P<ad>[\d-]+)\), not B\.E\.", "plan.problem.start_be"),
+    (r"a budget cannot be negative", "plan.problem.budget_negative"),
+    (r"give both budget_min and budget_max, or neither", "plan.problem.budget_pair"),
+    (
+        r"budget_min \((?P<low>[\d,.]+)\) is more than budget_max \((?P<high>[\d,.]+)\)",
+        "plan.problem.budget_order",
+    ),
+    (r"budget .* contradicts .*\((?P<low>[\d,.]+)–(?P<high>[\d,.]+)\).*", "plan.problem.budget_contradicts"),
+    (r"is required", "plan.problem.required"),
+    (r"language must be th or en.*", "plan.problem.language"),
+]
+"""The plan form's validation messages (English, in :mod:`assistant.plan`) and their labels."""
 
 
 # ---------------------------------------------------------------- pure functions
@@ -102,9 +149,10 @@ def form_from_inputs(
 
 
 def problems_markdown(labels: Labels, lang: str, problems: list[str]) -> str:
-    """The form's problems as a Markdown list under one heading."""
+    """The form's problems as a Markdown list under one heading, in ``lang``, each naming the form's field."""
     head = labels.text("plan.form_problems", lang, count=len(problems))
-    return "\n".join([f"**{head}**", "", *[f"- {p}" for p in problems]])
+    shown = [show_problem(labels, lang, p, PLAN_FIELDS, PLAN_PROBLEMS) for p in problems]
+    return "\n".join([f"**{head}**", "", *[f"- {p}" for p in shown]])
 
 
 def budget_choices(labels: Labels, lang: str) -> list[tuple[str, str]]:
@@ -310,7 +358,7 @@ def build_tab(ctx: TabContext) -> None:
                     ui_lang,
                     sections=len(view.draft.sections),
                     citations=len(view.draft.citations),
-                    backend=view.draft.backend,
+                    backend=code_label(labels, ui_lang, "backend", view.draft.backend),
                 )
                 record_draft_safely(s, principal, workspace_name, Kind.PLAN, view.draft)
                 yield done, view.markdown, view.files, view.markdown, view.markdown

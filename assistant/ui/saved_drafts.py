@@ -32,7 +32,6 @@ from __future__ import annotations
 import html
 import logging
 import tempfile
-import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -44,6 +43,7 @@ from assistant.drafting import Draft
 from assistant.export import ExportFormat, export_files, to_markdown
 from assistant.history import HistoryItem, HistoryNotFound, Kind
 from assistant.settings import Settings
+from assistant.ui.display import show_time
 from assistant.ui.i18n import get_labels, normalize_language
 from assistant.ui.session import principal_from_request
 from assistant.workspaces import Principal, WorkspaceAccessError
@@ -52,8 +52,6 @@ if TYPE_CHECKING:
     from assistant.ui.app import TabContext
 
 log = logging.getLogger(__name__)
-
-DATE_FORMAT = "%Y-%m-%d %H:%M"
 
 
 # ---------------------------------------------------------------- library side (no Gradio)
@@ -127,20 +125,20 @@ def reopen_draft(item: HistoryItem, lang: str = "th") -> Reopened:
     return Reopened(item, to_markdown(draft), files, draft)
 
 
-def item_label(item: HistoryItem) -> str:
-    """A dropdown choice's text: ``"title · 2025-06-01 14:05"`` (the time it was saved, local)."""
-    return f"{item.title} · {time.strftime(DATE_FORMAT, time.localtime(item.updated))}"
+def item_label(item: HistoryItem, lang: str = "th") -> str:
+    """A dropdown choice's text: ``"title · 1 มิถุนายน 2568 14:05"`` (when it was saved, local, in ``lang``)."""
+    return f"{item.title} · {show_time(item.updated, lang)}"
 
 
 def item_choices(
-    settings: Settings, principal: Principal, workspace: str | None, kind: Kind | str
+    settings: Settings, principal: Principal, workspace: str | None, kind: Kind | str, lang: str = "th"
 ) -> list[tuple[str, str]]:
     """``(label, id)`` of the caller's items of ``kind`` in ``workspace``, newest first (none without one)."""
     from assistant.history import list_items
 
     if not workspace:
         return []
-    return [(item_label(i), i.id) for i in list_items(principal, workspace, kind, settings=settings)]
+    return [(item_label(i, lang), i.id) for i in list_items(principal, workspace, kind, settings=settings)]
 
 
 # ---------------------------------------------------------------- the panel
@@ -167,7 +165,7 @@ class SavedPanel:
 
     def choices_update(self, principal: Principal, ws: str | None, lang: str) -> Any:
         """The dropdown's update: the caller's items in ``ws``, none chosen (a notice when there are none)."""
-        choices = item_choices(self.settings, principal, ws, self.kind)
+        choices = item_choices(self.settings, principal, ws, self.kind, normalize_language(lang))
         info = None if choices else get_labels().text("saved.none", normalize_language(lang))
         return gr.update(choices=choices, value=None, info=info)
 
@@ -186,13 +184,14 @@ class SavedPanel:
         """On a language switch: the "nothing saved yet" notice in the new language (list and choice stay)."""
         try:
             principal = principal_from_request(request, self.settings)
-            empty = not item_choices(self.settings, principal, ws, self.kind)
+            choices = item_choices(self.settings, principal, ws, self.kind, normalize_language(lang))
         except WorkspaceAccessError:
             return gr.update(info=None)
         except Exception:
             log.exception("listing saved %s items failed", self.kind.value)
             return gr.skip()
-        return gr.update(info=get_labels().text("saved.none", normalize_language(lang)) if empty else None)
+        info = None if choices else get_labels().text("saved.none", normalize_language(lang))
+        return gr.update(choices=choices, info=info)  # the dates in the new language; the choice stays
 
     def refresh_after(self, event: Any) -> Any:
         """Chain a list refresh after ``event`` (a draft just saved appears at once); returns the chain."""
@@ -236,7 +235,7 @@ class SavedPanel:
                 log.exception("reopening saved item %s failed", item_id)
                 error = f"{type(exc).__name__}: {exc}"[:300]
                 return (labels.text("saved.broken", lang, error=error), *[gr.skip()] * unchanged)
-            date = time.strftime(DATE_FORMAT, time.localtime(item.updated))
+            date = show_time(item.updated, lang)
             note = labels.text("saved.opened", lang, title=html.escape(item.title), date=date)
             values: list[Any] = [note, shown.markdown]
             if files is not None:

@@ -149,8 +149,13 @@ def test_items_are_listed_newest_first_with_their_date(settings: Settings) -> No
     second = store.save(alice, Kind.PLAN, "แผนที่สอง", cited_draft().to_json(), "net-a")
     choices = item_choices(settings, alice, "net-a", Kind.PLAN)
     assert [v for _, v in choices] == [second.id, first.id]
-    stamp = time.strftime("%Y-%m-%d %H:%M", time.localtime(1_700_000_600.0))
-    assert choices[0][0] == f"แผนที่สอง · {stamp}"
+    local = time.localtime(1_700_000_600.0)
+    clock_time = time.strftime("%H:%M", local)
+    # issue #17: dates follow the UI's language, the Buddhist era and Thai month names in Thai
+    thai_day = f"{local.tm_mday} พฤศจิกายน {local.tm_year + 543}"
+    assert choices[0][0] == f"แผนที่สอง · {thai_day} {clock_time}"
+    english = item_choices(settings, alice, "net-a", Kind.PLAN, "en")
+    assert english[0][0] == f"แผนที่สอง · {local.tm_mday} November {local.tm_year} {clock_time}"
 
 
 def test_another_user_cannot_list_open_or_delete_the_draft(settings: Settings) -> None:

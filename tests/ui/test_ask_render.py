@@ -326,7 +326,7 @@ def test_the_status_line_tells_a_backend_that_is_down_from_a_model_answer_not_ke
     assert "backend unavailable: timeout" in status_text(LABELS, "en", service, down)
     kept = Answer("a [1]", [], True, "none", "th", notes=["model-covers:2/7", "fallback:none", "shape:list"])
     line = status_text(LABELS, "th", service, kept)
-    assert line == LABELS.text("ask.status_quoted", "th", backend="openai")
+    assert line == LABELS.text("ask.status_quoted", "th", backend=LABELS.text("codes.backend.openai", "th"))
     assert "fallback" not in line and "model-covers" not in line
 
 

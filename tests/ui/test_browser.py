@@ -197,7 +197,7 @@ def test_thai_question_gets_an_answer_with_citation_markers(page: Page, ui: UI) 
     from playwright.sync_api import expect
 
     labels = get_labels()
-    expect(page.locator("#backend-status")).to_contain_text("none")
+    expect(page.locator("#backend-status")).to_contain_text("ไม่ใช้")  # the backend in words, not "none"
     answer = _ask_and_wait(page, ui)
     text = answer.inner_text()
     assert MARKER.search(text), text

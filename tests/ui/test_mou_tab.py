@@ -50,7 +50,8 @@ def test_analyse_a_corpus_mou_in_the_browser(page: Page, ui: UI) -> None:
     ui.open_tab(page, "mou")
     dropdown = page.locator("#mou-document input")
     dropdown.click()
-    page.get_by_role("option", name=f"{path.name} (mou)").click()
+    mou_words = get_labels().text("codes.doc_type.mou", "th")  # issue #17: the type in words, not "mou"
+    page.get_by_role("option", name=f"{path.name} · {mou_words}").click()
     page.locator("#mou-analyse-button").click()
     result = page.locator("#mou-result .mou-record")
     result.wait_for(state="visible", timeout=60_000)

@@ -77,7 +77,7 @@ def test_edit_a_partner_in_the_registry(page, ui: UI) -> None:
     _box(page, "partners-edit-id").fill("X-BEE")
     _box(page, "partners-edit-name_en").fill("Trat Bee Farm")
     page.locator("#partners-edit-type input").click()
-    page.get_by_role("option", name="business", exact=True).click()
+    page.get_by_role("option", name=labels.text("codes.partner_type.business", "en"), exact=True).click()
     page.locator("#partners-edit-save").click()
     expect(page.locator("#partners-edit-message")).to_contain_text(
         labels.text("partners.edit_created", "en", id="X-BEE"), timeout=30_000

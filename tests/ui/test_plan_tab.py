@@ -78,8 +78,9 @@ def test_leader_drafts_a_plan_downloads_docx_and_saves_an_edit(page: Page, ui: U
     page.locator("#plan-duration input").fill("48")
     page.locator("#plan-draft").click()
     status = page.locator("#plan-status")
-    status.get_by_text("duration must be 1–36 months").wait_for(timeout=60_000)
-    assert "no partner with id P999" in status.inner_text()
+    # issue #17: the problems are in Thai and name the fields as the form shows them
+    status.get_by_text("ระยะเวลา: ระยะเวลาต้องอยู่ระหว่าง 1–36 เดือน").wait_for(timeout=60_000)
+    assert "ไม่พบภาคีรหัส P999" in status.inner_text()
 
     page.locator("#plan-members textarea").fill("P012\nองค์การบริหารส่วนตำบลทรายขาว | local_government")
     page.locator("#plan-duration input").fill("6")
