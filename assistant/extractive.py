@@ -857,6 +857,17 @@ def _sentences(pieces: Sequence[Piece]) -> list[_Sentence]:
     return out
 
 
+def _label_line(sentence: _Sentence, sentences: Sequence[_Sentence]) -> bool:
+    """Whether ``sentence`` is a short line standing alone as its paragraph: a label ("Vision",
+    "ค่านิยม (Shared Values)") whose content is the paragraph after it."""
+    alone = not any(x.unit == sentence.unit and x is not sentence for x in sentences)
+    return alone and len(sentence.text) <= LABEL_CHARS and not _ends_sentence_mark(sentence.text)
+
+
+def _ends_sentence_mark(text: str) -> bool:
+    return bool(re.search(r"[.!?;]\s*$", text))
+
+
 def _ends_sentence(text: str) -> bool:
     return bool(re.search(r"[.!?:;]\s*$", text)) or len(text) < 40
 
@@ -892,6 +903,9 @@ def sentence_skeleton(question: Question, pieces: Sequence[Piece], terms: Terms)
         return None
     chosen = [best]
     nxt = next((x for x in sentences if x.order == best.order + 1 and x.unit == best.unit), None)
+    if nxt is None and _label_line(best, sentences):
+        # "ค่านิยม (Shared Values)" on a line of its own names what the next paragraph says
+        nxt = next((x for x in sentences if x.unit == best.unit + 1), None)
     typed = question.kind == Kind.FACT and question.answer_type not in (AnswerType.ANY, AnswerType.DEFINITION)
     if nxt is not None and (
         len(best.text) < 120 or (typed and not pick_fact(best.text, question.answer_type, question.text))

@@ -361,6 +361,21 @@ def test_fact_skeleton_puts_the_fact_first_and_cites_its_sentence() -> None:
     assert skeleton.render().endswith("[2]") and "[1]" not in skeleton.render()
 
 
+LABELLED = """ปรัชญา
+โรงเรียนเพื่อชุมชน
+
+ค่านิยมหลัก (Core Values)
+“ เรียนดี มีน้ำใจ รักษ์ถิ่นเกิด ”
+
+สีประจำโรงเรียน ได้แก่ สีเขียวและสีเหลือง"""
+
+
+def test_a_label_on_its_own_line_brings_the_paragraph_it_names() -> None:
+    # a report's "values" line names what the next line says: the label alone answers nothing
+    skeleton = compose(analyse("ค่านิยมหลักของโรงเรียนคืออะไร"), [piece(LABELLED)])
+    assert "เรียนดี มีน้ำใจ รักษ์ถิ่นเกิด" in skeleton.render()
+
+
 def test_the_number_of_the_skeleton_comes_from_the_piece() -> None:
     skeleton = compose(analyse("How many years must a partner school keep its records?"), [piece(RECORDS, 3)])
     assert skeleton.fact == "12 years" and skeleton.render() == f"**12 years** — {RECORDS} [3]"
