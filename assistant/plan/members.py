@@ -110,7 +110,7 @@ def resolve_member(item: Any, book: PartnerBook) -> Member:
             name_th=partner.name_th,
             name_en=partner.name_en,
             partner_id=partner.id,
-            group=group or group_of_type(partner.type) or group_of_name(partner.name_th),
-            type=partner.type,
+            group=group or group_of_type(book.type_of(partner)) or group_of_name(partner.name_th),
+            type=book.type_of(partner),
         )
     return Member(name_th=name, group=group or group_of_name(name))

@@ -1,11 +1,16 @@
-"""The partners a plan can name by id: the workspace's partner registry, else the starter CSV."""
+"""The partners a plan can name by id: the workspace's partner registry, else the starter CSV.
+
+Plans and the partner tools share one partner model, :class:`assistant.partners.registry.Partner`.
+"""
 
 from __future__ import annotations
 
 import csv
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from assistant.partners.registry import DB_NAME, Partner, PartnerType
 
 if TYPE_CHECKING:
     from assistant.partners.registry import Registry
@@ -15,48 +20,69 @@ if TYPE_CHECKING:
 CORPUS_PARTNERS = Path(__file__).resolve().parents[2] / "corpus" / "partners.csv"
 
 
-@dataclass(frozen=True)
-class PartnerInfo:
-    """What the plan needs of a registered partner: its id, names and registry type."""
-
-    id: str
-    name_th: str
-    name_en: str
-    type: str
-
-    def name(self, language: str) -> str:
-        first, second = (self.name_en, self.name_th) if language == "en" else (self.name_th, self.name_en)
-        return first or second or self.id
+PartnerInfo = Partner
+"""The plan's old name for a partner: plans use the registry's model, :class:`Partner`."""
 
 
 @dataclass(frozen=True)
 class PartnerBook:
-    """Partners by id, and where they were read from (named in error messages)."""
+    """Partners by id (the registry's :class:`Partner` model), and where they were read from.
 
-    partners: dict[str, PartnerInfo]
+    ``raw_types`` keeps, by id, a ``type`` cell of a CSV that is not a :class:`PartnerType` value
+    exactly as written (lower-cased), so that such a member's role group is still guessed from
+    its name, as before the registry's model was shared.
+    """
+
+    partners: dict[str, Partner]
     origin: str
+    raw_types: dict[str, str] = field(default_factory=dict)
 
-    def get(self, partner_id: str) -> PartnerInfo | None:
+    def get(self, partner_id: str) -> Partner | None:
+        """The partner with this id (case-insensitive), or None."""
         return self.partners.get(partner_id.upper())
+
+    def type_of(self, partner: Partner) -> str:
+        """The partner's type as text: the registry type, or the CSV's own word for it."""
+        raw = self.raw_types.get(partner.id)
+        return raw if raw is not None else str(partner.type)
+
+
+def _csv_type(text: str) -> PartnerType | None:
+    try:
+        return PartnerType.parse(text)
+    except ValueError:
+        return None
 
 
 def partners_from_csv(path: Path = CORPUS_PARTNERS) -> PartnerBook:
-    """The partners of a CSV with the columns of ``corpus/partners.csv`` (id, name_th, name_en, type)."""
+    """The partners of a CSV with the columns of ``corpus/partners.csv`` (id, name_th, name_en, type).
+
+    Read leniently (only these four columns; other problems are the registry import's business):
+    a type the registry does not know is kept in :attr:`PartnerBook.raw_types`, the partner typed ``other``.
+    """
     if not Path(path).is_file():
         return PartnerBook({}, str(path))
     with Path(path).open(encoding="utf-8", newline="") as fh:
         rows = list(csv.DictReader(fh))
-    found = {
-        row["id"].strip().upper(): PartnerInfo(
-            row["id"].strip().upper(),
+    found: dict[str, Partner] = {}
+    raw_types: dict[str, str] = {}
+    for row in rows:
+        pid = (row.get("id") or "").strip().upper()
+        if not pid:
+            continue
+        text = (row.get("type") or "").strip().lower()
+        ptype = _csv_type(text)
+        if ptype is None or ptype.value != text:
+            raw_types[pid] = text
+        else:
+            raw_types.pop(pid, None)
+        found[pid] = Partner(
+            pid,
             (row.get("name_th") or "").strip(),
             (row.get("name_en") or "").strip(),
-            (row.get("type") or "").strip().lower(),
+            ptype or PartnerType.OTHER,
         )
-        for row in rows
-        if (row.get("id") or "").strip()
-    }
-    return PartnerBook(found, Path(path).name)
+    return PartnerBook(found, Path(path).name, raw_types)
 
 
 def _registry(settings: Settings, workspace: str, principal: Principal | None) -> Registry | None:
@@ -67,7 +93,7 @@ def _registry(settings: Settings, workspace: str, principal: Principal | None) -
 
     if principal is not None:
         require_access(principal, workspace, settings=settings)
-    registry_file = Path(settings.data_dir) / "workspaces" / check_workspace(workspace) / "partners.sqlite"
+    registry_file = Path(settings.data_dir) / "workspaces" / check_workspace(workspace) / DB_NAME
     return Registry(registry_file) if registry_file.is_file() else None
 
 
@@ -80,10 +106,7 @@ def workspace_partners(
     """
     registry = _registry(settings, workspace, principal)
     if registry is not None and registry.count():
-        found = {
-            p.id.upper(): PartnerInfo(p.id.upper(), p.name_th, p.name_en, str(p.type.value))
-            for p in registry.all()
-        }
+        found = {p.id.upper(): p if p.id.isupper() else replace(p, id=p.id.upper()) for p in registry.all()}
         return PartnerBook(found, f"the partner registry of workspace {workspace!r}")
     return partners_from_csv(Path(settings.corpus_dir) / "partners.csv")
 
