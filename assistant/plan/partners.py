@@ -10,7 +10,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from assistant.partners.registry import DB_NAME, Partner, PartnerType
+from assistant.partners.models import Partner, PartnerType
+from assistant.partners.registry import DB_NAME
 
 if TYPE_CHECKING:
     from assistant.partners.registry import Registry

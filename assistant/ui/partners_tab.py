@@ -38,7 +38,7 @@ from typing import TYPE_CHECKING, Any
 
 import gradio as gr
 
-from assistant.partners.registry import CSV_FIELDS, PartnerType
+from assistant.partners.models import CSV_FIELDS, PartnerType
 from assistant.settings import Settings
 from assistant.ui.i18n import Labels, get_labels, normalize_language
 from assistant.ui.session import (
@@ -51,7 +51,8 @@ from assistant.ui.session import (
 if TYPE_CHECKING:
     import pandas as pd
 
-    from assistant.partners.registry import Partner, Registry
+    from assistant.partners.models import Partner
+    from assistant.partners.registry import Registry
     from assistant.ui.app import TabContext
     from assistant.workspaces import Principal
 
@@ -343,14 +344,14 @@ def _name(item: dict, lang: str) -> str:
 
 def _partner_types() -> list[Any]:
     """Every partner type (the editor's choices), ``other`` included."""
-    from assistant.partners.registry import PartnerType
+    from assistant.partners.models import PartnerType
 
     return list(PartnerType)
 
 
 def _partner_statuses() -> list[Any]:
     """Every partner status (the editor's choices)."""
-    from assistant.partners.registry import PartnerStatus
+    from assistant.partners.models import PartnerStatus
 
     return list(PartnerStatus)
 
@@ -737,7 +738,7 @@ def build_tab(ctx: TabContext) -> None:
         )
 
     def run_import(path: str | None, ws: str | None, lang: str, request: gr.Request) -> tuple:
-        from assistant.partners.registry import CsvFormatError
+        from assistant.partners.models import CsvFormatError
         from assistant.workspaces import WorkspaceAccessError
 
         lang = normalize_language(lang)
@@ -911,7 +912,7 @@ def build_tab(ctx: TabContext) -> None:
         request: gr.Request,
     ) -> tuple:
         """Validate and save the form: a new partner, or the chosen one; errors are shown by field."""
-        from assistant.partners.registry import PartnerValidationError
+        from assistant.partners.models import PartnerValidationError
         from assistant.workspaces import WorkspaceAccessError
 
         lang = normalize_language(lang)
