@@ -41,7 +41,7 @@ def build_index(data_dir: Path):
 
 
 TOOLS = {
-    "plan": ("assistant.plan", "stream_plan"),
+    "plan": ("assistant.plan.draft", "stream_plan"),
     "mou": ("assistant.mou.draft", "stream_mou_draft"),
     "portfolio": ("assistant.portfolio", "stream_portfolio"),
     "workshop": ("assistant.workshop", "stream_workshop"),

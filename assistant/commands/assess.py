@@ -29,7 +29,7 @@ from assistant.clikit import workspace as _workspace
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
-    from assistant.assess import HealthResult
+    from assistant.assess.result import HealthResult
 
 LanguageOpt = Annotated[str, typer.Option("--language", "-l", help="th or en")]
 
@@ -37,7 +37,8 @@ LanguageOpt = Annotated[str, typer.Option("--language", "-l", help="th or en")]
 @contextmanager
 def _input_errors() -> Iterator[None]:
     """Bad answers, languages or ids become usage errors listing each problem."""
-    from assistant.assess import AnswerError, HealthConfigError
+    from assistant.assess.answers import AnswerError
+    from assistant.assess.health_file import HealthConfigError
 
     try:
         yield
@@ -111,7 +112,7 @@ def register(app: typer.Typer) -> None:
         as_json: JsonOpt = False,
     ) -> None:
         """Print the questionnaire (or write a blank answers file with --template)."""
-        from assistant.assess import load_questionnaire
+        from assistant.assess.questionnaire import load_questionnaire
 
         lang = _language(language)
         with _input_errors():
@@ -135,7 +136,7 @@ def register(app: typer.Typer) -> None:
     @assess_app.command("history")
     def history(as_json: JsonOpt = False, workspace: WorkspaceOpt = None) -> None:
         """List the saved assessments of the workspace, newest first."""
-        from assistant.assess import AssessmentStore
+        from assistant.assess.storage import AssessmentStore
 
         ws = _workspace(workspace)
         saved = AssessmentStore.for_workspace(_settings(), ws).list()
@@ -166,16 +167,12 @@ def _run(
     as_json: bool,
     workspace: str | None,
 ) -> None:
-    from assistant.assess import (
-        AssessmentStore,
-        chart_png,
-        export_report,
-        load_questionnaire,
-        parse_answers,
-        report_draft,
-        run_assessment,
-        split_answers_file,
-    )
+    from assistant.assess.answers import parse_answers, split_answers_file
+    from assistant.assess.charts import chart_png
+    from assistant.assess.questionnaire import load_questionnaire
+    from assistant.assess.report import export_report, report_draft
+    from assistant.assess.result import run_assessment
+    from assistant.assess.storage import AssessmentStore
     from assistant.drafting import draft_context
     from assistant.export import ExportFormat, write_atomic
 

@@ -152,7 +152,7 @@ def register(app: typer.Typer) -> None:
         as_json: JsonOpt = False,
     ) -> None:
         """Import partners from CSV (upsert by id); bad rows are reported by row number."""
-        from assistant.partners.registry import CsvFormatError
+        from assistant.partners.models import CsvFormatError
 
         if not file.is_file():
             raise UserError(f"{file}: no such file", code=2)

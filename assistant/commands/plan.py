@@ -37,7 +37,8 @@ def register(app: typer.Typer) -> None:
         as_json: JsonOpt = False,
     ) -> None:
         """Draft a network plan (7 components, timeline, PDCA, risks, success factors) with citations."""
-        from assistant.plan import parse_plan_form, stream_plan
+        from assistant.plan.draft import stream_plan
+        from assistant.plan.form import parse_plan_form
 
         s, ws = _settings(), _workspace(workspace)
         run_draft(

@@ -365,13 +365,12 @@ def document_pages(settings: Settings, workspace: str, name: str) -> tuple[Any, 
         if path.is_file() and hashlib.sha256(path.read_bytes()).hexdigest() == row.content_hash:
             doc = load(path, source=row.source)
             return row, [(p.number, p.text) for p in doc.pages]
-        # The file moved or changed: rebuild pages from the indexed chunks.
-        # (The manifest has no public "chunks of a document" reader yet; this reads its table.)
-        cur = manifest._conn().execute(
-            'SELECT page, start, "end", text FROM chunks WHERE doc_id = ? AND state = ? ORDER BY page, start',
-            (row.id, "live"),
+        # The file moved or changed: rebuild pages from the indexed chunks (the manifest's public reader).
+        chunks = sorted(
+            ((hit.page, hit.start, hit.end, hit.text) for hit in manifest.document_chunks(row.id)),
+            key=lambda chunk: (chunk[0], chunk[1]),
         )
-        return row, _stitch(cur.fetchall())
+        return row, _stitch(chunks)
     finally:
         manifest.close()
 

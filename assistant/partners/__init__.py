@@ -3,6 +3,9 @@
 Modules (one component each; import them directly, nothing heavy loads at import time):
 
 * :mod:`assistant.partners.registry` — partners, MOUs and provenance in ``partners.sqlite``;
+  its parts: :mod:`~assistant.partners.models` (the one partner model, used by plans too),
+  :mod:`~assistant.partners.csv_rows`, :mod:`~assistant.partners.mou_links`,
+  :mod:`~assistant.partners.tables`;
 * :mod:`assistant.partners.matching` — ``suggest(needs_text, registry, embedder, filters)``;
 * :mod:`assistant.partners.cover` — the fewest partners that cover the needs (greedy set cover);
 * :mod:`assistant.partners.network` — the MOU network: centrality, expiring MOUs, uncovered needs, maps.

@@ -55,7 +55,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from assistant.partners.registry import MouRecord, Partner, PartnerStatus, PartnerType, Registry
+from assistant.partners.models import MouRecord, Partner, PartnerStatus, PartnerType
+from assistant.partners.registry import Registry
 
 if TYPE_CHECKING:
     from ingest.embeddings import Embedder

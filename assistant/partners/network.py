@@ -28,7 +28,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from assistant.partners.registry import MouRecord, Partner, Registry
+from assistant.partners.models import MouRecord, Partner
+from assistant.partners.registry import Registry
 
 if TYPE_CHECKING:
     import networkx as nx

@@ -24,303 +24,112 @@ Besides partners the file holds: MOU records (``mous``: id, title, parties, date
 partner–MOU links, a provenance table (which document and page each field came from when an
 MOU analysis created or linked a partner), the school's plan list (:meth:`Registry.plan_members`)
 and the matching caches (capability embeddings and BM25 terms keyed by content hash).
+
+This module holds :class:`Registry`; the rest lives beside it, one concept each, and is
+re-exported here: :mod:`~assistant.partners.models` (Partner, types, MOU records, reports),
+:mod:`~assistant.partners.csv_rows` (CSV parsing and row checks), :mod:`~assistant.partners.mou_links`
+(MOU front matter, party matching) and :mod:`~assistant.partners.tables` (schema and row helpers).
 """
 
 from __future__ import annotations
 
 import csv
-import dataclasses
-import hashlib
 import io
 import json
-import math
-import re
 import sqlite3
 import time
-import unicodedata
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from datetime import date
-from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from assistant.partners.csv_rows import (
+    check_row,
+    merge_fields,
+    parse_coordinates,
+    parse_csv,
+    parse_row,
+    read_csv_text,
+    split_list,
+)
+from assistant.partners.models import (
+    CSV_FIELDS,
+    LIST_SEPARATOR,
+    ORIGIN_CSV,
+    ORIGIN_MOU,
+    CsvFormatError,
+    ImportReport,
+    MouLinkReport,
+    MouRecord,
+    Partner,
+    PartnerStatus,
+    PartnerType,
+    PartnerValidationError,
+    PartyLink,
+    Provenance,
+    RowError,
+    parse_date,
+)
+from assistant.partners.mou_links import (
+    has_thai,
+    iso_text,
+    load_mou_front_matter,
+    match_party,
+    new_partner,
+    normalize_name,
+    record_field,
+)
+from assistant.partners.tables import (
+    SCHEMA,
+    bump_version,
+    dumps,
+    forget_texts,
+    indexed_texts,
+    insert_partner,
+    read_links,
+    relink,
+    row_partner,
+    write_mou,
+    write_partner,
+    write_prov,
+)
 from assistant.storage import connect, open_db, workspace_dir
-from ingest.records import parse_choice
 
 if TYPE_CHECKING:
     from assistant.settings import Settings
     from assistant.workspaces import Principal
 
+__all__ = [
+    "CSV_FIELDS",
+    "DB_NAME",
+    "LIST_SEPARATOR",
+    "ORIGIN_CSV",
+    "ORIGIN_MOU",
+    "SCHEMA",
+    "CsvFormatError",
+    "ImportReport",
+    "MouLinkReport",
+    "MouRecord",
+    "Partner",
+    "PartnerStatus",
+    "PartnerType",
+    "PartnerValidationError",
+    "PartyLink",
+    "Provenance",
+    "Registry",
+    "RowError",
+    "check_row",
+    "load_mou_front_matter",
+    "normalize_name",
+    "parse_coordinates",
+    "parse_csv",
+    "parse_date",
+    "parse_row",
+    "split_list",
+]
+
 DB_NAME = "partners.sqlite"
-CSV_FIELDS: tuple[str, ...] = (
-    "id",
-    "name_th",
-    "name_en",
-    "type",
-    "province",
-    "district",
-    "lat",
-    "lon",
-    "capabilities",
-    "resources",
-    "needs",
-    "contact_role",
-    "status",
-    "mous",
-)
-"""The columns of ``corpus/partners.csv``, in order (import needs them all; export writes them)."""
-LIST_SEPARATOR = "; "
-ORIGIN_CSV = "csv"
-ORIGIN_MOU = "mou-analysis"
-
-
-class PartnerType(StrEnum):
-    """The kind of organisation (``type`` column). ``other`` is for partners first seen in an MOU."""
-
-    SCHOOL = "school"
-    UNIVERSITY = "university"
-    VOCATIONAL_COLLEGE = "vocational_college"
-    LAO = "lao"
-    BUSINESS = "business"
-    NGO = "ngo"
-    HOSPITAL = "hospital"
-    COMMUNITY = "community"
-    GOVERNMENT_OFFICE = "government_office"
-    OTHER = "other"
-
-    @classmethod
-    def parse(cls, value: str | PartnerType) -> PartnerType:
-        """A partner type from user input, or a ValueError that lists the allowed values."""
-        return parse_choice(cls, value, "partner type")
-
-
-class PartnerStatus(StrEnum):
-    """Where the relationship stands."""
-
-    ACTIVE = "active"
-    PROSPECTIVE = "prospective"
-    INACTIVE = "inactive"
-
-    @classmethod
-    def parse(cls, value: str | PartnerStatus) -> PartnerStatus:
-        """A status from user input (empty means prospective), or a ValueError naming the allowed ones."""
-        if isinstance(value, str) and not value.strip():
-            return cls.PROSPECTIVE
-        return parse_choice(cls, value, "partner status")
-
-
-@dataclass
-class Partner:
-    """One organisation in the registry."""
-
-    id: str
-    name_th: str
-    name_en: str
-    type: PartnerType
-    province: str = ""
-    district: str = ""
-    lat: float | None = None
-    lon: float | None = None
-    capabilities: list[str] = field(default_factory=list)
-    resources: list[str] = field(default_factory=list)
-    needs: list[str] = field(default_factory=list)
-    contact_role: str = ""
-    status: PartnerStatus = PartnerStatus.PROSPECTIVE
-    mous: list[str] = field(default_factory=list)
-
-    @property
-    def has_coordinates(self) -> bool:
-        """Whether both latitude and longitude are known."""
-        return self.lat is not None and self.lon is not None
-
-    def name(self, lang: str = "th") -> str:
-        """The name in ``lang`` (``th`` or ``en``), falling back to the other one."""
-        first, second = (self.name_en, self.name_th) if lang == "en" else (self.name_th, self.name_en)
-        return first or second or self.id
-
-    def to_row(self) -> dict[str, str]:
-        """The partner as a CSV row (strings, lists joined with ``"; "``)."""
-        return {
-            "id": self.id,
-            "name_th": self.name_th,
-            "name_en": self.name_en,
-            "type": self.type.value,
-            "province": self.province,
-            "district": self.district,
-            "lat": "" if self.lat is None else _coord_text(self.lat),
-            "lon": "" if self.lon is None else _coord_text(self.lon),
-            "capabilities": LIST_SEPARATOR.join(self.capabilities),
-            "resources": LIST_SEPARATOR.join(self.resources),
-            "needs": LIST_SEPARATOR.join(self.needs),
-            "contact_role": self.contact_role,
-            "status": self.status.value,
-            "mous": LIST_SEPARATOR.join(self.mous),
-        }
-
-    def to_dict(self) -> dict[str, Any]:
-        """The partner as JSON-ready data."""
-        data = dataclasses.asdict(self)
-        data["type"], data["status"] = self.type.value, self.status.value
-        return data
-
-
-@dataclass
-class MouRecord:
-    """An MOU as the registry knows it: who signed it and when it runs."""
-
-    id: str
-    title: str = ""
-    parties: list[str] = field(default_factory=list)  # partner ids
-    start_date: str = ""  # ISO dates; empty when unknown
-    end_date: str = ""
-    areas: list[str] = field(default_factory=list)
-    source: str = ""
-
-    def end(self) -> date | None:
-        """The end date as a date, or None when unknown or not ISO."""
-        return parse_date(self.end_date)
-
-
-@dataclass
-class RowError:
-    """A CSV row that was not imported, and why."""
-
-    row: int  # spreadsheet numbering: the header is row 1
-    id: str
-    message: str
-
-
-@dataclass
-class ImportReport:
-    """What a CSV import did: partners created and updated, and the rows that failed."""
-
-    created: list[str] = field(default_factory=list)
-    updated: list[str] = field(default_factory=list)
-    errors: list[RowError] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        """True when every row was imported."""
-        return not self.errors
-
-    @property
-    def imported(self) -> int:
-        """How many partners were written."""
-        return len(self.created) + len(self.updated)
-
-    def to_dict(self) -> dict[str, Any]:
-        """The report as JSON-ready data."""
-        return {
-            "imported": self.imported,
-            "created": self.created,
-            "updated": self.updated,
-            "errors": [dataclasses.asdict(e) for e in self.errors],
-        }
-
-
-@dataclass
-class Provenance:
-    """Where one field of a partner or an MOU came from."""
-
-    entity: str  # "partner" or "mou"
-    entity_id: str
-    field: str
-    value: str
-    source: str
-    page: int | None
-    mou_id: str
-
-
-@dataclass
-class PartyLink:
-    """How one party named in an MOU was matched to the registry."""
-
-    party: str
-    partner_id: str
-    how: str  # "id", "name" or "created"
-
-
-@dataclass
-class MouLinkReport:
-    """What :meth:`Registry.upsert_from_mou` did."""
-
-    mou_id: str
-    links: list[PartyLink] = field(default_factory=list)
-
-    @property
-    def created(self) -> list[str]:
-        """Ids of partners created because no registered name matched."""
-        return [link.partner_id for link in self.links if link.how == "created"]
-
-
-class PartnerValidationError(ValueError):
-    """A partner's fields are not valid; ``errors`` maps each bad field (a CSV column) to its message."""
-
-    def __init__(self, errors: Mapping[str, str]) -> None:
-        self.errors = dict(errors)
-        super().__init__("; ".join(f"{name}: {message}" for name, message in self.errors.items()))
-
-
-class CsvFormatError(ValueError):
-    """The file is not a partners CSV at all (unreadable, or columns missing)."""
-
-
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS partners (
-    id TEXT PRIMARY KEY,
-    name_th TEXT NOT NULL DEFAULT '',
-    name_en TEXT NOT NULL DEFAULT '',
-    type TEXT NOT NULL,
-    province TEXT NOT NULL DEFAULT '',
-    district TEXT NOT NULL DEFAULT '',
-    lat REAL,
-    lon REAL,
-    capabilities TEXT NOT NULL DEFAULT '[]',
-    resources TEXT NOT NULL DEFAULT '[]',
-    needs TEXT NOT NULL DEFAULT '[]',
-    contact_role TEXT NOT NULL DEFAULT '',
-    status TEXT NOT NULL DEFAULT 'prospective',
-    updated_at REAL NOT NULL
-);
-CREATE TABLE IF NOT EXISTS partner_mous (
-    partner_id TEXT NOT NULL REFERENCES partners (id) ON DELETE CASCADE,
-    mou_id TEXT NOT NULL,
-    origin TEXT NOT NULL,
-    PRIMARY KEY (partner_id, mou_id, origin)
-);
-CREATE TABLE IF NOT EXISTS mous (
-    id TEXT PRIMARY KEY,
-    title TEXT NOT NULL DEFAULT '',
-    parties TEXT NOT NULL DEFAULT '[]',
-    start_date TEXT NOT NULL DEFAULT '',
-    end_date TEXT NOT NULL DEFAULT '',
-    areas TEXT NOT NULL DEFAULT '[]',
-    source TEXT NOT NULL DEFAULT '',
-    updated_at REAL NOT NULL
-);
-CREATE TABLE IF NOT EXISTS provenance (
-    entity TEXT NOT NULL,
-    entity_id TEXT NOT NULL,
-    field TEXT NOT NULL,
-    value TEXT NOT NULL,
-    source TEXT NOT NULL,
-    page INTEGER,
-    mou_id TEXT NOT NULL DEFAULT '',
-    recorded_at REAL NOT NULL,
-    PRIMARY KEY (entity, entity_id, field, mou_id)
-);
-CREATE TABLE IF NOT EXISTS plan_partners (partner_id TEXT PRIMARY KEY, added_at REAL NOT NULL);
-CREATE TABLE IF NOT EXISTS text_terms (hash TEXT PRIMARY KEY, terms TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS text_vectors (
-    hash TEXT NOT NULL,
-    model TEXT NOT NULL,
-    vector BLOB NOT NULL,
-    PRIMARY KEY (hash, model)
-);
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-"""
 
 
 class Registry:
@@ -374,9 +183,9 @@ class Registry:
     def all(self) -> list[Partner]:
         """Every partner, by id."""
         with self._read() as db:
-            links = _links(db)
+            links = read_links(db)
             rows = db.execute("SELECT * FROM partners ORDER BY id").fetchall()
-        return [_partner(row, links.get(row["id"], [])) for row in rows]
+        return [row_partner(row, links.get(row["id"], [])) for row in rows]
 
     def get(self, partner_id: str) -> Partner | None:
         """One partner, or None."""
@@ -391,7 +200,7 @@ class Registry:
                     (partner_id,),
                 )
             ]
-        return _partner(row, mous)
+        return row_partner(row, mous)
 
     def mous(self) -> list[MouRecord]:
         """Every MOU record, by id."""
@@ -443,14 +252,14 @@ class Registry:
         with connect(self.path) as db:
             for p in partners:
                 exists = db.execute("SELECT 1 FROM partners WHERE id = ?", (p.id,)).fetchone()
-                _write_partner(db, p, now)
+                write_partner(db, p, now)
                 db.execute("DELETE FROM partner_mous WHERE partner_id = ? AND origin = ?", (p.id, origin))
                 db.executemany(
                     "INSERT OR IGNORE INTO partner_mous (partner_id, mou_id, origin) VALUES (?, ?, ?)",
                     [(p.id, m, origin) for m in p.mous],
                 )
                 (updated if exists else created).append(p.id)
-            _bump(db)
+            bump_version(db)
         return created, updated
 
     def add_partner(self, fields: Mapping[str, Any]) -> Partner:
@@ -462,7 +271,7 @@ class Registry:
         or when the id is already registered.
         """
         row = {name: "" for name in CSV_FIELDS}
-        problems = _merge_fields(row, fields)
+        problems = merge_fields(row, fields)
         partner, row_problems = check_row(row)
         problems.update(row_problems)
         pid = row["id"].strip()
@@ -474,9 +283,9 @@ class Registry:
         with connect(self.path) as db:
             if db.execute("SELECT 1 FROM partners WHERE id = ?", (pid,)).fetchone():
                 raise PartnerValidationError({"id": f"id {pid} is already registered"})
-            _write_partner(db, partner, now)
-            _relink(db, partner.id, [], partner.mous)
-            _bump(db)
+            write_partner(db, partner, now)
+            relink(db, partner.id, [], partner.mous)
+            bump_version(db)
         return self.get(partner.id) or partner
 
     def update_partner(self, partner_id: str, fields: Mapping[str, Any]) -> Partner:
@@ -495,7 +304,7 @@ class Registry:
         if current is None:
             raise PartnerValidationError({"id": f"no partner with id {partner_id!r} in the registry"})
         row = current.to_row()
-        problems = _merge_fields(row, fields)
+        problems = merge_fields(row, fields)
         partner, row_problems = check_row(row)
         problems.update(row_problems)
         if row["id"].strip() and row["id"].strip() != current.id:
@@ -508,20 +317,20 @@ class Registry:
         with connect(self.path) as db:
             if not db.execute("SELECT 1 FROM partners WHERE id = ?", (partner_id,)).fetchone():
                 raise PartnerValidationError({"id": f"no partner with id {partner_id!r} in the registry"})
-            _write_partner(db, partner, now)
+            write_partner(db, partner, now)
             old_links = [
                 r[0]
                 for r in db.execute(
                     "SELECT DISTINCT mou_id FROM partner_mous WHERE partner_id = ?", (partner_id,)
                 )
             ]
-            _relink(db, partner_id, old_links, partner.mous)
+            relink(db, partner_id, old_links, partner.mous)
             db.executemany(
                 "DELETE FROM provenance WHERE entity = 'partner' AND entity_id = ? AND field = ?",
                 [(partner_id, name) for name in changed],
             )
-            _forget_texts(db, _indexed_texts(current))
-            _bump(db)
+            forget_texts(db, indexed_texts(current))
+            bump_version(db)
         return self.get(partner_id) or partner
 
     def remove_partner(self, partner_id: str) -> bool:
@@ -540,12 +349,12 @@ class Registry:
                     "SELECT DISTINCT mou_id FROM partner_mous WHERE partner_id = ?", (partner_id,)
                 )
             ]
-            _relink(db, partner_id, old_links, [])
+            relink(db, partner_id, old_links, [])
             gone = db.execute("DELETE FROM partners WHERE id = ?", (partner_id,)).rowcount > 0
             db.execute("DELETE FROM plan_partners WHERE partner_id = ?", (partner_id,))
             db.execute("DELETE FROM provenance WHERE entity = 'partner' AND entity_id = ?", (partner_id,))
-            _forget_texts(db, _indexed_texts(current))
-            _bump(db)
+            forget_texts(db, indexed_texts(current))
+            bump_version(db)
         return gone
 
     def import_csv(self, source: Path | str | bytes) -> ImportReport:
@@ -557,7 +366,7 @@ class Registry:
         same file twice changes nothing. Raises :class:`CsvFormatError` when the header
         lacks required columns.
         """
-        partners, errors = parse_csv(_read_text(source))
+        partners, errors = parse_csv(read_csv_text(source))
         created, updated = self.upsert(partners)
         return ImportReport(created=created, updated=updated, errors=errors)
 
@@ -581,9 +390,9 @@ class Registry:
         n = 0
         with connect(self.path) as db:
             for m in records:
-                _write_mou(db, m)
+                write_mou(db, m)
                 n += 1
-            _bump(db)
+            bump_version(db)
         return n
 
     def upsert_from_mou(self, record: Mapping[str, Any] | Any) -> MouLinkReport:
@@ -597,11 +406,11 @@ class Registry:
         partner of type ``other`` whose id is derived from its name (so re-running links
         the same partner). Every link and created field is recorded in the provenance table.
         """
-        mou_id = str(_field(record, "mou_id") or _field(record, "id") or "").strip()
+        mou_id = str(record_field(record, "mou_id") or record_field(record, "id") or "").strip()
         if not mou_id:
             raise ValueError("the MOU record has no mou_id")
-        source = str(_field(record, "source") or "")
-        prov = _field(record, "provenance") or {}
+        source = str(record_field(record, "source") or "")
+        prov = record_field(record, "provenance") or {}
 
         def origin(name: str) -> tuple[str, int | None]:
             entry = prov.get(name) if isinstance(prov, Mapping) else None
@@ -610,46 +419,46 @@ class Registry:
                 return str(entry.get("source") or source), int(page) if page is not None else None
             return source, None
 
-        end_date = _iso(_field(record, "end_date"))
+        end_date = iso_text(record_field(record, "end_date"))
         ended = (parse_date(end_date) or date.max) < date.today()
         report = MouLinkReport(mou_id=mou_id)
         now = time.time()
         with connect(self.path) as db:
-            known = [_partner(row, []) for row in db.execute("SELECT * FROM partners")]
+            known = [row_partner(row, []) for row in db.execute("SELECT * FROM partners")]
             party_src, party_page = origin("parties")
-            for party in [str(p).strip() for p in (_field(record, "parties") or []) if str(p).strip()]:
-                partner, how = _match_party(party, known)
+            for party in [str(p).strip() for p in (record_field(record, "parties") or []) if str(p).strip()]:
+                partner, how = match_party(party, known)
                 if partner is None:
-                    partner = _new_partner(party, ended)
+                    partner = new_partner(party, ended)
                     how = "created"
-                    _insert_partner(db, partner, now)
+                    insert_partner(db, partner, now)
                     known.append(partner)
-                    name_field = "name_th" if _has_thai(party) else "name_en"
+                    name_field = "name_th" if has_thai(party) else "name_en"
                     for fld, value in ((name_field, party), ("status", partner.status.value)):
-                        _write_prov(db, "partner", partner.id, fld, value, party_src, party_page, mou_id, now)
+                        write_prov(db, "partner", partner.id, fld, value, party_src, party_page, mou_id, now)
                 db.execute(
                     "INSERT OR IGNORE INTO partner_mous (partner_id, mou_id, origin) VALUES (?, ?, ?)",
                     (partner.id, mou_id, ORIGIN_MOU),
                 )
-                _write_prov(db, "partner", partner.id, "mous", mou_id, party_src, party_page, mou_id, now)
+                write_prov(db, "partner", partner.id, "mous", mou_id, party_src, party_page, mou_id, now)
                 report.links.append(PartyLink(party=party, partner_id=partner.id, how=how))
             mou = MouRecord(
                 id=mou_id,
-                title=str(_field(record, "title") or ""),
+                title=str(record_field(record, "title") or ""),
                 parties=list(dict.fromkeys(link.partner_id for link in report.links)),
-                start_date=_iso(_field(record, "start_date")),
+                start_date=iso_text(record_field(record, "start_date")),
                 end_date=end_date,
-                areas=[str(a) for a in (_field(record, "areas") or [])],
+                areas=[str(a) for a in (record_field(record, "areas") or [])],
                 source=source,
             )
-            _write_mou(db, mou)
+            write_mou(db, mou)
             for fld in ("start_date", "end_date", "areas", "parties"):
                 value = getattr(mou, fld)
                 if value:
                     src, page = origin(fld)
                     text = value if isinstance(value, str) else LIST_SEPARATOR.join(value)
-                    _write_prov(db, "mou", mou_id, fld, text, src, page, mou_id, now)
-            _bump(db)
+                    write_prov(db, "mou", mou_id, fld, text, src, page, mou_id, now)
+            bump_version(db)
         return report
 
     # ------------------------------------------------------------------ the plan list
@@ -688,7 +497,7 @@ class Registry:
         with connect(self.path) as db:
             db.executemany(
                 "INSERT OR REPLACE INTO text_terms (hash, terms) VALUES (?, ?)",
-                [(h, _dumps(t)) for h, t in items.items()],
+                [(h, dumps(t)) for h, t in items.items()],
             )
 
     def cached_vectors(self, hashes: Sequence[str], model: str) -> dict[str, bytes]:
@@ -733,413 +542,3 @@ class Registry:
         if mou_dir.is_dir():
             self.upsert_mous(load_mou_front_matter(mou_dir))
         return report
-
-
-# ---------------------------------------------------------------------- CSV parsing
-
-
-def parse_csv(text: str) -> tuple[list[Partner], list[RowError]]:
-    """Parse and validate a partners CSV: the valid partners, and one error per bad row."""
-    reader = csv.DictReader(io.StringIO(text))
-    header = [h.strip() for h in (reader.fieldnames or [])]
-    missing = [c for c in CSV_FIELDS if c not in header]
-    if missing:
-        raise CsvFormatError(
-            f"not a partners CSV: missing column(s) {', '.join(missing)}; expected {','.join(CSV_FIELDS)}"
-        )
-    reader.fieldnames = header
-    partners: list[Partner] = []
-    errors: list[RowError] = []
-    seen: dict[str, int] = {}
-    for row_no, raw in enumerate(reader, start=2):
-        row = {k: (v or "").strip() for k, v in raw.items() if k is not None}
-        if not any(row.values()):
-            continue  # blank line
-        pid = row.get("id", "")
-        try:
-            partner = parse_row(row)
-        except ValueError as exc:
-            errors.append(RowError(row=row_no, id=pid, message=str(exc)))
-            continue
-        if partner.id in seen:
-            errors.append(
-                RowError(row=row_no, id=pid, message=f"duplicate id {pid} (first on row {seen[partner.id]})")
-            )
-            continue
-        seen[partner.id] = row_no
-        partners.append(partner)
-    return partners, errors
-
-
-def parse_row(row: Mapping[str, str]) -> Partner:
-    """One CSV row as a Partner; a ValueError says what is wrong with it (all problems at once)."""
-    partner, problems = check_row(row)
-    if partner is None:
-        raise ValueError("; ".join(dict.fromkeys(problems.values())))
-    return partner
-
-
-def check_row(row: Mapping[str, str]) -> tuple[Partner | None, dict[str, str]]:
-    """Validate one CSV row: ``(partner, {})``, or ``(None, {field: message})`` naming each bad field.
-
-    A missing name is reported under both ``name_th`` and ``name_en``; a coordinate problem under
-    the coordinate it concerns. The same checks guard CSV import and single-partner edits.
-    """
-    problems: dict[str, str] = {}
-    pid = (row.get("id") or "").strip()
-    if not pid:
-        problems["id"] = "missing id"
-    name_th, name_en = (row.get("name_th") or "").strip(), (row.get("name_en") or "").strip()
-    if not name_th and not name_en:
-        problems["name_th"] = problems["name_en"] = "missing name (name_th or name_en)"
-    ptype = PartnerType.OTHER
-    try:
-        ptype = PartnerType.parse(row.get("type") or "")
-    except ValueError as exc:
-        problems["type"] = str(exc)
-    status = PartnerStatus.PROSPECTIVE
-    try:
-        status = PartnerStatus.parse(row.get("status") or "")
-    except ValueError as exc:
-        problems["status"] = str(exc)
-    lat, lon, coordinate_problems = _check_coordinates(row.get("lat") or "", row.get("lon") or "")
-    problems.update(coordinate_problems)
-    if problems:
-        return None, problems
-    partner = Partner(
-        id=pid,
-        name_th=name_th,
-        name_en=name_en,
-        type=ptype,
-        province=(row.get("province") or "").strip(),
-        district=(row.get("district") or "").strip(),
-        lat=lat,
-        lon=lon,
-        capabilities=split_list(row.get("capabilities") or ""),
-        resources=split_list(row.get("resources") or ""),
-        needs=split_list(row.get("needs") or ""),
-        contact_role=(row.get("contact_role") or "").strip(),
-        status=status,
-        mous=split_list(row.get("mous") or ""),
-    )
-    return partner, {}
-
-
-def parse_coordinates(lat_text: str, lon_text: str) -> tuple[float | None, float | None]:
-    """Latitude and longitude in decimal degrees; both empty means unknown; anything else must be valid."""
-    lat, lon, problems = _check_coordinates(lat_text, lon_text)
-    if problems:
-        raise ValueError("; ".join(dict.fromkeys(problems.values())))
-    return lat, lon
-
-
-def _check_coordinates(lat_text: str, lon_text: str) -> tuple[float | None, float | None, dict[str, str]]:
-    """The coordinates, and the problems by field (``lat`` / ``lon``) when they are not valid."""
-    texts = {"lat": lat_text.strip(), "lon": lon_text.strip()}
-    if not any(texts.values()):
-        return None, None, {}
-    if not all(texts.values()):
-        message = "bad coordinates: give both lat and lon, or neither"
-        return None, None, {name: message for name, text in texts.items() if not text}
-    problems: dict[str, str] = {}
-    values: dict[str, float] = {}
-    for name, text in texts.items():
-        word, limit = ("latitude", 90) if name == "lat" else ("longitude", 180)
-        try:
-            value = float(text)
-        except ValueError:
-            problems[name] = f"bad coordinates: {word} {text!r} is not a number"
-            continue
-        if not (math.isfinite(value) and -limit <= value <= limit):
-            problems[name] = f"bad coordinates: {word} {text} is outside -{limit}..{limit}"
-            continue
-        values[name] = value
-    if problems:
-        return None, None, problems
-    return values["lat"], values["lon"], {}
-
-
-def split_list(text: str) -> list[str]:
-    """A ``;``-separated cell as its items (trimmed, empty ones dropped)."""
-    return [item.strip() for item in text.split(";") if item.strip()]
-
-
-# ---------------------------------------------------------------------- MOU front matter
-
-
-def load_mou_front_matter(folder: Path) -> list[MouRecord]:
-    """MOU records from the YAML front matter of the Markdown files in ``folder`` (``corpus/mou``).
-
-    Files without an ``id`` in their front matter are skipped.
-    """
-    import frontmatter
-
-    records = []
-    for path in sorted(Path(folder).glob("*.md")):
-        meta = frontmatter.loads(path.read_text(encoding="utf-8")).metadata
-        if not meta.get("id"):
-            continue
-        records.append(
-            MouRecord(
-                id=str(meta["id"]),
-                title=str(meta.get("title") or ""),
-                parties=[str(p) for p in meta.get("parties") or []],
-                start_date=_iso(meta.get("start_date")),
-                end_date=_iso(meta.get("end_date")),
-                source=f"{Path(folder).name}/{path.name}",
-            )
-        )
-    return records
-
-
-def parse_date(value: str | date | None) -> date | None:
-    """An ISO date (``2026-05-31``), or None when empty or not a date."""
-    if isinstance(value, date):
-        return value
-    try:
-        return date.fromisoformat(str(value or "").strip()[:10])
-    except ValueError:
-        return None
-
-
-def normalize_name(name: str) -> str:
-    """A name reduced for matching: NFC, lower case, no spaces, punctuation or "(fictional)" notes."""
-    text = unicodedata.normalize("NFC", name).lower()
-    text = re.sub(r"\((สมมติ|fictional)\)", "", text)
-    return "".join(ch for ch in text if ch.isalnum() or "\u0e00" <= ch <= "\u0e7f")
-
-
-# ---------------------------------------------------------------------- helpers
-
-
-def _read_text(source: Path | str | bytes) -> str:
-    if isinstance(source, bytes):
-        return source.decode("utf-8-sig")
-    if isinstance(source, Path):
-        try:
-            return source.read_bytes().decode("utf-8-sig")
-        except OSError as exc:
-            raise CsvFormatError(f"{source}: cannot read ({exc.strerror or exc})") from None
-        except UnicodeDecodeError:
-            raise CsvFormatError(f"{source}: not UTF-8 text") from None
-    return source
-
-
-def _coord_text(value: float) -> str:
-    return f"{value:.6f}".rstrip("0").rstrip(".")
-
-
-def _dumps(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False)
-
-
-def _links(db: sqlite3.Connection) -> dict[str, list[str]]:
-    links: dict[str, list[str]] = {}
-    for row in db.execute("SELECT DISTINCT partner_id, mou_id FROM partner_mous ORDER BY partner_id, mou_id"):
-        links.setdefault(row[0], []).append(row[1])
-    return links
-
-
-def _partner(row: sqlite3.Row, mous: list[str]) -> Partner:
-    return Partner(
-        id=row["id"],
-        name_th=row["name_th"],
-        name_en=row["name_en"],
-        type=PartnerType(row["type"]),
-        province=row["province"],
-        district=row["district"],
-        lat=row["lat"],
-        lon=row["lon"],
-        capabilities=json.loads(row["capabilities"]),
-        resources=json.loads(row["resources"]),
-        needs=json.loads(row["needs"]),
-        contact_role=row["contact_role"],
-        status=PartnerStatus(row["status"]),
-        mous=mous,
-    )
-
-
-def _write_partner(db: sqlite3.Connection, p: Partner, now: float) -> None:
-    """Insert or replace the partner's own row (not its links)."""
-    db.execute(
-        """INSERT INTO partners (id, name_th, name_en, type, province, district, lat, lon,
-        capabilities, resources, needs, contact_role, status, updated_at)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-        ON CONFLICT (id) DO UPDATE SET name_th = excluded.name_th, name_en = excluded.name_en,
-        type = excluded.type, province = excluded.province, district = excluded.district,
-        lat = excluded.lat, lon = excluded.lon, capabilities = excluded.capabilities,
-        resources = excluded.resources, needs = excluded.needs,
-        contact_role = excluded.contact_role, status = excluded.status,
-        updated_at = excluded.updated_at""",
-        (
-            p.id,
-            p.name_th,
-            p.name_en,
-            p.type.value,
-            p.province,
-            p.district,
-            p.lat,
-            p.lon,
-            _dumps(p.capabilities),
-            _dumps(p.resources),
-            _dumps(p.needs),
-            p.contact_role,
-            p.status.value,
-            now,
-        ),
-    )
-
-
-def _merge_fields(row: dict[str, str], fields: Mapping[str, Any]) -> dict[str, str]:
-    """Write ``fields`` into ``row`` as CSV cells; the problems with unknown field names."""
-    problems: dict[str, str] = {}
-    for name, value in fields.items():
-        if name not in CSV_FIELDS:
-            problems[str(name)] = f"unknown field {name!r}; the fields are {', '.join(CSV_FIELDS)}"
-            continue
-        row[name] = _cell(value)
-    return problems
-
-
-def _cell(value: Any) -> str:
-    """A field value as the CSV cell it would be: lists joined with ``"; "``, None as empty."""
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        return value.strip()
-    if isinstance(value, (list, tuple, set, frozenset)):
-        return LIST_SEPARATOR.join(str(item).strip() for item in value if str(item).strip())
-    return str(value).strip()
-
-
-def _relink(db: sqlite3.Connection, partner_id: str, old: Sequence[str], new: Sequence[str]) -> None:
-    """Make ``new`` the partner's MOU links: unlink the others (any origin), link the missing ones."""
-    keep = set(new)
-    for mou_id in set(old) - keep:
-        db.execute("DELETE FROM partner_mous WHERE partner_id = ? AND mou_id = ?", (partner_id, mou_id))
-        db.execute(
-            "DELETE FROM provenance WHERE entity = 'partner' AND entity_id = ? AND field = 'mous' "
-            "AND mou_id = ?",
-            (partner_id, mou_id),
-        )
-        row = db.execute("SELECT parties FROM mous WHERE id = ?", (mou_id,)).fetchone()
-        if row is not None:
-            parties = [p for p in json.loads(row[0]) if p != partner_id]
-            db.execute("UPDATE mous SET parties = ? WHERE id = ?", (_dumps(parties), mou_id))
-    db.executemany(
-        "INSERT OR IGNORE INTO partner_mous (partner_id, mou_id, origin) VALUES (?, ?, ?)",
-        [(partner_id, m, ORIGIN_CSV) for m in new if m not in old],
-    )
-
-
-def _indexed_texts(p: Partner) -> set[str]:
-    """The texts of a partner that matching indexes (and caches by hash): capabilities, resources, names."""
-    return {t for t in (*p.capabilities, *p.resources, p.name_th, p.name_en) if t}
-
-
-def _forget_texts(db: sqlite3.Connection, texts: set[str]) -> None:
-    """Delete cached terms and embeddings of ``texts`` that no registered partner uses any more."""
-    if not texts:
-        return
-    in_use: set[str] = set()
-    for row in db.execute("SELECT capabilities, resources, name_th, name_en FROM partners"):
-        in_use.update(json.loads(row[0]), json.loads(row[1]), (row[2], row[3]))
-    stale = [(_text_hash(t),) for t in texts - in_use]
-    db.executemany("DELETE FROM text_terms WHERE hash = ?", stale)
-    db.executemany("DELETE FROM text_vectors WHERE hash = ?", stale)
-
-
-def _text_hash(text: str) -> str:
-    """The content hash the matching caches use (:func:`assistant.partners.matching.text_hash`)."""
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-def _bump(db: sqlite3.Connection) -> None:
-    db.execute(
-        "INSERT INTO meta (key, value) VALUES ('version', '1') "
-        "ON CONFLICT (key) DO UPDATE SET value = CAST(value AS INTEGER) + 1"
-    )
-
-
-def _write_mou(db: sqlite3.Connection, m: MouRecord) -> None:
-    db.execute(
-        """INSERT OR REPLACE INTO mous (id, title, parties, start_date, end_date, areas, source, updated_at)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
-        (m.id, m.title, _dumps(m.parties), m.start_date, m.end_date, _dumps(m.areas), m.source, time.time()),
-    )
-
-
-def _write_prov(
-    db: sqlite3.Connection,
-    entity: str,
-    entity_id: str,
-    fld: str,
-    value: str,
-    source: str,
-    page: int | None,
-    mou_id: str,
-    now: float,
-) -> None:
-    db.execute(
-        """INSERT OR REPLACE INTO provenance
-        (entity, entity_id, field, value, source, page, mou_id, recorded_at)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
-        (entity, entity_id, fld, value, source, page, mou_id, now),
-    )
-
-
-def _insert_partner(db: sqlite3.Connection, p: Partner, now: float) -> None:
-    db.execute(
-        "INSERT INTO partners (id, name_th, name_en, type, status, updated_at) VALUES (?, ?, ?, ?, ?, ?)",
-        (p.id, p.name_th, p.name_en, p.type.value, p.status.value, now),
-    )
-
-
-def _field(record: Mapping[str, Any] | Any, name: str) -> Any:
-    if isinstance(record, Mapping):
-        return record.get(name)
-    return getattr(record, name, None)
-
-
-def _iso(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, date):
-        return value.isoformat()
-    return str(value).strip()
-
-
-def _has_thai(text: str) -> bool:
-    return any("\u0e00" <= ch <= "\u0e7f" for ch in text)
-
-
-def _match_party(party: str, known: Sequence[Partner]) -> tuple[Partner | None, str]:
-    """The registered partner an MOU party names: by id, exact name, then the longest contained name."""
-    for p in known:
-        if party.upper() == p.id.upper():
-            return p, "id"
-    key = normalize_name(party)
-    if not key:
-        return None, ""
-    for p in known:
-        if key in {normalize_name(p.name_th), normalize_name(p.name_en)} - {""}:
-            return p, "name"
-    best: tuple[int, Partner] | None = None
-    for p in known:
-        for name in (normalize_name(p.name_th), normalize_name(p.name_en)):
-            contained = len(name) >= 6 and len(key) >= 6 and (name in key or key in name)
-            if contained and (best is None or len(name) > best[0]):
-                best = (len(name), p)
-    return (best[1], "name") if best else (None, "")
-
-
-def _new_partner(party: str, ended: bool) -> Partner:
-    digest = hashlib.sha1(normalize_name(party).encode("utf-8")).hexdigest()[:8].upper()
-    thai = _has_thai(party)
-    return Partner(
-        id=f"M-{digest}",
-        name_th=party if thai else "",
-        name_en="" if thai else party,
-        type=PartnerType.OTHER,
-        status=PartnerStatus.INACTIVE if ended else PartnerStatus.ACTIVE,
-    )

@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 import gradio as gr
 
-from assistant.assess import Area, Questionnaire, load_questionnaire
+from assistant.assess.questionnaire import Area, Questionnaire, load_questionnaire
 from assistant.history import Kind
 from assistant.ui.i18n import Labels, get_labels, normalize_language
 from assistant.ui.saved_drafts import record_draft_safely, saved_drafts_panel
@@ -40,7 +40,7 @@ from assistant.ui.session import (
 )
 
 if TYPE_CHECKING:
-    from assistant.assess import HealthResult
+    from assistant.assess.result import HealthResult
     from assistant.drafting import Draft
     from assistant.ui.app import TabContext
 
@@ -101,7 +101,8 @@ def history_choices(store: Any) -> list[tuple[str, str]]:
 
 def write_downloads(result: HealthResult, workspace: str) -> tuple[list[str], Any]:
     """Write DOCX (chart embedded), Markdown and the PNG into a fresh temporary folder."""
-    from assistant.assess import chart_png, export_report, report_draft
+    from assistant.assess.charts import chart_png
+    from assistant.assess.report import export_report, report_draft
     from assistant.export import write_atomic
 
     folder = Path(tempfile.mkdtemp(prefix="edunet-health-"))
@@ -209,7 +210,10 @@ def build_tab(ctx: TabContext) -> None:
         ws: str, lang: str, compare_id: str, label: str, request: gr.Request, *values: Any
     ) -> Iterator[tuple]:
         # the request sits before the radios' values: Gradio fills it by position from the annotation
-        from assistant.assess import AnswerError, AssessmentStore, chart_figure, parse_answers, run_assessment
+        from assistant.assess.answers import AnswerError, parse_answers
+        from assistant.assess.charts import chart_figure
+        from assistant.assess.result import run_assessment
+        from assistant.assess.storage import AssessmentStore
         from assistant.drafting import draft_context
         from assistant.export import sections_markdown
         from assistant.workspaces import WorkspaceAccessError, require_access, scoped_retriever
@@ -287,7 +291,9 @@ def build_tab(ctx: TabContext) -> None:
         )
 
     def save(state: dict | None, label: str, ws: str, lang: str, request: gr.Request) -> tuple:
-        from assistant.assess import AssessmentStore, parse_answers, run_assessment
+        from assistant.assess.answers import parse_answers
+        from assistant.assess.result import run_assessment
+        from assistant.assess.storage import AssessmentStore
         from assistant.workspaces import WorkspaceAccessError, require_access
 
         lang = normalize_language(lang)
@@ -309,7 +315,7 @@ def build_tab(ctx: TabContext) -> None:
         return labels.text("health.saved", lang, id=saved.id), update
 
     def fill_history(ws: str, lang: str, request: gr.Request) -> dict:
-        from assistant.assess import AssessmentStore
+        from assistant.assess.storage import AssessmentStore
         from assistant.workspaces import require_access
 
         lang = normalize_language(lang)

@@ -38,7 +38,7 @@ from typing import TYPE_CHECKING, Any
 
 import gradio as gr
 
-from assistant.partners.registry import CSV_FIELDS, PartnerType
+from assistant.partners.models import CSV_FIELDS, PartnerType
 from assistant.settings import Settings
 from assistant.ui.display import code_choices, code_label, file_name, hide_paths, show_date
 from assistant.ui.i18n import Labels, get_labels, normalize_language
@@ -52,7 +52,8 @@ from assistant.ui.session import (
 if TYPE_CHECKING:
     import pandas as pd
 
-    from assistant.partners.registry import Partner, Registry
+    from assistant.partners.models import Partner
+    from assistant.partners.registry import Registry
     from assistant.ui.app import TabContext
     from assistant.workspaces import Principal
 
@@ -378,14 +379,14 @@ def code_dropdown(ctx: TabContext, field: str, kind: str, codes: list[Any], valu
 
 def _partner_types() -> list[Any]:
     """Every partner type (the editor's choices), ``other`` included."""
-    from assistant.partners.registry import PartnerType
+    from assistant.partners.models import PartnerType
 
     return list(PartnerType)
 
 
 def _partner_statuses() -> list[Any]:
     """Every partner status (the editor's choices)."""
-    from assistant.partners.registry import PartnerStatus
+    from assistant.partners.models import PartnerStatus
 
     return list(PartnerStatus)
 
@@ -761,7 +762,7 @@ def build_tab(ctx: TabContext) -> None:
         )
 
     def run_import(path: str | None, ws: str | None, lang: str, request: gr.Request) -> tuple:
-        from assistant.partners.registry import CsvFormatError
+        from assistant.partners.models import CsvFormatError
         from assistant.workspaces import WorkspaceAccessError
 
         lang = normalize_language(lang)
@@ -936,7 +937,7 @@ def build_tab(ctx: TabContext) -> None:
         request: gr.Request,
     ) -> tuple:
         """Validate and save the form: a new partner, or the chosen one; errors are shown by field."""
-        from assistant.partners.registry import PartnerValidationError
+        from assistant.partners.models import PartnerValidationError
         from assistant.workspaces import WorkspaceAccessError
 
         lang = normalize_language(lang)

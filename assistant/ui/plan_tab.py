@@ -4,7 +4,7 @@ Usage (assembled by :func:`assistant.ui.app.build`, which lists this module in `
     >>> build_tab(ctx)          # the index, the partner registry and the model load in the handlers
 
 * The form's inputs become the mapping :func:`form_from_inputs` builds (lists one item per
-  line) and :func:`assistant.plan.parse_plan_form` validates; every problem is listed at once.
+  line) and :func:`assistant.plan.form.parse_plan_form` validates; every problem is listed at once.
 * Members may be typed, or taken from the partners chosen in the Partners tab
   (``Registry.plan_members()`` of the workspace's partner registry).
 * **Draft plan** streams the sections through :func:`assistant.ui.draft_view.follow_draft`
@@ -316,7 +316,9 @@ def build_tab(ctx: TabContext) -> None:
         request: gr.Request,
     ) -> Iterator[tuple[Any, ...]]:
         from assistant.forms import FormError
-        from assistant.plan import parse_plan_form, phrase, stream_plan
+        from assistant.plan.draft import stream_plan
+        from assistant.plan.form import parse_plan_form
+        from assistant.plan.wording import phrase
         from assistant.ui.draft_view import follow_draft
         from assistant.workspaces import WorkspaceAccessError, scoped_retriever
 
@@ -389,7 +391,7 @@ def build_tab(ctx: TabContext) -> None:
     save_button.click(run_save, [editor, original, ctx.lang], [edited_file, status])
 
     def take_partners(current: str, ws: str | None, ui_lang: str, request: gr.Request) -> tuple[str, str]:
-        from assistant.plan import chosen_partners
+        from assistant.plan.partners import chosen_partners
         from assistant.workspaces import WorkspaceAccessError
 
         ui_lang = normalize_language(ui_lang)

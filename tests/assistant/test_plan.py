@@ -160,6 +160,34 @@ def test_partner_ids_come_from_the_workspace_registry(tmp_path: Path) -> None:
     assert form.members[0].group == "community"
 
 
+def test_plans_use_the_registry_partner_model_and_its_types() -> None:
+    """One partner model: the plan's book holds registry Partners; every registry type has one role group."""
+    from assistant.partners.registry import Partner, PartnerType
+    from assistant.plan.members import group_of_type
+    from assistant.plan.partners import partners_from_csv
+    from assistant.plan.wording import phrase
+
+    book = partners_from_csv()
+    assert book.partners and all(isinstance(p, Partner) for p in book.partners.values())
+    assert all(isinstance(p.type, PartnerType) for p in book.partners.values()) and not book.raw_types
+    groups = phrase("role_groups", "th")
+    for ptype in PartnerType:
+        owners = [g for g, spec in groups.items() if ptype.value in spec["types"]]
+        assert len(owners) == 1, (ptype, owners)
+        assert group_of_type(ptype.value) == owners[0]
+
+
+def test_a_csv_type_the_registry_does_not_know_leaves_the_group_to_the_name(tmp_path: Path) -> None:
+    from assistant.plan.partners import partners_from_csv
+
+    path = tmp_path / "partners.csv"
+    path.write_text("id,name_th,name_en,type\np900,บริษัท ทดสอบ จำกัด,Test Co,mystery\n", encoding="utf-8")
+    book = partners_from_csv(path)
+    assert book.type_of(book.partners["P900"]) == "mystery"
+    form = parse_plan_form(form_data(members=["P900"], lead_organisation="มหาวิทยาลัยทดสอบ"), partners=book)
+    assert form.members[0].group == "business" and form.members[0].type == "mystery"
+
+
 # ------------------------------------------------------------------ the skeleton
 
 

@@ -292,7 +292,7 @@ def test_remove_partner_drops_its_links_plan_entry_and_provenance(registry: Regi
 
 
 def test_the_registry_hashes_texts_like_the_matcher() -> None:
-    from assistant.partners.registry import _text_hash
+    from assistant.partners.tables import text_hash as _text_hash
 
     for text in ("hotel internship", "ฝึกงานด้านการโรงแรม", ""):
         assert _text_hash(text) == text_hash(text)
