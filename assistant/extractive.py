@@ -437,7 +437,62 @@ def _candidates(pieces: Sequence[Piece]) -> list[_Candidate]:
     for blocks, passage in _blocks(pieces):
         out.extend(_item_runs(blocks, passage))
         out.extend(_heading_runs(blocks, passage))
+        out.extend(_term_runs(blocks, passage))
     return out
+
+
+_TERM_START = re.compile(r"^(?P<term>[^.!?:;–—]{3,60}?)\s+[–—]\s+\S")
+"""A line that opens a "term – description" paragraph ("Payment – if outcomes are achieved …")."""
+TERM_WORDS = 8
+"""A term that opens such a paragraph is at most this many words (Thai: about 8 words' letters)."""
+
+
+def _term_start(text: str) -> bool:
+    match = _TERM_START.match(text)
+    if not match:
+        return False
+    term = match.group("term")
+    return len(term.split()) <= TERM_WORDS and not term.rstrip().endswith((",", "("))
+
+
+def _term_runs(blocks: list[tuple[Block, int]], passage: int) -> list[_Candidate]:
+    """Runs of "term – description" paragraphs, a list a PDF lays out without numbers or bullets.
+
+    Each paragraph runs from its "term –" line over the lines that continue it, up to a line
+    after a sentence end that opens no new term. The line just above the first, when it is a
+    short title ("Key steps for designing … an outcomes fund"), leads the list.
+    """
+    runs: list[_Candidate] = []
+    i = 0
+    while i < len(blocks):
+        if blocks[i][0].kind != BlockKind.TEXT or not _term_start(blocks[i][0].text):
+            i += 1
+            continue
+        items: list[tuple[str, int]] = []
+        j = i
+        while j < len(blocks) and blocks[j][0].kind == BlockKind.TEXT and _term_start(blocks[j][0].text):
+            texts, n = [blocks[j][0].text], blocks[j][1]
+            j += 1
+            while (
+                j < len(blocks)
+                and blocks[j][0].kind == BlockKind.TEXT
+                and not _term_start(blocks[j][0].text)
+                and not _ends_sentence_mark(texts[-1])
+            ):
+                texts.append(blocks[j][0].text)
+                j += 1
+            items.append((_item_text(" ".join(texts)), n))
+        if len(items) >= 2 and _distinct(items):
+            lead = None
+            if i > 0 and blocks[i - 1][0].kind in (BlockKind.TEXT, BlockKind.HEADING):
+                above = blocks[i - 1][0].text
+                if len(above) <= 100 and not _ends_sentence_mark(above):
+                    lead = (above, blocks[i - 1][1])
+            heading = _heading_before(blocks, i)
+            context = " ".join(x for x in (heading, lead[0] if lead else "") if x)
+            runs.append(_Candidate(items[:MAX_ITEMS], lead, context, passage))
+        i = max(j, i + 1)
+    return runs
 
 
 def _item_runs(blocks: list[tuple[Block, int]], passage: int) -> list[_Candidate]:

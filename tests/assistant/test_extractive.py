@@ -513,3 +513,26 @@ def test_a_short_thai_introduction_leads_its_list_whole() -> None:
     assert skeleton.lead is not None
     assert skeleton.lead.text.startswith("ชุมชนการเรียนรู้ครูจะยั่งยืนได้เมื่อครูมีเวลาพบกันจริง มีผู้นำ")
     assert skeleton.lead.text.endswith("แต่ละกลุ่มด้านล่างบอกสิ่งที่โรงเรียนทำได้")
+
+
+TERM_PARAGRAPHS = """The fund in brief
+Outcomes funds pay for results rather than activities.
+Stages of a school meals fund
+Pooling – the district and two foundations put money into one account and agree
+on the targets the schools must reach.
+Choosing kitchens – schools apply with a menu plan and the fund picks those that
+meet the nutrition rules.
+Checking – an outside team weighs pupils each term.
+Paying – kitchens are paid per pupil who reaches a healthy weight.
+Lessons from the first year
+The fund learned that weighing takes more time than planned."""
+
+
+def test_term_dash_paragraphs_are_a_list_led_by_the_title_above_them() -> None:
+    # a PDF lays these out without numbers or bullets; each opens with a short term and a dash
+    skeleton = compose(analyse("What are the stages of a school meals fund?"), [piece(TERM_PARAGRAPHS)])
+    assert skeleton.kind == Kind.LIST
+    assert skeleton.lead is not None and skeleton.lead.text == "Stages of a school meals fund"
+    terms = [t.split(" –")[0] for t, _ in rendered(skeleton)]
+    assert terms == ["Pooling", "Choosing kitchens", "Checking", "Paying"]
+    assert "on the targets the schools must reach" in rendered(skeleton)[0][0]
