@@ -38,7 +38,7 @@ from assistant.privacy import ensure_no_personal_data
 if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel
 
-    from assistant.portfolio import Criterion, PortfolioTemplates
+    from assistant.portfolio.templates import Criterion, PortfolioTemplates
 
 MAX_CHARS = 5000
 MAX_QUESTIONS = 6
@@ -90,7 +90,7 @@ class ReflectionFeedback:
 
     def to_markdown(self) -> str:
         """A readable report: levels per criterion with evidence, questions, what is missing."""
-        from assistant.portfolio import load_portfolio_templates
+        from assistant.portfolio.templates import load_portfolio_templates
 
         rt, lang = load_portfolio_templates().reflection_text, self.language
         header = [rt.column_competency, rt.column_criterion, rt.column_level, rt.column_evidence]
@@ -216,7 +216,7 @@ def _feedback(
     llm: BaseChatModel, backend: str, lang: str, text: str, facts: list[str], notes: list[str]
 ) -> str | None:
     from assistant.drafting import Sources, Writer
-    from assistant.portfolio import load_portfolio_templates
+    from assistant.portfolio.templates import load_portfolio_templates
 
     rt = load_portfolio_templates().reflection_text
     writer = Writer(llm, backend, lang)
@@ -249,7 +249,9 @@ def review_reflection(
     """
     from assistant.drafting import check_language
     from assistant.knowledge import load_framework
-    from assistant.portfolio import _split_list, load_portfolio_templates, parse_grade, resolve_competencies
+    from assistant.portfolio.form import resolve_competencies, split_list
+    from assistant.portfolio.grades import parse_grade
+    from assistant.portfolio.templates import load_portfolio_templates
 
     lang = check_language(language)
     text = (text or "").strip()
@@ -259,7 +261,7 @@ def review_reflection(
     if len(text) > MAX_CHARS:
         raise ValueError(f"the reflection is too long: {len(text)} characters, at most {MAX_CHARS}")
     level_grade = parse_grade(grade)
-    comp_ids = resolve_competencies(_split_list(competencies))
+    comp_ids = resolve_competencies(split_list(competencies))
     tp, fw = load_portfolio_templates(), load_framework()
     band = tp.band_for(level_grade.number)
 

@@ -7,6 +7,9 @@ Modules (one component each; import them directly, nothing heavy loads at import
   :mod:`~assistant.partners.csv_rows`, :mod:`~assistant.partners.mou_links`,
   :mod:`~assistant.partners.tables`;
 * :mod:`assistant.partners.matching` — ``suggest(needs_text, registry, embedder, filters)``;
+  its parts: :mod:`~assistant.partners.match_records`, :mod:`~assistant.partners.wording`,
+  :mod:`~assistant.partners.needs`, :mod:`~assistant.partners.geography`, :mod:`~assistant.partners.bm25`,
+  :mod:`~assistant.partners.match_index`, :mod:`~assistant.partners.evidence`;
 * :mod:`assistant.partners.cover` — the fewest partners that cover the needs (greedy set cover);
 * :mod:`assistant.partners.network` — the MOU network: centrality, expiring MOUs, uncovered needs, maps.
 """

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from assistant.partners.matching import MatchResult, Suggestion
+    from assistant.partners.match_records import MatchResult, Suggestion
 
 
 @dataclass

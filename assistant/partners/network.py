@@ -196,7 +196,9 @@ def expiring_mous(
 
 def uncovered_needs(registry: Registry, embedder: Embedder | None) -> list[OpenNeed]:
     """Members' needs that no other member covers (relevance below ``COVER_MIN`` for every other member)."""
-    from assistant.partners.matching import COVER_MIN, Mode, build_index, relevance_matrix
+    from assistant.partners.match_index import build_index
+    from assistant.partners.match_records import Mode
+    from assistant.partners.matching import COVER_MIN, relevance_matrix
 
     index = build_index(registry, embedder)
     pairs = [(pos, need) for pos, p in enumerate(index.partners) for need in p.needs]

@@ -173,7 +173,7 @@ def forget_texts(db: sqlite3.Connection, texts: set[str]) -> None:
 
 
 def text_hash(text: str) -> str:
-    """The content hash the matching caches use (:func:`assistant.partners.matching.text_hash`)."""
+    """The content hash the matching caches use (:func:`assistant.partners.match_index.text_hash`)."""
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
