@@ -49,7 +49,7 @@ _STOP_TH = (
 _EN_SUFFIX = r"(?:Ltd|Limited|Inc|Co|LLC|Pvt|Plc|PLC)\b"
 _ALIAS = re.compile(
     r"(?:เรียก(?:รวมกัน|โดยย่อ)?ว่า|hereinafter(?:\s+(?:jointly\s+)?(?:referred\s+to\s+as|called|known\s+as))?|"
-    r"referred\s+to\s+as)\s*(?:the\s+)?[\"“'‘]\s*(?:the\s+)?([^\"”'’]{2,60}?)\s*[\"”'’]",
+    r"referred\s+to\s+as)\s*[.,'`]?\s*(?:the\s+)?[\"“'‘]\s*(?:the\s+)?([^\"”'’]{2,60}?)\s*[\"”'’]",
     re.IGNORECASE,
 )
 ALIAS_REACH = 700
@@ -104,7 +104,7 @@ def without_date(name: str) -> str:
     """A name with a date that follows it cut off ("เทศบาลตำบลนาดี วันที่ 1 มิ.ย. 2568" → "เทศบาลตำบลนาดี")."""
     dates = find_dates(name)
     head = name[: dates[0].start] if dates else name
-    head = re.sub(r"\s*(?:(?:ลง)?วันที่|เมื่อ(?:วันที่)?|dated|on)\s*$", "", head, flags=re.IGNORECASE)
+    head = re.sub(r"\s*(?:(?:ลง)?วันที่|เมื่อ(?:วันที่)?|\bdated|\bon)\s*$", "", head, flags=re.IGNORECASE)
     m = re.search(r"\s(?:ลง)?วันที่", head)
     head = head[: m.start()] if m else head
     return clean(head) if head != name else name

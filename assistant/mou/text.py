@@ -121,9 +121,19 @@ def _bullets(texts: list[str]) -> list[str]:
     return out
 
 
+_GLUED_FIRST_ITEM = re.compile(r"(?<=[\u0e01-\u0e4e]{6})(?=ก\.\s+\S)")
+"""A lettered list's first item run onto the heading above it by the text layer
+("หน้าที่ความรับผิดชอบของแต่ละฝ่ายก. สำนักงาน…"): the line is split before "ก. "."""
+
+
 def lines_of(pages: Sequence[tuple[int, str]]) -> list[Line]:
-    """Every line of every page, misread bullets repaired, Thai digits as Arabic."""
-    return [Line(n, thai_digits_to_arabic(line)) for n, t in pages for line in _bullets(t.splitlines())]
+    """Every line of every page, misread bullets repaired, a glued first item split off, Thai digits
+    as Arabic."""
+    return [
+        Line(n, thai_digits_to_arabic(line))
+        for n, t in pages
+        for line in _bullets([part for raw in t.splitlines() for part in _GLUED_FIRST_ITEM.split(raw)])
+    ]
 
 
 _THAI_MARKS = re.compile("[\u0e31\u0e34-\u0e3a\u0e47-\u0e4e]")
