@@ -13,7 +13,11 @@ Documents (truth in ``bench/data/mou_truth.yaml``):
 - the team-written MOUs in ``bench/data/mou/`` in six Thai layouts (school network,
   university–school, vocational dual education, local government, letter of intent, MOU
   with an annex of duties) and four English ones, typeset to PDF by ``bench/mou_render.py``,
-  some as image-only scans (read through OCR); one of each layout is dev, one is test;
+  some as image-only scans (read through OCR); one of each layout is dev, one is test; and
+  seven more dev MOUs (th13–th17, en09, en10) in layouts and phrasings the first set lacked, so
+  that the dev half still shows failures (an อบต. with a school cluster, parties only in a
+  signature table, a temple/community MOU, a company CSR scan, a college with กศน., WHEREAS
+  recitals, an NGO with a school cluster);
 - the real English MOUs in ``../shared/testdata/pdf`` (en05, en06: dev; en08, an image-only
   scan: test). They stay outside the repository.
 

@@ -19,6 +19,8 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from assistant.mou.numbers import TH_WORDS_PATTERN, words_value
+
 THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
 BUDDHIST_ERA_OFFSET = 543
 
@@ -62,11 +64,18 @@ _MONTH_NUMBER["sept"] = 9
 
 _TH_MONTH = "|".join(sorted((re.escape(k) for k in _MONTH_NUMBER if not k.isascii()), key=len, reverse=True))
 _EN_MONTH = "|".join(sorted((k for k in _MONTH_NUMBER if k.isascii()), key=len, reverse=True))
+_TH_ERA = r"พ\.\s?ศ\.|ค\.\s?ศ\.|พุทธศักราช|คริสต์ศักราช"
+YEARS = (1990, 2100)
+"""The years an MOU's dates fall in: a date outside is a misread (OCR takes "๒๕๖๘" for "๒๕๒๕", 1982),
+so it is left out rather than reported."""
 
 DATE_PATTERNS: tuple[re.Pattern[str], ...] = (
-    # 1 มิถุนายน 2567 / 1 มิ.ย. พ.ศ. 2567 / วันที่ 1 เดือนมิถุนายน พ.ศ.2567
+    # 1 มิถุนายน 2567 / 1 มิ.ย. พ.ศ. 2567 / วันที่ 1 เดือนมิถุนายน พ.ศ.2567 / … พุทธศักราช 2567
+    re.compile(rf"(?P<d>\d{{1,2}})\s*(?:เดือน\s*)?(?P<m>{_TH_MONTH})\s*(?:{_TH_ERA})?\s*(?P<y>\d{{4}})"),
+    # วันที่ยี่สิบเอ็ด เดือนมกราคม พุทธศักราช สองพันห้าร้อยหกสิบแปด (a formal date in words)
     re.compile(
-        rf"(?P<d>\d{{1,2}})\s*(?:เดือน\s*)?(?P<m>{_TH_MONTH})\s*(?:พ\.\s?ศ\.|ค\.\s?ศ\.)?\s*(?P<y>\d{{4}})"
+        rf"(?P<d>{TH_WORDS_PATTERN})\s*(?:เดือน\s*)?(?P<m>{_TH_MONTH})\s*(?:{_TH_ERA})?\s*(?:ปี\s*)?"
+        rf"(?P<y>{TH_WORDS_PATTERN}(?:[ \t]*\n[ \t]*{TH_WORDS_PATTERN})*)"  # a year in words may wrap
     ),
     # 2 June 2025 / 2nd day of June, 2025
     re.compile(
@@ -164,17 +173,23 @@ def find_dates(text: str) -> list[DateMention]:
             if any(m.start() < end and start < m.end() for start, end in taken):
                 continue
             month = month_number(m.group("m"))
-            if month is None:
+            day, year = _number(m.group("d")), _number(m.group("y"))
+            if month is None or day is None or year is None:
                 continue
             try:
-                value = date(normalize_year(int(m.group("y"))), month, int(m.group("d")))
+                value = date(normalize_year(year), month, day)
             except ValueError:
                 continue
-            if not 1900 <= value.year <= 2200:
+            if not YEARS[0] <= value.year <= YEARS[1]:
                 continue
             taken.append((m.start(), m.end()))
             found.append(DateMention(value, m.start(), m.end(), text[m.start() : m.end()]))
     return sorted(found, key=lambda d: d.start)
+
+
+def _number(text: str) -> int | None:
+    """A day or year in digits or in Thai words."""
+    return int(text) if text.isdigit() else words_value(re.sub(r"\s+", "", text))
 
 
 def parse_date(text: str) -> date | None:

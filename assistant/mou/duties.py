@@ -23,7 +23,15 @@ from collections.abc import Sequence
 from assistant.mou.parties import resolve
 from assistant.mou.records import FieldValue
 from assistant.mou.sections import DUTY_OF, ITEM, HeadingClassifier, items, sections, title_of
-from assistant.mou.text import Line, clean, is_organisation, is_signature_line, names_all_parties, strip_role
+from assistant.mou.text import (
+    Line,
+    clean,
+    flat_text,
+    is_organisation,
+    is_signature_line,
+    names_all_parties,
+    strip_role,
+)
 
 
 def _group_key(text: str, parties: list[str], known: dict[str, str]) -> str | None:
@@ -114,17 +122,65 @@ def find_duties(
         m = DUTY_OF.match(line.text.replace("**", ""))
         if not m or len(line.text) > 90 or names_all_parties(m.group("who")):
             continue
-        end = i + 1
+        end, expected = i + 1, 1
         while end < len(lines) and end - i < 40 and not DUTY_OF.match(lines[end].text.replace("**", "")):
-            if title_of(lines[end].text) and title_of(lines[end].text)[1]:
-                break
+            got = title_of(lines[end].text)
+            if got and got[1]:
+                # "1. To assign …", "2. To design …" are this heading's items, in order; any other
+                # numbered line ("ARTICLE IV", "5. Termination") is the next clause
+                number = re.match(r"\s*(?:\*\*)?\s*(\d{1,2})[.)]\s", lines[end].text)
+                if not number or int(number.group(1)) != expected:
+                    break
+                expected += 1
             if is_signature_line(lines[end].text) or re.match(r"\s*for\s+\S", lines[end].text, re.I):
                 break
             end += 1
         found = [t for t, _, _ in items(lines[i + 1 : end])]
         if found:
             groups.append((resolve(m.group("who"), parties, known), line.page, found))
-    return _duties_value(groups) if groups else None
+    if groups:
+        return _duties_value(groups)
+    groups = _by_clause_subject(lines, parties, known)
+    return _duties_value(groups) if len(groups) >= 2 else None
+
+
+_CLAUSE_HEAD = re.compile(
+    r"^\s*(?:\*\*)?\s*(?:ข้อ\s*\d{1,2}|\d{1,2}[.)]|(?:clause|article)\s*(?:\d{1,2}|[IVX]{1,5})[.:]?)(?![.\d])\s*"
+    r"(?:\*\*)?\s*(?P<rest>\S.*)$",
+    re.IGNORECASE,
+)
+_DUTY_VERB = re.compile(
+    r"^\s*[ฯ.]?\s*(?:จะ|มีหน้าที่|รับผิดชอบ|ตกลง(?:จะ)?|ยินดี(?:จะ)?|shall|will|agrees?\s+to|undertakes?\s+to)",
+    re.IGNORECASE,
+)
+
+
+def _by_clause_subject(
+    lines: Sequence[Line], parties: list[str], known: dict[str, str]
+) -> list[tuple[str, int, list[str]]]:
+    """Duties written as clauses with no duties heading: a numbered clause that opens with a party (its
+    name or short name) and a duty verb ("ข้อ 2 อบต. จะจัดสรร…", "3. X มีหน้าที่…", "Article 4. The
+    Company shall …") is a duty of that party; the clause runs to the next numbered line."""
+    owners = {p: p for p in parties} | {a: o for a, o in known.items() if o in parties}
+    keys = sorted(owners, key=len, reverse=True)
+    groups: dict[str, tuple[int, list[str]]] = {}
+    for i, line in enumerate(lines):
+        m = _CLAUSE_HEAD.match(line.text)
+        if not m:
+            continue
+        body = [m.group("rest")]
+        for nxt in lines[i + 1 : i + 12]:
+            ends = _CLAUSE_HEAD.match(nxt.text) or is_signature_line(nxt.text)
+            if ends or nxt.text.lstrip().startswith("#"):
+                break
+            body.append(nxt.text)
+        text = re.sub(r"^(?:the\s+)", "", flat_text("\n".join(body)), flags=re.IGNORECASE)
+        for key in keys:
+            head = re.match(r"\s*".join(map(re.escape, key.split())), text, re.IGNORECASE)
+            if head and _DUTY_VERB.match(text[head.end() :]):
+                groups.setdefault(owners[key], (line.page, []))[1].append(clean(text))
+                break
+    return [(k, p, v) for k, (p, v) in groups.items()]
 
 
 def _one_party_heading(title: str) -> bool:

@@ -24,12 +24,14 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from assistant.mou.dates import find_dates
+from assistant.mou.dates import find_dates, thai_digits_to_arabic
 from assistant.mou.records import FieldValue
 from assistant.mou.text import (
     Line,
     clean,
+    concepts,
     evidence,
+    is_bare_head,
     is_organisation,
     is_signature_line,
     lines_of,
@@ -42,21 +44,23 @@ Found = tuple[list[str], int, str]
 
 _STOP_TH = (
     r"\s(?:อำเภอ|ตำบล|จังหวัด|โดย|ซึ่ง|ตั้งอยู่|สำนักงานใหญ่|เลขที่|รหัส|สังกัด|เพื่อ|ได้|ตกลง|มีความ|ในฐานะ|"
-    r"ทั้งสอง|ต่อไป|ทำ(?:ขึ้น|ที่|\s*ณ)|เมื่อ|ลงนาม)|\s?\(|,|\"|“"
+    r"ทั้งสอง|ต่อไป|ทำ(?:ขึ้น|ที่|\s*ณ)|เมื่อ|ลงนาม|ฝ่าย\s*หนึ่ง|อีก\s*ฝ่าย)|\s?\((?!มหาชน\))|,|\"|“"
 )
 _EN_SUFFIX = r"(?:Ltd|Limited|Inc|Co|LLC|Pvt|Plc|PLC)\b"
 _ALIAS = re.compile(
     r"(?:เรียก(?:รวมกัน|โดยย่อ)?ว่า|hereinafter(?:\s+(?:jointly\s+)?(?:referred\s+to\s+as|called|known\s+as))?|"
-    r"referred\s+to\s+as)\s*(?:the\s+)?[\"“'‘]\s*(?:the\s+)?([^\"”'’]{2,60}?)\s*[\"”'’]",
+    r"referred\s+to\s+as)\s*[.,'`]?\s*(?:the\s+)?[\"“'‘]\s*(?:the\s+)?([^\"”'’]{2,60}?)\s*[\"”'’]",
     re.IGNORECASE,
 )
 ALIAS_REACH = 700
 """How far before a short name ("hereinafter referred to as …") its party's name may stand (characters):
 a party's description (address, degrees offered, affiliation) often runs several lines."""
 _BRACKET_ALIAS = re.compile(r"\(\s*(?:the\s+)?[\"“]([^\"”]{2,40})[\"”]\s*\)", re.IGNORECASE)
-_LIST_ITEM = re.compile(r"^\s*(?:\(?\d{1,2}[.)]|[-•*])\s+(.+)$")
+_LIST_ITEM = re.compile(r"^\s*(?:[‘’'`\"|,.]\s*)?(?:\(?\d{1,2}[.)]|[-•*])\s+(.+)$")
 _LEAD_IN = re.compile(
-    r"(?:ระหว่าง|between|คู่ความร่วมมือ|คู่ภาคี|ภาคี|the\s+parties\s+are)\s*[^\n]{0,20}?[:：]?\s*$", re.IGNORECASE
+    r"(?:ระหว่าง|between|คู่ความร่วมมือ|คู่ภาคี|ภาคี|คู่สัญญา|the\s+parties\s+are|^[#*\s]*(?:the\s+)?parties\b)"
+    r"\s*[^\n]{0,20}?[:：]?\s*$",
+    re.IGNORECASE,
 )
 _MEMBERS = re.compile(r"(?:ซึ่ง)?ประกอบด้วย|consisting of|comprising|made up of", re.IGNORECASE)
 _MEMBERS_END = re.compile(r"\s(?:โดย|ซึ่งต่อไป)|,?\s+(?:represented|hereinafter|by its)", re.IGNORECASE)
@@ -100,7 +104,7 @@ def without_date(name: str) -> str:
     """A name with a date that follows it cut off ("เทศบาลตำบลนาดี วันที่ 1 มิ.ย. 2568" → "เทศบาลตำบลนาดี")."""
     dates = find_dates(name)
     head = name[: dates[0].start] if dates else name
-    head = re.sub(r"\s*(?:(?:ลง)?วันที่|เมื่อ(?:วันที่)?|dated|on)\s*$", "", head, flags=re.IGNORECASE)
+    head = re.sub(r"\s*(?:(?:ลง)?วันที่|เมื่อ(?:วันที่)?|\bdated|\bon)\s*$", "", head, flags=re.IGNORECASE)
     m = re.search(r"\s(?:ลง)?วันที่", head)
     head = head[: m.start()] if m else head
     return clean(head) if head != name else name
@@ -117,7 +121,7 @@ def _organisations(names: list[str], slots: bool = False) -> list[str]:
     run = True
     for raw in names:
         name = without_date(raw)
-        if any(squash(name) == squash(k) for k in kept):
+        if any(squash(name) == squash(k) for k in kept) or is_bare_head(name):
             continue
         if is_organisation(name) or (slots and run and looks_like_name(name)):
             kept.append(name)
@@ -134,11 +138,17 @@ def aliases(pages: Sequence[tuple[int, str]], parties: list[str]) -> dict[str, s
         for pattern in (_ALIAS, _BRACKET_ALIAS):
             for m in pattern.finditer(flat):
                 before = squash(flat[max(0, m.start() - ALIAS_REACH) : m.start()])
-                owner, best = None, -1
+                spans = {}
                 for party in parties:
                     key = squash(party)[:20]
                     pos = before.rfind(key) if key else -1
-                    if pos > best:
+                    if pos >= 0:
+                        spans[party] = (pos, pos + len(squash(party)))
+                owner, best = None, -1
+                for party, (pos, end) in spans.items():
+                    # "โรงเรียนวัดโพธิ์ทอง…": the temple's name inside the school's is the school's
+                    inside = any(o != party and a <= pos and end <= b for o, (a, b) in spans.items())
+                    if pos > best and not inside:
                         owner, best = party, pos
                 alias = clean(m.group(1))
                 if alias and re.search(r"รวมกัน|jointly|collectively", m.group(0), re.IGNORECASE):
@@ -171,6 +181,11 @@ def resolve(key: str, parties: list[str], known: dict[str, str]) -> str:
         a = squash(alias)
         if len(a) >= 3 and (k.startswith(a) or a in k[: len(a) + 12]):
             return owner
+    if is_bare_head(text):
+        # "วัด", "ชุมชน", "the Foundation": the one party whose name opens (Thai) or ends (English) so
+        opening = [p for p in parties if squash(p).startswith(k) or squash(p).endswith(k)]
+        if len(opening) == 1:
+            return opening[0]
     return clean(text)
 
 
@@ -201,7 +216,9 @@ def _from_list(lines: Sequence[Line]) -> Found | None:
                 break
         names: list[str] = []
         for item in items:
-            names.extend(_members(item) or [party_name(item)])
+            members = _members(item)
+            # "X Cluster, comprising four schools of …": a description, not a list of members
+            names.extend(members if len(members) >= 2 else [party_name(item)])
         names = _organisations(names, slots=True)
         if len(names) >= 2:
             return names, line.page, " | ".join(clean(r)[:160] for r in raw)
@@ -333,6 +350,81 @@ def _single_and(window: str) -> list[str]:
     return _organisations([party_name(p) for p in pieces], slots=True)
 
 
+_DEFINES = re.compile(
+    r"(?:ซึ่ง)?\s*(?:ต่อไป\s*(?:ใน\S{0,30}?)?\s*)?เรียก(?:โดยย่อ)?ว่า\s*[.,'`]?\s*[\"“”]\s*[^\"”“]{1,30}[\"”“]"
+    r"|\(?\s*hereinafter\s+(?:referred\s+to\s+as\s+|called\s+|known\s+as\s+)?[\"“'‘][^\"”'’]{1,40}[\"”'’]\s*\)?"
+    r"|\(\s*[\"“](?:the\s+)?[^\"”]{1,40}[\"”]\s*\)",
+    re.IGNORECASE,
+)
+_CLAUSE_START = re.compile(r"ระหว่าง|ได้แก่|\bbetween\b|\bby\b|[:：]", re.IGNORECASE)
+_JOINERS = re.compile(r"^(?:[\s,;.:\-–]|and\b|the\b|by\b|between\b|กับ|และ|ระหว่าง|ฝ่ายหนึ่ง|อีกฝ่ายหนึ่ง)+", re.I)
+
+
+def _defined_name(segment: str) -> str | None:
+    """The organisation a short-name definition stands for, from the text before it: the first name
+    that reads as an organisation's, read past joining words and OCR noise ("AY" for "กับ")."""
+    text = _JOINERS.sub("", segment.strip())
+    if not text:
+        return None
+    name = party_name(text)
+    if is_organisation(name):
+        return name
+    if text.isascii():
+        return None
+    # Thai: the first word that opens an organisation's name, after a space
+    starts = [m.start(1) for w in concepts().organisations_th for m in re.finditer(rf"(?:^|\s)({w})", text)]
+    for start in sorted(starts):
+        name = party_name(text[start:])
+        if is_organisation(name):
+            return name
+    return None
+
+
+def _from_definitions(pages: Sequence[tuple[int, str]]) -> Found | None:
+    """Parties named by their short-name definitions: "X ซึ่งต่อไปเรียกว่า "A" … Y ซึ่งต่อไปเรียกว่า "B"",
+    "X, a public university (hereinafter "the University"), and Y … (hereinafter "the Office")".
+    Each party is the organisation written just before its definition (after the previous one), so a
+    joining word the OCR lost, a description or a recital in between does not matter."""
+    for number, text in pages[:2]:
+        flat = " ".join(text.split())
+        group = re.compile(r"รวมกัน|jointly|collectively", re.IGNORECASE)
+        found = [m for m in _DEFINES.finditer(flat) if not group.search(m.group(0))]
+        if len(found) < 2:
+            continue
+        first = found[0].start()
+        lead = list(_CLAUSE_START.finditer(flat, max(0, first - 400), first))
+        begin = lead[-1].end() if lead else max(0, first - 200)
+        names: list[str] = []
+        for m in found[:6]:
+            name = _defined_name(flat[begin : m.start()])
+            begin = m.end()
+            if name and not any(squash(name) == squash(n) for n in names):
+                names.append(name)
+        names = _organisations(names)
+        if len(names) >= 2:
+            return names, number, evidence(flat, found[0].start() - 120, found[1].end(), 0)
+    return None
+
+
+_ENUMERATED = re.compile(
+    r"(?:ได้แก่|ประกอบด้วย|ระหว่าง|\bnamely|\bbetween)\s*[:：]?\s*\(1\)\s*(?P<rest>.{6,600})", re.IGNORECASE
+)
+
+
+def _from_enumeration(pages: Sequence[tuple[int, str]]) -> Found | None:
+    """Parties numbered inside a sentence: "ผู้ร่วมลงนาม ได้แก่ (1) X (2) Y ซึ่ง… และ (3) Z"."""
+    for number, text in pages[:2]:
+        flat = " ".join(thai_digits_to_arabic(text).split())
+        m = _ENUMERATED.search(flat)
+        if not m:
+            continue
+        pieces = re.split(r"\s*(?:และ|and)?\s*\((?:[2-9])\)\s*", m.group("rest"))
+        names = _organisations([party_name(p) for p in pieces[:8]])
+        if len(names) >= 2 and len(names) == len(pieces[:8]):
+            return names, number, evidence(flat, m.start(), m.start() + 200, 0)
+    return None
+
+
 def _from_opening_sentence(pages: Sequence[tuple[int, str]]) -> Found | None:
     """A sentence that starts with the parties: "X และ Y ได้…", "X ("A") and Y ("B") enter into …"."""
     for number, text in pages[:2]:
@@ -387,8 +479,8 @@ def _signature_names(lines: Sequence[Line]) -> tuple[list[str], int]:
     if start is None:
         return [], 0
     names: list[str] = []
-    for line in lines[start : start + 40]:
-        text = re.sub(r"\(?ลงชื่อ\)?|\.{3,}|…+", " ", line.text)
+    for text in _joined_roles([line.text for line in lines[start : start + 40]]):
+        text = re.sub(r"\(?ลงชื่อ\)?|\.{3,}|…+", " ", text)
         text = re.sub(r"\s(?:พยาน|witness)\b.*$", "", text, flags=re.IGNORECASE)
         for cell in re.split(r"\s{3,}|\|", text):
             behalf = re.match(
@@ -406,6 +498,31 @@ def _signature_names(lines: Sequence[Line]) -> tuple[list[str], int]:
     # one party written twice ("…วิทยาลัยเทคนิคจันทบุรี" and "วิทยาลัยเทคนิคจันทบุรี") counts once
     names = [n for n in names if not any(n != o and squash(n) in squash(o) for o in names)]
     return names, lines[start].page
+
+
+def _continues_name(text: str) -> bool:
+    """Whether a signature-block line is the rest of a Thai organisation's name wrapped in its cell
+    ("ผู้อำนวยการโรงเรียนบ้าน" / "ปากน้ำแหลมสิงห์"): short Thai text that is not a person in brackets,
+    a role, another organisation, a signature word or a dotted line."""
+    t = text.strip()
+    if not t or t.isascii() or len(t) > 40 or re.search(r"\s{3,}|\.{3,}|…|[()]", t):
+        return False
+    if is_signature_line(t) or strip_role(t) != clean(t) or is_organisation(t):
+        return False
+    return not re.search(r"\d", t)
+
+
+def _joined_roles(texts: list[str]) -> list[str]:
+    """Signature-block lines with a role's organisation joined to the line that continues it."""
+    out: list[str] = []
+    for text in texts:
+        previous = out[-1] if out else ""
+        single = previous and not re.search(r"\s{3,}|\|", previous.strip())
+        if single and strip_role(previous) != clean(previous) and _continues_name(text):
+            out[-1] = previous.rstrip() + text.strip()
+        else:
+            out.append(text)
+    return out
 
 
 def _from_letter(lines: Sequence[Line]) -> Found | None:
@@ -468,7 +585,9 @@ def find_parties(pages: Sequence[tuple[int, str]], lines: Sequence[Line] | None 
         lambda: _from_title_block(lines),
         lambda: _from_labels(pages),
         lambda: _from_parts(pages),
+        lambda: _from_enumeration(pages),
         lambda: _from_opening(pages),
+        lambda: _from_definitions(pages),
         lambda: _from_opening_sentence(pages),
         lambda: _from_party_labels(lines),
         lambda: _from_signatures(lines),

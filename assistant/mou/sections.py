@@ -27,6 +27,8 @@ from assistant.mou.text import (
     Line,
     clean,
     concepts,
+    display_width,
+    is_ocr_noise,
     is_organisation,
     is_signature_line,
 )
@@ -61,8 +63,10 @@ _AREA_LEAD_IN = re.compile(
 _BARE_MARKER = re.compile(r"^\s*(?:\(?\d{1,2}[.)]|\(?[a-hก-ฮ][.)]|[-•*●▪])\s*$")
 """An item's number alone on its line (scans and two-column layouts put it apart from its text)."""
 DUTY_OF = re.compile(
-    r"^\s*(?:[ก-ฮa-z][.)]\s*)?(?:\d{1,2}\.\d{1,2}\.?\s*)?(?:หน้าที่|บทบาท|ภารกิจ|ความรับผิดชอบ|ภาระหน้าที่|"
-    r"(?:roles?|responsibilit\w*|dut\w*|obligations?)\s+of)\s*(?:และความรับผิดชอบ)?\s*(?:ของ)?\s*(?:the\s+)?"
+    r"^\s*(?:(?:ข้อ|clause|article|section)\s*(?:\d{1,2}|[IVX]{1,5})\s*[.:)]?\s*[-–—]?\s*|\d{1,2}[.)]\s+)?"
+    r"(?:[ก-ฮa-z][.)]\s*)?(?:\d{1,2}\.\d{1,2}\.?\s*)?(?:หน้าที่|บทบาท|ภารกิจ|ความรับผิดชอบ|ภาระหน้าที่|"
+    r"(?:roles?|responsibilit\w*|dut\w*|obligations?|undertakings?|commitments?)\s+of)\s*(?:และความรับผิดชอบ)?"
+    r"\s*(?:ของ)?\s*(?:the\s+)?"
     r"(?P<who>\S.{1,70}?)\s*:?\s*$",
     re.IGNORECASE,
 )
@@ -207,8 +211,26 @@ def headings(lines: Sequence[Line], classifier: HeadingClassifier) -> list[Headi
     return kept
 
 
+_NUMBER_OF = re.compile(r"^\s*(?:#{1,6}\s*)?(?:\*\*)?\s*(?:ข้อ\s*)?(?P<n>\d{1,2})(?:[.)]|\s)(?!\d)")
+
+
+def _next_clause(lines: Sequence[Line], heading: Heading, end: int) -> int:
+    """``end``, or the first line before it numbered as the clause after the heading's ("2." after
+    "1. …", "ข้อ 4" after "ข้อ 3"): a clause that is a sentence ("2. X มีหน้าที่ …") is no heading
+    but still ends the list of sub-items "1.1 … 1.3" above it."""
+    m = _NUMBER_OF.match(lines[heading.index].text)
+    if not m:
+        return end
+    n = int(m.group("n")) + 1
+    following = re.compile(rf"^\s*(?:\*\*)?\s*(?:ข้อ\s*{n}(?!\d)|{n}[.)](?!\d))")
+    for i in range(heading.index + 1, min(end, len(lines))):
+        if following.match(lines[i].text):
+            return i
+    return end
+
+
 def _section_end(lines: Sequence[Line], all_headings: list[Heading], heading: Heading) -> int:
-    """Where a section's body ends: the next heading of its rank, or the signature block."""
+    """Where a section's body ends: the next heading of its rank, the next clause, or the signature block."""
     end = len(lines)
     for other in all_headings:
         if other.index <= heading.index:
@@ -216,6 +238,8 @@ def _section_end(lines: Sequence[Line], all_headings: list[Heading], heading: He
         if other.numbered == heading.numbered or other.numbered or other.concept:
             end = other.index
             break
+    if heading.numbered:
+        end = _next_clause(lines, heading, end)
     return signature_cut(lines, heading.index + 1, end)
 
 
@@ -244,21 +268,31 @@ def sections(
 
 def _wrapped(line: str, widest: int) -> bool:
     """Whether a line runs to the right margin (so the next line continues it)."""
-    return widest > 0 and len(line) >= 0.82 * widest and not line.rstrip().endswith((".", ";", ":"))
+    return widest > 0 and display_width(line) >= 0.82 * widest and not line.rstrip().endswith((".", ";", ":"))
 
 
-def items(lines: Sequence[Line]) -> list[tuple[str, int, str]]:
+def text_width(lines: Sequence[Line]) -> int:
+    """How wide the document's text block is (set characters, :func:`display_width`): the width most
+    full lines reach (the 90th percentile), so that an item is taken as wrapped only when it runs
+    to the margin of the page, not when it is merely the widest line of a short list."""
+    widths = sorted(display_width(ln.text) for ln in lines if ln.text.strip())
+    return widths[int(0.9 * (len(widths) - 1))] if widths else 0
+
+
+def items(lines: Sequence[Line], width: int = 0) -> list[tuple[str, int, str]]:
     """A section body's items: marked ones ("2.1", "(ก)", "a)", "-"), else its lines, wrapped lines joined.
 
+    ``width``: the text block's width (:func:`text_width`) when known; a line that runs to it is
+    wrapped (the next line continues it). OCR noise lines (specks, stamps) are left out.
     Returns (text, page, the item's first line).
     """
-    body = [ln for ln in lines if ln.text.strip()]
+    body = [ln for ln in lines if ln.text.strip() and not is_ocr_noise(ln.text)]
     if not body:
         return []
     inline = _inline_sequence(body)
     if inline:
         return inline
-    widest = max(len(ln.text.strip()) for ln in body)
+    widest = max(width, max(display_width(ln.text) for ln in body))
     marked = sum(1 for ln in body if ITEM.match(ln.text.strip()) or len(_INLINE_ITEM.findall(ln.text)) >= 2)
     found: list[list[Any]] = []
     open_item = False
@@ -405,9 +439,10 @@ def find_areas(lines: Sequence[Line], classifier: HeadingClassifier) -> FieldVal
             while end < len(lines) and end - i < 25 and not _ends_list(lines[end].text, classifier):
                 end += 1
             candidates.append((i + 1, signature_cut(lines, i + 1, end), clean(line.text), "lead-in"))
+    width = text_width(lines)
     for start, end, label, how in candidates:
         body = lines[start:end]
-        found = [(t, p, raw) for t, p, raw in items(body) if not DUTY_OF.match(t)]
+        found = [(t, p, raw) for t, p, raw in items(body, width) if not DUTY_OF.match(t)]
         found = _labelled(found, body) or [(short(t), p, raw) for t, p, raw in found]
         if len(found) >= 2 or (found and how != "lead-in"):
             names = list(dict.fromkeys(t for t, _, _ in found))

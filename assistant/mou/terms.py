@@ -27,17 +27,19 @@ from assistant.mou.text import evidence, flat_text
 
 _AMOUNT = amount_pattern()
 _SIGNING = re.compile(
-    r"ทำขึ้น|ทำ\s*(?:ที่|ณ)|ลง\s*นาม|ลงวันที่|ลงลายมือชื่อ|เมื่อ\s*วันที่|made\s+(?:on|this|and)|entered\s+into|"
+    r"ทำขึ้น|ทำ\s*(?:ที่|ณ)|ให้ไว้\s*(?:ณ)?|ลง\s*นาม|ลงวันที่|ลงลายมือชื่อ|เมื่อ\s*วันที่|made\s+(?:on|this|and)|"
+    r"entered\s+into(?!\s+(?:force|effect))|"
     r"signed\s+(?:on|at|this)|executed\s+on|dated|as\s+of",
     re.IGNORECASE,
 )
 _START = re.compile(
     r"มีผล|(?:ใช้)?บังคับ|เริ่ม(?:ตั้งแต่|ต้น)?|ตั้งแต่|นับ\s*(?:แต่|จาก)|take[s]?\s+effect|effective|commenc\w*|"
-    r"come[s]?\s+into\s+(?:force|effect)|in\s+force\s+from|valid\s+from|starting\s+(?:on|from)|from",
+    r"(?:come[s]?|enter(?:s|ed)?)\s+into\s+(?:force|effect)|in\s+force\s+from|valid\s+from|starting\s+(?:on|from)|"
+    r"from",
     re.IGNORECASE,
 )
 _END = re.compile(
-    r"สิ้นสุด|ถึง\s*วันที่|จน\s*ถึง|ถึง|หมดอายุ|until|expir\w*|end(?:s|ing)?\s+on|through|to\b|till",
+    r"สิ้นสุด|ถึง\s*วันที่|จน\s*ถึง|ถึง|หมดอายุ|until|expir\w*|end(?:s|ing)?\s+on|through|\bto\b|till",
     re.IGNORECASE,
 )
 _LETTER = re.compile(r"เจตจำนง|ความจำนง|letter\s+of\s+intent", re.IGNORECASE)

@@ -96,9 +96,66 @@ def page_list(pages: Sequence[Page] | Sequence[tuple[int, str]] | Sequence[str])
     return result
 
 
+_OCR_BULLET = re.compile(r"^(\s*)(?:-?\s*[@©®•●▪◦■□]|๑(?=\s+[A-Za-z]))\s+(?=\S)")
+"""A bullet as OCR reads it: "•" seen as "@", "©", "-@", or as the Thai digit one before English text."""
+
+
+def repair_bullet(line: str) -> str:
+    """A line whose bullet OCR misread ("๑ supply readers", "-@ share results") with a plain "- " bullet."""
+    return _OCR_BULLET.sub(r"\1- ", line, count=1)
+
+
+_STRAY_MARK = re.compile(r"^\s*[.,'‘’`|]\s+(?=[(\d๐-๙\-•])")
+"""A speck OCR read as a mark before a list item (". ๑.๑ การพัฒนาครู")."""
+_THAI_ONE = re.compile(r"^\s*๑\s+(?=\S)")
+
+
+def _bullets(texts: list[str]) -> list[str]:
+    """Lines with misread bullets repaired: those of :func:`repair_bullet`, and a run of lines that each
+    open with a lone "๑ " (a bullet read as the Thai digit one, before Thai text too)."""
+    out = [repair_bullet(_STRAY_MARK.sub("", t, count=1)) for t in texts]
+    ones = [bool(_THAI_ONE.match(t)) for t in out]
+    for i, t in enumerate(out):
+        if ones[i] and ((i > 0 and ones[i - 1]) or (i + 1 < len(out) and ones[i + 1])):
+            out[i] = _THAI_ONE.sub("- ", t, count=1)
+    return out
+
+
+_GLUED_FIRST_ITEM = re.compile(r"(?<=[\u0e01-\u0e4e]{6})(?=ก\.\s+\S)")
+"""A lettered list's first item run onto the heading above it by the text layer
+("หน้าที่ความรับผิดชอบของแต่ละฝ่ายก. สำนักงาน…"): the line is split before "ก. "."""
+
+
 def lines_of(pages: Sequence[tuple[int, str]]) -> list[Line]:
-    """Every line of every page, Thai digits as Arabic (offsets unchanged)."""
-    return [Line(n, thai_digits_to_arabic(line)) for n, t in pages for line in t.splitlines()]
+    """Every line of every page, misread bullets repaired, a glued first item split off, Thai digits
+    as Arabic."""
+    return [
+        Line(n, thai_digits_to_arabic(line))
+        for n, t in pages
+        for line in _bullets([part for raw in t.splitlines() for part in _GLUED_FIRST_ITEM.split(raw)])
+    ]
+
+
+_THAI_MARKS = re.compile("[\u0e31\u0e34-\u0e3a\u0e47-\u0e4e]")
+
+
+def display_width(text: str) -> int:
+    """How wide a line is set, in characters: Thai vowels and tone marks above or below a letter take
+    no width of their own, so a Thai line is not taken for a wider one than an English line."""
+    return len(_THAI_MARKS.sub("", text.strip()))
+
+
+def is_ocr_noise(text: str) -> bool:
+    """Whether a line is what OCR makes of specks, stamps or a fold: scattered one- and two-character
+    tokens ("ซ% : ข | =@ 17 17 1/ A at a"), or mostly signs rather than letters."""
+    tokens = text.split()
+    if not tokens:
+        return False
+    letters = len(re.findall(r"[A-Za-z\u0e01-\u0e4e]", text))
+    visible = len("".join(tokens))
+    if len(tokens) >= 3 and all(len(t) <= 2 for t in tokens):
+        return True
+    return visible >= 6 and letters / visible < 0.3
 
 
 def clean(text: str) -> str:
@@ -131,17 +188,53 @@ def find_page(value: str, pages: Sequence[tuple[int, str]]) -> int | None:
     return None
 
 
+_RECITAL = re.compile(r"(?:whereas|now,?\s+therefore|witnesseth|โดยที่\s*ทั้ง)", re.IGNORECASE)
+"""How a recital opens ("WHEREAS the University operates …"): a sentence about a party, never its name."""
+_VERBS = frozenset(
+    [
+        "shall",
+        "will",
+        "is",
+        "are",
+        "was",
+        "were",
+        "has",
+        "have",
+        "hereby",
+        "agree",
+        "agrees",
+        "agreed",
+        "wish",
+        "wishes",
+        "operates",
+        "supervises",
+    ]
+)
+"""English words that make a piece of text a sentence rather than an organisation's name."""
+
+
+def is_bare_head(name: str) -> bool:
+    """Whether a name is only a kind of organisation ("โรงเรียน", "University", "the Office"): a heading
+    word, a role's remainder or a short name, not the name of one organisation."""
+    c = concepts()
+    text = clean(name)
+    if not text.isascii():
+        return squash(text) in {squash(w) for w in c.organisations_th}
+    words = [w for w in re.findall(r"[a-z.]+", text.lower()) if w not in ("the", "of", "and", "&")]
+    return bool(words) and all(w in c.organisations_en for w in words)
+
+
 def is_organisation(name: str) -> bool:
     """Whether a name reads as an organisation's (starts with a Thai organisation word, or holds an
     English one), not a person's, a role's or a sentence's."""
     text = clean(name)
-    if not text or len(text) > 140:
+    if not text or len(text) > 140 or _RECITAL.match(text):
         return False
     c = concepts()
     if any(text.startswith(w) for w in c.organisations_th):
-        return True
+        return not re.search(r"มีหน้าที่|\sจะ\s", text)
     words = re.findall(r"[a-z.]+", text.lower())
-    if not words or len(words) > 14:
+    if not words or len(words) > 14 or any(w in _VERBS for w in words):
         return False
     lowered = " " + " ".join(words) + " "
     return any(f" {w} " in lowered or (f" {w}" in lowered and w.endswith(".")) for w in c.organisations_en)

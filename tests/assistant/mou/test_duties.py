@@ -65,3 +65,52 @@ def test_a_duty_line_that_mentions_a_concept_word_does_not_end_the_duties() -> N
         parties[0]: ["จัดลานกีฬาชุมชน", "สนับสนุนงบประมาณอาหารกลางวัน"],
         parties[1]: ["จัดเวลาให้นักเรียนเข้าร่วมการตรวจสุขภาพ"],
     }
+
+
+def test_duties_from_clauses_that_name_a_party_and_a_duty_verb() -> None:
+    # no duties heading: each clause opens with a party (short name or full name) and จะ / มีหน้าที่
+    page = (
+        'บันทึกข้อตกลงระหว่าง เทศบาลตำบลบ่อพลอย ซึ่งต่อไปเรียกว่า "เทศบาล" กับ โรงเรียนบ่อพลอยวิทยา\n'
+        "ข้อ ๑ ทั้งสองฝ่ายตกลงร่วมมือกันในเรื่องต่อไปนี้\n"
+        "ข้อ ๒ เทศบาล จะจัดรถรับส่งนักเรียนและจ่ายค่าน้ำมัน\n"
+        "ตามงบประมาณประจำปี\n"
+        "ข้อ ๓ โรงเรียนบ่อพลอยวิทยามีหน้าที่จัดครูดูแลนักเรียนบนรถทุกเที่ยว\n"
+        "ข้อ ๔ ฝ่ายใดประสงค์จะบอกเลิก ให้แจ้งล่วงหน้าสามสิบวัน\n"
+    )
+    parties = ["เทศบาลตำบลบ่อพลอย", "โรงเรียนบ่อพลอยวิทยา"]
+    known = aliases([(1, page)], parties)
+    duties = find_duties(lines_of([(1, page)]), parties, known, HeadingClassifier())
+    assert duties is not None
+    assert list(duties.value) == parties
+    assert duties.value[parties[0]] == ["เทศบาล จะจัดรถรับส่งนักเรียนและจ่ายค่าน้ำมันตามงบประมาณประจำปี"]
+
+
+def test_one_party_duty_headings_that_carry_a_clause_number() -> None:
+    page = (
+        'This MOU is made by Coastal Technical College (hereinafter "the College") and '
+        'Bayside Marine Co., Ltd. (hereinafter "the Company").\n'
+        "ARTICLE II – UNDERTAKINGS OF THE COLLEGE\n"
+        "1. To select students for the placements and insure them.\n"
+        "2. To send a supervising teacher each month.\n"
+        "ARTICLE III – UNDERTAKINGS OF THE COMPANY\n"
+        "1. To assign a trained mentor to each student.\n"
+        "ARTICLE IV – DURATION\n"
+        "This MOU remains in force for two years.\n"
+    )
+    parties = ["Coastal Technical College", "Bayside Marine Co., Ltd."]
+    known = aliases([(1, page)], parties)
+    duties = find_duties(lines_of([(1, page)]), parties, known, HeadingClassifier())
+    assert duties is not None
+    assert {k: len(v) for k, v in duties.value.items()} == {parties[0]: 2, parties[1]: 1}
+
+
+def test_a_bare_head_noun_label_stands_for_the_one_party_it_opens() -> None:
+    page = (
+        "หมวด 2 ภาระหน้าที่\n"
+        "ชุมชน: จัดปราชญ์ชาวบ้านเป็นวิทยากร\n"
+        "วัด: ใช้ศาลาเป็นสถานที่จัดกิจกรรม\n"
+        "หมวด 3 ระยะเวลา\n"
+    )
+    parties = ["ชุมชนบ้านดอนแก้ว", "วัดดอนแก้วสามัคคี"]
+    duties = find_duties(lines_of([(1, page)]), parties, {}, HeadingClassifier())
+    assert duties is not None and list(duties.value) == parties

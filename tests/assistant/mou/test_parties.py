@@ -139,3 +139,64 @@ def test_without_date() -> None:
     assert without_date("เทศบาลตำบลนาดี ลงวันที่ ๑ มิถุนายน ๒๕๖๘") == "เทศบาลตำบลนาดี"
     assert without_date("Beta University on 3 March 2026") == "Beta University"
     assert without_date("โรงเรียนบ้านนาดี") == "โรงเรียนบ้านนาดี"
+
+
+def test_parties_from_short_name_definitions_when_the_joining_word_is_lost() -> None:
+    # OCR read "กับ" as "AY" and left a speck before the quote: each party is the name before its definition
+    page = (
+        "บันทึกข้อตกลงฉบับนี้ทำขึ้นเมื่อวันที่ ๒ มีนาคม ๒๕๖๘ ระหว่าง\n"
+        'บริษัท สยามเกษตรก้าวหน้า จำกัด (มหาชน) ซึ่งต่อไปในบันทึกนี้เรียกว่า . "บริษัทฯ" AY\n'
+        'วิทยาลัยเกษตรและเทคโนโลยีน่าน ซึ่งต่อไปในบันทึกนี้เรียกว่า "วิทยาลัย" เพื่อร่วมกันพัฒนาผู้เรียน\n'
+    )
+    assert parties(page) == ["บริษัท สยามเกษตรก้าวหน้า จำกัด (มหาชน)", "วิทยาลัยเกษตรและเทคโนโลยีน่าน"]
+
+
+def test_english_parties_defined_with_hereinafter_and_recitals_not_taken() -> None:
+    page = (
+        "This Memorandum is made on 3 March 2025 by Northern Hills University, a public university\n"
+        '(hereinafter "the University"), and the Lampang Teachers Association, a professional body\n'
+        '(hereinafter "the Association").\n'
+        "WHEREAS the University operates a Faculty of Education that trains teachers;\n"
+        "NOW, THEREFORE, the University and the Association agree as follows:\n"
+    )
+    assert parties(page) == ["Northern Hills University", "Lampang Teachers Association"]
+
+
+def test_parties_numbered_inside_a_sentence_with_temple_and_community() -> None:
+    page = (
+        "ผู้นำชุมชนได้หารือร่วมกัน โดยมีผู้ร่วมลงนาม ได้แก่ (๑) ชุมชนบ้านหนองกระทิง (๒) วัดศรีสว่างอารมณ์\n"
+        'ซึ่งต่อไปเรียกว่า "วัด" และ (๓) โรงเรียนบ้านหนองกระทิง ซึ่งต่อไปเรียกว่า "โรงเรียน"\n'
+    )
+    assert parties(page) == ["ชุมชนบ้านหนองกระทิง", "วัดศรีสว่างอารมณ์", "โรงเรียนบ้านหนองกระทิง"]
+    # the school's name holds the temple's: the school's short name is the school's
+    found = aliases([(1, page)], parties(page) or [])
+    assert found["โรงเรียน"] == "โรงเรียนบ้านหนองกระทิง" and found["วัด"] == "วัดศรีสว่างอารมณ์"
+
+
+def test_one_party_and_the_other_party_end_a_name() -> None:
+    page = (
+        "บันทึกข้อตกลงนี้ทำขึ้นระหว่าง วิทยาลัยสารพัดช่างแพร่ ฝ่ายหนึ่ง กับ ศูนย์ส่งเสริมการเรียนรู้อำเภอสูงเม่น อีก\n"
+        "ฝ่ายหนึ่ง ลงนาม ณ วันที่ ๕ มิถุนายน ๒๕๖๘\n"
+    )
+    assert parties(page) == ["วิทยาลัยสารพัดช่างแพร่", "ศูนย์ส่งเสริมการเรียนรู้อำเภอสูงเม่น"]
+
+
+def test_signature_table_names_wrapped_in_their_cells_and_bare_head_nouns() -> None:
+    page = (
+        "บันทึกข้อตกลงฉบับนี้จัดทำขึ้นระหว่างหน่วยงานที่ลงนามท้ายบันทึกนี้\n"
+        "ลงชื่อ ......................\n(นายสมชาย ใจดี)\nผู้อำนวยการโรงพยาบาลนาหมื่น\n"
+        "(นางสาวสายใจ ดีงาม)\nผู้อำนวยการโรงเรียน\nนาหมื่นพิทยาคม\n"
+        "(นายสุข สบาย)\nผู้อำนวยการโรงเรียนบ้าน\nสองแควใต้\n"
+    )
+    assert parties(page) == ["โรงพยาบาลนาหมื่น", "โรงเรียนนาหมื่นพิทยาคม", "โรงเรียนบ้านสองแควใต้"]
+
+
+def test_a_parties_heading_with_a_numbered_list_and_a_described_cluster() -> None:
+    page = (
+        "Parties\n"
+        "1. Riverbend Literacy Foundation, a registered charity (\"the Foundation\"); and\n"
+        "' 2. Mae Tha Small Schools Cluster, comprising five primary schools of the district\n"
+        "(\"the Cluster\").\n"
+        "Purpose\n"
+    )
+    assert parties(page) == ["Riverbend Literacy Foundation", "Mae Tha Small Schools Cluster"]

@@ -136,3 +136,34 @@ def test_items_run_together_in_a_paragraph() -> None:
         "Design of low-cost rainwater harvesting systems",
         "Digital literacy camps for village youth",
     ]
+
+
+def test_sub_items_end_at_the_next_clause_even_when_it_is_a_sentence() -> None:
+    page = (
+        "1. ขอบเขตความร่วมมือด้านการจัดการเรียนรู้\n"
+        "1.1 หลักสูตรช่างซ่อมเครื่องยนต์เล็ก\n"
+        "1.2 หลักสูตรการแปรรูปผลไม้\n"
+        "2. วิทยาลัยการอาชีพนาดีมีหน้าที่จัดครูผู้สอนและวัสดุฝึกให้เพียงพอต่อผู้เรียนทุกรุ่นตลอดปี\n"
+        "3. บันทึกนี้มีผลตั้งแต่วันที่ 1 มิถุนายน 2568\n"
+    )
+    found = find_areas(lines_of([(1, page)]), HeadingClassifier())
+    assert found is not None and found.value == ["หลักสูตรช่างซ่อมเครื่องยนต์เล็ก", "หลักสูตรการแปรรูปผลไม้"]
+
+
+def test_unmarked_items_wrap_only_when_they_reach_the_text_block_margin() -> None:
+    from assistant.mou.sections import items, text_width
+    from assistant.mou.text import Line
+
+    wide = "บันทึกความร่วมมือนี้จัดทำขึ้นเพื่อส่งเสริมการเรียนรู้ของเยาวชนในชุมชนและวัดใกล้เคียงทุกแห่ง"
+    body = [
+        Line(1, "ธนาคารขยะรีไซเคิลในโรงเรียนและชุมชน โดยนำรายได้สมทบกองทุนอาหารของโรงเรียน"),
+        Line(1, "กลางวัน"),
+        Line(1, "การสอนทำขนมพื้นบ้านโดยปราชญ์ชาวบ้าน"),
+        Line(1, "การสวดมนต์ทำวัตรเย็นทุกวันศุกร์"),
+    ]
+    width = text_width([Line(1, wide)] * 5 + body)
+    assert [t for t, _, _ in items(body, width)] == [
+        "ธนาคารขยะรีไซเคิลในโรงเรียนและชุมชน โดยนำรายได้สมทบกองทุนอาหารของโรงเรียน กลางวัน",
+        "การสอนทำขนมพื้นบ้านโดยปราชญ์ชาวบ้าน",
+        "การสวดมนต์ทำวัตรเย็นทุกวันศุกร์",
+    ]

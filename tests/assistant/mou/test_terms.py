@@ -85,3 +85,10 @@ def test_thai_keywords_wrapped_across_lines() -> None:
     assert duration is not None and duration.value == 36
     _, notice = find_termination([(2, "ประสงค์จะยุติความร่วมมือ ให้แจ้งเป็นหนังสือล่วงหน้าไม่\nน้อยกว่าหกสิบวัน")])
     assert notice is not None and notice.value == 60
+
+
+def test_given_on_signs_and_enter_into_force_starts() -> None:
+    thai = [(2, "อาจสิ้นสุดลงก่อนกำหนดเมื่อทั้งสองฝ่ายตกลงกัน\nให้ไว้ ณ วันที่ ๙ มีนาคม พ.ศ. ๒๕๖๘")]
+    assert {k: v.value for k, v in find_dates_by_role(thai).items()} == {"signing_date": date(2025, 3, 9)}
+    english = [(1, "This Memorandum shall enter into force on 1 October 2025 and remain in force.")]
+    assert {k: v.value for k, v in find_dates_by_role(english).items()} == {"start_date": date(2025, 10, 1)}

@@ -69,3 +69,46 @@ def test_names_all_parties_after_of() -> None:
     assert names_all_parties("ความรับผิดชอบของแต่ละฝ่าย")
     assert names_all_parties("แต่ละหน่วยงาน")
     assert names_all_parties("Responsibilities of each partner")
+
+
+def test_misread_bullets_stray_marks_and_a_glued_first_item() -> None:
+    from assistant.mou.text import lines_of
+
+    page = (
+        "Programme Components\n๑ Classroom libraries\n-@ Reading coaching visits\n"
+        ". ๑.๑ การพัฒนาครู\n๑ จัดอาจารย์นิเทศ\n๑ สนับสนุนเอกสาร\nเดือนละ\n๑ ครั้ง\n"
+        "หน้าที่ความรับผิดชอบของแต่ละฝ่ายก. สำนักงานเขตพื้นที่การศึกษา\nอบต. จะจัดรถ\n"
+    )
+    assert [line.text for line in lines_of([(1, page)])] == [
+        "Programme Components",
+        "- Classroom libraries",
+        "- Reading coaching visits",
+        "1.1 การพัฒนาครู",
+        "- จัดอาจารย์นิเทศ",
+        "- สนับสนุนเอกสาร",
+        "เดือนละ",
+        "1 ครั้ง",  # a lone "๑" that is no bullet (a wrapped "๑ ครั้ง") stays a number
+        "หน้าที่ความรับผิดชอบของแต่ละฝ่าย",
+        "ก. สำนักงานเขตพื้นที่การศึกษา",
+        "อบต. จะจัดรถ",
+    ]
+
+
+def test_ocr_noise_and_display_width() -> None:
+    from assistant.mou.text import display_width, is_ocr_noise
+
+    assert is_ocr_noise("ซ%   :    ข    | =@ 17    17 1/ A    at   a")
+    assert not is_ocr_noise("ทุนละ 12,000 บาท") and not is_ocr_noise("1.1 40 ชั่วโมง")
+    # Thai vowels and tone marks above or below a letter take no width
+    assert display_width("ที่นี่") == 2
+
+
+def test_organisation_names_heads_and_recitals() -> None:
+    from assistant.mou.text import is_bare_head, is_organisation
+
+    assert is_organisation("วัดโพธิ์ศรี") and is_organisation("ชุมชนบ้านนาดี")
+    assert is_organisation("Tha Bo Small Schools Cluster")
+    assert is_bare_head("โรงเรียน") and is_bare_head("the University")
+    assert not is_bare_head("Lakeview University")
+    assert not is_organisation("WHEREAS the University operates a Faculty of Education")
+    assert not is_organisation("วิทยาลัยการอาชีพนาดีมีหน้าที่จัดครู")
