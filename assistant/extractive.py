@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from assistant import grounding as g
+from assistant.definitions import asked_term, find_definition
 from assistant.questions import AnswerType, Kind, Question, parts
 from ingest.structure import Block, BlockKind, parse_page
 
@@ -1066,6 +1067,10 @@ def compose(
     if len(asked) > 1:
         return _compound(asked, pieces, translated, counts, total)
     terms = Terms.of(question, translated, pieces, counts, total)
+    if question.answer_type == AnswerType.DEFINITION:
+        defined = definition_skeleton(question, pieces, terms)
+        if defined is not None:
+            return defined
     if question.kind == Kind.LIST:
         skeleton = list_skeleton(question, pieces, terms)
         if skeleton is not None:
@@ -1082,6 +1087,23 @@ def compose(
         ):
             return listed
     return sentences or Skeleton(question.kind)
+
+
+def definition_skeleton(question: Question, pieces: Sequence[Piece], terms: Terms) -> Skeleton | None:
+    """The sentence that defines the term a "what does X mean" question asks about, if a piece has one.
+
+    The first piece (in retrieval order) that defines the term, in its own words, answers; the
+    question's other words need not be in it (:mod:`assistant.definitions`).
+    """
+    term = asked_term(question.text)
+    if not term:
+        return None
+    for piece in sorted(pieces, key=lambda p: (p.passage, p.n)):
+        found = find_definition(term, piece.text)
+        where = f"{piece.text} {piece.title} {' '.join(piece.trail)}"
+        if found and names_match(question, terms, where):
+            return Skeleton(question.kind, sentences=[Line(found, piece.n)], score=1.0)
+    return None
 
 
 def _compound(
