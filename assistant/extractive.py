@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from assistant import grounding as g
+from assistant.abbreviations import load_abbreviations
 from assistant.definitions import asked_term, find_definition
 from assistant.questions import AnswerType, Kind, Question, parts
 from ingest.structure import Block, BlockKind, parse_page
@@ -111,7 +112,10 @@ def _found(terms: dict[str, float], text: str) -> frozenset[str]:
     """
     words = g.content_terms(text)
     extra = {t for t in terms if _is_thai_term(t) and t not in words and (t in text or _thai_tail(t, words))}
-    return words | frozenset(extra)
+    table = load_abbreviations()
+    # an abbreviation of the question is found where the text spells it out (มรภ. = มหาวิทยาลัยราชภัฏ)
+    spelled = {t for t in terms if t in table and t not in words and table[t] in text}
+    return words | frozenset(extra) | frozenset(spelled)
 
 
 def _thai_tail(term: str, words: frozenset[str]) -> bool:

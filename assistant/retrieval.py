@@ -36,6 +36,7 @@ from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict, Field
 
+from assistant.abbreviations import spell_out
 from ingest.manifest import Filters
 from ingest.records import Hit, parse_choice
 from ingest.store import Store
@@ -178,8 +179,13 @@ class HybridRetriever(BaseRetriever):
     rerank_depth: int = 30
 
     def queries(self, query: str) -> list[Query]:
-        """The user's query and, when expansion is on and finds terms, its translation."""
+        """The user's query and, when expansion is on and finds terms, its translation.
+
+        The query is searched with its Thai abbreviations spelled out (:mod:`assistant.abbreviations`):
+        documents write "มหาวิทยาลัยราชภัฏ" where a question writes "มรภ.".
+        """
         language = script_of(query)
+        query = spell_out(query) if self.expand else query
         out = [Query(query, language)]
         if self.expand and language in ("th", "en"):
             target = "en" if language == "th" else "th"

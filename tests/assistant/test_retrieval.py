@@ -223,6 +223,16 @@ def test_queries_without_a_translation(expander, expand: bool, query: str) -> No
     assert [q.text for q in retriever(expander=expander, expand=expand).queries(query)] == [query]
 
 
+def test_a_thai_abbreviation_is_searched_with_its_full_form_and_translated_from_it() -> None:
+    expander = fixed("Rajabhat University vision")
+    r = retriever(expander=expander)
+    asked = "วิสัยทัศน์ของ มรภ.รำไพพรรณี"
+    spelled = "วิสัยทัศน์ของ มรภ. (มหาวิทยาลัยราชภัฏ) รำไพพรรณี"
+    assert r.queries(asked)[0] == Query(spelled, "th", 1.0)
+    assert expander.seen == [(spelled, "en")]
+    assert retriever(expander=expander, expand=False).queries(asked)[0].text == asked
+
+
 def test_a_failing_expander_only_costs_the_expansion() -> None:
     def broken(query: str, target: str) -> str:
         raise RuntimeError("model down")
