@@ -1,0 +1,500 @@
+"""Lists in the context (runs of items, sibling headings, term paragraphs) and :func:`list_skeleton`."""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from assistant import grounding as g
+from assistant.extractive.skeleton import (
+    ITEM_CHARS,
+    MAX_ITEMS,
+    MIN_SCORE,
+    SAME_LANGUAGE,
+    THAI_DIGITS,
+    Line,
+    Piece,
+    Skeleton,
+    label_number,
+)
+from assistant.extractive.terms import Terms, names_match
+from assistant.questions import Kind, Question
+from ingest.structure import Block, BlockKind, parse_page
+
+
+@dataclass
+class _Candidate:
+    items: list[tuple[str, int]]  # (text, n)
+    lead: tuple[str, int] | None
+    context: str
+    passage: int
+    score: float = 0.0
+    intro: list[tuple[str, int]] = field(default_factory=list)  # introducing sentences, each with its piece
+
+
+def _blocks(pieces: Sequence[Piece]) -> list[tuple[list[tuple[Block, int]], int]]:
+    """Each passage's blocks in order, each with the number of the piece it is on."""
+    by_passage: dict[int, list[tuple[Block, int]]] = {}
+    for piece in pieces:
+        blocks = [(b, piece.n) for b in parse_page(piece.text) if b.kind != BlockKind.FURNITURE]
+        by_passage.setdefault(piece.passage, []).extend(blocks)
+    return [(blocks, passage) for passage, blocks in sorted(by_passage.items())]
+
+
+def item_text(text: str) -> str:
+    """A list item as shown: whole when short, else its first sentences within :data:`ITEM_CHARS`."""
+    text = " ".join(text.split())
+    if len(text) <= ITEM_CHARS:
+        return text
+    out = ""
+    for sentence in g.split_sentences(text):
+        if out and len(out) + len(sentence) + 1 > ITEM_CHARS:
+            break
+        out = f"{out} {sentence}".strip()
+    return out if out and len(out) <= ITEM_CHARS * 1.3 else g.cut_to_tokens(text, ITEM_CHARS // 3)
+
+
+def _first_paragraph(body: list[tuple[Block, int]]) -> str:
+    """The first paragraph of a section's body: its first text lines joined (a PDF or Markdown wraps them)."""
+    lines: list[str] = []
+    previous: Block | None = None
+    for b, _ in body:
+        if b.kind == BlockKind.ITEM and not lines:
+            return b.text
+        if b.kind != BlockKind.TEXT or (previous is not None and b.start - previous.end > 2):
+            break
+        lines.append(b.text)
+        previous = b
+    return " ".join(lines)
+
+
+def _heading_item(block: Block, body: list[tuple[Block, int]]) -> str:
+    """A sibling heading as a list item: the heading, and when it is short, its first body sentence."""
+    text = block.text
+    if len(text) < 50 and body:
+        first = _first_paragraph(body)
+        sentence = g.split_sentences(first)[0] if first and g.split_sentences(first) else ""
+        if sentence:
+            text = f"{text}: {item_text(sentence)}"
+    return text
+
+
+def _candidates(pieces: Sequence[Piece]) -> list[_Candidate]:
+    """Every list in the context: runs of list items, and runs of sibling headings."""
+    out: list[_Candidate] = []
+    for blocks, passage in _blocks(pieces):
+        out.extend(_item_runs(blocks, passage))
+        out.extend(_heading_runs(blocks, passage))
+        out.extend(_term_runs(blocks, passage))
+    return out
+
+
+_TERM_START = re.compile(r"^(?P<term>[^.!?:;–—]{3,60}?)\s+[–—]\s+\S")
+"""A line that opens a "term – description" paragraph ("Payment – if outcomes are achieved …")."""
+TERM_WORDS = 8
+"""A term that opens such a paragraph is at most this many words (Thai: about 8 words' letters)."""
+
+
+def _term_start(text: str) -> bool:
+    match = _TERM_START.match(text)
+    if not match:
+        return False
+    term = match.group("term")
+    return len(term.split()) <= TERM_WORDS and not term.rstrip().endswith((",", "("))
+
+
+def _term_runs(blocks: list[tuple[Block, int]], passage: int) -> list[_Candidate]:
+    """Runs of "term – description" paragraphs, a list a PDF lays out without numbers or bullets.
+
+    Each paragraph runs from its "term –" line over the lines that continue it, up to a line
+    after a sentence end that opens no new term. The line just above the first, when it is a
+    short title ("Key steps for designing … an outcomes fund"), leads the list.
+    """
+    runs: list[_Candidate] = []
+    i = 0
+    while i < len(blocks):
+        if blocks[i][0].kind != BlockKind.TEXT or not _term_start(blocks[i][0].text):
+            i += 1
+            continue
+        items: list[tuple[str, int]] = []
+        j = i
+        while j < len(blocks) and blocks[j][0].kind == BlockKind.TEXT and _term_start(blocks[j][0].text):
+            texts, n = [blocks[j][0].text], blocks[j][1]
+            j += 1
+            while (
+                j < len(blocks)
+                and blocks[j][0].kind == BlockKind.TEXT
+                and not _term_start(blocks[j][0].text)
+                and not ends_sentence_mark(texts[-1])
+            ):
+                texts.append(blocks[j][0].text)
+                j += 1
+            items.append((item_text(" ".join(texts)), n))
+        if len(items) >= 2 and _distinct(items):
+            lead = None
+            if i > 0 and blocks[i - 1][0].kind in (BlockKind.TEXT, BlockKind.HEADING):
+                above = blocks[i - 1][0].text
+                if len(above) <= 100 and not ends_sentence_mark(above):
+                    lead = (above, blocks[i - 1][1])
+            heading = _heading_before(blocks, i)
+            context = " ".join(x for x in (heading, lead[0] if lead else "") if x)
+            runs.append(_Candidate(items[:MAX_ITEMS], lead, context, passage))
+        i = max(j, i + 1)
+    return runs
+
+
+def _item_runs(blocks: list[tuple[Block, int]], passage: int) -> list[_Candidate]:
+    runs: list[_Candidate] = []
+    i = 0
+    while i < len(blocks):
+        block, _ = blocks[i]
+        if block.kind != BlockKind.ITEM:
+            i += 1
+            continue
+        level = block.level
+        j = i
+        items: list[tuple[str, int]] = []
+        last_number: int | None = None
+        while j < len(blocks) and blocks[j][0].kind in (BlockKind.ITEM, BlockKind.TEXT):
+            b, n = blocks[j]
+            if b.kind == BlockKind.ITEM and b.level == level:
+                number = label_number(b.label)
+                if number is not None and last_number is not None and number <= last_number and items:
+                    break  # the numbering starts again: a new list
+                last_number = number if number is not None else last_number
+                items.append((item_text(b.text), n))
+            elif b.kind == BlockKind.TEXT and (b.lead or len(b.text) > 120):
+                break
+            j += 1
+        if len(items) >= 2 and _distinct(items):
+            items = _numbered_run(items)
+            span = _lead_span(blocks, i)
+            lead = _span_text(blocks, span) if span else None
+            heading = _heading_before(blocks, i)
+            if lead is None and i > 0 and blocks[i - 1][0].kind == BlockKind.HEADING:
+                lead = (blocks[i - 1][0].text, blocks[i - 1][1])  # the list's own heading leads it
+            label = _label_before(blocks, span[0] if span else i)
+            context = " ".join(x for x in (heading, label, lead[0] if lead else "") if x)
+            runs.append(_Candidate(items[:MAX_ITEMS], lead, context, passage))
+        i = max(j, i + 1)
+    return runs
+
+
+def _distinct(items: list[tuple[str, int]]) -> bool:
+    """False for a "list" whose items say the same thing (a table's repeated cell, "เกณฑ์ข้อ" …)."""
+    texts = {re.sub(r"[\d๐-๙\s.,:()]+", "", t) for t, _ in items}
+    texts.discard("")
+    return len(texts) >= max(2, 0.6 * len(items))
+
+
+def _heading_runs(blocks: list[tuple[Block, int]], passage: int) -> list[_Candidate]:
+    heads = [(k, b) for k, (b, _) in enumerate(blocks) if b.kind == BlockKind.HEADING]
+    runs: list[_Candidate] = []
+    for level in sorted({b.level for _, b in heads}):
+        group: list[int] = []
+        for k, b in heads:
+            if b.level < level and group:
+                runs.append(_sibling_run(blocks, group, passage))
+                group = []
+            if b.level == level:
+                group.append(k)
+        if group:
+            runs.append(_sibling_run(blocks, group, passage))
+    return [r for r in runs if len(r.items) >= 2]
+
+
+def _sibling_run(blocks: list[tuple[Block, int]], group: list[int], passage: int) -> _Candidate:
+    items = []
+    for pos, k in enumerate(group):
+        end = group[pos + 1] if pos + 1 < len(group) else len(blocks)
+        body = [x for x in blocks[k + 1 : end] if x[0].kind != BlockKind.HEADING]
+        items.append((_heading_item(blocks[k][0], body), blocks[k][1]))
+    items = _numbered_run(items)
+    first = group[0]
+    parent = _heading_before(blocks, first, below=blocks[first][0].level)
+    lead = _lead_before(blocks, first) or _first_text_after_parent(blocks, first)
+    # the whole introduction counts for what the list is about ("… the order proposed by Starkey")
+    intro_blocks = _intro_blocks(blocks, first)
+    intro = " ".join(b.text for b, _ in intro_blocks)[: LEAD_CHARS * 2]
+    context = " ".join(x for x in (parent, intro or (lead[0] if lead else "")) if x)
+    by_piece: dict[int, list[str]] = {}
+    for b, n in intro_blocks:  # a PDF wraps a sentence over lines: join each piece's lines first
+        by_piece.setdefault(n, []).append(b.text)
+    if _whole_intro([(b.text, n) for b, n in intro_blocks]):
+        sentences = [(_lead_text(intro, INTRO_CHARS), intro_blocks[0][1])]
+    else:
+        sentences = [(x, n) for n, texts in by_piece.items() for x in g.split_sentences(" ".join(texts))]
+    return _Candidate(items[:MAX_ITEMS], lead, context, passage, intro=sentences)
+
+
+def _lead_span(blocks: list[tuple[Block, int]], i: int) -> tuple[int, int] | None:
+    """Where the lead-in just before position ``i`` (a sentence that announces a list) starts and ends.
+
+    A PDF wraps a long lead-in over several lines and only the last ends in "ดังนี้" or
+    ":"; the lines before it that continue the same sentence belong to it.
+    """
+    for k in range(i - 1, max(-1, i - 4), -1):
+        b = blocks[k][0]
+        if b.kind == BlockKind.TEXT:
+            if b.lead or re.search(r"ดังนี้|ต่อไปนี้|ได้แก่|ประกอบด้วย|follow|include|[:：]\s*$", b.text, re.I):
+                return _paragraph_start(blocks, k), k
+            return None
+        if b.kind == BlockKind.HEADING:
+            return None
+    return None
+
+
+def _span_text(blocks: list[tuple[Block, int]], span: tuple[int, int]) -> tuple[str, int]:
+    """A lead-in's joined lines, with the piece it starts on."""
+    start, end = span
+    return _lead_text(" ".join(b.text for b, _ in blocks[start : end + 1])), blocks[start][1]
+
+
+def _lead_before(blocks: list[tuple[Block, int]], i: int) -> tuple[str, int] | None:
+    """The lead-in just before position ``i``, joined over its wrapped lines, if any."""
+    span = _lead_span(blocks, i)
+    return _span_text(blocks, span) if span else None
+
+
+LABEL_CHARS = 30
+"""A text line this short, standing alone, names what follows (a label such as "ภารกิจ"), not a sentence."""
+
+
+def _paragraph_start(blocks: list[tuple[Block, int]], k: int) -> int:
+    """Where the wrapped sentence that ends at block ``k`` begins: lines of one paragraph, on one piece."""
+    start = k
+    used = len(blocks[k][0].text)
+    while start > 0:
+        prev, n = blocks[start - 1]
+        block, m = blocks[start]
+        if (
+            prev.kind != BlockKind.TEXT
+            or n != m
+            or block.start - prev.end > 3
+            or len(prev.text) <= LABEL_CHARS
+            or re.search(r"[.!?。]\s*$|ดังนี้\s*$|[:：]\s*$", prev.text)
+            or used + len(prev.text) > LEAD_CHARS
+        ):
+            break
+        used += len(prev.text)
+        start -= 1
+    return start
+
+
+def _label_before(blocks: list[tuple[Block, int]], i: int) -> str:
+    """A short standalone line that names the list starting its lead-in or items at ``i`` ("ภารกิจ")."""
+    if i > 0:
+        prev, n = blocks[i - 1]
+        short = len(prev.text) <= LABEL_CHARS
+        if prev.kind == BlockKind.TEXT and short and not prev.lead and n == blocks[i][1]:
+            return prev.text
+    return ""
+
+
+def _intro_blocks(blocks: list[tuple[Block, int]], i: int) -> list[tuple[Block, int]]:
+    """The body text between the parent heading and the first sibling heading at ``i``."""
+    k = i - 1
+    out: list[tuple[Block, int]] = []
+    while k >= 0 and blocks[k][0].kind != BlockKind.HEADING:
+        if blocks[k][0].kind == BlockKind.TEXT:
+            out.insert(0, blocks[k])
+        k -= 1
+    return out
+
+
+def _first_text_after_parent(blocks: list[tuple[Block, int]], i: int) -> tuple[str, int] | None:
+    """The last sentence of body text between the parent heading and the first sibling (the intro)."""
+    texts = [(b.text, n) for b, n in _intro_blocks(blocks, i)]
+    if not texts:
+        return None
+    joined = " ".join(t for t, _ in texts)
+    if _whole_intro(texts):
+        # a short introduction is shown whole: Thai sentence ends are guesses, and a guess that
+        # cuts "… มีส่วนร่วมจริง | มีวิสัยทัศน์ร่วม …" leaves a lead that starts mid-sentence
+        return _lead_text(joined, INTRO_CHARS), texts[-1][1]
+    sentences = g.split_sentences(joined)
+    count = [
+        s
+        for s in sentences
+        if re.search(
+            r"[\d๐-๙]+\s*(?:ประการ|ข้อ|ขั้น|ด้าน|กลุ่ม|องค์ประกอบ|steps?|components?|groups?|factors?)", s, re.I
+        )
+    ]
+    chosen = count[0] if count else (sentences[-1] if sentences else joined)
+    if chosen in sentences and _CONTINUES.match(chosen) and sentences.index(chosen) > 0:
+        chosen = f"{sentences[sentences.index(chosen) - 1]} {chosen}"  # "และ…" goes on from the one before
+    return _lead_text(chosen), texts[-1][1]
+
+
+_CONTINUES = re.compile(r"^(?:และ|แต่|ซึ่ง|โดย|หรือ|จึง|ทั้งนี้|and\b|but\b|or\b|which\b|so\b)", re.I)
+
+
+LEAD_CHARS = 400
+"""A lead-in is shown whole up to this length (it often holds the count: "… 7 ประการ (ตารางที่ 1)")."""
+
+INTRO_CHARS = 600
+"""A section's introduction (the text before its first sub-heading) is shown whole up to this."""
+
+
+def _lead_text(text: str, limit: int = LEAD_CHARS) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else g.cut_to_tokens(text, limit // 3)
+
+
+def _whole_intro(texts: Sequence[tuple[str, int]]) -> bool:
+    """Whether a Thai introduction is short enough, and on one passage, to lead a list whole.
+
+    English sentences end with a full stop, so the one asked about can lead alone; Thai ones
+    end at a space that also separates phrases, and a cut there starts the lead mid-sentence.
+    """
+    if len({n for _, n in texts}) != 1 or sum(len(t) + 1 for t, _ in texts) > INTRO_CHARS:
+        return False
+    share = g.thai_share(" ".join(t for t, _ in texts))
+    return share is not None and share >= 0.5
+
+
+def _heading_before(blocks: list[tuple[Block, int]], i: int, below: int = 99) -> str:
+    for b, _ in reversed(blocks[:i]):
+        if b.kind == BlockKind.HEADING and b.level < below:
+            return b.text
+    return ""
+
+
+_COUNT_WORDS = {
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "หนึ่ง": 1,
+    "สอง": 2,
+    "สาม": 3,
+    "สี่": 4,
+    "ห้า": 5,
+    "หก": 6,
+    "เจ็ด": 7,
+    "แปด": 8,
+    "เก้า": 9,
+    "สิบ": 10,
+}
+_COUNTED = (
+    r"(?:ประการ|ข้อ|ขั้นตอน|ขั้น|ด้าน|กลุ่ม|องค์ประกอบ|ส่วน|ประเภท|ระยะ|กรณี|หลักการ|key\s+\w+|main\s+\w+|"
+    r"steps?|components?|groups?|factors?|stages?|areas?|principles?|phases?|types?|kinds?|strateg(?:y|ies)|"
+    r"goals?|objectives?|competenc(?:y|ies)|characteristics?|benefits?|challenges?|elements?|pillars?)"
+)
+_COUNT_RE = re.compile(
+    rf"(?<![\d๐-๙])([\d๐-๙]{{1,2}}|{'|'.join(_COUNT_WORDS)})\s*(?:\w+\s+){{0,2}}?{_COUNTED}", re.I
+)
+_LABEL = re.compile(
+    r"^\s*(?:[\w\u0e00-\u0e7f]{1,12}ที่\s*|(?:step|stage|phase|group|part|component|factor|principle|clause|"
+    r"article|section|chapter|goal|strategy|ข้อ)\s+)?\(?([\d๐-๙]{1,2}|[a-z]|[ก-ฮ])[.):]?(?:\s|$)",
+    re.I,
+)
+
+
+def _announced(text: str) -> int | None:
+    """The count a text announces ("… 7 ประการ", "five key competencies", "เจ็ดขั้นตอน"), if any."""
+    match = _COUNT_RE.search(text)
+    if not match:
+        return None
+    word = match.group(1).lower()
+    if word in _COUNT_WORDS:
+        return _COUNT_WORDS[word]
+    return int(word.translate(THAI_DIGITS))
+
+
+def _numbered_run(items: list[tuple[str, int]]) -> list[tuple[str, int]]:
+    """A run of headings cut to its numbered members when most are numbered ("ขั้นที่ 1 …", "2. …")."""
+    labelled = [bool(_LABEL.match(text)) for text, _ in items]
+    if sum(labelled) < 2 or sum(labelled) == len(items):
+        return items
+    first = labelled.index(True)
+    last = len(labelled) - 1 - labelled[::-1].index(True)
+    return items[first : last + 1]
+
+
+def _consecutive(items: list[tuple[str, int]]) -> bool:
+    """True when the items are numbered 1, 2, 3 … (or ก, ข, ค …) in order."""
+    labels = [m.group(1) for m in (_LABEL.match(t) for t, _ in items) if m]
+    if len(labels) < 2 or len(labels) < len(items) * 0.8:
+        return False
+    digits = [lab.translate(THAI_DIGITS) for lab in labels]
+    if all(d.isdigit() for d in digits):
+        values = [int(d) for d in digits]
+        return all(b == a + 1 for a, b in itertools.pairwise(values))
+    return len(set(labels)) == len(labels)
+
+
+def items_text_of(cand: _Candidate) -> str:
+    return " ".join(t for t, _ in cand.items)
+
+
+def list_skeleton(question: Question, pieces: Sequence[Piece], terms: Terms) -> Skeleton | None:
+    """The best list of the context as a skeleton, or None when no list answers the question.
+
+    A list's score: how much of the question its own context (the lead-in and the heading
+    it sits under) shares, weighted most; how much its items share; how early its passage
+    was retrieved; and whether its length is the count the question or the text announce.
+    """
+    best: _Candidate | None = None
+    asked = _announced(question.text)
+    # the words that name the document (its title) hold for every list in it: lists are told apart
+    # by the other words of the question
+    scope = {
+        p.passage: g.content_terms(p.trail[0] if p.trail else p.title) & frozenset(terms.weights)
+        for p in pieces
+    }
+    for cand in _candidates(pieces):
+        items_text = " ".join(t for t, _ in cand.items)
+        skip = scope.get(cand.passage, frozenset())
+        score = (
+            0.55 * terms.share(cand.context, skip)
+            + 0.2 * terms.share(items_text, skip)
+            + 0.2 / (1 + cand.passage)
+        )
+        announced = _announced(cand.context)
+        if question.count_asked or asked:
+            # the question asks how many, or names the count: a list of that length is the one
+            wanted = asked or announced
+            score += 0.2 if wanted == len(cand.items) else (-0.05 if wanted else 0.0)
+        elif announced:
+            score += 0.05 if announced == len(cand.items) else -0.05
+        if _consecutive(cand.items):
+            score += 0.08
+        if g.same_script(items_text, question.text):
+            score += SAME_LANGUAGE
+        cand.score = score
+        if best is None or score > best.score:
+            best = cand
+    if best is None or best.score < MIN_SCORE + 0.1:
+        return None
+    where = " ".join(
+        p.text + " " + p.title + " " + " ".join(p.trail) for p in pieces if p.passage == best.passage
+    )
+    if terms.share(f"{best.context} {items_text_of(best)} {where}") < MIN_SCORE:
+        return None  # the best list is about something else
+    if not names_match(question, terms, where):
+        return None  # "มาตรา 35" of an act that has no section 35
+    lead = Line(*best.lead) if best.lead else None
+    if lead is not None and best.intro:
+        # of the introduction's sentences, the one the question is about leads the list
+        text, n = max(best.intro, key=lambda x: terms.share(x[0]))
+        if terms.share(text) > terms.share(lead.text):
+            lead = Line(_lead_text(text, INTRO_CHARS), n)
+    items = [Line(t, n) for t, n in best.items]
+    return Skeleton(
+        Kind.LIST, lead=lead, items=items, score=best.score, context=f"{best.context} {items_text_of(best)}"
+    )
+
+
+def ends_sentence_mark(text: str) -> bool:
+    return bool(re.search(r"[.!?;]\s*$", text))

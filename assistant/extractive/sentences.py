@@ -1,0 +1,178 @@
+"""Sentences that answer a fact or an explanation: :func:`sentence_skeleton` and :func:`answerable`."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from assistant import grounding as g
+from assistant.extractive.facts import holds_type, pick_fact
+from assistant.extractive.lists import LABEL_CHARS, ends_sentence_mark, item_text
+from assistant.extractive.skeleton import (
+    EXPLAIN_SENTENCES,
+    ITEM_CHARS,
+    MIN_SCORE,
+    SAME_LANGUAGE,
+    Line,
+    Piece,
+    Skeleton,
+)
+from assistant.extractive.terms import Terms, about, names_match
+from assistant.questions import AnswerType, Kind, Question
+from ingest.structure import Block, BlockKind, parse_page
+
+
+@dataclass
+class _Sentence:
+    text: str
+    n: int
+    passage: int
+    order: int
+    context: str  # the heading (and lead-in) the sentence sits under
+    unit: int  # sentences of one paragraph or list item share it
+    where: str = ""  # the document's title and the section trail
+
+
+def _paragraphs(piece: Piece) -> list[tuple[str, str]]:
+    """(heading, paragraph text) of a piece: wrapped PDF lines joined, list items on their own."""
+    out: list[tuple[str, str]] = []
+    heading = " ".join(piece.trail[-1:])
+    paragraph: list[str] = []
+    previous: Block | None = None
+    for block in parse_page(piece.text):
+        if block.kind == BlockKind.FURNITURE:
+            continue
+        if block.kind == BlockKind.TEXT and not block.lead:
+            joined = previous is not None and previous.kind == BlockKind.TEXT and not previous.lead
+            if paragraph and (
+                not joined
+                or "\n\n" in piece.text[previous.end : block.start]
+                or _ends_sentence(previous.text)
+            ):
+                out.append((heading, " ".join(paragraph)))
+                paragraph = []
+            paragraph.append(block.text)
+        else:
+            if paragraph:
+                out.append((heading, " ".join(paragraph)))
+                paragraph = []
+            if block.kind == BlockKind.HEADING:
+                heading = block.text
+            else:
+                out.append((heading, block.text))
+        previous = block
+    if paragraph:
+        out.append((heading, " ".join(paragraph)))
+    return out
+
+
+def _sentences(pieces: Sequence[Piece]) -> list[_Sentence]:
+    """Every sentence of the context, read by paragraph, with the heading it sits under."""
+    out: list[_Sentence] = []
+    for piece in pieces:
+        where = f"{piece.title} {' '.join(piece.trail)}"
+        for unit, (heading, text) in enumerate(_paragraphs(piece)):
+            for sentence in g.split_sentences(text):
+                if len(g.content_terms(sentence)) >= 2:
+                    key = piece.n * 100_000 + unit
+                    out.append(_Sentence(sentence, piece.n, piece.passage, len(out), heading, key, where))
+    return out
+
+
+def _label_line(sentence: _Sentence, sentences: Sequence[_Sentence]) -> bool:
+    """Whether ``sentence`` is a short line standing alone as its paragraph: a label ("Vision",
+    "ค่านิยม (Shared Values)") whose content is the paragraph after it."""
+    alone = not any(x.unit == sentence.unit and x is not sentence for x in sentences)
+    return alone and len(sentence.text) <= LABEL_CHARS and not ends_sentence_mark(sentence.text)
+
+
+def _ends_sentence(text: str) -> bool:
+    return bool(re.search(r"[.!?:;]\s*$", text)) or len(text) < 40
+
+
+def sentence_skeleton(question: Question, pieces: Sequence[Piece], terms: Terms) -> Skeleton | None:
+    """The sentence(s) that answer a factual or explanatory question, or None when none does.
+
+    The best sentence by the question's weighted words (its own and its heading's), the
+    wanted type of fact, and how early its passage was retrieved; a short sentence takes the
+    next one of its paragraph with it. A factual answer must hold the question's heaviest
+    words (in the sentence or its heading) and, for a date, number, name or place, a value
+    of that type: otherwise the documents do not say, and there is no skeleton.
+    """
+    sentences = _sentences(pieces)
+    local = terms.localised([x.text for x in sentences])
+    scored: list[tuple[float, _Sentence]] = []
+    for sent in sentences:
+        own, ctx = local.share(sent.text), local.share(sent.context)
+        if own <= 0:
+            continue
+        score = 0.75 * own + 0.25 * ctx + 0.1 / (1 + sent.passage)
+        if g.same_script(sent.text, question.text):
+            score += SAME_LANGUAGE  # a Thai question is answered in Thai when a Thai version says it
+        if question.kind == Kind.FACT and question.answer_type not in (AnswerType.ANY, AnswerType.DEFINITION):
+            # a value of the wanted type that the question does not state already ("who followed X?")
+            score += 0.2 if pick_fact(sent.text, question.answer_type, question.text) else -0.1
+        scored.append((score, sent))
+    if not scored:
+        return None
+    scored.sort(key=lambda x: (-x[0], x[1].order))
+    best_score, best = scored[0]
+    if terms.share(f"{best.text} {best.context}") < MIN_SCORE:
+        return None
+    chosen = [best]
+    nxt = next((x for x in sentences if x.order == best.order + 1 and x.unit == best.unit), None)
+    if nxt is None and _label_line(best, sentences):
+        # "ค่านิยม (Shared Values)" on a line of its own names what the next paragraph says
+        nxt = next((x for x in sentences if x.unit == best.unit + 1), None)
+    typed = question.kind == Kind.FACT and question.answer_type not in (AnswerType.ANY, AnswerType.DEFINITION)
+    if nxt is not None and (
+        len(best.text) < 120 or (typed and not pick_fact(best.text, question.answer_type, question.text))
+    ):
+        chosen.append(nxt)
+    if question.kind != Kind.FACT:
+        extra = [x for _, x in scored[1:] if x.unit != best.unit and _ > best_score * 0.75][
+            : EXPLAIN_SENTENCES - 1
+        ]
+        chosen.extend(extra)
+    window = " ".join(x.text for x in chosen)
+    where = f"{window} {best.context} {best.where}"
+    piece = next((p.text for p in pieces if p.n == best.n), "")
+    if typed and not answerable(question, terms, where, piece):
+        return None
+    if not typed and not (about(terms, where, 0.25) and names_match(question, terms, f"{where} {piece}")):
+        return None
+    chosen.sort(key=lambda x: x.order)
+    lines = _merge_lines(chosen)
+    fact = pick_fact(window, question.answer_type, question.text) if typed else ""
+    return Skeleton(question.kind, sentences=lines, fact=fact, score=best_score)
+
+
+def answerable(question: Question, terms: Terms, window: str, piece: str = "") -> bool:
+    """Whether ``window`` can answer a factual question: it holds a value of the wanted type, and
+    it (or, less strictly, the piece it is in) is about the question's heaviest words.
+
+    A number, code or Latin name of the question that no chunk of the index holds means the
+    documents are not about it ("section 35" of an act that stops at 29); so does a number of
+    the question missing from the window.
+    """
+    if not names_match(question, terms, f"{window} {piece}"):
+        return False
+    if not about(terms, window, 0.34) and not (
+        piece and about(terms, piece, 0.5) and about(terms, window, 0.15)
+    ):
+        return False
+    return holds_type(window, question.answer_type)
+
+
+def _merge_lines(chosen: list[_Sentence]) -> list[Line]:
+    """Consecutive sentences of one piece become one line (one citation); others get their own."""
+    lines: list[Line] = []
+    last: _Sentence | None = None
+    for sent in chosen:
+        if last is not None and lines and sent.n == last.n and sent.order == last.order + 1:
+            lines[-1] = Line(f"{lines[-1].text} {sent.text}", sent.n)
+        else:
+            lines.append(Line(item_text(sent.text) if len(sent.text) > ITEM_CHARS * 2 else sent.text, sent.n))
+        last = sent
+    return lines

@@ -1,0 +1,189 @@
+"""The question's terms weighted by rarity (:class:`Terms`), and whether a text is about them."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from assistant import grounding as g
+from assistant.abbreviations import load_abbreviations
+from assistant.extractive.skeleton import Piece
+from assistant.questions import Question
+
+
+def _found(terms: dict[str, float], text: str) -> frozenset[str]:
+    """The terms that ``text`` holds: as words, or for Thai terms anywhere in it.
+
+    Thai is written without spaces and its compounds are cut differently from one text to the
+    next ("มีประโยชน์" in a question, "ประโยชน์" in a passage), so a Thai term counts when its
+    letters occur in the text, or when it ends with a word the text holds.
+    """
+    words = g.content_terms(text)
+    extra = {t for t in terms if _is_thai_term(t) and t not in words and (t in text or _thai_tail(t, words))}
+    table = load_abbreviations()
+    # an abbreviation of the question is found where the text spells it out (มรภ. = มหาวิทยาลัยราชภัฏ)
+    spelled = {t for t in terms if t in table and t not in words and table[t] in text}
+    return words | frozenset(extra) | frozenset(spelled)
+
+
+def _thai_tail(term: str, words: frozenset[str]) -> bool:
+    return any(len(w) >= 4 and _is_thai_term(w) and term.endswith(w) for w in words)
+
+
+def _is_thai_term(term: str) -> bool:
+    return any("\u0e00" <= ch <= "\u0e7f" for ch in term)
+
+
+@dataclass(frozen=True)
+class Terms:
+    """The question's terms with a weight each: a term found in few chunks of the index weighs more.
+
+    ``weights`` covers the question's words and its translation's (so a Thai sentence can
+    answer an English question); ``absent`` holds the question's words that no chunk of the
+    index contains at all, which a passage therefore cannot be about.
+    """
+
+    weights: dict[str, float]
+    absent: frozenset[str] = frozenset()
+    own: frozenset[str] = frozenset()  # the question's own terms (the rest came by translation)
+
+    @classmethod
+    def of(
+        cls,
+        question: Question,
+        translated: str,
+        pieces: Sequence[Piece],
+        counts: dict[str, int] | None = None,
+        total: int = 0,
+    ) -> Terms:
+        """Weights from index-wide chunk counts (``counts`` per term, ``total`` chunks), else the pieces'."""
+        asked = set(question.terms) | set(g.content_terms(translated))
+        weights: dict[str, float] = {}
+        absent: set[str] = set()
+        if counts:
+            n = max(1, total)
+            for term in asked:
+                df = counts.get(term)
+                if df is None:
+                    df = max((v for k, v in counts.items() if g.stem(k) == term), default=None)
+                if df == 0 and term in question.terms:
+                    absent.add(term)
+                weights[term] = math.log(1 + n / (1 + (df if df is not None else 1))) + 0.2
+        else:
+            docs = [g.content_terms(p.text + " " + " ".join(p.trail)) for p in pieces]
+            n = max(1, len(docs))
+            for term in asked:
+                df = sum(term in d for d in docs)
+                weights[term] = math.log(1 + n / (1 + df)) + 0.2
+        return cls(weights, frozenset(absent), frozenset(question.terms))
+
+    def share(self, text: str, skip: frozenset[str] = frozenset()) -> float:
+        """The weighted share of the question's terms (those not in ``skip``) found in ``text`` (0..1)."""
+        found = _found(self.weights, text)
+        best = 0.0
+        for script in self._script_pools(text):
+            weights = {t: w for t, w in script.items() if t not in skip}
+            if not weights:
+                weights = script  # the question is about the document itself: judge by all its words
+            total = sum(weights.values())
+            if total:
+                best = max(best, sum(w for t, w in weights.items() if t in found) / total)
+        return best
+
+    def _script_pools(self, text: str) -> list[dict[str, float]]:
+        """The term pools ``text`` is judged by: its script's terms, or for mixed text each script's.
+
+        A Thai paragraph that cites "Inthachue (2020)" is mixed by its letters, yet it answers
+        the question in Thai; it is judged by the better of the Thai and the English terms.
+        """
+        from assistant.grounding import thai_share
+
+        share = thai_share(text)
+        if share is None or not 0.2 < share < 0.8:
+            return [self._script_terms(text)]
+        pools = [
+            {t: w for t, w in self.weights.items() if _is_thai_term(t) == thai or t.isdigit()}
+            for thai in (True, False)
+        ]
+        return [p for p in pools if p] or [self.weights]
+
+    def _script_terms(self, text: str) -> dict[str, float]:
+        """The weights of the terms that can occur in ``text``: those of its script (all for mixed text).
+
+        A Thai question's English translation cannot match a Thai sentence, and counting it
+        would only lower every Thai sentence's share alike.
+        """
+        from assistant.grounding import thai_share
+
+        share = thai_share(text)
+        if share is None or 0.2 < share < 0.8:
+            return self.weights
+        thai = share >= 0.8
+        pool = {t: w for t, w in self.weights.items() if _is_thai_term(t) == thai or t.isdigit()}
+        return pool or self.weights
+
+    def localised(self, texts: Sequence[str]) -> Terms:
+        """These weights scaled by how rare each term is among ``texts`` (the context's sentences).
+
+        Words that name the document (its parties, its title) recur in many of its sentences
+        and tell them apart poorly; the word the question asks about ("สิ้นสุด", "guarantee")
+        is in few. A term in every sentence keeps 0.4 of its weight, one in a single sentence
+        about 1.3 of it.
+        """
+        found = [g.content_terms(t) for t in texts]
+        n = max(1, len(found))
+        scale = {}
+        for term in self.weights:
+            sf = sum(term in f for f in found)
+            scale[term] = 0.4 + 0.9 * math.log(1 + n / (1 + sf)) / math.log(1 + n / 1)
+        return Terms({t: w * scale[t] for t, w in self.weights.items()}, self.absent, self.own)
+
+    def focus(self, text: str = "") -> set[str]:
+        """The question's heaviest terms in the script of ``text``: the ones an answer must be about.
+
+        For a passage in the question's own script these are the question's words; for one in
+        the other script, the translation's.
+        """
+        from assistant.grounding import same_script
+
+        pool = {t: w for t, w in self.weights.items() if not text or same_script(t, text)}
+        pool = pool or dict(self.weights)
+        ranked = sorted(pool.values(), reverse=True)
+        cut = ranked[min(len(ranked) - 1, max(0, len(ranked) // 3))]
+        return {t for t, w in pool.items() if w >= cut}
+
+
+def names_match(question: Question, terms: Terms, window: str) -> bool:
+    """False when the question names something exact the window does not hold: a number of the
+    question (years may be in the other era), or a code or Latin name no chunk of the index holds."""
+    latin_window = (g.thai_share(window) or 0.0) < 0.5
+    if any(_identifier(t, latin_window) for t in terms.absent & question.terms):
+        return False
+    asked = g.numbers_of(question.text)
+    return asked <= g.numbers_of(window) | _years_both_ways(asked)
+
+
+def about(terms: Terms, window: str, share: float) -> bool:
+    """Whether ``window`` holds at least ``share`` of the weight of the question's heaviest terms."""
+    focus = terms.focus(window)
+    if not focus:
+        return True
+    found = _found(terms.weights, window)
+    return sum(terms.weights[t] for t in focus if t in found) / sum(terms.weights[t] for t in focus) >= share
+
+
+def _identifier(term: str, latin_window: bool = True) -> bool:
+    """A term that names something exactly: it has a digit, or (over English text) it is a Latin name.
+
+    Over a Thai passage a Latin name of the question ("Rambhai Barni") is only its spelling in
+    the other script, so there only numbers and codes count.
+    """
+    latin_name = bool(re.fullmatch(r"[a-z][a-z0-9\-]{2,}", term))
+    return any(ch.isdigit() for ch in term) or (latin_window and latin_name)
+
+
+def _years_both_ways(numbers: set[str]) -> set[str]:
+    """Question numbers that are years in the other era (2017 ↔ 2560): not required verbatim."""
+    return {n for n in numbers if n.isdigit() and (1900 <= int(n) <= 2100 or 2443 <= int(n) <= 2643)}
