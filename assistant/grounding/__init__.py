@@ -41,12 +41,7 @@ Modules (one concept each; this package re-exports their public names):
 
 from __future__ import annotations
 
-from assistant.grounding.markers import (
-    MARKER,
-    parse_markers,
-    rewrite_markers,
-    strip_markers,
-)
+from assistant.grounding.markers import MARKER, parse_markers, rewrite_markers, strip_markers
 from assistant.grounding.packing import (
     MIN_PASSAGE_TOKENS,
     PassageText,
