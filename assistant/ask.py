@@ -37,6 +37,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from assistant import grounding as g
+from assistant.abbreviations import spell_out
 from assistant.context import Passage, expand
 from assistant.extractive import Line, Piece, Skeleton, compose
 from assistant.model_checks import (
@@ -343,7 +344,7 @@ class Answerer:
             up = 1 if analysed.kind == Kind.LIST else 0
             passages = expand(chosen, manifest, budget_chars=self.section_chars, up=up)
         passages = passages[:MAX_PASSAGES]
-        counts, total = self._term_counts(f"{query} {translated}")
+        counts, total = self._term_counts(f"{spell_out(query)} {translated}")  # full forms counted too
         ocr = manifest.ocr_pages(p.doc_id for p in passages) if manifest is not None else None
         pieces = number_pieces(passages, prompts, ocr)
         return Context(analysed, query, translated, passages, pieces, counts, total)

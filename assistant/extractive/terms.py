@@ -62,12 +62,16 @@ class Terms:
         asked = set(question.terms) | set(g.content_terms(translated))
         weights: dict[str, float] = {}
         absent: set[str] = set()
+        # an abbreviation is found where its full form is (see _found), so it is as rare as that
+        spelled = {t: g.content_terms(full) for t, full in load_abbreviations().items() if t in asked}
         if counts:
             n = max(1, total)
             for term in asked:
                 df = counts.get(term)
                 if df is None:
                     df = max((v for k, v in counts.items() if g.stem(k) == term), default=None)
+                if spelled.get(term):  # the full form is in at most as many chunks as its rarest word
+                    df = max(df or 0, min(counts.get(w) or 0 for w in spelled[term]))
                 if df == 0 and term in question.terms:
                     absent.add(term)
                 weights[term] = math.log(1 + n / (1 + (df if df is not None else 1))) + 0.2
@@ -75,7 +79,7 @@ class Terms:
             docs = [g.content_terms(p.text + " " + " ".join(p.trail)) for p in pieces]
             n = max(1, len(docs))
             for term in asked:
-                df = sum(term in d for d in docs)
+                df = sum(term in d or bool(spelled.get(term, set()) & d) for d in docs)
                 weights[term] = math.log(1 + n / (1 + df)) + 0.2
         return cls(weights, frozenset(absent), frozenset(question.terms))
 
