@@ -6,10 +6,10 @@ Usage:
     >>> [i.id for i in q.indicators][:2]
     ['shared-vision-goals.1', 'shared-vision-goals.2']
     >>> answers = parse_answers({"shared-vision-goals.1": 4, ...}, q)   # AnswerError lists every problem
-    >>> ctx = draft_context(settings, "default", "th")     # retrieval + optional model (drafting)
+    >>> ctx = draft_context(settings, "default", "th", principal=SYSTEM)  # retrieval + optional model
     >>> result = run_assessment(answers, q, language="th", ctx=ctx)
     >>> result.scores.area("stakeholders").mean, result.recommendations[0].area_id
-    >>> store = AssessmentStore.for_workspace(settings, "default")
+    >>> store = AssessmentStore.for_workspace(settings, "default", principal=SYSTEM)
     >>> saved = store.save(result, label="ภาคเรียนที่ 1/2568")
     >>> later = run_assessment(answers2, q, language="th", ctx=ctx, previous=store.get("latest"))
     >>> later.progress.areas[0].delta                          # change per area since the earlier one
@@ -1255,19 +1255,17 @@ class AssessmentStore:
 
     @classmethod
     def for_workspace(
-        cls, settings: Settings, workspace: str, *, principal: Principal | None = None
+        cls, settings: Settings, workspace: str, *, principal: Principal
     ) -> AssessmentStore:
         """The saved assessments of ``workspace``.
 
-        With a ``principal``, WorkspaceAccessError is raised before the file is opened or
-        created unless they may use ``workspace``; ``None`` is the trusted local operator (the CLI).
+        WorkspaceAccessError is raised before the file is opened or created unless ``principal``
+        may use ``workspace`` (the CLI passes :data:`assistant.workspaces.SYSTEM`).
         """
         from assistant.storage import workspace_dir
+        from assistant.workspaces import require_access
 
-        if principal is not None:
-            from assistant.workspaces import require_access
-
-            require_access(principal, workspace, settings=settings)
+        require_access(principal, workspace, settings=settings)
         return cls(workspace_dir(settings, workspace) / DB_NAME)
 
     def save(self, result: HealthResult, label: str | None = None) -> SavedAssessment:

@@ -7,8 +7,8 @@ Usage:
     ...     {"network_name": "เครือข่ายโรงเรียนขนาดเล็กโป่งน้ำร้อน", "lead_organisation": "P016",
     ...      "members": ["P001", "P002", "อบต.ทับไทร"], "needs": ["ขาดครูคอมพิวเตอร์"],
     ...      "goals": ["นักเรียนมีทักษะดิจิทัลพื้นฐาน"], "duration_months": 12, "start_month": "2025-05"},
-    ...     settings=settings, workspace="default")           # partner ids from the workspace registry
-    >>> ctx = draft_context(settings, "default", form.language, llm=False)
+    ...     partners=workspace_partners(settings, "default", principal=SYSTEM))  # the workspace registry
+    >>> ctx = draft_context(settings, "default", form.language, llm=False, principal=SYSTEM)
     >>> draft = draft_plan(form, ctx)                         # or: for event in stream_plan(form, ctx)
     >>> draft.data["components"][0]["id"], draft.problems()
     ('shared-vision-goals', [])
@@ -141,24 +141,21 @@ def partners_from_csv(path: Path = CORPUS_PARTNERS) -> PartnerBook:
     return PartnerBook(found, Path(path).name)
 
 
-def _registry(settings: Settings, workspace: str, principal: Principal | None) -> Registry | None:
+def _registry(settings: Settings, workspace: str, principal: Principal) -> Registry | None:
     """The workspace's partner registry if it exists (reading never creates one), after the access check."""
     from assistant.partners.registry import Registry
     from assistant.workspaces import require_access
     from ingest.records import check_workspace
 
-    if principal is not None:
-        require_access(principal, workspace, settings=settings)
+    require_access(principal, workspace, settings=settings)
     registry_file = Path(settings.data_dir) / "workspaces" / check_workspace(workspace) / "partners.sqlite"
     return Registry(registry_file) if registry_file.is_file() else None
 
 
-def workspace_partners(
-    settings: Settings, workspace: str, *, principal: Principal | None = None
-) -> PartnerBook:
+def workspace_partners(settings: Settings, workspace: str, *, principal: Principal) -> PartnerBook:
     """The workspace's partner registry when it has partners, else the starter ``partners.csv``.
 
-    With a ``principal``, the caller must be allowed to use ``workspace`` (WorkspaceAccessError).
+    The ``principal`` must be allowed to use ``workspace`` (WorkspaceAccessError).
     """
     registry = _registry(settings, workspace, principal)
     if registry is not None and registry.count():
@@ -170,7 +167,7 @@ def workspace_partners(
     return partners_from_csv(Path(settings.corpus_dir) / "partners.csv")
 
 
-def chosen_partners(settings: Settings, workspace: str, *, principal: Principal | None = None) -> list[str]:
+def chosen_partners(settings: Settings, workspace: str, *, principal: Principal) -> list[str]:
     """Partner ids chosen for the plan in the Partners tab (empty when there is no registry)."""
     registry = _registry(settings, workspace, principal)
     return list(registry.plan_members()) if registry is not None else []
@@ -473,22 +470,17 @@ def _default_book() -> PartnerBook:
 def parse_plan_form(
     data: Mapping[str, Any] | PlanForm,
     *,
-    settings: Settings | None = None,
-    workspace: str | None = None,
     partners: PartnerBook | None = None,
-    principal: Principal | None = None,
 ) -> PlanForm:
     """Validate a plan form; raises :class:`FormError` listing every problem, one per field.
 
-    Partner ids resolve from ``partners``, else the workspace's registry (with ``settings``),
-    else the starter ``corpus/partners.csv``.
+    Partner ids resolve from ``partners`` (a workspace's: :func:`workspace_partners`, which
+    checks the caller's access), else the starter ``corpus/partners.csv``.
     """
     if isinstance(data, PlanForm):
         return data
     if not isinstance(data, Mapping):
         raise FormError([f"form: expected a mapping of fields, got {type(data).__name__}"])
-    if partners is None and settings is not None:
-        partners = workspace_partners(settings, workspace or settings.workspace, principal=principal)
     try:
         return PlanForm.model_validate(dict(data), context={"partners": partners or _default_book()})
     except ValidationError as exc:

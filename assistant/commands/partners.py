@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from assistant.clikit import JsonOpt, UserError, WorkspaceOpt, err, out, print_json, settings, workspace
+from assistant.workspaces import SYSTEM
 
 if TYPE_CHECKING:
     from assistant.partners.registry import Registry
@@ -33,7 +34,7 @@ def _registry(ws_name: str | None, seed: bool = True) -> Registry:
     from assistant.partners.registry import Registry
 
     s = settings()
-    registry = Registry.for_workspace(s, workspace(ws_name))
+    registry = Registry.for_workspace(s, workspace(ws_name), principal=SYSTEM)
     if seed:
         report = registry.seed_if_empty(s.corpus_dir)
         if report is not None:

@@ -26,6 +26,7 @@ import typer
 from assistant.clikit import BackendOpt, JsonOpt, UserError, err, out, print_json, run_draft
 from assistant.clikit import progress as _progress
 from assistant.clikit import settings as _settings
+from assistant.workspaces import SYSTEM
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -123,7 +124,8 @@ def register(app: typer.Typer) -> None:
             )
         with _errors(), _progress("indexing the pack") as step:
             created = _sessions("none").create_session(
-                name, trainer, files, from_workspace=from_workspace, documents=doc or [], progress=step
+                name, trainer, files, from_workspace=from_workspace, documents=doc or [], progress=step,
+                principal=SYSTEM,
             )
         if as_json:
             print_json(created.to_dict(with_key=True))

@@ -154,21 +154,18 @@ def reindex(
     progress: Callable[[float, int, str], None] | None = None,
     *,
     workspace: str | None = None,
-    principal: Principal | None = None,
+    principal: Principal,
 ) -> Report:
     """Re-index every document of a workspace (default: the settings' one) from its file.
 
-    Source names and types are kept. With a ``principal``, WorkspaceAccessError is raised
-    before the index is touched unless they may use the workspace.
+    Source names and types are kept. WorkspaceAccessError is raised before the index is
+    touched unless ``principal`` may use the workspace.
     """
     from assistant.runtime import get_store, ingest_options
+    from assistant.workspaces import require_access
     from ingest.pipeline import reindex as reindex_all
 
-    ws = workspace or settings.workspace
-    if principal is not None:
-        from assistant.workspaces import require_access
-
-        require_access(principal, ws, settings=settings)
+    ws = require_access(principal, workspace or settings.workspace, settings=settings)
     return reindex_all(get_store(settings), workspace=ws, options=ingest_options(settings), progress=progress)
 
 

@@ -82,7 +82,7 @@ class PartnersService:
         self._registries: dict[str, Registry] = {}
         self._seeded: dict[str, tuple[int, str]] = {}  # workspace → (count, csv path) when seeded here
 
-    def registry(self, workspace: str | None = None, principal: Principal | None = None) -> Registry:
+    def registry(self, workspace: str | None, principal: Principal) -> Registry:
         """``workspace``'s registry (default: the settings' one), seeded from the starter corpus when empty.
 
         Raises WorkspaceAccessError when ``principal`` may not use the workspace.
@@ -91,9 +91,7 @@ class PartnersService:
         from assistant.workspaces import require_access
 
         s = self.settings
-        ws = workspace or s.workspace
-        if principal is not None:
-            require_access(principal, ws, settings=s)
+        ws = require_access(principal, workspace or s.workspace, settings=s)
         with self._lock:
             registry = self._registries.get(ws)
             if registry is None:
@@ -114,16 +112,14 @@ class PartnersService:
 
         return get_embedder(self.settings)
 
-    def citer(self, workspace: str | None = None, principal: Principal | None = None) -> Any:
+    def citer(self, workspace: str | None, principal: Principal) -> Any:
         """``cite(mou_id, query)`` over ``workspace``'s indexed MOUs, or None when nothing is indexed.
 
         Raises WorkspaceAccessError when ``principal`` may not use the workspace.
         """
         from assistant.workspaces import require_access
 
-        ws = workspace or self.settings.workspace
-        if principal is not None:
-            require_access(principal, ws, settings=self.settings)
+        ws = require_access(principal, workspace or self.settings.workspace, settings=self.settings)
         try:
             from assistant.partners.matching import mou_citer
             from assistant.runtime import get_store
