@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from assistant import grounding as g
+from assistant.privacy import screened
 from assistant.records import Citation
 
 if TYPE_CHECKING:
@@ -371,7 +372,7 @@ class Writer:
     """
 
     def __init__(self, llm: BaseChatModel | None, backend: str, language: str) -> None:
-        self.llm = llm
+        self.llm = screened(llm)  # every prompt passes the privacy screen first
         self.backend = backend if llm is not None else "none"
         self.language = check_language(language)
         self.prompts = load_draft_prompts(self.language)
