@@ -25,31 +25,35 @@ from assistant.workspaces import SYSTEM
 
 if TYPE_CHECKING:
     from assistant.partners.registry import Registry
+    from assistant.services.partners import PartnersService
 
 LangOpt = Annotated[str, typer.Option("--lang", help="language of names and reasons: th|en")]
 
 
-def _registry(ws_name: str | None, seed: bool = True) -> Registry:
-    """The workspace's registry, seeded from the starter corpus when empty (said on stderr)."""
-    from assistant.partners.registry import Registry
+def _service() -> PartnersService:
+    from assistant.services.partners import PartnersService
 
-    s = settings()
-    registry = Registry.for_workspace(s, workspace(ws_name), principal=SYSTEM)
-    if seed:
-        report = registry.seed_if_empty(s.corpus_dir)
-        if report is not None:
-            err.print(
-                f"the registry was empty: loaded {report.imported} partners from "
-                f"{Path(s.corpus_dir) / 'partners.csv'}",
-                highlight=False,
-            )
-    return registry
+    return PartnersService(settings())
 
 
-def _embedder() -> Any:
-    from assistant.runtime import get_embedder
+def _said_seeded(service: PartnersService, ws: str) -> None:
+    """Say on stderr that the registry was empty and was filled from the starter corpus."""
+    seeded = service.seeded(ws)
+    if seeded is not None:
+        count, path = seeded
+        err.print(f"the registry was empty: loaded {count} partners from {path}", highlight=False)
 
-    return get_embedder(settings())
+
+def _registry(ws_name: str | None, seed: bool = True) -> tuple[PartnersService, Registry]:
+    """The service and the workspace's registry, seeded from the starter corpus when empty (said)."""
+    service, ws = _service(), workspace(ws_name)
+    registry = service.registry(SYSTEM, ws, seed=seed)
+    _said_seeded(service, ws)
+    return service, registry
+
+
+def _note(text: str) -> None:
+    err.print(f"[yellow]note:[/yellow] {text}", highlight=False)
 
 
 def _lang(value: str) -> str:
@@ -57,21 +61,6 @@ def _lang(value: str) -> str:
     if code not in ("th", "en"):
         raise UserError(f"unknown language {value!r}; use th or en", code=2)
     return code
-
-
-def _citer(ws: str) -> Any:
-    """Citations into the workspace's indexed MOUs, or None when the index cannot be opened."""
-    try:
-        from assistant.partners.matching import mou_citer
-        from assistant.runtime import get_store
-
-        store = get_store(settings())
-        if not store.documents(ws):
-            return None
-        return mou_citer(store, ws)
-    except Exception as exc:  # evidence is optional; matching still works without the index
-        err.print(f"[yellow]note:[/yellow] no document citations ({exc})", highlight=False)
-        return None
 
 
 def register(app: typer.Typer) -> None:
@@ -100,27 +89,24 @@ def register(app: typer.Typer) -> None:
         """Suggest partners for the needs, with reasons, distance, evidence and a complementary set."""
         import sys
 
-        from assistant.partners.cover import complementary_set
-        from assistant.partners.matching import MatchFilters, PartnerType, match, parse_near, say
+        from assistant.partners.matching import say
+        from assistant.services.partners import SuggestRequest
 
         code = _lang(lang)
         text = sys.stdin.read() if needs == "-" else needs
+        wanted = SuggestRequest(text, tuple(types or ()), tuple(provinces or ()), near or "", max_km, top)
         try:
-            filters = MatchFilters(
-                types=tuple(PartnerType.parse(t) for t in types or ()),
-                provinces=tuple(provinces or ()),
-                near=parse_near(near) if near else None,
-                max_km=max_km,
-            )
+            wanted.filters()
         except ValueError as exc:
             raise UserError(str(exc), code=2) from None
-        ws = workspace(workspace_name)
-        registry = _registry(ws)
+        service, ws = _service(), workspace(workspace_name)
+        service.registry(SYSTEM, ws)
+        _said_seeded(service, ws)
         try:
-            result = match(text, registry, _embedder(), filters, top=top, cite=_citer(ws))
+            found = service.suggest(SYSTEM, ws, wanted, warn=_note)
         except ValueError as exc:
             raise UserError(str(exc), code=2) from None
-        cover = complementary_set(result)
+        result, cover = found.result, found.cover
         if as_json:
             data = result.to_dict()
             data["complementary_set"] = cover.to_dict()
@@ -157,9 +143,8 @@ def register(app: typer.Typer) -> None:
 
         if not file.is_file():
             raise UserError(f"{file}: no such file", code=2)
-        registry = _registry(workspace_name, seed=False)
         try:
-            report = registry.import_csv(file)
+            report = _service().import_csv(SYSTEM, workspace(workspace_name), file, seed=False)
         except CsvFormatError as exc:
             raise UserError(str(exc), code=2) from None
         if as_json:
@@ -181,7 +166,7 @@ def register(app: typer.Typer) -> None:
         workspace_name: WorkspaceOpt = None,
     ) -> None:
         """Export the registry as CSV (the schema of corpus/partners.csv)."""
-        registry = _registry(workspace_name)
+        _, registry = _registry(workspace_name)
         if str(file) == "-":
             print(registry.export_csv(), end="")
             return
@@ -194,7 +179,7 @@ def register(app: typer.Typer) -> None:
         from rich.table import Table
 
         code = _lang(lang)
-        registry = _registry(workspace_name)
+        _, registry = _registry(workspace_name)
         items = registry.all()
         if as_json:
             print_json([p.to_dict() for p in items])
@@ -213,11 +198,12 @@ def register(app: typer.Typer) -> None:
         workspace_name: WorkspaceOpt = None,
     ) -> None:
         """Draw the network of partners linked by MOUs as a PNG."""
-        from assistant.partners.network import draw_png, network_report
+        from assistant.partners.network import draw_png
 
         code = _lang(lang)
-        registry = _registry(workspace_name)
-        report = network_report(registry, None, months=months, lead=tuple(lead or ()), with_needs=False)
+        service, _ = _registry(workspace_name)
+        ws = workspace(workspace_name)
+        report = service.network(SYSTEM, ws, months=months, lead=lead or (), needs=False)
         path = draw_png(
             report, output, code, title=f"{len(report.members)} members · {len(report.edges)} links"
         )
@@ -236,11 +222,9 @@ def register(app: typer.Typer) -> None:
         as_json: JsonOpt = False,
     ) -> None:
         """Centrality, isolated members, expiring MOUs and needs no member covers."""
-        from assistant.partners.network import network_report
-
         code = _lang(lang)
-        registry = _registry(workspace_name)
-        report = network_report(registry, _embedder(), months=months, lead=tuple(lead or ()))
+        service, _ = _registry(workspace_name)
+        report = service.network(SYSTEM, workspace(workspace_name), months=months, lead=lead or ())
         if as_json:
             print_json(report.to_dict())
             return

@@ -35,7 +35,6 @@ import contextlib
 import html
 import logging
 import re
-import threading
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
@@ -43,7 +42,7 @@ from typing import TYPE_CHECKING, Any
 import gradio as gr
 
 from assistant.records import Answer, AnswerEvent, Citation, EventKind
-from assistant.settings import Settings
+from assistant.services.ask import AskService
 from assistant.ui.display import code_label, hide_paths, show_time
 from assistant.ui.i18n import Labels, get_labels, normalize_language
 from assistant.ui.safe_text import plain_media
@@ -52,7 +51,6 @@ from assistant.ui.supersede import Superseder, until_stale
 from assistant.workspaces import Principal, WorkspaceAccessError
 
 if TYPE_CHECKING:
-    from assistant.llm import LLMStatus
     from assistant.ui.app import TabContext
 
 log = logging.getLogger(__name__)
@@ -147,58 +145,6 @@ HEAD = r"""
 </script>
 """
 """The Ask tab's script (put in the page's head by :func:`assistant.ui.app.launch`)."""
-
-
-class AskService:
-    """The chat model for one app, built once on first use (thread-safe); failures are retried next time.
-
-    Answerers are made per question by :meth:`answerer`, for the caller's workspace.
-    """
-
-    def __init__(self, settings: Settings) -> None:
-        self.settings = settings
-        self._lock = threading.Lock()
-        self._llm: Any = None
-        self.status: LLMStatus | None = None
-        self.error: str | None = None
-
-    def get(self) -> tuple[Any, LLMStatus]:
-        """The chat model (None: extractive) and its status; raises (readably) when it cannot start."""
-        with self._lock:
-            if self.status is None:
-                try:
-                    self._llm, self.status = self._build()
-                    self.error = None
-                except Exception as exc:
-                    self.error = _one_line(exc)
-                    raise
-            return self._llm, self.status
-
-    def answerer(self, principal: Principal, workspace: str) -> Any:
-        """An ``Answerer`` over ``workspace`` for ``principal``; WorkspaceAccessError when not allowed."""
-        from assistant.ask import Answerer
-        from assistant.translate import expander_for
-        from assistant.workspaces import scoped_retriever
-
-        llm, status = self.get()
-        expand, expander = expander_for(llm, status.backend, str(self.settings.query_translation))
-        retriever = scoped_retriever(
-            principal, workspace, settings=self.settings, expand=expand, expander=expander
-        )
-        return Answerer(retriever, llm, status.backend)
-
-    def warm_embedder(self) -> None:
-        """Load the embedding model now, so that the first question does not wait for it."""
-        from assistant.runtime import get_embedder
-
-        _ = get_embedder(self.settings).model
-
-    def _build(self) -> tuple[Any, LLMStatus]:
-        from assistant.llm import get_chat_model
-        from assistant.runtime import get_store
-
-        get_store(self.settings)  # open the index now, so that a broken one shows in the status line
-        return get_chat_model(self.settings)
 
 
 # ---------------------------------------------------------------- rendering (pure functions)
@@ -815,9 +761,7 @@ def build_tab(ctx: TabContext) -> None:
 
     def saved_choices(principal: Principal, ws: str | None, lang: str) -> dict:
         """The History dropdown: the caller's conversations in ``ws``, newest first."""
-        from assistant.history import Kind, list_items
-
-        items = list_items(principal, ws, Kind.CONVERSATION, settings=s) if ws else []
+        items = service.conversations(principal, ws)
         choices = [(f"{i.title} · {show_time(i.updated, lang)}", i.id) for i in items]
         return gr.update(
             choices=choices, value=None, info=None if choices else labels.text("session.history_none", lang)
@@ -825,19 +769,8 @@ def build_tab(ctx: TabContext) -> None:
 
     def remember(principal: Principal, ws: str, conv: str | None, history: list[dict], lang: str) -> tuple:
         """Save the finished turns to the caller's history; the item id and the refreshed list."""
-        from assistant.history import HistoryNotFound, Kind, save, update
-
-        done = [t for t in history if t.get("done")]
-        payload = {"workspace": ws, "turns": done}
         try:
-            try:
-                item = update(principal, conv, payload=payload, settings=s) if conv else None
-            except HistoryNotFound:
-                item = None
-            if item is None:
-                item = save(
-                    principal, Kind.CONVERSATION, done[0]["question"], payload, workspace=ws, settings=s
-                )
+            item = service.save_conversation(principal, ws, conv, history)
             return item.id, saved_choices(principal, ws, lang)
         except Exception:
             log.exception("the conversation could not be saved to history")
@@ -861,7 +794,6 @@ def build_tab(ctx: TabContext) -> None:
     ) -> Iterator[tuple]:
         from assistant.ratelimit import RateLimitError
         from assistant.ui.session import charge_question
-        from assistant.workspaces import require_access
 
         lang = normalize_language(lang)
         q = (text or "").strip()
@@ -874,7 +806,7 @@ def build_tab(ctx: TabContext) -> None:
             return
         try:
             principal = principal_from_request(request, s)
-            require_access(principal, ws, settings=s)
+            service.workspace(principal, ws)
             charge_question(s, principal, request)
         except WorkspaceAccessError as exc:
             yield (*[skip] * 5, access_message(labels, lang, exc), *[skip] * 4)
@@ -980,19 +912,17 @@ def build_tab(ctx: TabContext) -> None:
 
     def open_saved(item_id: str | None, lang: str, gen: float | None, request: gr.Request) -> tuple:
         """Reopen a saved conversation (only the caller's own, in a workspace they may still use)."""
-        from assistant.history import HistoryNotFound, load
+        from assistant.history import HistoryNotFound
 
         lang = normalize_language(lang)
         skip = gr.skip()
         if not item_id:
             return (*[skip] * 5, "", skip, skip)
         try:
-            item = load(principal_from_request(request, s), item_id, settings=s)
+            item = service.open_conversation(principal_from_request(request, s), item_id)
         except (HistoryNotFound, WorkspaceAccessError):
             return (*[skip] * 5, labels.text("session.history_missing", lang), skip, skip)
-        restored = [
-            t for t in (item.payload or {}).get("turns", []) if isinstance(t, dict) and "question" in t
-        ]
+        restored = item.turns
         last = restored[-1].get("citations", []) if restored else []
         return (
             chat_messages(labels, lang, restored),
@@ -1009,12 +939,12 @@ def build_tab(ctx: TabContext) -> None:
         item_id: str | None, conv: str | None, lang: str, ws: str | None, request: gr.Request
     ) -> tuple:
         """Delete a saved conversation; the one on screen stays but is no longer linked to it."""
-        from assistant.history import HistoryNotFound, delete
+        from assistant.history import HistoryNotFound
 
         if not item_id:
             return gr.skip(), gr.skip()
         with contextlib.suppress(HistoryNotFound, WorkspaceAccessError):
-            delete(principal_from_request(request, s), item_id, settings=s)
+            service.forget_conversation(principal_from_request(request, s), item_id)
         return (None if conv == item_id else conv), refresh_saved(lang, ws, request)
 
     def relanguage(lang: str, history: list[dict], sources: list[dict], n: str | None) -> tuple:

@@ -29,7 +29,6 @@ from __future__ import annotations
 import html
 import logging
 import tempfile
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -37,6 +36,7 @@ from typing import TYPE_CHECKING, Any
 import gradio as gr
 
 from assistant.history import HistoryItem, Kind
+from assistant.services.workshop import NewSession, SessionService
 from assistant.settings import Settings
 from assistant.ui.i18n import get_labels, normalize_language
 from assistant.ui.safe_text import plain_media
@@ -50,7 +50,7 @@ from assistant.ui.session import (
 
 if TYPE_CHECKING:
     from assistant.records import Citation
-    from assistant.sessions import QuestionGroup, Session, Sessions
+    from assistant.sessions import QuestionGroup, Session
     from assistant.ui.app import TabContext
     from assistant.workspaces import Principal
 
@@ -59,23 +59,6 @@ log = logging.getLogger(__name__)
 PACK_TYPES = [".pdf", ".docx", ".md", ".markdown", ".txt", ".html", ".htm"]
 DURATIONS = [1.0, 1.5, 2.0, 2.5, 3.0, 3.5, 4.0, 4.5, 5.0, 5.5, 6.0]
 PROGRESS = gr.Progress()
-
-
-class SessionService:
-    """One :class:`~assistant.sessions.Sessions` per app, built on first use (thread-safe)."""
-
-    def __init__(self, settings: Settings) -> None:
-        self.settings = settings
-        self._lock = threading.Lock()
-        self._sessions: Sessions | None = None
-
-    def get(self) -> Sessions:
-        with self._lock:
-            if self._sessions is None:
-                from assistant.sessions import Sessions
-
-                self._sessions = Sessions(self.settings, llm=True)
-            return self._sessions
 
 
 def session_error(lang: str, exc: Exception) -> str:
@@ -134,32 +117,9 @@ def groups_markdown(lang: str, groups: list[QuestionGroup]) -> str:
     return "\n".join(lines)
 
 
-def session_payload(session: Session) -> dict[str, Any]:
-    """What *My sessions* keeps of a created session: code, name, trainer and documents (no key)."""
-    return {
-        "code": session.code,
-        "name": session.name,
-        "trainer": session.trainer,
-        "documents": list(session.documents),
-    }
-
-
 def record_session(settings: Settings, principal: Principal, workspace: str, session: Session) -> str | None:
     """Save a created session to the trainer's history (``Kind.SESSION``); its id, or None if that failed."""
-    from assistant.history import save
-
-    try:
-        return save(
-            principal,
-            Kind.SESSION,
-            session.name,
-            session_payload(session),
-            workspace=workspace,
-            settings=settings,
-        ).id
-    except Exception:
-        log.exception("the session %s could not be saved to history", session.code)
-        return None
+    return SessionService(settings).remember(principal, workspace, session)
 
 
 def saved_session_markdown(lang: str, payload: dict[str, Any], session: Session | None) -> str:
@@ -487,21 +447,18 @@ def build_tab(ctx: TabContext) -> None:
     # ---------------------------------------------------------------- handlers: trainer
 
     def library_choices(ws: str | None, request: gr.Request) -> Any:
-        from assistant.runtime import get_store
-        from assistant.workspaces import WorkspaceAccessError, require_access
+        from assistant.workspaces import WorkspaceAccessError
 
         if not ws and s.auth:  # the selector is not filled yet: its change event lists
             return gr.skip()
         try:
-            name = ws or s.workspace
-            require_access(principal_from_request(request, s), name, settings=s)
-            docs = get_store(s).documents(name)
+            sources = service.library_documents(principal_from_request(request, s), ws)
         except WorkspaceAccessError:
             return gr.update(choices=[], value=[])
         except Exception:  # no index yet: nothing to choose
             log.exception("listing library documents failed")
             return gr.update(choices=[])
-        return gr.update(choices=[(d.source, d.source) for d in docs if d.status == "ready"])
+        return gr.update(choices=[(source, source) for source in sources])
 
     def switch_library(ws: str | None, request: gr.Request) -> Any:
         """Another workspace: its documents, none of them chosen yet."""
@@ -531,15 +488,8 @@ def build_tab(ctx: TabContext) -> None:
         try:
             principal = principal_from_request(request, s)
             progress(0, desc=labels.text("workshop.preparing", lang))
-            session = service.get().create_session(
-                name or "",
-                trainer or "",
-                [Path(f) for f in files or []],
-                from_workspace=(ws or s.workspace) if docs else None,
-                documents=docs or [],
-                progress=step,
-                principal=principal,
-            )
+            new = NewSession.from_form(name, trainer, files, docs)
+            session = service.create(principal, ws, new, progress=step).session
         except WorkspaceAccessError as exc:
             return f"⚠ {access_message(labels, lang, exc)}", gr.skip(), gr.skip(), gr.skip()
         except SessionError as exc:
@@ -549,7 +499,6 @@ def build_tab(ctx: TabContext) -> None:
             return labels.text("workshop.error", lang, error=f"{type(exc).__name__}: {exc}"), *(
                 gr.skip(),
             ) * 3
-        record_session(s, principal, ws or s.workspace, session)
         text = labels.text(
             "workshop.created",
             lang,
