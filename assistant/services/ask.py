@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from assistant.llm import LLMStatus
     from assistant.records import AnswerEvent
     from assistant.workspaces import Principal
+    from ingest.store import Store
 
 log = logging.getLogger(__name__)
 
@@ -53,11 +54,13 @@ class SavedConversation:
 class AskService(Service):
     """The chat model for one app, built once on first use (thread-safe); failures are retried next time.
 
-    Answerers are made per question by :meth:`answerer`, for the caller's workspace.
+    Answerers are made per question by :meth:`answerer`, for the caller's workspace. ``store``
+    is the index to use (default: the process's, :func:`assistant.runtime.get_store`).
     """
 
-    def __init__(self, settings: Settings | None = None) -> None:
+    def __init__(self, settings: Settings | None = None, store: Store | None = None) -> None:
         super().__init__(settings)
+        self.store = store
         self._lock = threading.Lock()
         self._llm: Any = None
         self.status: LLMStatus | None = None
@@ -86,7 +89,9 @@ class AskService(Service):
         ws = self.workspace(principal, workspace)
         llm, status = self.get()
         expand, expander = expander_for(llm, status.backend, str(self.settings.query_translation))
-        retriever = scoped_retriever(principal, ws, settings=self.settings, expand=expand, expander=expander)
+        retriever = scoped_retriever(
+            principal, ws, settings=self.settings, store=self.store, expand=expand, expander=expander
+        )
         return Answerer(retriever, llm, status.backend)
 
     def stream(
@@ -109,7 +114,8 @@ class AskService(Service):
         from assistant.llm import get_chat_model
         from assistant.runtime import get_store
 
-        get_store(self.settings)  # open the index now, so that a broken one shows in the status line
+        if self.store is None:
+            get_store(self.settings)  # open the index now, so that a broken one shows in the status line
         return get_chat_model(self.settings)
 
     # ------------------------------------------------------------ saved conversations

@@ -30,6 +30,7 @@ from assistant.settings import Settings
 if TYPE_CHECKING:
     from assistant.sessions import Session, Sessions
     from assistant.workspaces import Principal
+    from ingest.store import Store
 
 log = logging.getLogger(__name__)
 
@@ -74,11 +75,15 @@ def session_payload(session: Session) -> dict[str, Any]:
 
 @dataclass
 class SessionService(Service):
-    """One :class:`~assistant.sessions.Sessions` per app, built on first use (thread-safe)."""
+    """One :class:`~assistant.sessions.Sessions` per app, built on first use (thread-safe).
+
+    ``store`` is the index to use (default: the process's, :func:`assistant.runtime.get_store`).
+    """
 
     settings: Settings
     llm: bool = True
     backend: str | None = None
+    store: Store | None = None
     _sessions: Sessions | None = field(default=None, init=False, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
 
@@ -88,7 +93,7 @@ class SessionService(Service):
             if self._sessions is None:
                 from assistant.sessions import Sessions
 
-                self._sessions = Sessions(self.settings, llm=self.llm, backend=self.backend)
+                self._sessions = Sessions(self.settings, store=self.store, llm=self.llm, backend=self.backend)
             return self._sessions
 
     get = sessions  # the name the Workshop tab has always used
@@ -98,7 +103,8 @@ class SessionService(Service):
         from assistant.runtime import get_store
 
         ws = self.workspace(principal, workspace)
-        return [d.source for d in get_store(self.settings).documents(ws) if d.status == "ready"]
+        store = self.store if self.store is not None else get_store(self.settings)
+        return [d.source for d in store.documents(ws) if d.status == "ready"]
 
     def create(
         self,
