@@ -3,8 +3,8 @@
 With accounts on, alice (a member of ``net-a``) is refused by every entry point that opens
 per-workspace data of ``net-b`` (the partner registry, saved assessments, MOU analysis,
 a workshop session's library copy, a draft's retrieval, the Library tab's re-index), before
-anything is read or created there; she is allowed in ``net-a``. ``principal=None`` is the
-trusted local operator (the CLI) and anonymous callers are allowed only with accounts off.
+anything is read or created there; she is allowed in ``net-a``. ``SYSTEM`` is the local
+operator (the CLI), and anonymous callers are allowed only with accounts off.
 
 The index uses a small deterministic hashing embedder (no model download, fast): these
 tests are about who may open what, not about ranking.
