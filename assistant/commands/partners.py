@@ -69,6 +69,12 @@ def register(app: typer.Typer) -> None:
     network = typer.Typer(help="The network of partners linked by MOUs.", no_args_is_help=True)
     app.add_typer(partners, name="partners")
     app.add_typer(network, name="network")
+    _partner_commands(partners)
+    _network_commands(network)
+
+
+def _partner_commands(partners: typer.Typer) -> None:
+    """``edunet partners suggest|import|export|list``."""
 
     @partners.command("suggest")
     def suggest_cmd(
@@ -89,7 +95,6 @@ def register(app: typer.Typer) -> None:
         """Suggest partners for the needs, with reasons, distance, evidence and a complementary set."""
         import sys
 
-        from assistant.partners.matching import say
         from assistant.services.partners import SuggestRequest
 
         code = _lang(lang)
@@ -112,25 +117,7 @@ def register(app: typer.Typer) -> None:
             data["complementary_set"] = cover.to_dict()
             print_json(data)
             return
-        out.print(f"[bold]needs[/bold]: {' | '.join(result.needs)}", highlight=False)
-        if result.excluded_no_coords:
-            err.print(say("excluded_no_coords", code, count=len(result.excluded_no_coords)), highlight=False)
-        for rank, s in enumerate(result.suggestions, start=1):
-            out.print(_suggestion_text(rank, s, code), highlight=False)
-        if not result.suggestions:
-            out.print("no partner matches these needs" if code == "en" else "ไม่พบภาคีที่ตรงกับความต้องการ")
-        out.print("")
-        out.print("[bold]complementary set[/bold]:", highlight=False)
-        for step in cover.steps:
-            covered = "; ".join(result.needs[i] for i in sorted(step.new))
-            name = step.suggestion.partner.name(code) if step.suggestion else ""
-            out.print(f"  {step.partner_id} {name}: {covered}", highlight=False)
-        if cover.uncovered:
-            out.print(
-                "  "
-                + say("cover_uncovered", code, needs="; ".join(result.needs[i] for i in cover.uncovered)),
-                highlight=False,
-            )
+        _print_suggestions(result, cover, code)
 
     @partners.command("import")
     def import_cmd(
@@ -189,6 +176,10 @@ def register(app: typer.Typer) -> None:
             table.add_row(p.id, p.name(code), p.type.value, p.province, p.status.value, ", ".join(p.mous))
         out.print(table)
 
+
+def _network_commands(network: typer.Typer) -> None:
+    """``edunet network map|report``."""
+
     @network.command("map")
     def map_cmd(
         output: Annotated[Path, typer.Option("--output", "-o", help="PNG file to write")] = Path("map.png"),
@@ -228,19 +219,7 @@ def register(app: typer.Typer) -> None:
         if as_json:
             print_json(report.to_dict())
             return
-        names = {m.id: m.name(code) for m in report.members}
-        out.print(f"[bold]connectors[/bold] (betweenness > 0): {len(report.connectors)}", highlight=False)
-        for m in report.connectors:
-            out.print(f"  {m.id} {m.name(code)}: degree {m.degree}, betweenness {m.betweenness:.3f}")
-        out.print(f"[bold]isolated[/bold]: {len(report.isolated)}", highlight=False)
-        out.print("  " + ", ".join(f"{i} {names[i]}" for i in report.isolated), highlight=False)
-        out.print(f"[bold]MOUs ending within {months} months[/bold]: {len(report.expiring)}", highlight=False)
-        for e in report.expiring + report.expired:
-            state = "ended" if e.days_left < 0 else f"{e.days_left} days left"
-            out.print(f"  {e.mou_id} {e.end_date} ({state}): {', '.join(e.members)}", highlight=False)
-        out.print(f"[bold]needs no member covers[/bold]: {len(report.uncovered_needs)}", highlight=False)
-        for n in report.uncovered_needs:
-            out.print(f"  {n.partner_id} {names.get(n.partner_id, '')}: {n.need}", highlight=False)
+        _print_network(report, months, code)
 
 
 def _suggestion_text(rank: int, s: Any, lang: str) -> str:
@@ -257,3 +236,44 @@ def _suggestion_text(rank: int, s: Any, lang: str) -> str:
     for n, c in enumerate(s.citations, start=1):
         lines.append("   " + say("citation", lang, n=n, source=c.source, page=c.page, text=c.text[:160]))
     return "\n".join(line for line in lines if line.strip())
+
+
+def _print_suggestions(result: Any, cover: Any, code: str) -> None:
+    """The suggestions as text: the needs, each partner with its reasons, then the complementary set."""
+    from assistant.partners.matching import say
+
+    out.print(f"[bold]needs[/bold]: {' | '.join(result.needs)}", highlight=False)
+    if result.excluded_no_coords:
+        err.print(say("excluded_no_coords", code, count=len(result.excluded_no_coords)), highlight=False)
+    for rank, s in enumerate(result.suggestions, start=1):
+        out.print(_suggestion_text(rank, s, code), highlight=False)
+    if not result.suggestions:
+        out.print("no partner matches these needs" if code == "en" else "ไม่พบภาคีที่ตรงกับความต้องการ")
+    out.print("")
+    out.print("[bold]complementary set[/bold]:", highlight=False)
+    for step in cover.steps:
+        covered = "; ".join(result.needs[i] for i in sorted(step.new))
+        name = step.suggestion.partner.name(code) if step.suggestion else ""
+        out.print(f"  {step.partner_id} {name}: {covered}", highlight=False)
+    if cover.uncovered:
+        out.print(
+            "  " + say("cover_uncovered", code, needs="; ".join(result.needs[i] for i in cover.uncovered)),
+            highlight=False,
+        )
+
+
+def _print_network(report: Any, months: int, code: str) -> None:
+    """The network report as text: connectors, isolated members, expiring MOUs, uncovered needs."""
+    names = {m.id: m.name(code) for m in report.members}
+    out.print(f"[bold]connectors[/bold] (betweenness > 0): {len(report.connectors)}", highlight=False)
+    for m in report.connectors:
+        out.print(f"  {m.id} {m.name(code)}: degree {m.degree}, betweenness {m.betweenness:.3f}")
+    out.print(f"[bold]isolated[/bold]: {len(report.isolated)}", highlight=False)
+    out.print("  " + ", ".join(f"{i} {names[i]}" for i in report.isolated), highlight=False)
+    out.print(f"[bold]MOUs ending within {months} months[/bold]: {len(report.expiring)}", highlight=False)
+    for e in report.expiring + report.expired:
+        state = "ended" if e.days_left < 0 else f"{e.days_left} days left"
+        out.print(f"  {e.mou_id} {e.end_date} ({state}): {', '.join(e.members)}", highlight=False)
+    out.print(f"[bold]needs no member covers[/bold]: {len(report.uncovered_needs)}", highlight=False)
+    for n in report.uncovered_needs:
+        out.print(f"  {n.partner_id} {names.get(n.partner_id, '')}: {n.need}", highlight=False)

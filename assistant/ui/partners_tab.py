@@ -753,12 +753,39 @@ class _Handlers:
             return self.editor_reply(lang, {"kind": "gone", "id": pid}, fill=True, confirm=False)
         return self.editor_reply(lang, None, fill=True, form_for=partner, confirm=False)
 
-    def run_save(self, pid: str | None, *values_ws_lang: Any) -> tuple:
-        """Validate and save the form (its fields in EDIT_FIELDS order, then workspace, language, request)."""
+    def run_save(
+        self,
+        pid: str | None,
+        pid_field: str,
+        name_th: str,
+        name_en: str,
+        ptype: str | None,
+        prov: str,
+        district: str,
+        lat: str,
+        lon: str,
+        capabilities: str,
+        resources: str,
+        partner_needs: str,
+        contact_role: str,
+        status: str | None,
+        mous: str,
+        ws: str | None,
+        lang: str,
+        request: gr.Request,
+    ) -> tuple:
+        """Validate and save the form: a new partner, or the chosen one; errors are shown by field.
+
+        The parameters are the form's fields in EDIT_FIELDS order (Gradio passes inputs by
+        position and gives the request only to a parameter annotated ``gr.Request``).
+        """
         from assistant.partners.registry import PartnerValidationError
         from assistant.workspaces import WorkspaceAccessError
 
-        *field_values, ws, lang, request = values_ws_lang
+        field_values = [
+            pid_field, name_th, name_en, ptype, prov, district, lat, lon,
+            capabilities, resources, partner_needs, contact_role, status, mous,
+        ]  # fmt: skip
         lang = normalize_language(lang)
         values = dict(zip(EDIT_FIELDS, field_values, strict=True))
         existing = None if not pid or pid == NEW_PARTNER else pid
