@@ -64,7 +64,6 @@ LONG_FRONT_END_FUNCTIONS = {
     # Functions still over the limit, with their length when this list was made (issue #17):
     # the list may only shrink. Take an entry out once the function is split; lower its
     # number when it gets shorter.
-    "assistant/ui/ask_tab.py:build_tab": 341,
     "assistant/ui/health_tab.py:build_tab": 216,
     "assistant/ui/library_tab.py:build_tab": 182,
     "assistant/ui/mou_tab.py:build_tab": 275,
