@@ -30,6 +30,7 @@ from assistant.ui.session import access_message, principal_from_request, workspa
 if TYPE_CHECKING:
     import pandas as pd
 
+    from assistant.settings import Settings
     from assistant.ui.app import TabContext
     from ingest.manifest import DocumentRow
     from ingest.pipeline import Report
@@ -133,9 +134,15 @@ def report_markdown(
 
 def build_tab(ctx: TabContext) -> None:
     """The Library tab: upload box, per-file report, document table and actions."""
-    labels = get_labels()
-    s = ctx.settings
+    w = _layout(ctx)
+    _wire(ctx, w, _LibraryHandlers(get_labels(), ctx.settings, LibraryService(ctx.settings)))
 
+
+def _layout(ctx: TabContext) -> Any:
+    """The tab's components: the upload box and button, the report, the table and the actions."""
+    from types import SimpleNamespace
+
+    labels = get_labels()
     tab = ctx.relabel(
         gr.Tab(ctx.t("tabs.library"), id="library", elem_id="tab-library"), label="tabs.library"
     )
@@ -199,12 +206,47 @@ def build_tab(ctx: TabContext) -> None:
             )
         message = gr.Markdown("", elem_id="library-message")
         paths = gr.State([])
+    return SimpleNamespace(
+        workspace=workspace,
+        files=files,
+        upload=upload,
+        report=report,
+        count=count,
+        table=table,
+        selected=selected,
+        remove=remove,
+        refresh=refresh,
+        reindex_button=reindex_button,
+        message=message,
+        paths=paths,
+    )
 
-    service = LibraryService(s)
 
-    def listing(ws: str | None, lang: str, request: gr.Request) -> tuple[Any, Any, list[str], str]:
+def _wire(ctx: TabContext, w: Any, h: _LibraryHandlers) -> None:
+    """Connect the components' events to the handlers."""
+    listing_outputs = [w.table, w.selected, w.paths, w.count]
+    w.upload.click(h.do_upload, [w.files, w.workspace, ctx.lang], [w.report, w.files, *listing_outputs])
+    w.remove.click(h.do_remove, [w.selected, w.workspace, ctx.lang], [w.message, *listing_outputs])
+    w.refresh.click(h.listing, [w.workspace, ctx.lang], listing_outputs)
+    w.reindex_button.click(h.do_reindex, [w.workspace, ctx.lang], [w.message, *listing_outputs])
+    w.table.select(h.pick, w.paths, w.selected)
+    ctx.lang.change(h.listing, [w.workspace, ctx.lang], listing_outputs)
+    w.workspace.change(h.listing, [w.workspace, ctx.lang], listing_outputs)
+    ctx.demo.load(h.listing, [w.workspace, ctx.lang], listing_outputs)
+
+
+class _LibraryHandlers:
+    """The Library tab's event handlers: widgets in, a service call, widgets out."""
+
+    def __init__(self, labels: Labels, settings: Settings, service: LibraryService) -> None:
+        self.labels = labels
+        self.s = settings
+        self.service = service
+
+    def listing(self, ws: str | None, lang: str, request: gr.Request) -> tuple[Any, Any, list[str], str]:
         from assistant.workspaces import WorkspaceAccessError
 
+        labels, s, service = self.labels, self.s, self.service
         lang = normalize_language(lang)
         if not ws and s.auth:  # the selector is not filled yet: its change event lists
             return (gr.skip(),) * 4
@@ -227,9 +269,8 @@ def build_tab(ctx: TabContext) -> None:
             summary,
         )
 
-    listing_outputs = [table, selected, paths, count]
-
-    def stepper(lang: str, progress: gr.Progress) -> Any:
+    def stepper(self, lang: str, progress: gr.Progress) -> Any:
+        labels = self.labels
         indexing = labels.text("library.indexing", lang)
 
         def step(done: float, total: int, label: str) -> None:
@@ -239,6 +280,7 @@ def build_tab(ctx: TabContext) -> None:
         return step
 
     def do_upload(
+        self,
         items: list[str] | None,
         ws: str | None,
         lang: str,
@@ -247,6 +289,7 @@ def build_tab(ctx: TabContext) -> None:
     ) -> tuple:
         from assistant.workspaces import WorkspaceAccessError
 
+        labels, s, service = self.labels, self.s, self.service
         lang = normalize_language(lang)
         if not items:
             return (labels.text("library.no_files", lang), gr.skip(), *(gr.skip(),) * 4)
@@ -257,16 +300,17 @@ def build_tab(ctx: TabContext) -> None:
             return (access_message(labels, lang, exc), gr.skip(), *(gr.skip(),) * 4)
         try:
             progress(0, desc=labels.text("library.preparing", lang))
-            done = service.upload(principal, name, items, progress=stepper(lang, progress))
+            done = service.upload(principal, name, items, progress=self.stepper(lang, progress))
             text = report_markdown(labels, lang, done.reports, done.rejected, s.max_upload_mb)
         except Exception as exc:
             log.exception("upload failed")
             text = labels.text("library.error", lang, error=hide_paths(f"{type(exc).__name__}: {exc}"))
-        return (text, None, *listing(name, lang, request))
+        return (text, None, *self.listing(name, lang, request))
 
-    def do_remove(path: str | None, ws: str | None, lang: str, request: gr.Request) -> tuple:
+    def do_remove(self, path: str | None, ws: str | None, lang: str, request: gr.Request) -> tuple:
         from assistant.workspaces import WorkspaceAccessError
 
+        labels, s, service = self.labels, self.s, self.service
         lang = normalize_language(lang)
         if not path:
             return (labels.text("library.nothing_selected", lang), *(gr.skip(),) * 4)
@@ -277,11 +321,14 @@ def build_tab(ctx: TabContext) -> None:
         except WorkspaceAccessError as exc:
             return (access_message(labels, lang, exc), *(gr.skip(),) * 4)
         key = "library.removed" if gone.removed else "library.not_found"
-        return (labels.text(key, lang, name=gone.name), *listing(ws_name, lang, request))
+        return (labels.text(key, lang, name=gone.name), *self.listing(ws_name, lang, request))
 
-    def do_reindex(ws: str | None, lang: str, request: gr.Request, progress: gr.Progress = PROGRESS) -> tuple:
+    def do_reindex(
+        self, ws: str | None, lang: str, request: gr.Request, progress: gr.Progress = PROGRESS
+    ) -> tuple:
         from assistant.workspaces import WorkspaceAccessError
 
+        labels, s, service = self.labels, self.s, self.service
         lang = normalize_language(lang)
         try:
             principal = principal_from_request(request, s)
@@ -289,7 +336,7 @@ def build_tab(ctx: TabContext) -> None:
         except WorkspaceAccessError as exc:
             return (access_message(labels, lang, exc), *(gr.skip(),) * 4)
         try:
-            report = service.reindex(principal, name, progress=stepper(lang, progress))
+            report = service.reindex(principal, name, progress=self.stepper(lang, progress))
             count_done = sum(1 for x in report.results if x.outcome.value != "failed")
             lines = [labels.text("library.reindexed", lang, count=count_done)]
             failed = report_markdown(labels, lang, [_only_problems(report)])
@@ -297,22 +344,13 @@ def build_tab(ctx: TabContext) -> None:
         except Exception as exc:
             log.exception("re-index failed")
             text = labels.text("library.error", lang, error=hide_paths(f"{type(exc).__name__}: {exc}"))
-        return (text, *listing(name, lang, request))
+        return (text, *self.listing(name, lang, request))
 
-    def pick(doc_paths: list[str], evt: gr.SelectData) -> Any:
+    def pick(self, doc_paths: list[str], evt: gr.SelectData) -> Any:
         row = evt.index[0] if isinstance(evt.index, list | tuple) else evt.index
         if isinstance(row, int) and 0 <= row < len(doc_paths):
             return gr.update(value=doc_paths[row])
         return gr.skip()
-
-    upload.click(do_upload, [files, workspace, ctx.lang], [report, files, *listing_outputs])
-    remove.click(do_remove, [selected, workspace, ctx.lang], [message, *listing_outputs])
-    refresh.click(listing, [workspace, ctx.lang], listing_outputs)
-    reindex_button.click(do_reindex, [workspace, ctx.lang], [message, *listing_outputs])
-    table.select(pick, paths, selected)
-    ctx.lang.change(listing, [workspace, ctx.lang], listing_outputs)
-    workspace.change(listing, [workspace, ctx.lang], listing_outputs)
-    ctx.demo.load(listing, [workspace, ctx.lang], listing_outputs)
 
 
 def _only_problems(report: Report) -> Report:
