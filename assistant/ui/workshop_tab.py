@@ -37,6 +37,7 @@ import gradio as gr
 
 from assistant.history import HistoryItem, Kind
 from assistant.services.workshop import NewSession, SessionService
+from assistant.services.workshop import session_payload as session_payload  # re-exported
 from assistant.settings import Settings
 from assistant.ui.i18n import get_labels, normalize_language
 from assistant.ui.safe_text import plain_media
