@@ -69,8 +69,6 @@ LONG_FRONT_END_FUNCTIONS = {
     "assistant/ui/plan_tab.py:build_tab": 231,
     "assistant/ui/portfolio_tab.py:build_tab": 173,
     "assistant/ui/workshop_tab.py:build_tab": 469,
-    "assistant/commands/users.py:register": 147,
-    "assistant/commands/workshop.py:register": 161,
 }
 
 
