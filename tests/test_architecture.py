@@ -68,7 +68,6 @@ LONG_FRONT_END_FUNCTIONS = {
     "assistant/ui/mou_tab.py:build_tab": 275,
     "assistant/ui/plan_tab.py:build_tab": 231,
     "assistant/ui/portfolio_tab.py:build_tab": 173,
-    "assistant/ui/workshop_tab.py:build_tab": 469,
 }
 
 
