@@ -104,11 +104,6 @@ class WorkspaceName(str):
         return cls(value)
 
 
-def resolve_workspace(settings: Settings, workspace: str | None) -> WorkspaceName:
-    """The workspace a request names, or the settings' default one (validated)."""
-    return WorkspaceName.parse(workspace, settings)
-
-
 @dataclass(frozen=True)
 class Workspace:
     """A registered workspace: one network or school."""

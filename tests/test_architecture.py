@@ -57,6 +57,30 @@ def test_services_never_import_the_front_ends() -> None:
     assert {k: v for k, v in offenders.items() if v} == {}
 
 
+def test_no_signature_lets_the_principal_be_left_out() -> None:
+    """A ``principal`` parameter never has a default: no call can skip the access rule by omission."""
+    offenders = []
+    for path in _modules("assistant"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                continue
+            args = node.args
+            positional = [*args.posonlyargs, *args.args]
+            defaults = dict(
+                zip(
+                    [a.arg for a in positional[len(positional) - len(args.defaults) :]],
+                    args.defaults,
+                    strict=True,
+                )
+            )
+            defaults |= {
+                a.arg: d for a, d in zip(args.kwonlyargs, args.kw_defaults, strict=True) if d is not None
+            }
+            if "principal" in defaults:
+                offenders.append(f"{path.relative_to(ROOT)}:{node.lineno} {node.name}")
+    assert offenders == []
+
+
 MAX_FRONT_END_FUNCTION = 120
 """The longest a function in ``assistant/ui/`` or ``assistant/commands/`` may be, in lines."""
 
