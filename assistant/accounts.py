@@ -47,8 +47,8 @@ MIN_PASSWORD_CHARS = 10
 MAX_PASSWORD_CHARS = 1024
 """Longer inputs are refused before hashing (they only cost CPU)."""
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,31}$")
-RESERVED_NAMES = frozenset({"anonymous"})
-"""Names no account may take: ``anonymous`` is the caller of single-user mode."""
+RESERVED_NAMES = frozenset({"anonymous", "system"})
+"""Names no account may take: ``anonymous`` (single-user mode) and ``system`` (the local operator)."""
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS users (

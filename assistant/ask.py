@@ -51,6 +51,7 @@ from assistant.model_checks import (
     parse_points,
     says_not_found,
 )
+from assistant.privacy import screened
 from assistant.questions import Kind, Question, analyse
 from assistant.records import Answer, AnswerEvent, Citation, EventKind
 from assistant.relevance import (
@@ -241,7 +242,7 @@ class Answerer:
         section_chars: int = SECTION_CHARS,
     ) -> None:
         self.retriever = retriever
-        self.llm = llm
+        self.llm = screened(llm)  # every prompt passes the privacy screen first
         self.backend = backend if llm is not None else "none"
         self.max_context_tokens = max_context_tokens
         self.relevance = as_relevance(min_relevance)

@@ -167,6 +167,7 @@ def run_draft(
     from assistant.drafting import DraftEventKind, draft_context
     from assistant.export import ExportFormat, export, to_markdown
     from assistant.forms import FormError
+    from assistant.workspaces import SYSTEM
 
     try:
         chosen = ExportFormat.parse(fmt) if fmt else ExportFormat.from_path(output) if output else None
@@ -182,7 +183,7 @@ def run_draft(
         raise UserError(str(exc), code=2) from None
     s = settings()
     try:
-        ctx = draft_context(s, workspace(workspace_name), form.language, backend=backend)
+        ctx = draft_context(s, workspace(workspace_name), form.language, backend=backend, principal=SYSTEM)
     except ValueError as exc:  # an unknown backend name
         raise UserError(str(exc), code=2) from None
     for note in ctx.notes:

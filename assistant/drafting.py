@@ -6,7 +6,7 @@ model for a short paragraph. The skeleton never depends on the model: with backe
 ``none`` (or a failing model) every section is still complete.
 
 Usage:
-    >>> ctx = draft_context(settings, workspace="default", language="th")
+    >>> ctx = draft_context(settings, workspace="default", language="th", principal=SYSTEM)
     >>> def vision(ctx: DraftContext) -> list[Block]:
     ...     cites = ctx.sources.find("วิสัยทัศน์ร่วมของเครือข่าย")          # retrieved chunks → [1], [2]
     ...     blocks = [Block.paragraph("เครือข่ายมีวิสัยทัศน์ร่วม" + ctx.sources.marker(cites))]
@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from assistant import grounding as g
+from assistant.privacy import screened
 from assistant.records import Citation
 
 if TYPE_CHECKING:
@@ -371,7 +372,7 @@ class Writer:
     """
 
     def __init__(self, llm: BaseChatModel | None, backend: str, language: str) -> None:
-        self.llm = llm
+        self.llm = screened(llm)  # every prompt passes the privacy screen first
         self.backend = backend if llm is not None else "none"
         self.language = check_language(language)
         self.prompts = load_draft_prompts(self.language)
@@ -588,27 +589,24 @@ def draft_context(
     retriever: HybridRetriever | None = None,
     llm: BaseChatModel | bool | None = True,
     k: int = 2,
-    principal: Principal | None = None,
+    principal: Principal,
 ) -> DraftContext:
     """A context over ``workspace``'s index with the configured (or named) model backend.
 
     ``llm=False`` forces no model (the skeleton only); ``retriever`` overrides the index
-    (tests); ``backend`` names a backend other than the settings' one. With a ``principal``,
-    WorkspaceAccessError is raised before the index is touched unless they may use
-    ``workspace`` (the retriever is then built by :func:`assistant.workspaces.scoped_retriever`);
-    ``None`` is the trusted local operator (the CLI).
+    (tests); ``backend`` names a backend other than the settings' one. WorkspaceAccessError
+    is raised before the index is touched unless ``principal`` may use ``workspace``; for a
+    web caller the retriever is built by :func:`assistant.workspaces.scoped_retriever`, for the
+    local operator (:data:`assistant.workspaces.SYSTEM`) a plain one as the CLI always had.
     """
     from assistant.llm import get_chat_model
     from assistant.retrieval import HybridRetriever
+    from assistant.workspaces import require_access, scoped_retriever
 
     language = check_language(language)
-    if principal is not None:
-        from assistant.workspaces import require_access, scoped_retriever
-
-        if retriever is None:
-            retriever = scoped_retriever(principal, workspace, settings=settings, k=max(k, 5))
-        else:
-            require_access(principal, workspace, settings=settings)
+    require_access(principal, workspace, settings=settings)
+    if retriever is None and not principal.is_system:
+        retriever = scoped_retriever(principal, workspace, settings=settings, k=max(k, 5))
     if retriever is None:
         from assistant.runtime import get_store
 

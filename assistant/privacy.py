@@ -1,4 +1,16 @@
-"""Personal-data screen run on learner text BEFORE any model sees it (PDPA B.E. 2562).
+"""Personal-data screen run on every text BEFORE any model sees it (PDPA B.E. 2562).
+
+Two ways to use it:
+
+* **refuse**: :func:`ensure_no_personal_data` raises :class:`PersonalDataError` (portfolios and
+  reflections refuse learner text that holds personal data, and say what to remove);
+* **mask at the model boundary**: :func:`screened` wraps a chat model so that every message it
+  is sent passes :func:`redact_personal_data` first: each finding is replaced by its masked form
+  (``08•-•••-••78``). :class:`assistant.ask.Answerer` (Ask and workshop sessions),
+  :class:`assistant.drafting.Writer` (every drafting tool and the MOU analysis) and the query
+  translator wrap their model this way, so a question, a session question or an MOU's text
+  reaches the model screened, whatever the front end. What the user sees and what is stored
+  are not changed.
 
 Usage:
     >>> from assistant.privacy import find_personal_data, ensure_no_personal_data
@@ -28,20 +40,28 @@ full: every finding is masked (first and last characters kept).
 
 from __future__ import annotations
 
+import logging
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import lru_cache
+from typing import Any
 
 __all__ = [
     "KIND_NAMES",
     "PersonalDataError",
     "PiiFinding",
+    "ScreenedModel",
     "ensure_no_personal_data",
     "find_personal_data",
     "mask",
+    "redact_personal_data",
+    "screen_messages",
+    "screened",
     "thai_id_checksum_ok",
 ]
+
+log = logging.getLogger(__name__)
 
 THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
 
@@ -157,7 +177,7 @@ def _mask_name(title: str, first: str, last: str) -> str:
     return f"{title} {first[0]}••• {last[0]}•••"
 
 
-@cache
+@lru_cache(maxsize=256)  # bounded: whole prompts pass through the screen
 def _tokenize(text: str) -> tuple[str, ...]:
     from pythainlp.tokenize import word_tokenize
 
@@ -225,3 +245,78 @@ def ensure_no_personal_data(text: str, language: str = "th", **options: bool) ->
     findings = find_personal_data(text, **options)
     if findings:
         raise PersonalDataError(findings, language)
+
+
+def redact_personal_data(text: str, **options: bool) -> str:
+    """``text`` with every piece of personal data replaced by its masked form (``08•-•••-••78``)."""
+    findings = find_personal_data(text, **options)
+    for f in reversed(findings):
+        text = text[: f.start] + f.masked + text[f.end :]
+    return text
+
+
+def screen_messages(messages: Any) -> Any:
+    """Chat messages (LangChain messages, or a plain prompt string) with their text screened.
+
+    Messages without personal data are passed on unchanged (the same objects); the others are
+    copied with the masked text. Only the kinds found are logged, never a value.
+    """
+    if isinstance(messages, str):
+        return _screen_text(messages)
+    if not isinstance(messages, Sequence):
+        return messages
+    out = []
+    for message in messages:
+        content = getattr(message, "content", None)
+        if isinstance(content, str):
+            clean = _screen_text(content)
+            if clean is not content:
+                message = message.model_copy(update={"content": clean})
+        elif isinstance(message, str):
+            message = _screen_text(message)
+        out.append(message)
+    return out
+
+
+def _screen_text(text: str) -> str:
+    findings = find_personal_data(text)
+    if not findings:
+        return text
+    log.info("privacy screen: masked %s before the model", ", ".join(sorted({f.kind for f in findings})))
+    return redact_personal_data(text)
+
+
+class ScreenedModel:
+    """A chat model whose every prompt passes the privacy screen (:func:`screen_messages`) first.
+
+    ``invoke``, ``stream`` and ``batch`` screen their input; ``with_structured_output`` returns a
+    screened runnable; anything else is the wrapped model's. Build it with :func:`screened`.
+    """
+
+    def __init__(self, model: Any) -> None:
+        self.model = model
+
+    def invoke(self, messages: Any, *args: Any, **kwargs: Any) -> Any:
+        return self.model.invoke(screen_messages(messages), *args, **kwargs)
+
+    def stream(self, messages: Any, *args: Any, **kwargs: Any) -> Any:
+        return self.model.stream(screen_messages(messages), *args, **kwargs)
+
+    def batch(self, inputs: Any, *args: Any, **kwargs: Any) -> Any:
+        return self.model.batch([screen_messages(m) for m in inputs], *args, **kwargs)
+
+    def with_structured_output(self, *args: Any, **kwargs: Any) -> ScreenedModel:
+        return ScreenedModel(self.model.with_structured_output(*args, **kwargs))
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.model, name)
+
+    def __repr__(self) -> str:
+        return f"ScreenedModel({self.model!r})"
+
+
+def screened(model: Any) -> Any:
+    """``model`` behind the privacy screen (None stays None; a screened model is not wrapped twice)."""
+    if model is None or isinstance(model, ScreenedModel):
+        return model
+    return ScreenedModel(model)

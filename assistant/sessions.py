@@ -405,21 +405,21 @@ class Sessions:
         from_workspace: str | None = None,
         documents: Iterable[str] = (),
         progress: Callable[[float, int, str], None] | None = None,
-        principal: Principal | None = None,
+        principal: Principal,
     ) -> Session:
         """Create a session: reserve a unique code, ingest the pack into its own workspace, open it.
 
         ``files`` are uploaded pack files; ``documents`` name documents (by source, title or
         path) of ``from_workspace`` to copy in. Raises :class:`SessionError` for an empty name,
         no pack, unknown documents or a pack of which nothing could be indexed (nothing is
-        kept then). With a ``principal``, copying from ``from_workspace`` needs access to it:
-        WorkspaceAccessError is raised before anything is read or reserved; ``None`` is the
-        trusted local operator (the CLI).
+        kept then). Copying from ``from_workspace`` needs ``principal`` to have access to it:
+        WorkspaceAccessError is raised before anything is read or reserved (the CLI passes
+        :data:`assistant.workspaces.SYSTEM`).
         """
         from assistant.runtime import ingest_options
         from ingest.pipeline import Outcome, ingest
 
-        if principal is not None and from_workspace:
+        if from_workspace:
             from assistant.workspaces import require_access
 
             require_access(principal, from_workspace, settings=self.settings)

@@ -53,7 +53,13 @@ def clean_translation(reply: str, question: str, target: str) -> str | None:
 
 
 def model_expander(llm: Any, fallback: QueryExpander | None = None) -> QueryExpander:
-    """A query expander that asks ``llm`` for the translation (the glossary's terms added)."""
+    """A query expander that asks ``llm`` for the translation (the glossary's terms added).
+
+    The question passes the privacy screen before the model sees it.
+    """
+    from assistant.privacy import screened
+
+    llm = screened(llm)
     from langchain_core.messages import HumanMessage, SystemMessage
 
     glossary = fallback or glossary_expander()

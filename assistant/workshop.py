@@ -4,7 +4,7 @@ Usage:
     >>> from assistant.workshop import draft_workshop, parse_workshop
     >>> form = parse_workshop({"topic": "การใช้ AI ช่วยทำแฟ้มสะสมผลงาน", "audience": "ครูโรงเรียนขนาดเล็ก",
     ...                        "duration_hours": 3, "goals": ["ออกแบบแฟ้มสะสมผลงาน"], "start_time": "09:00"})
-    >>> ctx = draft_context(settings, workspace="default", language=form.language)
+    >>> ctx = draft_context(settings, workspace="default", language=form.language, principal=SYSTEM)
     >>> draft = draft_workshop(form, ctx)                 # or stream_workshop(form, ctx) for the UI
     >>> [(i.start_clock, i.end_clock, i.title) for i in plan_agenda(form).items][:2]
     [('09:00', '09:15', 'เปิดงานและแบบประเมินก่อนเริ่ม'), ...]

@@ -1,7 +1,7 @@
 """Workspaces, their members, and the one place that decides who may read or write a workspace.
 
 Usage:
-    >>> from assistant.workspaces import Principal, create_workspace, add_member, scoped_retriever
+    >>> from assistant.workspaces import SYSTEM, Principal, create_workspace, add_member, scoped_retriever
     >>> create_workspace("net-chanthaburi", "เครือข่ายจันทบุรี", settings=s)
     >>> add_member("somchai", "net-chanthaburi", settings=s)
     >>> caller = principal_for(s, "somchai")                      # from a login, or anonymous
@@ -11,6 +11,7 @@ Usage:
 Access rules (:func:`require_access`):
 
 * **anonymous** (``settings.auth`` off, the single-user default): every workspace;
+* the **system** principal (:data:`SYSTEM`: the CLI, scripts and tests on the machine): every workspace;
 * an **admin**: every workspace;
 * anyone else: only the workspaces they are a member of.
 
@@ -45,6 +46,9 @@ log = logging.getLogger(__name__)
 ANONYMOUS = "anonymous"
 """The name of the caller in single-user mode (no account may take it)."""
 
+SYSTEM_NAME = "system"
+"""The name of the local operator (the CLI, scripts, tests); no account may take it."""
+
 SCHEMA = (
     """CREATE TABLE IF NOT EXISTS workspaces (
         name    TEXT PRIMARY KEY,
@@ -74,6 +78,32 @@ class WorkspaceError(ValueError):
     """A request about workspaces that cannot be done (unknown, duplicate, bad name)."""
 
 
+class WorkspaceName(str):
+    """A validated workspace name: lower-case letters, digits, '-' and '_', 1–48 characters.
+
+    A ``str`` (so it goes wherever a workspace name went before), but only made through
+    :meth:`parse` or the constructor, both of which check the name (ValueError otherwise)::
+
+        >>> WorkspaceName("net-a")
+        'net-a'
+        >>> WorkspaceName("../etc")        # ValueError: invalid workspace name
+    """
+
+    __slots__ = ()
+
+    def __new__(cls, value: str) -> WorkspaceName:
+        if isinstance(value, WorkspaceName):
+            return value
+        return super().__new__(cls, check_workspace(str(value) if value is not None else ""))
+
+    @classmethod
+    def parse(cls, value: str | None, settings: Settings | None = None) -> WorkspaceName:
+        """``value``, or the settings' default workspace when ``value`` is empty, validated."""
+        if not value:
+            value = (settings or get_settings()).workspace
+        return cls(value)
+
+
 @dataclass(frozen=True)
 class Workspace:
     """A registered workspace: one network or school."""
@@ -101,13 +131,20 @@ class Membership:
 
 @dataclass(frozen=True)
 class Principal:
-    """Who is calling: an account, or the anonymous single user (only when ``settings.auth`` is off).
+    """Who is calling: an account, the anonymous single user, or the local operator.
 
-    Build it with :func:`principal_for` (from a login name) or :meth:`anonymous`; the
-    anonymous principal is refused everywhere once accounts are switched on.
+    Every library call that reads or writes a workspace takes a principal, always: there is
+    no ``None`` that means "trusted". Build it with
+
+    * :func:`principal_for` (from a login name: an account, or anonymous when accounts are off);
+    * :meth:`anonymous`: the single user of a server without accounts (refused everywhere once
+      accounts are switched on);
+    * :meth:`system` (also :data:`SYSTEM`): the local operator who runs the CLI, scripts and
+      tests on the machine itself, and may use every workspace. The web UI never builds it.
     """
 
     user: User | None = None
+    trusted: bool = False
 
     @classmethod
     def anonymous(cls) -> Principal:
@@ -115,13 +152,22 @@ class Principal:
         return cls(None)
 
     @classmethod
+    def system(cls) -> Principal:
+        """The local operator (CLI, scripts, tests): every workspace, no login."""
+        return cls(None, trusted=True)
+
+    @classmethod
     def of(cls, user: User) -> Principal:
         """The caller logged in as ``user``."""
         return cls(user)
 
     @property
+    def is_system(self) -> bool:
+        return self.user is None and self.trusted
+
+    @property
     def is_anonymous(self) -> bool:
-        return self.user is None
+        return self.user is None and not self.trusted
 
     @property
     def is_admin(self) -> bool:
@@ -129,13 +175,19 @@ class Principal:
 
     @property
     def name(self) -> str:
-        """The user name, or ``anonymous``."""
-        return self.user.username if self.user is not None else ANONYMOUS
+        """The user name, ``anonymous`` or ``system``."""
+        if self.user is not None:
+            return self.user.username
+        return SYSTEM_NAME if self.trusted else ANONYMOUS
 
     @property
     def key(self) -> str:
-        """A stable key for per-user records (rate limits): ``user:<name>`` or ``anonymous``."""
-        return f"user:{self.user.username}" if self.user is not None else ANONYMOUS
+        """A stable key for per-user records (rate limits): ``user:<name>``, ``anonymous`` or ``system``."""
+        return f"user:{self.user.username}" if self.user is not None else self.name
+
+
+SYSTEM = Principal.system()
+"""The local operator: what the CLI, scripts and tests pass as the principal."""
 
 
 Access = Principal
@@ -268,7 +320,7 @@ class Workspaces:
         """The workspaces ``principal`` may use (the default one first for anonymous and admins)."""
         if principal.is_anonymous and self.auth:
             return []
-        if principal.is_anonymous or principal.is_admin:
+        if principal.is_anonymous or principal.is_admin or principal.is_system:
             found = self.all()
             if self.default not in {w.name for w in found}:
                 found.insert(0, Workspace(self.default, self.default, 0.0))
@@ -282,17 +334,17 @@ class Workspaces:
         """Whether ``principal`` may read and write ``workspace``."""
         if principal.is_anonymous:
             return not self.auth
-        if principal.is_admin:
+        if principal.is_admin or principal.is_system:
             return True
         rows = self._query(
             "SELECT 1 FROM memberships WHERE username = ? AND workspace = ?", (principal.name, workspace)
         )
         return bool(rows)
 
-    def require(self, principal: Principal, workspace: str) -> str:
+    def require(self, principal: Principal, workspace: str) -> WorkspaceName:
         """The checked workspace name, or WorkspaceAccessError saying why the caller may not use it."""
         try:
-            ws = check_workspace(workspace)
+            ws = WorkspaceName(workspace)
         except ValueError as exc:
             raise WorkspaceAccessError(str(exc), user=principal.name, workspace=str(workspace)) from None
         if self.can_access(principal, ws):
@@ -335,9 +387,22 @@ def workspaces_for(principal: Principal, *, settings: Settings | None = None) ->
     return Workspaces.for_settings(settings).visible(principal)
 
 
-def require_access(principal: Principal, workspace: str, *, settings: Settings | None = None) -> None:
-    """Raise WorkspaceAccessError unless ``principal`` may use ``workspace``."""
-    Workspaces.for_settings(settings).require(principal, workspace)
+def require_access(
+    principal: Principal, workspace: str, *, settings: Settings | None = None
+) -> WorkspaceName:
+    """The checked workspace name; WorkspaceAccessError unless ``principal`` may use ``workspace``.
+
+    The local operator (:data:`SYSTEM`) may use every workspace: only the name is checked, and
+    the app database is not opened.
+    """
+    if not isinstance(principal, Principal):
+        raise TypeError(f"a Principal is required (Principal.system() for the CLI), got {principal!r}")
+    if principal.is_system:
+        try:
+            return WorkspaceName(workspace)
+        except ValueError as exc:
+            raise WorkspaceAccessError(str(exc), user=principal.name, workspace=str(workspace)) from None
+    return Workspaces.for_settings(settings).require(principal, workspace)
 
 
 def scoped_retriever(
@@ -356,7 +421,7 @@ def scoped_retriever(
     from assistant.retrieval import HybridRetriever
 
     s = settings or get_settings()
-    ws = Workspaces.for_settings(s).require(principal, workspace)
+    ws = require_access(principal, workspace, settings=s)
     if store is None:
         from assistant.runtime import get_store
 
@@ -388,7 +453,7 @@ def checked_ingest(
     from ingest.pipeline import ingest
 
     s = settings or get_settings()
-    ws = Workspaces.for_settings(s).require(principal, workspace)
+    ws = require_access(principal, workspace, settings=s)
     if options is None:
         from assistant.runtime import ingest_options
 

@@ -25,6 +25,8 @@ from pathlib import Path
 import yaml
 from common import REPO_ROOT, format_table, load_embedder, load_note, log, percentile
 
+from assistant.workspaces import SYSTEM
+
 WORKSPACE = "default"
 
 
@@ -62,7 +64,9 @@ def time_draft(store, settings, tool: str, backend: str, language: str, llm) -> 
     form = yaml.safe_load((REPO_ROOT / "examples" / f"{tool}.{language}.yaml").read_text("utf-8"))
     retriever = HybridRetriever(store=store, workspace=WORKSPACE, k=5)
     started = time.perf_counter()
-    ctx = draft_context(settings, WORKSPACE, language, backend=backend, retriever=retriever, llm=llm)
+    ctx = draft_context(
+        settings, WORKSPACE, language, backend=backend, retriever=retriever, llm=llm, principal=SYSTEM
+    )
     first = None
     draft = None
     for event in stream(form, ctx):

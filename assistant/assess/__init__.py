@@ -6,10 +6,10 @@ Usage:
     >>> [i.id for i in q.indicators][:2]
     ['shared-vision-goals.1', 'shared-vision-goals.2']
     >>> answers = parse_answers({"shared-vision-goals.1": 4, ...}, q)   # AnswerError lists every problem
-    >>> ctx = draft_context(settings, "default", "th")     # retrieval + optional model (drafting)
+    >>> ctx = draft_context(settings, "default", "th", principal=SYSTEM)  # retrieval + optional model
     >>> result = run_assessment(answers, q, language="th", ctx=ctx)
     >>> result.scores.area("stakeholders").mean, result.recommendations[0].area_id
-    >>> store = AssessmentStore.for_workspace(settings, "default")
+    >>> store = AssessmentStore.for_workspace(settings, "default", principal=SYSTEM)
     >>> saved = store.save(result, label="ภาคเรียนที่ 1/2568")
     >>> later = run_assessment(answers2, q, language="th", ctx=ctx, previous=store.get("latest"))
     >>> later.progress.areas[0].delta                          # change per area since the earlier one

@@ -72,19 +72,17 @@ class AssessmentStore:
 
     @classmethod
     def for_workspace(
-        cls, settings: Settings, workspace: str, *, principal: Principal | None = None
+        cls, settings: Settings, workspace: str, *, principal: Principal
     ) -> AssessmentStore:
         """The saved assessments of ``workspace``.
 
-        With a ``principal``, WorkspaceAccessError is raised before the file is opened or
-        created unless they may use ``workspace``; ``None`` is the trusted local operator (the CLI).
+        WorkspaceAccessError is raised before the file is opened or created unless ``principal``
+        may use ``workspace`` (the CLI passes :data:`assistant.workspaces.SYSTEM`).
         """
         from assistant.storage import workspace_dir
+        from assistant.workspaces import require_access
 
-        if principal is not None:
-            from assistant.workspaces import require_access
-
-            require_access(principal, workspace, settings=settings)
+        require_access(principal, workspace, settings=settings)
         return cls(workspace_dir(settings, workspace) / DB_NAME)
 
     def save(self, result: HealthResult, label: str | None = None) -> SavedAssessment:

@@ -25,6 +25,7 @@ import typer
 from assistant.clikit import JsonOpt, UserError, WorkspaceOpt, err, out, print_json, read_form
 from assistant.clikit import settings as _settings
 from assistant.clikit import workspace as _workspace
+from assistant.workspaces import SYSTEM
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -139,7 +140,7 @@ def register(app: typer.Typer) -> None:
         from assistant.assess.storage import AssessmentStore
 
         ws = _workspace(workspace)
-        saved = AssessmentStore.for_workspace(_settings(), ws).list()
+        saved = AssessmentStore.for_workspace(_settings(), ws, principal=SYSTEM).list()
         if as_json:
             print_json([s.to_json() for s in saved])
             return
@@ -191,9 +192,9 @@ def _run(
         data, file_label, file_language = split_answers_file(form)
         lang = _language(language or file_language)
         parsed = parse_answers(data, q)
-        store = AssessmentStore.for_workspace(s, ws)
+        store = AssessmentStore.for_workspace(s, ws, principal=SYSTEM)
         previous = store.get(compare) if compare else None
-    ctx = draft_context(s, ws, lang, backend=backend, llm=backend != "none")
+    ctx = draft_context(s, ws, lang, backend=backend, llm=backend != "none", principal=SYSTEM)
     result = run_assessment(
         parsed, q, language=lang, ctx=ctx, previous=previous, label=label or file_label or ""
     )

@@ -22,6 +22,7 @@ import typer
 from assistant.clikit import BackendOpt, JsonOpt, UserError, WorkspaceOpt, err, out, print_json, run_draft
 from assistant.clikit import settings as _settings
 from assistant.clikit import workspace as _workspace
+from assistant.workspaces import SYSTEM
 
 
 def register(app: typer.Typer) -> None:
@@ -80,7 +81,7 @@ def register(app: typer.Typer) -> None:
                 record = analyze_file(file, writer=writer)
             else:
                 assert document is not None
-                record = analyze_document(s, _workspace(workspace), document, writer=writer)
+                record = analyze_document(s, _workspace(workspace), document, writer=writer, principal=SYSTEM)
         except DocumentNotFound as exc:
             raise UserError(str(exc), code=2) from None
         except LoadError as exc:

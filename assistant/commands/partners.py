@@ -21,34 +21,39 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from assistant.clikit import JsonOpt, UserError, WorkspaceOpt, err, out, print_json, settings, workspace
+from assistant.workspaces import SYSTEM
 
 if TYPE_CHECKING:
     from assistant.partners.registry import Registry
+    from assistant.services.partners import PartnersService
 
 LangOpt = Annotated[str, typer.Option("--lang", help="language of names and reasons: th|en")]
 
 
-def _registry(ws_name: str | None, seed: bool = True) -> Registry:
-    """The workspace's registry, seeded from the starter corpus when empty (said on stderr)."""
-    from assistant.partners.registry import Registry
+def _service() -> PartnersService:
+    from assistant.services.partners import PartnersService
 
-    s = settings()
-    registry = Registry.for_workspace(s, workspace(ws_name))
-    if seed:
-        report = registry.seed_if_empty(s.corpus_dir)
-        if report is not None:
-            err.print(
-                f"the registry was empty: loaded {report.imported} partners from "
-                f"{Path(s.corpus_dir) / 'partners.csv'}",
-                highlight=False,
-            )
-    return registry
+    return PartnersService(settings())
 
 
-def _embedder() -> Any:
-    from assistant.runtime import get_embedder
+def _said_seeded(service: PartnersService, ws: str) -> None:
+    """Say on stderr that the registry was empty and was filled from the starter corpus."""
+    seeded = service.seeded(ws)
+    if seeded is not None:
+        count, path = seeded
+        err.print(f"the registry was empty: loaded {count} partners from {path}", highlight=False)
 
-    return get_embedder(settings())
+
+def _registry(ws_name: str | None, seed: bool = True) -> tuple[PartnersService, Registry]:
+    """The service and the workspace's registry, seeded from the starter corpus when empty (said)."""
+    service, ws = _service(), workspace(ws_name)
+    registry = service.registry(SYSTEM, ws, seed=seed)
+    _said_seeded(service, ws)
+    return service, registry
+
+
+def _note(text: str) -> None:
+    err.print(f"[yellow]note:[/yellow] {text}", highlight=False)
 
 
 def _lang(value: str) -> str:
@@ -58,27 +63,18 @@ def _lang(value: str) -> str:
     return code
 
 
-def _citer(ws: str) -> Any:
-    """Citations into the workspace's indexed MOUs, or None when the index cannot be opened."""
-    try:
-        from assistant.partners.matching import mou_citer
-        from assistant.runtime import get_store
-
-        store = get_store(settings())
-        if not store.documents(ws):
-            return None
-        return mou_citer(store, ws)
-    except Exception as exc:  # evidence is optional; matching still works without the index
-        err.print(f"[yellow]note:[/yellow] no document citations ({exc})", highlight=False)
-        return None
-
-
 def register(app: typer.Typer) -> None:
     """Add the ``partners`` and ``network`` command groups to ``app``."""
     partners = typer.Typer(help="Partner registry and needs-to-partner matching.", no_args_is_help=True)
     network = typer.Typer(help="The network of partners linked by MOUs.", no_args_is_help=True)
     app.add_typer(partners, name="partners")
     app.add_typer(network, name="network")
+    _partner_commands(partners)
+    _network_commands(network)
+
+
+def _partner_commands(partners: typer.Typer) -> None:
+    """``edunet partners suggest|import|export|list``."""
 
     @partners.command("suggest")
     def suggest_cmd(
@@ -99,51 +95,29 @@ def register(app: typer.Typer) -> None:
         """Suggest partners for the needs, with reasons, distance, evidence and a complementary set."""
         import sys
 
-        from assistant.partners.cover import complementary_set
-        from assistant.partners.matching import MatchFilters, PartnerType, match, parse_near, say
+        from assistant.services.partners import SuggestRequest
 
         code = _lang(lang)
         text = sys.stdin.read() if needs == "-" else needs
+        wanted = SuggestRequest(text, tuple(types or ()), tuple(provinces or ()), near or "", max_km, top)
         try:
-            filters = MatchFilters(
-                types=tuple(PartnerType.parse(t) for t in types or ()),
-                provinces=tuple(provinces or ()),
-                near=parse_near(near) if near else None,
-                max_km=max_km,
-            )
+            wanted.filters()
         except ValueError as exc:
             raise UserError(str(exc), code=2) from None
-        ws = workspace(workspace_name)
-        registry = _registry(ws)
+        service, ws = _service(), workspace(workspace_name)
+        service.registry(SYSTEM, ws)
+        _said_seeded(service, ws)
         try:
-            result = match(text, registry, _embedder(), filters, top=top, cite=_citer(ws))
+            found = service.suggest(SYSTEM, ws, wanted, warn=_note)
         except ValueError as exc:
             raise UserError(str(exc), code=2) from None
-        cover = complementary_set(result)
+        result, cover = found.result, found.cover
         if as_json:
             data = result.to_dict()
             data["complementary_set"] = cover.to_dict()
             print_json(data)
             return
-        out.print(f"[bold]needs[/bold]: {' | '.join(result.needs)}", highlight=False)
-        if result.excluded_no_coords:
-            err.print(say("excluded_no_coords", code, count=len(result.excluded_no_coords)), highlight=False)
-        for rank, s in enumerate(result.suggestions, start=1):
-            out.print(_suggestion_text(rank, s, code), highlight=False)
-        if not result.suggestions:
-            out.print("no partner matches these needs" if code == "en" else "ไม่พบภาคีที่ตรงกับความต้องการ")
-        out.print("")
-        out.print("[bold]complementary set[/bold]:", highlight=False)
-        for step in cover.steps:
-            covered = "; ".join(result.needs[i] for i in sorted(step.new))
-            name = step.suggestion.partner.name(code) if step.suggestion else ""
-            out.print(f"  {step.partner_id} {name}: {covered}", highlight=False)
-        if cover.uncovered:
-            out.print(
-                "  "
-                + say("cover_uncovered", code, needs="; ".join(result.needs[i] for i in cover.uncovered)),
-                highlight=False,
-            )
+        _print_suggestions(result, cover, code)
 
     @partners.command("import")
     def import_cmd(
@@ -156,9 +130,8 @@ def register(app: typer.Typer) -> None:
 
         if not file.is_file():
             raise UserError(f"{file}: no such file", code=2)
-        registry = _registry(workspace_name, seed=False)
         try:
-            report = registry.import_csv(file)
+            report = _service().import_csv(SYSTEM, workspace(workspace_name), file, seed=False)
         except CsvFormatError as exc:
             raise UserError(str(exc), code=2) from None
         if as_json:
@@ -180,7 +153,7 @@ def register(app: typer.Typer) -> None:
         workspace_name: WorkspaceOpt = None,
     ) -> None:
         """Export the registry as CSV (the schema of corpus/partners.csv)."""
-        registry = _registry(workspace_name)
+        _, registry = _registry(workspace_name)
         if str(file) == "-":
             print(registry.export_csv(), end="")
             return
@@ -193,7 +166,7 @@ def register(app: typer.Typer) -> None:
         from rich.table import Table
 
         code = _lang(lang)
-        registry = _registry(workspace_name)
+        _, registry = _registry(workspace_name)
         items = registry.all()
         if as_json:
             print_json([p.to_dict() for p in items])
@@ -202,6 +175,10 @@ def register(app: typer.Typer) -> None:
         for p in items:
             table.add_row(p.id, p.name(code), p.type.value, p.province, p.status.value, ", ".join(p.mous))
         out.print(table)
+
+
+def _network_commands(network: typer.Typer) -> None:
+    """``edunet network map|report``."""
 
     @network.command("map")
     def map_cmd(
@@ -212,11 +189,12 @@ def register(app: typer.Typer) -> None:
         workspace_name: WorkspaceOpt = None,
     ) -> None:
         """Draw the network of partners linked by MOUs as a PNG."""
-        from assistant.partners.network import draw_png, network_report
+        from assistant.partners.network import draw_png
 
         code = _lang(lang)
-        registry = _registry(workspace_name)
-        report = network_report(registry, None, months=months, lead=tuple(lead or ()), with_needs=False)
+        service, _ = _registry(workspace_name)
+        ws = workspace(workspace_name)
+        report = service.network(SYSTEM, ws, months=months, lead=lead or (), needs=False)
         path = draw_png(
             report, output, code, title=f"{len(report.members)} members · {len(report.edges)} links"
         )
@@ -235,27 +213,13 @@ def register(app: typer.Typer) -> None:
         as_json: JsonOpt = False,
     ) -> None:
         """Centrality, isolated members, expiring MOUs and needs no member covers."""
-        from assistant.partners.network import network_report
-
         code = _lang(lang)
-        registry = _registry(workspace_name)
-        report = network_report(registry, _embedder(), months=months, lead=tuple(lead or ()))
+        service, _ = _registry(workspace_name)
+        report = service.network(SYSTEM, workspace(workspace_name), months=months, lead=lead or ())
         if as_json:
             print_json(report.to_dict())
             return
-        names = {m.id: m.name(code) for m in report.members}
-        out.print(f"[bold]connectors[/bold] (betweenness > 0): {len(report.connectors)}", highlight=False)
-        for m in report.connectors:
-            out.print(f"  {m.id} {m.name(code)}: degree {m.degree}, betweenness {m.betweenness:.3f}")
-        out.print(f"[bold]isolated[/bold]: {len(report.isolated)}", highlight=False)
-        out.print("  " + ", ".join(f"{i} {names[i]}" for i in report.isolated), highlight=False)
-        out.print(f"[bold]MOUs ending within {months} months[/bold]: {len(report.expiring)}", highlight=False)
-        for e in report.expiring + report.expired:
-            state = "ended" if e.days_left < 0 else f"{e.days_left} days left"
-            out.print(f"  {e.mou_id} {e.end_date} ({state}): {', '.join(e.members)}", highlight=False)
-        out.print(f"[bold]needs no member covers[/bold]: {len(report.uncovered_needs)}", highlight=False)
-        for n in report.uncovered_needs:
-            out.print(f"  {n.partner_id} {names.get(n.partner_id, '')}: {n.need}", highlight=False)
+        _print_network(report, months, code)
 
 
 def _suggestion_text(rank: int, s: Any, lang: str) -> str:
@@ -272,3 +236,44 @@ def _suggestion_text(rank: int, s: Any, lang: str) -> str:
     for n, c in enumerate(s.citations, start=1):
         lines.append("   " + say("citation", lang, n=n, source=c.source, page=c.page, text=c.text[:160]))
     return "\n".join(line for line in lines if line.strip())
+
+
+def _print_suggestions(result: Any, cover: Any, code: str) -> None:
+    """The suggestions as text: the needs, each partner with its reasons, then the complementary set."""
+    from assistant.partners.matching import say
+
+    out.print(f"[bold]needs[/bold]: {' | '.join(result.needs)}", highlight=False)
+    if result.excluded_no_coords:
+        err.print(say("excluded_no_coords", code, count=len(result.excluded_no_coords)), highlight=False)
+    for rank, s in enumerate(result.suggestions, start=1):
+        out.print(_suggestion_text(rank, s, code), highlight=False)
+    if not result.suggestions:
+        out.print("no partner matches these needs" if code == "en" else "ไม่พบภาคีที่ตรงกับความต้องการ")
+    out.print("")
+    out.print("[bold]complementary set[/bold]:", highlight=False)
+    for step in cover.steps:
+        covered = "; ".join(result.needs[i] for i in sorted(step.new))
+        name = step.suggestion.partner.name(code) if step.suggestion else ""
+        out.print(f"  {step.partner_id} {name}: {covered}", highlight=False)
+    if cover.uncovered:
+        out.print(
+            "  " + say("cover_uncovered", code, needs="; ".join(result.needs[i] for i in cover.uncovered)),
+            highlight=False,
+        )
+
+
+def _print_network(report: Any, months: int, code: str) -> None:
+    """The network report as text: connectors, isolated members, expiring MOUs, uncovered needs."""
+    names = {m.id: m.name(code) for m in report.members}
+    out.print(f"[bold]connectors[/bold] (betweenness > 0): {len(report.connectors)}", highlight=False)
+    for m in report.connectors:
+        out.print(f"  {m.id} {m.name(code)}: degree {m.degree}, betweenness {m.betweenness:.3f}")
+    out.print(f"[bold]isolated[/bold]: {len(report.isolated)}", highlight=False)
+    out.print("  " + ", ".join(f"{i} {names[i]}" for i in report.isolated), highlight=False)
+    out.print(f"[bold]MOUs ending within {months} months[/bold]: {len(report.expiring)}", highlight=False)
+    for e in report.expiring + report.expired:
+        state = "ended" if e.days_left < 0 else f"{e.days_left} days left"
+        out.print(f"  {e.mou_id} {e.end_date} ({state}): {', '.join(e.members)}", highlight=False)
+    out.print(f"[bold]needs no member covers[/bold]: {len(report.uncovered_needs)}", highlight=False)
+    for n in report.uncovered_needs:
+        out.print(f"  {n.partner_id} {names.get(n.partner_id, '')}: {n.need}", highlight=False)

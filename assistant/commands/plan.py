@@ -20,6 +20,7 @@ import typer
 from assistant.clikit import BackendOpt, FormatOpt, JsonOpt, OutputOpt, WorkspaceOpt, run_draft
 from assistant.clikit import settings as _settings
 from assistant.clikit import workspace as _workspace
+from assistant.workspaces import SYSTEM
 
 
 def register(app: typer.Typer) -> None:
@@ -39,12 +40,13 @@ def register(app: typer.Typer) -> None:
         """Draft a network plan (7 components, timeline, PDCA, risks, success factors) with citations."""
         from assistant.plan.draft import stream_plan
         from assistant.plan.form import parse_plan_form
+        from assistant.plan.partners import workspace_partners
 
         s, ws = _settings(), _workspace(workspace)
         run_draft(
             "plan",
             input_path,
-            lambda data: parse_plan_form(data, settings=s, workspace=ws),
+            lambda data: parse_plan_form(data, partners=workspace_partners(s, ws, principal=SYSTEM)),
             stream_plan,
             output=output,
             fmt=fmt,

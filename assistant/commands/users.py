@@ -108,6 +108,12 @@ def register(app: typer.Typer) -> None:
     )
     app.add_typer(users, name="users")
     app.add_typer(spaces, name="workspaces")
+    _user_commands(users)
+    _workspace_commands(spaces)
+
+
+def _user_commands(users: typer.Typer) -> None:
+    """``edunet users add|list|remove|passwd|unlock``."""
 
     @users.command("add")
     def users_add(
@@ -184,6 +190,10 @@ def register(app: typer.Typer) -> None:
         with _errors():
             Accounts.for_settings(_settings()).unlock(name)
         err.print(f"user {name!r} unlocked", highlight=False)
+
+
+def _workspace_commands(spaces: typer.Typer) -> None:
+    """``edunet workspaces create|list|add-member|remove-member``."""
 
     @spaces.command("create")
     def spaces_create(

@@ -26,6 +26,7 @@ import typer
 from assistant.clikit import BackendOpt, JsonOpt, UserError, err, out, print_json, run_draft
 from assistant.clikit import progress as _progress
 from assistant.clikit import settings as _settings
+from assistant.workspaces import SYSTEM
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -63,6 +64,13 @@ def register(app: typer.Typer) -> None:
     session = typer.Typer(help="Workshop sessions: create, ask, questions, FAQ, close.", no_args_is_help=True)
     app.add_typer(workshop, name="workshop")
     workshop.add_typer(session, name="session")
+    _plan_command(workshop)
+    _session_create_command(session)
+    _session_commands(session)
+
+
+def _plan_command(workshop: typer.Typer) -> None:
+    """``edunet workshop plan``."""
 
     @workshop.command("plan")
     def plan(
@@ -97,6 +105,10 @@ def register(app: typer.Typer) -> None:
                 as_json=as_json,
             )
 
+
+def _session_create_command(session: typer.Typer) -> None:
+    """``edunet workshop session create``."""
+
     @session.command("create")
     def create(
         name: Annotated[str, typer.Option("--name", "-n", help="the session's name")],
@@ -123,7 +135,13 @@ def register(app: typer.Typer) -> None:
             )
         with _errors(), _progress("indexing the pack") as step:
             created = _sessions("none").create_session(
-                name, trainer, files, from_workspace=from_workspace, documents=doc or [], progress=step
+                name,
+                trainer,
+                files,
+                from_workspace=from_workspace,
+                documents=doc or [],
+                progress=step,
+                principal=SYSTEM,
             )
         if as_json:
             print_json(created.to_dict(with_key=True))
@@ -135,6 +153,10 @@ def register(app: typer.Typer) -> None:
         )
         err.print(f"trainer key (for the web dashboard): {created.trainer_key}", highlight=False)
         print(created.code)
+
+
+def _session_commands(session: typer.Typer) -> None:
+    """``edunet workshop session ask|questions|faq|close|list``."""
 
     @session.command("ask")
     def ask(

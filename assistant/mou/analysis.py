@@ -396,17 +396,16 @@ def analyze_document(
     name: str,
     *,
     writer: Writer | None = None,
-    principal: Principal | None = None,
+    principal: Principal,
 ) -> MouRecord:
     """Analyse an ingested document, named by its source name, path or title.
 
-    With a ``principal``, WorkspaceAccessError is raised before the index is read unless they
-    may use ``workspace``; ``None`` is the trusted local operator (the CLI).
+    WorkspaceAccessError is raised before the index is read unless ``principal`` may use
+    ``workspace`` (the CLI passes :data:`assistant.workspaces.SYSTEM`).
     """
-    if principal is not None:
-        from assistant.workspaces import require_access
+    from assistant.workspaces import require_access
 
-        require_access(principal, workspace, settings=settings)
+    require_access(principal, workspace, settings=settings)
     row, pages = document_pages(settings, workspace, name)
     return analyze_mou(
         pages,

@@ -3,7 +3,7 @@
 Usage:
     >>> from assistant.mou.draft import MouForm, draft_mou, stream_mou_draft
     >>> form = parse_form(MouForm, yaml.safe_load(Path("examples/mou.th.yaml").read_text()))
-    >>> ctx = draft_context(settings, "default", form.language, llm=False)
+    >>> ctx = draft_context(settings, "default", form.language, llm=False, principal=SYSTEM)
     >>> draft = draft_mou(form, ctx)                    # or: for event in stream_mou_draft(form, ctx): ...
     >>> [s.id for s in draft.sections][:3]
     ['parties', 'objectives', 'scope']

@@ -3,7 +3,7 @@
 Usage:
     >>> from assistant.partners.matching import MatchFilters, suggest
     >>> from assistant.partners.registry import Registry
-    >>> reg = Registry.for_workspace(settings, "default")
+    >>> reg = Registry.for_workspace(settings, "default", principal=SYSTEM)
     >>> hits = suggest("นักเรียนต้องการฝึกงานด้านการโรงแรมและการท่องเที่ยว", reg, embedder,
     ...                MatchFilters(near=(12.11, 102.28), max_km=80))
     >>> hits[0].partner.id, hits[0].reasons[0].text

@@ -2,7 +2,7 @@
 
 Usage:
     >>> from assistant.partners.registry import Registry
-    >>> reg = Registry.for_workspace(settings, "default")     # <data_dir>/workspaces/default/partners.sqlite
+    >>> reg = Registry.for_workspace(settings, "default", principal=SYSTEM)  # <data>/workspaces/default/…
     >>> report = reg.import_csv(Path("corpus/partners.csv"))  # upsert by id; bad rows reported by row number
     >>> report.ok, [(e.row, e.message) for e in report.errors]
     (True, [])
@@ -145,18 +145,16 @@ class Registry:
 
     @classmethod
     def for_workspace(
-        cls, settings: Settings, workspace: str, *, principal: Principal | None = None
+        cls, settings: Settings, workspace: str, *, principal: Principal
     ) -> Registry:
         """The registry of ``workspace``: ``<data_dir>/workspaces/<workspace>/partners.sqlite``.
 
-        With a ``principal`` (a logged-in or anonymous caller), WorkspaceAccessError is raised
-        before anything is opened or created unless they may use ``workspace``; ``None`` is the
-        trusted local operator (the CLI).
+        WorkspaceAccessError is raised before anything is opened or created unless ``principal``
+        may use ``workspace`` (the CLI passes :data:`assistant.workspaces.SYSTEM`).
         """
-        if principal is not None:
-            from assistant.workspaces import require_access
+        from assistant.workspaces import require_access
 
-            require_access(principal, workspace, settings=settings)
+        require_access(principal, workspace, settings=settings)
         return cls(workspace_dir(settings, workspace) / DB_NAME)
 
     # ------------------------------------------------------------------ reading

@@ -7,8 +7,8 @@ Usage:
     ...     {"network_name": "เครือข่ายโรงเรียนขนาดเล็กโป่งน้ำร้อน", "lead_organisation": "P016",
     ...      "members": ["P001", "P002", "อบต.ทับไทร"], "needs": ["ขาดครูคอมพิวเตอร์"],
     ...      "goals": ["นักเรียนมีทักษะดิจิทัลพื้นฐาน"], "duration_months": 12, "start_month": "2025-05"},
-    ...     settings=settings, workspace="default")           # partner ids from the workspace registry
-    >>> ctx = draft_context(settings, "default", form.language, llm=False)
+    ...     partners=workspace_partners(settings, "default", principal=SYSTEM))  # the workspace registry
+    >>> ctx = draft_context(settings, "default", form.language, llm=False, principal=SYSTEM)
     >>> draft = draft_plan(form, ctx)                         # or: for event in stream_plan(form, ctx)
     >>> draft.data["components"][0]["id"], draft.problems()
     ('shared-vision-goals', [])

@@ -21,12 +21,11 @@ from pydantic import (
 
 from assistant.forms import FormError, describe
 from assistant.plan.members import Member, resolve_member
-from assistant.plan.partners import PartnerBook, partners_from_csv, workspace_partners
+from assistant.plan.partners import PartnerBook, partners_from_csv
 from assistant.plan.wording import plan_text
 
 if TYPE_CHECKING:
-    from assistant.settings import Settings
-    from assistant.workspaces import Principal
+    pass
 
 MAX_MONTHS = 36
 
@@ -230,22 +229,17 @@ def _default_book() -> PartnerBook:
 def parse_plan_form(
     data: Mapping[str, Any] | PlanForm,
     *,
-    settings: Settings | None = None,
-    workspace: str | None = None,
     partners: PartnerBook | None = None,
-    principal: Principal | None = None,
 ) -> PlanForm:
     """Validate a plan form; raises :class:`FormError` listing every problem, one per field.
 
-    Partner ids resolve from ``partners``, else the workspace's registry (with ``settings``),
-    else the starter ``corpus/partners.csv``.
+    Partner ids resolve from ``partners`` (a workspace's: :func:`workspace_partners`, which
+    checks the caller's access), else the starter ``corpus/partners.csv``.
     """
     if isinstance(data, PlanForm):
         return data
     if not isinstance(data, Mapping):
         raise FormError([f"form: expected a mapping of fields, got {type(data).__name__}"])
-    if partners is None and settings is not None:
-        partners = workspace_partners(settings, workspace or settings.workspace, principal=principal)
     try:
         return PlanForm.model_validate(dict(data), context={"partners": partners or _default_book()})
     except ValidationError as exc:

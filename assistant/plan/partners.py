@@ -86,24 +86,21 @@ def partners_from_csv(path: Path = CORPUS_PARTNERS) -> PartnerBook:
     return PartnerBook(found, Path(path).name, raw_types)
 
 
-def _registry(settings: Settings, workspace: str, principal: Principal | None) -> Registry | None:
+def _registry(settings: Settings, workspace: str, principal: Principal) -> Registry | None:
     """The workspace's partner registry if it exists (reading never creates one), after the access check."""
     from assistant.partners.registry import Registry
     from assistant.workspaces import require_access
     from ingest.records import check_workspace
 
-    if principal is not None:
-        require_access(principal, workspace, settings=settings)
+    require_access(principal, workspace, settings=settings)
     registry_file = Path(settings.data_dir) / "workspaces" / check_workspace(workspace) / DB_NAME
     return Registry(registry_file) if registry_file.is_file() else None
 
 
-def workspace_partners(
-    settings: Settings, workspace: str, *, principal: Principal | None = None
-) -> PartnerBook:
+def workspace_partners(settings: Settings, workspace: str, *, principal: Principal) -> PartnerBook:
     """The workspace's partner registry when it has partners, else the starter ``partners.csv``.
 
-    With a ``principal``, the caller must be allowed to use ``workspace`` (WorkspaceAccessError).
+    The ``principal`` must be allowed to use ``workspace`` (WorkspaceAccessError).
     """
     registry = _registry(settings, workspace, principal)
     if registry is not None and registry.count():
@@ -112,7 +109,7 @@ def workspace_partners(
     return partners_from_csv(Path(settings.corpus_dir) / "partners.csv")
 
 
-def chosen_partners(settings: Settings, workspace: str, *, principal: Principal | None = None) -> list[str]:
+def chosen_partners(settings: Settings, workspace: str, *, principal: Principal) -> list[str]:
     """Partner ids chosen for the plan in the Partners tab (empty when there is no registry)."""
     registry = _registry(settings, workspace, principal)
     return list(registry.plan_members()) if registry is not None else []

@@ -7,7 +7,7 @@ Usage:
     ...     "grade": "ป.5", "learning_area": "วิทยาศาสตร์และเทคโนโลยี",
     ...     "competencies": ["ความสามารถในการคิด", "technology"],
     ...     "description": "โครงงานปลูกผักไฮโดรโปนิกส์กับ อบต.", "weeks": 8, "language": "th"})
-    >>> ctx = draft_context(settings, "default", form.language, llm=False)
+    >>> ctx = draft_context(settings, "default", form.language, llm=False, principal=SYSTEM)
     >>> guide = draft_portfolio(form, ctx)          # a Draft; export with assistant.export
     >>> check_curriculum(guide)                     # [] when every curriculum reference is stored data
     []

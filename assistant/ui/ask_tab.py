@@ -35,7 +35,6 @@ import contextlib
 import html
 import logging
 import re
-import threading
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
@@ -43,7 +42,7 @@ from typing import TYPE_CHECKING, Any
 import gradio as gr
 
 from assistant.records import Answer, AnswerEvent, Citation, EventKind
-from assistant.settings import Settings
+from assistant.services.ask import AskService
 from assistant.ui.display import code_label, hide_paths, show_time
 from assistant.ui.i18n import Labels, get_labels, normalize_language
 from assistant.ui.safe_text import plain_media
@@ -52,7 +51,7 @@ from assistant.ui.supersede import Superseder, until_stale
 from assistant.workspaces import Principal, WorkspaceAccessError
 
 if TYPE_CHECKING:
-    from assistant.llm import LLMStatus
+    from assistant.settings import Settings
     from assistant.ui.app import TabContext
 
 log = logging.getLogger(__name__)
@@ -147,58 +146,6 @@ HEAD = r"""
 </script>
 """
 """The Ask tab's script (put in the page's head by :func:`assistant.ui.app.launch`)."""
-
-
-class AskService:
-    """The chat model for one app, built once on first use (thread-safe); failures are retried next time.
-
-    Answerers are made per question by :meth:`answerer`, for the caller's workspace.
-    """
-
-    def __init__(self, settings: Settings) -> None:
-        self.settings = settings
-        self._lock = threading.Lock()
-        self._llm: Any = None
-        self.status: LLMStatus | None = None
-        self.error: str | None = None
-
-    def get(self) -> tuple[Any, LLMStatus]:
-        """The chat model (None: extractive) and its status; raises (readably) when it cannot start."""
-        with self._lock:
-            if self.status is None:
-                try:
-                    self._llm, self.status = self._build()
-                    self.error = None
-                except Exception as exc:
-                    self.error = _one_line(exc)
-                    raise
-            return self._llm, self.status
-
-    def answerer(self, principal: Principal, workspace: str) -> Any:
-        """An ``Answerer`` over ``workspace`` for ``principal``; WorkspaceAccessError when not allowed."""
-        from assistant.ask import Answerer
-        from assistant.translate import expander_for
-        from assistant.workspaces import scoped_retriever
-
-        llm, status = self.get()
-        expand, expander = expander_for(llm, status.backend, str(self.settings.query_translation))
-        retriever = scoped_retriever(
-            principal, workspace, settings=self.settings, expand=expand, expander=expander
-        )
-        return Answerer(retriever, llm, status.backend)
-
-    def warm_embedder(self) -> None:
-        """Load the embedding model now, so that the first question does not wait for it."""
-        from assistant.runtime import get_embedder
-
-        _ = get_embedder(self.settings).model
-
-    def _build(self) -> tuple[Any, LLMStatus]:
-        from assistant.llm import get_chat_model
-        from assistant.runtime import get_store
-
-        get_store(self.settings)  # open the index now, so that a broken one shows in the status line
-        return get_chat_model(self.settings)
 
 
 # ---------------------------------------------------------------- rendering (pure functions)
@@ -726,10 +673,89 @@ def _error_text(exc: BaseException) -> str:
 
 def build_tab(ctx: TabContext) -> None:
     """The Ask tab: chat, question box, sources and the source panel."""
-    labels = get_labels()
     service = AskService(ctx.settings)
-    superseder = Superseder()
+    w = _layout(ctx, service)
+    _wire(ctx, w, _AskHandlers(get_labels(), ctx.settings, service, Superseder()))
 
+
+def _wire(ctx: TabContext, w: Any, h: _AskHandlers) -> None:
+    """Connect the components' events to the handlers."""
+    outputs = [
+        w.chatbot,
+        w.turns,
+        w.cited,
+        w.citations,
+        w.panel,
+        w.notice,
+        w.status,
+        w.question,
+        w.conversation,
+        w.saved,
+    ]
+    for trigger in (w.send.click, w.question.submit):
+        trigger(
+            h.ask,
+            [w.question, w.turns, ctx.lang, w.workspace, w.conversation, w.generation],
+            outputs,
+            show_progress="minimal",
+        )
+    w.citations.input(h.show_source, [w.citations, w.cited, ctx.lang], w.panel, show_progress="hidden")
+    # the page's script sets the box's value (a nonce makes every click a change); Gradio's
+    # Textbox fires ``input`` only from the keyboard, ``change`` for any new value
+    w.cite_pick.change(
+        h.pick_citation,
+        [w.cite_pick, w.turns, ctx.lang],
+        [w.cited, w.citations, w.panel],
+        show_progress="hidden",
+        queue=False,
+    )
+    cleared = [
+        w.chatbot,
+        w.turns,
+        w.cited,
+        w.citations,
+        w.panel,
+        w.notice,
+        w.question,
+        w.conversation,
+        w.generation,
+    ]
+    # The old answer is stopped by its generation (assistant.ui.supersede), not by Gradio's
+    # ``cancels=``: a cancel closes the answer while its last update may still be on the way, and
+    # that update then lands after the reset. A superseded answer stops at its next update, after
+    # Gradio has sent the previous one, and the reset waits for that, so the reset shows last.
+    # A reset may wait a moment, so it has no shared concurrency limit.
+    w.clear.click(h.reset, [ctx.lang, w.generation], cleared, concurrency_limit=None)
+    # a workspace picked by the user starts a new conversation; any change (also the page-load fill)
+    # lists that workspace's saved conversations
+    w.workspace.input(h.reset, [ctx.lang, w.generation], cleared, concurrency_limit=None)
+    w.workspace.change(h.refresh_saved, [ctx.lang, w.workspace], w.saved, show_progress="hidden")
+    w.reopen.click(
+        h.open_saved,
+        [w.saved, ctx.lang, w.generation],
+        [w.chatbot, w.turns, w.cited, w.citations, w.panel, w.notice, w.conversation, w.generation],
+        concurrency_limit=None,
+    )
+
+    ctx.demo.unload(h.forget_session)
+    w.forget.click(
+        h.forget_saved, [w.saved, w.conversation, ctx.lang, w.workspace], [w.conversation, w.saved]
+    )
+    ctx.demo.load(h.refresh_saved, [ctx.lang, w.workspace], w.saved, show_progress="hidden")
+    ctx.lang.change(
+        h.relanguage,
+        [ctx.lang, w.turns, w.cited, w.citations],
+        [w.chatbot, w.citations, w.panel],
+        queue=False,
+    )
+    ctx.demo.load(h.warm_up, ctx.lang, w.status, show_progress="hidden")
+
+
+def _layout(ctx: TabContext, service: AskService) -> Any:
+    """The tab's components: status line, chat, question box, sources, the panel and saved conversations."""
+    from types import SimpleNamespace
+
+    labels = get_labels()
     tab = ctx.relabel(gr.Tab(ctx.t("tabs.ask"), id="ask", elem_id="tab-ask"), label="tabs.ask")
     with tab:
         with gr.Row(equal_height=True):
@@ -810,40 +836,62 @@ def build_tab(ctx: TabContext) -> None:
         # a clicked [n] in an answer: the page's script (ASK_HEAD) writes "turn:n:nonce" here
         cite_pick = gr.Textbox("", visible="hidden", elem_id="cite-pick", container=False)
 
-    s = ctx.settings
-    outputs = [chatbot, turns, cited, citations, panel, notice, status, question, conversation, saved]
+    return SimpleNamespace(
+        tab=tab,
+        status=status,
+        workspace=workspace,
+        chatbot=chatbot,
+        question=question,
+        send=send,
+        clear=clear,
+        notice=notice,
+        citations=citations,
+        panel=panel,
+        saved=saved,
+        reopen=reopen,
+        forget=forget,
+        turns=turns,
+        cited=cited,
+        conversation=conversation,
+        generation=generation,
+        cite_pick=cite_pick,
+    )
 
-    def saved_choices(principal: Principal, ws: str | None, lang: str) -> dict:
+
+class _AskHandlers:
+    """The Ask tab's event handlers: widgets in, a service call, widgets out."""
+
+    def __init__(
+        self, labels: Labels, settings: Settings, service: AskService, superseder: Superseder
+    ) -> None:
+        self.labels = labels
+        self.s = settings
+        self.service = service
+        self.superseder = superseder
+
+    def saved_choices(self, principal: Principal, ws: str | None, lang: str) -> dict:
         """The History dropdown: the caller's conversations in ``ws``, newest first."""
-        from assistant.history import Kind, list_items
-
-        items = list_items(principal, ws, Kind.CONVERSATION, settings=s) if ws else []
+        labels, service = self.labels, self.service
+        items = service.conversations(principal, ws)
         choices = [(f"{i.title} · {show_time(i.updated, lang)}", i.id) for i in items]
         return gr.update(
             choices=choices, value=None, info=None if choices else labels.text("session.history_none", lang)
         )
 
-    def remember(principal: Principal, ws: str, conv: str | None, history: list[dict], lang: str) -> tuple:
+    def remember(
+        self, principal: Principal, ws: str, conv: str | None, history: list[dict], lang: str
+    ) -> tuple:
         """Save the finished turns to the caller's history; the item id and the refreshed list."""
-        from assistant.history import HistoryNotFound, Kind, save, update
-
-        done = [t for t in history if t.get("done")]
-        payload = {"workspace": ws, "turns": done}
+        service = self.service
         try:
-            try:
-                item = update(principal, conv, payload=payload, settings=s) if conv else None
-            except HistoryNotFound:
-                item = None
-            if item is None:
-                item = save(
-                    principal, Kind.CONVERSATION, done[0]["question"], payload, workspace=ws, settings=s
-                )
-            return item.id, saved_choices(principal, ws, lang)
+            item = service.save_conversation(principal, ws, conv, history)
+            return item.id, self.saved_choices(principal, ws, lang)
         except Exception:
             log.exception("the conversation could not be saved to history")
             return conv, gr.skip()
 
     def ask(
+        self,
         text: str,
         history: list[dict],
         lang: str,
@@ -853,16 +901,17 @@ def build_tab(ctx: TabContext) -> None:
         request: gr.Request,
     ) -> Iterator[tuple]:
         """Answer one question, stopping silently once the conversation was cleared or replaced."""
+        superseder = self.superseder
         with superseder.answering(request.session_hash or "", Superseder.generation(gen)) as stale:
-            yield from until_stale(answer_updates(text, history, lang, ws, conv, request), stale)
+            yield from until_stale(self.answer_updates(text, history, lang, ws, conv, request), stale)
 
     def answer_updates(
-        text: str, history: list[dict], lang: str, ws: str | None, conv: str | None, request: gr.Request
+        self, text: str, history: list[dict], lang: str, ws: str | None, conv: str | None, request: gr.Request
     ) -> Iterator[tuple]:
         from assistant.ratelimit import RateLimitError
         from assistant.ui.session import charge_question
-        from assistant.workspaces import require_access
 
+        labels, s, service = self.labels, self.s, self.service
         lang = normalize_language(lang)
         q = (text or "").strip()
         skip = gr.skip()
@@ -874,7 +923,7 @@ def build_tab(ctx: TabContext) -> None:
             return
         try:
             principal = principal_from_request(request, s)
-            require_access(principal, ws, settings=s)
+            service.workspace(principal, ws)
             charge_question(s, principal, request)
         except WorkspaceAccessError as exc:
             yield (*[skip] * 5, access_message(labels, lang, exc), *[skip] * 4)
@@ -936,19 +985,21 @@ def build_tab(ctx: TabContext) -> None:
             return
 
         finish_turn(turn, final)
-        saved_as = remember(principal, ws, conv, history, lang)
+        saved_as = self.remember(principal, ws, conv, history, lang)
         # the numbers [n] are the same from PASSAGES to FINAL: a source opened while the answer
         # was coming (or the model writing) stays open; the list keeps only the cited sources
         choices = [citation_choice(labels, lang, c) for c in turn["citations"]]
         yield emit(gr.update(choices=choices), None, final, saved_as)
 
-    def show_source(n: str | None, sources: list[dict], lang: str) -> str:
+    def show_source(self, n: str | None, sources: list[dict], lang: str) -> str:
+        labels = self.labels
         lang = normalize_language(lang)
         chosen = next((c for c in sources if str(c["n"]) == str(n)), None) if n else None
         return source_html(labels, lang, chosen)
 
-    def pick_citation(value: str | None, history: list[dict], lang: str) -> tuple:
+    def pick_citation(self, value: str | None, history: list[dict], lang: str) -> tuple:
         """A ``[n]`` clicked in an answer: that answer's sources, n chosen, its passage with the line."""
+        labels = self.labels
         lang = normalize_language(lang)
         found = picked_citation(value, history)
         if found is None:
@@ -961,38 +1012,40 @@ def build_tab(ctx: TabContext) -> None:
             source_html(labels, lang, chosen, focus),
         )
 
-    def next_generation(gen: float | None, request: gr.Request) -> int:
+    def next_generation(self, gen: float | None, request: gr.Request) -> int:
         """End the conversation's generation ``gen``: its answers stop and never update the screen."""
+        superseder = self.superseder
         return superseder.supersede(request.session_hash or "", Superseder.generation(gen))
 
-    def reset(lang: str, gen: float | None, request: gr.Request) -> tuple:
+    def reset(self, lang: str, gen: float | None, request: gr.Request) -> tuple:
+        labels = self.labels
         lang = normalize_language(lang)
-        following = next_generation(gen, request)
+        following = self.next_generation(gen, request)
         empty_panel = source_html(labels, lang, None)
         return [], [], [], gr.update(choices=[], value=None), empty_panel, "", "", None, following
 
-    def refresh_saved(lang: str, ws: str | None, request: gr.Request) -> dict:
+    def refresh_saved(self, lang: str, ws: str | None, request: gr.Request) -> dict:
+        s = self.s
         lang = normalize_language(lang)
         try:
-            return saved_choices(principal_from_request(request, s), ws, lang)
+            return self.saved_choices(principal_from_request(request, s), ws, lang)
         except WorkspaceAccessError:
             return gr.update(choices=[], value=None, info=None)
 
-    def open_saved(item_id: str | None, lang: str, gen: float | None, request: gr.Request) -> tuple:
+    def open_saved(self, item_id: str | None, lang: str, gen: float | None, request: gr.Request) -> tuple:
         """Reopen a saved conversation (only the caller's own, in a workspace they may still use)."""
-        from assistant.history import HistoryNotFound, load
+        from assistant.history import HistoryNotFound
 
+        labels, s, service = self.labels, self.s, self.service
         lang = normalize_language(lang)
         skip = gr.skip()
         if not item_id:
             return (*[skip] * 5, "", skip, skip)
         try:
-            item = load(principal_from_request(request, s), item_id, settings=s)
+            item = service.open_conversation(principal_from_request(request, s), item_id)
         except (HistoryNotFound, WorkspaceAccessError):
             return (*[skip] * 5, labels.text("session.history_missing", lang), skip, skip)
-        restored = [
-            t for t in (item.payload or {}).get("turns", []) if isinstance(t, dict) and "question" in t
-        ]
+        restored = item.turns
         last = restored[-1].get("citations", []) if restored else []
         return (
             chat_messages(labels, lang, restored),
@@ -1002,31 +1055,34 @@ def build_tab(ctx: TabContext) -> None:
             source_html(labels, lang, None),
             "",
             item.id,
-            next_generation(gen, request),
+            self.next_generation(gen, request),
         )
 
     def forget_saved(
-        item_id: str | None, conv: str | None, lang: str, ws: str | None, request: gr.Request
+        self, item_id: str | None, conv: str | None, lang: str, ws: str | None, request: gr.Request
     ) -> tuple:
         """Delete a saved conversation; the one on screen stays but is no longer linked to it."""
-        from assistant.history import HistoryNotFound, delete
+        from assistant.history import HistoryNotFound
 
+        s, service = self.s, self.service
         if not item_id:
             return gr.skip(), gr.skip()
         with contextlib.suppress(HistoryNotFound, WorkspaceAccessError):
-            delete(principal_from_request(request, s), item_id, settings=s)
-        return (None if conv == item_id else conv), refresh_saved(lang, ws, request)
+            service.forget_conversation(principal_from_request(request, s), item_id)
+        return (None if conv == item_id else conv), self.refresh_saved(lang, ws, request)
 
-    def relanguage(lang: str, history: list[dict], sources: list[dict], n: str | None) -> tuple:
+    def relanguage(self, lang: str, history: list[dict], sources: list[dict], n: str | None) -> tuple:
+        labels = self.labels
         lang = normalize_language(lang)
         return (
             chat_messages(labels, lang, history),
             _choices_update(labels, lang, sources, value=n),
-            show_source(n, sources, lang),
+            self.show_source(n, sources, lang),
         )
 
-    def warm_up(lang: str) -> Iterator[str]:
+    def warm_up(self, lang: str) -> Iterator[str]:
         """Page load: build the answerer, show the backend line, then load the embedding model."""
+        labels, service = self.labels, self.service
         try:
             service.get()
         except Exception:
@@ -1038,49 +1094,9 @@ def build_tab(ctx: TabContext) -> None:
             except Exception:
                 log.exception("the embedding model could not be loaded")
 
-    for trigger in (send.click, question.submit):
-        trigger(
-            ask,
-            [question, turns, ctx.lang, workspace, conversation, generation],
-            outputs,
-            show_progress="minimal",
-        )
-    citations.input(show_source, [citations, cited, ctx.lang], panel, show_progress="hidden")
-    # the page's script sets the box's value (a nonce makes every click a change); Gradio's
-    # Textbox fires ``input`` only from the keyboard, ``change`` for any new value
-    cite_pick.change(
-        pick_citation,
-        [cite_pick, turns, ctx.lang],
-        [cited, citations, panel],
-        show_progress="hidden",
-        queue=False,
-    )
-    cleared = [chatbot, turns, cited, citations, panel, notice, question, conversation, generation]
-    # The old answer is stopped by its generation (assistant.ui.supersede), not by Gradio's
-    # ``cancels=``: a cancel closes the answer while its last update may still be on the way, and
-    # that update then lands after the reset. A superseded answer stops at its next update, after
-    # Gradio has sent the previous one, and the reset waits for that, so the reset shows last.
-    # A reset may wait a moment, so it has no shared concurrency limit.
-    clear.click(reset, [ctx.lang, generation], cleared, concurrency_limit=None)
-    # a workspace picked by the user starts a new conversation; any change (also the page-load fill)
-    # lists that workspace's saved conversations
-    workspace.input(reset, [ctx.lang, generation], cleared, concurrency_limit=None)
-    workspace.change(refresh_saved, [ctx.lang, workspace], saved, show_progress="hidden")
-    reopen.click(
-        open_saved,
-        [saved, ctx.lang, generation],
-        [chatbot, turns, cited, citations, panel, notice, conversation, generation],
-        concurrency_limit=None,
-    )
-
-    def forget_session(request: gr.Request) -> None:
+    def forget_session(self, request: gr.Request) -> None:
+        superseder = self.superseder
         superseder.forget(request.session_hash or "")
-
-    ctx.demo.unload(forget_session)
-    forget.click(forget_saved, [saved, conversation, ctx.lang, workspace], [conversation, saved])
-    ctx.demo.load(refresh_saved, [ctx.lang, workspace], saved, show_progress="hidden")
-    ctx.lang.change(relanguage, [ctx.lang, turns, cited, citations], [chatbot, citations, panel], queue=False)
-    ctx.demo.load(warm_up, ctx.lang, status, show_progress="hidden")
 
 
 def _panel_title(lang: str) -> str:

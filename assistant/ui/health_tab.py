@@ -236,7 +236,7 @@ def build_tab(ctx: TabContext) -> None:
             store = AssessmentStore.for_workspace(s, ws, principal=principal)
             previous = store.get(compare_id) if compare_id else None
             retriever = scoped_retriever(principal, ws, settings=s, k=5)
-            dctx = draft_context(s, ws, lang, retriever=retriever)
+            dctx = draft_context(s, ws, lang, retriever=retriever, principal=principal)
             result = run_assessment(
                 answers, q, language=lang, ctx=dctx, previous=previous, label=(label or "").strip()
             )

@@ -1,29 +1,28 @@
 """The Library tab: upload documents with progress, list them with their health, remove, re-index.
 
 Everything happens in the workspace chosen in the tab's selector (``#library-workspace``),
-and only when the caller may use it (:func:`assistant.workspaces.require_access`).
-Uploads are copied from Gradio's temporary files into ``<data_dir>/uploads/<workspace>/``
-under a sanitised name (:func:`safe_name`; the browser's file name is never used as a
-path) and then ingested with :func:`assistant.workspaces.checked_ingest`, whose progress
-callback feeds ``gr.Progress``. Uploading a file with the same stored name again replaces
-that document. Removing a document also deletes its uploaded copy, so nothing lingers on disk.
+through :class:`assistant.services.library.LibraryService`, which checks that the caller may use
+it, stores uploads under safe names and indexes them (its progress callback feeds
+``gr.Progress``), removes a document with its uploaded copy, and re-indexes.
 """
 
 from __future__ import annotations
 
 import logging
-import os
-import re
-import shutil
-import tempfile
-import unicodedata
-from collections.abc import Callable, Iterable
-from pathlib import Path
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 import gradio as gr
 
-from assistant.settings import Settings
+from assistant.services.library import (
+    MAX_NAME_BYTES,
+    SUPPORTED,
+    LibraryService,
+    reindex,
+    safe_name,
+    store_uploads,
+    uploads_dir,
+)
 from assistant.ui.display import code_label, health_words, hide_paths
 from assistant.ui.i18n import Labels, get_labels, normalize_language
 from assistant.ui.session import access_message, principal_from_request, workspace_selector
@@ -31,145 +30,19 @@ from assistant.ui.session import access_message, principal_from_request, workspa
 if TYPE_CHECKING:
     import pandas as pd
 
+    from assistant.settings import Settings
     from assistant.ui.app import TabContext
-    from assistant.workspaces import Principal
     from ingest.manifest import DocumentRow
     from ingest.pipeline import Report
 
 log = logging.getLogger(__name__)
 
-SUPPORTED = (".pdf", ".docx", ".md", ".markdown", ".txt", ".html", ".htm")
-"""File types offered by the upload box (the loaders' supported suffixes)."""
+__all__ = ["MAX_NAME_BYTES", "SUPPORTED", "build_tab", "reindex", "safe_name", "store_uploads", "uploads_dir"]
+
 COLUMNS = ("source", "type", "language", "status", "pages", "chunks", "health", "notes")
-MAX_NAME_BYTES = 180
-"""Longest stored file name in UTF-8 bytes (file systems allow 255; Thai letters take 3 each)."""
 
 PROGRESS = gr.Progress()
 """The progress tracker Gradio injects into upload and re-index handlers."""
-
-
-# ---------------------------------------------------------------- files
-
-
-def safe_name(client_name: str) -> str:
-    """A safe file name for an upload: base name only, letters/digits (Thai included), ``-_.``.
-
-    Directory parts (``/`` or ``\\``), control characters, spaces and punctuation are
-    removed or replaced; leading dots go (no hidden files, no ``..``); the suffix is
-    lower-cased; the result is at most :data:`MAX_NAME_BYTES` UTF-8 bytes and never empty.
-
-    >>> safe_name("../../etc/passwd")
-    'passwd'
-    >>> safe_name("C:\\\\Users\\\\ครู\\\\แผน งาน 2567.PDF")
-    'แผน_งาน_2567.pdf'
-    """
-    base = unicodedata.normalize("NFC", client_name.replace("\\", "/").rsplit("/", 1)[-1])
-    base = "".join(ch for ch in base if unicodedata.category(ch)[0] != "C")
-    stem, dot, suffix = base.rpartition(".")
-    if not dot:
-        stem, suffix = base, ""
-    stem = "".join(ch if _keep(ch) else "_" for ch in stem).strip("._-")
-    stem = re.sub(r"_{2,}", "_", stem) or "upload"
-    suffix = re.sub(r"[^a-z0-9]", "", suffix.lower())[:10]
-    ending = f".{suffix}" if suffix else ""
-    while len((stem + ending).encode("utf-8")) > MAX_NAME_BYTES:
-        stem = stem[:-1]
-    return stem.rstrip("._-") + ending if stem.rstrip("._-") else "upload" + ending
-
-
-def _keep(ch: str) -> bool:
-    """Letters, marks (Thai vowels and tone marks), digits, and ``-_.`` are kept in file names."""
-    return ch in "-_." or unicodedata.category(ch)[0] in "LMN"
-
-
-def uploads_dir(settings: Settings, workspace: str | None = None) -> Path:
-    """Where a workspace's uploaded files are kept: ``<data_dir>/uploads/<workspace>/``.
-
-    ``workspace`` defaults to the settings' one; the name is checked, never trusted as a path.
-    """
-    from ingest.records import check_workspace
-
-    return settings.data_dir / "uploads" / check_workspace(workspace or settings.workspace)
-
-
-def store_uploads(
-    files: Iterable[str | Path], dest: Path, max_bytes: int
-) -> tuple[list[Path], list[tuple[str, str]]]:
-    """Copy uploaded temp files into ``dest`` under safe names.
-
-    Returns the stored paths and the rejected files as ``(name, problem)`` with
-    ``problem`` one of ``bad_type``, ``too_large``, ``unreadable``. Two uploads in one
-    batch that sanitise to the same name get ``-2``, ``-3``… suffixes; an existing file
-    of that name is replaced (the document is re-indexed as a new version).
-    """
-    dest.mkdir(parents=True, exist_ok=True)
-    root = dest.resolve()
-    stored: list[Path] = []
-    rejected: list[tuple[str, str]] = []
-    taken: set[str] = set()
-    for item in files:
-        src = Path(item)
-        name = safe_name(src.name)
-        if Path(name).suffix.lower() not in SUPPORTED:
-            rejected.append((name, "bad_type"))
-            continue
-        try:
-            if src.stat().st_size > max_bytes:
-                rejected.append((name, "too_large"))
-                continue
-        except OSError:
-            rejected.append((name, "unreadable"))
-            continue
-        stem, suffix = Path(name).stem, Path(name).suffix
-        n = 1
-        while name in taken:
-            n += 1
-            name = f"{stem}-{n}{suffix}"
-        taken.add(name)
-        target = (root / name).resolve()
-        if target.parent != root:  # cannot happen after safe_name; kept as a guard
-            rejected.append((name, "unreadable"))
-            continue
-        tmp: str | None = None
-        try:
-            fd, tmp = tempfile.mkstemp(dir=root, prefix=".upload-")
-            os.close(fd)
-            shutil.copyfile(src, tmp)
-            os.replace(tmp, target)
-        except OSError:
-            log.exception("could not store upload %s", src)
-            if tmp is not None:
-                Path(tmp).unlink(missing_ok=True)
-            rejected.append((name, "unreadable"))
-            continue
-        stored.append(target)
-    return stored, rejected
-
-
-# ---------------------------------------------------------------- ingest
-
-
-def reindex(
-    settings: Settings,
-    progress: Callable[[float, int, str], None] | None = None,
-    *,
-    workspace: str | None = None,
-    principal: Principal | None = None,
-) -> Report:
-    """Re-index every document of a workspace (default: the settings' one) from its file.
-
-    Source names and types are kept. With a ``principal``, WorkspaceAccessError is raised
-    before the index is touched unless they may use the workspace.
-    """
-    from assistant.runtime import get_store, ingest_options
-    from ingest.pipeline import reindex as reindex_all
-
-    ws = workspace or settings.workspace
-    if principal is not None:
-        from assistant.workspaces import require_access
-
-        require_access(principal, ws, settings=settings)
-    return reindex_all(get_store(settings), workspace=ws, options=ingest_options(settings), progress=progress)
 
 
 # ---------------------------------------------------------------- rendering
@@ -261,9 +134,15 @@ def report_markdown(
 
 def build_tab(ctx: TabContext) -> None:
     """The Library tab: upload box, per-file report, document table and actions."""
-    labels = get_labels()
-    s = ctx.settings
+    w = _layout(ctx)
+    _wire(ctx, w, _LibraryHandlers(get_labels(), ctx.settings, LibraryService(ctx.settings)))
 
+
+def _layout(ctx: TabContext) -> Any:
+    """The tab's components: the upload box and button, the report, the table and the actions."""
+    from types import SimpleNamespace
+
+    labels = get_labels()
     tab = ctx.relabel(
         gr.Tab(ctx.t("tabs.library"), id="library", elem_id="tab-library"), label="tabs.library"
     )
@@ -327,33 +206,58 @@ def build_tab(ctx: TabContext) -> None:
             )
         message = gr.Markdown("", elem_id="library-message")
         paths = gr.State([])
+    return SimpleNamespace(
+        workspace=workspace,
+        files=files,
+        upload=upload,
+        report=report,
+        count=count,
+        table=table,
+        selected=selected,
+        remove=remove,
+        refresh=refresh,
+        reindex_button=reindex_button,
+        message=message,
+        paths=paths,
+    )
 
-    def allowed(ws: str | None, request: gr.Request | None) -> tuple[Principal, str]:
-        """The caller and the chosen workspace, or WorkspaceAccessError when they may not use it."""
-        from assistant.workspaces import require_access
 
-        principal = principal_from_request(request, s)
-        name = ws or s.workspace
-        require_access(principal, name, settings=s)
-        return principal, name
+def _wire(ctx: TabContext, w: Any, h: _LibraryHandlers) -> None:
+    """Connect the components' events to the handlers."""
+    listing_outputs = [w.table, w.selected, w.paths, w.count]
+    w.upload.click(h.do_upload, [w.files, w.workspace, ctx.lang], [w.report, w.files, *listing_outputs])
+    w.remove.click(h.do_remove, [w.selected, w.workspace, ctx.lang], [w.message, *listing_outputs])
+    w.refresh.click(h.listing, [w.workspace, ctx.lang], listing_outputs)
+    w.reindex_button.click(h.do_reindex, [w.workspace, ctx.lang], [w.message, *listing_outputs])
+    w.table.select(h.pick, w.paths, w.selected)
+    ctx.lang.change(h.listing, [w.workspace, ctx.lang], listing_outputs)
+    w.workspace.change(h.listing, [w.workspace, ctx.lang], listing_outputs)
+    ctx.demo.load(h.listing, [w.workspace, ctx.lang], listing_outputs)
 
-    def listing(ws: str | None, lang: str, request: gr.Request) -> tuple[Any, Any, list[str], str]:
-        from assistant.runtime import get_store
+
+class _LibraryHandlers:
+    """The Library tab's event handlers: widgets in, a service call, widgets out."""
+
+    def __init__(self, labels: Labels, settings: Settings, service: LibraryService) -> None:
+        self.labels = labels
+        self.s = settings
+        self.service = service
+
+    def listing(self, ws: str | None, lang: str, request: gr.Request) -> tuple[Any, Any, list[str], str]:
         from assistant.workspaces import WorkspaceAccessError
 
+        labels, s, service = self.labels, self.s, self.service
         lang = normalize_language(lang)
         if not ws and s.auth:  # the selector is not filled yet: its change event lists
             return (gr.skip(),) * 4
         try:
-            _, name = allowed(ws, request)
+            found = service.documents(principal_from_request(request, s), ws)
         except WorkspaceAccessError as exc:
             empty = document_table(labels, lang, [])
             return (empty, gr.update(choices=[], value=None), [], access_message(labels, lang, exc))
-        store = get_store(s)
-        docs = sorted(store.documents(name), key=lambda d: (-d.updated_at, d.source))
-        chunks = sum(d.chunks for d in docs if d.status == "ready")
+        docs = found.documents
         summary = (
-            labels.text("library.count", lang, documents=len(docs), chunks=chunks)
+            labels.text("library.count", lang, documents=len(docs), chunks=found.chunks)
             if docs
             else labels.text("library.empty", lang)
         )
@@ -365,80 +269,74 @@ def build_tab(ctx: TabContext) -> None:
             summary,
         )
 
-    listing_outputs = [table, selected, paths, count]
-
-    def do_upload(
-        items: list[str] | None,
-        ws: str | None,
-        lang: str,
-        request: gr.Request,
-        progress: gr.Progress = PROGRESS,
-    ) -> tuple:
-        from assistant.workspaces import WorkspaceAccessError, checked_ingest
-
-        lang = normalize_language(lang)
-        if not items:
-            return (labels.text("library.no_files", lang), gr.skip(), *(gr.skip(),) * 4)
-        try:
-            principal, name = allowed(ws, request)  # refused before any file is stored
-        except WorkspaceAccessError as exc:
-            return (access_message(labels, lang, exc), gr.skip(), *(gr.skip(),) * 4)
-        try:
-            progress(0, desc=labels.text("library.preparing", lang))
-            stored, rejected = store_uploads(items, uploads_dir(s, name), s.max_upload_mb * 2**20)
-            reports = []
-            if stored:
-                indexing = labels.text("library.indexing", lang)
-
-                def step(done: float, total: int, label: str) -> None:
-                    if total:
-                        progress(min(done / total, 1.0), desc=f"{indexing}: {label}")
-
-                reports.append(checked_ingest(principal, name, stored, settings=s, progress=step))
-            text = report_markdown(labels, lang, reports, rejected, s.max_upload_mb)
-        except Exception as exc:
-            log.exception("upload failed")
-            text = labels.text("library.error", lang, error=hide_paths(f"{type(exc).__name__}: {exc}"))
-        return (text, None, *listing(name, lang, request))
-
-    def do_remove(path: str | None, ws: str | None, lang: str, request: gr.Request) -> tuple:
-        from assistant.runtime import get_store
-        from assistant.workspaces import WorkspaceAccessError
-
-        lang = normalize_language(lang)
-        if not path:
-            return (labels.text("library.nothing_selected", lang), *(gr.skip(),) * 4)
-        try:
-            _, ws_name = allowed(ws, request)
-        except WorkspaceAccessError as exc:
-            return (access_message(labels, lang, exc), *(gr.skip(),) * 4)
-        store = get_store(s)
-        doc = store.manifest.document(ws_name, path)
-        name = doc.source if doc else Path(path).name
-        with store.writing(ws_name):
-            removed = store.remove(ws_name, path)
-        upload_root = uploads_dir(s, ws_name).resolve()
-        if removed and Path(path).resolve().parent == upload_root:
-            Path(path).unlink(missing_ok=True)
-        key = "library.removed" if removed else "library.not_found"
-        return (labels.text(key, lang, name=name), *listing(ws_name, lang, request))
-
-    def do_reindex(ws: str | None, lang: str, request: gr.Request, progress: gr.Progress = PROGRESS) -> tuple:
-        from assistant.workspaces import WorkspaceAccessError
-
-        lang = normalize_language(lang)
+    def stepper(self, lang: str, progress: gr.Progress) -> Any:
+        labels = self.labels
         indexing = labels.text("library.indexing", lang)
 
         def step(done: float, total: int, label: str) -> None:
             if total:
                 progress(min(done / total, 1.0), desc=f"{indexing}: {label}")
 
+        return step
+
+    def do_upload(
+        self,
+        items: list[str] | None,
+        ws: str | None,
+        lang: str,
+        request: gr.Request,
+        progress: gr.Progress = PROGRESS,
+    ) -> tuple:
+        from assistant.workspaces import WorkspaceAccessError
+
+        labels, s, service = self.labels, self.s, self.service
+        lang = normalize_language(lang)
+        if not items:
+            return (labels.text("library.no_files", lang), gr.skip(), *(gr.skip(),) * 4)
         try:
-            principal, name = allowed(ws, request)
+            principal = principal_from_request(request, s)
+            name = service.workspace(principal, ws)  # refused before any file is stored
+        except WorkspaceAccessError as exc:
+            return (access_message(labels, lang, exc), gr.skip(), *(gr.skip(),) * 4)
+        try:
+            progress(0, desc=labels.text("library.preparing", lang))
+            done = service.upload(principal, name, items, progress=self.stepper(lang, progress))
+            text = report_markdown(labels, lang, done.reports, done.rejected, s.max_upload_mb)
+        except Exception as exc:
+            log.exception("upload failed")
+            text = labels.text("library.error", lang, error=hide_paths(f"{type(exc).__name__}: {exc}"))
+        return (text, None, *self.listing(name, lang, request))
+
+    def do_remove(self, path: str | None, ws: str | None, lang: str, request: gr.Request) -> tuple:
+        from assistant.workspaces import WorkspaceAccessError
+
+        labels, s, service = self.labels, self.s, self.service
+        lang = normalize_language(lang)
+        if not path:
+            return (labels.text("library.nothing_selected", lang), *(gr.skip(),) * 4)
+        try:
+            principal = principal_from_request(request, s)
+            ws_name = service.workspace(principal, ws)
+            gone = service.remove(principal, ws_name, path)
+        except WorkspaceAccessError as exc:
+            return (access_message(labels, lang, exc), *(gr.skip(),) * 4)
+        key = "library.removed" if gone.removed else "library.not_found"
+        return (labels.text(key, lang, name=gone.name), *self.listing(ws_name, lang, request))
+
+    def do_reindex(
+        self, ws: str | None, lang: str, request: gr.Request, progress: gr.Progress = PROGRESS
+    ) -> tuple:
+        from assistant.workspaces import WorkspaceAccessError
+
+        labels, s, service = self.labels, self.s, self.service
+        lang = normalize_language(lang)
+        try:
+            principal = principal_from_request(request, s)
+            name = service.workspace(principal, ws)
         except WorkspaceAccessError as exc:
             return (access_message(labels, lang, exc), *(gr.skip(),) * 4)
         try:
-            report = reindex(s, step, workspace=name, principal=principal)
+            report = service.reindex(principal, name, progress=self.stepper(lang, progress))
             count_done = sum(1 for x in report.results if x.outcome.value != "failed")
             lines = [labels.text("library.reindexed", lang, count=count_done)]
             failed = report_markdown(labels, lang, [_only_problems(report)])
@@ -446,22 +344,13 @@ def build_tab(ctx: TabContext) -> None:
         except Exception as exc:
             log.exception("re-index failed")
             text = labels.text("library.error", lang, error=hide_paths(f"{type(exc).__name__}: {exc}"))
-        return (text, *listing(name, lang, request))
+        return (text, *self.listing(name, lang, request))
 
-    def pick(doc_paths: list[str], evt: gr.SelectData) -> Any:
+    def pick(self, doc_paths: list[str], evt: gr.SelectData) -> Any:
         row = evt.index[0] if isinstance(evt.index, list | tuple) else evt.index
         if isinstance(row, int) and 0 <= row < len(doc_paths):
             return gr.update(value=doc_paths[row])
         return gr.skip()
-
-    upload.click(do_upload, [files, workspace, ctx.lang], [report, files, *listing_outputs])
-    remove.click(do_remove, [selected, workspace, ctx.lang], [message, *listing_outputs])
-    refresh.click(listing, [workspace, ctx.lang], listing_outputs)
-    reindex_button.click(do_reindex, [workspace, ctx.lang], [message, *listing_outputs])
-    table.select(pick, paths, selected)
-    ctx.lang.change(listing, [workspace, ctx.lang], listing_outputs)
-    workspace.change(listing, [workspace, ctx.lang], listing_outputs)
-    ctx.demo.load(listing, [workspace, ctx.lang], listing_outputs)
 
 
 def _only_problems(report: Report) -> Report:

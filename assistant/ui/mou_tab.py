@@ -207,21 +207,18 @@ def record_html(labels: Labels, lang: str, record: dict[str, Any] | None) -> str
 
 
 def document_choices(
-    settings: Settings, workspace: str | None = None, *, principal: Principal | None = None, lang: str = "th"
+    settings: Settings, workspace: str | None = None, *, principal: Principal, lang: str = "th"
 ) -> list[tuple[str, str]]:
     """(label, source) of a workspace's ready documents (default: the settings' one), MOUs first.
 
     The label names the document's type in ``lang``: ``mou.pdf · บันทึกข้อตกลง (MOU)``.
 
-    With a ``principal``, WorkspaceAccessError is raised unless they may use the workspace.
+    WorkspaceAccessError is raised unless ``principal`` may use the workspace.
     """
+    from assistant.workspaces import require_access
     from ingest.manifest import Manifest
 
-    ws = workspace or settings.workspace
-    if principal is not None:
-        from assistant.workspaces import require_access
-
-        require_access(principal, ws, settings=settings)
+    ws = require_access(principal, workspace or settings.workspace, settings=settings)
     db = Path(settings.data_dir) / "edunet.db"
     if not db.is_file():
         return []
@@ -248,7 +245,7 @@ def _analyse(
     upload: str | None,
     *,
     workspace: str | None = None,
-    principal: Principal | None = None,
+    principal: Principal,
 ) -> dict[str, Any]:
     """The record of an uploaded file, or of a document of ``workspace`` (checked for ``principal``)."""
     from assistant.mou.analysis import analyze_document, analyze_file
@@ -267,7 +264,7 @@ def _registry_upsert(
     partner_record: dict[str, Any],
     *,
     workspace: str | None = None,
-    principal: Principal | None = None,
+    principal: Principal,
 ) -> Any:
     """Send an MOU record to ``workspace``'s partner registry (None when there is no registry)."""
     import importlib

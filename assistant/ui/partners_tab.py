@@ -30,15 +30,13 @@ from __future__ import annotations
 
 import html
 import logging
-import re
-import tempfile
-import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import gradio as gr
 
-from assistant.partners.models import CSV_FIELDS, PartnerType
+from assistant.partners.models import PartnerType
+from assistant.services.partners import EDIT_FIELDS, LINE_FIELDS, PartnersService
 from assistant.settings import Settings
 from assistant.ui.display import code_choices, code_label, file_name, hide_paths, show_date
 from assistant.ui.i18n import Labels, get_labels, normalize_language
@@ -53,7 +51,6 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from assistant.partners.models import Partner
-    from assistant.partners.registry import Registry
     from assistant.ui.app import TabContext
     from assistant.workspaces import Principal
 
@@ -62,80 +59,8 @@ log = logging.getLogger(__name__)
 TYPES = tuple(t.value for t in PartnerType if t is not PartnerType.OTHER)
 """The type filter's choices: every registry type but ``other`` (partners made from an MOU analysis)."""
 TABLE_COLUMNS = ("id", "name", "type", "province", "district", "status", "capabilities", "mous")
-EDIT_FIELDS = CSV_FIELDS
-"""The editor's fields, in the form's order: the CSV schema's columns (``partners.field_<name>`` labels)."""
-LINE_FIELDS = ("capabilities", "resources", "needs")
-"""Fields edited one item per line."""
 NEW_PARTNER = "__new__"
 """The editor picker's value for "a new partner"."""
-
-
-class PartnersService:
-    """Each workspace's registry (opened once, on first use), the embedder and the MOU citer (thread-safe).
-
-    Every call with a ``principal`` checks access first, so a membership change takes effect
-    at once even for a registry already open.
-    """
-
-    def __init__(self, settings: Settings) -> None:
-        self.settings = settings
-        self._lock = threading.Lock()
-        self._registries: dict[str, Registry] = {}
-        self._seeded: dict[str, tuple[int, str]] = {}  # workspace → (count, csv path) when seeded here
-
-    def registry(self, workspace: str | None = None, principal: Principal | None = None) -> Registry:
-        """``workspace``'s registry (default: the settings' one), seeded from the starter corpus when empty.
-
-        Raises WorkspaceAccessError when ``principal`` may not use the workspace.
-        """
-        from assistant.partners.registry import Registry
-        from assistant.workspaces import require_access
-
-        s = self.settings
-        ws = workspace or s.workspace
-        if principal is not None:
-            require_access(principal, ws, settings=s)
-        with self._lock:
-            registry = self._registries.get(ws)
-            if registry is None:
-                registry = Registry.for_workspace(s, ws, principal=principal)
-                report = registry.seed_if_empty(s.corpus_dir)
-                if report is not None:
-                    self._seeded[ws] = (report.imported, str(Path(s.corpus_dir) / "partners.csv"))
-                self._registries[ws] = registry
-            return registry
-
-    def seeded(self, workspace: str | None = None) -> tuple[int, str] | None:
-        """(count, csv path) when this process filled ``workspace``'s registry from the starter corpus."""
-        return self._seeded.get(workspace or self.settings.workspace)
-
-    def embedder(self) -> Any:
-        """The shared embedding model."""
-        from assistant.runtime import get_embedder
-
-        return get_embedder(self.settings)
-
-    def citer(self, workspace: str | None = None, principal: Principal | None = None) -> Any:
-        """``cite(mou_id, query)`` over ``workspace``'s indexed MOUs, or None when nothing is indexed.
-
-        Raises WorkspaceAccessError when ``principal`` may not use the workspace.
-        """
-        from assistant.workspaces import require_access
-
-        ws = workspace or self.settings.workspace
-        if principal is not None:
-            require_access(principal, ws, settings=self.settings)
-        try:
-            from assistant.partners.matching import mou_citer
-            from assistant.runtime import get_store
-
-            store = get_store(self.settings)
-            if not store.documents(ws):
-                return None
-            return mou_citer(store, ws)
-        except Exception:
-            log.exception("MOU citations are unavailable")
-            return None
 
 
 # ---------------------------------------------------------------- rendering (pure functions)
@@ -265,21 +190,6 @@ def form_values(partner: Partner | None) -> dict[str, str | None]:
     return values
 
 
-def form_fields(values: dict[str, Any]) -> dict[str, Any]:
-    """The form's values as the registry's fields: one item per line, MOU ids split on commas or spaces."""
-    fields: dict[str, Any] = {}
-    for name in EDIT_FIELDS:
-        value = values.get(name)
-        text = "" if value is None else str(value)
-        if name in LINE_FIELDS:
-            fields[name] = [line.strip() for line in text.splitlines() if line.strip()]
-        elif name == "mous":
-            fields[name] = [m for m in re.split(r"[,;\s]+", text) if m]
-        else:
-            fields[name] = text.strip()
-    return fields
-
-
 def field_errors_html(labels: Labels, lang: str, errors: dict[str, str]) -> str:
     """Validation problems field by field (fields sharing one message are listed together)."""
     if not errors:
@@ -396,261 +306,230 @@ def _one_line(exc: BaseException) -> str:
     return text[:300] or type(exc).__name__
 
 
-# ---------------------------------------------------------------- the tab
+# ---------------------------------------------------------------- the layout
 
 
-def build_tab(ctx: TabContext) -> None:
-    """The Partners tab: needs form and cards, plan list, registry management and the network map."""
-    labels = get_labels()
-    s = ctx.settings
-    service = PartnersService(s)
+class _Widgets:
+    """The tab's components, set by the section builders (one attribute per component)."""
 
-    tab = ctx.relabel(
-        gr.Tab(ctx.t("partners.tab"), id="partners", elem_id="tab-partners"), label="partners.tab"
+    form: dict[str, Any]
+
+
+def _suggest_section(ctx: TabContext, w: _Widgets) -> None:
+    """Needs, filters, the cards, the complementary set and the plan list."""
+    labels = ctx.labels
+    w.needs = ctx.relabel(
+        gr.Textbox(
+            label=ctx.t("partners.needs"),
+            placeholder=ctx.t("partners.needs_placeholder"),
+            lines=3,
+            max_lines=10,
+            elem_id="partners-needs",
+        ),
+        label="partners.needs",
+        placeholder="partners.needs_placeholder",
     )
-    with tab:
-        ctx.relabel(gr.Markdown(ctx.t("partners.help")), value="partners.help")
-        workspace = workspace_selector(ctx, elem_id="partners-workspace", scale=0, min_width=260)
-        with ctx.relabel(
-            gr.Accordion(ctx.t("partners.section_suggest"), open=True), label="partners.section_suggest"
-        ):
-            needs = ctx.relabel(
-                gr.Textbox(
-                    label=ctx.t("partners.needs"),
-                    placeholder=ctx.t("partners.needs_placeholder"),
-                    lines=3,
-                    max_lines=10,
-                    elem_id="partners-needs",
-                ),
-                label="partners.needs",
-                placeholder="partners.needs_placeholder",
-            )
-            with gr.Row():
-                types = ctx.relabel(
-                    gr.CheckboxGroup(
-                        code_choices(labels, "th", "partner_type", TYPES),
-                        value=[],
-                        label=ctx.t("partners.types"),
-                        elem_id="partners-types",
-                    ),
-                    label="partners.types",
-                    choices=lambda code: code_choices(labels, code, "partner_type", TYPES),
-                )
-            with gr.Row(equal_height=True):
-                province = ctx.relabel(
-                    gr.Textbox(label=ctx.t("partners.province"), elem_id="partners-province", scale=2),
-                    label="partners.province",
-                )
-                near = ctx.relabel(
-                    gr.Textbox(
-                        label=ctx.t("partners.near"),
-                        placeholder=ctx.t("partners.near_placeholder"),
-                        elem_id="partners-near",
-                        scale=2,
-                    ),
-                    label="partners.near",
-                    placeholder="partners.near_placeholder",
-                )
-                max_km = ctx.relabel(
-                    gr.Number(
-                        value=0, minimum=0, label=ctx.t("partners.max_km"), elem_id="partners-max-km", scale=1
-                    ),
-                    label="partners.max_km",
-                )
-                top = ctx.relabel(
-                    gr.Slider(
-                        1, 20, value=5, step=1, label=ctx.t("partners.top"), elem_id="partners-top", scale=1
-                    ),
-                    label="partners.top",
-                )
-            suggest_button = ctx.relabel(
-                gr.Button(ctx.t("partners.suggest"), variant="primary", elem_id="partners-suggest"),
-                value="partners.suggest",
-            )
-            notice = gr.Markdown("", elem_id="partners-notice")
-            cards = gr.HTML("", elem_id="partners-results")
-            cover_md = gr.Markdown("", elem_id="partners-cover")
-            with gr.Row(equal_height=True):
-                pick = ctx.relabel(
-                    gr.CheckboxGroup(
-                        [], value=[], label=ctx.t("partners.plan_pick"), elem_id="partners-pick", scale=4
-                    ),
-                    label="partners.plan_pick",
-                )
-                add_plan = ctx.relabel(
-                    gr.Button(ctx.t("partners.plan_add"), elem_id="partners-add-plan", scale=1),
-                    value="partners.plan_add",
-                )
-            plan_md = gr.Markdown("", elem_id="partners-plan")
-        with ctx.relabel(
-            gr.Accordion(ctx.t("partners.section_registry"), open=False, elem_id="partners-registry"),
-            label="partners.section_registry",
-        ):
-            with gr.Row(equal_height=True):
-                csv_file = ctx.relabel(
-                    gr.File(
-                        label=ctx.t("partners.csv_file"),
-                        file_types=[".csv"],
-                        type="filepath",
-                        elem_id="partners-csv",
-                        height=120,
-                        scale=3,
-                    ),
-                    label="partners.csv_file",
-                )
-                with gr.Column(scale=1):
-                    import_button = ctx.relabel(
-                        gr.Button(ctx.t("partners.import"), elem_id="partners-import"),
-                        value="partners.import",
-                    )
-                    export_button = ctx.relabel(
-                        gr.Button(ctx.t("partners.export"), elem_id="partners-export"),
-                        value="partners.export",
-                    )
-                    refresh_button = ctx.relabel(
-                        gr.Button(ctx.t("partners.refresh"), elem_id="partners-refresh"),
-                        value="partners.refresh",
-                    )
-            import_md = gr.Markdown("", elem_id="partners-import-report")
-            export_file = ctx.relabel(
-                gr.File(
-                    label=ctx.t("partners.export_file"), interactive=False, elem_id="partners-export-file"
-                ),
-                label="partners.export_file",
-            )
-            count_md = gr.Markdown("", elem_id="partners-count")
-            table = ctx.relabel(
-                gr.Dataframe(
-                    partner_table(labels, "th", []),
-                    label=ctx.t("partners.table"),
-                    interactive=False,
-                    wrap=True,
-                    max_height=480,
-                    elem_id="partners-table",
-                ),
-                label="partners.table",
-            )
-            with gr.Group(elem_id="partners-editor"):
-                ctx.relabel(
-                    gr.Markdown(f"#### {ctx.t('partners.section_edit')}"),
-                    value=lambda code: f"#### {labels.text('partners.section_edit', code)}",
-                )
-                edit_pick = ctx.relabel(
-                    gr.Dropdown(
-                        editor_choices(labels, "th", []),
-                        value=NEW_PARTNER,
-                        label=ctx.t("partners.edit_pick"),
-                        interactive=True,
-                        elem_id="partners-edit-pick",
-                    ),
-                    label="partners.edit_pick",
-                )
-                form: dict[str, Any] = {}
+    with gr.Row():
+        w.types = ctx.relabel(
+            gr.CheckboxGroup(
+                code_choices(labels, "th", "partner_type", TYPES),
+                value=[],
+                label=ctx.t("partners.types"),
+                elem_id="partners-types",
+            ),
+            label="partners.types",
+            choices=lambda code: code_choices(labels, code, "partner_type", TYPES),
+        )
+    with gr.Row(equal_height=True):
+        w.province = ctx.relabel(
+            gr.Textbox(label=ctx.t("partners.province"), elem_id="partners-province", scale=2),
+            label="partners.province",
+        )
+        w.near = ctx.relabel(
+            gr.Textbox(
+                label=ctx.t("partners.near"),
+                placeholder=ctx.t("partners.near_placeholder"),
+                elem_id="partners-near",
+                scale=2,
+            ),
+            label="partners.near",
+            placeholder="partners.near_placeholder",
+        )
+        w.max_km = ctx.relabel(
+            gr.Number(value=0, minimum=0, label=ctx.t("partners.max_km"), elem_id="partners-max-km", scale=1),
+            label="partners.max_km",
+        )
+        w.top = ctx.relabel(
+            gr.Slider(1, 20, value=5, step=1, label=ctx.t("partners.top"), elem_id="partners-top", scale=1),
+            label="partners.top",
+        )
+    w.suggest_button = ctx.relabel(
+        gr.Button(ctx.t("partners.suggest"), variant="primary", elem_id="partners-suggest"),
+        value="partners.suggest",
+    )
+    w.notice = gr.Markdown("", elem_id="partners-notice")
+    w.cards = gr.HTML("", elem_id="partners-results")
+    w.cover_md = gr.Markdown("", elem_id="partners-cover")
+    with gr.Row(equal_height=True):
+        w.pick = ctx.relabel(
+            gr.CheckboxGroup(
+                [], value=[], label=ctx.t("partners.plan_pick"), elem_id="partners-pick", scale=4
+            ),
+            label="partners.plan_pick",
+        )
+        w.add_plan = ctx.relabel(
+            gr.Button(ctx.t("partners.plan_add"), elem_id="partners-add-plan", scale=1),
+            value="partners.plan_add",
+        )
+    w.plan_md = gr.Markdown("", elem_id="partners-plan")
 
-                def field_box(name: str, **options: Any) -> None:
-                    form[name] = ctx.relabel(
-                        gr.Textbox(
-                            label=ctx.t(f"partners.field_{name}"), elem_id=f"partners-edit-{name}", **options
-                        ),
-                        label=f"partners.field_{name}",
-                    )
 
-                with gr.Row(equal_height=True):
-                    form["id"] = ctx.relabel(
-                        gr.Textbox(
-                            label=ctx.t("partners.field_id"),
-                            info=ctx.t("partners.id_info"),
-                            elem_id="partners-edit-id",
-                            scale=1,
-                        ),
-                        label="partners.field_id",
-                        info="partners.id_info",
-                    )
-                    field_box("name_th", scale=2)
-                    field_box("name_en", scale=2)
-                with gr.Row(equal_height=True):
-                    form["type"] = code_dropdown(ctx, "type", "partner_type", _partner_types(), None)
-                    statuses = _partner_statuses()
-                    form["status"] = code_dropdown(ctx, "status", "partner_status", statuses, "prospective")
-                    field_box("contact_role", scale=2)
-                with gr.Row(equal_height=True):
-                    field_box("province")
-                    field_box("district")
-                    field_box("lat", placeholder="12.1092")
-                    field_box("lon", placeholder="102.2796")
-                with gr.Row(equal_height=True):
-                    for name in LINE_FIELDS:
-                        form[name] = ctx.relabel(
-                            gr.Textbox(
-                                label=ctx.t(f"partners.field_{name}"),
-                                info=ctx.t("partners.one_per_line"),
-                                lines=4,
-                                max_lines=12,
-                                elem_id=f"partners-edit-{name}",
-                            ),
-                            label=f"partners.field_{name}",
-                            info="partners.one_per_line",
-                        )
-                form["mous"] = ctx.relabel(
-                    gr.Textbox(
-                        label=ctx.t("partners.field_mous"),
-                        info=ctx.t("partners.mous_info"),
-                        elem_id="partners-edit-mous",
-                    ),
-                    label="partners.field_mous",
-                    info="partners.mous_info",
-                )
-                with gr.Row(equal_height=True):
-                    save_button = ctx.relabel(
-                        gr.Button(ctx.t("partners.save"), variant="primary", elem_id="partners-edit-save"),
-                        value="partners.save",
-                    )
-                    confirm_remove = ctx.relabel(
-                        gr.Checkbox(
-                            value=False,
-                            label=ctx.t("partners.remove_confirm"),
-                            elem_id="partners-edit-confirm",
-                        ),
-                        label="partners.remove_confirm",
-                    )
-                    remove_button = ctx.relabel(
-                        gr.Button(ctx.t("partners.remove"), variant="stop", elem_id="partners-edit-remove"),
-                        value="partners.remove",
-                    )
-                edit_errors = gr.HTML("", elem_id="partners-edit-errors")
-                edit_status = gr.Markdown("", elem_id="partners-edit-message")
-        with ctx.relabel(
-            gr.Accordion(ctx.t("partners.section_network"), open=False), label="partners.section_network"
-        ):
-            with gr.Row(equal_height=True):
-                months = ctx.relabel(
-                    gr.Number(
-                        value=12,
-                        minimum=0,
-                        precision=0,
-                        label=ctx.t("partners.months"),
-                        elem_id="partners-months",
-                    ),
-                    label="partners.months",
-                )
-                lead = ctx.relabel(
-                    gr.Textbox(label=ctx.t("partners.lead"), elem_id="partners-lead"), label="partners.lead"
-                )
-                draw_button = ctx.relabel(
-                    gr.Button(ctx.t("partners.draw"), elem_id="partners-draw"), value="partners.draw"
-                )
-            plot = ctx.relabel(
-                gr.Plot(label=ctx.t("partners.network_plot"), elem_id="partners-plot"),
-                label="partners.network_plot",
+def _registry_section(ctx: TabContext, w: _Widgets) -> None:
+    """CSV import and export, the count and the table (the editor follows)."""
+    with gr.Row(equal_height=True):
+        w.csv_file = ctx.relabel(
+            gr.File(
+                label=ctx.t("partners.csv_file"),
+                file_types=[".csv"],
+                type="filepath",
+                elem_id="partners-csv",
+                height=120,
+                scale=3,
+            ),
+            label="partners.csv_file",
+        )
+        with gr.Column(scale=1):
+            w.import_button = ctx.relabel(
+                gr.Button(ctx.t("partners.import"), elem_id="partners-import"), value="partners.import"
             )
-            network_md = gr.Markdown("", elem_id="partners-network-report")
-        last = gr.State(None)  # {"result": MatchResult.to_dict(), "cover": CoverResult.to_dict()}
-        edit_feedback = gr.State(None)  # {"kind": "errors", "errors": {...}} | {"kind": "saved", "id": ...}
-        network_state = gr.State(None)
+            w.export_button = ctx.relabel(
+                gr.Button(ctx.t("partners.export"), elem_id="partners-export"), value="partners.export"
+            )
+            w.refresh_button = ctx.relabel(
+                gr.Button(ctx.t("partners.refresh"), elem_id="partners-refresh"), value="partners.refresh"
+            )
+    w.import_md = gr.Markdown("", elem_id="partners-import-report")
+    w.export_file = ctx.relabel(
+        gr.File(label=ctx.t("partners.export_file"), interactive=False, elem_id="partners-export-file"),
+        label="partners.export_file",
+    )
+    w.count_md = gr.Markdown("", elem_id="partners-count")
+    w.table = ctx.relabel(
+        gr.Dataframe(
+            partner_table(ctx.labels, "th", []),
+            label=ctx.t("partners.table"),
+            interactive=False,
+            wrap=True,
+            max_height=480,
+            elem_id="partners-table",
+        ),
+        label="partners.table",
+    )
 
-    # ------------------------------------------------------------ handlers
+
+def _editor_section(ctx: TabContext, w: _Widgets) -> None:
+    """The partner editor: the picker, a field per CSV column, Save and Remove."""
+    labels = ctx.labels
+    ctx.relabel(
+        gr.Markdown(f"#### {ctx.t('partners.section_edit')}"),
+        value=lambda code: f"#### {labels.text('partners.section_edit', code)}",
+    )
+    w.edit_pick = ctx.relabel(
+        gr.Dropdown(
+            editor_choices(labels, "th", []),
+            value=NEW_PARTNER,
+            label=ctx.t("partners.edit_pick"),
+            interactive=True,
+            elem_id="partners-edit-pick",
+        ),
+        label="partners.edit_pick",
+    )
+    form: dict[str, Any] = {}
+
+    def field_box(name: str, *, info: str | None = None, **options: Any) -> None:
+        extra = {"info": ctx.t(info)} if info else {}
+        form[name] = ctx.relabel(
+            gr.Textbox(
+                label=ctx.t(f"partners.field_{name}"), elem_id=f"partners-edit-{name}", **extra, **options
+            ),
+            label=f"partners.field_{name}",
+            **({"info": info} if info else {}),
+        )
+
+    with gr.Row(equal_height=True):
+        field_box("id", info="partners.id_info", scale=1)
+        field_box("name_th", scale=2)
+        field_box("name_en", scale=2)
+    with gr.Row(equal_height=True):
+        form["type"] = code_dropdown(ctx, "type", "partner_type", _partner_types(), None)
+        form["status"] = code_dropdown(ctx, "status", "partner_status", _partner_statuses(), "prospective")
+        field_box("contact_role", scale=2)
+    with gr.Row(equal_height=True):
+        field_box("province")
+        field_box("district")
+        field_box("lat", placeholder="12.1092")
+        field_box("lon", placeholder="102.2796")
+    with gr.Row(equal_height=True):
+        for name in LINE_FIELDS:
+            field_box(name, info="partners.one_per_line", lines=4, max_lines=12)
+    field_box("mous", info="partners.mous_info")
+    w.form = form
+    with gr.Row(equal_height=True):
+        w.save_button = ctx.relabel(
+            gr.Button(ctx.t("partners.save"), variant="primary", elem_id="partners-edit-save"),
+            value="partners.save",
+        )
+        w.confirm_remove = ctx.relabel(
+            gr.Checkbox(value=False, label=ctx.t("partners.remove_confirm"), elem_id="partners-edit-confirm"),
+            label="partners.remove_confirm",
+        )
+        w.remove_button = ctx.relabel(
+            gr.Button(ctx.t("partners.remove"), variant="stop", elem_id="partners-edit-remove"),
+            value="partners.remove",
+        )
+    w.edit_errors = gr.HTML("", elem_id="partners-edit-errors")
+    w.edit_status = gr.Markdown("", elem_id="partners-edit-message")
+
+
+def _network_section(ctx: TabContext, w: _Widgets) -> None:
+    """The months and lead boxes, the map and the report."""
+    with gr.Row(equal_height=True):
+        w.months = ctx.relabel(
+            gr.Number(
+                value=12, minimum=0, precision=0, label=ctx.t("partners.months"), elem_id="partners-months"
+            ),
+            label="partners.months",
+        )
+        w.lead = ctx.relabel(
+            gr.Textbox(label=ctx.t("partners.lead"), elem_id="partners-lead"), label="partners.lead"
+        )
+        w.draw_button = ctx.relabel(
+            gr.Button(ctx.t("partners.draw"), elem_id="partners-draw"), value="partners.draw"
+        )
+    w.plot = ctx.relabel(
+        gr.Plot(label=ctx.t("partners.network_plot"), elem_id="partners-plot"), label="partners.network_plot"
+    )
+    w.network_md = gr.Markdown("", elem_id="partners-network-report")
+
+
+# ---------------------------------------------------------------- the handlers
+
+
+class _Handlers:
+    """The tab's event handlers: widgets in, a service call, widgets out (no use-case logic here)."""
+
+    def __init__(self, labels: Labels, settings: Settings, service: PartnersService) -> None:
+        self.labels = labels
+        self.s = settings
+        self.service = service
+
+    def _principal(self, request: gr.Request) -> Principal:
+        return principal_from_request(request, self.s)
+
+    # ------------------------------------------------------------ suggestions and the plan list
 
     def run_suggest(
+        self,
         text: str,
         type_values: list[str],
         prov: str,
@@ -661,168 +540,136 @@ def build_tab(ctx: TabContext) -> None:
         lang: str,
         request: gr.Request,
     ) -> tuple:
-        from assistant.partners.cover import complementary_set
-        from assistant.partners.matching import MatchFilters, PartnerType, match, parse_near, say
+        from assistant.services.partners import SuggestRequest
         from assistant.workspaces import WorkspaceAccessError
 
-        lang = normalize_language(lang)
-        ws = ws or s.workspace
+        labels, lang = self.labels, normalize_language(lang)
+        skip, no_pick = gr.skip(), gr.update(choices=[], value=[])
         try:
-            location = parse_near(where) if (where or "").strip() else None
-            filters = MatchFilters(
-                types=tuple(PartnerType.parse(t) for t in type_values or ()),
-                provinces=tuple(p.strip() for p in (prov or "").split(",") if p.strip()),
-                near=location,
-                max_km=float(km) if km and location is not None else None,
-            )
-            if not (text or "").strip():
-                raise ValueError(say("empty_needs", lang))
-            refused = limit_refusal(s, request, lang)
+            wanted = SuggestRequest.from_form(text, type_values, prov, where, km, k)
+            wanted.check(lang)
+            refused = limit_refusal(self.s, request, lang)
             if refused:
-                return (f"⚠ {refused}", "", "", gr.update(choices=[], value=[]), None, gr.skip())
-            principal = principal_from_request(request, s)
-            registry = service.registry(ws, principal)
-            cite = service.citer(ws, principal)
-            result = match(text, registry, service.embedder(), filters, top=int(k or 5), cite=cite)
+                return (f"⚠ {refused}", "", "", no_pick, None, skip)
+            found = self.service.suggest(self._principal(request), ws, wanted)
         except WorkspaceAccessError as exc:
-            skip = gr.skip()
-            refused = f"⚠ {access_message(labels, lang, exc)}"
-            return (refused, "", "", gr.update(choices=[], value=[]), None, skip)
+            return (f"⚠ {access_message(labels, lang, exc)}", "", "", no_pick, None, skip)
         except ValueError as exc:
-            skip = gr.skip()
-            return (f"⚠ {_one_line(exc)}", "", "", gr.update(choices=[], value=[]), None, skip)
+            return (f"⚠ {_one_line(exc)}", "", "", no_pick, None, skip)
         except Exception as exc:
             log.exception("partner matching failed")
-            skip = gr.skip()
-            message = labels.text("partners.error", lang, error=_one_line(exc))
-            return (message, "", "", gr.update(choices=[], value=[]), None, skip)
-        data = {"result": result.to_dict(), "cover": complementary_set(result).to_dict(), "workspace": ws}
+            return (labels.text("partners.error", lang, error=_one_line(exc)), "", "", no_pick, None, skip)
+        data = found.to_dict()
         return (
-            _notice(lang, data),
+            self.notice(lang, data),
             cards_html(labels, lang, data["result"]),
-            cover_markdown(labels, lang, data["cover"], result.needs),
-            gr.update(choices=_pick_choices(lang, data), value=[]),
+            cover_markdown(labels, lang, data["cover"], found.result.needs),
+            gr.update(choices=self.pick_choices(lang, data), value=[]),
             data,
-            plan_text(labels, lang, registry.plan_members()),
+            plan_text(labels, lang, found.plan_members),
         )
 
-    def _notice(lang: str, data: dict | None) -> str:
+    def notice(self, lang: str, data: dict | None) -> str:
         from assistant.partners.matching import say
 
         if not data:
             return ""
+        labels = self.labels
         parts = [labels.text("partners.needs_found", lang, needs=" | ".join(data["result"]["needs"]))]
         if data["result"]["excluded_no_coords"]:
             parts.append(say("excluded_no_coords", lang, count=len(data["result"]["excluded_no_coords"])))
-        seeded = seeded_text(labels, lang, service, data.get("workspace"))
+        seeded = seeded_text(labels, lang, self.service, data.get("workspace"))
         if seeded:
             parts.append(seeded)
         return "\n\n".join(parts)
 
-    def _pick_choices(lang: str, data: dict | None) -> list[tuple[str, str]]:
+    @staticmethod
+    def pick_choices(lang: str, data: dict | None) -> list[tuple[str, str]]:
         if not data:
             return []
-        return [
-            (
-                f"{s['id']} {_name(s, lang)}",
-                s["id"],
-            )
-            for s in data["result"]["suggestions"]
-        ]
+        return [(f"{s['id']} {_name(s, lang)}", s["id"]) for s in data["result"]["suggestions"]]
 
-    def run_add_plan(chosen: list[str], ws: str | None, lang: str, request: gr.Request) -> str:
+    def run_add_plan(self, chosen: list[str], ws: str | None, lang: str, request: gr.Request) -> str:
         from assistant.workspaces import WorkspaceAccessError
 
         lang = normalize_language(lang)
         try:
-            registry = service.registry(ws or s.workspace, principal_from_request(request, s))
+            members = self.service.add_to_plan(self._principal(request), ws, list(chosen or []))
         except WorkspaceAccessError as exc:
-            return access_message(labels, lang, exc)
-        members = registry.add_to_plan(list(chosen or []))
-        return plan_text(labels, lang, members)
+            return access_message(self.labels, lang, exc)
+        return plan_text(self.labels, lang, members)
 
-    def run_refresh(ws: str | None, lang: str, request: gr.Request) -> tuple:
+    # ------------------------------------------------------------ the registry
+
+    def run_refresh(self, ws: str | None, lang: str, request: gr.Request) -> tuple:
         from assistant.workspaces import WorkspaceAccessError
 
-        lang = normalize_language(lang)
-        if not ws and s.auth:  # the selector is not filled yet: its change event refreshes
+        labels, lang = self.labels, normalize_language(lang)
+        if not ws and self.s.auth:  # the selector is not filled yet: its change event refreshes
             return (gr.skip(),) * 3
-        ws = ws or s.workspace
         try:
-            registry = service.registry(ws, principal_from_request(request, s))
+            found = self.service.overview(self._principal(request), ws)
         except WorkspaceAccessError as exc:
             return (partner_table(labels, lang, []), access_message(labels, lang, exc), "")
-        partners = registry.all()
-        count = labels.text("partners.count", lang, count=len(partners))
-        seeded = seeded_text(labels, lang, service, ws)
+        count = labels.text("partners.count", lang, count=len(found.partners))
+        seeded = seeded_text(labels, lang, self.service, found.workspace)
         return (
-            partner_table(labels, lang, partners),
+            partner_table(labels, lang, found.partners),
             f"{count}. {seeded}".strip() if seeded else count,
-            plan_text(labels, lang, registry.plan_members()),
+            plan_text(labels, lang, found.plan_members),
         )
 
-    def run_import(path: str | None, ws: str | None, lang: str, request: gr.Request) -> tuple:
+    def run_import(self, path: str | None, ws: str | None, lang: str, request: gr.Request) -> tuple:
         from assistant.partners.models import CsvFormatError
         from assistant.workspaces import WorkspaceAccessError
 
-        lang = normalize_language(lang)
+        labels, lang, skip = self.labels, normalize_language(lang), gr.skip()
         if not path:
-            return (labels.text("partners.import_none", lang), gr.skip(), gr.skip(), gr.skip())
-        ws = ws or s.workspace
+            return (labels.text("partners.import_none", lang), skip, skip, skip)
         try:
-            registry = service.registry(ws, principal_from_request(request, s))
-            report = registry.import_csv(Path(path))
+            report = self.service.import_csv(self._principal(request), ws, Path(path))
         except WorkspaceAccessError as exc:
-            return (access_message(labels, lang, exc), gr.skip(), gr.skip(), gr.skip())
+            return (access_message(labels, lang, exc), skip, skip, skip)
         except CsvFormatError as exc:
-            return (f"⚠ {_one_line(exc)}", gr.skip(), gr.skip(), gr.skip())
-        lines = [
-            labels.text(
-                "partners.import_report",
-                lang,
-                imported=report.imported,
-                created=len(report.created),
-                updated=len(report.updated),
-                failed=len(report.errors),
-            )
-        ]
+            return (f"⚠ {_one_line(exc)}", skip, skip, skip)
+        counts = {
+            "created": len(report.created),
+            "updated": len(report.updated),
+            "failed": len(report.errors),
+        }
+        lines = [labels.text("partners.import_report", lang, imported=report.imported, **counts)]
         lines += [
             "- "
             + labels.text("partners.import_row_error", lang, row=e.row, id=e.id or "—", message=e.message)
             for e in report.errors
         ]
-        table_value, count, plan = run_refresh(ws, lang, request)
-        return ("\n".join(lines), table_value, count, plan)
+        return ("\n".join(lines), *self.run_refresh(ws, lang, request))
 
-    def run_export(ws: str | None, request: gr.Request) -> str | None:
+    def run_export(self, ws: str | None, request: gr.Request) -> str | None:
         from assistant.workspaces import WorkspaceAccessError
 
         try:
-            registry = service.registry(ws or s.workspace, principal_from_request(request, s))
+            return str(self.service.export_file(self._principal(request), ws))
         except WorkspaceAccessError:
             log.warning("partner export refused for workspace %s", ws)
             return None
-        path = Path(tempfile.mkdtemp(prefix="edunet-partners-")) / "partners.csv"
-        registry.export_csv(path)
-        return str(path)
+
+    # ------------------------------------------------------------ the network
 
     def run_draw(
-        n_months: float | None, lead_ids: str, ws: str | None, lang: str, request: gr.Request
+        self, n_months: float | None, lead: str, ws: str | None, lang: str, request: gr.Request
     ) -> tuple:
-        from assistant.partners.network import network_report, plotly_figure
+        from assistant.partners.network import plotly_figure
+        from assistant.services.partners import lead_ids
         from assistant.workspaces import WorkspaceAccessError
 
-        lang = normalize_language(lang)
-        refused = limit_refusal(s, request, lang)
+        labels, lang = self.labels, normalize_language(lang)
+        refused = limit_refusal(self.s, request, lang)
         if refused:
             return (gr.skip(), f"⚠ {refused}", gr.skip())
         try:
-            report = network_report(
-                service.registry(ws or s.workspace, principal_from_request(request, s)),
-                service.embedder(),
-                months=int(n_months or 0),
-                lead=tuple(x.strip() for x in (lead_ids or "").split(",") if x.strip()),
-            )
+            principal = self._principal(request)
+            report = self.service.network(principal, ws, months=int(n_months or 0), lead=lead_ids(lead))
         except WorkspaceAccessError as exc:
             return (gr.skip(), access_message(labels, lang, exc), gr.skip())
         except Exception as exc:
@@ -833,45 +680,33 @@ def build_tab(ctx: TabContext) -> None:
         figure = legend_in_words(labels, lang, plotly_figure(report, lang))
         return (figure, network_markdown(labels, lang, data), data)
 
-    def relanguage(lang: str, data: dict | None, net: dict | None, chosen: list[str]) -> tuple:
-        lang = normalize_language(lang)
+    def relanguage(self, lang: str, data: dict | None, net: dict | None, chosen: list[str]) -> tuple:
+        labels, lang = self.labels, normalize_language(lang)
         cover = cover_markdown(labels, lang, data["cover"], data["result"]["needs"]) if data else ""
         return (
-            _notice(lang, data),
+            self.notice(lang, data),
             cards_html(labels, lang, data["result"]) if data else "",
             cover,
-            gr.update(choices=_pick_choices(lang, data), value=chosen or []),
+            gr.update(choices=self.pick_choices(lang, data), value=chosen or []),
             network_markdown(labels, lang, net) if net else "",
         )
 
-    def switch_workspace(ws: str | None, lang: str, request: gr.Request) -> tuple:
+    def switch_workspace(self, ws: str | None, lang: str, request: gr.Request) -> tuple:
         """Another workspace: forget the suggestions and the map of the last one, show its registry."""
         cleared = ("", "", "", gr.update(choices=[], value=[]), None, None, None, "")
-        return (*cleared, *run_refresh(ws, lang, request))
+        return (*cleared, *self.run_refresh(ws, lang, request))
 
     # ------------------------------------------------------------ the partner editor
 
-    form_components = [form[name] for name in EDIT_FIELDS]
-    # picker, the form, the confirmation box, errors, message, feedback state, then table, count, plan
-    editor_outputs = [
-        edit_pick,
-        *form_components,
-        confirm_remove,
-        edit_errors,
-        edit_status,
-        edit_feedback,
-        table,
-        count_md,
-        plan_md,
-    ]
-
+    @staticmethod
     def _form_updates(partner: Partner | None) -> list[Any]:
         values = form_values(partner)
         updates: list[Any] = [gr.update(value=values[name]) for name in EDIT_FIELDS]
         updates[0] = gr.update(value=values["id"], interactive=partner is None)
         return updates
 
-    def _editor_reply(
+    def editor_reply(
+        self,
         lang: str,
         feedback: dict | None,
         *,
@@ -883,11 +718,13 @@ def build_tab(ctx: TabContext) -> None:
     ) -> tuple:
         """One reply for every editor output; ``None`` leaves a part as it is, ``fill`` loads the form.
 
-        With ``fill`` the form shows ``form_for`` (None: an empty form for a new partner).
+        With ``fill`` the form shows ``form_for`` (None: an empty form for a new partner). The
+        outputs: picker, the form, the confirmation box, errors, message, feedback state, then
+        table, count and plan.
         """
         skip = gr.skip()
-        errors, message = editor_feedback(labels, lang, feedback)
-        form_part = _form_updates(form_for) if fill else [skip] * len(EDIT_FIELDS)
+        errors, message = editor_feedback(self.labels, lang, feedback)
+        form_part = self._form_updates(form_for) if fill else [skip] * len(EDIT_FIELDS)
         return (
             skip if pick is None else pick,
             *form_part,
@@ -898,25 +735,26 @@ def build_tab(ctx: TabContext) -> None:
             *(tables or (skip, skip, skip)),
         )
 
-    def _editor_registry(ws: str | None, request: gr.Request) -> Registry:
-        return service.registry(ws or s.workspace, principal_from_request(request, s))
+    def _refused(self, lang: str, exc: Exception) -> tuple:
+        return self.editor_reply(lang, {"kind": "text", "text": access_message(self.labels, lang, exc)})
 
-    def run_pick(pid: str | None, ws: str | None, lang: str, request: gr.Request) -> tuple:
+    def run_pick(self, pid: str | None, ws: str | None, lang: str, request: gr.Request) -> tuple:
         """Fill the form with the chosen partner (or empty it for a new one)."""
         from assistant.workspaces import WorkspaceAccessError
 
         lang = normalize_language(lang)
         if not pid or pid == NEW_PARTNER:
-            return _editor_reply(lang, None, fill=True, confirm=False)
+            return self.editor_reply(lang, None, fill=True, confirm=False)
         try:
-            partner = _editor_registry(ws, request).get(pid)
+            partner = self.service.get(self._principal(request), ws, pid)
         except WorkspaceAccessError as exc:
-            return _editor_reply(lang, {"kind": "text", "text": access_message(labels, lang, exc)})
+            return self._refused(lang, exc)
         if partner is None:
-            return _editor_reply(lang, {"kind": "gone", "id": pid}, fill=True, confirm=False)
-        return _editor_reply(lang, None, fill=True, form_for=partner, confirm=False)
+            return self.editor_reply(lang, {"kind": "gone", "id": pid}, fill=True, confirm=False)
+        return self.editor_reply(lang, None, fill=True, form_for=partner, confirm=False)
 
     def run_save(
+        self,
         pid: str | None,
         pid_field: str,
         name_th: str,
@@ -936,88 +774,73 @@ def build_tab(ctx: TabContext) -> None:
         lang: str,
         request: gr.Request,
     ) -> tuple:
-        """Validate and save the form: a new partner, or the chosen one; errors are shown by field."""
+        """Validate and save the form: a new partner, or the chosen one; errors are shown by field.
+
+        The parameters are the form's fields in EDIT_FIELDS order (Gradio passes inputs by
+        position and gives the request only to a parameter annotated ``gr.Request``).
+        """
         from assistant.partners.models import PartnerValidationError
         from assistant.workspaces import WorkspaceAccessError
 
+        field_values = [
+            pid_field, name_th, name_en, ptype, prov, district, lat, lon,
+            capabilities, resources, partner_needs, contact_role, status, mous,
+        ]  # fmt: skip
         lang = normalize_language(lang)
-        values = dict(
-            zip(
-                EDIT_FIELDS,
-                [
-                    pid_field,
-                    name_th,
-                    name_en,
-                    ptype,
-                    prov,
-                    district,
-                    lat,
-                    lon,
-                    capabilities,
-                    resources,
-                    partner_needs,
-                    contact_role,
-                    status,
-                    mous,
-                ],
-                strict=True,
-            )
-        )
-        fields = form_fields(values)
+        values = dict(zip(EDIT_FIELDS, field_values, strict=True))
+        existing = None if not pid or pid == NEW_PARTNER else pid
         try:
-            registry = _editor_registry(ws, request)
-            if not pid or pid == NEW_PARTNER:
-                partner, kind = registry.add_partner(fields), "created"
-            else:
-                partner, kind = registry.update_partner(pid, fields), "saved"
+            saved = self.service.save(self._principal(request), ws, existing, values)
         except WorkspaceAccessError as exc:
-            return _editor_reply(lang, {"kind": "text", "text": access_message(labels, lang, exc)})
+            return self._refused(lang, exc)
         except PartnerValidationError as exc:
-            return _editor_reply(lang, {"kind": "errors", "errors": exc.errors})
-        pick = gr.update(choices=editor_choices(labels, lang, registry.all()), value=partner.id)
-        return _editor_reply(
+            return self.editor_reply(lang, {"kind": "errors", "errors": exc.errors})
+        partner = saved.partner
+        pick = gr.update(choices=editor_choices(self.labels, lang, saved.partners), value=partner.id)
+        return self.editor_reply(
             lang,
-            {"kind": kind, "id": partner.id},
+            {"kind": "created" if saved.created else "saved", "id": partner.id},
             pick=pick,
             fill=True,
             form_for=partner,
             confirm=False,
-            tables=run_refresh(ws, lang, request),
+            tables=self.run_refresh(ws, lang, request),
         )
 
-    def run_remove(pid: str | None, confirmed: bool, ws: str | None, lang: str, request: gr.Request) -> tuple:
+    def run_remove(
+        self, pid: str | None, confirmed: bool, ws: str | None, lang: str, request: gr.Request
+    ) -> tuple:
         """Remove the chosen partner (with its links and plan entry) once the box is ticked."""
         from assistant.workspaces import WorkspaceAccessError
 
         lang = normalize_language(lang)
         if not pid or pid == NEW_PARTNER:
-            return _editor_reply(lang, {"kind": "remove_none"})
+            return self.editor_reply(lang, {"kind": "remove_none"})
         if not confirmed:
-            return _editor_reply(lang, {"kind": "remove_unconfirmed", "id": pid})
+            return self.editor_reply(lang, {"kind": "remove_unconfirmed", "id": pid})
         try:
-            registry = _editor_registry(ws, request)
-            gone = registry.remove_partner(pid)
+            gone = self.service.remove(self._principal(request), ws, pid)
         except WorkspaceAccessError as exc:
-            return _editor_reply(lang, {"kind": "text", "text": access_message(labels, lang, exc)})
-        pick = gr.update(choices=editor_choices(labels, lang, registry.all()), value=NEW_PARTNER)
-        return _editor_reply(
+            return self._refused(lang, exc)
+        pick = gr.update(choices=editor_choices(self.labels, lang, gone.partners), value=NEW_PARTNER)
+        return self.editor_reply(
             lang,
-            {"kind": "removed" if gone else "gone", "id": pid},
+            {"kind": "removed" if gone.removed else "gone", "id": pid},
             pick=pick,
             fill=True,
             confirm=False,
-            tables=run_refresh(ws, lang, request),
+            tables=self.run_refresh(ws, lang, request),
         )
 
-    def refresh_pick(pid: str | None, ws: str | None, lang: str, request: gr.Request) -> Any:
+    def refresh_pick(self, pid: str | None, ws: str | None, lang: str, request: gr.Request) -> Any:
         """The picker's choices for the workspace's registry now (the choice stays when still there)."""
         from assistant.workspaces import WorkspaceAccessError
 
-        lang = normalize_language(lang)
-        if not ws and s.auth:
+        labels, lang = self.labels, normalize_language(lang)
+        if not ws and self.s.auth:
             return gr.skip()
         try:
-            partners = _editor_registry(ws, request).all()
+            partners = self.service.overview(self._principal(request), ws).partners
         except WorkspaceAccessError:
             return gr.update(choices=editor_choices(labels, lang, []), value=NEW_PARTNER)
         ids = {p.id for p in partners}
@@ -1025,62 +848,111 @@ def build_tab(ctx: TabContext) -> None:
             choices=editor_choices(labels, lang, partners), value=pid if pid in ids else NEW_PARTNER
         )
 
-    def reset_editor(ws: str | None, lang: str, request: gr.Request) -> tuple:
+    def reset_editor(self, ws: str | None, lang: str, request: gr.Request) -> tuple:
         """Another workspace: an empty form and that workspace's partners in the picker."""
         lang = normalize_language(lang)
-        reply = _editor_reply(
-            lang, None, pick=refresh_pick(NEW_PARTNER, ws, lang, request), fill=True, confirm=False
-        )
+        pick = self.refresh_pick(NEW_PARTNER, ws, lang, request)
+        reply = self.editor_reply(lang, None, pick=pick, fill=True, confirm=False)
         return reply[:-3]  # the table, count and plan come from switch_workspace
 
     def relanguage_editor(
-        lang: str, pid: str | None, ws: str | None, feedback: dict | None, request: gr.Request
+        self, lang: str, pid: str | None, ws: str | None, feedback: dict | None, request: gr.Request
     ) -> tuple:
         """The picker's names and the last outcome in the new language."""
         lang = normalize_language(lang)
-        errors, message = editor_feedback(labels, lang, feedback)
-        return refresh_pick(pid, ws, lang, request), errors, message
+        errors, message = editor_feedback(self.labels, lang, feedback)
+        return self.refresh_pick(pid, ws, lang, request), errors, message
 
-    edit_pick.input(run_pick, [edit_pick, workspace, ctx.lang], editor_outputs, show_progress="hidden")
-    save_button.click(
-        run_save, [edit_pick, *form_components, workspace, ctx.lang], editor_outputs, show_progress="minimal"
-    )
-    remove_button.click(
-        run_remove, [edit_pick, confirm_remove, workspace, ctx.lang], editor_outputs, show_progress="minimal"
-    )
 
-    suggest_inputs = [needs, types, province, near, max_km, top, workspace, ctx.lang]
-    suggest_outputs = [notice, cards, cover_md, pick, last, plan_md]
-    suggest_button.click(run_suggest, suggest_inputs, suggest_outputs, show_progress="minimal")
-    needs.submit(run_suggest, suggest_inputs, suggest_outputs, show_progress="minimal")
-    add_plan.click(run_add_plan, [pick, workspace, ctx.lang], plan_md)
-    pick_inputs = [edit_pick, workspace, ctx.lang]
-    refresh_button.click(run_refresh, [workspace, ctx.lang], [table, count_md, plan_md]).then(
-        refresh_pick, pick_inputs, edit_pick, show_progress="hidden"
+# ---------------------------------------------------------------- the tab
+
+
+def build_tab(ctx: TabContext) -> None:
+    """The Partners tab: needs form and cards, plan list, registry management and the network map."""
+    w = _Widgets()
+    tab = ctx.relabel(
+        gr.Tab(ctx.t("partners.tab"), id="partners", elem_id="tab-partners"), label="partners.tab"
     )
-    import_button.click(
-        run_import, [csv_file, workspace, ctx.lang], [import_md, table, count_md, plan_md]
-    ).then(refresh_pick, pick_inputs, edit_pick, show_progress="hidden")
-    export_button.click(run_export, workspace, export_file)
-    draw_button.click(run_draw, [months, lead, workspace, ctx.lang], [plot, network_md, network_state])
-    workspace.change(
-        switch_workspace,
-        [workspace, ctx.lang],
-        [notice, cards, cover_md, pick, last, plot, network_state, network_md, table, count_md, plan_md],
+    with tab:
+        ctx.relabel(gr.Markdown(ctx.t("partners.help")), value="partners.help")
+        w.workspace = workspace_selector(ctx, elem_id="partners-workspace", scale=0, min_width=260)
+        with ctx.relabel(
+            gr.Accordion(ctx.t("partners.section_suggest"), open=True), label="partners.section_suggest"
+        ):
+            _suggest_section(ctx, w)
+        with ctx.relabel(
+            gr.Accordion(ctx.t("partners.section_registry"), open=False, elem_id="partners-registry"),
+            label="partners.section_registry",
+        ):
+            _registry_section(ctx, w)
+            with gr.Group(elem_id="partners-editor"):
+                _editor_section(ctx, w)
+        with ctx.relabel(
+            gr.Accordion(ctx.t("partners.section_network"), open=False), label="partners.section_network"
+        ):
+            _network_section(ctx, w)
+        w.last = gr.State(None)  # {"result": MatchResult.to_dict(), "cover": CoverResult.to_dict()}
+        w.edit_feedback = gr.State(None)  # {"kind": "errors", "errors": {...}} | {"kind": "saved", "id": ...}
+        w.network_state = gr.State(None)
+    _wire(ctx, w, tab, _Handlers(get_labels(), ctx.settings, PartnersService(ctx.settings)))
+
+
+def _wire(ctx: TabContext, w: _Widgets, tab: Any, h: _Handlers) -> None:
+    """Connect the components' events to the handlers."""
+    form_components = [w.form[name] for name in EDIT_FIELDS]
+    # picker, the form, the confirmation box, errors, message, feedback state, then table, count, plan
+    editor_outputs = [
+        w.edit_pick,
+        *form_components,
+        w.confirm_remove,
+        w.edit_errors,
+        w.edit_status,
+        w.edit_feedback,
+        w.table,
+        w.count_md,
+        w.plan_md,
+    ]
+    ws, lang = w.workspace, ctx.lang
+    w.edit_pick.input(h.run_pick, [w.edit_pick, ws, lang], editor_outputs, show_progress="hidden")
+    w.save_button.click(
+        h.run_save, [w.edit_pick, *form_components, ws, lang], editor_outputs, show_progress="minimal"
+    )
+    w.remove_button.click(
+        h.run_remove, [w.edit_pick, w.confirm_remove, ws, lang], editor_outputs, show_progress="minimal"
+    )
+    suggest_inputs = [w.needs, w.types, w.province, w.near, w.max_km, w.top, ws, lang]
+    suggest_outputs = [w.notice, w.cards, w.cover_md, w.pick, w.last, w.plan_md]
+    w.suggest_button.click(h.run_suggest, suggest_inputs, suggest_outputs, show_progress="minimal")
+    w.needs.submit(h.run_suggest, suggest_inputs, suggest_outputs, show_progress="minimal")
+    w.add_plan.click(h.run_add_plan, [w.pick, ws, lang], w.plan_md)
+    pick_inputs = [w.edit_pick, ws, lang]
+    tables = [w.table, w.count_md, w.plan_md]
+    w.refresh_button.click(h.run_refresh, [ws, lang], tables).then(
+        h.refresh_pick, pick_inputs, w.edit_pick, show_progress="hidden"
+    )
+    w.import_button.click(h.run_import, [w.csv_file, ws, lang], [w.import_md, *tables]).then(
+        h.refresh_pick, pick_inputs, w.edit_pick, show_progress="hidden"
+    )
+    w.export_button.click(h.run_export, ws, w.export_file)
+    w.draw_button.click(h.run_draw, [w.months, w.lead, ws, lang], [w.plot, w.network_md, w.network_state])
+    ws.change(
+        h.switch_workspace,
+        [ws, lang],
+        [w.notice, w.cards, w.cover_md, w.pick, w.last, w.plot, w.network_state, w.network_md, *tables],
         show_progress="hidden",
-    ).then(reset_editor, [workspace, ctx.lang], editor_outputs[:-3], show_progress="hidden")
-    ctx.lang.change(
-        relanguage,
-        [ctx.lang, last, network_state, pick],
-        [notice, cards, cover_md, pick, network_md],
+    ).then(h.reset_editor, [ws, lang], editor_outputs[:-3], show_progress="hidden")
+    lang.change(
+        h.relanguage,
+        [lang, w.last, w.network_state, w.pick],
+        [w.notice, w.cards, w.cover_md, w.pick, w.network_md],
         queue=False,
     )
-    ctx.lang.change(
-        relanguage_editor,
-        [ctx.lang, edit_pick, workspace, edit_feedback],
-        [edit_pick, edit_errors, edit_status],
+    lang.change(
+        h.relanguage_editor,
+        [lang, w.edit_pick, ws, w.edit_feedback],
+        [w.edit_pick, w.edit_errors, w.edit_status],
         show_progress="hidden",
     )
-    tab.select(run_refresh, [workspace, ctx.lang], [table, count_md, plan_md], show_progress="hidden").then(
-        refresh_pick, pick_inputs, edit_pick, show_progress="hidden"
+    tab.select(h.run_refresh, [ws, lang], tables, show_progress="hidden").then(
+        h.refresh_pick, pick_inputs, w.edit_pick, show_progress="hidden"
     )

@@ -318,6 +318,7 @@ def build_tab(ctx: TabContext) -> None:
         from assistant.forms import FormError
         from assistant.plan.draft import stream_plan
         from assistant.plan.form import parse_plan_form
+        from assistant.plan.partners import workspace_partners
         from assistant.plan.wording import phrase
         from assistant.ui.draft_view import follow_draft
         from assistant.workspaces import WorkspaceAccessError, scoped_retriever
@@ -332,7 +333,8 @@ def build_tab(ctx: TabContext) -> None:
         try:
             principal = principal_from_request(request, s)
             workspace_name = ws or s.workspace
-            form = parse_plan_form(data, settings=s, workspace=workspace_name, principal=principal)
+            book = workspace_partners(s, workspace_name, principal=principal)
+            form = parse_plan_form(data, partners=book)
         except FormError as exc:
             yield problems_markdown(labels, ui_lang, exc.problems), skip, skip, skip, skip
             return
@@ -348,7 +350,9 @@ def build_tab(ctx: TabContext) -> None:
             from assistant.drafting import draft_context
 
             retriever = scoped_retriever(principal, workspace_name, settings=s, k=5)
-            ctx_draft = draft_context(s, workspace_name, form.language, retriever=retriever)
+            ctx_draft = draft_context(
+                s, workspace_name, form.language, retriever=retriever, principal=principal
+            )
             title = phrase("title", form.language, network=form.network_name)
             progress = labels.text("plan.progress", ui_lang, done="{done}", total="{total}")
             for view in follow_draft(stream_plan(form, ctx_draft), title, form.language, progress):

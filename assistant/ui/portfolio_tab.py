@@ -221,7 +221,7 @@ def build_tab(ctx: TabContext) -> None:
             return
         yield labels.text("portfolio.working", lang), "", None
         try:
-            ctx_d = draft_context(s, ws or s.workspace, lang, retriever=retriever)
+            ctx_d = draft_context(s, ws or s.workspace, lang, retriever=retriever, principal=principal)
             events = stream_portfolio(form, ctx_d)
             progress = labels.text("portfolio.progress", lang)
             for view in follow_draft(

@@ -227,14 +227,17 @@ def workspace_selector(ctx: TabContext, *, elem_id: str | None = None, **options
     return dropdown
 
 
-def session_text(labels: Labels, lang: str, settings: Settings, principal: Principal | None = None) -> str:
-    """The session bar: anonymous single-user mode, or who is logged in (with a log-out link)."""
+def session_text(labels: Labels, lang: str, settings: Settings, signed_in: Principal | None = None) -> str:
+    """The session bar: anonymous single-user mode, or who is logged in (with a log-out link).
+
+    ``signed_in`` only names who to show (None: nobody yet); it grants nothing.
+    """
     if not settings.auth:
         return labels.text("session.anonymous", lang)
-    if principal is None or principal.user is None:
+    if signed_in is None or signed_in.user is None:
         return ""
-    role = labels.text(f"session.roles.{principal.user.role.value}", lang)
-    return labels.text("session.signed_in", lang, user=principal.name, role=role)
+    role = labels.text(f"session.roles.{signed_in.user.role.value}", lang)
+    return labels.text("session.signed_in", lang, user=signed_in.name, role=role)
 
 
 def session_bar(ctx: TabContext) -> gr.Markdown:

@@ -29,7 +29,6 @@ from __future__ import annotations
 import html
 import logging
 import tempfile
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -37,8 +36,10 @@ from typing import TYPE_CHECKING, Any
 import gradio as gr
 
 from assistant.history import HistoryItem, Kind
+from assistant.services.workshop import NewSession, SessionService
+from assistant.services.workshop import session_payload as session_payload  # re-exported
 from assistant.settings import Settings
-from assistant.ui.i18n import get_labels, normalize_language
+from assistant.ui.i18n import Labels, get_labels, normalize_language
 from assistant.ui.safe_text import plain_media
 from assistant.ui.saved_drafts import Reopened, record_draft_safely, saved_drafts_panel
 from assistant.ui.session import (
@@ -50,7 +51,7 @@ from assistant.ui.session import (
 
 if TYPE_CHECKING:
     from assistant.records import Citation
-    from assistant.sessions import QuestionGroup, Session, Sessions
+    from assistant.sessions import QuestionGroup, Session
     from assistant.ui.app import TabContext
     from assistant.workspaces import Principal
 
@@ -59,23 +60,6 @@ log = logging.getLogger(__name__)
 PACK_TYPES = [".pdf", ".docx", ".md", ".markdown", ".txt", ".html", ".htm"]
 DURATIONS = [1.0, 1.5, 2.0, 2.5, 3.0, 3.5, 4.0, 4.5, 5.0, 5.5, 6.0]
 PROGRESS = gr.Progress()
-
-
-class SessionService:
-    """One :class:`~assistant.sessions.Sessions` per app, built on first use (thread-safe)."""
-
-    def __init__(self, settings: Settings) -> None:
-        self.settings = settings
-        self._lock = threading.Lock()
-        self._sessions: Sessions | None = None
-
-    def get(self) -> Sessions:
-        with self._lock:
-            if self._sessions is None:
-                from assistant.sessions import Sessions
-
-                self._sessions = Sessions(self.settings, llm=True)
-            return self._sessions
 
 
 def session_error(lang: str, exc: Exception) -> str:
@@ -134,32 +118,9 @@ def groups_markdown(lang: str, groups: list[QuestionGroup]) -> str:
     return "\n".join(lines)
 
 
-def session_payload(session: Session) -> dict[str, Any]:
-    """What *My sessions* keeps of a created session: code, name, trainer and documents (no key)."""
-    return {
-        "code": session.code,
-        "name": session.name,
-        "trainer": session.trainer,
-        "documents": list(session.documents),
-    }
-
-
 def record_session(settings: Settings, principal: Principal, workspace: str, session: Session) -> str | None:
     """Save a created session to the trainer's history (``Kind.SESSION``); its id, or None if that failed."""
-    from assistant.history import save
-
-    try:
-        return save(
-            principal,
-            Kind.SESSION,
-            session.name,
-            session_payload(session),
-            workspace=workspace,
-            settings=settings,
-        ).id
-    except Exception:
-        log.exception("the session %s could not be saved to history", session.code)
-        return None
+    return SessionService(settings).remember(principal, workspace, session)
 
 
 def saved_session_markdown(lang: str, payload: dict[str, Any], session: Session | None) -> str:
@@ -195,14 +156,310 @@ def _agenda_error(lang: str, exc: Exception) -> str:
 
 def build_tab(ctx: TabContext) -> None:
     """The Workshop tab (builder, trainer, participant)."""
-    s = ctx.settings
-    labels = get_labels()
-    service = SessionService(s)
+    from types import SimpleNamespace
 
-    def reopen_session(item: HistoryItem, lang: str) -> Reopened:
+    h = _WorkshopHandlers(get_labels(), ctx.settings, SessionService(ctx.settings))
+    w = SimpleNamespace()
+    tab = ctx.relabel(
+        gr.Tab(ctx.t("workshop.tab"), id="workshop", elem_id="tab-workshop"), label="workshop.tab"
+    )
+    with tab:
+        ctx.relabel(gr.Markdown(ctx.t("workshop.help")), value="workshop.help")
+        w.workspace = workspace_selector(ctx, elem_id="workshop-workspace", scale=0, min_width=260)
+        with gr.Tabs(elem_id="workshop-tabs"):
+            _builder_section(ctx, w)
+            _trainer_section(ctx, w, h)
+            _participant_section(ctx, w)
+    _wire(ctx, w, h)
+
+
+def _builder_section(ctx: TabContext, w: Any) -> None:
+    """The builder sub-tab's components (set on ``w``)."""
+    builder = gr.Tab(ctx.t("workshop.builder_tab"), id="workshop-builder", elem_id="tab-workshop-builder")
+    with ctx.relabel(builder, label="workshop.builder_tab"):
+        with gr.Row(equal_height=True):
+            topic = ctx.relabel(
+                gr.Textbox(
+                    label=ctx.t("workshop.topic"),
+                    placeholder=ctx.t("workshop.topic_placeholder"),
+                    elem_id="workshop-topic",
+                    scale=3,
+                ),
+                label="workshop.topic",
+                placeholder="workshop.topic_placeholder",
+            )
+            audience = ctx.relabel(
+                gr.Textbox(
+                    label=ctx.t("workshop.audience"),
+                    placeholder=ctx.t("workshop.audience_placeholder"),
+                    elem_id="workshop-audience",
+                    scale=2,
+                ),
+                label="workshop.audience",
+                placeholder="workshop.audience_placeholder",
+            )
+        with gr.Row(equal_height=True):
+            duration = ctx.relabel(
+                gr.Dropdown(
+                    [(f"{h:g}", h) for h in DURATIONS],
+                    value=3.0,
+                    label=ctx.t("workshop.duration"),
+                    elem_id="workshop-duration",
+                ),
+                label="workshop.duration",
+            )
+            start = ctx.relabel(
+                gr.Textbox("09:00", label=ctx.t("workshop.start_time"), elem_id="workshop-start"),
+                label="workshop.start_time",
+            )
+        goals = ctx.relabel(
+            gr.Textbox(
+                label=ctx.t("workshop.goals"),
+                placeholder=ctx.t("workshop.goals_placeholder"),
+                lines=3,
+                elem_id="workshop-goals",
+            ),
+            label="workshop.goals",
+            placeholder="workshop.goals_placeholder",
+        )
+        make = ctx.relabel(
+            gr.Button(ctx.t("workshop.make"), variant="primary", elem_id="workshop-make"),
+            value="workshop.make",
+        )
+        plan_status = gr.Markdown("", elem_id="workshop-status")
+        plan_view = gr.Markdown("", elem_id="workshop-agenda")
+        plan_files = ctx.relabel(
+            gr.File(
+                label=ctx.t("workshop.files"),
+                file_count="multiple",
+                interactive=False,
+                elem_id="workshop-files",
+            ),
+            label="workshop.files",
+        )
+        saved_agendas = saved_drafts_panel(ctx, Kind.WORKSHOP, w.workspace, "workshop")
+    w.builder = builder
+    w.topic = topic
+    w.audience = audience
+    w.duration = duration
+    w.start = start
+    w.goals = goals
+    w.make = make
+    w.plan_status = plan_status
+    w.plan_view = plan_view
+    w.plan_files = plan_files
+    w.saved_agendas = saved_agendas
+
+
+def _trainer_section(ctx: TabContext, w: Any, h: _WorkshopHandlers) -> None:
+    """The trainer sub-tab's components (set on ``w``)."""
+    trainer_tab = gr.Tab(ctx.t("workshop.trainer_tab"), id="workshop-trainer", elem_id="tab-workshop-trainer")
+    with ctx.relabel(trainer_tab, label="workshop.trainer_tab"):
+        with gr.Row(equal_height=True):
+            session_name = ctx.relabel(
+                gr.Textbox(label=ctx.t("workshop.session_name"), elem_id="session-name", scale=3),
+                label="workshop.session_name",
+            )
+            trainer_name = ctx.relabel(
+                gr.Textbox(label=ctx.t("workshop.trainer"), elem_id="session-trainer", scale=2),
+                label="workshop.trainer",
+            )
+        with gr.Row(equal_height=True):
+            pack = ctx.relabel(
+                gr.File(
+                    label=ctx.t("workshop.pack"),
+                    file_count="multiple",
+                    file_types=PACK_TYPES,
+                    type="filepath",
+                    elem_id="session-pack",
+                    height=130,
+                    scale=3,
+                ),
+                label="workshop.pack",
+            )
+            library_docs = ctx.relabel(
+                gr.Dropdown(
+                    [],
+                    value=[],
+                    multiselect=True,
+                    label=ctx.t("workshop.library_docs"),
+                    elem_id="session-library",
+                    scale=2,
+                ),
+                label="workshop.library_docs",
+            )
+        create = ctx.relabel(
+            gr.Button(ctx.t("workshop.create"), variant="primary", elem_id="session-create"),
+            value="workshop.create",
+        )
+        created = gr.Markdown("", elem_id="session-created")
+        ctx.relabel(gr.Markdown(f"### {ctx.t('workshop.dashboard')}"), value=_dashboard_title)
+        saved_sessions = saved_drafts_panel(
+            ctx, Kind.SESSION, w.workspace, "session", render=h.reopen_session
+        )
+        with gr.Row(equal_height=True):
+            dash_code = ctx.relabel(
+                gr.Textbox(label=ctx.t("workshop.code"), elem_id="dashboard-code", scale=1),
+                label="workshop.code",
+            )
+            dash_key = ctx.relabel(
+                gr.Textbox(label=ctx.t("workshop.key"), type="password", elem_id="dashboard-key", scale=2),
+                label="workshop.key",
+            )
+        with gr.Row():
+            refresh = ctx.relabel(
+                gr.Button(ctx.t("workshop.refresh"), elem_id="dashboard-refresh"),
+                value="workshop.refresh",
+            )
+            faq = ctx.relabel(gr.Button(ctx.t("workshop.faq"), elem_id="dashboard-faq"), value="workshop.faq")
+            close = ctx.relabel(
+                gr.Button(ctx.t("workshop.close"), variant="stop", elem_id="dashboard-close"),
+                value="workshop.close",
+            )
+        dash_message = gr.Markdown("", elem_id="dashboard-message")
+        questions_view = gr.Markdown("", elem_id="dashboard-questions")
+        faq_files = ctx.relabel(
+            gr.File(
+                label=ctx.t("workshop.faq_files"),
+                file_count="multiple",
+                interactive=False,
+                elem_id="dashboard-faq-files",
+            ),
+            label="workshop.faq_files",
+        )
+    w.trainer_tab = trainer_tab
+    w.session_name = session_name
+    w.trainer_name = trainer_name
+    w.pack = pack
+    w.library_docs = library_docs
+    w.create = create
+    w.created = created
+    w.saved_sessions = saved_sessions
+    w.dash_code = dash_code
+    w.dash_key = dash_key
+    w.refresh = refresh
+    w.faq = faq
+    w.close = close
+    w.dash_message = dash_message
+    w.questions_view = questions_view
+    w.faq_files = faq_files
+
+
+def _participant_section(ctx: TabContext, w: Any) -> None:
+    """The participant sub-tab's components (set on ``w``)."""
+    participant_tab = gr.Tab(
+        ctx.t("workshop.participant_tab"),
+        id="workshop-participant",
+        elem_id="tab-workshop-participant",
+    )
+    with ctx.relabel(participant_tab, label="workshop.participant_tab"):
+        joined = gr.State(None)
+        with gr.Row(equal_height=True):
+            join_code = ctx.relabel(
+                gr.Textbox(
+                    label=ctx.t("workshop.join_code"),
+                    placeholder=ctx.t("workshop.join_placeholder"),
+                    elem_id="join-code",
+                    scale=2,
+                ),
+                label="workshop.join_code",
+                placeholder="workshop.join_placeholder",
+            )
+            join_name = ctx.relabel(
+                gr.Textbox(label=ctx.t("workshop.your_name"), elem_id="join-name", scale=2),
+                label="workshop.your_name",
+            )
+            join = ctx.relabel(
+                gr.Button(ctx.t("workshop.join"), variant="primary", elem_id="join-button", scale=1),
+                value="workshop.join",
+            )
+        join_message = gr.Markdown("", elem_id="join-message")
+        question = ctx.relabel(
+            gr.Textbox(
+                label=ctx.t("workshop.question"),
+                placeholder=ctx.t("workshop.question_placeholder"),
+                lines=2,
+                elem_id="participant-question",
+            ),
+            label="workshop.question",
+            placeholder="workshop.question_placeholder",
+        )
+        ask = ctx.relabel(
+            gr.Button(ctx.t("workshop.ask"), variant="primary", elem_id="participant-ask"),
+            value="workshop.ask",
+        )
+        answer_view = gr.Markdown("", elem_id="participant-answer")
+        sources_view = gr.Markdown("", elem_id="participant-sources")
+    w.participant_tab = participant_tab
+    w.joined = joined
+    w.join_code = join_code
+    w.join_name = join_name
+    w.join = join
+    w.join_message = join_message
+    w.question = question
+    w.ask = ask
+    w.answer_view = answer_view
+    w.sources_view = sources_view
+
+
+def _wire(ctx: TabContext, w: Any, h: _WorkshopHandlers) -> None:
+    """Connect the components' events to the handlers."""
+    # ---------------------------------------------------------------- handlers: saved items
+
+    w.saved_agendas.connect(w.plan_view, w.plan_files, clears=[w.plan_status])
+    w.saved_sessions.connect(
+        w.dash_message,
+        clears=[w.questions_view, w.faq_files, w.dash_key],
+        also=[(w.dash_code, lambda r: str((r.item.payload or {}).get("code", "")))],
+    )
+
+    # ---------------------------------------------------------------- handlers: builder
+
+    w.saved_agendas.refresh_after(
+        w.make.click(
+            h.build_agenda,
+            [ctx.lang, w.topic, w.audience, w.duration, w.start, w.goals, w.workspace],
+            [w.plan_status, w.plan_view, w.plan_files],
+        )
+    )
+
+    # ---------------------------------------------------------------- handlers: trainer
+
+    w.saved_sessions.refresh_after(
+        w.create.click(
+            h.do_create,
+            [ctx.lang, w.session_name, w.trainer_name, w.pack, w.library_docs, w.workspace],
+            [w.created, w.dash_code, w.dash_key, w.pack],
+        )
+    )
+
+    w.refresh.click(h.do_refresh, [ctx.lang, w.dash_code, w.dash_key], [w.dash_message, w.questions_view])
+    w.faq.click(h.do_faq, [ctx.lang, w.dash_code, w.dash_key], [w.dash_message, w.faq_files])
+    w.close.click(h.do_close, [ctx.lang, w.dash_code, w.dash_key], w.dash_message)
+    ctx.demo.load(h.library_choices, w.workspace, w.library_docs)
+    w.trainer_tab.select(h.library_choices, w.workspace, w.library_docs)
+    w.workspace.change(h.switch_library, w.workspace, w.library_docs)
+
+    # ---------------------------------------------------------------- handlers: participant
+
+    w.join.click(h.do_join, [ctx.lang, w.join_code, w.join_name], [w.join_message, w.joined])
+    w.join_code.submit(h.do_join, [ctx.lang, w.join_code, w.join_name], [w.join_message, w.joined])
+    w.ask.click(h.do_ask, [ctx.lang, w.joined, w.question], [w.answer_view, w.sources_view])
+
+
+class _WorkshopHandlers:
+    """The Workshop tab's event handlers: widgets in, a service call, widgets out."""
+
+    def __init__(self, labels: Labels, settings: Settings, service: SessionService) -> None:
+        self.labels = labels
+        self.s = settings
+        self.service = service
+
+    def reopen_session(self, item: HistoryItem, lang: str) -> Reopened:
         """A saved session: its name and join code, and whether it is still open."""
         from assistant.sessions import SessionNotFoundError
 
+        service = self.service
         payload = item.payload if isinstance(item.payload, dict) else {}
         try:
             session = service.get().get(str(payload.get("code", "")))
@@ -210,219 +467,8 @@ def build_tab(ctx: TabContext) -> None:
             session = None
         return Reopened(item, saved_session_markdown(lang, payload, session))
 
-    tab = ctx.relabel(
-        gr.Tab(ctx.t("workshop.tab"), id="workshop", elem_id="tab-workshop"), label="workshop.tab"
-    )
-    with tab:
-        ctx.relabel(gr.Markdown(ctx.t("workshop.help")), value="workshop.help")
-        workspace = workspace_selector(ctx, elem_id="workshop-workspace", scale=0, min_width=260)
-        with gr.Tabs(elem_id="workshop-tabs"):
-            # ------------------------------------------------ agenda builder
-            builder = gr.Tab(
-                ctx.t("workshop.builder_tab"), id="workshop-builder", elem_id="tab-workshop-builder"
-            )
-            with ctx.relabel(builder, label="workshop.builder_tab"):
-                with gr.Row(equal_height=True):
-                    topic = ctx.relabel(
-                        gr.Textbox(
-                            label=ctx.t("workshop.topic"),
-                            placeholder=ctx.t("workshop.topic_placeholder"),
-                            elem_id="workshop-topic",
-                            scale=3,
-                        ),
-                        label="workshop.topic",
-                        placeholder="workshop.topic_placeholder",
-                    )
-                    audience = ctx.relabel(
-                        gr.Textbox(
-                            label=ctx.t("workshop.audience"),
-                            placeholder=ctx.t("workshop.audience_placeholder"),
-                            elem_id="workshop-audience",
-                            scale=2,
-                        ),
-                        label="workshop.audience",
-                        placeholder="workshop.audience_placeholder",
-                    )
-                with gr.Row(equal_height=True):
-                    duration = ctx.relabel(
-                        gr.Dropdown(
-                            [(f"{h:g}", h) for h in DURATIONS],
-                            value=3.0,
-                            label=ctx.t("workshop.duration"),
-                            elem_id="workshop-duration",
-                        ),
-                        label="workshop.duration",
-                    )
-                    start = ctx.relabel(
-                        gr.Textbox("09:00", label=ctx.t("workshop.start_time"), elem_id="workshop-start"),
-                        label="workshop.start_time",
-                    )
-                goals = ctx.relabel(
-                    gr.Textbox(
-                        label=ctx.t("workshop.goals"),
-                        placeholder=ctx.t("workshop.goals_placeholder"),
-                        lines=3,
-                        elem_id="workshop-goals",
-                    ),
-                    label="workshop.goals",
-                    placeholder="workshop.goals_placeholder",
-                )
-                make = ctx.relabel(
-                    gr.Button(ctx.t("workshop.make"), variant="primary", elem_id="workshop-make"),
-                    value="workshop.make",
-                )
-                plan_status = gr.Markdown("", elem_id="workshop-status")
-                plan_view = gr.Markdown("", elem_id="workshop-agenda")
-                plan_files = ctx.relabel(
-                    gr.File(
-                        label=ctx.t("workshop.files"),
-                        file_count="multiple",
-                        interactive=False,
-                        elem_id="workshop-files",
-                    ),
-                    label="workshop.files",
-                )
-                saved_agendas = saved_drafts_panel(ctx, Kind.WORKSHOP, workspace, "workshop")
-
-            # ------------------------------------------------ trainer
-            trainer_tab = gr.Tab(
-                ctx.t("workshop.trainer_tab"), id="workshop-trainer", elem_id="tab-workshop-trainer"
-            )
-            with ctx.relabel(trainer_tab, label="workshop.trainer_tab"):
-                with gr.Row(equal_height=True):
-                    session_name = ctx.relabel(
-                        gr.Textbox(label=ctx.t("workshop.session_name"), elem_id="session-name", scale=3),
-                        label="workshop.session_name",
-                    )
-                    trainer_name = ctx.relabel(
-                        gr.Textbox(label=ctx.t("workshop.trainer"), elem_id="session-trainer", scale=2),
-                        label="workshop.trainer",
-                    )
-                with gr.Row(equal_height=True):
-                    pack = ctx.relabel(
-                        gr.File(
-                            label=ctx.t("workshop.pack"),
-                            file_count="multiple",
-                            file_types=PACK_TYPES,
-                            type="filepath",
-                            elem_id="session-pack",
-                            height=130,
-                            scale=3,
-                        ),
-                        label="workshop.pack",
-                    )
-                    library_docs = ctx.relabel(
-                        gr.Dropdown(
-                            [],
-                            value=[],
-                            multiselect=True,
-                            label=ctx.t("workshop.library_docs"),
-                            elem_id="session-library",
-                            scale=2,
-                        ),
-                        label="workshop.library_docs",
-                    )
-                create = ctx.relabel(
-                    gr.Button(ctx.t("workshop.create"), variant="primary", elem_id="session-create"),
-                    value="workshop.create",
-                )
-                created = gr.Markdown("", elem_id="session-created")
-                ctx.relabel(gr.Markdown(f"### {ctx.t('workshop.dashboard')}"), value=_dashboard_title)
-                saved_sessions = saved_drafts_panel(
-                    ctx, Kind.SESSION, workspace, "session", render=reopen_session
-                )
-                with gr.Row(equal_height=True):
-                    dash_code = ctx.relabel(
-                        gr.Textbox(label=ctx.t("workshop.code"), elem_id="dashboard-code", scale=1),
-                        label="workshop.code",
-                    )
-                    dash_key = ctx.relabel(
-                        gr.Textbox(
-                            label=ctx.t("workshop.key"), type="password", elem_id="dashboard-key", scale=2
-                        ),
-                        label="workshop.key",
-                    )
-                with gr.Row():
-                    refresh = ctx.relabel(
-                        gr.Button(ctx.t("workshop.refresh"), elem_id="dashboard-refresh"),
-                        value="workshop.refresh",
-                    )
-                    faq = ctx.relabel(
-                        gr.Button(ctx.t("workshop.faq"), elem_id="dashboard-faq"), value="workshop.faq"
-                    )
-                    close = ctx.relabel(
-                        gr.Button(ctx.t("workshop.close"), variant="stop", elem_id="dashboard-close"),
-                        value="workshop.close",
-                    )
-                dash_message = gr.Markdown("", elem_id="dashboard-message")
-                questions_view = gr.Markdown("", elem_id="dashboard-questions")
-                faq_files = ctx.relabel(
-                    gr.File(
-                        label=ctx.t("workshop.faq_files"),
-                        file_count="multiple",
-                        interactive=False,
-                        elem_id="dashboard-faq-files",
-                    ),
-                    label="workshop.faq_files",
-                )
-
-            # ------------------------------------------------ participant
-            participant_tab = gr.Tab(
-                ctx.t("workshop.participant_tab"),
-                id="workshop-participant",
-                elem_id="tab-workshop-participant",
-            )
-            with ctx.relabel(participant_tab, label="workshop.participant_tab"):
-                joined = gr.State(None)
-                with gr.Row(equal_height=True):
-                    join_code = ctx.relabel(
-                        gr.Textbox(
-                            label=ctx.t("workshop.join_code"),
-                            placeholder=ctx.t("workshop.join_placeholder"),
-                            elem_id="join-code",
-                            scale=2,
-                        ),
-                        label="workshop.join_code",
-                        placeholder="workshop.join_placeholder",
-                    )
-                    join_name = ctx.relabel(
-                        gr.Textbox(label=ctx.t("workshop.your_name"), elem_id="join-name", scale=2),
-                        label="workshop.your_name",
-                    )
-                    join = ctx.relabel(
-                        gr.Button(ctx.t("workshop.join"), variant="primary", elem_id="join-button", scale=1),
-                        value="workshop.join",
-                    )
-                join_message = gr.Markdown("", elem_id="join-message")
-                question = ctx.relabel(
-                    gr.Textbox(
-                        label=ctx.t("workshop.question"),
-                        placeholder=ctx.t("workshop.question_placeholder"),
-                        lines=2,
-                        elem_id="participant-question",
-                    ),
-                    label="workshop.question",
-                    placeholder="workshop.question_placeholder",
-                )
-                ask = ctx.relabel(
-                    gr.Button(ctx.t("workshop.ask"), variant="primary", elem_id="participant-ask"),
-                    value="workshop.ask",
-                )
-                answer_view = gr.Markdown("", elem_id="participant-answer")
-                sources_view = gr.Markdown("", elem_id="participant-sources")
-
-    # ---------------------------------------------------------------- handlers: saved items
-
-    saved_agendas.connect(plan_view, plan_files, clears=[plan_status])
-    saved_sessions.connect(
-        dash_message,
-        clears=[questions_view, faq_files, dash_key],
-        also=[(dash_code, lambda r: str((r.item.payload or {}).get("code", "")))],
-    )
-
-    # ---------------------------------------------------------------- handlers: builder
-
     def build_agenda(
+        self,
         lang: str,
         topic_v: str,
         audience_v: str,
@@ -438,6 +484,7 @@ def build_tab(ctx: TabContext) -> None:
         from assistant.workshop import AgendaError, stream_workshop
         from assistant.workspaces import WorkspaceAccessError
 
+        labels, s = self.labels, self.s
         lang = normalize_language(lang)
         data = {
             "topic": topic_v or "",
@@ -476,39 +523,28 @@ def build_tab(ctx: TabContext) -> None:
             log.exception("workshop plan failed")
             yield labels.text("workshop.error", lang, error=f"{type(exc).__name__}: {exc}"), gr.update(), None
 
-    saved_agendas.refresh_after(
-        make.click(
-            build_agenda,
-            [ctx.lang, topic, audience, duration, start, goals, workspace],
-            [plan_status, plan_view, plan_files],
-        )
-    )
+    def library_choices(self, ws: str | None, request: gr.Request) -> Any:
+        from assistant.workspaces import WorkspaceAccessError
 
-    # ---------------------------------------------------------------- handlers: trainer
-
-    def library_choices(ws: str | None, request: gr.Request) -> Any:
-        from assistant.runtime import get_store
-        from assistant.workspaces import WorkspaceAccessError, require_access
-
+        s, service = self.s, self.service
         if not ws and s.auth:  # the selector is not filled yet: its change event lists
             return gr.skip()
         try:
-            name = ws or s.workspace
-            require_access(principal_from_request(request, s), name, settings=s)
-            docs = get_store(s).documents(name)
+            sources = service.library_documents(principal_from_request(request, s), ws)
         except WorkspaceAccessError:
             return gr.update(choices=[], value=[])
         except Exception:  # no index yet: nothing to choose
             log.exception("listing library documents failed")
             return gr.update(choices=[])
-        return gr.update(choices=[(d.source, d.source) for d in docs if d.status == "ready"])
+        return gr.update(choices=[(source, source) for source in sources])
 
-    def switch_library(ws: str | None, request: gr.Request) -> Any:
+    def switch_library(self, ws: str | None, request: gr.Request) -> Any:
         """Another workspace: its documents, none of them chosen yet."""
-        update = library_choices(ws, request)
+        update = self.library_choices(ws, request)
         return update if "choices" not in update else update | {"value": []}
 
     def do_create(
+        self,
         lang: str,
         name: str,
         trainer: str,
@@ -521,6 +557,7 @@ def build_tab(ctx: TabContext) -> None:
         from assistant.sessions import SessionError
         from assistant.workspaces import WorkspaceAccessError
 
+        labels, s, service = self.labels, self.s, self.service
         lang = normalize_language(lang)
         indexing = labels.text("workshop.indexing", lang)
 
@@ -531,15 +568,8 @@ def build_tab(ctx: TabContext) -> None:
         try:
             principal = principal_from_request(request, s)
             progress(0, desc=labels.text("workshop.preparing", lang))
-            session = service.get().create_session(
-                name or "",
-                trainer or "",
-                [Path(f) for f in files or []],
-                from_workspace=(ws or s.workspace) if docs else None,
-                documents=docs or [],
-                progress=step,
-                principal=principal,
-            )
+            new = NewSession.from_form(name, trainer, files, docs)
+            session = service.create(principal, ws, new, progress=step).session
         except WorkspaceAccessError as exc:
             return f"⚠ {access_message(labels, lang, exc)}", gr.skip(), gr.skip(), gr.skip()
         except SessionError as exc:
@@ -549,7 +579,6 @@ def build_tab(ctx: TabContext) -> None:
             return labels.text("workshop.error", lang, error=f"{type(exc).__name__}: {exc}"), *(
                 gr.skip(),
             ) * 3
-        record_session(s, principal, ws or s.workspace, session)
         text = labels.text(
             "workshop.created",
             lang,
@@ -560,36 +589,31 @@ def build_tab(ctx: TabContext) -> None:
         )
         return text, session.code, session.trainer_key, None
 
-    saved_sessions.refresh_after(
-        create.click(
-            do_create,
-            [ctx.lang, session_name, trainer_name, pack, library_docs, workspace],
-            [created, dash_code, dash_key, pack],
-        )
-    )
-
-    def _trainer(code: str, key: str) -> Any:
+    def _trainer(self, code: str, key: str) -> Any:
+        service = self.service
         return service.get().check_trainer(code or "", key or "")
 
-    def do_refresh(lang: str, code: str, key: str) -> tuple[str, str]:
+    def do_refresh(self, lang: str, code: str, key: str) -> tuple[str, str]:
         from assistant.sessions import SessionError
 
+        labels, service = self.labels, self.service
         lang = normalize_language(lang)
         try:
-            session = _trainer(code, key)
+            session = self._trainer(code, key)
             groups = service.get().questions(session.code)
         except SessionError as exc:
             return session_error(lang, exc), ""
         status = labels.text("workshop.status_open" if session.is_open else "workshop.status_closed", lang)
         return f"**{html.escape(session.name)}** · {session.code} · {status}", groups_markdown(lang, groups)
 
-    def do_faq(lang: str, code: str, key: str) -> tuple[str, Any]:
+    def do_faq(self, lang: str, code: str, key: str) -> tuple[str, Any]:
         from assistant.export import ExportFormat, export_files
         from assistant.sessions import SessionError
 
+        service = self.service
         lang = normalize_language(lang)
         try:
-            session = _trainer(code, key)
+            session = self._trainer(code, key)
             draft = service.get().export_faq(session.code, lang)
         except SessionError as exc:
             return session_error(lang, exc), None
@@ -597,28 +621,21 @@ def build_tab(ctx: TabContext) -> None:
         paths = export_files(draft, folder, f"faq-{session.code}")
         return "", [str(paths[ExportFormat.DOCX]), str(paths[ExportFormat.MARKDOWN])]
 
-    def do_close(lang: str, code: str, key: str) -> str:
+    def do_close(self, lang: str, code: str, key: str) -> str:
         from assistant.sessions import SessionError
 
+        labels, service = self.labels, self.service
         lang = normalize_language(lang)
         try:
-            session = service.get().close_session(_trainer(code, key).code)
+            session = service.get().close_session(self._trainer(code, key).code)
         except SessionError as exc:
             return session_error(lang, exc)
         return labels.text("workshop.closed", lang, code=session.code)
 
-    refresh.click(do_refresh, [ctx.lang, dash_code, dash_key], [dash_message, questions_view])
-    faq.click(do_faq, [ctx.lang, dash_code, dash_key], [dash_message, faq_files])
-    close.click(do_close, [ctx.lang, dash_code, dash_key], dash_message)
-    ctx.demo.load(library_choices, workspace, library_docs)
-    trainer_tab.select(library_choices, workspace, library_docs)
-    workspace.change(switch_library, workspace, library_docs)
-
-    # ---------------------------------------------------------------- handlers: participant
-
-    def do_join(lang: str, code: str, name: str) -> tuple[str, Any]:
+    def do_join(self, lang: str, code: str, name: str) -> tuple[str, Any]:
         from assistant.sessions import SessionError
 
+        labels, service = self.labels, self.service
         lang = normalize_language(lang)
         try:
             p = service.get().join(code or "", name or "")
@@ -630,7 +647,7 @@ def build_tab(ctx: TabContext) -> None:
         }
 
     def do_ask(
-        lang: str, handle: dict | None, text: str, request: gr.Request
+        self, lang: str, handle: dict | None, text: str, request: gr.Request
     ) -> Iterator[tuple[str, str]]:
         from assistant.ratelimit import RateLimitError
         from assistant.records import EventKind
@@ -638,6 +655,7 @@ def build_tab(ctx: TabContext) -> None:
         from assistant.ui.session import charge_question
         from assistant.workspaces import Principal, WorkspaceAccessError
 
+        labels, s, service = self.labels, self.s, self.service
         lang = normalize_language(lang)
         if not handle:
             yield f"⚠ {labels.text('workshop.join_first', lang)}", ""
@@ -669,10 +687,6 @@ def build_tab(ctx: TabContext) -> None:
         except Exception as exc:
             log.exception("a participant's question failed")
             yield labels.text("workshop.error", lang, error=f"{type(exc).__name__}: {exc}"), ""
-
-    join.click(do_join, [ctx.lang, join_code, join_name], [join_message, joined])
-    join_code.submit(do_join, [ctx.lang, join_code, join_name], [join_message, joined])
-    ask.click(do_ask, [ctx.lang, joined, question], [answer_view, sources_view])
 
 
 def _dashboard_title(lang: str) -> str:

@@ -31,8 +31,10 @@ from assistant.plan import (
     draft_plan,
     parse_plan_form,
     stream_plan,
+    workspace_partners,
 )
 from assistant.settings import Settings
+from assistant.workspaces import SYSTEM
 from tests.fixtures.cli import Cli
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -62,7 +64,7 @@ def ctx_for(store: Any, language: str, llm: Any = False):
     from assistant.retrieval import HybridRetriever
 
     retriever = HybridRetriever(store=store, workspace="default", k=5)
-    return draft_context(Settings(), "default", language, retriever=retriever, llm=llm)
+    return draft_context(Settings(), "default", language, retriever=retriever, llm=llm, principal=SYSTEM)
 
 
 @pytest.fixture(scope="module")
@@ -146,15 +148,17 @@ def test_partner_ids_come_from_the_workspace_registry(tmp_path: Path) -> None:
     from assistant.partners.registry import Registry
 
     settings = Settings(data_dir=tmp_path / "data")
-    registry = Registry.for_workspace(settings, "net-a")
+    registry = Registry.for_workspace(settings, "net-a", principal=SYSTEM)
     csv_text = (ROOT / "corpus" / "partners.csv").read_text(encoding="utf-8")
     registry.import_csv(csv_text.replace("โรงเรียนบ้านห้วยทับทิม", "โรงเรียนบ้านห้วยทับทิม (ทะเบียน)").encode())
-    form = parse_plan_form(form_data(), settings=settings, workspace="net-a")
+    form = parse_plan_form(form_data(), partners=workspace_partners(settings, "net-a", principal=SYSTEM))
     assert form.members[0].name_th == "โรงเรียนบ้านห้วยทับทิม (ทะเบียน)"
     with pytest.raises(
         FormError, match="no partner with id P777 in the partner registry of workspace 'net-a'"
     ):
-        parse_plan_form(form_data(members=["P777"]), settings=settings, workspace="net-a")
+        parse_plan_form(
+            form_data(members=["P777"]), partners=workspace_partners(settings, "net-a", principal=SYSTEM)
+        )
     book = PartnerBook({"P777": PartnerInfo("P777", "ชุมชนบ้านเนิน", "Ban Noen community", "community")}, "test")
     form = parse_plan_form(form_data(members=["P777"], lead_organisation="มหาวิทยาลัยทดสอบ"), partners=book)
     assert form.members[0].group == "community"

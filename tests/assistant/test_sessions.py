@@ -29,6 +29,7 @@ from assistant.sessions import (
     workspace_for,
 )
 from assistant.settings import Settings
+from assistant.workspaces import SYSTEM
 from tests.fixtures.cli import Cli
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -135,7 +136,7 @@ def pack_file(data_dir: Path) -> Path:
 
 @pytest.fixture(scope="module")
 def session(sessions: Sessions, pack_file: Path):
-    return sessions.create_session("AI กับแฟ้มสะสมผลงาน", "อ.สมชาย", [pack_file])
+    return sessions.create_session("AI กับแฟ้มสะสมผลงาน", "อ.สมชาย", [pack_file], principal=SYSTEM)
 
 
 # ---------------------------------------------------------------- codes
@@ -167,15 +168,15 @@ def test_a_clashing_code_is_drawn_again(sessions: Sessions, session, pack_file: 
 def test_create_refuses_bad_input_and_keeps_nothing(sessions: Sessions, tmp_path: Path) -> None:
     before = {s.code for s in sessions.list_sessions()}
     with pytest.raises(SessionError, match="needs a name"):
-        sessions.create_session("  ", files=[GUIDE])
+        sessions.create_session("  ", files=[GUIDE], principal=SYSTEM)
     with pytest.raises(SessionError, match="workshop pack"):
-        sessions.create_session("empty")
+        sessions.create_session("empty", principal=SYSTEM)
     with pytest.raises(SessionError, match=r"not in workspace 'default': nothing\.md"):
-        sessions.create_session("x", from_workspace="default", documents=["nothing.md"])
+        sessions.create_session("x", from_workspace="default", documents=["nothing.md"], principal=SYSTEM)
     blank = tmp_path / "blank.txt"
     blank.write_text("   \n", encoding="utf-8")
     with pytest.raises(SessionError, match="none of the pack files could be indexed"):
-        sessions.create_session("blank", files=[blank])
+        sessions.create_session("blank", files=[blank], principal=SYSTEM)
     assert {s.code for s in sessions.list_sessions()} == before
     spaces = {w for w in sessions.store.manifest.workspaces() if w.startswith("ws-")}
     assert spaces <= {s.workspace for s in sessions.list_sessions()}
@@ -221,7 +222,7 @@ def test_wrong_and_closed_codes_get_specific_messages(sessions: Sessions, sessio
             sessions.join(bad)
         with pytest.raises(SessionNotFoundError, match="no session with this code"):
             sessions.ask(bad, "แฟ้มสะสมผลงานมีกี่ส่วน")
-    s = sessions.create_session("ปิดแล้ว", files=[pack_file])
+    s = sessions.create_session("ปิดแล้ว", files=[pack_file], principal=SYSTEM)
     sessions.join(s.code)
     closed = sessions.close_session(s.code)
     assert closed.status.value == "closed" and closed.closed_at
@@ -247,7 +248,7 @@ def test_the_trainer_key_guards_the_dashboard(sessions: Sessions, session) -> No
 
 def test_a_session_pack_can_come_from_library_documents(sessions: Sessions) -> None:
     s = sessions.create_session(
-        "จากคลัง", "trainer", from_workspace="default", documents=["network-workshop.en.md"]
+        "จากคลัง", "trainer", from_workspace="default", documents=["network-workshop.en.md"], principal=SYSTEM
     )
     assert s.documents == ["network-workshop.en.md"]
     docs = sessions.store.documents(s.workspace)
@@ -290,7 +291,7 @@ def test_questions_are_logged_grouped_and_exported_as_faq(
 
     from assistant.export import export
 
-    s = sessions.create_session("FAQ", "อ.สมหญิง", [pack_file])
+    s = sessions.create_session("FAQ", "อ.สมหญิง", [pack_file], principal=SYSTEM)
     p = sessions.join(s.code)
     for q in THEMED:
         sessions.ask(s.code, q, participant=p.id)

@@ -22,6 +22,7 @@ from assistant.workshop import (
     plan_agenda,
     stream_workshop,
 )
+from assistant.workspaces import SYSTEM
 from tests.fixtures.cli import Cli
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -167,7 +168,7 @@ def test_draft_cites_the_workshop_guide_through_retrieval(language: str, corpus_
     from assistant.settings import Settings
 
     retriever = HybridRetriever(store=corpus_store, workspace="default", k=5)
-    ctx = draft_context(Settings(), "default", language, retriever=retriever, llm=False)
+    ctx = draft_context(Settings(), "default", language, retriever=retriever, llm=False, principal=SYSTEM)
     events = list(stream_workshop(form(language, 6, 3, start=None), ctx))
     assert [e.kind.value for e in events] == ["section"] * 7 + ["final"]
     draft = events[-1].draft

@@ -3,8 +3,8 @@
 With accounts on, alice (a member of ``net-a``) is refused by every entry point that opens
 per-workspace data of ``net-b`` (the partner registry, saved assessments, MOU analysis,
 a workshop session's library copy, a draft's retrieval, the Library tab's re-index), before
-anything is read or created there; she is allowed in ``net-a``. ``principal=None`` is the
-trusted local operator (the CLI) and anonymous callers are allowed only with accounts off.
+anything is read or created there; she is allowed in ``net-a``. ``SYSTEM`` is the local
+operator (the CLI), and anonymous callers are allowed only with accounts off.
 
 The index uses a small deterministic hashing embedder (no model download, fast): these
 tests are about who may open what, not about ranking.
@@ -31,6 +31,7 @@ from assistant.retrieval import HybridRetriever
 from assistant.sessions import Sessions
 from assistant.settings import Settings
 from assistant.workspaces import (
+    SYSTEM,
     Principal,
     WorkspaceAccessError,
     add_member,
@@ -120,7 +121,7 @@ def test_the_partner_registry_opens_only_for_members(world: World) -> None:
     theirs = Registry.for_workspace(s, "net-b", principal=world.bob)
     assert theirs.count() == 0 and theirs.plan_members() == []
     # the local operator (CLI) and the anonymous user of single-user mode may open any workspace
-    assert Registry.for_workspace(s, "net-a").plan_members() == ["P026"]
+    assert Registry.for_workspace(s, "net-a", principal=SYSTEM).plan_members() == ["P026"]
     anonymous = principal_for(world.open_mode, None)
     assert Registry.for_workspace(world.open_mode, "net-a", principal=anonymous).plan_members() == ["P026"]
     # the plan builder reads the partners chosen for a plan through the same rule
@@ -139,7 +140,7 @@ def test_saved_assessments_open_only_for_members(world: World) -> None:
     assert not (world.workspace_dir("net-b") / "assessments.sqlite").exists()
     store = AssessmentStore.for_workspace(s, "net-a", principal=world.alice)
     assert store.path == world.workspace_dir("net-a") / "assessments.sqlite" and store.list() == []
-    assert AssessmentStore.for_workspace(s, "net-b").path.is_file()  # the CLI: no check
+    assert AssessmentStore.for_workspace(s, "net-b", principal=SYSTEM).path.is_file()  # the CLI: no check
     anonymous = principal_for(world.open_mode, None)
     assert AssessmentStore.for_workspace(world.open_mode, "net-b", principal=anonymous).list() == []
 
@@ -154,7 +155,7 @@ def test_mou_analysis_reads_only_a_members_workspace(world: World) -> None:
     assert analyze_document(s, "net-b", MOU.name, principal=world.bob).source == MOU.name
     anonymous = principal_for(world.open_mode, None)
     assert analyze_document(world.open_mode, "net-b", MOU.name, principal=anonymous).parties is not None
-    assert analyze_document(s, "net-b", MOU.name).parties is not None  # the CLI
+    assert analyze_document(s, "net-b", MOU.name, principal=SYSTEM).parties is not None  # the CLI
 
 
 def test_a_session_copies_library_documents_only_from_a_members_workspace(world: World) -> None:

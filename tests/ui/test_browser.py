@@ -26,6 +26,7 @@ from assistant.settings import Settings
 from assistant.ui.ask_tab import AskService, history_pairs, status_text
 from assistant.ui.i18n import LANGUAGES, get_labels, parse_labels
 from assistant.ui.library_tab import reindex, safe_name, store_uploads
+from assistant.workspaces import SYSTEM
 
 from .conftest import ROOT, UI, AppServer, start_app
 
@@ -165,14 +166,14 @@ def test_reindex_all_keeps_sources_and_types(tmp_path: Path, model_dir: Path) ->
     assert set(before) == {"framework/a.en.md", "mou.pdf"}
 
     seen: list[tuple[float, int]] = []
-    report = reindex(settings, lambda done, total, label: seen.append((done, total)))
+    report = reindex(settings, lambda done, total, label: seen.append((done, total)), principal=SYSTEM)
     outcomes = {r.source: r.outcome for r in report.results}
     assert outcomes == {"framework/a.en.md": Outcome.REPLACED, "mou.pdf": Outcome.REPLACED}
     assert {d.source: (d.doc_type, d.chunks) for d in store.documents("default")} == before
     assert seen and seen[-1] == (2, 2)
 
     pdf.unlink()
-    gone = reindex(settings).results
+    gone = reindex(settings, principal=SYSTEM).results
     assert {r.source: r.outcome for r in gone}["mou.pdf"] == Outcome.FAILED
     assert "file is gone" in next(r.reason for r in gone if r.source == "mou.pdf")
     assert {d.source for d in store.documents("default")} == set(before)

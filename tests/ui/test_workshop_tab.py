@@ -26,6 +26,7 @@ from assistant.sessions import (
 )
 from assistant.ui.i18n import LANGUAGES, get_labels
 from assistant.ui.workshop_tab import citations_markdown, groups_markdown, session_error
+from assistant.workspaces import SYSTEM
 
 from .conftest import UI
 
@@ -182,7 +183,7 @@ def test_workshop_questions_spend_the_same_budget_as_the_ask_tab(
     pack.write_text(PACK, encoding="utf-8")
     store = Store.open(data, embedder)
     session = Sessions(Settings(data_dir=data, model_dir=model_dir), store=store, llm=False).create_session(
-        "เวิร์กชอปแฟ้มสะสมผลงาน", files=[pack]
+        "เวิร์กชอปแฟ้มสะสมผลงาน", files=[pack], principal=SYSTEM
     )
     app = start_app(data, model_dir, tmp_path / "app.log", EDUNET_ASK_RATE_PER_MINUTE="3")
     try:

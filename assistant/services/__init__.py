@@ -1,0 +1,25 @@
+"""The use cases, one module each, under the thin Gradio tabs (``ui/``) and Typer commands (``commands/``).
+
+A service owns what a front end must not decide for itself:
+
+* opening the store, the partner registry, the retriever and the chat model;
+* the access check: every method that touches a workspace takes a
+  :class:`~assistant.workspaces.Principal` (never ``None``; the CLI passes
+  :data:`~assistant.workspaces.SYSTEM`) and raises
+  :class:`~assistant.workspaces.WorkspaceAccessError` before anything is read or written;
+* the default workspace (an empty name means the settings' one) and storage paths;
+* turning form input into typed requests, and returning typed results (dataclasses).
+
+Rules (``tests/test_architecture.py``): services never import ``gradio``, ``typer``,
+:mod:`assistant.ui` or :mod:`assistant.commands`; no Gradio import below ``ui/`` and no Typer
+import below ``commands/`` (``cli.py`` and ``clikit.py`` are the command line's own).
+
+Modules: :mod:`~assistant.services.partners` (registry, matching, plan list, network),
+:mod:`~assistant.services.ask` (answering and saved conversations),
+:mod:`~assistant.services.library` (the workspace's documents), and
+:mod:`~assistant.services.workshop` (workshop sessions).
+"""
+
+from assistant.services.base import Service
+
+__all__ = ["Service"]

@@ -1,0 +1,90 @@
+"""Every service refuses a workspace the principal cannot see, before anything is read or created.
+
+alice is a member of ``net-a`` only. Each use case of each service is called for ``net-b``
+and must raise WorkspaceAccessError; nothing of ``net-b`` (registry, uploads, sessions) may
+exist afterwards. The anonymous principal is refused everywhere once accounts are on, and
+the system principal (the CLI) is not.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from assistant.services.ask import AskService
+from assistant.services.library import LibraryService
+from assistant.services.partners import PartnersService, SuggestRequest
+from assistant.services.workshop import NewSession, SessionService
+from assistant.workspaces import SYSTEM, Principal, WorkspaceAccessError
+
+from .conftest import Accounts
+
+Call = Callable[[Any, Principal, str, Path], Any]
+
+USE_CASES: dict[str, tuple[type, Call]] = {
+    "partners.registry": (PartnersService, lambda s, p, ws, f: s.registry(p, ws)),
+    "partners.citer": (PartnersService, lambda s, p, ws, f: s.citer(p, ws)),
+    "partners.suggest": (PartnersService, lambda s, p, ws, f: s.suggest(p, ws, SuggestRequest("ฝึกงาน"))),
+    "partners.add_to_plan": (PartnersService, lambda s, p, ws, f: s.add_to_plan(p, ws, ["P001"])),
+    "partners.overview": (PartnersService, lambda s, p, ws, f: s.overview(p, ws)),
+    "partners.import_csv": (PartnersService, lambda s, p, ws, f: s.import_csv(p, ws, f)),
+    "partners.export_csv": (PartnersService, lambda s, p, ws, f: s.export_csv(p, ws)),
+    "partners.export_file": (PartnersService, lambda s, p, ws, f: s.export_file(p, ws)),
+    "partners.get": (PartnersService, lambda s, p, ws, f: s.get(p, ws, "P001")),
+    "partners.save": (PartnersService, lambda s, p, ws, f: s.save(p, ws, None, {"id": "P900"})),
+    "partners.remove": (PartnersService, lambda s, p, ws, f: s.remove(p, ws, "P001")),
+    "partners.network": (PartnersService, lambda s, p, ws, f: s.network(p, ws)),
+    "ask.answerer": (AskService, lambda s, p, ws, f: s.answerer(p, ws)),
+    "ask.stream": (AskService, lambda s, p, ws, f: list(s.stream(p, ws, "What is SDG 4?"))),
+    "ask.conversations": (AskService, lambda s, p, ws, f: s.conversations(p, ws)),
+    "ask.save_conversation": (
+        AskService,
+        lambda s, p, ws, f: s.save_conversation(p, ws, None, [{"question": "q", "done": True}]),
+    ),
+    "library.documents": (LibraryService, lambda s, p, ws, f: s.documents(p, ws)),
+    "library.upload": (LibraryService, lambda s, p, ws, f: s.upload(p, ws, [f])),
+    "library.remove": (LibraryService, lambda s, p, ws, f: s.remove(p, ws, str(f))),
+    "library.reindex": (LibraryService, lambda s, p, ws, f: s.reindex(p, ws)),
+    "workshop.library_documents": (SessionService, lambda s, p, ws, f: s.library_documents(p, ws)),
+    "workshop.create": (
+        SessionService,
+        lambda s, p, ws, f: s.create(p, ws, NewSession("Intruder", documents=("mou.md",))),
+    ),
+}
+
+
+def _traces(settings, ws: str) -> list[Path]:
+    """Whatever exists of workspace ``ws`` on disk."""
+    data = Path(settings.data_dir)
+    return [p for p in (data / "workspaces" / ws, data / "uploads" / ws) if p.exists()]
+
+
+@pytest.mark.parametrize("use_case", sorted(USE_CASES))
+def test_every_service_refuses_a_workspace_the_principal_cannot_see(
+    use_case: str, accounts: Accounts, tmp_path: Path
+) -> None:
+    service_type, call = USE_CASES[use_case]
+    service = service_type(accounts.settings)
+    upload = tmp_path / "partners.csv"
+    upload.write_text("id,name_th\n", encoding="utf-8")
+    with pytest.raises(WorkspaceAccessError):
+        call(service, accounts.alice, "net-b", upload)
+    with pytest.raises(WorkspaceAccessError):
+        call(service, Principal.anonymous(), "net-a", upload)
+    assert _traces(accounts.settings, "net-b") == []
+    assert _traces(accounts.settings, "net-a") == []
+
+
+def test_a_bad_workspace_name_is_refused_too(accounts: Accounts) -> None:
+    with pytest.raises(WorkspaceAccessError, match="invalid workspace name"):
+        PartnersService(accounts.settings).overview(SYSTEM, "../net-b")
+
+
+def test_the_system_principal_and_members_may_use_a_workspace(accounts: Accounts) -> None:
+    service = PartnersService(accounts.settings)
+    assert service.overview(SYSTEM, "net-b").workspace == "net-b"  # the CLI: every workspace
+    assert service.overview(accounts.bob, "net-b").partners  # a member: seeded from the corpus
+    assert service.workspace(accounts.alice, "net-a") == "net-a"
