@@ -210,10 +210,7 @@ def build_tab(ctx: TabContext) -> None:
         ws: str, lang: str, compare_id: str, label: str, request: gr.Request, *values: Any
     ) -> Iterator[tuple]:
         # the request sits before the radios' values: Gradio fills it by position from the annotation
-        from assistant.assess.answers import AnswerError, parse_answers
-        from assistant.assess.charts import chart_figure
-        from assistant.assess.result import run_assessment
-        from assistant.assess.storage import AssessmentStore
+        from assistant.assess import AnswerError, AssessmentStore, chart_figure, parse_answers, run_assessment
         from assistant.drafting import draft_context
         from assistant.export import sections_markdown
         from assistant.workspaces import WorkspaceAccessError, require_access, scoped_retriever
@@ -291,9 +288,7 @@ def build_tab(ctx: TabContext) -> None:
         )
 
     def save(state: dict | None, label: str, ws: str, lang: str, request: gr.Request) -> tuple:
-        from assistant.assess.answers import parse_answers
-        from assistant.assess.result import run_assessment
-        from assistant.assess.storage import AssessmentStore
+        from assistant.assess import AssessmentStore, parse_answers, run_assessment
         from assistant.workspaces import WorkspaceAccessError, require_access
 
         lang = normalize_language(lang)

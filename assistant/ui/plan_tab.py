@@ -316,10 +316,7 @@ def build_tab(ctx: TabContext) -> None:
         request: gr.Request,
     ) -> Iterator[tuple[Any, ...]]:
         from assistant.forms import FormError
-        from assistant.plan.draft import stream_plan
-        from assistant.plan.form import parse_plan_form
-        from assistant.plan.partners import workspace_partners
-        from assistant.plan.wording import phrase
+        from assistant.plan import parse_plan_form, phrase, stream_plan, workspace_partners
         from assistant.ui.draft_view import follow_draft
         from assistant.workspaces import WorkspaceAccessError, scoped_retriever
 
