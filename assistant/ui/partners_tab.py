@@ -24,22 +24,49 @@ An empty registry is filled from ``<corpus_dir>/partners.csv`` on first use, and
 Everything works on the registry and the indexed MOUs of the workspace chosen in the tab's
 selector (``#partners-workspace``); each handler passes the caller's principal on, and the
 library refuses a workspace they may not use.
+
+This module holds the handlers and the wiring; the components are built in
+:mod:`assistant.ui.partners_layout`, the cards, tables and editor feedback rendered in
+:mod:`assistant.ui.partners_view`, the network report in :mod:`assistant.ui.network_view`
+(the names tests use are re-exported here).
 """
 
 from __future__ import annotations
 
-import html
 import logging
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import gradio as gr
 
-from assistant.partners.models import PartnerType
-from assistant.services.partners import EDIT_FIELDS, LINE_FIELDS, PartnersService
+from assistant.services.partners import EDIT_FIELDS, PartnersService
 from assistant.settings import Settings
-from assistant.ui.display import code_choices, code_label, file_name, hide_paths, show_date
 from assistant.ui.i18n import Labels, get_labels, normalize_language
+from assistant.ui.network_view import legend_in_words, network_markdown
+from assistant.ui.partners_layout import (  # noqa: F401 - code_dropdown re-exported
+    _editor_section,
+    _network_section,
+    _registry_section,
+    _suggest_section,
+    _Widgets,
+    code_dropdown,
+)
+from assistant.ui.partners_view import (  # noqa: F401 - re-exported: tests import them from here
+    NEW_PARTNER,
+    TABLE_COLUMNS,
+    TYPES,
+    _name,
+    _one_line,
+    cards_html,
+    cover_markdown,
+    editor_choices,
+    editor_feedback,
+    field_errors_html,
+    form_values,
+    partner_table,
+    plan_text,
+    seeded_text,
+)
 from assistant.ui.session import (
     access_message,
     limit_refusal,
@@ -48,468 +75,11 @@ from assistant.ui.session import (
 )
 
 if TYPE_CHECKING:
-    import pandas as pd
-
     from assistant.partners.models import Partner
     from assistant.ui.app import TabContext
     from assistant.workspaces import Principal
 
 log = logging.getLogger(__name__)
-
-TYPES = tuple(t.value for t in PartnerType if t is not PartnerType.OTHER)
-"""The type filter's choices: every registry type but ``other`` (partners made from an MOU analysis)."""
-TABLE_COLUMNS = ("id", "name", "type", "province", "district", "status", "capabilities", "mous")
-NEW_PARTNER = "__new__"
-"""The editor picker's value for "a new partner"."""
-
-
-# ---------------------------------------------------------------- rendering (pure functions)
-
-
-def seeded_text(labels: Labels, lang: str, service: PartnersService, workspace: str | None = None) -> str:
-    """The note that ``workspace``'s registry was filled from the starter corpus (empty when it was not)."""
-    seeded = service.seeded(workspace)
-    if seeded is None:
-        return ""
-    count, path = seeded
-    return labels.text("partners.seeded", lang, count=count, path=file_name(path))
-
-
-def cards_html(labels: Labels, lang: str, data: dict | None) -> str:
-    """The ranked suggestions (``MatchResult.to_dict()``) as cards with reasons, distance and evidence."""
-    from assistant.partners.matching import say
-
-    if not data:
-        return ""
-    if not data.get("suggestions"):
-        return f'<div class="partner-empty">{html.escape(labels.text("partners.no_results", lang))}</div>'
-    out = []
-    for rank, s in enumerate(data["suggestions"], start=1):
-        name = (s["name_en"] or s["name_th"]) if lang == "en" else (s["name_th"] or s["name_en"])
-        meta = [
-            code_label(labels, lang, "partner_type", s["type"]),
-            f"{s['province']} {s['district']}".strip(),
-            code_label(labels, lang, "partner_status", s["status"]),
-        ]
-        if s["distance_km"] is not None:
-            meta.append(say("distance", lang, km=s["distance_km"]))
-        reasons = []
-        for r in s["reasons"]:
-            kind = say(f"kind_{r['kind']}", lang)
-            sentence = say("reason", lang, need=r["need"], kind=kind, text=r["text"], score=r["score"])
-            mark = "✔ " if r["covers"] else ""
-            reasons.append(f'<li class="partner-reason">{mark}{html.escape(sentence)}</li>')
-        evidence = []
-        for m in s["mous"]:
-            until = say("until", lang, date=show_date(m["end_date"], lang)) if m.get("end_date") else ""
-            evidence.append(html.escape(say("evidence_mou", lang, mou_id=m["id"], until=until)))
-        for n, c in enumerate(s["citations"], start=1):
-            snippet = " ".join(c["text"].split())[:220]
-            evidence.append(
-                html.escape(say("citation", lang, n=n, source=c["source"], page=c["page"], text=snippet))
-            )
-        evidence_html = (
-            f'<div class="partner-evidence"><strong>{html.escape(labels.text("partners.evidence", lang))}:'
-            f"</strong><ul>{''.join(f'<li>{e}</li>' for e in evidence)}</ul></div>"
-            if evidence
-            else ""
-        )
-        out.append(
-            f'<div class="partner-card" data-id="{html.escape(s["id"])}">'
-            f"<div><strong>{rank}. {html.escape(s['id'])} {html.escape(name)}</strong> · "
-            f"{html.escape(labels.text('partners.score', lang))} {s['score']:.2f}</div>"
-            f'<div class="partner-meta">{html.escape(" · ".join(m for m in meta if m))}</div>'
-            f"<ul>{''.join(reasons)}</ul>{evidence_html}</div>"
-        )
-    return "".join(out)
-
-
-def cover_markdown(labels: Labels, lang: str, cover: dict | None, needs: list[str]) -> str:
-    """The complementary set as Markdown: each partner and the needs it adds, then what stays open."""
-    from assistant.partners.matching import say
-
-    if not cover:
-        return ""
-    lines = [f"**{labels.text('partners.cover_title', lang)}**", ""]
-    for p in cover["partners"]:
-        name = (p["name_en"] or p["name_th"]) if lang == "en" else (p["name_th"] or p["name_en"])
-        lines.append(
-            f"- **{p['id']} {name}** — {labels.text('partners.covers', lang)}: {'; '.join(p['covers'])}"
-        )
-    if cover["uncovered"]:
-        lines += ["", say("cover_uncovered", lang, needs="; ".join(cover["uncovered"]))]
-    elif cover["partners"]:
-        lines += ["", say("cover_all", lang, count=len(cover["partners"]))]
-    return "\n".join(lines)
-
-
-def plan_text(labels: Labels, lang: str, members: list[str]) -> str:
-    """The plan list line."""
-    if not members:
-        return labels.text("partners.plan_empty", lang)
-    return labels.text("partners.plan_list", lang, members=", ".join(members))
-
-
-def partner_table(labels: Labels, lang: str, partners: list[Partner]) -> pd.DataFrame:
-    """The registry as a table with headers in ``lang``."""
-    import pandas as pd
-
-    headers = [labels.text(f"partners.col_{c}", lang) for c in TABLE_COLUMNS]
-    rows = [
-        [
-            p.id,
-            p.name(lang),
-            code_label(labels, lang, "partner_type", p.type),
-            p.province,
-            p.district,
-            code_label(labels, lang, "partner_status", p.status),
-            "; ".join(p.capabilities),
-            ", ".join(p.mous),
-        ]
-        for p in partners
-    ]
-    return pd.DataFrame(rows, columns=headers)
-
-
-def editor_choices(labels: Labels, lang: str, partners: list[Partner]) -> list[tuple[str, str]]:
-    """The editor picker's choices: "new partner", then every partner as ``id · name``."""
-    return [(labels.text("partners.edit_new", lang), NEW_PARTNER)] + [
-        (f"{p.id} · {p.name(lang)}", p.id) for p in partners
-    ]
-
-
-def form_values(partner: Partner | None) -> dict[str, str | None]:
-    """The editor's field values for ``partner`` (None: an empty form for a new partner)."""
-    if partner is None:
-        return {name: "" for name in EDIT_FIELDS} | {"type": None, "status": "prospective"}
-    row = partner.to_row()
-    values: dict[str, str | None] = {name: row[name] for name in EDIT_FIELDS}
-    for name in LINE_FIELDS:
-        values[name] = "\n".join(getattr(partner, name))
-    values["mous"] = ", ".join(partner.mous)
-    return values
-
-
-def field_errors_html(labels: Labels, lang: str, errors: dict[str, str]) -> str:
-    """Validation problems field by field (fields sharing one message are listed together)."""
-    if not errors:
-        return ""
-    grouped: dict[str, list[str]] = {}
-    for name, message in errors.items():
-        grouped.setdefault(message, []).append(name)
-    items = []
-    for message, names in grouped.items():
-        shown = ", ".join(labels.text(f"partners.field_{n}", lang) if n in EDIT_FIELDS else n for n in names)
-        items.append(
-            f'<li data-field="{html.escape(" ".join(names))}"><strong>{html.escape(shown)}</strong>: '
-            f"{html.escape(message)}</li>"
-        )
-    title = html.escape(labels.text("partners.edit_invalid", lang))
-    return f'<div class="partner-field-errors"><p>⚠ {title}</p><ul>{"".join(items)}</ul></div>'
-
-
-def editor_feedback(labels: Labels, lang: str, feedback: dict | None) -> tuple[str, str]:
-    """The editor's last outcome as ``(field errors HTML, status Markdown)`` in ``lang``."""
-    if not feedback:
-        return "", ""
-    kind = feedback.get("kind")
-    if kind == "errors":
-        return field_errors_html(labels, lang, feedback["errors"]), ""
-    if kind == "text":
-        return "", feedback["text"]
-    return "", labels.text(f"partners.edit_{kind}", lang, id=feedback.get("id", ""))
-
-
-def network_markdown(labels: Labels, lang: str, report: dict) -> str:
-    """The network report (``NetworkReport.to_dict()``) as Markdown."""
-    names = {
-        m["id"]: ((m["name_en"] or m["name_th"]) if lang == "en" else (m["name_th"] or m["name_en"]))
-        for m in report["members"]
-    }
-    none = labels.text("partners.none", lang)
-    lines = [f"**{labels.text('partners.connectors', lang)}**"]
-    central = [m for m in report["members"] if m["betweenness"] > 0][:8]
-    lines += [
-        f"- {m['id']} {names[m['id']]} — "
-        + labels.text("partners.centrality", lang, degree=m["degree"], betweenness=f"{m['betweenness']:.3f}")
-        for m in central
-    ] or [f"- {none}"]
-    lines += ["", f"**{labels.text('partners.isolated', lang, count=len(report['isolated']))}**"]
-    lines.append(", ".join(f"{i} {names.get(i, '')}" for i in report["isolated"]) or none)
-    lines += ["", f"**{labels.text('partners.expiring', lang, months=report['months'])}**"]
-    for e in report["expiring"]:
-        left = labels.text("partners.days_left", lang, days=e["days_left"])
-        ended = show_date(e["end_date"], lang)
-        lines.append(f"- {e['mou_id']} · {ended} ({left}) · {', '.join(e['members'])}")
-    if not report["expiring"]:
-        lines.append(f"- {none}")
-    if report["expired"]:
-        lines += ["", f"**{labels.text('partners.expired', lang)}**"]
-        lines += [
-            f"- {e['mou_id']} · {show_date(e['end_date'], lang)} · {', '.join(e['members'])}"
-            for e in report["expired"]
-        ]
-    lines += ["", f"**{labels.text('partners.uncovered', lang, count=len(report['uncovered_needs']))}**"]
-    lines += [
-        f"- {n['partner_id']} {names.get(n['partner_id'], '')}: {n['need']}"
-        for n in report["uncovered_needs"]
-    ]
-    return "\n".join(lines)
-
-
-def legend_in_words(labels: Labels, lang: str, figure: Any) -> Any:
-    """The network figure with partner types in words in its legend, and no legend entry for the lines."""
-    for trace in figure.data:
-        if not trace.name:  # the MOU lines: plotly would call them "trace 0"
-            trace.showlegend = False
-        else:
-            trace.name = code_label(labels, lang, "partner_type", trace.name)
-    return figure
-
-
-def _name(item: dict, lang: str) -> str:
-    """A name from a dict with ``name_th`` / ``name_en``, in ``lang`` with a fallback."""
-    return (item["name_en"] or item["name_th"]) if lang == "en" else (item["name_th"] or item["name_en"])
-
-
-def code_dropdown(ctx: TabContext, field: str, kind: str, codes: list[Any], value: str | None) -> gr.Dropdown:
-    """An editor dropdown of codes shown in words (``partners-edit-<field>``); it follows the language."""
-    labels = ctx.labels
-    return ctx.relabel(
-        gr.Dropdown(
-            code_choices(labels, "th", kind, codes),
-            value=value,
-            label=ctx.t(f"partners.field_{field}"),
-            elem_id=f"partners-edit-{field}",
-        ),
-        label=f"partners.field_{field}",
-        choices=lambda code: code_choices(labels, code, kind, codes),
-    )
-
-
-def _partner_types() -> list[Any]:
-    """Every partner type (the editor's choices), ``other`` included."""
-    from assistant.partners.models import PartnerType
-
-    return list(PartnerType)
-
-
-def _partner_statuses() -> list[Any]:
-    """Every partner status (the editor's choices)."""
-    from assistant.partners.models import PartnerStatus
-
-    return list(PartnerStatus)
-
-
-def _one_line(exc: BaseException) -> str:
-    text = hide_paths(str(exc).strip().splitlines()[0]) if str(exc).strip() else ""
-    return text[:300] or type(exc).__name__
-
-
-# ---------------------------------------------------------------- the layout
-
-
-class _Widgets:
-    """The tab's components, set by the section builders (one attribute per component)."""
-
-    form: dict[str, Any]
-
-
-def _suggest_section(ctx: TabContext, w: _Widgets) -> None:
-    """Needs, filters, the cards, the complementary set and the plan list."""
-    labels = ctx.labels
-    w.needs = ctx.relabel(
-        gr.Textbox(
-            label=ctx.t("partners.needs"),
-            placeholder=ctx.t("partners.needs_placeholder"),
-            lines=3,
-            max_lines=10,
-            elem_id="partners-needs",
-        ),
-        label="partners.needs",
-        placeholder="partners.needs_placeholder",
-    )
-    with gr.Row():
-        w.types = ctx.relabel(
-            gr.CheckboxGroup(
-                code_choices(labels, "th", "partner_type", TYPES),
-                value=[],
-                label=ctx.t("partners.types"),
-                elem_id="partners-types",
-            ),
-            label="partners.types",
-            choices=lambda code: code_choices(labels, code, "partner_type", TYPES),
-        )
-    with gr.Row(equal_height=True):
-        w.province = ctx.relabel(
-            gr.Textbox(label=ctx.t("partners.province"), elem_id="partners-province", scale=2),
-            label="partners.province",
-        )
-        w.near = ctx.relabel(
-            gr.Textbox(
-                label=ctx.t("partners.near"),
-                placeholder=ctx.t("partners.near_placeholder"),
-                elem_id="partners-near",
-                scale=2,
-            ),
-            label="partners.near",
-            placeholder="partners.near_placeholder",
-        )
-        w.max_km = ctx.relabel(
-            gr.Number(value=0, minimum=0, label=ctx.t("partners.max_km"), elem_id="partners-max-km", scale=1),
-            label="partners.max_km",
-        )
-        w.top = ctx.relabel(
-            gr.Slider(1, 20, value=5, step=1, label=ctx.t("partners.top"), elem_id="partners-top", scale=1),
-            label="partners.top",
-        )
-    w.suggest_button = ctx.relabel(
-        gr.Button(ctx.t("partners.suggest"), variant="primary", elem_id="partners-suggest"),
-        value="partners.suggest",
-    )
-    w.notice = gr.Markdown("", elem_id="partners-notice")
-    w.cards = gr.HTML("", elem_id="partners-results")
-    w.cover_md = gr.Markdown("", elem_id="partners-cover")
-    with gr.Row(equal_height=True):
-        w.pick = ctx.relabel(
-            gr.CheckboxGroup(
-                [], value=[], label=ctx.t("partners.plan_pick"), elem_id="partners-pick", scale=4
-            ),
-            label="partners.plan_pick",
-        )
-        w.add_plan = ctx.relabel(
-            gr.Button(ctx.t("partners.plan_add"), elem_id="partners-add-plan", scale=1),
-            value="partners.plan_add",
-        )
-    w.plan_md = gr.Markdown("", elem_id="partners-plan")
-
-
-def _registry_section(ctx: TabContext, w: _Widgets) -> None:
-    """CSV import and export, the count and the table (the editor follows)."""
-    with gr.Row(equal_height=True):
-        w.csv_file = ctx.relabel(
-            gr.File(
-                label=ctx.t("partners.csv_file"),
-                file_types=[".csv"],
-                type="filepath",
-                elem_id="partners-csv",
-                height=120,
-                scale=3,
-            ),
-            label="partners.csv_file",
-        )
-        with gr.Column(scale=1):
-            w.import_button = ctx.relabel(
-                gr.Button(ctx.t("partners.import"), elem_id="partners-import"), value="partners.import"
-            )
-            w.export_button = ctx.relabel(
-                gr.Button(ctx.t("partners.export"), elem_id="partners-export"), value="partners.export"
-            )
-            w.refresh_button = ctx.relabel(
-                gr.Button(ctx.t("partners.refresh"), elem_id="partners-refresh"), value="partners.refresh"
-            )
-    w.import_md = gr.Markdown("", elem_id="partners-import-report")
-    w.export_file = ctx.relabel(
-        gr.File(label=ctx.t("partners.export_file"), interactive=False, elem_id="partners-export-file"),
-        label="partners.export_file",
-    )
-    w.count_md = gr.Markdown("", elem_id="partners-count")
-    w.table = ctx.relabel(
-        gr.Dataframe(
-            partner_table(ctx.labels, "th", []),
-            label=ctx.t("partners.table"),
-            interactive=False,
-            wrap=True,
-            max_height=480,
-            elem_id="partners-table",
-        ),
-        label="partners.table",
-    )
-
-
-def _editor_section(ctx: TabContext, w: _Widgets) -> None:
-    """The partner editor: the picker, a field per CSV column, Save and Remove."""
-    labels = ctx.labels
-    ctx.relabel(
-        gr.Markdown(f"#### {ctx.t('partners.section_edit')}"),
-        value=lambda code: f"#### {labels.text('partners.section_edit', code)}",
-    )
-    w.edit_pick = ctx.relabel(
-        gr.Dropdown(
-            editor_choices(labels, "th", []),
-            value=NEW_PARTNER,
-            label=ctx.t("partners.edit_pick"),
-            interactive=True,
-            elem_id="partners-edit-pick",
-        ),
-        label="partners.edit_pick",
-    )
-    form: dict[str, Any] = {}
-
-    def field_box(name: str, *, info: str | None = None, **options: Any) -> None:
-        extra = {"info": ctx.t(info)} if info else {}
-        form[name] = ctx.relabel(
-            gr.Textbox(
-                label=ctx.t(f"partners.field_{name}"), elem_id=f"partners-edit-{name}", **extra, **options
-            ),
-            label=f"partners.field_{name}",
-            **({"info": info} if info else {}),
-        )
-
-    with gr.Row(equal_height=True):
-        field_box("id", info="partners.id_info", scale=1)
-        field_box("name_th", scale=2)
-        field_box("name_en", scale=2)
-    with gr.Row(equal_height=True):
-        form["type"] = code_dropdown(ctx, "type", "partner_type", _partner_types(), None)
-        form["status"] = code_dropdown(ctx, "status", "partner_status", _partner_statuses(), "prospective")
-        field_box("contact_role", scale=2)
-    with gr.Row(equal_height=True):
-        field_box("province")
-        field_box("district")
-        field_box("lat", placeholder="12.1092")
-        field_box("lon", placeholder="102.2796")
-    with gr.Row(equal_height=True):
-        for name in LINE_FIELDS:
-            field_box(name, info="partners.one_per_line", lines=4, max_lines=12)
-    field_box("mous", info="partners.mous_info")
-    w.form = form
-    with gr.Row(equal_height=True):
-        w.save_button = ctx.relabel(
-            gr.Button(ctx.t("partners.save"), variant="primary", elem_id="partners-edit-save"),
-            value="partners.save",
-        )
-        w.confirm_remove = ctx.relabel(
-            gr.Checkbox(value=False, label=ctx.t("partners.remove_confirm"), elem_id="partners-edit-confirm"),
-            label="partners.remove_confirm",
-        )
-        w.remove_button = ctx.relabel(
-            gr.Button(ctx.t("partners.remove"), variant="stop", elem_id="partners-edit-remove"),
-            value="partners.remove",
-        )
-    w.edit_errors = gr.HTML("", elem_id="partners-edit-errors")
-    w.edit_status = gr.Markdown("", elem_id="partners-edit-message")
-
-
-def _network_section(ctx: TabContext, w: _Widgets) -> None:
-    """The months and lead boxes, the map and the report."""
-    with gr.Row(equal_height=True):
-        w.months = ctx.relabel(
-            gr.Number(
-                value=12, minimum=0, precision=0, label=ctx.t("partners.months"), elem_id="partners-months"
-            ),
-            label="partners.months",
-        )
-        w.lead = ctx.relabel(
-            gr.Textbox(label=ctx.t("partners.lead"), elem_id="partners-lead"), label="partners.lead"
-        )
-        w.draw_button = ctx.relabel(
-            gr.Button(ctx.t("partners.draw"), elem_id="partners-draw"), value="partners.draw"
-        )
-    w.plot = ctx.relabel(
-        gr.Plot(label=ctx.t("partners.network_plot"), elem_id="partners-plot"), label="partners.network_plot"
-    )
-    w.network_md = gr.Markdown("", elem_id="partners-network-report")
 
 
 # ---------------------------------------------------------------- the handlers
