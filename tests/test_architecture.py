@@ -133,7 +133,7 @@ def test_front_end_functions_are_short() -> None:
 def test_ingest_never_imports_assistant() -> None:
     offenders = [
         p.name
-        for p in (ROOT / "ingest").glob("*.py")
+        for p in (ROOT / "ingest").rglob("*.py")
         if any(m.split(".")[0] == "assistant" for m in _imports(p))
     ]
     assert offenders == []
