@@ -154,7 +154,7 @@ def test_codes_are_short_unambiguous_and_case_insensitive(session) -> None:
 
 
 def test_a_clashing_code_is_drawn_again(sessions: Sessions, session, pack_file: Path, monkeypatch) -> None:
-    import assistant.sessions as mod
+    import assistant.sessions.facade as mod  # where _reserve looks new_code up
 
     draws = iter([session.code, session.code, "XYZ234"])
     monkeypatch.setattr(mod, "new_code", lambda: next(draws))
