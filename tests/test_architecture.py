@@ -91,7 +91,6 @@ LONG_FRONT_END_FUNCTIONS = {
     "assistant/ui/health_tab.py:build_tab": 216,
     "assistant/ui/mou_tab.py:build_tab": 275,
     "assistant/ui/plan_tab.py:build_tab": 231,
-    "assistant/ui/portfolio_tab.py:build_tab": 173,
 }
 
 
