@@ -88,7 +88,6 @@ LONG_FRONT_END_FUNCTIONS = {
     # Functions still over the limit, with their length when this list was made (issue #17):
     # the list may only shrink. Take an entry out once the function is split; lower its
     # number when it gets shorter.
-    "assistant/ui/health_tab.py:build_tab": 216,
     "assistant/ui/mou_tab.py:build_tab": 275,
     "assistant/ui/plan_tab.py:build_tab": 231,
 }
