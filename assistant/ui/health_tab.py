@@ -42,6 +42,7 @@ from assistant.ui.session import (
 if TYPE_CHECKING:
     from assistant.assess.result import HealthResult
     from assistant.drafting import Draft
+    from assistant.settings import Settings
     from assistant.ui.app import TabContext
 
 log = logging.getLogger(__name__)
@@ -124,76 +125,30 @@ def history_draft(draft: Draft, label: str = "") -> tuple[Draft, str]:
 
 def build_tab(ctx: TabContext) -> None:
     """The Health tab: questionnaire, Score / Save, chart, scores, recommendations, sources, downloads."""
-    labels = get_labels()
-    q = load_questionnaire()
-    s = ctx.settings
+    h = _HealthHandlers(get_labels(), ctx.settings, load_questionnaire())
+    w = _layout(ctx, h.labels, h.q)
+    _wire(ctx, w, h)
 
+
+def _layout(ctx: TabContext, labels: Labels, q: Questionnaire) -> Any:
+    """The tab's components: the questionnaire, label and compare, the buttons and the results."""
+    from types import SimpleNamespace
+
+    w = SimpleNamespace()
     tab = ctx.relabel(gr.Tab(ctx.t("health.tab"), id="health", elem_id="tab-health"), label="health.tab")
     with tab:
-        workspace = workspace_selector(ctx, elem_id="health-workspace", scale=0, min_width=260)
+        w.workspace = workspace_selector(ctx, elem_id="health-workspace", scale=0, min_width=260)
         ctx.relabel(gr.Markdown(intro_text(labels, q, "th")), value=lambda code: intro_text(labels, q, code))
-        radios: list[gr.Radio] = []
-        for n, area in enumerate(q.areas):
-            accordion = gr.Accordion(
-                group_label(labels, q, area, "th"), open=n == 0, elem_id=f"health-area-{area.id}"
-            )
-            ctx.relabel(accordion, label=lambda code, a=area: group_label(labels, q, a, code))
-            with accordion:
-                for indicator in area.indicators:
-                    radio = gr.Radio(
-                        choices(q, "th"),
-                        value=None,
-                        label=indicator.text("th"),
-                        elem_id=element_id(indicator.id),
-                        elem_classes=["health-question"],
-                    )
-                    ctx.relabel(
-                        radio,
-                        label=lambda code, i=indicator: i.text(code),
-                        choices=lambda code: choices(q, code),
-                    )
-                    radios.append(radio)
-        with gr.Row(equal_height=True):
-            label_box = ctx.relabel(
-                gr.Textbox(
-                    label=ctx.t("health.label"),
-                    placeholder=ctx.t("health.label_placeholder"),
-                    elem_id="health-label",
-                    scale=2,
-                ),
-                label="health.label",
-                placeholder="health.label_placeholder",
-            )
-            compare = ctx.relabel(
-                gr.Dropdown(
-                    [("—", "")],
-                    value="",
-                    label=ctx.t("health.compare"),
-                    info=ctx.t("health.compare_info"),
-                    elem_id="health-compare",
-                    interactive=True,
-                    scale=2,
-                ),
-                label="health.compare",
-                info="health.compare_info",
-            )
-        with gr.Row():
-            score_button = ctx.relabel(
-                gr.Button(ctx.t("health.score"), variant="primary", elem_id="health-score"),
-                value="health.score",
-            )
-            save_button = ctx.relabel(
-                gr.Button(ctx.t("health.save"), elem_id="health-save"), value="health.save"
-            )
-            clear_button = ctx.relabel(
-                gr.Button(ctx.t("health.clear"), elem_id="health-clear"), value="health.clear"
-            )
-        status = gr.Markdown("", elem_id="health-status")
-        plot = ctx.relabel(gr.Plot(label=ctx.t("health.chart"), elem_id="health-chart"), label="health.chart")
-        results = gr.Markdown(ctx.t("health.placeholder"), elem_id="health-results")
-        recommendations = gr.Markdown("", elem_id="health-recommendations")
-        sources = gr.Markdown("", elem_id="health-sources")
-        files = ctx.relabel(
+        w.radios = _questionnaire(ctx, labels, q)
+        _actions(ctx, w)
+        w.status = gr.Markdown("", elem_id="health-status")
+        w.plot = ctx.relabel(
+            gr.Plot(label=ctx.t("health.chart"), elem_id="health-chart"), label="health.chart"
+        )
+        w.results = gr.Markdown(ctx.t("health.placeholder"), elem_id="health-results")
+        w.recommendations = gr.Markdown("", elem_id="health-recommendations")
+        w.sources = gr.Markdown("", elem_id="health-sources")
+        w.files = ctx.relabel(
             gr.File(
                 label=ctx.t("health.download"),
                 file_count="multiple",
@@ -202,30 +157,130 @@ def build_tab(ctx: TabContext) -> None:
             ),
             label="health.download",
         )
-        current = gr.State(None)
-        saved = saved_drafts_panel(ctx, Kind.ASSESSMENT, workspace, "health")
-    saved.connect(results, files, clears=[status, plot, recommendations, sources, current])
+        w.current = gr.State(None)
+        w.saved = saved_drafts_panel(ctx, Kind.ASSESSMENT, w.workspace, "health")
+    w.saved.connect(w.results, w.files, clears=[w.status, w.plot, w.recommendations, w.sources, w.current])
+    return w
+
+
+def _questionnaire(ctx: TabContext, labels: Labels, q: Questionnaire) -> list[gr.Radio]:
+    """One accordion per area (the first open) with a radio per statement; the radios in order."""
+    radios: list[gr.Radio] = []
+    for n, area in enumerate(q.areas):
+        accordion = gr.Accordion(
+            group_label(labels, q, area, "th"), open=n == 0, elem_id=f"health-area-{area.id}"
+        )
+        ctx.relabel(accordion, label=lambda code, a=area: group_label(labels, q, a, code))
+        with accordion:
+            for indicator in area.indicators:
+                radio = gr.Radio(
+                    choices(q, "th"),
+                    value=None,
+                    label=indicator.text("th"),
+                    elem_id=element_id(indicator.id),
+                    elem_classes=["health-question"],
+                )
+                ctx.relabel(
+                    radio,
+                    label=lambda code, i=indicator: i.text(code),
+                    choices=lambda code: choices(q, code),
+                )
+                radios.append(radio)
+    return radios
+
+
+def _actions(ctx: TabContext, w: Any) -> None:
+    """The label box, the compare dropdown and the Score / Save / Clear buttons (set on ``w``)."""
+    with gr.Row(equal_height=True):
+        w.label_box = ctx.relabel(
+            gr.Textbox(
+                label=ctx.t("health.label"),
+                placeholder=ctx.t("health.label_placeholder"),
+                elem_id="health-label",
+                scale=2,
+            ),
+            label="health.label",
+            placeholder="health.label_placeholder",
+        )
+        w.compare = ctx.relabel(
+            gr.Dropdown(
+                [("—", "")],
+                value="",
+                label=ctx.t("health.compare"),
+                info=ctx.t("health.compare_info"),
+                elem_id="health-compare",
+                interactive=True,
+                scale=2,
+            ),
+            label="health.compare",
+            info="health.compare_info",
+        )
+    with gr.Row():
+        w.score_button = ctx.relabel(
+            gr.Button(ctx.t("health.score"), variant="primary", elem_id="health-score"),
+            value="health.score",
+        )
+        w.save_button = ctx.relabel(
+            gr.Button(ctx.t("health.save"), elem_id="health-save"), value="health.save"
+        )
+        w.clear_button = ctx.relabel(
+            gr.Button(ctx.t("health.clear"), elem_id="health-clear"), value="health.clear"
+        )
+
+
+def _wire(ctx: TabContext, w: Any, h: _HealthHandlers) -> None:
+    """Connect the components' events to the handlers."""
+    w.saved.refresh_after(
+        w.score_button.click(
+            h.score,
+            [w.workspace, ctx.lang, w.compare, w.label_box, *w.radios],
+            [w.status, w.plot, w.results, w.recommendations, w.sources, w.files, w.current],
+            show_progress="minimal",
+        )
+    )
+    w.save_button.click(h.save, [w.current, w.label_box, w.workspace, ctx.lang], [w.status, w.compare])
+    w.clear_button.click(h.clear, None, w.radios, queue=False)
+    w.workspace.change(h.fill_history, [w.workspace, ctx.lang], w.compare, show_progress="hidden")
+    ctx.demo.load(h.fill_history, [w.workspace, ctx.lang], w.compare, show_progress="hidden")
+
+
+class _HealthHandlers:
+    """The Health tab's event handlers: score (streamed), save, the compare list and clear."""
+
+    def __init__(self, labels: Labels, settings: Settings, q: Questionnaire) -> None:
+        self.labels = labels
+        self.s = settings
+        self.q = q
 
     def score(
-        ws: str, lang: str, compare_id: str, label: str, request: gr.Request, *values: Any
+        self, ws: str, lang: str, compare_id: str, label: str, request: gr.Request, *values: Any
     ) -> Iterator[tuple]:
         # the request sits before the radios' values: Gradio fills it by position from the annotation
+        labels, s, q = self.labels, self.s, self.q
+        lang = normalize_language(lang)
+        rest = (gr.skip(),) * 6
+        yield (labels.text("health.scoring", lang), *rest)
+        data = answers_from_values(q, list(values))
+        if not any(isinstance(v, int) for v in data.values()):
+            yield (labels.text("health.no_answers", lang), *rest)
+            return
+        refused = limit_refusal(s, request, lang)
+        if refused:
+            yield (refused, *rest)
+            return
+        yield self._assess(ws, lang, compare_id, label, request, data)
+
+    def _assess(
+        self, ws: str, lang: str, compare_id: str, label: str, request: gr.Request, data: dict[str, Any]
+    ) -> tuple:
+        """Score the answers with cited recommendations, keep the report in history: the tab's outputs."""
         from assistant.assess import AnswerError, AssessmentStore, chart_figure, parse_answers, run_assessment
         from assistant.drafting import draft_context
         from assistant.export import sections_markdown
         from assistant.workspaces import WorkspaceAccessError, require_access, scoped_retriever
 
-        lang = normalize_language(lang)
-        skip = gr.skip()
-        yield (labels.text("health.scoring", lang), skip, skip, skip, skip, skip, skip)
-        data = answers_from_values(q, list(values))
-        if not any(isinstance(v, int) for v in data.values()):
-            yield (labels.text("health.no_answers", lang), skip, skip, skip, skip, skip, skip)
-            return
-        refused = limit_refusal(s, request, lang)
-        if refused:
-            yield (refused, skip, skip, skip, skip, skip, skip)
-            return
+        labels, s, q = self.labels, self.s, self.q
+        rest = (gr.skip(),) * 6
         try:
             principal = principal_from_request(request, s)
             require_access(principal, ws, settings=s)
@@ -239,32 +294,12 @@ def build_tab(ctx: TabContext) -> None:
             )
             paths, draft = write_downloads(result, ws)
         except WorkspaceAccessError as exc:
-            yield (access_message(labels, lang, exc), skip, skip, skip, skip, skip, skip)
-            return
+            return (access_message(labels, lang, exc), *rest)
         except AnswerError as exc:
-            problems = "; ".join(exc.problems)
-            yield (
-                labels.text("health.problems", lang, problems=problems),
-                skip,
-                skip,
-                skip,
-                skip,
-                skip,
-                skip,
-            )
-            return
+            return (labels.text("health.problems", lang, problems="; ".join(exc.problems)), *rest)
         except Exception as exc:
             log.exception("health check failed")
-            yield (
-                labels.text("health.error", lang, error=str(exc)[:300]),
-                skip,
-                skip,
-                skip,
-                skip,
-                skip,
-                skip,
-            )
-            return
+            return (labels.text("health.error", lang, error=str(exc)[:300]), *rest)
         kept, title = history_draft(draft, label)
         record_draft_safely(s, principal, ws, Kind.ASSESSMENT, kept, title=title)
         overview = [x for x in draft.sections if x.id in ("summary", "components", "factors", "progress")]
@@ -277,7 +312,7 @@ def build_tab(ctx: TabContext) -> None:
             total=sc.total,
             overall="–" if sc.overall is None else f"{sc.overall:.2f}",
         )
-        yield (
+        return (
             done,
             chart_figure(result),
             f"### {labels.text('health.results', lang)}\n\n" + sections_markdown(overview, lang),
@@ -287,10 +322,11 @@ def build_tab(ctx: TabContext) -> None:
             {"answers": data, "language": lang, "workspace": ws},
         )
 
-    def save(state: dict | None, label: str, ws: str, lang: str, request: gr.Request) -> tuple:
+    def save(self, state: dict | None, label: str, ws: str, lang: str, request: gr.Request) -> tuple:
         from assistant.assess import AssessmentStore, parse_answers, run_assessment
         from assistant.workspaces import WorkspaceAccessError, require_access
 
+        labels, s, q = self.labels, self.s, self.q
         lang = normalize_language(lang)
         if not state:
             return labels.text("health.save_first", lang), gr.skip()
@@ -309,10 +345,11 @@ def build_tab(ctx: TabContext) -> None:
         update = gr.update(choices=history_choices(store)) if state["workspace"] == ws else gr.skip()
         return labels.text("health.saved", lang, id=saved.id), update
 
-    def fill_history(ws: str, lang: str, request: gr.Request) -> dict:
+    def fill_history(self, ws: str, lang: str, request: gr.Request) -> dict:
         from assistant.assess.storage import AssessmentStore
         from assistant.workspaces import require_access
 
+        labels, s = self.labels, self.s
         lang = normalize_language(lang)
         try:
             principal = principal_from_request(request, s)
@@ -323,18 +360,5 @@ def build_tab(ctx: TabContext) -> None:
         info = labels.text("health.compare_info" if len(found) > 1 else "health.no_history", lang)
         return gr.update(choices=found, value="", info=info)
 
-    def clear() -> list[Any]:
-        return [None] * len(radios)
-
-    saved.refresh_after(
-        score_button.click(
-            score,
-            [workspace, ctx.lang, compare, label_box, *radios],
-            [status, plot, results, recommendations, sources, files, current],
-            show_progress="minimal",
-        )
-    )
-    save_button.click(save, [current, label_box, workspace, ctx.lang], [status, compare])
-    clear_button.click(clear, None, radios, queue=False)
-    workspace.change(fill_history, [workspace, ctx.lang], compare, show_progress="hidden")
-    ctx.demo.load(fill_history, [workspace, ctx.lang], compare, show_progress="hidden")
+    def clear(self) -> list[Any]:
+        return [None] * len(self.q.indicators)

@@ -286,279 +286,306 @@ def _registry_upsert(
 
 def build_tab(ctx: TabContext) -> None:
     """The MOU tab: the draft form with its streamed draft and downloads, and the analysis section."""
-    labels = get_labels()
-    s = ctx.settings
-    ex = example_inputs("th")
+    w = _layout(ctx)
+    _wire(ctx, w, _MouHandlers(get_labels(), ctx.settings))
 
+
+_DRAFT_NAMES = (
+    "language",
+    "topic",
+    "place",
+    "parties",
+    "objectives",
+    "scope",
+    "duties",
+    "resources",
+    "start_date",
+    "duration_months",
+    "coordinators",
+    "evaluation",
+    "notice_days",
+    "student_data",
+    "witnesses",
+)
+"""The draft form's inputs in the order the draft button passes them (:func:`form_from_inputs` keywords)."""
+
+
+def _layout(ctx: TabContext) -> Any:
+    """The tab's components: the draft form with its draft and downloads, then the analysis section."""
+    from types import SimpleNamespace
+
+    w = SimpleNamespace()
     tab = ctx.relabel(gr.Tab(ctx.t("mou.tab"), id="mou", elem_id="tab-mou"), label="mou.tab")
     with tab:
         ctx.relabel(gr.Markdown(ctx.t("mou.help")), value="mou.help")
-        workspace = workspace_selector(ctx, elem_id="mou-workspace", scale=0, min_width=260)
-        # ---------------- draft
-        ctx.relabel(gr.Markdown(ctx.t("mou.draft_heading")), value="mou.draft_heading")
-        with gr.Row():
-            language = ctx.relabel(
-                gr.Radio(
-                    [("ไทย", "th"), ("English", "en")],
-                    value="th",
-                    label=ctx.t("mou.language"),
-                    elem_id="mou-language",
-                ),
-                label="mou.language",
-            )
-            topic = ctx.relabel(
-                gr.Textbox(ex.get("topic", ""), label=ctx.t("mou.topic"), elem_id="mou-topic"),
-                label="mou.topic",
-            )
-            place = ctx.relabel(gr.Textbox(ex.get("place", ""), label=ctx.t("mou.place")), label="mou.place")
+        w.workspace = workspace_selector(ctx, elem_id="mou-workspace", scale=0, min_width=260)
+        _draft_section(ctx, w, example_inputs("th"))
+        _analyse_section(ctx, w)
+    return w
 
-        def box(key: str, lines: int = 3, elem: str | None = None) -> gr.Textbox:
-            return ctx.relabel(
-                gr.Textbox(
-                    ex.get(key, ""), label=ctx.t(f"mou.{key}"), lines=lines, elem_id=elem or f"mou-{key}"
-                ),
-                label=f"mou.{key}",
-            )
 
-        parties = box("parties")
-        with gr.Row():
-            objectives = box("objectives")
-            scope = box("scope")
-        duties = box("duties", 4)
-        with gr.Row():
-            resources = box("resources")
-            evaluation = box("evaluation")
-        with gr.Row():
-            start_date = box("start_date", 1)
-            duration = ctx.relabel(
-                gr.Number(
-                    ex.get("duration_months") or 12,
-                    label=ctx.t("mou.duration_months"),
-                    precision=0,
-                    minimum=1,
-                    maximum=120,
-                    elem_id="mou-duration",
-                ),
-                label="mou.duration_months",
-            )
-            notice = ctx.relabel(
-                gr.Number(
-                    ex.get("notice_days", 30),
-                    label=ctx.t("mou.notice_days"),
-                    precision=0,
-                    minimum=1,
-                    maximum=365,
-                    elem_id="mou-notice",
-                ),
-                label="mou.notice_days",
-            )
-        coordinators = box("coordinators", 2)
-        with gr.Row():
-            witnesses = box("witnesses", 2)
-            student_data = ctx.relabel(
-                gr.Checkbox(
-                    ex.get("student_data", False), label=ctx.t("mou.student_data"), elem_id="mou-student-data"
-                ),
-                label="mou.student_data",
-            )
-        draft_button = ctx.relabel(
-            gr.Button(ctx.t("mou.draft_button"), variant="primary", elem_id="mou-draft-button"),
-            value="mou.draft_button",
-        )
-        draft_status = gr.Markdown("", elem_id="mou-draft-status")
-        draft_view = gr.Markdown("", elem_id="mou-draft")
-        files = ctx.relabel(
-            gr.File(label=ctx.t("mou.files"), file_count="multiple", interactive=False, elem_id="mou-files"),
-            label="mou.files",
-        )
-        saved = saved_drafts_panel(ctx, Kind.MOU, workspace, "mou")
-        saved.connect(draft_view, files, clears=[draft_status])
+def _box(
+    ctx: TabContext, ex: dict[str, Any], key: str, lines: int = 3, elem: str | None = None
+) -> gr.Textbox:
+    """A draft-form text box labelled ``mou.<key>``, filled from the example."""
+    return ctx.relabel(
+        gr.Textbox(ex.get(key, ""), label=ctx.t(f"mou.{key}"), lines=lines, elem_id=elem or f"mou-{key}"),
+        label=f"mou.{key}",
+    )
 
-        inputs = [
-            language,
-            topic,
-            place,
-            parties,
-            objectives,
-            scope,
-            duties,
-            resources,
-            start_date,
-            duration,
-            coordinators,
-            evaluation,
-            notice,
-            student_data,
-            witnesses,
-        ]
-        names = [
-            "language",
-            "topic",
-            "place",
-            "parties",
-            "objectives",
-            "scope",
-            "duties",
-            "resources",
-            "start_date",
-            "duration_months",
-            "coordinators",
-            "evaluation",
-            "notice_days",
-            "student_data",
-            "witnesses",
-        ]
 
-        def fill_example(code: str) -> list[Any]:
-            values = example_inputs(code)
-            return [gr.update(value=values[n]) if n in values else gr.update() for n in names[1:]]
-
-        language.input(fill_example, language, inputs[1:], queue=False)
-
-        def run_draft(request: gr.Request, *values: Any) -> Iterator[tuple[str, str, Any]]:
-            # the request sits before the inputs' values: Gradio fills it by position from the annotation
-            from assistant.drafting import draft_context
-            from assistant.forms import FormError
-            from assistant.mou.draft import mou_title, parse_mou_form, stream_mou_draft
-            from assistant.ui.draft_view import follow_draft
-            from assistant.workspaces import WorkspaceAccessError
-
-            *fields, ws, lang = values
-            lang = normalize_language(lang)
-            data, problems = form_from_inputs(labels, lang, **dict(zip(names, fields, strict=True)))
-            try:
-                form = parse_mou_form(data)
-            except FormError as exc:
-                problems += exc.problems
-            if problems:
-                yield _problems_markdown(labels, lang, problems), "", None
-                return
-            refused = limit_refusal(s, request, lang)
-            if refused:
-                yield refused, "", None
-                return
-            try:
-                principal = principal_from_request(request, s)
-                ctx_draft = draft_context(s, ws or s.workspace, form.language, principal=principal)
-                events = stream_mou_draft(form, ctx_draft)
-                label = labels.text("mou.progress", lang, done="{done}", total="{total}")
-                for view in follow_draft(events, mou_title(form), form.language, label):
-                    if view.draft is not None:
-                        record_draft_safely(s, principal, ws or s.workspace, Kind.MOU, view.draft)
-                    yield view.status, view.markdown, (view.files or None)
-            except WorkspaceAccessError as exc:
-                yield access_message(labels, lang, exc), "", None
-            except Exception as exc:  # shown to the user, logged for the operator
-                log.exception("MOU draft failed")
-                yield labels.text("mou.failed", lang, reason=str(exc)), "", None
-
-        saved.refresh_after(
-            draft_button.click(run_draft, [*inputs, workspace, ctx.lang], [draft_status, draft_view, files])
-        )
-
-        # ---------------- analyse
-        ctx.relabel(gr.Markdown(ctx.t("mou.analyse_heading")), value="mou.analyse_heading")
-        with gr.Row(equal_height=True):
-            document = ctx.relabel(
-                gr.Dropdown(
-                    [], label=ctx.t("mou.document"), elem_id="mou-document", scale=3, allow_custom_value=False
-                ),
-                label="mou.document",
-            )
-            refresh = ctx.relabel(
-                gr.Button(ctx.t("mou.refresh"), elem_id="mou-refresh", scale=1), value="mou.refresh"
-            )
-        upload = ctx.relabel(
-            gr.File(
-                label=ctx.t("mou.upload"),
-                file_types=UPLOAD_TYPES,
-                type="filepath",
-                elem_id="mou-upload",
-                height=120,
+def _draft_section(ctx: TabContext, w: Any, ex: dict[str, Any]) -> None:
+    """The draft form, its button, the streamed draft, downloads and saved drafts (set on ``w``)."""
+    ctx.relabel(gr.Markdown(ctx.t("mou.draft_heading")), value="mou.draft_heading")
+    with gr.Row():
+        w.language = ctx.relabel(
+            gr.Radio(
+                [("ไทย", "th"), ("English", "en")],
+                value="th",
+                label=ctx.t("mou.language"),
+                elem_id="mou-language",
             ),
-            label="mou.upload",
+            label="mou.language",
         )
-        analyse_button = ctx.relabel(
-            gr.Button(ctx.t("mou.analyse_button"), variant="primary", elem_id="mou-analyse-button"),
-            value="mou.analyse_button",
+        w.topic = ctx.relabel(
+            gr.Textbox(ex.get("topic", ""), label=ctx.t("mou.topic"), elem_id="mou-topic"),
+            label="mou.topic",
         )
-        result = gr.HTML("", elem_id="mou-result")
-        record_state = gr.State(None)
-        send = ctx.relabel(gr.Button(ctx.t("mou.send"), elem_id="mou-send"), value="mou.send")
-        send_status = gr.Markdown("", elem_id="mou-send-status")
+        w.place = ctx.relabel(gr.Textbox(ex.get("place", ""), label=ctx.t("mou.place")), label="mou.place")
+    w.parties = _box(ctx, ex, "parties")
+    with gr.Row():
+        w.objectives = _box(ctx, ex, "objectives")
+        w.scope = _box(ctx, ex, "scope")
+    w.duties = _box(ctx, ex, "duties", 4)
+    with gr.Row():
+        w.resources = _box(ctx, ex, "resources")
+        w.evaluation = _box(ctx, ex, "evaluation")
+    with gr.Row():
+        w.start_date = _box(ctx, ex, "start_date", 1)
+        _term_numbers(ctx, w, ex)
+    w.coordinators = _box(ctx, ex, "coordinators", 2)
+    with gr.Row():
+        w.witnesses = _box(ctx, ex, "witnesses", 2)
+        w.student_data = ctx.relabel(
+            gr.Checkbox(
+                ex.get("student_data", False), label=ctx.t("mou.student_data"), elem_id="mou-student-data"
+            ),
+            label="mou.student_data",
+        )
+    w.draft_button = ctx.relabel(
+        gr.Button(ctx.t("mou.draft_button"), variant="primary", elem_id="mou-draft-button"),
+        value="mou.draft_button",
+    )
+    w.draft_status = gr.Markdown("", elem_id="mou-draft-status")
+    w.draft_view = gr.Markdown("", elem_id="mou-draft")
+    w.files = ctx.relabel(
+        gr.File(label=ctx.t("mou.files"), file_count="multiple", interactive=False, elem_id="mou-files"),
+        label="mou.files",
+    )
+    w.saved = saved_drafts_panel(ctx, Kind.MOU, w.workspace, "mou")
+    w.saved.connect(w.draft_view, w.files, clears=[w.draft_status])
 
-        def refresh_documents(ws: str | None, lang: str, current: str | None, request: gr.Request) -> Any:
-            from assistant.workspaces import WorkspaceAccessError
 
-            if not ws and s.auth:  # the selector is not filled yet: its change event lists
-                return gr.skip()
-            try:
-                principal = principal_from_request(request, s)
-                lang = normalize_language(lang)
-                choices = document_choices(s, ws or s.workspace, principal=principal, lang=lang)
-            except WorkspaceAccessError:
-                choices = []
-            except Exception:
-                log.exception("listing documents failed")
-                choices = []
-            keep = current if current in {value for _, value in choices} else None
-            return gr.update(choices=choices, value=keep or (choices[0][1] if choices else None))
+def _term_numbers(ctx: TabContext, w: Any, ex: dict[str, Any]) -> None:
+    """The duration (months) and notice (days) boxes (set on ``w``)."""
+    w.duration_months = ctx.relabel(
+        gr.Number(
+            ex.get("duration_months") or 12,
+            label=ctx.t("mou.duration_months"),
+            precision=0,
+            minimum=1,
+            maximum=120,
+            elem_id="mou-duration",
+        ),
+        label="mou.duration_months",
+    )
+    w.notice_days = ctx.relabel(
+        gr.Number(
+            ex.get("notice_days", 30),
+            label=ctx.t("mou.notice_days"),
+            precision=0,
+            minimum=1,
+            maximum=365,
+            elem_id="mou-notice",
+        ),
+        label="mou.notice_days",
+    )
 
-        listing_inputs = [workspace, ctx.lang, document]
-        for event in (refresh.click, workspace.change, ctx.demo.load, ctx.lang.change):
-            event(refresh_documents, listing_inputs, document, queue=False)
 
-        def run_analysis(
-            doc: str | None, path: str | None, ws: str | None, lang: str, request: gr.Request
-        ) -> tuple[str, Any]:
-            from assistant.workspaces import WorkspaceAccessError, require_access
+def _analyse_section(ctx: TabContext, w: Any) -> None:
+    """The analysis section (set on ``w``): document or upload, analyse, the record, send to the registry."""
+    ctx.relabel(gr.Markdown(ctx.t("mou.analyse_heading")), value="mou.analyse_heading")
+    with gr.Row(equal_height=True):
+        w.document = ctx.relabel(
+            gr.Dropdown(
+                [], label=ctx.t("mou.document"), elem_id="mou-document", scale=3, allow_custom_value=False
+            ),
+            label="mou.document",
+        )
+        w.refresh = ctx.relabel(
+            gr.Button(ctx.t("mou.refresh"), elem_id="mou-refresh", scale=1), value="mou.refresh"
+        )
+    w.upload = ctx.relabel(
+        gr.File(
+            label=ctx.t("mou.upload"),
+            file_types=UPLOAD_TYPES,
+            type="filepath",
+            elem_id="mou-upload",
+            height=120,
+        ),
+        label="mou.upload",
+    )
+    w.analyse_button = ctx.relabel(
+        gr.Button(ctx.t("mou.analyse_button"), variant="primary", elem_id="mou-analyse-button"),
+        value="mou.analyse_button",
+    )
+    w.result = gr.HTML("", elem_id="mou-result")
+    w.record_state = gr.State(None)
+    w.send = ctx.relabel(gr.Button(ctx.t("mou.send"), elem_id="mou-send"), value="mou.send")
+    w.send_status = gr.Markdown("", elem_id="mou-send-status")
 
+
+def _wire(ctx: TabContext, w: Any, h: _MouHandlers) -> None:
+    """Connect the components' events to the handlers."""
+    inputs = [getattr(w, name) for name in _DRAFT_NAMES]
+    w.language.input(h.fill_example, w.language, inputs[1:], queue=False)
+    w.saved.refresh_after(
+        w.draft_button.click(
+            h.run_draft, [*inputs, w.workspace, ctx.lang], [w.draft_status, w.draft_view, w.files]
+        )
+    )
+    listing_inputs = [w.workspace, ctx.lang, w.document]
+    for event in (w.refresh.click, w.workspace.change, ctx.demo.load, ctx.lang.change):
+        event(h.refresh_documents, listing_inputs, w.document, queue=False)
+    w.analyse_button.click(
+        h.run_analysis, [w.document, w.upload, w.workspace, ctx.lang], [w.result, w.record_state]
+    )
+    w.send.click(h.send_record, [w.record_state, ctx.lang], w.send_status)
+
+
+class _MouHandlers:
+    """The MOU tab's event handlers: the example, the draft (streamed), listing, analysis and sending."""
+
+    def __init__(self, labels: Labels, settings: Settings) -> None:
+        self.labels = labels
+        self.s = settings
+
+    def fill_example(self, code: str) -> list[Any]:
+        values = example_inputs(code)
+        return [gr.update(value=values[n]) if n in values else gr.update() for n in _DRAFT_NAMES[1:]]
+
+    def run_draft(self, request: gr.Request, *values: Any) -> Iterator[tuple[str, str, Any]]:
+        # the request sits before the inputs' values: Gradio fills it by position from the annotation
+        from assistant.forms import FormError
+        from assistant.mou.draft import parse_mou_form
+
+        labels, s = self.labels, self.s
+        *fields, ws, lang = values
+        lang = normalize_language(lang)
+        data, problems = form_from_inputs(labels, lang, **dict(zip(_DRAFT_NAMES, fields, strict=True)))
+        try:
+            form = parse_mou_form(data)
+        except FormError as exc:
+            problems += exc.problems
+        if problems:
+            yield _problems_markdown(labels, lang, problems), "", None
+            return
+        refused = limit_refusal(s, request, lang)
+        if refused:
+            yield refused, "", None
+            return
+        yield from self._stream(form, ws or s.workspace, lang, request)
+
+    def _stream(self, form: Any, ws: str, lang: str, request: gr.Request) -> Iterator[tuple[str, str, Any]]:
+        """The MOU drafted section by section, then saved to the history with its downloads."""
+        from assistant.drafting import draft_context
+        from assistant.mou.draft import mou_title, stream_mou_draft
+        from assistant.ui.draft_view import follow_draft
+        from assistant.workspaces import WorkspaceAccessError
+
+        labels, s = self.labels, self.s
+        try:
+            principal = principal_from_request(request, s)
+            ctx_draft = draft_context(s, ws, form.language, principal=principal)
+            events = stream_mou_draft(form, ctx_draft)
+            label = labels.text("mou.progress", lang, done="{done}", total="{total}")
+            for view in follow_draft(events, mou_title(form), form.language, label):
+                if view.draft is not None:
+                    record_draft_safely(s, principal, ws, Kind.MOU, view.draft)
+                yield view.status, view.markdown, (view.files or None)
+        except WorkspaceAccessError as exc:
+            yield access_message(labels, lang, exc), "", None
+        except Exception as exc:  # shown to the user, logged for the operator
+            log.exception("MOU draft failed")
+            yield labels.text("mou.failed", lang, reason=str(exc)), "", None
+
+    def refresh_documents(self, ws: str | None, lang: str, current: str | None, request: gr.Request) -> Any:
+        from assistant.workspaces import WorkspaceAccessError
+
+        s = self.s
+        if not ws and s.auth:  # the selector is not filled yet: its change event lists
+            return gr.skip()
+        try:
+            principal = principal_from_request(request, s)
             lang = normalize_language(lang)
-            if not doc and not path:
-                return f"<p>{html.escape(labels.text('mou.choose', lang))}</p>", None
-            refused = limit_refusal(s, request, lang)
-            if refused:
-                return f"<p>{html.escape(refused)}</p>", None
-            try:
-                principal = principal_from_request(request, s)
-                if path:  # an uploaded file reads no workspace, but its record may go to the registry
-                    require_access(principal, ws or s.workspace, settings=s)
-                record = _analyse(s, doc, path, workspace=ws or s.workspace, principal=principal)
-            except WorkspaceAccessError as exc:
-                return f"<p>{html.escape(access_message(labels, lang, exc))}</p>", None
-            except Exception as exc:
-                reason = getattr(exc, "reason", None) or str(exc)
-                return f"<p>{html.escape(labels.text('mou.failed', lang, reason=reason))}</p>", None
-            return record_html(labels, lang, record), record
+            choices = document_choices(s, ws or s.workspace, principal=principal, lang=lang)
+        except WorkspaceAccessError:
+            choices = []
+        except Exception:
+            log.exception("listing documents failed")
+            choices = []
+        keep = current if current in {value for _, value in choices} else None
+        return gr.update(choices=choices, value=keep or (choices[0][1] if choices else None))
 
-        analyse_button.click(run_analysis, [document, upload, workspace, ctx.lang], [result, record_state])
+    def run_analysis(
+        self, doc: str | None, path: str | None, ws: str | None, lang: str, request: gr.Request
+    ) -> tuple[str, Any]:
+        from assistant.workspaces import WorkspaceAccessError, require_access
 
-        def send_record(record: dict[str, Any] | None, lang: str, request: gr.Request) -> str:
-            from assistant.mou.analysis import FieldValue, MouRecord
-            from assistant.workspaces import WorkspaceAccessError
+        labels, s = self.labels, self.s
+        lang = normalize_language(lang)
+        if not doc and not path:
+            return f"<p>{html.escape(labels.text('mou.choose', lang))}</p>", None
+        refused = limit_refusal(s, request, lang)
+        if refused:
+            return f"<p>{html.escape(refused)}</p>", None
+        try:
+            principal = principal_from_request(request, s)
+            if path:  # an uploaded file reads no workspace, but its record may go to the registry
+                require_access(principal, ws or s.workspace, settings=s)
+            record = _analyse(s, doc, path, workspace=ws or s.workspace, principal=principal)
+        except WorkspaceAccessError as exc:
+            return f"<p>{html.escape(access_message(labels, lang, exc))}</p>", None
+        except Exception as exc:
+            reason = getattr(exc, "reason", None) or str(exc)
+            return f"<p>{html.escape(labels.text('mou.failed', lang, reason=reason))}</p>", None
+        return record_html(labels, lang, record), record
 
-            lang = normalize_language(lang)
-            if not record or not record["fields"].get("parties"):
-                return labels.text("mou.nothing_to_send", lang)
-            partner = record.get("_partner") or _partner_from_json(record, MouRecord, FieldValue)
-            try:
-                principal = principal_from_request(request, s)
-                ws = record.get("_workspace") or s.workspace  # the workspace it was analysed in
-                report = _registry_upsert(s, partner, workspace=ws, principal=principal)
-            except WorkspaceAccessError as exc:
-                return access_message(labels, lang, exc)
-            if report is None:
-                return labels.text("mou.no_registry", lang)
-            links = ", ".join(link.partner_id for link in report.links)
-            return labels.text(
-                "mou.sent",
-                lang,
-                mou_id=report.mou_id,
-                partners=links,
-                created=", ".join(report.created) or "-",
-            )
+    def send_record(self, record: dict[str, Any] | None, lang: str, request: gr.Request) -> str:
+        from assistant.mou.analysis import FieldValue, MouRecord
+        from assistant.workspaces import WorkspaceAccessError
 
-        send.click(send_record, [record_state, ctx.lang], send_status)
+        labels, s = self.labels, self.s
+        lang = normalize_language(lang)
+        if not record or not record["fields"].get("parties"):
+            return labels.text("mou.nothing_to_send", lang)
+        partner = record.get("_partner") or _partner_from_json(record, MouRecord, FieldValue)
+        try:
+            principal = principal_from_request(request, s)
+            ws = record.get("_workspace") or s.workspace  # the workspace it was analysed in
+            report = _registry_upsert(s, partner, workspace=ws, principal=principal)
+        except WorkspaceAccessError as exc:
+            return access_message(labels, lang, exc)
+        if report is None:
+            return labels.text("mou.no_registry", lang)
+        links = ", ".join(link.partner_id for link in report.links)
+        return labels.text(
+            "mou.sent",
+            lang,
+            mou_id=report.mou_id,
+            partners=links,
+            created=", ".join(report.created) or "-",
+        )
 
 
 def _partner_from_json(record: dict[str, Any], record_cls: Any, value_cls: Any) -> dict[str, Any]:

@@ -40,6 +40,7 @@ from assistant.ui.session import (
 )
 
 if TYPE_CHECKING:
+    from assistant.settings import Settings
     from assistant.ui.app import TabContext
 
 log = logging.getLogger(__name__)
@@ -180,125 +181,173 @@ def save_edited(text: str | None, original: str | None, stem: str = "plan") -> P
 def build_tab(ctx: TabContext) -> None:
     """The Plan tab: form, streamed draft, editable Markdown and downloads."""
     labels = get_labels()
-    s = ctx.settings
+    w = _layout(ctx, labels)
+    _wire(ctx, w, _PlanHandlers(labels, ctx.settings))
+
+
+_FORM_NAMES = (
+    "network",
+    "lead",
+    "members",
+    "needs",
+    "goals",
+    "duration",
+    "start",
+    "budget",
+    "budget_min",
+    "budget_max",
+    "focus",
+)
+"""The form's inputs in the order the draft button passes them (keywords of :func:`form_from_inputs`)."""
+
+
+def _box(
+    ctx: TabContext, key: str, elem_id: str, placeholder: str | None = None, **options: Any
+) -> gr.Textbox:
+    """A text box labelled ``plan.<key>`` (placeholder ``plan.<placeholder>``), following the language."""
+    props: dict[str, str] = {"label": f"plan.{key}"}
+    if placeholder:
+        props["placeholder"] = f"plan.{placeholder}"
+    return ctx.relabel(
+        gr.Textbox(
+            label=ctx.t(f"plan.{key}"),
+            placeholder=ctx.t(f"plan.{placeholder}") if placeholder else None,
+            elem_id=elem_id,
+            **options,
+        ),
+        **props,
+    )
+
+
+def _layout(ctx: TabContext, labels: Labels) -> Any:
+    """The tab's components: the form's two columns, the draft, its editable copy and downloads."""
+    from types import SimpleNamespace
+
+    w = SimpleNamespace()
     t = ctx.t
-
-    def box(key: str, elem_id: str, placeholder: str | None = None, **options: Any) -> gr.Textbox:
-        props: dict[str, str] = {"label": f"plan.{key}"}
-        if placeholder:
-            props["placeholder"] = f"plan.{placeholder}"
-        return ctx.relabel(
-            gr.Textbox(
-                label=t(f"plan.{key}"),
-                placeholder=t(f"plan.{placeholder}") if placeholder else None,
-                elem_id=elem_id,
-                **options,
-            ),
-            **props,
-        )
-
     with ctx.relabel(gr.Tab(t("tabs.plan"), id="plan", elem_id="tab-plan"), label="tabs.plan"):
         with gr.Row(equal_height=True):
             ctx.relabel(gr.Markdown(t("plan.intro")), value="plan.intro")
-            workspace = workspace_selector(ctx, elem_id="plan-workspace", scale=0, min_width=260)
+            w.workspace = workspace_selector(ctx, elem_id="plan-workspace", scale=0, min_width=260)
         with gr.Row():
             with gr.Column(scale=1):
-                network = box("network", "plan-network", "network_placeholder")
-                lead = box("lead", "plan-lead")
-                members = box("members", "plan-members", "members_placeholder", lines=4, max_lines=12)
-                use_partners = ctx.relabel(
-                    gr.Button(t("plan.use_partners"), elem_id="plan-use-partners", size="sm"),
-                    value="plan.use_partners",
-                )
-                needs = box("needs", "plan-needs", "needs_placeholder", lines=3, max_lines=10)
-                goals = box("goals", "plan-goals", lines=3, max_lines=10)
+                _who_and_why(ctx, w)
             with gr.Column(scale=1):
-                with gr.Row():
-                    duration = ctx.relabel(
-                        gr.Number(
-                            value=DEFAULT_MONTHS,
-                            label=t("plan.duration"),
-                            precision=0,
-                            elem_id="plan-duration",
-                        ),
-                        label="plan.duration",
-                    )
-                    start = box("start", "plan-start")
-                budget = ctx.relabel(
-                    gr.Dropdown(
-                        budget_choices(labels, "th"), value="", label=t("plan.budget"), elem_id="plan-budget"
-                    ),
-                    label="plan.budget",
-                    choices=lambda code: budget_choices(labels, code),
-                )
-                with gr.Row():
-                    budget_min = ctx.relabel(
-                        gr.Number(None, label=t("plan.budget_min"), elem_id="plan-budget-min"),
-                        label="plan.budget_min",
-                    )
-                    budget_max = ctx.relabel(
-                        gr.Number(None, label=t("plan.budget_max"), elem_id="plan-budget-max"),
-                        label="plan.budget_max",
-                    )
-                focus = box("focus", "plan-focus")
-                language = ctx.relabel(
-                    gr.Dropdown(
-                        language_choices(labels, "th"),
-                        value="auto",
-                        label=t("plan.language"),
-                        elem_id="plan-language",
-                    ),
-                    label="plan.language",
-                    choices=lambda code: language_choices(labels, code),
-                )
-                draft_button = ctx.relabel(
-                    gr.Button(t("plan.draft"), variant="primary", elem_id="plan-draft"), value="plan.draft"
-                )
-        status = gr.Markdown("", elem_id="plan-status")
-        preview = ctx.relabel(
+                _when_and_budget(ctx, w, labels)
+        w.status = gr.Markdown("", elem_id="plan-status")
+        w.preview = ctx.relabel(
             gr.Markdown("", label=t("plan.preview"), elem_id="plan-preview"), label="plan.preview"
         )
-        files = ctx.relabel(
+        w.files = ctx.relabel(
             gr.File(label=t("plan.files"), file_count="multiple", interactive=False, elem_id="plan-files"),
             label="plan.files",
         )
-        editor = ctx.relabel(
+        w.editor = ctx.relabel(
             gr.Textbox(label=t("plan.edit"), lines=14, max_lines=40, elem_id="plan-edit", interactive=True),
             label="plan.edit",
         )
         with gr.Row(equal_height=True):
-            save_button = ctx.relabel(
+            w.save_button = ctx.relabel(
                 gr.Button(t("plan.save_edit"), elem_id="plan-save-edit", scale=1), value="plan.save_edit"
             )
-            edited_file = ctx.relabel(
+            w.edited_file = ctx.relabel(
                 gr.File(label=t("plan.edited_file"), interactive=False, elem_id="plan-edited-file", scale=2),
                 label="plan.edited_file",
             )
-        original = gr.State("")
-        saved = saved_drafts_panel(ctx, Kind.PLAN, workspace, "plan")
-    saved.connect(
-        preview,
-        files,
-        clears=[status, edited_file],
-        also=[(editor, lambda r: r.markdown), (original, lambda r: r.markdown)],
+        w.original = gr.State("")
+        w.saved = saved_drafts_panel(ctx, Kind.PLAN, w.workspace, "plan")
+    w.saved.connect(
+        w.preview,
+        w.files,
+        clears=[w.status, w.edited_file],
+        also=[(w.editor, lambda r: r.markdown), (w.original, lambda r: r.markdown)],
+    )
+    return w
+
+
+def _who_and_why(ctx: TabContext, w: Any) -> None:
+    """The form's left column (set on ``w``): network, lead, members, the partners button, needs, goals."""
+    w.network = _box(ctx, "network", "plan-network", "network_placeholder")
+    w.lead = _box(ctx, "lead", "plan-lead")
+    w.members = _box(ctx, "members", "plan-members", "members_placeholder", lines=4, max_lines=12)
+    w.use_partners = ctx.relabel(
+        gr.Button(ctx.t("plan.use_partners"), elem_id="plan-use-partners", size="sm"),
+        value="plan.use_partners",
+    )
+    w.needs = _box(ctx, "needs", "plan-needs", "needs_placeholder", lines=3, max_lines=10)
+    w.goals = _box(ctx, "goals", "plan-goals", lines=3, max_lines=10)
+
+
+def _when_and_budget(ctx: TabContext, w: Any, labels: Labels) -> None:
+    """The form's right column (set on ``w``): duration, start, budget, focus, language, the draft button."""
+    t = ctx.t
+    with gr.Row():
+        w.duration = ctx.relabel(
+            gr.Number(
+                value=DEFAULT_MONTHS,
+                label=t("plan.duration"),
+                precision=0,
+                elem_id="plan-duration",
+            ),
+            label="plan.duration",
+        )
+        w.start = _box(ctx, "start", "plan-start")
+    w.budget = ctx.relabel(
+        gr.Dropdown(budget_choices(labels, "th"), value="", label=t("plan.budget"), elem_id="plan-budget"),
+        label="plan.budget",
+        choices=lambda code: budget_choices(labels, code),
+    )
+    with gr.Row():
+        w.budget_min = ctx.relabel(
+            gr.Number(None, label=t("plan.budget_min"), elem_id="plan-budget-min"),
+            label="plan.budget_min",
+        )
+        w.budget_max = ctx.relabel(
+            gr.Number(None, label=t("plan.budget_max"), elem_id="plan-budget-max"),
+            label="plan.budget_max",
+        )
+    w.focus = _box(ctx, "focus", "plan-focus")
+    w.language = ctx.relabel(
+        gr.Dropdown(
+            language_choices(labels, "th"),
+            value="auto",
+            label=t("plan.language"),
+            elem_id="plan-language",
+        ),
+        label="plan.language",
+        choices=lambda code: language_choices(labels, code),
+    )
+    w.draft_button = ctx.relabel(
+        gr.Button(t("plan.draft"), variant="primary", elem_id="plan-draft"), value="plan.draft"
     )
 
-    inputs = [network, lead, members, needs, goals, duration, start, budget, budget_min, budget_max, focus]
-    names = [
-        "network",
-        "lead",
-        "members",
-        "needs",
-        "goals",
-        "duration",
-        "start",
-        "budget",
-        "budget_min",
-        "budget_max",
-        "focus",
-    ]
+
+def _wire(ctx: TabContext, w: Any, h: _PlanHandlers) -> None:
+    """Connect the components' events to the handlers."""
+    inputs = [getattr(w, name) for name in _FORM_NAMES]
+    w.saved.refresh_after(
+        w.draft_button.click(
+            h.run_draft,
+            [*inputs, w.language, w.workspace, ctx.lang],
+            [w.status, w.preview, w.files, w.editor, w.original],
+            concurrency_limit=1,
+        )
+    )
+    w.save_button.click(h.run_save, [w.editor, w.original, ctx.lang], [w.edited_file, w.status])
+    w.use_partners.click(
+        h.take_partners, [w.members, w.workspace, ctx.lang], [w.members, w.status], queue=False
+    )
+
+
+class _PlanHandlers:
+    """The Plan tab's event handlers: the draft (streamed), saving the edited copy, taking the partners."""
+
+    def __init__(self, labels: Labels, settings: Settings) -> None:
+        self.labels = labels
+        self.s = settings
 
     def run_draft(
+        self,
         network_v: str,
         lead_v: str,
         members_v: str,
@@ -316,16 +365,16 @@ def build_tab(ctx: TabContext) -> None:
         request: gr.Request,
     ) -> Iterator[tuple[Any, ...]]:
         from assistant.forms import FormError
-        from assistant.plan import parse_plan_form, phrase, stream_plan, workspace_partners
-        from assistant.ui.draft_view import follow_draft
-        from assistant.workspaces import WorkspaceAccessError, scoped_retriever
+        from assistant.plan import parse_plan_form, workspace_partners
+        from assistant.workspaces import WorkspaceAccessError
 
+        labels, s = self.labels, self.s
         fields = [network_v, lead_v, members_v, needs_v, goals_v, duration_v, start_v, budget_v]
         fields += [budget_min_v, budget_max_v, focus_v]
         ui_lang = normalize_language(ui_lang)
         skip = gr.skip()
         data = form_from_inputs(
-            **dict(zip(names, fields, strict=True)), language=plan_lang, ui_language=ui_lang
+            **dict(zip(_FORM_NAMES, fields, strict=True)), language=plan_lang, ui_language=ui_lang
         )
         try:
             principal = principal_from_request(request, s)
@@ -343,6 +392,16 @@ def build_tab(ctx: TabContext) -> None:
             yield refused, skip, skip, skip, skip
             return
         yield labels.text("plan.starting", ui_lang), "", None, "", ""
+        yield from self._stream(form, workspace_name, ui_lang, principal)
+
+    def _stream(self, form: Any, workspace_name: str, ui_lang: str, principal: Any) -> Iterator[tuple]:
+        """The plan drafted section by section, then saved to the history with its downloads."""
+        from assistant.plan import phrase, stream_plan
+        from assistant.ui.draft_view import follow_draft
+        from assistant.workspaces import WorkspaceAccessError, scoped_retriever
+
+        labels, s = self.labels, self.s
+        skip = gr.skip()
         try:
             from assistant.drafting import draft_context
 
@@ -371,16 +430,8 @@ def build_tab(ctx: TabContext) -> None:
             log.exception("plan draft failed")
             yield labels.text("plan.failed", ui_lang, reason=str(exc)), skip, None, skip, skip
 
-    saved.refresh_after(
-        draft_button.click(
-            run_draft,
-            [*inputs, language, workspace, ctx.lang],
-            [status, preview, files, editor, original],
-            concurrency_limit=1,
-        )
-    )
-
-    def run_save(text: str, first: str, ui_lang: str) -> tuple[Any, str]:
+    def run_save(self, text: str, first: str, ui_lang: str) -> tuple[Any, str]:
+        labels = self.labels
         ui_lang = normalize_language(ui_lang)
         if not (first or "").strip():
             return None, labels.text("plan.edit_empty", ui_lang)
@@ -389,12 +440,13 @@ def build_tab(ctx: TabContext) -> None:
             return None, labels.text("plan.edit_unchanged", ui_lang)
         return str(path), labels.text("plan.edit_saved", ui_lang)
 
-    save_button.click(run_save, [editor, original, ctx.lang], [edited_file, status])
-
-    def take_partners(current: str, ws: str | None, ui_lang: str, request: gr.Request) -> tuple[str, str]:
+    def take_partners(
+        self, current: str, ws: str | None, ui_lang: str, request: gr.Request
+    ) -> tuple[str, str]:
         from assistant.plan.partners import chosen_partners
         from assistant.workspaces import WorkspaceAccessError
 
+        labels, s = self.labels, self.s
         ui_lang = normalize_language(ui_lang)
         try:
             chosen = chosen_partners(s, ws or s.workspace, principal=principal_from_request(request, s))
@@ -406,5 +458,3 @@ def build_tab(ctx: TabContext) -> None:
         added = [pid for pid in chosen if pid.upper() not in present]
         text = "\n".join([*lines(current), *added])
         return text, labels.text("plan.partners_added", ui_lang, count=len(added))
-
-    use_partners.click(take_partners, [members, workspace, ctx.lang], [members, status], queue=False)

@@ -35,6 +35,7 @@ from assistant.ui.session import (
 )
 
 if TYPE_CHECKING:
+    from assistant.settings import Settings
     from assistant.ui.app import TabContext
 
 log = logging.getLogger(__name__)
@@ -91,66 +92,27 @@ def reflection_markdown(
 
 def build_tab(ctx: TabContext) -> None:
     """The Portfolio tab (guide form + reflection helper)."""
-    s = ctx.settings
-    labels = get_labels()
+    w = _layout(ctx)
+    _wire(ctx, w, _PortfolioHandlers(ctx.settings))
+
+
+def _layout(ctx: TabContext) -> Any:
+    """The tab's components: the guide form and its output, saved drafts, the reflection helper."""
+    from types import SimpleNamespace
+
+    w = SimpleNamespace()
     tab = gr.Tab(ctx.t("portfolio.tab"), id="portfolio", elem_id="tab-portfolio")
     ctx.relabel(tab, label="portfolio.tab")
     with tab:
         ctx.relabel(gr.Markdown(ctx.t("portfolio.help")), value="portfolio.help")
-        with gr.Row(equal_height=True):
-            grade = gr.Dropdown(
-                grade_choices("th"),
-                value=DEFAULT_GRADE,
-                label=ctx.t("portfolio.grade"),
-                elem_id="portfolio-grade",
-            )
-            area = gr.Dropdown(
-                area_choices("th"),
-                value=DEFAULT_AREA,
-                label=ctx.t("portfolio.area"),
-                elem_id="portfolio-area",
-            )
-            weeks = gr.Number(
-                DEFAULT_WEEKS,
-                minimum=1,
-                maximum=40,
-                precision=0,
-                label=ctx.t("portfolio.weeks"),
-                elem_id="portfolio-weeks",
-            )
-            workspace = workspace_selector(ctx, elem_id="portfolio-workspace", min_width=220)
-        ctx.relabel(grade, label="portfolio.grade", choices=grade_choices)
-        ctx.relabel(area, label="portfolio.area", choices=area_choices)
-        ctx.relabel(weeks, label="portfolio.weeks")
-        competencies = ctx.relabel(
-            gr.Dropdown(
-                competency_choices("th"),
-                value=DEFAULT_COMPETENCIES,
-                multiselect=True,
-                max_choices=5,
-                label=ctx.t("portfolio.competencies"),
-                elem_id="portfolio-competencies",
-            ),
-            label="portfolio.competencies",
-            choices=competency_choices,
-        )
-        description = ctx.relabel(
-            gr.Textbox(
-                label=ctx.t("portfolio.description"),
-                placeholder=ctx.t("portfolio.description_placeholder"),
-                lines=3,
-                elem_id="portfolio-description",
-            ),
-            label="portfolio.description",
-            placeholder="portfolio.description_placeholder",
-        )
-        make = ctx.relabel(
+        _guide_form(ctx, w)
+        w.make = ctx.relabel(
             gr.Button(ctx.t("portfolio.make"), variant="primary", elem_id="portfolio-make"),
             value="portfolio.make",
         )
-        status = gr.Markdown("", elem_id="portfolio-status")
-        guide = gr.Markdown("", elem_id="portfolio-guide")
-        files = ctx.relabel(
+        w.status = gr.Markdown("", elem_id="portfolio-status")
+        w.guide = gr.Markdown("", elem_id="portfolio-guide")
+        w.files = ctx.relabel(
             gr.File(
                 label=ctx.t("portfolio.files"),
                 file_count="multiple",
@@ -159,27 +121,103 @@ def build_tab(ctx: TabContext) -> None:
             ),
             label="portfolio.files",
         )
-        saved = saved_drafts_panel(ctx, Kind.PORTFOLIO, workspace, "portfolio")
-        saved.connect(guide, files, clears=[status])
+        w.saved = saved_drafts_panel(ctx, Kind.PORTFOLIO, w.workspace, "portfolio")
+        w.saved.connect(w.guide, w.files, clears=[w.status])
+        _reflection_section(ctx, w)
+    return w
 
-        ctx.relabel(gr.Markdown(f"### {ctx.t('portfolio.reflect_title')}"), value=_reflect_title)
-        ctx.relabel(gr.Markdown(ctx.t("portfolio.reflect_help")), value="portfolio.reflect_help")
-        reflection = ctx.relabel(
-            gr.Textbox(
-                label=ctx.t("portfolio.reflection"),
-                placeholder=ctx.t("portfolio.reflection_placeholder"),
-                lines=6,
-                elem_id="reflection-text",
-            ),
-            label="portfolio.reflection",
-            placeholder="portfolio.reflection_placeholder",
+
+def _guide_form(ctx: TabContext, w: Any) -> None:
+    """The guide form's fields (set on ``w``): grade, area, weeks, workspace, competencies, description."""
+    with gr.Row(equal_height=True):
+        w.grade = gr.Dropdown(
+            grade_choices("th"),
+            value=DEFAULT_GRADE,
+            label=ctx.t("portfolio.grade"),
+            elem_id="portfolio-grade",
         )
-        check = ctx.relabel(
-            gr.Button(ctx.t("portfolio.reflect"), elem_id="reflection-button"), value="portfolio.reflect"
+        w.area = gr.Dropdown(
+            area_choices("th"),
+            value=DEFAULT_AREA,
+            label=ctx.t("portfolio.area"),
+            elem_id="portfolio-area",
         )
-        feedback = gr.Markdown("", elem_id="reflection-feedback")
+        w.weeks = gr.Number(
+            DEFAULT_WEEKS,
+            minimum=1,
+            maximum=40,
+            precision=0,
+            label=ctx.t("portfolio.weeks"),
+            elem_id="portfolio-weeks",
+        )
+        w.workspace = workspace_selector(ctx, elem_id="portfolio-workspace", min_width=220)
+    ctx.relabel(w.grade, label="portfolio.grade", choices=grade_choices)
+    ctx.relabel(w.area, label="portfolio.area", choices=area_choices)
+    ctx.relabel(w.weeks, label="portfolio.weeks")
+    w.competencies = ctx.relabel(
+        gr.Dropdown(
+            competency_choices("th"),
+            value=DEFAULT_COMPETENCIES,
+            multiselect=True,
+            max_choices=5,
+            label=ctx.t("portfolio.competencies"),
+            elem_id="portfolio-competencies",
+        ),
+        label="portfolio.competencies",
+        choices=competency_choices,
+    )
+    w.description = ctx.relabel(
+        gr.Textbox(
+            label=ctx.t("portfolio.description"),
+            placeholder=ctx.t("portfolio.description_placeholder"),
+            lines=3,
+            elem_id="portfolio-description",
+        ),
+        label="portfolio.description",
+        placeholder="portfolio.description_placeholder",
+    )
+
+
+def _reflection_section(ctx: TabContext, w: Any) -> None:
+    """The reflection helper's components (set on ``w``)."""
+    ctx.relabel(gr.Markdown(f"### {ctx.t('portfolio.reflect_title')}"), value=_reflect_title)
+    ctx.relabel(gr.Markdown(ctx.t("portfolio.reflect_help")), value="portfolio.reflect_help")
+    w.reflection = ctx.relabel(
+        gr.Textbox(
+            label=ctx.t("portfolio.reflection"),
+            placeholder=ctx.t("portfolio.reflection_placeholder"),
+            lines=6,
+            elem_id="reflection-text",
+        ),
+        label="portfolio.reflection",
+        placeholder="portfolio.reflection_placeholder",
+    )
+    w.check = ctx.relabel(
+        gr.Button(ctx.t("portfolio.reflect"), elem_id="reflection-button"), value="portfolio.reflect"
+    )
+    w.feedback = gr.Markdown("", elem_id="reflection-feedback")
+
+
+def _wire(ctx: TabContext, w: Any, h: _PortfolioHandlers) -> None:
+    """Connect the components' events to the handlers."""
+    inputs = [ctx.lang, w.workspace, w.grade, w.area, w.competencies, w.description, w.weeks]
+    w.saved.refresh_after(
+        w.make.click(h.draft_guide, inputs, [w.status, w.guide, w.files], show_progress="minimal")
+    )
+    w.check.click(
+        h.review, [ctx.lang, w.reflection, w.competencies, w.grade], w.feedback, show_progress="minimal"
+    )
+
+
+class _PortfolioHandlers:
+    """The Portfolio tab's event handlers: the guide (streamed) and the reflection helper."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.s = settings
+        self.labels = get_labels()
 
     def draft_guide(
+        self,
         lang: str,
         ws: str | None,
         grade_v: str,
@@ -189,12 +227,11 @@ def build_tab(ctx: TabContext) -> None:
         weeks_v: float | None,
         request: gr.Request,
     ) -> Iterator[tuple[Any, Any, Any]]:
-        from assistant.drafting import draft_context
         from assistant.forms import FormError
-        from assistant.portfolio import check_curriculum, parse_portfolio_form, stream_portfolio
-        from assistant.ui.draft_view import follow_draft
+        from assistant.portfolio import parse_portfolio_form
         from assistant.workspaces import WorkspaceAccessError, scoped_retriever
 
+        s, labels = self.s, self.labels
         lang = normalize_language(lang)
         data = {
             "grade": grade_v or "",
@@ -220,8 +257,17 @@ def build_tab(ctx: TabContext) -> None:
             yield f"⚠ {access_message(labels, lang, exc)}", gr.update(), None
             return
         yield labels.text("portfolio.working", lang), "", None
+        yield from self._stream(lang, ws or s.workspace, form, retriever, principal)
+
+    def _stream(self, lang: str, ws: str, form: Any, retriever: Any, principal: Any) -> Iterator[tuple]:
+        """The guide drafted section by section, then saved to the history with its downloads."""
+        from assistant.drafting import draft_context
+        from assistant.portfolio import check_curriculum, stream_portfolio
+        from assistant.ui.draft_view import follow_draft
+
+        s, labels = self.s, self.labels
         try:
-            ctx_d = draft_context(s, ws or s.workspace, lang, retriever=retriever, principal=principal)
+            ctx_d = draft_context(s, ws, lang, retriever=retriever, principal=principal)
             events = stream_portfolio(form, ctx_d)
             progress = labels.text("portfolio.progress", lang)
             for view in follow_draft(
@@ -234,15 +280,16 @@ def build_tab(ctx: TabContext) -> None:
                 done = labels.text("portfolio.done", lang, n=len(view.draft.citations))
                 if problems:
                     done = "⚠ " + "; ".join(problems)
-                record_draft_safely(s, principal, ws or s.workspace, Kind.PORTFOLIO, view.draft)
+                record_draft_safely(s, principal, ws, Kind.PORTFOLIO, view.draft)
                 yield done, view.markdown, view.files
         except Exception as exc:  # shown to the user, logged for the operator
             log.exception("portfolio guide failed")
             yield f"⚠ {labels.text('portfolio.failed', lang)}: {exc}", gr.update(), None
 
-    def review(lang: str, text: str, comps: list[str] | None, grade_v: str, request: gr.Request) -> str:
+    def review(self, lang: str, text: str, comps: list[str] | None, grade_v: str, request: gr.Request) -> str:
         from assistant.privacy import find_personal_data
 
+        s = self.s
         lang = normalize_language(lang)
         llm, backend = None, "none"
         if (text or "").strip() and not find_personal_data(text):  # refused text never starts a model
@@ -258,10 +305,6 @@ def build_tab(ctx: TabContext) -> None:
             except ValueError:
                 llm = None
         return reflection_markdown(lang, text or "", comps, grade_v or "", llm, backend)
-
-    inputs = [ctx.lang, workspace, grade, area, competencies, description, weeks]
-    saved.refresh_after(make.click(draft_guide, inputs, [status, guide, files], show_progress="minimal"))
-    check.click(review, [ctx.lang, reflection, competencies, grade], feedback, show_progress="minimal")
 
 
 def _reflect_title(lang: str) -> str:
