@@ -390,7 +390,7 @@ def load(
         source=source or path.name,
         path=str(path.resolve()),
         title=document_title(str(front.get("title") or ""), raw.title, pages, path),
-        doc_type=resolve_doc_type(path, front, doc_type),
+        doc_type=resolve_doc_type(path, front, doc_type, opening=_opening(pages)),
         language=lang,
         content_hash=hashlib.sha256(data).hexdigest(),
         extra={k: str(v) for k, v in front.items() if k in {"id", "fictional"}},
@@ -410,8 +410,34 @@ def document_title(front_title: str, file_title: str, pages: list[Page], path: P
     return title_from_pages(pages) or path.stem
 
 
-def resolve_doc_type(path: Path, front: dict, override: DocType | str | None) -> DocType:
-    """Pick the document type: the override first, then front matter, then the folder name."""
+# What a document's opening lines say it is, when neither front matter nor its folder does:
+# statutes, decrees and regulations are policy; memoranda of understanding are MOUs.
+CONTENT_TYPES: tuple[tuple[re.Pattern[str], DocType], ...] = (
+    (
+        re.compile(
+            r"^\s*(?:พระราชบัญญัติ|พระราชกฤษฎีกา|พระราชกำหนด|กฎกระทรวง|ระเบียบ(?:กระทรวง|สำนักงาน|คณะกรรมการ)"
+            r"|ประกาศกระทรวง)",
+            re.M,
+        ),
+        DocType.POLICY,
+    ),
+    (re.compile(r"^\s*(?:บันทึกข้อตกลง|memorandum\s+of\s+understanding\b)", re.M | re.I), DocType.MOU),
+)
+OPENING_CHARS = 600
+"""How much of a document's first text page is read to tell its type by content."""
+
+
+def _opening(pages: list[Page]) -> str:
+    """The first text page's opening (a cover of a few words is skipped)."""
+    texts = [p.text.strip() for p in pages if len(p.text.strip()) >= 20]
+    return texts[0][:OPENING_CHARS] if texts else ""
+
+
+def resolve_doc_type(
+    path: Path, front: dict, override: DocType | str | None, opening: str = ""
+) -> DocType:
+    """Pick the document type: the override first, then front matter, the folder name, then what
+    the document's opening lines say it is (an uploaded statute is policy, not other)."""
     if override:
         return DocType.parse(override)
     if front.get("type"):
@@ -419,6 +445,9 @@ def resolve_doc_type(path: Path, front: dict, override: DocType | str | None) ->
     for parent in list(path.resolve().parents)[:3]:
         if parent.name.lower() in FOLDER_TYPES:
             return FOLDER_TYPES[parent.name.lower()]
+    for pattern, kind in CONTENT_TYPES:
+        if pattern.search(opening):
+            return kind
     return DocType.OTHER
 
 

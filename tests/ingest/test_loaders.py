@@ -42,6 +42,27 @@ def test_markdown_front_matter_sets_title_type_and_language(tmp_path: Path) -> N
     assert len(doc.meta.content_hash) == 64
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("พระราชบัญญัติ\nการศึกษาของชุมชนบนพื้นที่สูง\nพ.ศ. ๒๕๖๘\n\nมาตรา ๑ พระราชบัญญัตินี้เรียกว่า", DocType.POLICY),
+        ("ระเบียบกระทรวงศึกษาธิการ\nว่าด้วยการรับนักเรียน พ.ศ. ๒๕๖๗\nข้อ ๑ ระเบียบนี้เรียกว่า", DocType.POLICY),
+        ("บันทึกข้อตกลงความร่วมมือ\nระหว่าง โรงเรียนบ้านนา กับ องค์การบริหารส่วนตำบลนา", DocType.MOU),
+        ("MEMORANDUM OF UNDERSTANDING\nbetween the Hill School and the Valley Clinic", DocType.MOU),
+        ("รายงานประจำปี ๒๕๖๗\nโรงเรียนบ้านนาได้ดำเนินโครงการตามพระราชบัญญัติการศึกษา", DocType.OTHER),
+    ],
+)
+def test_an_uploaded_statute_or_mou_is_typed_by_its_opening_lines(
+    tmp_path: Path, text: str, expected: DocType
+) -> None:
+    # no front matter and no telling folder: what the document says it is decides
+    path = tmp_path / "uploads" / "document.txt"
+    path.parent.mkdir()
+    path.write_text(text, encoding="utf-8")
+    assert load(path).meta.doc_type == expected
+    assert load(path, doc_type="guide").meta.doc_type == DocType.GUIDE  # the user's choice still wins
+
+
 def test_folder_name_gives_type_and_override_wins(tmp_path: Path) -> None:
     folder = tmp_path / "mou"
     folder.mkdir()
