@@ -52,6 +52,7 @@ rest lives beside it, one concept each, and is re-exported here:
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from datetime import date
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -80,6 +81,8 @@ COVER_MIN = 0.5
 SECONDARY_WEIGHT = 0.5
 """Weight of the needs after a partner's best one (specialists are not buried by generalists)."""
 MOU_BOOST = 0.05
+ENDED_MOU_PENALTY = 0.03
+"""A partner whose every MOU with an end date has ended gets no MOU boost and loses this much."""
 ACTIVE_BOOST = 0.03
 INACTIVE_PENALTY = 0.05
 DISTANCE_PENALTY = 0.1
@@ -229,7 +232,10 @@ def _rank(
     counted_each = np.where(per_partner >= REASON_MIN, per_partner, 0.0)
     best = counted_each.max(axis=1) if len(needs) else np.zeros(n_partners, dtype=np.float32)
     counted = best + SECONDARY_WEIGHT * (counted_each.sum(axis=1) - best)
-    boosts = np.array([_boost(p) for p in partners], dtype=np.float32)
+    today = date.today()
+    boosts = np.array(
+        [_boost(p, [index.mous.get(m) for m in p.mous], today) for p in partners], dtype=np.float32
+    )
     penalty = np.zeros(n_partners, dtype=np.float32)
     if filters.near is not None:
         scale = filters.max_km or DEFAULT_DISTANCE_SCALE_KM
@@ -297,9 +303,15 @@ def _rank(
     )
 
 
-def _boost(p: Partner) -> float:
-    """The small bonus (or malus) of an existing relationship."""
-    value = MOU_BOOST if p.mous else 0.0
+def _boost(p: Partner, mous: Sequence[MouRecord | None] = (), today: date | None = None) -> float:
+    """The small bonus (or malus) of an existing relationship: an MOU that still runs (or whose end
+    is unknown) earns :data:`MOU_BOOST`; MOUs that have all ended cost :data:`ENDED_MOU_PENALTY`."""
+    today = today or date.today()
+    ends = [m.end() for m in mous if m is not None]
+    if p.mous and ends and all(e is not None and e < today for e in ends) and len(ends) == len(p.mous):
+        value = -ENDED_MOU_PENALTY
+    else:
+        value = MOU_BOOST if p.mous else 0.0
     if p.status == PartnerStatus.ACTIVE:
         value += ACTIVE_BOOST
     elif p.status == PartnerStatus.INACTIVE:

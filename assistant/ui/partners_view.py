@@ -35,6 +35,28 @@ def seeded_text(labels: Labels, lang: str, service: PartnersService, workspace: 
     return labels.text("partners.seeded", lang, count=count, path=file_name(path))
 
 
+ENDING_DAYS = 90
+"""An MOU that ends within this many days is shown as ending soon."""
+
+
+def _mou_until(end_date: str, lang: str) -> str:
+    """How an MOU's end reads on a card: ended (a warning), ending soon, or the plain end date."""
+    from datetime import date, timedelta
+
+    from assistant.partners.matching import say
+    from assistant.partners.models import parse_date
+
+    if not end_date:
+        return ""
+    shown = show_date(end_date, lang)
+    end = parse_date(end_date)
+    if end is not None and end < date.today():
+        return say("ended", lang, date=shown)
+    if end is not None and end <= date.today() + timedelta(days=ENDING_DAYS):
+        return say("ending", lang, date=shown)
+    return say("until", lang, date=shown)
+
+
 def cards_html(labels: Labels, lang: str, data: dict | None) -> str:
     """The ranked suggestions (``MatchResult.to_dict()``) as cards with reasons, distance and evidence."""
     from assistant.partners.matching import say
@@ -61,7 +83,7 @@ def cards_html(labels: Labels, lang: str, data: dict | None) -> str:
             reasons.append(f'<li class="partner-reason">{mark}{html.escape(sentence)}</li>')
         evidence = []
         for m in s["mous"]:
-            until = say("until", lang, date=show_date(m["end_date"], lang)) if m.get("end_date") else ""
+            until = _mou_until(m.get("end_date") or "", lang)
             evidence.append(html.escape(say("evidence_mou", lang, mou_id=m["id"], until=until)))
         for n, c in enumerate(s["citations"], start=1):
             snippet = " ".join(c["text"].split())[:220]

@@ -95,3 +95,16 @@ def test_edit_a_partner_in_the_registry(page, ui: UI) -> None:
     )
     expect(count).to_contain_text(labels.text("partners.count", "en", count=50))
     expect(page.locator("#partners-edit-pick input")).to_have_value(labels.text("partners.edit_new", "en"))
+
+
+def test_a_card_warns_about_an_ended_or_ending_mou_in_the_ui_language() -> None:
+    from datetime import date, timedelta
+
+    from assistant.ui.partners_view import _mou_until
+
+    ended = (date.today() - timedelta(days=30)).isoformat()
+    soon = (date.today() + timedelta(days=30)).isoformat()
+    later = (date.today() + timedelta(days=400)).isoformat()
+    assert "สิ้นสุดแล้ว" in _mou_until(ended, "th") and "ended on" in _mou_until(ended, "en")
+    assert "ใกล้สิ้นสุด" in _mou_until(soon, "th") and "ends soon" in _mou_until(soon, "en")
+    assert "⚠" not in _mou_until(later, "th") and _mou_until("", "th") == ""

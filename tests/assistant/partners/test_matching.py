@@ -167,3 +167,20 @@ def test_citations_point_at_retrieved_mou_text(corpus_registry: Registry, embedd
     assert c.text in chunk_texts
     college = next(h for h in hits if h.partner.id == "P018")
     assert college.citations == []  # no MOU, no citation
+
+
+def test_an_ended_mou_earns_no_boost_and_ranks_the_partner_lower() -> None:
+    from datetime import date
+
+    from assistant.partners.matching import ENDED_MOU_PENALTY, MOU_BOOST, _boost
+    from assistant.partners.models import MouRecord, Partner, PartnerType
+
+    partner = Partner("P900", "โรงเรียนทดสอบ", "Test School", PartnerType.SCHOOL, mous=["MOU-1"])
+    today = date(2026, 12, 7)
+    running = MouRecord(id="MOU-1", end_date="2027-06-30")
+    ended = MouRecord(id="MOU-1", end_date="2026-11-01")
+    unknown = MouRecord(id="MOU-1")
+    assert _boost(partner, [running], today) == MOU_BOOST
+    assert _boost(partner, [unknown], today) == MOU_BOOST  # an end we do not know is not an end
+    assert _boost(partner, [ended], today) == -ENDED_MOU_PENALTY
+    assert _boost(partner, [], today) == MOU_BOOST  # the registry has no record of it
