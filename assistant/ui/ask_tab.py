@@ -85,6 +85,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 CHAT_HEIGHT = 460
+ASK_OUTPUTS = 10
+"""How many components one answer update sets (see the ``outputs`` wired to :meth:`_AskHandlers.ask`)."""
 
 CSS = """
 #chat a.cite { cursor: pointer; color: var(--color-accent) !important; font-weight: 600;
@@ -198,6 +200,7 @@ def _wire(ctx: TabContext, w: Any, h: _AskHandlers) -> None:
         w.conversation,
         w.saved,
     ]
+    assert len(outputs) == ASK_OUTPUTS, "an answer update must set every output"
     for trigger in (w.send.click, w.question.submit):
         trigger(
             h.ask,
@@ -408,8 +411,9 @@ class _AskHandlers:
     ) -> Iterator[tuple]:
         """Answer one question, stopping silently once the conversation was cleared or replaced."""
         superseder = self.superseder
+        updates = self.answer_updates(text, history, lang, ws, conv, request)
         with superseder.answering(request.session_hash or "", Superseder.generation(gen)) as stale:
-            yield from until_stale(self.answer_updates(text, history, lang, ws, conv, request), stale)
+            yield from until_stale(updates, stale, farewell=(gr.skip(),) * ASK_OUTPUTS)
 
     def answer_updates(
         self, text: str, history: list[dict], lang: str, ws: str | None, conv: str | None, request: gr.Request

@@ -19,7 +19,11 @@ value is the one shown when the user clicked, not the one on the server:
 * :func:`until_stale` makes the answer's updates in a worker thread and checks ``stale()``
   while it waits for the next one. A superseded answer therefore ends within a tenth of a
   second, even while a model is still loading or thinking. That matters because the browser
-  ignores a new click on Send while the previous answer's event is still running.
+  ignores a new click on Send while the previous answer's event is still running;
+* a superseded answer that has already shown something ends with a ``farewell`` update that
+  changes nothing (every output skipped). Gradio's message that an event is complete repeats
+  the event's last update in full, and that message races the reset's. Without the farewell
+  it would repeat the question on screen and bring it back after the reset.
 
 Example::
 
@@ -105,8 +109,16 @@ class Superseder:
 _DONE = object()
 
 
-def until_stale(updates: Iterable[T], stale: Callable[[], bool], poll_seconds: float = 0.1) -> Iterator[T]:
+def until_stale(
+    updates: Iterable[T],
+    stale: Callable[[], bool],
+    poll_seconds: float = 0.1,
+    farewell: T | None = None,
+) -> Iterator[T]:
     """``updates``, until ``stale()``: then stop at once, even while an update is still being made.
+
+    When it stops as stale after it has passed an update on, it passes ``farewell`` (if given)
+    last, so that the last update of the event is one that changes nothing on screen.
 
     The updates are made in a worker thread and handed over one by one. While the next one is
     slow (a model loading, a retrieval, a language model's first token), ``stale()`` is checked
@@ -147,20 +159,24 @@ def until_stale(updates: Iterable[T], stale: Callable[[], bool], poll_seconds: f
 
     worker = threading.Thread(target=make, name="answer-updates", daemon=True)
     worker.start()
+    shown = False
     try:
         while True:
             try:
                 item = handover.get(timeout=poll_seconds)
             except queue.Empty:
                 if stale():
-                    return
+                    break
                 continue
             if item is _DONE:
                 return
             if isinstance(item, BaseException):
                 raise item
             if stale():
-                return
+                break
+            shown = True
             yield item  # type: ignore[misc]
+        if shown and farewell is not None:
+            yield farewell
     finally:
         stop.set()

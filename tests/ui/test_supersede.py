@@ -114,3 +114,18 @@ def test_until_stale_raises_the_updates_error() -> None:
 
     with pytest.raises(RuntimeError, match="went away"):
         list(until_stale(broken(), lambda: False))
+
+
+def test_a_stale_answer_that_showed_something_ends_with_its_farewell() -> None:
+    # Gradio's "complete" message repeats the last update; the farewell makes that a no-op
+    flag = {"stale": False}
+    got = []
+    for update in until_stale(iter(["question shown", "answer"]), lambda: flag["stale"], farewell="nothing"):
+        got.append(update)
+        flag["stale"] = True  # "New conversation" right after the question was shown
+    assert got == ["question shown", "nothing"]
+
+
+def test_an_answer_stale_before_it_showed_anything_ends_without_a_word() -> None:
+    assert list(until_stale(iter(["question shown"]), lambda: True, farewell="nothing")) == []
+    assert list(until_stale(iter(["a", "b"]), lambda: False, farewell="nothing")) == ["a", "b"]
