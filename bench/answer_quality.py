@@ -28,7 +28,11 @@ Metrics, per backend:
 * **unsupported** – the share of an answer's sentences that cite nothing (the answer's
   lead line and list items count as sentences);
 * **latency** – p50/p95 per answer with the process warm; for model backends also the
-  time to the first model token.
+  time to the first model token;
+* **in context** (a diagnosis, not a score) – the key-point recall of the passages the
+  answer was given (what an answer could state at best), and the share of answerable
+  questions whose source is among them. A miss with the point in context is the answer's
+  choice; a miss without it is retrieval's. The peer's context is not reported.
 
 ``peer`` is the LangChain tutorial chain (:mod:`tutorial_peer`: 1000/200 chunks, Chroma,
 the same e5 model, top 4 stuffed into the same embedded model with a plain prompt).
@@ -84,6 +88,20 @@ class Outcome:
     seconds: float = 0.0
     first_token: float | None = None
     notes: list[str] = field(default_factory=list)
+    context_covered: int | None = None  # key points found in the passages given (None: not known)
+    context_source: bool | None = None  # a wanted source is among those passages
+
+
+@dataclass
+class Reply:
+    """What a system answered: the text, whether it refused, its citations and the passages it was given."""
+
+    text: str
+    refused: bool
+    citations: dict[int, tuple[str, int, str]]
+    first_token: float | None
+    notes: list[str]
+    context: dict[int, tuple[str, int, str]] | None  # None: the system does not say
 
 
 def load_questions(path: Path = DATA) -> list[Question]:
@@ -153,8 +171,18 @@ def faithful(sentence: str, cited: str, key_points: list[list[str]]) -> bool:
     return not mine or len(mine & _shingles(cited)) / len(mine) >= 0.5
 
 
-def judge(q: Question, text: str, refused: bool, citations: dict[int, tuple[str, int, str]]) -> Outcome:
+def judge(
+    q: Question,
+    text: str,
+    refused: bool,
+    citations: dict[int, tuple[str, int, str]],
+    context: dict[int, tuple[str, int, str]] | None = None,
+) -> Outcome:
     out = Outcome(text=text, refused=refused)
+    if context is not None and q.answerable:
+        given = "\n".join(t for _, _, t in context.values())
+        out.context_covered = sum(holds_any(given, point) for point in q.key_points)
+        out.context_source = any(src in {s["doc"] for s in q.sources} for src, _, _ in context.values())
     if refused:
         return out
     out.points = len(q.key_points)
@@ -188,18 +216,28 @@ def ours(lib, backend: str, llm):
     retriever = HybridRetriever(store=lib.store, workspace=lib.workspace, k=5)
     answerer = Answerer(retriever, llm, backend if llm is not None else "none")
 
-    def run(question: str) -> tuple[str, bool, dict[int, tuple[str, int, str]], float | None, list[str]]:
+    def run(question: str) -> Reply:
         start = time.perf_counter()
         first: float | None = None
         answer = None
+        given: dict[int, tuple[str, int, str]] = {}
         for event in answerer.stream(question):
+            if event.kind == EventKind.PASSAGES:
+                given = {c.n: (c.source, c.page, c.text) for c in event.citations}
             if event.kind == EventKind.TOKEN and first is None and llm is not None:
                 first = time.perf_counter() - start
             if event.kind == EventKind.FINAL:
                 answer = event.answer
         assert answer is not None
+        if not given:  # a refusal shows no passages; find what the answer was given all the same
+            from assistant import grounding
+            from assistant.ask.prompts import load_prompts
+
+            prompts = load_prompts(grounding.question_language(question))
+            ctx = answerer.context(question, question, prompts)
+            given = {c.n: (c.source, c.page, c.text) for c in ctx.citations}
         cites = {c.n: (c.source, c.page, c.text) for c in answer.citations}
-        return answer.text, answer.refused, cites, first, answer.notes
+        return Reply(answer.text, answer.refused, cites, first, answer.notes, given)
 
     return run
 
@@ -210,7 +248,7 @@ def peer_system(lib, llm):
     def run(question: str):
         reply = peer.answer(question, llm)
         refused = bool(PEER_REFUSALS.search(reply.text)) and len(reply.text) < 400
-        return reply.text, refused, {}, reply.first_token_seconds, []
+        return Reply(reply.text, refused, {}, reply.first_token_seconds, [], None)
 
     return run
 
@@ -237,6 +275,7 @@ def summarise(outcomes: dict[str, Outcome], questions: list[Question]) -> dict[s
     covered = sum(outcomes[q.id].covered for q in answerable)
     cited = sum(o.cited_sentences for o in outcomes.values())
     sentences = sum(o.sentences for o in outcomes.values())
+    known = [q for q in answerable if outcomes[q.id].context_covered is not None]
     times = [o.seconds for o in outcomes.values()]
     firsts = [o.first_token for o in outcomes.values() if o.first_token is not None]
     return {
@@ -251,6 +290,13 @@ def summarise(outcomes: dict[str, Outcome], questions: list[Question]) -> dict[s
         "p50": percentile(times, 50),
         "p95": percentile(times, 95),
         "first_p50": percentile(firsts, 50) if firsts else float("nan"),
+        "context_recall": sum(outcomes[q.id].context_covered or 0 for q in known)
+        / max(1, sum(len(q.key_points) for q in known))
+        if known
+        else float("nan"),
+        "context_source": sum(bool(outcomes[q.id].context_source) for q in known) / len(known)
+        if known
+        else float("nan"),
     }
 
 
@@ -295,9 +341,10 @@ def main(argv: list[str] | None = None) -> int:
         outcomes: dict[str, Outcome] = {}
         for i, q in enumerate(questions, start=1):
             start = time.perf_counter()
-            text, refused, cites, first, notes = system(q.text)
-            outcome = judge(q, text, refused, cites)
-            outcome.seconds, outcome.first_token, outcome.notes = time.perf_counter() - start, first, notes
+            reply = system(q.text)
+            outcome = judge(q, reply.text, reply.refused, reply.citations, reply.context)
+            outcome.seconds, outcome.first_token = time.perf_counter() - start, reply.first_token
+            outcome.notes = reply.notes
             outcomes[q.id] = outcome
             if args.verbose and q.split == "dev" and _missed(q, outcome):
                 _show(q, outcome, backend)
@@ -353,6 +400,8 @@ def report(
         "p50 s",
         "p95 s",
         "first token p50 s",
+        "in context: recall",
+        "in context: source",
     ]
     rows = []
     for backend, outcomes in results.items():
@@ -370,6 +419,8 @@ def report(
                 s["p50"],
                 s["p95"],
                 s["first_p50"],
+                s["context_recall"],
+                s["context_source"],
             ]
         )
     print(markdown_table(headers, rows))
