@@ -484,27 +484,31 @@ def _wire(ctx: TabContext, w: _Widgets, tab: Any, h: _Handlers) -> None:
     ]
     ws, lang = w.workspace, ctx.lang
     w.edit_pick.input(h.run_pick, [w.edit_pick, ws, lang], editor_outputs, show_progress="hidden")
-    w.save_button.click(
-        h.run_save, [w.edit_pick, *form_components, ws, lang], editor_outputs, show_progress="minimal"
-    )
-    w.remove_button.click(
-        h.run_remove, [w.edit_pick, w.confirm_remove, ws, lang], editor_outputs, show_progress="minimal"
-    )
+    editing = {"show_progress": "minimal", "show_progress_on": w.edit_status}
+    w.save_button.click(h.run_save, [w.edit_pick, *form_components, ws, lang], editor_outputs, **editing)
+    w.remove_button.click(h.run_remove, [w.edit_pick, w.confirm_remove, ws, lang], editor_outputs, **editing)
     suggest_inputs = [w.needs, w.types, w.province, w.near, w.max_km, w.top, ws, lang]
     suggest_outputs = [w.notice, w.cards, w.cover_md, w.pick, w.last, w.plan_md]
-    w.suggest_button.click(h.run_suggest, suggest_inputs, suggest_outputs, show_progress="minimal")
-    w.needs.submit(h.run_suggest, suggest_inputs, suggest_outputs, show_progress="minimal")
+    # one progress overlay per action (on the panel that shows its result), not one on every output
+    suggesting = {"show_progress": "minimal", "show_progress_on": w.cards}
+    w.suggest_button.click(h.run_suggest, suggest_inputs, suggest_outputs, **suggesting)
+    w.needs.submit(h.run_suggest, suggest_inputs, suggest_outputs, **suggesting)
     w.add_plan.click(h.run_add_plan, [w.pick, ws, lang], w.plan_md)
     pick_inputs = [w.edit_pick, ws, lang]
     tables = [w.table, w.count_md, w.plan_md]
-    w.refresh_button.click(h.run_refresh, [ws, lang], tables).then(
+    w.refresh_button.click(h.run_refresh, [ws, lang], tables, show_progress_on=w.table).then(
         h.refresh_pick, pick_inputs, w.edit_pick, show_progress="hidden"
     )
-    w.import_button.click(h.run_import, [w.csv_file, ws, lang], [w.import_md, *tables]).then(
-        h.refresh_pick, pick_inputs, w.edit_pick, show_progress="hidden"
-    )
+    w.import_button.click(
+        h.run_import, [w.csv_file, ws, lang], [w.import_md, *tables], show_progress_on=w.import_md
+    ).then(h.refresh_pick, pick_inputs, w.edit_pick, show_progress="hidden")
     w.export_button.click(h.run_export, ws, w.export_file)
-    w.draw_button.click(h.run_draw, [w.months, w.lead, ws, lang], [w.plot, w.network_md, w.network_state])
+    w.draw_button.click(
+        h.run_draw,
+        [w.months, w.lead, ws, lang],
+        [w.plot, w.network_md, w.network_state],
+        show_progress_on=w.plot,
+    )
     ws.change(
         h.switch_workspace,
         [ws, lang],
