@@ -97,19 +97,70 @@ def hover_text(labels: Labels, lang: str, member: dict, report: dict) -> str:
     return "<br>".join(lines)
 
 
-def _label_sides(report: dict) -> dict[str, bool]:
-    """Whether each member's name goes right of it (True) or left, away from its partners."""
+WIDTH = 10.0
+"""The map's drawing units across (and up): columns of unlinked members at the sides, groups between."""
+COLUMN_X = (0.1, 7.6)
+"""Where the two columns of members without a shared MOU stand (their names written to the right)."""
+GROUPS_X = 4.9
+"""The middle of the column of linked groups (names to the left and right of it)."""
+
+
+def teacher_layout(report: dict) -> tuple[dict[str, tuple[float, float]], dict[str, bool]]:
+    """Where each member is drawn and whether its name goes right of it (True) or left.
+
+    Names are long (Thai school names especially), so the map keeps them apart: members without
+    a shared MOU stand in two columns at the sides, written rightwards one per row; the groups of
+    MOU partners are stacked in the middle, one above the other, each keeping the shape the
+    report's layout gave it, its names written away from its middle.
+    """
+    members = [m["id"] for m in report.get("members", [])]
+    known = set(members)
     pos = report.get("positions", {})
-    around: dict[str, list[str]] = {}
+    around: dict[str, set[str]] = {}
     for edge in report.get("edges", []):
-        around.setdefault(edge["a"], []).append(edge["b"])
-        around.setdefault(edge["b"], []).append(edge["a"])
-    sides = {}
-    for node, (x, _) in pos.items():
-        others = [pos[n][0] for n in around.get(node, []) if n in pos]
-        middle = sum(others) / len(others) if others else 0.0
-        sides[node] = x >= middle - 1e-6
-    return sides
+        if edge["a"] in known and edge["b"] in known:
+            around.setdefault(edge["a"], set()).add(edge["b"])
+            around.setdefault(edge["b"], set()).add(edge["a"])
+    groups: list[list[str]] = []
+    seen: set[str] = set()
+    for start in sorted(around):
+        if start in seen:
+            continue
+        group, todo = [], [start]
+        while todo:
+            node = todo.pop()
+            if node not in seen:
+                seen.add(node)
+                group.append(node)
+                todo += sorted(around[node] - seen)
+        groups.append(sorted(group))
+    groups.sort(key=lambda g: (-len(g), g[0]))
+    alone = sorted(n for n in members if n not in around)
+    where: dict[str, tuple[float, float]] = {}
+    sides: dict[str, bool] = {}
+    half = (len(alone) + 1) // 2
+    rows = max(half, 1)
+    for j, node in enumerate(alone):
+        column, row = divmod(j, half) if half else (0, 0)
+        y = WIDTH - (row + 0.5) * WIDTH / rows
+        where[node] = (COLUMN_X[column], y)
+        sides[node] = True
+    total = sum(len(g) + 1 for g in groups) or 1
+    top = WIDTH
+    for group in groups:
+        band = WIDTH * (len(group) + 1) / total
+        points = [pos.get(n, (0.0, float(i))) for i, n in enumerate(group)]
+        xs, ys = [p[0] for p in points], [p[1] for p in points]
+        mx, my = sum(xs) / len(xs), sum(ys) / len(ys)
+        sx = max(max(abs(x - mx) for x in xs), 1e-9)
+        sy = max(max(abs(y - my) for y in ys), 1e-9)
+        for node, x, y in zip(group, xs, ys, strict=True):
+            dx = (x - mx) / sx * 0.35 if sx > 1e-6 else 0.0
+            dy = (y - my) / sy * band * 0.35 if sy > 1e-6 else 0.0
+            where[node] = (GROUPS_X + dx, top - band / 2 + dy)
+            sides[node] = dx >= -1e-6
+        top -= band
+    return where, sides
 
 
 def _size(member: dict) -> int:
@@ -123,9 +174,8 @@ def network_figure(labels: Labels, lang: str, report: dict) -> Any:
 
     from assistant.partners.network import THAI_FONTS
 
-    pos = report.get("positions", {})
+    pos, sides = teacher_layout(report)
     members = [m for m in report.get("members", []) if m["id"] in pos]
-    sides = _label_sides(report)
     fig = go.Figure()
     xs: list[float | None] = []
     ys: list[float | None] = []
@@ -202,11 +252,19 @@ def network_figure(labels: Labels, lang: str, report: dict) -> Any:
         )
     fig.update_layout(
         showlegend=True,
-        height=620,
+        height=760,
         margin={"l": 10, "r": 10, "t": 20, "b": 10},
-        xaxis={"visible": False, "range": [-1.9, 1.9]},
-        yaxis={"visible": False, "range": [-1.25, 1.25]},
-        legend={"groupclick": "toggleitem", "tracegroupgap": 12, "font": {"size": 12}},
+        xaxis={"visible": False, "range": [-0.1, WIDTH], "fixedrange": False},
+        yaxis={"visible": False, "range": [-0.2, WIDTH + 0.5]},  # room for the plot's label at the top
+        legend={
+            "orientation": "h",
+            "x": 0,
+            "y": -0.01,
+            "yanchor": "top",
+            "groupclick": "toggleitem",
+            "tracegroupgap": 16,
+            "font": {"size": 12},
+        },
         font={"family": ", ".join(THAI_FONTS)},
         hoverlabel={"align": "left"},
         plot_bgcolor="rgba(0,0,0,0)",
@@ -250,13 +308,13 @@ def mou_watch_markdown(labels: Labels, lang: str, report: dict | None) -> str:
     lines = [f"### {labels.text('partners.watch_title', lang)}"]
     ended = report.get("expired", [])
     if ended:
-        lines += ["", f"**🔴 {labels.text('partners.expired', lang)}**"]
+        lines += ["", f"**{labels.text('partners.expired', lang)}**"]
         for e in ended:
             when = labels.text("partners.mou_ended_on", lang, date=show_date(e["end_date"], lang))
             lines.append(_watch_item(labels, lang, names, e, when))
     soon = report.get("expiring", [])
     if soon:
-        lines += ["", f"**🟠 {labels.text('partners.expiring', lang, months=months)}**"]
+        lines += ["", f"**{labels.text('partners.expiring', lang, months=months)}**"]
         for e in soon:
             when = labels.text("partners.mou_ends_on", lang, date=show_date(e["end_date"], lang))
             when += " · " + labels.text("partners.days_left", lang, days=e.get("days_left", 0))

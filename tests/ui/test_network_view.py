@@ -132,3 +132,16 @@ def test_a_change_of_language_redraws_the_map_from_the_tabs_state(data: dict) ->
     figure, watch = out[5], out[6]
     assert "Ban Huai Thapthim School" in _all_text(figure)
     assert "Chai Hat Khiri Resort" in watch
+
+
+def test_the_layout_keeps_names_apart(data: dict) -> None:
+    """Members without a shared MOU stand in side columns, named rightwards; groups in the middle."""
+    from assistant.ui.network_view import COLUMN_X, GROUPS_X, teacher_layout
+
+    where, sides = teacher_layout(data)
+    assert set(where) == {m["id"] for m in data["members"]}
+    assert where["P005"][0] in COLUMN_X and sides["P005"]
+    for node in ("P001", "P002", "P003", "P004"):
+        assert abs(where[node][0] - GROUPS_X) < 0.5
+    points = list(where.values())
+    assert len(set(points)) == len(points)
