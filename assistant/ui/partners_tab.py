@@ -68,8 +68,10 @@ from assistant.ui.partners_view import (  # noqa: F401 - re-exported: tests impo
     editor_feedback,
     field_errors_html,
     form_values,
+    partner_problem,
     partner_table,
     plan_text,
+    row_problem,
     seeded_text,
 )
 from assistant.ui.session import (
@@ -206,7 +208,7 @@ class _Handlers:
         except WorkspaceAccessError as exc:
             return (access_message(labels, lang, exc), skip, skip, skip)
         except CsvFormatError as exc:
-            return (f"⚠ {_one_line(exc)}", skip, skip, skip)
+            return (f"⚠ {partner_problem(labels, lang, _one_line(exc))}", skip, skip, skip)
         counts = {
             "created": len(report.created),
             "updated": len(report.updated),
@@ -215,7 +217,13 @@ class _Handlers:
         lines = [labels.text("partners.import_report", lang, imported=report.imported, **counts)]
         lines += [
             "- "
-            + labels.text("partners.import_row_error", lang, row=e.row, id=e.id or "—", message=e.message)
+            + labels.text(
+                "partners.import_row_error",
+                lang,
+                row=e.row,
+                id=e.id or "—",
+                message=row_problem(labels, lang, e.message, e.problems),
+            )
             for e in report.errors
         ]
         return ("\n".join(lines), *self.run_refresh(ws, lang, request))
