@@ -35,7 +35,7 @@ TYPE_SYMBOLS = {
     "ngo": "hexagon",
     "hospital": "cross",
     "community": "triangle-down",
-    "government_office": "octagon",
+    "government_office": "triangle-left",
     "other": "circle-open",
 }
 """The symbol of each partner type (the legend shows them in words)."""
@@ -196,7 +196,19 @@ def network_figure(labels: Labels, lang: str, report: dict) -> Any:
     mou_title = labels.text("partners.legend_mou", lang)
     for state, colour in STATE_COLOURS.items():
         group = [m for m in members if m.get("mou_state", "none") == state]
-        if not group:
+        if not group:  # the key still shows every colour, so a teacher knows what orange would mean
+            fig.add_trace(
+                go.Scatter(
+                    x=[None],
+                    y=[None],
+                    mode="markers",
+                    name=state_words(labels, lang, state),
+                    legendgroup="mou",
+                    legendgrouptitle={"text": mou_title},
+                    marker={"size": 12, "color": colour, "line": {"width": 1, "color": "#495057"}},
+                    hoverinfo="skip",
+                )
+            )
             continue
         names = [html.escape(_short(member_name(m, lang))) for m in group]
         fig.add_trace(

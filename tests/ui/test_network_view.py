@@ -145,3 +145,13 @@ def test_the_layout_keeps_names_apart(data: dict) -> None:
         assert abs(where[node][0] - GROUPS_X) < 0.5
     points = list(where.values())
     assert len(set(points)) == len(points)
+
+
+def test_the_key_shows_every_mou_colour_even_when_no_member_has_it(data: dict) -> None:
+    pytest.importorskip("plotly")
+    quiet = data | {"members": [m | {"mou_state": "active"} for m in data["members"]]}
+    figure = network_figure(LABELS, "th", quiet)
+    legend = [t.name for t in figure.data if t.legendgroup == "mou"]
+    assert legend == [
+        LABELS.text(f"partners.mou_state.{s}", "th", days=90) for s in ("active", "ending", "ended", "none")
+    ]
