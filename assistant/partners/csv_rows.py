@@ -43,10 +43,10 @@ def parse_csv(text: str) -> tuple[list[Partner], list[RowError]]:
         if not any(row.values()):
             continue  # blank line
         pid = row.get("id", "")
-        try:
-            partner = parse_row(row)
-        except ValueError as exc:
-            errors.append(RowError(row=row_no, id=pid, message=str(exc)))
+        partner, problems = check_row(row)
+        if partner is None:
+            message = "; ".join(dict.fromkeys(problems.values()))
+            errors.append(RowError(row=row_no, id=pid, message=message, problems=problems))
             continue
         if partner.id in seen:
             errors.append(

@@ -151,6 +151,7 @@ class RowError:
     row: int  # spreadsheet numbering: the header is row 1
     id: str
     message: str
+    problems: dict[str, str] = field(default_factory=dict)  # field -> message, when fields are to blame
 
 
 @dataclass

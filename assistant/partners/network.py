@@ -37,6 +37,10 @@ if TYPE_CHECKING:
 
     from ingest.embeddings import Embedder
 
+ENDING_DAYS = 90
+"""An MOU ending within this many days is *ending soon* (the map's colour; partner cards use the same)."""
+MOU_STATES = ("active", "ending", "ended", "none")
+"""A member's MOU standing, as the map colours it: a running MOU, one ending soon, all ended, or none."""
 THAI_FONTS = ["Loma", "Garuda", "Noto Sans Thai", "Sarabun", "Tahoma", "DejaVu Sans"]
 TYPE_COLOURS = {
     "school": "#4c6ef5",
@@ -65,6 +69,7 @@ class Member:
     betweenness: float
     lead: bool = False
     mous: list[str] = field(default_factory=list)
+    mou_state: str = "none"  # one of MOU_STATES
 
     def name(self, lang: str) -> str:
         """The name in ``lang``, falling back to the other language."""
@@ -105,6 +110,7 @@ class NetworkReport:
     months: int
     today: str
     positions: dict[str, tuple[float, float]] = field(default_factory=dict)
+    mou_ends: dict[str, str] = field(default_factory=dict)  # MOU id -> ISO end date ("" when unknown)
 
     @property
     def connectors(self) -> list[Member]:
@@ -125,6 +131,7 @@ class NetworkReport:
             "expiring": [asdict(e) for e in self.expiring],
             "expired": [asdict(e) for e in self.expired],
             "uncovered_needs": [asdict(n) for n in self.uncovered_needs],
+            "mou_ends": dict(self.mou_ends),
         }
 
 
@@ -194,6 +201,19 @@ def expiring_mous(
     return sorted(soon, key=lambda e: e.end_date), sorted(ended, key=lambda e: e.end_date)
 
 
+def mou_state(ends: Sequence[date | None], today: date, days: int = ENDING_DAYS) -> str:
+    """A member's MOU standing from its MOUs' end dates (None: unknown end, taken as running).
+
+    ``active`` when one runs beyond ``days`` from ``today`` (or has no known end), else ``ending``
+    when one ends within ``days``, else ``ended``; ``none`` without MOUs.
+    """
+    if not ends:
+        return "none"
+    if any(e is None or (e - today).days > days for e in ends):
+        return "active"
+    return "ending" if any(e >= today for e in ends if e is not None) else "ended"
+
+
 def uncovered_needs(registry: Registry, embedder: Embedder | None) -> list[OpenNeed]:
     """Members' needs that no other member covers (relevance below ``COVER_MIN`` for every other member)."""
     from assistant.partners.match_index import build_index
@@ -239,6 +259,7 @@ def network_report(
     mous = registry.mous()
     graph = build_graph(partners, mous, lead)
     degree, dc, bc = centrality(graph)
+    ends = {m.id: m.end() for m in mous}
     members = [
         Member(
             id=p.id,
@@ -253,6 +274,8 @@ def network_report(
         )
         for p in partners
     ]
+    for member in members:
+        member.mou_state = mou_state([ends.get(m) for m in member.mous], today)
     soon, ended = expiring_mous(mous, graph, months, today)
     positions = map_layout(graph)
     return NetworkReport(
@@ -265,6 +288,7 @@ def network_report(
         months=months,
         today=today.isoformat(),
         positions={n: (float(x), float(y)) for n, (x, y) in positions.items()},
+        mou_ends={m.id: (end.isoformat() if (end := m.end()) else "") for m in mous},
     )
 
 

@@ -10,9 +10,9 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from assistant.drafting import Block, SectionSpec, Sources
-from assistant.plan.build import similarity
 from assistant.plan.calendar import month_label
 from assistant.plan.form import PlanForm
+from assistant.plan.kpi import goal_kpi
 from assistant.plan.record import Plan, PlanMember
 from assistant.plan.wording import phrase
 
@@ -52,10 +52,10 @@ def plan_specs(plan: Plan, form: PlanForm) -> list[SectionSpec]:
         task = P("prose.overview", network=plan.network)
         blocks += _prose(ctx, task, [plan.vision, *plan.needs, *plan.goals], cites)
         kpis = [k for c in plan.components for k in c.kpis]
-        goal_items = []
-        for i, goal in enumerate(plan.goals, start=1):
-            best = max(kpis, key=lambda k: similarity(goal, k))
-            goal_items.append(P("overview.goal_item", n=i, goal=goal, kpi=best))
+        goal_items = [  # each goal's indicator measures what the goal measures (reading, not resources)
+            P("overview.goal_item", n=i, goal=goal, kpi=goal_kpi(goal, lang, kpis))
+            for i, goal in enumerate(plan.goals, start=1)
+        ]
         rows = [
             [m.name, m.group_name, P("overview.lead_role") if m.is_lead else _main_role(plan, m)]
             for m in plan.members

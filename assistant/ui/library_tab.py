@@ -225,14 +225,30 @@ def _layout(ctx: TabContext) -> Any:
 def _wire(ctx: TabContext, w: Any, h: _LibraryHandlers) -> None:
     """Connect the components' events to the handlers."""
     listing_outputs = [w.table, w.selected, w.paths, w.count]
-    w.upload.click(h.do_upload, [w.files, w.workspace, ctx.lang], [w.report, w.files, *listing_outputs])
-    w.remove.click(h.do_remove, [w.selected, w.workspace, ctx.lang], [w.message, *listing_outputs])
-    w.refresh.click(h.listing, [w.workspace, ctx.lang], listing_outputs)
-    w.reindex_button.click(h.do_reindex, [w.workspace, ctx.lang], [w.message, *listing_outputs])
+    # one progress overlay per action (on the panel that reports it), not one on every output
+    w.upload.click(
+        h.do_upload,
+        [w.files, w.workspace, ctx.lang],
+        [w.report, w.files, *listing_outputs],
+        show_progress_on=w.report,
+    )
+    w.remove.click(
+        h.do_remove,
+        [w.selected, w.workspace, ctx.lang],
+        [w.message, *listing_outputs],
+        show_progress_on=w.message,
+    )
+    w.refresh.click(h.listing, [w.workspace, ctx.lang], listing_outputs, show_progress_on=w.table)
+    w.reindex_button.click(
+        h.do_reindex,
+        [w.workspace, ctx.lang],
+        [w.message, *listing_outputs],
+        show_progress_on=w.message,
+    )
     w.table.select(h.pick, w.paths, w.selected)
-    ctx.lang.change(h.listing, [w.workspace, ctx.lang], listing_outputs)
-    w.workspace.change(h.listing, [w.workspace, ctx.lang], listing_outputs)
-    ctx.demo.load(h.listing, [w.workspace, ctx.lang], listing_outputs)
+    ctx.lang.change(h.listing, [w.workspace, ctx.lang], listing_outputs, show_progress_on=w.table)
+    w.workspace.change(h.listing, [w.workspace, ctx.lang], listing_outputs, show_progress_on=w.table)
+    ctx.demo.load(h.listing, [w.workspace, ctx.lang], listing_outputs, show_progress_on=w.table)
 
 
 class _LibraryHandlers:

@@ -244,7 +244,13 @@ def _network_section(ctx: TabContext, w: _Widgets) -> None:
         w.draw_button = ctx.relabel(
             gr.Button(ctx.t("partners.draw"), elem_id="partners-draw"), value="partners.draw"
         )
-    w.plot = ctx.relabel(
-        gr.Plot(label=ctx.t("partners.network_plot"), elem_id="partners-plot"), label="partners.network_plot"
-    )
+    with gr.Row():
+        with gr.Column(scale=3):
+            w.plot = ctx.relabel(
+                gr.Plot(label=ctx.t("partners.network_plot"), elem_id="partners-plot"),
+                label="partners.network_plot",
+            )
+        with gr.Column(scale=1, min_width=260):  # beside the map: MOUs ended or ending soon
+            # not relabelled: the tab's language handler rewrites it (the list, or this hint)
+            w.mou_watch = gr.Markdown(ctx.t("partners.watch_empty"), elem_id="partners-mou-watch")
     w.network_md = gr.Markdown("", elem_id="partners-network-report")

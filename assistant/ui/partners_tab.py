@@ -42,7 +42,12 @@ import gradio as gr
 from assistant.services.partners import EDIT_FIELDS, PartnersService
 from assistant.settings import Settings
 from assistant.ui.i18n import Labels, get_labels, normalize_language
-from assistant.ui.network_view import legend_in_words, network_markdown
+from assistant.ui.network_view import (  # noqa: F401 - legend_in_words re-exported
+    legend_in_words,
+    mou_watch_markdown,
+    network_figure,
+    network_markdown,
+)
 from assistant.ui.partners_layout import (  # noqa: F401 - code_dropdown re-exported
     _editor_section,
     _network_section,
@@ -63,8 +68,10 @@ from assistant.ui.partners_view import (  # noqa: F401 - re-exported: tests impo
     editor_feedback,
     field_errors_html,
     form_values,
+    partner_problem,
     partner_table,
     plan_text,
+    row_problem,
     seeded_text,
 )
 from assistant.ui.session import (
@@ -201,7 +208,7 @@ class _Handlers:
         except WorkspaceAccessError as exc:
             return (access_message(labels, lang, exc), skip, skip, skip)
         except CsvFormatError as exc:
-            return (f"⚠ {_one_line(exc)}", skip, skip, skip)
+            return (f"⚠ {partner_problem(labels, lang, _one_line(exc))}", skip, skip, skip)
         counts = {
             "created": len(report.created),
             "updated": len(report.updated),
@@ -210,7 +217,13 @@ class _Handlers:
         lines = [labels.text("partners.import_report", lang, imported=report.imported, **counts)]
         lines += [
             "- "
-            + labels.text("partners.import_row_error", lang, row=e.row, id=e.id or "—", message=e.message)
+            + labels.text(
+                "partners.import_row_error",
+                lang,
+                row=e.row,
+                id=e.id or "—",
+                message=row_problem(labels, lang, e.message, e.problems),
+            )
             for e in report.errors
         ]
         return ("\n".join(lines), *self.run_refresh(ws, lang, request))
@@ -229,26 +242,30 @@ class _Handlers:
     def run_draw(
         self, n_months: float | None, lead: str, ws: str | None, lang: str, request: gr.Request
     ) -> tuple:
-        from assistant.partners.network import plotly_figure
+        """The map, the report below it, the state (the report's data) and the MOUs to follow up beside it."""
         from assistant.services.partners import lead_ids
         from assistant.workspaces import WorkspaceAccessError
 
-        labels, lang = self.labels, normalize_language(lang)
+        labels, lang, skip = self.labels, normalize_language(lang), gr.skip()
         refused = limit_refusal(self.s, request, lang)
         if refused:
-            return (gr.skip(), f"⚠ {refused}", gr.skip())
+            return (skip, f"⚠ {refused}", skip, skip)
         try:
             principal = self._principal(request)
             report = self.service.network(principal, ws, months=int(n_months or 0), lead=lead_ids(lead))
         except WorkspaceAccessError as exc:
-            return (gr.skip(), access_message(labels, lang, exc), gr.skip())
+            return (skip, access_message(labels, lang, exc), skip, skip)
         except Exception as exc:
             log.exception("the network report failed")
-            return (gr.skip(), labels.text("partners.error", lang, error=_one_line(exc)), gr.skip())
+            return (skip, labels.text("partners.error", lang, error=_one_line(exc)), skip, skip)
         data = report.to_dict()
         data["positions"] = report.positions
-        figure = legend_in_words(labels, lang, plotly_figure(report, lang))
-        return (figure, network_markdown(labels, lang, data), data)
+        return (
+            network_figure(labels, lang, data),
+            network_markdown(labels, lang, data),
+            data,
+            mou_watch_markdown(labels, lang, data),
+        )
 
     def relanguage(self, lang: str, data: dict | None, net: dict | None, chosen: list[str]) -> tuple:
         labels, lang = self.labels, normalize_language(lang)
@@ -259,11 +276,14 @@ class _Handlers:
             cover,
             gr.update(choices=self.pick_choices(lang, data), value=chosen or []),
             network_markdown(labels, lang, net) if net else "",
+            network_figure(labels, lang, net) if net else gr.skip(),
+            mou_watch_markdown(labels, lang, net),
         )
 
     def switch_workspace(self, ws: str | None, lang: str, request: gr.Request) -> tuple:
         """Another workspace: forget the suggestions and the map of the last one, show its registry."""
-        cleared = ("", "", "", gr.update(choices=[], value=[]), None, None, None, "")
+        watch = mou_watch_markdown(self.labels, normalize_language(lang), None)
+        cleared = ("", "", "", gr.update(choices=[], value=[]), None, None, None, "", watch)
         return (*cleared, *self.run_refresh(ws, lang, request))
 
     # ------------------------------------------------------------ the partner editor
@@ -484,37 +504,43 @@ def _wire(ctx: TabContext, w: _Widgets, tab: Any, h: _Handlers) -> None:
     ]
     ws, lang = w.workspace, ctx.lang
     w.edit_pick.input(h.run_pick, [w.edit_pick, ws, lang], editor_outputs, show_progress="hidden")
-    w.save_button.click(
-        h.run_save, [w.edit_pick, *form_components, ws, lang], editor_outputs, show_progress="minimal"
-    )
-    w.remove_button.click(
-        h.run_remove, [w.edit_pick, w.confirm_remove, ws, lang], editor_outputs, show_progress="minimal"
-    )
+    editing = {"show_progress": "minimal", "show_progress_on": w.edit_status}
+    w.save_button.click(h.run_save, [w.edit_pick, *form_components, ws, lang], editor_outputs, **editing)
+    w.remove_button.click(h.run_remove, [w.edit_pick, w.confirm_remove, ws, lang], editor_outputs, **editing)
     suggest_inputs = [w.needs, w.types, w.province, w.near, w.max_km, w.top, ws, lang]
     suggest_outputs = [w.notice, w.cards, w.cover_md, w.pick, w.last, w.plan_md]
-    w.suggest_button.click(h.run_suggest, suggest_inputs, suggest_outputs, show_progress="minimal")
-    w.needs.submit(h.run_suggest, suggest_inputs, suggest_outputs, show_progress="minimal")
+    # one progress overlay per action (on the panel that shows its result), not one on every output
+    suggesting = {"show_progress": "minimal", "show_progress_on": w.cards}
+    w.suggest_button.click(h.run_suggest, suggest_inputs, suggest_outputs, **suggesting)
+    w.needs.submit(h.run_suggest, suggest_inputs, suggest_outputs, **suggesting)
     w.add_plan.click(h.run_add_plan, [w.pick, ws, lang], w.plan_md)
     pick_inputs = [w.edit_pick, ws, lang]
     tables = [w.table, w.count_md, w.plan_md]
-    w.refresh_button.click(h.run_refresh, [ws, lang], tables).then(
+    w.refresh_button.click(h.run_refresh, [ws, lang], tables, show_progress_on=w.table).then(
         h.refresh_pick, pick_inputs, w.edit_pick, show_progress="hidden"
     )
-    w.import_button.click(h.run_import, [w.csv_file, ws, lang], [w.import_md, *tables]).then(
-        h.refresh_pick, pick_inputs, w.edit_pick, show_progress="hidden"
-    )
+    w.import_button.click(
+        h.run_import, [w.csv_file, ws, lang], [w.import_md, *tables], show_progress_on=w.import_md
+    ).then(h.refresh_pick, pick_inputs, w.edit_pick, show_progress="hidden")
     w.export_button.click(h.run_export, ws, w.export_file)
-    w.draw_button.click(h.run_draw, [w.months, w.lead, ws, lang], [w.plot, w.network_md, w.network_state])
+    w.draw_button.click(
+        h.run_draw,
+        [w.months, w.lead, ws, lang],
+        [w.plot, w.network_md, w.network_state, w.mou_watch],
+        show_progress_on=w.plot,
+    )
+    network = [w.plot, w.network_state, w.network_md, w.mou_watch]
+    cleared = [w.notice, w.cards, w.cover_md, w.pick, w.last, *network]
     ws.change(
         h.switch_workspace,
         [ws, lang],
-        [w.notice, w.cards, w.cover_md, w.pick, w.last, w.plot, w.network_state, w.network_md, *tables],
+        [*cleared, *tables],
         show_progress="hidden",
     ).then(h.reset_editor, [ws, lang], editor_outputs[:-3], show_progress="hidden")
     lang.change(
         h.relanguage,
         [lang, w.last, w.network_state, w.pick],
-        [w.notice, w.cards, w.cover_md, w.pick, w.network_md],
+        [w.notice, w.cards, w.cover_md, w.pick, w.network_md, w.plot, w.mou_watch],
         queue=False,
     )
     lang.change(

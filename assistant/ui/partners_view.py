@@ -24,6 +24,43 @@ TYPES = tuple(t.value for t in PartnerType if t is not PartnerType.OTHER)
 TABLE_COLUMNS = ("id", "name", "type", "province", "district", "status", "capabilities", "mous")
 NEW_PARTNER = "__new__"
 """The editor picker's value for "a new partner"."""
+_Q = r"['\"]"
+PARTNER_PROBLEMS: list[tuple[str, str]] = [
+    (r"missing id", "partners.problem.id_missing"),
+    (r"missing name \(name_th or name_en\)", "partners.problem.name_missing"),
+    (
+        rf"unknown partner type {_Q}(?P<value>.*){_Q}; use one of: (?P<allowed>.*)",
+        "partners.problem.type_unknown",
+    ),
+    (
+        rf"unknown partner status {_Q}(?P<value>.*){_Q}; use one of: (?P<allowed>.*)",
+        "partners.problem.status_unknown",
+    ),
+    (r"bad coordinates: give both lat and lon, or neither", "partners.problem.coordinates_pair"),
+    (rf"bad coordinates: latitude {_Q}(?P<value>.*){_Q} is not a number", "partners.problem.lat_not_number"),
+    (rf"bad coordinates: longitude {_Q}(?P<value>.*){_Q} is not a number", "partners.problem.lon_not_number"),
+    (
+        r"bad coordinates: latitude (?P<value>\S+) is outside (?P<low>-[\d.]+)\.\.(?P<high>[\d.]+)",
+        "partners.problem.lat_range",
+    ),
+    (
+        r"bad coordinates: longitude (?P<value>\S+) is outside (?P<low>-[\d.]+)\.\.(?P<high>[\d.]+)",
+        "partners.problem.lon_range",
+    ),
+    (rf"unknown field {_Q}(?P<name>.*?){_Q}; the fields are .*", "partners.problem.field_unknown"),
+    (r"id (?P<id>\S+) is already registered", "partners.problem.id_taken"),
+    (rf"no partner with id {_Q}?(?P<id>[^'\"]+?){_Q}? in the registry", "partners.problem.id_unknown"),
+    (r"duplicate id (?P<id>\S*) \(first on row (?P<first>\d+)\)", "partners.problem.id_twice"),
+    (
+        r"not a partners CSV: missing column\(s\) (?P<missing>.*); expected (?P<expected>.*)",
+        "partners.problem.csv_columns",
+    ),
+    (r"(?P<name>.*): cannot read \(.*\)", "partners.problem.csv_unreadable"),
+    (r"(?P<name>.*): not UTF-8 text", "partners.problem.csv_encoding"),
+]
+"""The partner editor's and the CSV import's validation messages (English, in
+:mod:`assistant.partners.csv_rows` and the registry) and their labels; a message no pattern knows
+keeps its English words (server paths removed)."""
 
 
 def seeded_text(labels: Labels, lang: str, service: PartnersService, workspace: str | None = None) -> str:
@@ -172,19 +209,46 @@ def form_values(partner: Partner | None) -> dict[str, str | None]:
     return values
 
 
+def partner_problem(labels: Labels, lang: str, message: str) -> str:
+    """One validation message of the editor or the CSV import in ``lang``."""
+    from assistant.ui.form_problems import show_message
+
+    return show_message(labels, lang, hide_paths(message), PARTNER_PROBLEMS)
+
+
+def field_name(labels: Labels, lang: str, name: str) -> str:
+    """A partner field as the editor's form shows it (``lat`` → ``ละติจูด``); an unknown name as it is."""
+    return labels.text(f"partners.field_{name}", lang) if name in EDIT_FIELDS else name
+
+
+def _by_message(problems: dict[str, str]) -> dict[str, list[str]]:
+    grouped: dict[str, list[str]] = {}
+    for name, message in problems.items():
+        grouped.setdefault(message, []).append(name)
+    return grouped
+
+
+def row_problem(labels: Labels, lang: str, message: str, problems: dict[str, str] | None = None) -> str:
+    """A CSV row's problems in ``lang``: ``<field>: <message>`` per field when known, else the message."""
+    if not problems:
+        return partner_problem(labels, lang, message)
+    return "; ".join(
+        ", ".join(field_name(labels, lang, n) for n in names) + ": " + partner_problem(labels, lang, text)
+        for text, names in _by_message(problems).items()
+    )
+
+
 def field_errors_html(labels: Labels, lang: str, errors: dict[str, str]) -> str:
-    """Validation problems field by field (fields sharing one message are listed together)."""
+    """Validation problems field by field in ``lang`` (fields sharing one message are listed together)."""
     if not errors:
         return ""
-    grouped: dict[str, list[str]] = {}
-    for name, message in errors.items():
-        grouped.setdefault(message, []).append(name)
     items = []
-    for message, names in grouped.items():
-        shown = ", ".join(labels.text(f"partners.field_{n}", lang) if n in EDIT_FIELDS else n for n in names)
+    for message, names in _by_message(errors).items():
+        shown = ", ".join(field_name(labels, lang, n) for n in names)
+        text = partner_problem(labels, lang, message)
         items.append(
             f'<li data-field="{html.escape(" ".join(names))}"><strong>{html.escape(shown)}</strong>: '
-            f"{html.escape(message)}</li>"
+            f"{html.escape(text)}</li>"
         )
     title = html.escape(labels.text("partners.edit_invalid", lang))
     return f'<div class="partner-field-errors"><p>⚠ {title}</p><ul>{"".join(items)}</ul></div>'

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 import gradio as gr
 
 from assistant.settings import Settings
-from assistant.ui.i18n import LANGUAGES, Labels, get_labels, normalize_language
+from assistant.ui.i18n import DEFAULT_LANGUAGE, LANGUAGES, Labels, get_labels, normalize_language
 from assistant.workspaces import Principal, WorkspaceAccessError, principal_for, workspaces_for
 
 if TYPE_CHECKING:
@@ -172,19 +172,36 @@ def auth_message(labels: Labels | None = None) -> str:
     return "\n\n".join(labels.text("session.auth_message", code) for code in LANGUAGES)
 
 
-def workspace_choices(principal: Principal, settings: Settings) -> list[tuple[str, str]]:
-    """The selector's choices for ``principal``: ``(label, name)``, the label showing the title."""
-    choices = []
-    for ws in workspaces_for(principal, settings=settings):
-        label = ws.name if ws.title in ("", ws.name) else f"{ws.title} ({ws.name})"
-        choices.append((label, ws.name))
-    return choices
+DEFAULT_WORKSPACE = "default"
+"""The workspace every install starts with; shown in words (``session.workspace_main``), not by its name."""
+
+
+def workspace_label(labels: Labels, lang: str | None, name: str, title: str = "") -> str:
+    """How a workspace is shown: its title (with its name), the main workspace in words, else its name."""
+    if title and title != name:
+        return f"{title} ({name})"
+    if name == DEFAULT_WORKSPACE:
+        return labels.text("session.workspace_main", lang)
+    return name
+
+
+def workspace_choices(
+    principal: Principal, settings: Settings, lang: str | None = None
+) -> list[tuple[str, str]]:
+    """The selector's choices for ``principal``: ``(label, name)``, labelled by :func:`workspace_label`."""
+    labels = get_labels()
+    return [
+        (workspace_label(labels, lang, ws.name, ws.title), ws.name)
+        for ws in workspaces_for(principal, settings=settings)
+    ]
 
 
 def access_message(labels: Labels, lang: str, exc: Exception) -> str:
     """A user-facing sentence for a refused workspace (or a missing login)."""
     if isinstance(exc, WorkspaceAccessError) and exc.workspace and exc.user != "anonymous":
-        return labels.text("session.access_denied", lang, workspace=exc.workspace)
+        return labels.text(
+            "session.access_denied", lang, workspace=workspace_label(labels, lang, exc.workspace)
+        )
     if isinstance(exc, WorkspaceAccessError):
         return labels.text("session.login_required", lang)
     return str(exc)
@@ -198,7 +215,7 @@ def workspace_selector(ctx: TabContext, *, elem_id: str | None = None, **options
     """
     labels = get_labels()
     s = ctx.settings
-    initial = [] if s.auth else [(s.workspace, s.workspace)]
+    initial = [] if s.auth else [(workspace_label(labels, DEFAULT_LANGUAGE, s.workspace), s.workspace)]
     dropdown = gr.Dropdown(
         initial,
         value=None if s.auth else s.workspace,
@@ -214,7 +231,7 @@ def workspace_selector(ctx: TabContext, *, elem_id: str | None = None, **options
     def fill(lang: str, request: gr.Request) -> dict:
         lang = normalize_language(lang)
         try:
-            choices = workspace_choices(principal_from_request(request, s), s)
+            choices = workspace_choices(principal_from_request(request, s), s, lang)
         except WorkspaceAccessError:
             return gr.update(choices=[], value=None, info=labels.text("session.login_required", lang))
         if not choices:
@@ -223,7 +240,17 @@ def workspace_selector(ctx: TabContext, *, elem_id: str | None = None, **options
         value = s.workspace if s.workspace in names else names[0]
         return gr.update(choices=choices, value=value, info=None)
 
+    def relabel(lang: str, request: gr.Request) -> dict:
+        """The same choices in the new language (the chosen workspace stays: no value is sent)."""
+        try:
+            return gr.update(
+                choices=workspace_choices(principal_from_request(request, s), s, normalize_language(lang))
+            )
+        except WorkspaceAccessError:
+            return gr.skip()
+
     ctx.demo.load(fill, ctx.lang, dropdown, show_progress="hidden", queue=False)
+    ctx.lang.change(relabel, ctx.lang, dropdown, show_progress="hidden", queue=False)
     return dropdown
 
 

@@ -420,6 +420,7 @@ def _wire(ctx: TabContext, w: Any, h: _WorkshopHandlers) -> None:
             h.build_agenda,
             [ctx.lang, w.topic, w.audience, w.duration, w.start, w.goals, w.workspace],
             [w.plan_status, w.plan_view, w.plan_files],
+            show_progress_on=w.plan_view,
         )
     )
 
@@ -430,11 +431,13 @@ def _wire(ctx: TabContext, w: Any, h: _WorkshopHandlers) -> None:
             h.do_create,
             [ctx.lang, w.session_name, w.trainer_name, w.pack, w.library_docs, w.workspace],
             [w.created, w.dash_code, w.dash_key, w.pack],
+            show_progress_on=w.created,
         )
     )
 
-    w.refresh.click(h.do_refresh, [ctx.lang, w.dash_code, w.dash_key], [w.dash_message, w.questions_view])
-    w.faq.click(h.do_faq, [ctx.lang, w.dash_code, w.dash_key], [w.dash_message, w.faq_files])
+    dash = [ctx.lang, w.dash_code, w.dash_key]
+    w.refresh.click(h.do_refresh, dash, [w.dash_message, w.questions_view], show_progress_on=w.questions_view)
+    w.faq.click(h.do_faq, dash, [w.dash_message, w.faq_files], show_progress_on=w.dash_message)
     w.close.click(h.do_close, [ctx.lang, w.dash_code, w.dash_key], w.dash_message)
     ctx.demo.load(h.library_choices, w.workspace, w.library_docs)
     w.trainer_tab.select(h.library_choices, w.workspace, w.library_docs)
@@ -442,9 +445,15 @@ def _wire(ctx: TabContext, w: Any, h: _WorkshopHandlers) -> None:
 
     # ---------------------------------------------------------------- handlers: participant
 
-    w.join.click(h.do_join, [ctx.lang, w.join_code, w.join_name], [w.join_message, w.joined])
-    w.join_code.submit(h.do_join, [ctx.lang, w.join_code, w.join_name], [w.join_message, w.joined])
-    w.ask.click(h.do_ask, [ctx.lang, w.joined, w.question], [w.answer_view, w.sources_view])
+    joining = [ctx.lang, w.join_code, w.join_name]
+    w.join.click(h.do_join, joining, [w.join_message, w.joined], show_progress_on=w.join_message)
+    w.join_code.submit(h.do_join, joining, [w.join_message, w.joined], show_progress_on=w.join_message)
+    w.ask.click(
+        h.do_ask,
+        [ctx.lang, w.joined, w.question],
+        [w.answer_view, w.sources_view],
+        show_progress_on=w.answer_view,
+    )
 
 
 class _WorkshopHandlers:

@@ -404,3 +404,17 @@ def test_cli_plan_bad_form_exits_2_listing_every_problem(
     assert not out_file.exists()
     code, _, err = Cli(corpus_data_dir, model_dir, monkeypatch)("plan", "-i", str(EXAMPLE_TH), "-f", "pdf")
     assert code == 2 and "export format" in err
+
+
+def test_each_goal_is_suggested_an_indicator_of_its_own_measure(corpus_store, english_draft: Draft) -> None:
+    """A reading goal gets a reading indicator, not the closest framework KPI about resources."""
+    form = parse_plan_form(form_data(goals=["นักเรียนชั้น ป.1–3 อ่านออกเขียนได้เพิ่มขึ้นร้อยละ 20"]))
+    text = to_markdown(draft_plan(form, ctx_for(corpus_store, "th")))
+    assert (
+        "เป้าหมายที่ 1: นักเรียนชั้น ป.1–3 อ่านออกเขียนได้เพิ่มขึ้นร้อยละ 20 (ตัวชี้วัดที่แนะนำ: "
+        "ร้อยละของนักเรียนชั้น ป.1–3 ที่อ่านออกเขียนได้ (ค่าเป้าหมาย: เพิ่มขึ้นร้อยละ 20))"
+    ) in text
+    assert (
+        "Goal 1: Every Grade 9 student completes a hospitality placement (suggested indicator: "
+        "Share of Grade 9 students who complete a hospitality placement)"
+    ) in to_markdown(english_draft)

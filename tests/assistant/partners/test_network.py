@@ -112,3 +112,37 @@ def test_the_map_layout_of_a_small_graph() -> None:
     pos = map_layout(graph)
     assert pos["A"][0] == pytest.approx(pos["B"][0])  # a pair is drawn upright
     assert pos["C"] == pytest.approx((0.0, 1.0))  # the one unlinked member at the top of the ring
+
+
+def test_each_member_has_an_mou_standing() -> None:
+    """In force, ending within 90 days, ended or none: what the map's colours say."""
+    from assistant.partners.network import ENDING_DAYS, mou_state
+
+    today = date(2026, 1, 1)
+    assert ENDING_DAYS == 90
+    assert mou_state([], today) == "none"
+    assert mou_state([date(2027, 1, 1)], today) == "active"
+    assert mou_state([None], today) == "active"  # no known end: taken as running
+    assert mou_state([date(2026, 3, 1)], today) == "ending"
+    assert mou_state([date(2025, 6, 1)], today) == "ended"
+    assert mou_state([date(2025, 6, 1), date(2026, 2, 1)], today) == "ending"
+    assert mou_state([date(2025, 6, 1), date(2028, 2, 1)], today) == "active"
+
+    partners = [_partner("A"), _partner("B"), _partner("C"), _partner("D"), _partner("E")]
+    mous = [
+        MouRecord("M1", parties=["A", "B"], end_date="2026-02-15"),
+        MouRecord("M2", parties=["C", "D"], end_date="2025-12-01"),
+    ]
+
+    class Book:
+        def all(self) -> list[Partner]:
+            return partners
+
+        def mous(self) -> list[MouRecord]:
+            return mous
+
+    report = network_report(Book(), None, months=6, today=today, with_needs=False)  # type: ignore[arg-type]
+    states = {m.id: m.mou_state for m in report.members}
+    assert states == {"A": "ending", "B": "ending", "C": "ended", "D": "ended", "E": "none"}
+    assert report.to_dict()["mou_ends"] == {"M1": "2026-02-15", "M2": "2025-12-01"}
+    assert {m["id"]: m["mou_state"] for m in report.to_dict()["members"]} == states
