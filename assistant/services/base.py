@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import logging
+from typing import Any
+
 from assistant.settings import Settings, get_settings
 from assistant.workspaces import Principal, WorkspaceName, require_access
+
+log = logging.getLogger(__name__)
 
 
 class Service:
@@ -20,3 +25,27 @@ class Service:
     def workspace(self, principal: Principal, name: str | None = None) -> WorkspaceName:
         """The checked workspace ``name`` (default: the settings' one) for ``principal``."""
         return require_access(principal, name or self.settings.workspace, settings=self.settings)
+
+
+def remember_draft(
+    settings: Settings,
+    principal: Principal,
+    workspace: str,
+    kind: Any,
+    draft: Any,
+    *,
+    title: str | None = None,
+) -> str | None:
+    """Keep a finished draft in ``principal``'s history in ``workspace``; its id, or None if that failed.
+
+    The title is the draft's (or ``title``), the payload ``draft.to_json()`` (what the Saved drafts
+    accordion reopens). A failure is logged, never shown as a failed draft.
+    """
+    from assistant.history import Kind, save
+
+    try:
+        name = title if title is not None else draft.title
+        return save(principal, kind, name, draft.to_json(), workspace=workspace, settings=settings).id
+    except Exception:
+        log.exception("the %s draft could not be saved to history", Kind.parse(kind).value)
+        return None

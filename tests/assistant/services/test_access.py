@@ -17,12 +17,22 @@ import pytest
 from assistant.services.ask import AskService
 from assistant.services.library import LibraryService
 from assistant.services.partners import PartnersService, SuggestRequest
+from assistant.services.plan import PlanRequest, PlanService
 from assistant.services.workshop import NewSession, SessionService
 from assistant.workspaces import SYSTEM, Principal, WorkspaceAccessError
 
 from .conftest import Accounts
 
 Call = Callable[[Any, Principal, str, Path], Any]
+
+
+def _plan_form() -> Any:
+    """A valid plan form, checked against the starter partners (no workspace read)."""
+    from assistant.plan import parse_plan_form
+
+    request = PlanRequest.from_form(network="N", lead="P016", members="P001\nP002", needs="n", goals="g")
+    return parse_plan_form(request.to_form())
+
 
 USE_CASES: dict[str, tuple[type, Call]] = {
     "partners.registry": (PartnersService, lambda s, p, ws, f: s.registry(p, ws)),
@@ -48,6 +58,11 @@ USE_CASES: dict[str, tuple[type, Call]] = {
     "library.upload": (LibraryService, lambda s, p, ws, f: s.upload(p, ws, [f])),
     "library.remove": (LibraryService, lambda s, p, ws, f: s.remove(p, ws, str(f))),
     "library.reindex": (LibraryService, lambda s, p, ws, f: s.reindex(p, ws)),
+    "plan.partners": (PlanService, lambda s, p, ws, f: s.partners(p, ws)),
+    "plan.parse": (PlanService, lambda s, p, ws, f: s.parse(p, ws, {"network_name": "N"})),
+    "plan.context": (PlanService, lambda s, p, ws, f: s.context(p, ws, "th")),
+    "plan.stream": (PlanService, lambda s, p, ws, f: s.stream(p, ws, _plan_form())),
+    "plan.take_partners": (PlanService, lambda s, p, ws, f: s.take_partners(p, ws, "P001")),
     "workshop.library_documents": (SessionService, lambda s, p, ws, f: s.library_documents(p, ws)),
     "workshop.create": (
         SessionService,
