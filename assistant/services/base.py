@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from assistant.settings import Settings, get_settings
 from assistant.workspaces import Principal, WorkspaceName, require_access
+
+if TYPE_CHECKING:
+    from assistant.retrieval import HybridRetriever
+    from ingest.store import Store
 
 log = logging.getLogger(__name__)
 
@@ -25,6 +29,22 @@ class Service:
     def workspace(self, principal: Principal, name: str | None = None) -> WorkspaceName:
         """The checked workspace ``name`` (default: the settings' one) for ``principal``."""
         return require_access(principal, name or self.settings.workspace, settings=self.settings)
+
+
+class DraftingService(Service):
+    """A service that drafts from a workspace's passages: ``store`` is the index to cite from
+    (default: the process's, :func:`assistant.runtime.get_store`)."""
+
+    def __init__(self, settings: Settings | None = None, *, store: Store | None = None) -> None:
+        super().__init__(settings)
+        self.store = store
+
+    def retriever(self, principal: Principal, workspace: str | None, **options: Any) -> HybridRetriever:
+        """A retriever over the checked workspace, reading as ``principal`` (WorkspaceAccessError first)."""
+        from assistant.workspaces import scoped_retriever
+
+        ws = self.workspace(principal, workspace)
+        return scoped_retriever(principal, ws, settings=self.settings, store=self.store, **options)
 
 
 def remember_draft(

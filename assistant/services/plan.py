@@ -23,15 +23,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from assistant.services.base import Service, remember_draft
+from assistant.services.base import DraftingService, remember_draft
 
 if TYPE_CHECKING:
     from assistant.drafting import DraftContext, DraftEvent
     from assistant.plan import PlanForm
     from assistant.plan.partners import PartnerBook
-    from assistant.settings import Settings
     from assistant.workspaces import Principal
-    from ingest.store import Store
 
 DEFAULT_MONTHS = 12
 
@@ -137,15 +135,11 @@ def save_edited(text: str | None, original: str | None, stem: str = "plan") -> P
     return write_atomic(folder / f"{stem}-edited.md", text.encode("utf-8"))
 
 
-class PlanService(Service):
+class PlanService(DraftingService):
     """The plan form, its members' registry, the draft's context and the history.
 
     ``store`` is the index to cite from (default: the process's, :func:`assistant.runtime.get_store`).
     """
-
-    def __init__(self, settings: Settings | None = None, *, store: Store | None = None) -> None:
-        super().__init__(settings)
-        self.store = store
 
     def partners(self, principal: Principal, workspace: str | None = None) -> PartnerBook:
         """The partners a form may name by id: the workspace's registry, else the starter CSV."""
@@ -165,10 +159,9 @@ class PlanService(Service):
     ) -> DraftContext:
         """The draft's context: the workspace's passages (retrieved as ``principal``) and the model."""
         from assistant.drafting import draft_context
-        from assistant.workspaces import scoped_retriever
 
         ws = self.workspace(principal, workspace)
-        retriever = scoped_retriever(principal, ws, settings=self.settings, store=self.store, k=5)
+        retriever = self.retriever(principal, ws, k=5)
         return draft_context(
             self.settings, ws, language, backend=backend, retriever=retriever, principal=principal
         )

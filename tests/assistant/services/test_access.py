@@ -16,6 +16,7 @@ import pytest
 
 from assistant.services.ask import AskService
 from assistant.services.library import LibraryService
+from assistant.services.mou import MouService
 from assistant.services.partners import PartnersService, SuggestRequest
 from assistant.services.plan import PlanRequest, PlanService
 from assistant.services.workshop import NewSession, SessionService
@@ -24,6 +25,14 @@ from assistant.workspaces import SYSTEM, Principal, WorkspaceAccessError
 from .conftest import Accounts
 
 Call = Callable[[Any, Principal, str, Path], Any]
+
+
+def _mou_form() -> Any:
+    """The example MOU form (it names no workspace)."""
+    import yaml
+
+    root = Path(__file__).resolve().parents[3]
+    return MouService.parse(yaml.safe_load((root / "examples" / "mou.th.yaml").read_text(encoding="utf-8")))
 
 
 def _plan_form() -> Any:
@@ -58,6 +67,14 @@ USE_CASES: dict[str, tuple[type, Call]] = {
     "library.upload": (LibraryService, lambda s, p, ws, f: s.upload(p, ws, [f])),
     "library.remove": (LibraryService, lambda s, p, ws, f: s.remove(p, ws, str(f))),
     "library.reindex": (LibraryService, lambda s, p, ws, f: s.reindex(p, ws)),
+    "mou.stream": (MouService, lambda s, p, ws, f: s.stream(p, ws, _mou_form())),
+    "mou.documents": (MouService, lambda s, p, ws, f: s.documents(p, ws)),
+    "mou.analyse": (MouService, lambda s, p, ws, f: s.analyse(p, ws, upload=f)),
+    "mou.read": (MouService, lambda s, p, ws, f: s.read(p, ws, document="MOU-2024-001.th.md")),
+    "mou.send": (
+        MouService,
+        lambda s, p, ws, f: s.send(p, {"_workspace": ws, "_partner": {"mou_id": "MOU-X", "parties": []}}),
+    ),
     "plan.partners": (PlanService, lambda s, p, ws, f: s.partners(p, ws)),
     "plan.parse": (PlanService, lambda s, p, ws, f: s.parse(p, ws, {"network_name": "N"})),
     "plan.context": (PlanService, lambda s, p, ws, f: s.context(p, ws, "th")),
