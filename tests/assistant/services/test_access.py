@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 from assistant.services.ask import AskService
+from assistant.services.assess import AssessRequest, AssessService
 from assistant.services.library import LibraryService
 from assistant.services.mou import MouService
 from assistant.services.partners import PartnersService, SuggestRequest
@@ -25,6 +26,14 @@ from assistant.workspaces import SYSTEM, Principal, WorkspaceAccessError
 from .conftest import Accounts
 
 Call = Callable[[Any, Principal, str, Path], Any]
+
+
+def _health_result() -> Any:
+    """A scored health check (no workspace read)."""
+    from assistant.assess import load_questionnaire, parse_answers, run_assessment
+
+    q = load_questionnaire()
+    return run_assessment(parse_answers({"stakeholders.1": 2}, q, require_all=False), q, language="th")
 
 
 def _mou_form() -> Any:
@@ -63,6 +72,16 @@ USE_CASES: dict[str, tuple[type, Call]] = {
         AskService,
         lambda s, p, ws, f: s.save_conversation(p, ws, None, [{"question": "q", "done": True}]),
     ),
+    "assess.history": (AssessService, lambda s, p, ws, f: s.history(p, ws)),
+    "assess.score": (
+        AssessService,
+        lambda s, p, ws, f: s.score(p, ws, AssessRequest({"stakeholders.1": 2}, require_all=False)),
+    ),
+    "assess.save": (
+        AssessService,
+        lambda s, p, ws, f: s.save(p, ws, AssessRequest({"stakeholders.1": 2}, require_all=False)),
+    ),
+    "assess.keep": (AssessService, lambda s, p, ws, f: s.keep(p, ws, _health_result())),
     "library.documents": (LibraryService, lambda s, p, ws, f: s.documents(p, ws)),
     "library.upload": (LibraryService, lambda s, p, ws, f: s.upload(p, ws, [f])),
     "library.remove": (LibraryService, lambda s, p, ws, f: s.remove(p, ws, str(f))),
