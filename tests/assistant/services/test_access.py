@@ -20,6 +20,7 @@ from assistant.services.library import LibraryService
 from assistant.services.mou import MouService
 from assistant.services.partners import PartnersService, SuggestRequest
 from assistant.services.plan import PlanRequest, PlanService
+from assistant.services.portfolio import GuideRequest, PortfolioService
 from assistant.services.workshop import NewSession, SessionService
 from assistant.workspaces import SYSTEM, Principal, WorkspaceAccessError
 
@@ -99,6 +100,13 @@ USE_CASES: dict[str, tuple[type, Call]] = {
     "plan.context": (PlanService, lambda s, p, ws, f: s.context(p, ws, "th")),
     "plan.stream": (PlanService, lambda s, p, ws, f: s.stream(p, ws, _plan_form())),
     "plan.take_partners": (PlanService, lambda s, p, ws, f: s.take_partners(p, ws, "P001")),
+    "portfolio.retriever": (PortfolioService, lambda s, p, ws, f: s.retriever(p, ws)),
+    "portfolio.stream": (
+        PortfolioService,
+        lambda s, p, ws, f: s.stream(
+            p, ws, s.parse(GuideRequest("P5", "arts", ("thinking",), "unit", 4).to_form())
+        ),
+    ),
     "workshop.library_documents": (SessionService, lambda s, p, ws, f: s.library_documents(p, ws)),
     "workshop.create": (
         SessionService,
