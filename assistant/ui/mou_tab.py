@@ -117,7 +117,7 @@ MOU_PROBLEMS: list[tuple[str, str]] = [
 def show_mou_problem(labels: Labels, lang: str, problem: str) -> str:
     """One problem of the MOU form in ``lang``, naming the field as the form shows it."""
     if problem.startswith("form: "):  # the form as a whole (dates and parties that disagree)
-        problem = problem.removeprefix("form: ")
+        return show_message(labels, lang, problem.removeprefix("form: "), MOU_PROBLEMS)
     return show_problem(labels, lang, problem, MOU_FIELDS, MOU_PROBLEMS)
 
 
