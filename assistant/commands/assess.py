@@ -15,7 +15,6 @@ Exit codes: 0 done, 1 run-time error, 2 bad input (each problem listed).
 
 from __future__ import annotations
 
-import os
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -137,10 +136,10 @@ def register(app: typer.Typer) -> None:
     @assess_app.command("history")
     def history(as_json: JsonOpt = False, workspace: WorkspaceOpt = None) -> None:
         """List the saved assessments of the workspace, newest first."""
-        from assistant.assess.storage import AssessmentStore
+        from assistant.services.assess import AssessService
 
         ws = _workspace(workspace)
-        saved = AssessmentStore.for_workspace(_settings(), ws, principal=SYSTEM).list()
+        saved = AssessService(_settings()).history(SYSTEM, ws)
         if as_json:
             print_json([s.to_json() for s in saved])
             return
@@ -168,16 +167,11 @@ def _run(
     as_json: bool,
     workspace: str | None,
 ) -> None:
-    from assistant.assess.answers import parse_answers, split_answers_file
-    from assistant.assess.charts import chart_png
-    from assistant.assess.questionnaire import load_questionnaire
-    from assistant.assess.report import export_report, report_draft
-    from assistant.assess.result import run_assessment
-    from assistant.assess.storage import AssessmentStore
-    from assistant.drafting import draft_context
-    from assistant.export import ExportFormat, write_atomic
+    from assistant.assess.answers import split_answers_file
+    from assistant.export import ExportFormat
+    from assistant.services.assess import AssessRequest, AssessService
 
-    s = _settings()
+    service = AssessService(_settings())
     ws = _workspace(workspace)
     if output is not None:
         try:
@@ -188,32 +182,13 @@ def _run(
         raise UserError(f"{chart}: the chart is a PNG; name it *.png", code=2)
     form = read_form(answers_path)
     with _input_errors():
-        q = load_questionnaire()
         data, file_label, file_language = split_answers_file(form)
         lang = _language(language or file_language)
-        parsed = parse_answers(data, q)
-        store = AssessmentStore.for_workspace(s, ws, principal=SYSTEM)
-        previous = store.get(compare) if compare else None
-    ctx = draft_context(s, ws, lang, backend=backend, llm=backend != "none", principal=SYSTEM)
-    result = run_assessment(
-        parsed, q, language=lang, ctx=ctx, previous=previous, label=label or file_label or ""
-    )
+        request = AssessRequest(data, label=label or file_label or "", language=lang, compare=compare or "")
+        result = service.score(SYSTEM, ws, request, backend=backend, llm=backend != "none", scoped=False)
     if save:
-        store.save(result)
-    png = chart_png(result) if chart is not None or output is not None else None
-    chart_path = chart
-    if png is not None and chart_path is None and output is not None and output.suffix.lower() == ".md":
-        chart_path = output.with_suffix(".radar.png")
-    if png is not None and chart_path is not None:
-        write_atomic(chart_path, png)
-    if output is not None:
-        ref = None
-        if chart_path is not None:
-            ref = os.path.relpath(chart_path.resolve(), output.resolve().parent)
-        elif output.suffix.lower() == ".docx":
-            ref = "radar.png"  # a placeholder line that the DOCX export replaces with the picture
-        draft = report_draft(result, workspace=ws, chart_ref=ref)
-        export_report(draft, output, chart_png=png)
+        service.keep(SYSTEM, ws, result)
+    chart_path = service.write_report(result, ws, chart=chart, output=output)
     if as_json:
         data_out = result.to_json()
         data_out["chart"] = str(chart_path) if chart_path else None

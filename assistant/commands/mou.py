@@ -44,12 +44,13 @@ def register(app: typer.Typer) -> None:
         as_json: JsonOpt = False,
     ) -> None:
         """Draft an MOU (Thai structure, or English) from a form and export it."""
-        from assistant.mou.draft import parse_mou_form, stream_mou_draft
+        from assistant.mou.draft import stream_mou_draft
+        from assistant.services.mou import MouService
 
         run_draft(
             "MOU",
             input_path,
-            parse_mou_form,
+            MouService.parse,
             stream_mou_draft,
             output=output,
             fmt=fmt,
@@ -69,19 +70,19 @@ def register(app: typer.Typer) -> None:
         as_json: JsonOpt = False,
     ) -> None:
         """Extract parties, dates, duration, areas, duties and termination terms, with their pages."""
-        from assistant.mou.analysis import DocumentNotFound, analyze_document, analyze_file
+        from assistant.mou.analysis import DocumentNotFound
+        from assistant.services.mou import MouService
         from ingest.loaders import LoadError
 
         if (document is None) == (file is None):
             raise UserError("give a DOCUMENT_NAME or --file PATH (one of them)", code=2)
-        s = _settings()
-        writer = _writer(s, backend)
+        service = MouService(_settings())
+        writer = _writer(service, backend)
         try:
             if file is not None:
-                record = analyze_file(file, writer=writer)
+                record = service.read(SYSTEM, None, upload=file, writer=writer)
             else:
-                assert document is not None
-                record = analyze_document(s, _workspace(workspace), document, writer=writer, principal=SYSTEM)
+                record = service.read(SYSTEM, _workspace(workspace), document=document, writer=writer)
         except DocumentNotFound as exc:
             raise UserError(str(exc), code=2) from None
         except LoadError as exc:
@@ -95,21 +96,15 @@ def register(app: typer.Typer) -> None:
             raise typer.Exit(1)
 
 
-def _writer(settings, backend: str | None):
-    """A Writer for the analysis (None for the ``none`` backend); the language only picks prompts."""
-    from assistant.drafting import Writer
-    from assistant.llm import get_chat_model
-
-    if backend is None or backend == "none":
-        return None
+def _writer(service, backend: str | None):
+    """A Writer for the analysis (None for the ``none`` backend, or when the model is off: said on stderr)."""
     try:
-        model, status = get_chat_model(settings, backend)
+        writer, note = service.writer(backend)
     except ValueError as exc:
         raise UserError(str(exc), code=2) from None
-    if model is None:
-        err.print(f"backend {backend}: {status.message}; rules only", highlight=False)
-        return None
-    return Writer(model, status.backend, "en")
+    if note:
+        err.print(note, highlight=False)
+    return writer
 
 
 def _print_record(record) -> None:

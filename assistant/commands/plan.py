@@ -39,14 +39,13 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Draft a network plan (7 components, timeline, PDCA, risks, success factors) with citations."""
         from assistant.plan.draft import stream_plan
-        from assistant.plan.form import parse_plan_form
-        from assistant.plan.partners import workspace_partners
+        from assistant.services.plan import PlanService
 
-        s, ws = _settings(), _workspace(workspace)
+        service, ws = PlanService(_settings()), _workspace(workspace)
         run_draft(
             "plan",
             input_path,
-            lambda data: parse_plan_form(data, partners=workspace_partners(s, ws, principal=SYSTEM)),
+            lambda data: service.parse(SYSTEM, ws, data),
             stream_plan,
             output=output,
             fmt=fmt,

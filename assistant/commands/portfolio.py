@@ -55,12 +55,13 @@ def register(app: typer.Typer) -> None:
             return
         if input_path is None:
             raise UserError("give the form with --input FILE (see examples/portfolio.th.yaml)", code=2)
-        from assistant.portfolio import check_curriculum, parse_portfolio_form, stream_portfolio
+        from assistant.portfolio import check_curriculum, stream_portfolio
+        from assistant.services.portfolio import PortfolioService
 
         run_draft(
             "guide",
             input_path,
-            parse_portfolio_form,
+            PortfolioService.parse,
             stream_portfolio,
             output=output,
             fmt=fmt,
@@ -85,7 +86,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Feedback on a learner's draft reflection against the rubric (it never rewrites the reflection)."""
         from assistant.privacy import PersonalDataError
-        from assistant.reflection import review_reflection
+        from assistant.services.portfolio import PortfolioService
 
         if str(file) == "-":
             text = sys.stdin.read()
@@ -94,16 +95,14 @@ def register(app: typer.Typer) -> None:
         else:
             raise UserError(f"{file}: no such file", code=2)
         llm, name = None, "none"
+        service = PortfolioService(_settings())
         if backend is None or backend.lower() != "none":
             from assistant.privacy import find_personal_data
 
             if not find_personal_data(text):  # never even start a model for text we will refuse
-                from assistant.llm import get_chat_model
-
-                llm, status = get_chat_model(_settings(), backend)
-                name = status.backend
+                llm, name = service.model(backend)
         try:
-            result = review_reflection(text, competencies, grade, language, llm=llm, backend=name)
+            result = service.review(text, competencies, grade, language, llm=llm, backend=name)
         except PersonalDataError as exc:
             raise UserError(exc.message(language if language in ("th", "en") else "th"), code=1) from None
         except ValueError as exc:

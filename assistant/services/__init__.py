@@ -16,8 +16,14 @@ import below ``commands/`` (``cli.py`` and ``clikit.py`` are the command line's 
 
 Modules: :mod:`~assistant.services.partners` (registry, matching, plan list, network),
 :mod:`~assistant.services.ask` (answering and saved conversations),
-:mod:`~assistant.services.library` (the workspace's documents), and
-:mod:`~assistant.services.workshop` (workshop sessions).
+:mod:`~assistant.services.library` (the workspace's documents),
+:mod:`~assistant.services.workshop` (workshop sessions),
+:mod:`~assistant.services.plan` (network plans: the form, its members, the draft),
+:mod:`~assistant.services.mou` (drafting an MOU, analysing one, sending it to the registry),
+:mod:`~assistant.services.assess` (the network health check: scores, advice, saved checks, reports), and
+:mod:`~assistant.services.portfolio` (learner-portfolio guides and reflection feedback).
+:mod:`~assistant.services.base` holds what they share: :class:`Service`, the drafting services'
+index (:class:`~assistant.services.base.DraftingService`) and keeping a draft in the history.
 """
 
 from assistant.services.base import Service

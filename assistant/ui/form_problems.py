@@ -29,9 +29,14 @@ _SEPARATOR = re.compile(r"; (?=item \d+ \(|['\"])")
 """Where a list field's message joins its items' problems (``item 2 ('P999'): …; 'X' is listed…``)."""
 
 
+_HINT = re.compile(r" \(|, one per line| บรรทัดละ")
+"""Where a label's hint starts: a parenthesis, or a "one per line" instruction (``คู่ภาคี บรรทัดละ…``)."""
+
+
 def field_label(labels: Labels, lang: str, key: str) -> str:
-    """A form label without its hint: ``หน่วยงานแกนนำ (ชื่อหรือรหัสภาคี…)`` → ``หน่วยงานแกนนำ``."""
-    return labels.text(key, lang).split(" (")[0].strip()
+    """A form label without its hint: ``หน่วยงานแกนนำ (ชื่อหรือรหัสภาคี…)`` → ``หน่วยงานแกนนำ``,
+    ``Duties, one per line: party: duty`` → ``Duties``."""
+    return _HINT.split(labels.text(key, lang))[0].strip()
 
 
 def show_message(labels: Labels, lang: str, message: str, patterns: Sequence[Pattern]) -> str:

@@ -19,19 +19,18 @@ reopens its report with fresh downloads.
 
 from __future__ import annotations
 
-import dataclasses
 import logging
-import tempfile
 from collections.abc import Iterator
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import gradio as gr
 
-from assistant.assess.questionnaire import Area, Questionnaire, load_questionnaire
+from assistant.assess.questionnaire import Area, Questionnaire
 from assistant.history import Kind
+from assistant.services.assess import AssessRequest, AssessService, history_draft, write_downloads
+from assistant.ui.form_problems import show_message
 from assistant.ui.i18n import Labels, get_labels, normalize_language
-from assistant.ui.saved_drafts import record_draft_safely, saved_drafts_panel
+from assistant.ui.saved_drafts import saved_drafts_panel
 from assistant.ui.session import (
     access_message,
     limit_refusal,
@@ -39,9 +38,17 @@ from assistant.ui.session import (
     workspace_selector,
 )
 
+__all__ = [  # history_draft and write_downloads live in assistant.services.assess (re-exported)
+    "answer_problems",
+    "answers_from_values",
+    "build_tab",
+    "history_choices",
+    "history_draft",
+    "write_downloads",
+]
+
 if TYPE_CHECKING:
     from assistant.assess.result import HealthResult
-    from assistant.drafting import Draft
     from assistant.settings import Settings
     from assistant.ui.app import TabContext
 
@@ -81,6 +88,37 @@ def answers_from_values(q: Questionnaire, values: list[Any]) -> dict[str, Any]:
     return data
 
 
+_HINT = r" \(use (?P<min>\d+)–(?P<max>\d+), or 'not sure' to skip\)"
+HEALTH_PROBLEMS: list[tuple[str, str]] = [
+    (
+        r"unknown indicator id\(s\): (?P<ids>.*) \(see the questionnaire for the ids\)",
+        "health.problem.unknown",
+    ),
+    (rf"missing answers for (?P<n>\d+) statement\(s\): (?P<ids>.*){_HINT}", "health.problem.missing"),
+    (r"no statement has a score: answer at least one with (?P<min>\d+)–(?P<max>\d+)", "health.problem.none"),
+    (rf"(?P<problem>.*){_HINT}", "health.problem.score"),
+    (r"(?P<value>.*) is not a score", "health.problem.not_a_score"),
+    (r"(?P<value>.*) is not a whole number", "health.problem.not_whole"),
+    (r"score (?P<value>\S+) is outside (?P<min>\d+)–(?P<max>\d+)", "health.problem.outside"),
+]
+"""The answers' validation messages (English, in :mod:`assistant.assess.answers`) and their labels."""
+
+
+def answer_problems(labels: Labels, lang: str, *, q: Questionnaire, problems: list[str]) -> str:
+    """The answers' problems in ``lang``, each statement named by its text as the form shows it."""
+    known = {i.id for i in q.indicators}
+    shown = []
+    for problem in problems:
+        where, sep, message = problem.partition(": ")
+        if sep and where in known:
+            shown.append(
+                f"{q.indicator(where).text(lang)}: {show_message(labels, lang, message, HEALTH_PROBLEMS)}"
+            )
+        else:
+            shown.append(show_message(labels, lang, problem, HEALTH_PROBLEMS))
+    return "; ".join(shown)
+
+
 def sources_markdown(labels: Labels, lang: str, result: HealthResult) -> str:
     """The numbered sources of the recommendations: document, page and the quoted passage."""
     if not result.citations:
@@ -95,37 +133,14 @@ def sources_markdown(labels: Labels, lang: str, result: HealthResult) -> str:
     return "\n".join(lines)
 
 
-def history_choices(store: Any) -> list[tuple[str, str]]:
-    """The compare dropdown's choices: "—" (none) then the saved assessments, newest first."""
-    return [("—", ""), *[(s.title(), str(s.id)) for s in store.list()]]
-
-
-def write_downloads(result: HealthResult, workspace: str) -> tuple[list[str], Any]:
-    """Write DOCX (chart embedded), Markdown and the PNG into a fresh temporary folder."""
-    from assistant.assess.charts import chart_png
-    from assistant.assess.report import export_report, report_draft
-    from assistant.export import write_atomic
-
-    folder = Path(tempfile.mkdtemp(prefix="edunet-health-"))
-    png = chart_png(result)
-    chart = write_atomic(folder / "health-radar.png", png)
-    draft = report_draft(result, workspace=workspace, chart_ref=chart.name)
-    docx = export_report(draft, folder / "health-check.docx", chart_png=png)
-    md = export_report(draft, folder / "health-check.md")
-    return [str(docx), str(md), str(chart)], draft
-
-
-def history_draft(draft: Draft, label: str = "") -> tuple[Draft, str]:
-    """The report as kept in history, and its title: without the chart section (its PNG is not kept),
-    titled with the assessment's label when it has one."""
-    kept = dataclasses.replace(draft, sections=[x for x in draft.sections if x.id != "chart"])
-    label = " ".join((label or "").split())
-    return kept, f"{draft.title} — {label}" if label else draft.title
+def history_choices(saved: list[Any]) -> list[tuple[str, str]]:
+    """The compare dropdown's choices: "—" (none) then the saved assessments (newest first)."""
+    return [("—", ""), *[(s.title(), str(s.id)) for s in saved]]
 
 
 def build_tab(ctx: TabContext) -> None:
     """The Health tab: questionnaire, Score / Save, chart, scores, recommendations, sources, downloads."""
-    h = _HealthHandlers(get_labels(), ctx.settings, load_questionnaire())
+    h = _HealthHandlers(get_labels(), ctx.settings, AssessService(ctx.settings))
     w = _layout(ctx, h.labels, h.q)
     _wire(ctx, w, h)
 
@@ -247,10 +262,11 @@ def _wire(ctx: TabContext, w: Any, h: _HealthHandlers) -> None:
 class _HealthHandlers:
     """The Health tab's event handlers: score (streamed), save, the compare list and clear."""
 
-    def __init__(self, labels: Labels, settings: Settings, q: Questionnaire) -> None:
+    def __init__(self, labels: Labels, settings: Settings, service: AssessService) -> None:
         self.labels = labels
         self.s = settings
-        self.q = q
+        self.service = service
+        self.q = service.questionnaire
 
     def score(
         self, ws: str, lang: str, compare_id: str, label: str, request: gr.Request, *values: Any
@@ -274,34 +290,28 @@ class _HealthHandlers:
         self, ws: str, lang: str, compare_id: str, label: str, request: gr.Request, data: dict[str, Any]
     ) -> tuple:
         """Score the answers with cited recommendations, keep the report in history: the tab's outputs."""
-        from assistant.assess import AnswerError, AssessmentStore, chart_figure, parse_answers, run_assessment
-        from assistant.drafting import draft_context
+        from assistant.assess import AnswerError, chart_figure
         from assistant.export import sections_markdown
-        from assistant.workspaces import WorkspaceAccessError, require_access, scoped_retriever
+        from assistant.workspaces import WorkspaceAccessError
 
-        labels, s, q = self.labels, self.s, self.q
+        labels, s, service = self.labels, self.s, self.service
         rest = (gr.skip(),) * 6
+        asked = AssessRequest(
+            data, label=(label or "").strip(), language=lang, compare=compare_id or "", require_all=False
+        )
         try:
             principal = principal_from_request(request, s)
-            require_access(principal, ws, settings=s)
-            answers = parse_answers(data, q, require_all=False)
-            store = AssessmentStore.for_workspace(s, ws, principal=principal)
-            previous = store.get(compare_id) if compare_id else None
-            retriever = scoped_retriever(principal, ws, settings=s, k=5)
-            dctx = draft_context(s, ws, lang, retriever=retriever, principal=principal)
-            result = run_assessment(
-                answers, q, language=lang, ctx=dctx, previous=previous, label=(label or "").strip()
-            )
-            paths, draft = write_downloads(result, ws)
+            result = service.score(principal, ws, asked)
+            paths, draft = service.downloads(result, ws)
         except WorkspaceAccessError as exc:
             return (access_message(labels, lang, exc), *rest)
         except AnswerError as exc:
-            return (labels.text("health.problems", lang, problems="; ".join(exc.problems)), *rest)
+            shown = answer_problems(labels, lang, q=self.q, problems=exc.problems)
+            return (labels.text("health.problems", lang, problems=shown), *rest)
         except Exception as exc:
             log.exception("health check failed")
             return (labels.text("health.error", lang, error=str(exc)[:300]), *rest)
-        kept, title = history_draft(draft, label)
-        record_draft_safely(s, principal, ws, Kind.ASSESSMENT, kept, title=title)
+        service.remember(principal, ws, draft, label)
         overview = [x for x in draft.sections if x.id in ("summary", "components", "factors", "progress")]
         advice = [x for x in draft.sections if x.id.startswith("rec-") or x.id == "unanswered"]
         sc = result.scores
@@ -323,38 +333,32 @@ class _HealthHandlers:
         )
 
     def save(self, state: dict | None, label: str, ws: str, lang: str, request: gr.Request) -> tuple:
-        from assistant.assess import AssessmentStore, parse_answers, run_assessment
-        from assistant.workspaces import WorkspaceAccessError, require_access
+        from assistant.workspaces import WorkspaceAccessError
 
-        labels, s, q = self.labels, self.s, self.q
+        labels, s, service = self.labels, self.s, self.service
         lang = normalize_language(lang)
         if not state:
             return labels.text("health.save_first", lang), gr.skip()
+        asked = AssessRequest(
+            state["answers"], label=(label or "").strip(), language=state["language"], require_all=False
+        )
         try:
             principal = principal_from_request(request, s)
-            require_access(principal, state["workspace"], settings=s)
-            answers = parse_answers(state["answers"], q, require_all=False)
-            result = run_assessment(answers, q, language=state["language"], label=(label or "").strip())
-            store = AssessmentStore.for_workspace(s, state["workspace"], principal=principal)
-            saved = store.save(result)
+            saved = service.save(principal, state["workspace"], asked)
+            found = service.history(principal, state["workspace"]) if state["workspace"] == ws else None
         except WorkspaceAccessError as exc:
             return access_message(labels, lang, exc), gr.skip()
         except Exception as exc:
             log.exception("saving the health check failed")
             return labels.text("health.error", lang, error=str(exc)[:300]), gr.skip()
-        update = gr.update(choices=history_choices(store)) if state["workspace"] == ws else gr.skip()
+        update = gr.update(choices=history_choices(found)) if found is not None else gr.skip()
         return labels.text("health.saved", lang, id=saved.id), update
 
     def fill_history(self, ws: str, lang: str, request: gr.Request) -> dict:
-        from assistant.assess.storage import AssessmentStore
-        from assistant.workspaces import require_access
-
         labels, s = self.labels, self.s
         lang = normalize_language(lang)
         try:
-            principal = principal_from_request(request, s)
-            require_access(principal, ws, settings=s)
-            found = history_choices(AssessmentStore.for_workspace(s, ws, principal=principal))
+            found = history_choices(self.service.history(principal_from_request(request, s), ws))
         except Exception:
             return gr.update(choices=[("—", "")], value="", info=labels.text("health.no_history", lang))
         info = labels.text("health.compare_info" if len(found) > 1 else "health.no_history", lang)

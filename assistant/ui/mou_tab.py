@@ -32,10 +32,12 @@ from typing import TYPE_CHECKING, Any
 import gradio as gr
 
 from assistant.history import Kind
+from assistant.services.mou import MouRequest, MouService
 from assistant.settings import Settings
 from assistant.ui.display import code_label
+from assistant.ui.form_problems import show_message, show_problem
 from assistant.ui.i18n import Labels, get_labels, normalize_language
-from assistant.ui.saved_drafts import record_draft_safely, saved_drafts_panel
+from assistant.ui.saved_drafts import saved_drafts_panel
 from assistant.ui.session import (
     access_message,
     limit_refusal,
@@ -56,72 +58,81 @@ UPLOAD_TYPES = [".pdf", ".docx", ".md", ".txt", ".html"]
 # ---------------------------------------------------------------- pure functions
 
 
-def _lines(text: str | None) -> list[str]:
-    return [line.strip().lstrip("-•* ").strip() for line in (text or "").splitlines() if line.strip()]
+MOU_FIELDS = {
+    "language": "mou.language",
+    "topic": "mou.topic",
+    "place": "mou.place",
+    "parties": "mou.parties",
+    "objectives": "mou.objectives",
+    "scope": "mou.scope",
+    "duties": "mou.duties",
+    "resources": "mou.resources",
+    "start_date": "mou.start_date",
+    "duration_months": "mou.duration_months",
+    "duration_years": "mou.duration_months",
+    "end_date": "mou.duration_months",
+    "coordinators": "mou.coordinators",
+    "evaluation": "mou.evaluation",
+    "notice_days": "mou.notice_days",
+    "shares_student_data": "mou.student_data",
+    "witnesses": "mou.witnesses",
+}
+"""Each MOU form field (:class:`assistant.mou.draft.MouForm`) and the label of its input in the tab."""
+_Q = r"['\"]"
+MOU_PROBLEMS: list[tuple[str, str]] = [
+    (r"the line “(?P<line>.*)” must read party: text", "mou.bad_line"),
+    (r"the party's name is empty", "mou.problem.party_name_empty"),
+    (r"an MOU needs at least 2 parties, got (?P<n>\d+)", "mou.problem.parties_two"),
+    (r"party named twice: (?P<names>.*)", "mou.problem.party_twice"),
+    (r"two parties share the short name (?P<names>.*)", "mou.problem.short_name_twice"),
+    (r"give at least one item", "mou.problem.one_item"),
+    (r"notice for termination must be 1–(?P<max>\d+) days, got (?P<got>.*)", "mou.problem.notice"),
+    (r"duration must be 1–(?P<max>\d+) months, got (?P<got>.*)", "mou.problem.months"),
+    (r"duration must be 1–(?P<max>\d+) years, got (?P<got>.*)", "mou.problem.years"),
+    (r"give the duration in months or in years, not both", "mou.problem.months_or_years"),
+    (r"end_date (?P<end>\S+) is before start_date (?P<start>\S+)", "mou.problem.end_before_start"),
+    (r"give duration_months, duration_years or end_date", "mou.problem.no_duration"),
+    (
+        r"end_date (?P<end>\S+) does not match start_date \+ (?P<months>\d+) months \((?P<expected>\S+)\)",
+        "mou.problem.end_mismatch",
+    ),
+    (r"signing_date (?P<signed>\S+) is after start_date (?P<start>\S+)", "mou.problem.signed_after_start"),
+    (
+        rf"duties given for unknown party (?P<party>{_Q}.*{_Q}) \(parties: (?P<parties>.*)\)",
+        "mou.problem.duty_party",
+    ),
+    (
+        rf"coordinator given for unknown party (?P<party>{_Q}.*{_Q}) \(parties: (?P<parties>.*)\)",
+        "mou.problem.coordinator_party",
+    ),
+    (rf"no duties given for party (?P<party>{_Q}.*{_Q})", "mou.problem.no_duties"),
+    (r"Input should be a valid date.*", "mou.problem.date"),
+    (r"Input should be a valid integer.*", "mou.problem.number"),
+    (r"is required", "mou.problem.required"),
+    (r"language must be th or en.*", "mou.problem.language"),
+]
+"""The MOU form's validation messages (English, in :mod:`assistant.mou.draft`) and their labels."""
 
 
-def _pairs(
-    text: str | None, labels: Labels, lang: str, problems: list[str], what: str
-) -> list[tuple[str, str]]:
-    pairs = []
-    for line in _lines(text):
-        key, sep, value = line.partition(":")
-        if not sep or not key.strip() or not value.strip():
-            problems.append(f"{what}: " + labels.text("mou.bad_line", lang, line=line))
-            continue
-        pairs.append((key.strip(), value.strip()))
-    return pairs
+def show_mou_problem(labels: Labels, lang: str, problem: str) -> str:
+    """One problem of the MOU form in ``lang``, naming the field as the form shows it."""
+    if problem.startswith("form: "):  # the form as a whole (dates and parties that disagree)
+        return show_message(labels, lang, problem.removeprefix("form: "), MOU_PROBLEMS)
+    return show_problem(labels, lang, problem, MOU_FIELDS, MOU_PROBLEMS)
 
 
-def form_from_inputs(
-    labels: Labels,
-    lang: str,
-    *,
-    language: str,
-    topic: str,
-    place: str,
-    parties: str,
-    objectives: str,
-    scope: str,
-    duties: str,
-    resources: str,
-    start_date: str,
-    duration_months: float | None,
-    coordinators: str,
-    evaluation: str,
-    notice_days: float | None,
-    student_data: bool,
-    witnesses: str,
-) -> tuple[dict[str, Any], list[str]]:
-    """The form mapping for ``MouForm`` from the tab's inputs, and the problems of line formats."""
-    problems: list[str] = []
-    party_rows = []
-    for line in _lines(parties):
-        cells = [c.strip() for c in line.split("|")] + ["", "", ""]
-        party_rows.append(
-            {"name": cells[0], "representative": cells[1], "title": cells[2], "short_name": cells[3]}
-        )
-    duty_map: dict[str, list[str]] = {}
-    for key, value in _pairs(duties, labels, lang, problems, "duties"):
-        duty_map.setdefault(key, []).append(value)
-    form = {
-        "language": language,
-        "topic": topic or "",
-        "place": place or "",
-        "parties": party_rows,
-        "objectives": _lines(objectives),
-        "scope": _lines(scope),
-        "duties": duty_map,
-        "resources": _lines(resources),
-        "start_date": (start_date or "").strip(),
-        "duration_months": int(duration_months) if duration_months else None,
-        "coordinators": dict(_pairs(coordinators, labels, lang, problems, "coordinators")),
-        "evaluation": _lines(evaluation),
-        "notice_days": int(notice_days) if notice_days else 30,
-        "shares_student_data": bool(student_data),
-        "witnesses": _lines(witnesses),
-    }
-    return form, problems
+def form_from_inputs(labels: Labels, lang: str, **values: Any) -> tuple[dict[str, Any], list[str]]:
+    """The form mapping for ``MouForm`` from the tab's inputs, and the problems of line formats.
+
+    The problems keep the form field's name (``duties: …``) with the message in ``lang``;
+    :func:`problems_markdown` names the field as the form shows it.
+    """
+    data, problems = MouRequest.from_form(**values).to_form()
+    shown = []
+    for problem in problems:
+        field, _, message = problem.partition(": ")
+        shown.append(f"{field}: {show_message(labels, lang, message, MOU_PROBLEMS)}")
+    return data, shown
 
 
 def example_inputs(language: str) -> dict[str, Any]:
@@ -215,70 +226,15 @@ def document_choices(
 
     WorkspaceAccessError is raised unless ``principal`` may use the workspace.
     """
-    from assistant.workspaces import require_access
-    from ingest.manifest import Manifest
-
-    ws = require_access(principal, workspace or settings.workspace, settings=settings)
-    db = Path(settings.data_dir) / "edunet.db"
-    if not db.is_file():
-        return []
-    manifest = Manifest(db)
-    try:
-        docs = [d for d in manifest.documents(ws) if d.status == "ready"]
-    finally:
-        manifest.close()
-    docs.sort(key=lambda d: (d.doc_type != "mou", d.source))
     labels = get_labels()
+    docs = MouService(settings).documents(principal, workspace)
     return [(f"{d.source} · {code_label(labels, lang, 'doc_type', d.doc_type)}", d.source) for d in docs]
 
 
-def _problems_markdown(labels: Labels, lang: str, problems: list[str]) -> str:
-    return labels.text("mou.form_problems", lang) + "\n" + "\n".join(f"- {p}" for p in problems)
-
-
-# ---------------------------------------------------------------- handlers
-
-
-def _analyse(
-    settings: Settings,
-    document: str | None,
-    upload: str | None,
-    *,
-    workspace: str | None = None,
-    principal: Principal,
-) -> dict[str, Any]:
-    """The record of an uploaded file, or of a document of ``workspace`` (checked for ``principal``)."""
-    from assistant.mou.analysis import analyze_document, analyze_file
-
-    ws = workspace or settings.workspace
-    if upload:
-        record = analyze_file(Path(upload), source=Path(upload).name).to_json()
-        return record | {"_partner": None, "_workspace": ws}
-    assert document
-    found = analyze_document(settings, ws, document, principal=principal)
-    return found.to_json() | {"_partner": found.to_partner_record(), "_workspace": ws}
-
-
-def _registry_upsert(
-    settings: Settings,
-    partner_record: dict[str, Any],
-    *,
-    workspace: str | None = None,
-    principal: Principal,
-) -> Any:
-    """Send an MOU record to ``workspace``'s partner registry (None when there is no registry)."""
-    import importlib
-
-    try:
-        registry_module = importlib.import_module("assistant.partners.registry")
-    except ImportError:
-        return None
-    registry = registry_module.Registry.for_workspace(
-        settings, workspace or settings.workspace, principal=principal
-    )
-    if not hasattr(registry, "upsert_from_mou"):
-        return None
-    return registry.upsert_from_mou(partner_record)
+def problems_markdown(labels: Labels, lang: str, problems: list[str]) -> str:
+    """The form's problems under one heading, in ``lang``, each naming the field as the form shows it."""
+    shown = [show_mou_problem(labels, lang, p) for p in problems]
+    return labels.text("mou.form_problems", lang) + "\n" + "\n".join(f"- {p}" for p in shown)
 
 
 # ---------------------------------------------------------------- the tab
@@ -469,6 +425,7 @@ class _MouHandlers:
     def __init__(self, labels: Labels, settings: Settings) -> None:
         self.labels = labels
         self.s = settings
+        self.service = MouService(settings)
 
     def fill_example(self, code: str) -> list[Any]:
         values = example_inputs(code)
@@ -477,18 +434,17 @@ class _MouHandlers:
     def run_draft(self, request: gr.Request, *values: Any) -> Iterator[tuple[str, str, Any]]:
         # the request sits before the inputs' values: Gradio fills it by position from the annotation
         from assistant.forms import FormError
-        from assistant.mou.draft import parse_mou_form
 
         labels, s = self.labels, self.s
         *fields, ws, lang = values
         lang = normalize_language(lang)
         data, problems = form_from_inputs(labels, lang, **dict(zip(_DRAFT_NAMES, fields, strict=True)))
         try:
-            form = parse_mou_form(data)
+            form = self.service.parse(data)
         except FormError as exc:
             problems += exc.problems
         if problems:
-            yield _problems_markdown(labels, lang, problems), "", None
+            yield problems_markdown(labels, lang, problems), "", None
             return
         refused = limit_refusal(s, request, lang)
         if refused:
@@ -498,20 +454,17 @@ class _MouHandlers:
 
     def _stream(self, form: Any, ws: str, lang: str, request: gr.Request) -> Iterator[tuple[str, str, Any]]:
         """The MOU drafted section by section, then saved to the history with its downloads."""
-        from assistant.drafting import draft_context
-        from assistant.mou.draft import mou_title, stream_mou_draft
         from assistant.ui.draft_view import follow_draft
         from assistant.workspaces import WorkspaceAccessError
 
-        labels, s = self.labels, self.s
+        labels, service = self.labels, self.service
         try:
-            principal = principal_from_request(request, s)
-            ctx_draft = draft_context(s, ws, form.language, principal=principal)
-            events = stream_mou_draft(form, ctx_draft)
+            principal = principal_from_request(request, self.s)
+            events = service.stream(principal, ws, form)
             label = labels.text("mou.progress", lang, done="{done}", total="{total}")
-            for view in follow_draft(events, mou_title(form), form.language, label):
+            for view in follow_draft(events, service.title(form), form.language, label):
                 if view.draft is not None:
-                    record_draft_safely(s, principal, ws, Kind.MOU, view.draft)
+                    service.remember(principal, ws, view.draft)
                 yield view.status, view.markdown, (view.files or None)
         except WorkspaceAccessError as exc:
             yield access_message(labels, lang, exc), "", None
@@ -540,7 +493,7 @@ class _MouHandlers:
     def run_analysis(
         self, doc: str | None, path: str | None, ws: str | None, lang: str, request: gr.Request
     ) -> tuple[str, Any]:
-        from assistant.workspaces import WorkspaceAccessError, require_access
+        from assistant.workspaces import WorkspaceAccessError
 
         labels, s = self.labels, self.s
         lang = normalize_language(lang)
@@ -551,29 +504,26 @@ class _MouHandlers:
             return f"<p>{html.escape(refused)}</p>", None
         try:
             principal = principal_from_request(request, s)
-            if path:  # an uploaded file reads no workspace, but its record may go to the registry
-                require_access(principal, ws or s.workspace, settings=s)
-            record = _analyse(s, doc, path, workspace=ws or s.workspace, principal=principal)
+            found = self.service.analyse(principal, ws or s.workspace, document=doc, upload=path)
         except WorkspaceAccessError as exc:
             return f"<p>{html.escape(access_message(labels, lang, exc))}</p>", None
         except Exception as exc:
             reason = getattr(exc, "reason", None) or str(exc)
             return f"<p>{html.escape(labels.text('mou.failed', lang, reason=reason))}</p>", None
+        record = found.state()
         return record_html(labels, lang, record), record
 
     def send_record(self, record: dict[str, Any] | None, lang: str, request: gr.Request) -> str:
-        from assistant.mou.analysis import FieldValue, MouRecord
         from assistant.workspaces import WorkspaceAccessError
 
         labels, s = self.labels, self.s
         lang = normalize_language(lang)
         if not record or not record["fields"].get("parties"):
             return labels.text("mou.nothing_to_send", lang)
-        partner = record.get("_partner") or _partner_from_json(record, MouRecord, FieldValue)
         try:
             principal = principal_from_request(request, s)
-            ws = record.get("_workspace") or s.workspace  # the workspace it was analysed in
-            report = _registry_upsert(s, partner, workspace=ws, principal=principal)
+            where = record.get("_workspace") or s.workspace  # the workspace it was analysed in
+            report = self.service.send(principal, record | {"_workspace": where})
         except WorkspaceAccessError as exc:
             return access_message(labels, lang, exc)
         if report is None:
@@ -586,15 +536,3 @@ class _MouHandlers:
             partners=links,
             created=", ".join(report.created) or "-",
         )
-
-
-def _partner_from_json(record: dict[str, Any], record_cls: Any, value_cls: Any) -> dict[str, Any]:
-    """The registry mapping for an uploaded file's record (rebuilt from its JSON form)."""
-    rec = record_cls(source=record["source"], mou_id=record["mou_id"], title=record.get("title", ""))
-    for name, value in record["fields"].items():
-        if value is not None:
-            v = value["value"]
-            if name in ("signing_date", "start_date", "end_date"):
-                v = date.fromisoformat(v)
-            setattr(rec, name, value_cls(v, value["page"], value["evidence_text"], value["method"]))
-    return rec.to_partner_record()

@@ -20,24 +20,38 @@ Usage (assembled by :func:`assistant.ui.app.build`, which lists this module in `
 from __future__ import annotations
 
 import logging
-import tempfile
 from collections.abc import Iterator
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import gradio as gr
 
 from assistant.history import Kind
+from assistant.services.plan import DEFAULT_MONTHS, PlanRequest, PlanService, lines, save_edited
 from assistant.ui.display import code_label
 from assistant.ui.form_problems import show_problem
 from assistant.ui.i18n import Labels, get_labels, normalize_language
-from assistant.ui.saved_drafts import record_draft_safely, saved_drafts_panel
+from assistant.ui.saved_drafts import saved_drafts_panel
 from assistant.ui.session import (
     access_message,
     limit_refusal,
     principal_from_request,
     workspace_selector,
 )
+
+__all__ = [  # lines, save_edited and DEFAULT_MONTHS live in assistant.services.plan (re-exported)
+    "BUDGET_LEVELS",
+    "DEFAULT_MONTHS",
+    "LANGUAGE_CHOICES",
+    "PLAN_FIELDS",
+    "PLAN_PROBLEMS",
+    "budget_choices",
+    "build_tab",
+    "form_from_inputs",
+    "language_choices",
+    "lines",
+    "problems_markdown",
+    "save_edited",
+]
 
 if TYPE_CHECKING:
     from assistant.settings import Settings
@@ -47,7 +61,6 @@ log = logging.getLogger(__name__)
 
 BUDGET_LEVELS = ("", "none", "small", "medium", "large")
 LANGUAGE_CHOICES = ("auto", "th", "en")
-DEFAULT_MONTHS = 12
 
 PLAN_FIELDS = {
     "network_name": "plan.network",
@@ -98,11 +111,6 @@ PLAN_PROBLEMS: list[tuple[str, str]] = [
 # ---------------------------------------------------------------- pure functions
 
 
-def lines(text: str | None) -> list[str]:
-    """The non-empty lines of a multiline box, without bullet marks."""
-    return [line.strip().lstrip("-•* ").strip() for line in (text or "").splitlines() if line.strip()]
-
-
 def form_from_inputs(
     *,
     network: str | None,
@@ -119,34 +127,28 @@ def form_from_inputs(
     language: str | None,
     ui_language: str,
 ) -> dict[str, Any]:
-    """The plan form's mapping from the tab's inputs (empty optional fields left out).
+    """The plan form's mapping from the tab's inputs (:class:`~assistant.services.plan.PlanRequest`).
 
     >>> form_from_inputs(network="N", lead="P016", members="P001\\nP002", needs="a", goals="b",
     ...     duration=6.0, start="", budget="", budget_min=None, budget_max=None, focus="",
     ...     language="auto", ui_language="en")["language"]
     'en'
     """
-    data: dict[str, Any] = {
-        "network_name": (network or "").strip(),
-        "lead_organisation": (lead or "").strip(),
-        "members": lines(members),
-        "needs": lines(needs),
-        "goals": lines(goals),
-        "language": normalize_language(ui_language) if language in (None, "", "auto") else language,
-    }
-    if duration is not None:
-        data["duration_months"] = int(duration) if float(duration).is_integer() else duration
-    else:
-        data["duration_months"] = None
-    if (start or "").strip():
-        data["start_month"] = start.strip()
-    if budget:
-        data["budget"] = budget
-    if budget_min or budget_max:  # empty number boxes arrive as 0: a 0–0 range means "not given"
-        data["budget_min"], data["budget_max"] = budget_min, budget_max
-    if (focus or "").strip():
-        data["focus_area"] = focus.strip()
-    return data
+    return PlanRequest.from_form(
+        network=network,
+        lead=lead,
+        members=members,
+        needs=needs,
+        goals=goals,
+        duration=duration,
+        start=start,
+        budget=budget,
+        budget_min=budget_min,
+        budget_max=budget_max,
+        focus=focus,
+        language=language,
+        ui_language=normalize_language(ui_language),
+    ).to_form()
 
 
 def problems_markdown(labels: Labels, lang: str, problems: list[str]) -> str:
@@ -163,16 +165,6 @@ def budget_choices(labels: Labels, lang: str) -> list[tuple[str, str]]:
 def language_choices(labels: Labels, lang: str) -> list[tuple[str, str]]:
     names = {"auto": labels.text("plan.language_auto", lang), "th": "ไทย", "en": "English"}
     return [(names[code], code) for code in LANGUAGE_CHOICES]
-
-
-def save_edited(text: str | None, original: str | None, stem: str = "plan") -> Path | None:
-    """Write the edited Markdown to a fresh temporary file, or None when there is nothing new to save."""
-    if not (text or "").strip() or not original or text == original:
-        return None
-    from assistant.export import write_atomic
-
-    folder = Path(tempfile.mkdtemp(prefix="edunet-plan-edit-"))
-    return write_atomic(folder / f"{stem}-edited.md", text.encode("utf-8"))
 
 
 # ---------------------------------------------------------------- the tab
@@ -345,6 +337,7 @@ class _PlanHandlers:
     def __init__(self, labels: Labels, settings: Settings) -> None:
         self.labels = labels
         self.s = settings
+        self.service = PlanService(settings)
 
     def run_draft(
         self,
@@ -365,7 +358,6 @@ class _PlanHandlers:
         request: gr.Request,
     ) -> Iterator[tuple[Any, ...]]:
         from assistant.forms import FormError
-        from assistant.plan import parse_plan_form, workspace_partners
         from assistant.workspaces import WorkspaceAccessError
 
         labels, s = self.labels, self.s
@@ -379,8 +371,7 @@ class _PlanHandlers:
         try:
             principal = principal_from_request(request, s)
             workspace_name = ws or s.workspace
-            book = workspace_partners(s, workspace_name, principal=principal)
-            form = parse_plan_form(data, partners=book)
+            form = self.service.parse(principal, workspace_name, data)
         except FormError as exc:
             yield problems_markdown(labels, ui_lang, exc.problems), skip, skip, skip, skip
             return
@@ -396,22 +387,15 @@ class _PlanHandlers:
 
     def _stream(self, form: Any, workspace_name: str, ui_lang: str, principal: Any) -> Iterator[tuple]:
         """The plan drafted section by section, then saved to the history with its downloads."""
-        from assistant.plan import phrase, stream_plan
         from assistant.ui.draft_view import follow_draft
-        from assistant.workspaces import WorkspaceAccessError, scoped_retriever
+        from assistant.workspaces import WorkspaceAccessError
 
-        labels, s = self.labels, self.s
+        labels, service = self.labels, self.service
         skip = gr.skip()
         try:
-            from assistant.drafting import draft_context
-
-            retriever = scoped_retriever(principal, workspace_name, settings=s, k=5)
-            ctx_draft = draft_context(
-                s, workspace_name, form.language, retriever=retriever, principal=principal
-            )
-            title = phrase("title", form.language, network=form.network_name)
+            events = service.stream(principal, workspace_name, form)
             progress = labels.text("plan.progress", ui_lang, done="{done}", total="{total}")
-            for view in follow_draft(stream_plan(form, ctx_draft), title, form.language, progress):
+            for view in follow_draft(events, service.title(form), form.language, progress):
                 if view.draft is None:
                     yield view.status, view.markdown, None, skip, skip
                     continue
@@ -422,7 +406,7 @@ class _PlanHandlers:
                     citations=len(view.draft.citations),
                     backend=code_label(labels, ui_lang, "backend", view.draft.backend),
                 )
-                record_draft_safely(s, principal, workspace_name, Kind.PLAN, view.draft)
+                service.remember(principal, workspace_name, view.draft)
                 yield done, view.markdown, view.files, view.markdown, view.markdown
         except WorkspaceAccessError as exc:
             yield access_message(labels, ui_lang, exc), skip, None, skip, skip
@@ -435,7 +419,7 @@ class _PlanHandlers:
         ui_lang = normalize_language(ui_lang)
         if not (first or "").strip():
             return None, labels.text("plan.edit_empty", ui_lang)
-        path = save_edited(text, first)
+        path = self.service.save_edited(text, first)
         if path is None:
             return None, labels.text("plan.edit_unchanged", ui_lang)
         return str(path), labels.text("plan.edit_saved", ui_lang)
@@ -443,18 +427,14 @@ class _PlanHandlers:
     def take_partners(
         self, current: str, ws: str | None, ui_lang: str, request: gr.Request
     ) -> tuple[str, str]:
-        from assistant.plan.partners import chosen_partners
         from assistant.workspaces import WorkspaceAccessError
 
         labels, s = self.labels, self.s
         ui_lang = normalize_language(ui_lang)
         try:
-            chosen = chosen_partners(s, ws or s.workspace, principal=principal_from_request(request, s))
+            taken = self.service.take_partners(principal_from_request(request, s), ws or s.workspace, current)
         except WorkspaceAccessError as exc:
             return current, access_message(labels, ui_lang, exc)
-        if not chosen:
+        if not taken.chosen:
             return current, labels.text("plan.no_partners", ui_lang)
-        present = {line.upper() for line in lines(current)}
-        added = [pid for pid in chosen if pid.upper() not in present]
-        text = "\n".join([*lines(current), *added])
-        return text, labels.text("plan.partners_added", ui_lang, count=len(added))
+        return taken.text, labels.text("plan.partners_added", ui_lang, count=len(taken.added))

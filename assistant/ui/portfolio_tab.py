@@ -25,8 +25,10 @@ from typing import TYPE_CHECKING, Any
 import gradio as gr
 
 from assistant.history import Kind
+from assistant.services.portfolio import GuideRequest, PortfolioService
+from assistant.ui.form_problems import show_problem
 from assistant.ui.i18n import get_labels, normalize_language
-from assistant.ui.saved_drafts import record_draft_safely, saved_drafts_panel
+from assistant.ui.saved_drafts import saved_drafts_panel
 from assistant.ui.session import (
     access_message,
     limit_refusal,
@@ -67,10 +69,40 @@ def competency_choices(lang: str) -> list[tuple[str, str]]:
     return [(c.name.get(lang), c.id) for c in load_framework().competencies]
 
 
+PORTFOLIO_FIELDS = {
+    "grade": "portfolio.grade",
+    "learning_area": "portfolio.area",
+    "competencies": "portfolio.competencies",
+    "description": "portfolio.description",
+    "weeks": "portfolio.weeks",
+}
+"""Each guide form field (:class:`~assistant.portfolio.PortfolioForm`) and the label of its input."""
+PORTFOLIO_PROBLEMS: list[tuple[str, str]] = [
+    (r"unknown grade level '(?P<value>.*?)' \(ไม่รู้จักระดับชั้นนี้\); .*", "portfolio.problem.grade"),
+    (r"unknown learning area '(?P<value>.*?)'; valid options: .*", "portfolio.problem.area"),
+    (
+        r"unknown competency (?P<value>.*?) \(ไม่มีในสมรรถนะสำคัญ 5 ประการ\); valid options: .*",
+        "portfolio.problem.competency_unknown",
+    ),
+    (r"choose 1–(?P<max>\d+) of the key competencies.*", "portfolio.problem.competencies_count"),
+    (r"give a list of competencies", "portfolio.problem.competencies_list"),
+    (r"describe the project or unit; it is empty.*", "portfolio.problem.description_empty"),
+    (r"keep it under (?P<max>\d+) characters \(it has (?P<n>\d+)\)", "portfolio.problem.description_long"),
+    (r"duration must be a whole number of weeks, got (?P<got>.*)", "portfolio.problem.weeks_whole"),
+    (r"duration must be 1–(?P<max>\d+) weeks.*, got (?P<got>.*)", "portfolio.problem.weeks_range"),
+    (r"Input should be a valid integer.*", "portfolio.problem.number"),
+    (r"is required", "portfolio.problem.required"),
+    (r"language must be th or en.*", "portfolio.problem.language"),
+]
+"""The guide form's validation messages (:mod:`assistant.portfolio.form`) and their labels."""
+
+
 def form_errors(lang: str, problems: list[str]) -> str:
-    """A form's problems as a Markdown warning list."""
-    head = get_labels().text("portfolio.form_problems", lang)
-    return f"⚠ **{head}**\n\n" + "\n".join(f"- {p}" for p in problems)
+    """A form's problems as a Markdown warning list, in ``lang``, each naming the form's field."""
+    labels = get_labels()
+    head = labels.text("portfolio.form_problems", lang)
+    shown = [show_problem(labels, lang, p, PORTFOLIO_FIELDS, PORTFOLIO_PROBLEMS) for p in problems]
+    return f"⚠ **{head}**\n\n" + "\n".join(f"- {p}" for p in shown)
 
 
 def reflection_markdown(
@@ -78,11 +110,10 @@ def reflection_markdown(
 ) -> str:
     """The reflection helper's answer as Markdown: feedback, or a clear refusal (personal data, bad input)."""
     from assistant.privacy import PersonalDataError
-    from assistant.reflection import review_reflection
 
     labels = get_labels()
     try:
-        result = review_reflection(text, competencies or [], grade, lang, llm=llm, backend=backend)
+        result = PortfolioService.review(text, competencies or [], grade, lang, llm=llm, backend=backend)
     except PersonalDataError as exc:
         return f"⛔ **{labels.text('portfolio.pii_title', lang)}**\n\n{exc.message(lang)}"
     except ValueError as exc:
@@ -215,6 +246,7 @@ class _PortfolioHandlers:
     def __init__(self, settings: Settings) -> None:
         self.s = settings
         self.labels = get_labels()
+        self.service = PortfolioService(settings)
 
     def draft_guide(
         self,
@@ -228,21 +260,13 @@ class _PortfolioHandlers:
         request: gr.Request,
     ) -> Iterator[tuple[Any, Any, Any]]:
         from assistant.forms import FormError
-        from assistant.portfolio import parse_portfolio_form
-        from assistant.workspaces import WorkspaceAccessError, scoped_retriever
+        from assistant.workspaces import WorkspaceAccessError
 
-        s, labels = self.s, self.labels
+        s, labels, service = self.s, self.labels, self.service
         lang = normalize_language(lang)
-        data = {
-            "grade": grade_v or "",
-            "learning_area": area_v or "",
-            "competencies": comps or [],
-            "description": desc or "",
-            "weeks": int(weeks_v) if weeks_v is not None else 0,
-            "language": lang,
-        }
+        asked = GuideRequest.from_form(grade_v, area_v, comps, desc, weeks_v, lang)
         try:
-            form = parse_portfolio_form(data)
+            form = service.parse(asked.to_form())
         except FormError as exc:
             yield form_errors(lang, exc.problems), gr.update(), None
             return
@@ -252,23 +276,19 @@ class _PortfolioHandlers:
             return
         try:
             principal = principal_from_request(request, s)
-            retriever = scoped_retriever(principal, ws or s.workspace, settings=s)
+            events = service.stream(principal, ws or s.workspace, form)
         except WorkspaceAccessError as exc:
             yield f"⚠ {access_message(labels, lang, exc)}", gr.update(), None
             return
         yield labels.text("portfolio.working", lang), "", None
-        yield from self._stream(lang, ws or s.workspace, form, retriever, principal)
+        yield from self._stream(lang, ws or s.workspace, events, principal)
 
-    def _stream(self, lang: str, ws: str, form: Any, retriever: Any, principal: Any) -> Iterator[tuple]:
+    def _stream(self, lang: str, ws: str, events: Iterator[Any], principal: Any) -> Iterator[tuple]:
         """The guide drafted section by section, then saved to the history with its downloads."""
-        from assistant.drafting import draft_context
-        from assistant.portfolio import check_curriculum, stream_portfolio
         from assistant.ui.draft_view import follow_draft
 
-        s, labels = self.s, self.labels
+        labels, service = self.labels, self.service
         try:
-            ctx_d = draft_context(s, ws, lang, retriever=retriever, principal=principal)
-            events = stream_portfolio(form, ctx_d)
             progress = labels.text("portfolio.progress", lang)
             for view in follow_draft(
                 events, title=labels.text("portfolio.tab", lang), language=lang, progress_label=progress
@@ -276,32 +296,26 @@ class _PortfolioHandlers:
                 if view.draft is None:
                     yield view.status, view.markdown, None
                     continue
-                problems = view.draft.problems() + check_curriculum(view.draft)
+                problems = service.problems(view.draft)
                 done = labels.text("portfolio.done", lang, n=len(view.draft.citations))
                 if problems:
                     done = "⚠ " + "; ".join(problems)
-                record_draft_safely(s, principal, ws, Kind.PORTFOLIO, view.draft)
+                service.remember(principal, ws, view.draft)
                 yield done, view.markdown, view.files
         except Exception as exc:  # shown to the user, logged for the operator
             log.exception("portfolio guide failed")
             yield f"⚠ {labels.text('portfolio.failed', lang)}: {exc}", gr.update(), None
 
     def review(self, lang: str, text: str, comps: list[str] | None, grade_v: str, request: gr.Request) -> str:
-        from assistant.privacy import find_personal_data
-
-        s = self.s
+        s, service = self.s, self.service
         lang = normalize_language(lang)
         llm, backend = None, "none"
-        if (text or "").strip() and not find_personal_data(text):  # refused text never starts a model
-            from assistant.llm import get_chat_model
-
+        if service.needs_model(text):  # refused text never starts a model
             refused = limit_refusal(s, request, lang)
             if refused:
                 return f"⚠ {refused}"
-
             try:
-                llm, status = get_chat_model(s)
-                backend = status.backend
+                llm, backend = service.model()
             except ValueError:
                 llm = None
         return reflection_markdown(lang, text or "", comps, grade_v or "", llm, backend)

@@ -15,14 +15,43 @@ from typing import Any
 import pytest
 
 from assistant.services.ask import AskService
+from assistant.services.assess import AssessRequest, AssessService
 from assistant.services.library import LibraryService
+from assistant.services.mou import MouService
 from assistant.services.partners import PartnersService, SuggestRequest
+from assistant.services.plan import PlanRequest, PlanService
+from assistant.services.portfolio import GuideRequest, PortfolioService
 from assistant.services.workshop import NewSession, SessionService
 from assistant.workspaces import SYSTEM, Principal, WorkspaceAccessError
 
 from .conftest import Accounts
 
 Call = Callable[[Any, Principal, str, Path], Any]
+
+
+def _health_result() -> Any:
+    """A scored health check (no workspace read)."""
+    from assistant.assess import load_questionnaire, parse_answers, run_assessment
+
+    q = load_questionnaire()
+    return run_assessment(parse_answers({"stakeholders.1": 2}, q, require_all=False), q, language="th")
+
+
+def _mou_form() -> Any:
+    """The example MOU form (it names no workspace)."""
+    import yaml
+
+    root = Path(__file__).resolve().parents[3]
+    return MouService.parse(yaml.safe_load((root / "examples" / "mou.th.yaml").read_text(encoding="utf-8")))
+
+
+def _plan_form() -> Any:
+    """A valid plan form, checked against the starter partners (no workspace read)."""
+    from assistant.plan import parse_plan_form
+
+    request = PlanRequest.from_form(network="N", lead="P016", members="P001\nP002", needs="n", goals="g")
+    return parse_plan_form(request.to_form())
+
 
 USE_CASES: dict[str, tuple[type, Call]] = {
     "partners.registry": (PartnersService, lambda s, p, ws, f: s.registry(p, ws)),
@@ -44,10 +73,40 @@ USE_CASES: dict[str, tuple[type, Call]] = {
         AskService,
         lambda s, p, ws, f: s.save_conversation(p, ws, None, [{"question": "q", "done": True}]),
     ),
+    "assess.history": (AssessService, lambda s, p, ws, f: s.history(p, ws)),
+    "assess.score": (
+        AssessService,
+        lambda s, p, ws, f: s.score(p, ws, AssessRequest({"stakeholders.1": 2}, require_all=False)),
+    ),
+    "assess.save": (
+        AssessService,
+        lambda s, p, ws, f: s.save(p, ws, AssessRequest({"stakeholders.1": 2}, require_all=False)),
+    ),
+    "assess.keep": (AssessService, lambda s, p, ws, f: s.keep(p, ws, _health_result())),
     "library.documents": (LibraryService, lambda s, p, ws, f: s.documents(p, ws)),
     "library.upload": (LibraryService, lambda s, p, ws, f: s.upload(p, ws, [f])),
     "library.remove": (LibraryService, lambda s, p, ws, f: s.remove(p, ws, str(f))),
     "library.reindex": (LibraryService, lambda s, p, ws, f: s.reindex(p, ws)),
+    "mou.stream": (MouService, lambda s, p, ws, f: s.stream(p, ws, _mou_form())),
+    "mou.documents": (MouService, lambda s, p, ws, f: s.documents(p, ws)),
+    "mou.analyse": (MouService, lambda s, p, ws, f: s.analyse(p, ws, upload=f)),
+    "mou.read": (MouService, lambda s, p, ws, f: s.read(p, ws, document="MOU-2024-001.th.md")),
+    "mou.send": (
+        MouService,
+        lambda s, p, ws, f: s.send(p, {"_workspace": ws, "_partner": {"mou_id": "MOU-X", "parties": []}}),
+    ),
+    "plan.partners": (PlanService, lambda s, p, ws, f: s.partners(p, ws)),
+    "plan.parse": (PlanService, lambda s, p, ws, f: s.parse(p, ws, {"network_name": "N"})),
+    "plan.context": (PlanService, lambda s, p, ws, f: s.context(p, ws, "th")),
+    "plan.stream": (PlanService, lambda s, p, ws, f: s.stream(p, ws, _plan_form())),
+    "plan.take_partners": (PlanService, lambda s, p, ws, f: s.take_partners(p, ws, "P001")),
+    "portfolio.retriever": (PortfolioService, lambda s, p, ws, f: s.retriever(p, ws)),
+    "portfolio.stream": (
+        PortfolioService,
+        lambda s, p, ws, f: s.stream(
+            p, ws, s.parse(GuideRequest("P5", "arts", ("thinking",), "unit", 4).to_form())
+        ),
+    ),
     "workshop.library_documents": (SessionService, lambda s, p, ws, f: s.library_documents(p, ws)),
     "workshop.create": (
         SessionService,
