@@ -26,7 +26,16 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from assistant.drafting import PROMPTS_DIR, Block, Draft, DraftContext, DraftEvent, SectionSpec, stream_draft
+from assistant.drafting import (
+    PROMPTS_DIR,
+    Block,
+    Draft,
+    DraftContext,
+    DraftEvent,
+    DraftKind,
+    SectionSpec,
+    stream_draft,
+)
 from assistant.mou.dates import add_months, format_date
 
 MAX_MONTHS = 120
@@ -506,7 +515,9 @@ def stream_mou_draft(form: MouForm | dict[str, Any], ctx: DraftContext) -> Itera
     data = form.model_dump(mode="json")
     data["end_date"] = form.end.isoformat()
     data["duration_months"] = form.months
-    yield from stream_draft("mou", mou_title(form), builder.specs(), ctx, fields=_fields(form), data=data)
+    yield from stream_draft(
+        DraftKind.MOU, mou_title(form), builder.specs(), ctx, fields=_fields(form), data=data
+    )
 
 
 def draft_mou(form: MouForm | dict[str, Any], ctx: DraftContext) -> Draft:
