@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from assistant import grounding as g
+from assistant.datafiles import load_mapping
 from assistant.privacy import screened
 from assistant.records import Citation
 from ingest.records import parse_choice
@@ -367,13 +368,11 @@ class DraftPrompts:
 @cache
 def load_draft_prompts(language: str, directory: Path = PROMPTS_DIR) -> DraftPrompts:
     """The drafting prompts for ``language``; a clear error naming a missing file or key."""
-    import yaml
-
     language = check_language(language)
     path = directory / f"draft.{language}.yaml"
     if not path.is_file():
         raise ValueError(f"no drafting prompt file for {language!r}: {path}")
-    data: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    data: dict[str, Any] = load_mapping(path)
     names = [n for n in DraftPrompts.__dataclass_fields__ if n != "language"]
     missing = [n for n in names if n not in data]
     if missing:

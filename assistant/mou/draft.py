@@ -26,6 +26,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from assistant.datafiles import load_mapping
 from assistant.drafting import (
     PROMPTS_DIR,
     Block,
@@ -46,9 +47,7 @@ PROBLEM_SEPARATOR = " ¶ "
 @cache
 def load_mou_template(language: str, path: Path = PROMPTS_DIR / "mou.yaml") -> dict[str, Any]:
     """The MOU wording of one language from ``prompts/mou.yaml`` (a clear error when it is missing)."""
-    import yaml
-
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    data = load_mapping(path)
     if language not in data:
         raise ValueError(f"{path} has no MOU template for language {language!r}")
     template = data[language]

@@ -126,12 +126,12 @@ def form_from_inputs(
 
 def example_inputs(language: str) -> dict[str, Any]:
     """The tab's inputs pre-filled from ``examples/mou.<language>.yaml`` (empty when it is missing)."""
-    import yaml
+    from assistant.datafiles import load_mapping
 
     path = EXAMPLES_DIR / f"mou.{language}.yaml"
     if not path.is_file():
         return {}
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    data = load_mapping(path)
     months = data.get("duration_months") or (data.get("duration_years") or 0) * 12 or None
     return {
         "language": data.get("language", language),
@@ -219,7 +219,7 @@ def document_choices(
     from ingest.manifest import Manifest
 
     ws = require_access(principal, workspace or settings.workspace, settings=settings)
-    db = Path(settings.data_dir) / "edunet.db"
+    db = settings.manifest_path
     if not db.is_file():
         return []
     manifest = Manifest(db)
