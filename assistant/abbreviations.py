@@ -17,8 +17,7 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
-
+from assistant.datafiles import load_mapping
 from assistant.settings import get_settings
 
 FILE_NAME = "abbreviations.yaml"
@@ -28,9 +27,7 @@ FILE_NAME = "abbreviations.yaml"
 def load_abbreviations(corpus_dir: Path | None = None) -> dict[str, str]:
     """The abbreviations and their full forms from ``<corpus>/abbreviations.yaml`` (empty when absent)."""
     path = Path(corpus_dir or get_settings().corpus_dir) / FILE_NAME
-    if not path.is_file():
-        return {}
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    data = load_mapping(path, default={})
     table = data.get("th") or {}
     if not isinstance(table, dict):
         raise ValueError(f"{path}: 'th' must map each abbreviation to its full form")

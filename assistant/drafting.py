@@ -34,8 +34,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from assistant import grounding as g
+from assistant.datafiles import load_mapping
 from assistant.privacy import screened
 from assistant.records import Citation
+from ingest.records import parse_choice
 
 if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel
@@ -61,6 +63,22 @@ def check_language(language: str) -> str:
 
 
 # ---------------------------------------------------------------------------------------- records
+
+
+class DraftKind(StrEnum):
+    """Which tool wrote a draft; the value is what saved drafts and ``--json`` output store."""
+
+    PLAN = "plan"
+    MOU = "mou"
+    PORTFOLIO = "portfolio"
+    WORKSHOP = "workshop"
+    HEALTH = "health"  # the network health check's report (assistant.assess)
+    FAQ = "faq"  # a workshop session's questions and answers (assistant.sessions)
+
+    @classmethod
+    def parse(cls, value: str | DraftKind) -> DraftKind:
+        """A kind from a saved draft or user input, or ValueError naming the kinds."""
+        return parse_choice(cls, value, "draft kind")
 
 
 class BlockKind(StrEnum):
@@ -134,12 +152,12 @@ class Section:
 class Draft:
     """A finished document: sections with inline ``[n]`` markers, and the citations they use.
 
-    ``kind`` names the tool ("plan", "mou", "portfolio", "workshop"); ``fields`` is a short
+    ``kind`` names the tool (a :class:`DraftKind`; a string is parsed); ``fields`` is a short
     summary of the inputs shown under the title; ``data`` is the tool's structured record
     (what ``--json`` prints besides the text).
     """
 
-    kind: str
+    kind: DraftKind
     title: str
     language: str
     sections: list[Section]
@@ -150,6 +168,9 @@ class Draft:
     data: dict[str, Any] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     created: str = field(default_factory=lambda: date.today().isoformat())
+
+    def __post_init__(self) -> None:
+        self.kind = DraftKind.parse(self.kind)
 
     def section(self, section_id: str) -> Section:
         """The section with this id (KeyError naming the ids otherwise)."""
@@ -347,13 +368,11 @@ class DraftPrompts:
 @cache
 def load_draft_prompts(language: str, directory: Path = PROMPTS_DIR) -> DraftPrompts:
     """The drafting prompts for ``language``; a clear error naming a missing file or key."""
-    import yaml
-
     language = check_language(language)
     path = directory / f"draft.{language}.yaml"
     if not path.is_file():
         raise ValueError(f"no drafting prompt file for {language!r}: {path}")
-    data: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    data: dict[str, Any] = load_mapping(path)
     names = [n for n in DraftPrompts.__dataclass_fields__ if n != "language"]
     missing = [n for n in names if n not in data]
     if missing:
@@ -540,7 +559,7 @@ class DraftEvent:
 
 
 def stream_draft(
-    kind: str,
+    kind: DraftKind | str,
     title: str,
     specs: Sequence[SectionSpec],
     ctx: DraftContext,

@@ -33,6 +33,8 @@ from typing import Any
 
 import yaml
 
+from assistant.datafiles import load_mapping, load_yaml
+
 _NUMBERING = re.compile(r"^\s*(?:\d+(?:\.\d+)*[.)]?|[ivx]+[.)])\s+", re.I)
 _EN_WORD = re.compile(r"[a-z][a-z'\-]*")
 _ACRONYM = re.compile(r"\b[A-Z][A-Z0-9&]{1,9}\b|\b\d[\d.,/:\-]*\b")
@@ -93,12 +95,12 @@ class Glossary:
         terms: list[Term] = []
         curated = corpus_dir / "glossary.yaml"
         if curated.is_file():
-            data = yaml.safe_load(curated.read_text(encoding="utf-8")) or {}
+            data = load_mapping(curated)
             for entry in data.get("terms") or []:
                 terms.append(Term(_forms(entry.get("en")), _forms(entry.get("th"))))
         framework = corpus_dir / "framework" / "framework.yaml"
         if framework.is_file():
-            terms.extend(_framework_pairs(yaml.safe_load(framework.read_text(encoding="utf-8"))))
+            terms.extend(_framework_pairs(load_yaml(framework)))
         terms.extend(_parallel_headings(corpus_dir))
         terms.extend(_loanwords())
         return cls(terms)

@@ -22,7 +22,6 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Annotated, Any, Self, TypeVar
 
-import yaml
 from pydantic import (
     AfterValidator,
     BaseModel,
@@ -32,6 +31,9 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+
+from assistant.datafiles import DataFileError, load_yaml
+from assistant.settings import DEFAULT_CORPUS_DIR, FRAMEWORK_FILE
 
 __all__ = [
     "DEFAULT_FRAMEWORK_PATH",
@@ -55,7 +57,8 @@ __all__ = [
     "load_framework",
 ]
 
-DEFAULT_FRAMEWORK_PATH = Path(__file__).resolve().parent.parent / "corpus" / "framework" / "framework.yaml"
+DEFAULT_FRAMEWORK_PATH = DEFAULT_CORPUS_DIR / FRAMEWORK_FILE
+"""The starter corpus's file; the loader reads the settings' corpus_dir (the same file by default)."""
 
 LANGUAGES: tuple[str, ...] = ("th", "en")
 PDCA_STAGE_IDS: tuple[str, ...] = ("plan", "do", "check", "act")
@@ -525,13 +528,9 @@ def _format_validation_error(path: Path, error: ValidationError, data: Any) -> s
 def _load(path: Path) -> Framework:
     """Read, parse and validate one framework file."""
     try:
-        raw = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise FrameworkError(f"cannot read framework file {path}: {exc.strerror or exc}") from exc
-    try:
-        data = yaml.safe_load(raw)
-    except yaml.YAMLError as exc:
-        raise FrameworkError(f"{path} is not valid YAML: {exc}") from exc
+        data = load_yaml(path)
+    except DataFileError as exc:
+        raise FrameworkError(f"framework file: {exc}") from exc
     if not isinstance(data, dict):
         kind = type(data).__name__
         raise FrameworkError(f"{path} must contain a YAML mapping at the top level, got {kind}")
@@ -542,16 +541,18 @@ def _load(path: Path) -> Framework:
 
 
 @functools.cache
-def _load_default() -> Framework:
-    """The repository's framework, loaded once per process."""
-    return _load(DEFAULT_FRAMEWORK_PATH)
+def _load_default(path: Path) -> Framework:
+    """The settings' framework file, loaded once per process (per path)."""
+    return _load(path)
 
 
 def load_framework(path: Path | str | None = None) -> Framework:
-    """Load and validate the framework; the repository's own file (cached) when ``path`` is None.
+    """Load and validate the framework; the settings' ``framework_path`` (cached) when ``path`` is None.
 
     Raises :class:`FrameworkError` naming every invalid field.
     """
     if path is None:
-        return _load_default()
+        from assistant.settings import get_settings
+
+        return _load_default(get_settings().framework_path)
     return _load(Path(path))

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from assistant import grounding as g
+from assistant.records import AnswerNote
 
 log = logging.getLogger(__name__)
 
@@ -169,9 +170,9 @@ def backend_note(exc: BaseException) -> str:
     except ImportError:  # the LLM module is optional for answering
         is_backend_error = None
     if is_backend_error is None or is_backend_error(exc):
-        return f"backend unavailable: {detail}"
+        return AnswerNote.BACKEND_UNAVAILABLE.of(detail)
     log.exception("the chat model failed")
-    return f"backend error: {type(exc).__name__}: {detail}"
+    return AnswerNote.BACKEND_ERROR.of(f"{type(exc).__name__}: {detail}")
 
 
 def message_text(message: Any) -> str:

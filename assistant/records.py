@@ -5,8 +5,94 @@ These are the contract between the answering pipeline, the CLI and the UI.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from enum import StrEnum
+
+
+class AnswerNote(StrEnum):
+    """What an answer's note says: a member's value alone, or followed by a detail.
+
+    A note is stored as plain text so saved answers and ``--json`` output stay the same:
+    ``AnswerNote.FALLBACK`` is ``"fallback:none"``, ``AnswerNote.FAILED.of("cjk")`` is
+    ``"failed:cjk"`` and ``AnswerNote.BACKEND_UNAVAILABLE.of("refused")`` is
+    ``"backend unavailable: refused"``. Code asks :meth:`parse` or :meth:`found_in` what a note
+    is instead of testing string prefixes.
+    """
+
+    QUESTION_TRUNCATED = "question-truncated"  # :<chars>-><chars>
+    REWRITTEN = "rewritten"  # :model or :terms (how a follow-up was made standalone)
+    NOT_FOUND = "not-found"
+    NOTHING_RELEVANT = "nothing-relevant"
+    NO_ANSWER_IN_PASSAGES = "no-answer-in-passages"
+    OTHER_LANGUAGE = "other-language"
+    NO_WORDS = "no-words"
+    CONTEXT_TOO_SMALL = "context-too-small"
+    MODEL_DECLINED = "model-declined"
+    MODEL_MISSED_FACT = "model-missed-fact"
+    MODEL_COVERS = "model-covers"  # :<covered>/<items>
+    STRUCTURED = "structured"
+    RETRIED = "retried"  # :<problem>
+    FAILED = "failed"  # :<problem>
+    SHAPE = "shape"  # :<answer kind>
+    FALLBACK = "fallback:none"  # the model's answer was not kept: the grounded skeleton is shown
+    DROPPED_CITATIONS = "dropped-citations"  # :<n>,<n>
+    REMOVED_CITATIONS = "removed-citations"  # :<n>,<n>
+    ADDED_CITATIONS = "added-citations"  # :<n>,<n>
+    RECITED = "recited"  # :<a>-><b>,…
+    UNVERIFIED = "unverified"  # :<count>
+    BACKEND_UNAVAILABLE = "backend unavailable"  # : <reason> (the model could not be reached)
+    BACKEND_ERROR = "backend error"  # : <error>: <reason> (the model failed)
+
+    def of(self, detail: object) -> str:
+        """This note with a detail: ``"failed:cjk"``; backend notes read ``"backend error: …"``."""
+        return f"{self.value}{': ' if self in _SPACED_NOTES else ':'}{detail}"
+
+    @classmethod
+    def parse(cls, note: str | AnswerNote) -> AnswerNote:
+        """What ``note`` is (a member, or its text with or without a detail); ValueError naming the notes."""
+        if isinstance(note, cls):
+            return note
+        text = str(note).strip()
+        for member in sorted(cls, key=lambda m: len(m.value), reverse=True):
+            if text == member.value or text.startswith(member.value + ":"):
+                return member
+        allowed = ", ".join(member.value for member in cls)
+        raise ValueError(f"unknown answer note {note!r}; use one of: {allowed}")
+
+    @classmethod
+    def detail(cls, note: str) -> str:
+        """What follows the note's kind: ``"cjk"`` for ``"failed:cjk"``, empty for a bare note."""
+        member = cls.parse(note)
+        sep = ": " if member in _SPACED_NOTES else ":"
+        text = str(note).strip()
+        return text[len(member.value) + len(sep) :] if text != member.value else ""
+
+    @classmethod
+    def kinds(cls, notes: Iterable[str]) -> list[AnswerNote]:
+        """The members ``notes`` are, in order; notes that are none of them are left out."""
+        found = []
+        for note in notes:
+            try:
+                found.append(cls.parse(note))
+            except ValueError:
+                continue
+        return found
+
+    @classmethod
+    def find(cls, notes: Iterable[str], *members: AnswerNote) -> list[str]:
+        """The notes (as written, details included) that are one of ``members``, in their order."""
+        wanted = set(members)
+        return [note for note in notes if wanted.intersection(cls.kinds([note]))]
+
+    def found_in(self, notes: Iterable[str]) -> list[str]:
+        """The notes of this kind, as written (details included)."""
+        return self.find(notes, self)
+
+
+_SPACED_NOTES = frozenset({AnswerNote.BACKEND_UNAVAILABLE, AnswerNote.BACKEND_ERROR})
+BACKEND_DOWN = _SPACED_NOTES
+"""The notes saying the model could not answer (the answer fell back to ``none`` because of it)."""
 
 
 @dataclass(frozen=True)

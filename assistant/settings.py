@@ -27,9 +27,23 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
+from ingest.layout import chroma_path, manifest_path
 from ingest.ocr import OcrMode
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_CORPUS_DIR = REPO_ROOT / "corpus"
+
+# The names of the files the assistant keeps; every path is built by a Settings method below.
+APP_DB_FILE = "edunet.sqlite"  # accounts, log-in sessions, workshop sessions, history
+WORKSPACES_DIR = "workspaces"  # one folder per workspace
+PARTNER_REGISTRY_FILE = "partners.sqlite"  # in a workspace folder
+ASSESSMENTS_FILE = "assessments.sqlite"  # in a workspace folder
+UPLOADS_DIR = "uploads"  # uploads/<workspace>/
+SESSIONS_DIR = "sessions"  # sessions/<code>/
+PARTNERS_CSV = "partners.csv"  # in the corpus folder: the starter partner registry
+FRAMEWORK_FILE = Path("framework") / "framework.yaml"  # in the corpus folder
+WORKSHOP_TEMPLATE_FILE = Path("templates") / "workshop.yaml"  # in the corpus folder
+PORTFOLIO_TEMPLATES_FILE = Path("templates") / "portfolio.yaml"  # in the corpus folder
 
 
 class ChromaMode(StrEnum):
@@ -79,7 +93,7 @@ class Settings(BaseSettings):
         description="a sentence-transformers folder; default <data_dir>/models/multilingual-e5-small",
     )
     workspace: str = Field(default="default", description="the workspace used when none is given")
-    corpus_dir: Path = Field(default=REPO_ROOT / "corpus", description="the starter corpus indexed at set-up")
+    corpus_dir: Path = Field(default=DEFAULT_CORPUS_DIR, description="the starter corpus indexed at set-up")
 
     chroma_mode: ChromaMode = ChromaMode.EMBEDDED
     chroma_host: str = "127.0.0.1"
@@ -215,6 +229,69 @@ class Settings(BaseSettings):
     def embedding_dir(self) -> Path:
         """The sentence-transformers folder in use."""
         return self.model_dir or self.data_dir / "models" / "multilingual-e5-small"
+
+    # --- where things are kept: the one place that names the data and corpus files ----------------
+    @property
+    def manifest_path(self) -> Path:
+        """The index manifest: ``<data_dir>/edunet.db``."""
+        return manifest_path(self.data_dir)
+
+    @property
+    def chroma_dir(self) -> Path:
+        """The embedded Chroma index: ``<data_dir>/chroma``."""
+        return chroma_path(self.data_dir)
+
+    @property
+    def app_db_path(self) -> Path:
+        """The installation-wide SQLite file: ``<data_dir>/edunet.sqlite`` (see ``storage.app_db``)."""
+        return self.data_dir / APP_DB_FILE
+
+    def workspace_dir(self, workspace: str) -> Path:
+        """A workspace's folder: ``<data_dir>/workspaces/<workspace>`` (ValueError for a bad name)."""
+        from ingest.records import check_workspace
+
+        return self.data_dir / WORKSPACES_DIR / check_workspace(workspace)
+
+    def partner_registry_path(self, workspace: str) -> Path:
+        """A workspace's partner registry: ``<workspace dir>/partners.sqlite``."""
+        return self.workspace_dir(workspace) / PARTNER_REGISTRY_FILE
+
+    def assessments_path(self, workspace: str) -> Path:
+        """A workspace's saved health checks: ``<workspace dir>/assessments.sqlite``."""
+        return self.workspace_dir(workspace) / ASSESSMENTS_FILE
+
+    def uploads_dir(self, workspace: str) -> Path:
+        """Where a workspace's uploaded files are kept: ``<data_dir>/uploads/<workspace>``."""
+        from ingest.records import check_workspace
+
+        return self.data_dir / UPLOADS_DIR / check_workspace(workspace)
+
+    @property
+    def sessions_dir(self) -> Path:
+        """Workshop sessions' files: ``<data_dir>/sessions/<code>/``."""
+        return self.data_dir / SESSIONS_DIR
+
+    @property
+    def partners_csv(self) -> Path:
+        """The starter partner registry: ``<corpus_dir>/partners.csv``."""
+        return self.corpus_dir / PARTNERS_CSV
+
+    @property
+    def framework_path(self) -> Path:
+        """The collaboration framework: ``<corpus_dir>/framework/framework.yaml``."""
+        return self.corpus_dir / FRAMEWORK_FILE
+
+    @property
+    def workshop_template_path(self) -> Path:
+        """The workshop template: ``<corpus_dir>/templates/workshop.yaml``."""
+        return self.corpus_dir / WORKSHOP_TEMPLATE_FILE
+
+    @property
+    def portfolio_templates_path(self) -> Path:
+        """The portfolio templates: ``<corpus_dir>/templates/portfolio.yaml``."""
+        return self.corpus_dir / PORTFOLIO_TEMPLATES_FILE
+
+    # --- end of the paths block ----------------------------------------------------------------------
 
     def public(self) -> dict[str, Any]:
         """Settings safe to print (secrets masked)."""

@@ -21,7 +21,6 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from assistant.settings import Settings
-from ingest.records import check_workspace
 
 log = logging.getLogger(__name__)
 
@@ -30,7 +29,7 @@ BUSY_TIMEOUT_MS = 30_000
 
 def workspace_dir(settings: Settings, workspace: str) -> Path:
     """The folder for a workspace's tool data (created on first use); the name is checked, never trusted."""
-    folder = Path(settings.data_dir) / "workspaces" / check_workspace(workspace)
+    folder = settings.workspace_dir(workspace)
     folder.mkdir(parents=True, exist_ok=True)
     return folder
 
@@ -45,7 +44,7 @@ def app_db(settings: Settings) -> Path:
     which SQLite creates with the file's mode) is made ``0600`` and the data folder ``0700``,
     whether they are new or were created looser by an older version.
     """
-    path = Path(settings.data_dir) / "edunet.sqlite"
+    path = settings.app_db_path
     path.parent.mkdir(mode=PRIVATE_DIR, parents=True, exist_ok=True)
     make_private(path)
     return path

@@ -20,9 +20,8 @@ import threading
 from functools import cache
 from typing import Any
 
-import yaml
-
 from assistant import grounding as g
+from assistant.datafiles import load_mapping
 from assistant.retrieval import QueryExpander, glossary_expander
 from assistant.settings import REPO_ROOT
 
@@ -34,7 +33,7 @@ CACHE_SIZE = 512
 
 @cache
 def _prompts() -> dict[str, Any]:
-    data = yaml.safe_load(PROMPTS.read_text(encoding="utf-8")) or {}
+    data = load_mapping(PROMPTS)
     missing = [k for k in ("system", "template") if k not in data]
     if missing:
         raise ValueError(f"{PROMPTS} lacks the keys: {', '.join(missing)}")

@@ -39,7 +39,7 @@ from common import REPO_ROOT, format_table, load_embedder, load_note, log, perce
 
 from assistant import grounding as g
 from assistant.ask import Answerer
-from assistant.records import Answer, Citation, EventKind
+from assistant.records import Answer, AnswerNote, Citation, EventKind
 from assistant.retrieval import HybridRetriever
 from ingest.pipeline import ingest
 from ingest.store import Store
@@ -134,10 +134,9 @@ class Tally:
         """Count one answer: its raw (streamed) and verified citation pairs, repairs and fallbacks."""
         self.raw.add(raw_text, {c.n: c.text for c in context})
         self.final.add(answer.text, {c.n: c.text for c in answer.citations})
-        for note in answer.notes:
-            if note.startswith(("removed-citations:", "dropped-citations:")):
-                self.removed += len(note.split(":", 1)[1].split(","))
-        self.fallbacks += int("fallback:none" in answer.notes)
+        for note in AnswerNote.find(answer.notes, AnswerNote.REMOVED_CITATIONS, AnswerNote.DROPPED_CITATIONS):
+            self.removed += len(AnswerNote.detail(note).split(","))
+        self.fallbacks += int(AnswerNote.FALLBACK in answer.notes)
 
 
 def build_index(data_dir: Path) -> Store:

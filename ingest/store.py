@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ingest.layout import chroma_path, manifest_path
 from ingest.locks import file_lock
 from ingest.manifest import NO_FILTERS, DocumentRow, Filters, Manifest
 from ingest.records import Hit, check_workspace
@@ -62,8 +63,8 @@ class Store:
         reopened whenever another process has written to the index.
         """
         data_dir = Path(data_dir)
-        manifest = Manifest(data_dir / "edunet.db")
-        client = client if client is not None else EmbeddedChroma.at(data_dir / "chroma")
+        manifest = Manifest(manifest_path(data_dir))
+        client = client if client is not None else EmbeddedChroma.at(chroma_path(data_dir))
         return cls(manifest, VectorIndex(client, embedder))
 
     @property

@@ -32,7 +32,7 @@ from assistant.extractive import Skeleton, compose
 from assistant.model_checks import message_text
 from assistant.privacy import screened
 from assistant.questions import Kind, analyse
-from assistant.records import Answer, AnswerEvent, EventKind
+from assistant.records import Answer, AnswerEvent, AnswerNote, EventKind
 from assistant.relevance import Relevance, Scored, as_relevance, score_hits, select
 
 if TYPE_CHECKING:
@@ -111,8 +111,8 @@ class Answerer(ModelAnswer):
             else Skeleton(Kind.FACT)
         )
         if not ctx.citations or (skeleton.empty and self.llm is None):
-            why = "nothing-relevant" if not ctx.citations else "no-answer-in-passages"
-            answer = self._not_found(prompts, [*notes, "not-found", why])
+            why = AnswerNote.NOTHING_RELEVANT if not ctx.citations else AnswerNote.NO_ANSWER_IN_PASSAGES
+            answer = self._not_found(prompts, [*notes, AnswerNote.NOT_FOUND, why])
             yield AnswerEvent(EventKind.PASSAGES)
             yield AnswerEvent(EventKind.TOKEN, text=answer.text)
             yield AnswerEvent(EventKind.FINAL, answer=answer)
@@ -195,9 +195,9 @@ class Answerer(ModelAnswer):
         if self.llm is not None:
             rewritten = self._rewrite_with_model(question, turns, prompts)
             if rewritten:
-                notes.append("rewritten:model")
+                notes.append(AnswerNote.REWRITTEN.of("model"))
                 return rewritten
-        notes.append("rewritten:terms")
+        notes.append(AnswerNote.REWRITTEN.of("terms"))
         return expand_with_history(question, turns)
 
     def _rewrite_with_model(

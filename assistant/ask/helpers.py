@@ -12,7 +12,7 @@ from typing import Any
 
 from assistant import grounding as g
 from assistant.ask.prompts import Prompts
-from assistant.records import Citation
+from assistant.records import AnswerNote, Citation
 from assistant.relevance import Scored
 
 MAX_QUESTION_CHARS = 1000
@@ -40,7 +40,7 @@ def check_question(question: str) -> tuple[str, list[str]]:
     space = cut.rfind(" ")
     if space > MAX_QUESTION_CHARS * 0.8:
         cut = cut[:space]
-    return cut, [f"question-truncated:{len(text)}->{len(cut)}"]
+    return cut, [AnswerNote.QUESTION_TRUNCATED.of(f"{len(text)}->{len(cut)}")]
 
 
 _RE_WORDISH = re.compile(r"[A-Za-z0-9\u0e01-\u0e4e\u0e50-\u0e59]")
@@ -51,10 +51,10 @@ def unreadable_question(question: str) -> str | None:
     """ "no-words" for a question of only punctuation or emoji, "other-language" for one written in
     neither Thai nor English script (Chinese, Japanese, Arabic…); None for a question to answer."""
     if not _RE_WORDISH.search(question):
-        return "other-language" if _RE_OTHER_LETTERS.search(question) else "no-words"
+        return AnswerNote.OTHER_LANGUAGE if _RE_OTHER_LETTERS.search(question) else AnswerNote.NO_WORDS
     latin_or_thai = len(_RE_WORDISH.findall(question))
     other = len(_RE_OTHER_LETTERS.findall(question))
-    return "other-language" if other > 2 * latin_or_thai else None
+    return AnswerNote.OTHER_LANGUAGE if other > 2 * latin_or_thai else None
 
 
 def is_follow_up(question: str, language: str) -> bool:

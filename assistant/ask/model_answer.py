@@ -34,7 +34,7 @@ from assistant.model_checks import (
     parse_points,
     says_not_found,
 )
-from assistant.records import Answer, AnswerEvent, Citation, EventKind
+from assistant.records import Answer, AnswerEvent, AnswerNote, Citation, EventKind
 
 if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel
@@ -142,7 +142,7 @@ class ModelAnswer:
         budget = self._passage_budget(question, turns, prompts)
         pieces = self.model_pieces(ctx, skeleton, prompts, budget)
         if not pieces:
-            return self._fallback(skeleton, ctx, prompts, [*notes, "context-too-small"])
+            return self._fallback(skeleton, ctx, prompts, [*notes, AnswerNote.CONTEXT_TOO_SMALL])
         listing = bool(skeleton.items)
         problems: list[str] = []
         for attempt in range(2):
@@ -154,12 +154,12 @@ class ModelAnswer:
             if not problems:
                 return self._choose(answer, skeleton, ctx, prompts)
             if DECLINED in problems:
-                return self._fallback(skeleton, ctx, prompts, [*notes, "model-declined"])
+                return self._fallback(skeleton, ctx, prompts, [*notes, AnswerNote.MODEL_DECLINED])
             if attempt == 0 and skeleton.empty:
-                notes = [*notes, *(f"retried:{p}" for p in problems)]
+                notes = [*notes, *(AnswerNote.RETRIED.of(p) for p in problems)]
                 continue
             break
-        return self._fallback(skeleton, ctx, prompts, [*notes, *(f"failed:{p}" for p in problems)])
+        return self._fallback(skeleton, ctx, prompts, [*notes, *(AnswerNote.FAILED.of(p) for p in problems)])
 
     def _stream_model(self, messages: list[BaseMessage]) -> Iterator[AnswerEvent]:
         """Stream one reply; prose is passed on as TOKEN events, JSON is not; returns (text, error or None).
@@ -206,7 +206,7 @@ class ModelAnswer:
         points = parse_points(text)
         if points is not None:
             text = _render_points(points, listing)
-            notes = [*notes, "structured"]
+            notes = [*notes, AnswerNote.STRUCTURED]
         text = drop_echo_lines(g.move_leading_markers(text.strip()), question)
         if says_not_found(text, [prompts.not_found, *NOT_FOUND_MESSAGES]) or (
             points is not None and not points
@@ -226,15 +226,16 @@ class ModelAnswer:
             problems.append("unsupported")
         extra = []
         if verification.dropped:
-            extra.append("dropped-citations:" + ",".join(map(str, verification.dropped)))
+            extra.append(AnswerNote.DROPPED_CITATIONS.of(",".join(map(str, verification.dropped))))
         if verification.removed:
-            extra.append("removed-citations:" + ",".join(map(str, sorted(set(verification.removed)))))
+            removed = ",".join(map(str, sorted(set(verification.removed))))
+            extra.append(AnswerNote.REMOVED_CITATIONS.of(removed))
         if verification.recited:
-            extra.append("recited:" + ",".join(f"{a}->{b}" for a, b in verification.recited))
+            extra.append(AnswerNote.RECITED.of(",".join(f"{a}->{b}" for a, b in verification.recited)))
         if verification.added:
-            extra.append("added-citations:" + ",".join(map(str, verification.added)))
+            extra.append(AnswerNote.ADDED_CITATIONS.of(",".join(map(str, verification.added))))
         if verification.unverified:
-            extra.append(f"unverified:{verification.unverified}")
+            extra.append(AnswerNote.UNVERIFIED.of(verification.unverified))
         answer = Answer(
             text=verification.text,
             citations=_with_quotes(ctx.citations, verification.text),
@@ -255,10 +256,13 @@ class ModelAnswer:
             covered = sum(_covers(answer.text, item.text) for item in skeleton.items)
             if covered < len(skeleton.items):
                 return self._fallback(
-                    skeleton, ctx, prompts, [*answer.notes, f"model-covers:{covered}/{len(skeleton.items)}"]
+                    skeleton,
+                    ctx,
+                    prompts,
+                    [*answer.notes, AnswerNote.MODEL_COVERS.of(f"{covered}/{len(skeleton.items)}")],
                 )
         elif skeleton.fact and not _covers(answer.text, skeleton.fact):
-            return self._fallback(skeleton, ctx, prompts, [*answer.notes, "model-missed-fact"])
+            return self._fallback(skeleton, ctx, prompts, [*answer.notes, AnswerNote.MODEL_MISSED_FACT])
         return answer
 
     # ------------------------------------------------------------------ answers without a model
@@ -276,15 +280,15 @@ class ModelAnswer:
             backend="none",
             language=prompts.language,
             unsupported=verification.unsupported,
-            notes=[*notes, f"shape:{skeleton.kind.value}"],
+            notes=[*notes, AnswerNote.SHAPE.of(skeleton.kind.value)],
             kind=skeleton.kind.value,
         )
 
     def _fallback(self, skeleton: Skeleton, ctx: Context, prompts: Prompts, notes: list[str]) -> Answer:
         """The skeleton answer after the model's answer was not kept (or "not found" without one)."""
         if skeleton.empty:
-            return self._not_found(prompts, [*notes, "not-found"])
-        return self._skeleton_answer(skeleton, ctx, prompts, [*notes, "fallback:none"])
+            return self._not_found(prompts, [*notes, AnswerNote.NOT_FOUND])
+        return self._skeleton_answer(skeleton, ctx, prompts, [*notes, AnswerNote.FALLBACK])
 
     def _not_found(self, prompts: Prompts, notes: list[str]) -> Answer:
         """The plain "not found in your documents" answer: no citations, not grounded."""

@@ -7,6 +7,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from assistant.datafiles import load_mapping
 from assistant.settings import REPO_ROOT
 
 PROMPTS_DIR = REPO_ROOT / "prompts"
@@ -50,12 +51,10 @@ class Prompts:
 @cache
 def load_prompts(language: str, directory: Path = PROMPTS_DIR) -> Prompts:
     """The prompts for ``language`` ("th" or "en"); raises ValueError naming a missing key or file."""
-    import yaml
-
     path = directory / f"ask.{language}.yaml"
     if not path.is_file():
         raise ValueError(f"no prompt file for language {language!r}: {path}")
-    data: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    data: dict[str, Any] = load_mapping(path)
     fields = Prompts.__dataclass_fields__
     missing = [name for name in fields if name not in data]
     if missing:

@@ -12,7 +12,6 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import ValidationError
 
 from assistant.assess.health_file import (
@@ -23,6 +22,7 @@ from assistant.assess.health_file import (
     HealthFile,
     Scale,
 )
+from assistant.datafiles import DataFileError, load_yaml
 from assistant.drafting import check_language
 from assistant.knowledge import Framework, load_framework
 
@@ -202,11 +202,9 @@ def build_questionnaire(config: HealthFile, framework: Framework) -> Questionnai
 
 def _read_health_file(path: Path) -> HealthFile:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise HealthConfigError(f"cannot read {path}: {exc.strerror or exc}") from None
-    except yaml.YAMLError as exc:
-        raise HealthConfigError(f"{path} is not valid YAML: {exc}") from None
+        data = load_yaml(path)
+    except DataFileError as exc:
+        raise HealthConfigError(str(exc)) from None
     if not isinstance(data, dict):
         raise HealthConfigError(f"{path} must hold a mapping at the top level")
     try:

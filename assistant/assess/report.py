@@ -10,7 +10,7 @@ from assistant.assess.recommendations import headline_values
 from assistant.assess.result import HealthResult
 from assistant.assess.scoring import fmt_delta as _signed
 from assistant.assess.scoring import fmt_score as _fmt
-from assistant.drafting import Block, Draft, Section, Sources
+from assistant.drafting import Block, Draft, DraftKind, Section, Sources
 
 
 def image_markdown(alt: str, ref: str) -> str:
@@ -161,7 +161,7 @@ def report_draft(result: HealthResult, *, workspace: str = "", chart_ref: str | 
         p = result.progress
         fields[t("field_compared")] = f"{p.previous_label or '#' + str(p.previous_id)} ({p.previous_created})"
     return Draft(
-        kind="health",
+        kind=DraftKind.HEALTH,
         title=t("title"),
         language=lang,
         sections=sections,

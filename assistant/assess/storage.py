@@ -9,13 +9,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from assistant.assess.scoring import Scores, fmt_score
+from assistant.settings import ASSESSMENTS_FILE
 
 if TYPE_CHECKING:
     from assistant.assess.result import HealthResult
     from assistant.settings import Settings
     from assistant.workspaces import Principal
 
-DB_NAME = "assessments.sqlite"
+DB_NAME = ASSESSMENTS_FILE
 
 
 @dataclass(frozen=True)
@@ -83,7 +84,8 @@ class AssessmentStore:
         from assistant.workspaces import require_access
 
         require_access(principal, workspace, settings=settings)
-        return cls(workspace_dir(settings, workspace) / DB_NAME)
+        workspace_dir(settings, workspace)  # the folder, created on first use
+        return cls(settings.assessments_path(workspace))
 
     def save(self, result: HealthResult, label: str | None = None) -> SavedAssessment:
         """Store ``result`` (its ``label`` unless one is given); sets ``result.saved_id``."""

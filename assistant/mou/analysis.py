@@ -352,7 +352,7 @@ def document_pages(settings: Settings, workspace: str, name: str) -> tuple[Any, 
     from ingest.loaders import load
     from ingest.manifest import Manifest
 
-    manifest = Manifest(Path(settings.data_dir) / "edunet.db")
+    manifest = Manifest(settings.manifest_path)
     try:
         rows = manifest.find(workspace, name)
         if not rows:

@@ -26,7 +26,17 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from assistant.drafting import PROMPTS_DIR, Block, Draft, DraftContext, DraftEvent, SectionSpec, stream_draft
+from assistant.datafiles import load_mapping
+from assistant.drafting import (
+    PROMPTS_DIR,
+    Block,
+    Draft,
+    DraftContext,
+    DraftEvent,
+    DraftKind,
+    SectionSpec,
+    stream_draft,
+)
 from assistant.mou.dates import add_months, format_date
 
 MAX_MONTHS = 120
@@ -37,9 +47,7 @@ PROBLEM_SEPARATOR = " ¶ "
 @cache
 def load_mou_template(language: str, path: Path = PROMPTS_DIR / "mou.yaml") -> dict[str, Any]:
     """The MOU wording of one language from ``prompts/mou.yaml`` (a clear error when it is missing)."""
-    import yaml
-
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    data = load_mapping(path)
     if language not in data:
         raise ValueError(f"{path} has no MOU template for language {language!r}")
     template = data[language]
@@ -506,7 +514,9 @@ def stream_mou_draft(form: MouForm | dict[str, Any], ctx: DraftContext) -> Itera
     data = form.model_dump(mode="json")
     data["end_date"] = form.end.isoformat()
     data["duration_months"] = form.months
-    yield from stream_draft("mou", mou_title(form), builder.specs(), ctx, fields=_fields(form), data=data)
+    yield from stream_draft(
+        DraftKind.MOU, mou_title(form), builder.specs(), ctx, fields=_fields(form), data=data
+    )
 
 
 def draft_mou(form: MouForm | dict[str, Any], ctx: DraftContext) -> Draft:

@@ -19,6 +19,7 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from assistant.datafiles import DataFileError, load_yaml
 from assistant.mou.dates import thai_digits_to_arabic
 
 if TYPE_CHECKING:
@@ -54,10 +55,8 @@ class Concepts:
 @cache
 def concepts(path: Path = CONCEPTS_FILE) -> Concepts:
     """Load the concept lists (once); a broken file raises ValueError naming the file."""
-    import yaml
-
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = load_yaml(path)
         headings = {
             name: [str(p) for p in (v.get("th") or []) + (v.get("en") or [])]
             for name, v in data["headings"].items()
@@ -79,7 +78,7 @@ def concepts(path: Path = CONCEPTS_FILE) -> Concepts:
             all_parties=both("all_parties"),
             signatures=both("signatures"),
         )
-    except (OSError, KeyError, TypeError, AttributeError, yaml.YAMLError) as exc:
+    except (DataFileError, KeyError, TypeError, AttributeError) as exc:
         raise ValueError(f"{path}: not a usable MOU concept list ({exc})") from exc
 
 

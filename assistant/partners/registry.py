@@ -94,6 +94,7 @@ from assistant.partners.tables import (
     write_partner,
     write_prov,
 )
+from assistant.settings import PARTNER_REGISTRY_FILE, PARTNERS_CSV
 from assistant.storage import connect, open_db, workspace_dir
 
 if TYPE_CHECKING:
@@ -129,7 +130,7 @@ __all__ = [
     "split_list",
 ]
 
-DB_NAME = "partners.sqlite"
+DB_NAME = PARTNER_REGISTRY_FILE
 
 
 class Registry:
@@ -155,7 +156,8 @@ class Registry:
         from assistant.workspaces import require_access
 
         require_access(principal, workspace, settings=settings)
-        return cls(workspace_dir(settings, workspace) / DB_NAME)
+        workspace_dir(settings, workspace)  # the folder, created on first use
+        return cls(settings.partner_registry_path(workspace))
 
     # ------------------------------------------------------------------ reading
 
@@ -532,7 +534,7 @@ class Registry:
         Returns the import report, or None when the registry already had partners (or there is
         no ``partners.csv``).
         """
-        csv_path = Path(corpus_dir) / "partners.csv"
+        csv_path = Path(corpus_dir) / PARTNERS_CSV
         if self.count() or not csv_path.is_file():
             return None
         report = self.import_csv(csv_path)

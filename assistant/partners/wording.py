@@ -15,9 +15,9 @@ PROMPTS_FILE = Path(__file__).resolve().parents[2] / "prompts" / "partners.yaml"
 @cache
 def domain_text() -> dict[str, Any]:
     """``prompts/partners.yaml``: conjunctions for splitting needs and the th/en sentence templates."""
-    import yaml
+    from assistant.datafiles import load_mapping
 
-    data = yaml.safe_load(PROMPTS_FILE.read_text(encoding="utf-8"))
+    data = load_mapping(PROMPTS_FILE)
     for key, entry in data["text"].items():
         if not isinstance(entry, dict) or not entry.get("th") or not entry.get("en"):
             raise ValueError(f"{PROMPTS_FILE.name}: text.{key} needs th and en")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
-from assistant.drafting import DraftEventKind, stream_draft
+from assistant.drafting import DraftEventKind, DraftKind, stream_draft
 from assistant.plan.build import build_plan
 from assistant.plan.form import PlanForm, parse_plan_form
 from assistant.plan.record import Plan
@@ -57,7 +57,7 @@ def stream_plan(form: PlanForm | Mapping[str, Any], ctx: DraftContext) -> Iterat
         start=plan_month_label(plan, plan.start),
         end=plan_month_label(plan, plan.end),
     )
-    for event in stream_draft("plan", title, specs, ctx, subtitle=subtitle, fields=plan_fields(plan)):
+    for event in stream_draft(DraftKind.PLAN, title, specs, ctx, subtitle=subtitle, fields=plan_fields(plan)):
         if event.kind is DraftEventKind.FINAL and event.draft is not None:
             event.draft.data = plan.to_json()
         yield event

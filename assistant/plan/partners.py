@@ -11,14 +11,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from assistant.partners.models import Partner, PartnerType
-from assistant.partners.registry import DB_NAME
+from assistant.settings import DEFAULT_CORPUS_DIR, PARTNERS_CSV
 
 if TYPE_CHECKING:
     from assistant.partners.registry import Registry
     from assistant.settings import Settings
     from assistant.workspaces import Principal
 
-CORPUS_PARTNERS = Path(__file__).resolve().parents[2] / "corpus" / "partners.csv"
+CORPUS_PARTNERS = DEFAULT_CORPUS_DIR / PARTNERS_CSV
+"""The starter corpus's file; the loader reads the settings' corpus_dir (the same file by default)."""
 
 
 PartnerInfo = Partner
@@ -55,12 +56,17 @@ def _csv_type(text: str) -> PartnerType | None:
         return None
 
 
-def partners_from_csv(path: Path = CORPUS_PARTNERS) -> PartnerBook:
+def partners_from_csv(path: Path | None = None) -> PartnerBook:
     """The partners of a CSV with the columns of ``corpus/partners.csv`` (id, name_th, name_en, type).
 
     Read leniently (only these four columns; other problems are the registry import's business):
     a type the registry does not know is kept in :attr:`PartnerBook.raw_types`, the partner typed ``other``.
+    Without ``path``: the settings' ``<corpus_dir>/partners.csv``.
     """
+    if path is None:
+        from assistant.settings import get_settings
+
+        path = get_settings().partners_csv
     if not Path(path).is_file():
         return PartnerBook({}, str(path))
     with Path(path).open(encoding="utf-8", newline="") as fh:
@@ -90,10 +96,9 @@ def _registry(settings: Settings, workspace: str, principal: Principal) -> Regis
     """The workspace's partner registry if it exists (reading never creates one), after the access check."""
     from assistant.partners.registry import Registry
     from assistant.workspaces import require_access
-    from ingest.records import check_workspace
 
     require_access(principal, workspace, settings=settings)
-    registry_file = Path(settings.data_dir) / "workspaces" / check_workspace(workspace) / DB_NAME
+    registry_file = settings.partner_registry_path(workspace)
     return Registry(registry_file) if registry_file.is_file() else None
 
 
@@ -106,7 +111,7 @@ def workspace_partners(settings: Settings, workspace: str, *, principal: Princip
     if registry is not None and registry.count():
         found = {p.id.upper(): p if p.id.isupper() else replace(p, id=p.id.upper()) for p in registry.all()}
         return PartnerBook(found, f"the partner registry of workspace {workspace!r}")
-    return partners_from_csv(Path(settings.corpus_dir) / "partners.csv")
+    return partners_from_csv(settings.partners_csv)
 
 
 def chosen_partners(settings: Settings, workspace: str, *, principal: Principal) -> list[str]:

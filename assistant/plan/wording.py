@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
+from assistant.datafiles import load_mapping
 from assistant.drafting import PROMPTS_DIR
 
 PLAN_PROMPTS = PROMPTS_DIR / "plan.yaml"
@@ -13,11 +14,9 @@ PLAN_PROMPTS = PROMPTS_DIR / "plan.yaml"
 @cache
 def plan_text() -> dict[str, Any]:
     """``prompts/plan.yaml``, read once; a clear error when it is missing."""
-    import yaml
-
     if not PLAN_PROMPTS.is_file():
         raise ValueError(f"the plan wording file is missing: {PLAN_PROMPTS}")
-    return yaml.safe_load(PLAN_PROMPTS.read_text(encoding="utf-8")) or {}
+    return load_mapping(PLAN_PROMPTS)
 
 
 def phrase(path: str, language: str, **values: Any) -> Any:

@@ -11,7 +11,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from assistant.drafting import Block, DraftContext, SectionSpec, Sources, build_draft, stream_draft
+from assistant.drafting import Block, DraftContext, DraftKind, SectionSpec, Sources, build_draft, stream_draft
 from assistant.knowledge import Framework, load_framework
 from assistant.phrases import Phrase
 from assistant.portfolio.form import PortfolioForm, parse_portfolio_form
@@ -299,7 +299,7 @@ def stream_portfolio(form: Mapping[str, Any] | PortfolioForm, ctx: DraftContext)
     """The guide section by section (SECTION events), then the FINAL draft; FormError on a bad form."""
     guide = _guide(form, ctx)
     yield from stream_draft(
-        "portfolio",
+        DraftKind.PORTFOLIO,
         guide.title(),
         guide.specs(),
         ctx,
@@ -313,7 +313,7 @@ def draft_portfolio(form: Mapping[str, Any] | PortfolioForm, ctx: DraftContext) 
     """The finished guide (a :class:`assistant.drafting.Draft`)."""
     guide = _guide(form, ctx)
     return build_draft(
-        "portfolio",
+        DraftKind.PORTFOLIO,
         guide.title(),
         guide.specs(),
         ctx,

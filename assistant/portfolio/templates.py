@@ -12,11 +12,14 @@ from typing import Literal, Self
 
 from pydantic import BaseModel, ConfigDict, field_validator, model_validator
 
+from assistant.datafiles import load_yaml
 from assistant.knowledge import Framework, load_framework
 from assistant.phrases import Phrase
 from assistant.phrases import Text as Bi
+from assistant.settings import DEFAULT_CORPUS_DIR, PORTFOLIO_TEMPLATES_FILE
 
-TEMPLATES_PATH = Path(__file__).resolve().parents[2] / "corpus" / "templates" / "portfolio.yaml"
+TEMPLATES_PATH = DEFAULT_CORPUS_DIR / PORTFOLIO_TEMPLATES_FILE
+"""The starter corpus's file; the loader reads the settings' corpus_dir (the same file by default)."""
 LEVELS = (4, 3, 2, 1)
 STAGE_IDS = ("start", "during", "end")
 
@@ -268,15 +271,23 @@ class PortfolioTemplates(_T):
         return next(s for s in self.stages if s.id == stage_id)
 
 
+def load_portfolio_templates(path: Path | None = None) -> PortfolioTemplates:
+    """The validated templates (``<corpus_dir>/templates/portfolio.yaml`` by default, cached); a clear
+    error naming the file and field otherwise."""
+    if path is None:
+        from assistant.settings import get_settings
+
+        path = get_settings().portfolio_templates_path
+    return _load_portfolio_templates(Path(path))
+
+
 @cache
-def load_portfolio_templates(path: Path = TEMPLATES_PATH) -> PortfolioTemplates:
-    """The validated templates (cached); a clear error naming the file and field otherwise."""
-    import yaml
+def _load_portfolio_templates(path: Path) -> PortfolioTemplates:
     from pydantic import ValidationError
 
     from assistant.forms import describe
 
-    data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    data = load_yaml(path)
     try:
         templates = PortfolioTemplates.model_validate(data)
     except ValidationError as exc:

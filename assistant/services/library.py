@@ -88,9 +88,7 @@ def uploads_dir(settings: Settings, workspace: str | None = None) -> Path:
 
     ``workspace`` defaults to the settings' one; the name is checked, never trusted as a path.
     """
-    from ingest.records import check_workspace
-
-    return settings.data_dir / "uploads" / check_workspace(workspace or settings.workspace)
+    return settings.uploads_dir(workspace or settings.workspace)
 
 
 def store_uploads(

@@ -195,7 +195,7 @@ class MouService(DraftingService):
         from ingest.manifest import Manifest
 
         ws = self.workspace(principal, workspace)
-        db = Path(self.settings.data_dir) / "edunet.db"
+        db = self.settings.manifest_path
         if not db.is_file():
             return []
         manifest = Manifest(db)

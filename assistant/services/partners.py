@@ -192,7 +192,7 @@ class PartnersService(Service):
                 return registry
             report = registry.seed_if_empty(s.corpus_dir)
             if report is not None:
-                self._seeded[ws] = (report.imported, str(Path(s.corpus_dir) / "partners.csv"))
+                self._seeded[ws] = (report.imported, str(s.partners_csv))
             self._registries[ws] = registry
             return registry
 

@@ -74,7 +74,7 @@ class Sessions:
         return read_session(self.db_path, code)
 
     def pack_dir(self, code: str) -> Path:
-        return Path(self.settings.data_dir) / "sessions" / code / "pack"
+        return self.settings.sessions_dir / code / "pack"
 
     # ------------------------------------------------------------------ trainer
 

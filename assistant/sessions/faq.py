@@ -19,7 +19,7 @@ def export_faq(sessions: Sessions, code: str, language: str | None = None) -> Dr
     The FAQ's wording is the ``faq:`` block of ``corpus/templates/workshop.yaml``.
     """
     from assistant import grounding as g
-    from assistant.drafting import Block, Draft, Section, check_language
+    from assistant.drafting import Block, Draft, DraftKind, Section, check_language
     from assistant.workshop import load_template
 
     faq = load_template().faq
@@ -64,7 +64,7 @@ def export_faq(sessions: Sessions, code: str, language: str | None = None) -> Dr
         faq.field_questions.get(language): str(sum(grp.size for grp in groups)),
     }
     return Draft(
-        kind="faq",
+        kind=DraftKind.FAQ,
         title=faq.title.fill(language, session=session.name),
         language=language,
         sections=sections,

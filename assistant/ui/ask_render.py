@@ -12,7 +12,7 @@ import html
 import re
 from collections.abc import Iterable
 
-from assistant.records import Answer
+from assistant.records import BACKEND_DOWN, Answer, AnswerNote
 from assistant.services.ask import AskService
 from assistant.ui.ask_passage import _CITE, cite_numbers, highlight_passage, plain_quote, with_quotes
 from assistant.ui.display import code_label, hide_paths
@@ -32,7 +32,7 @@ def status_text(labels: Labels, lang: str, service: AskService, answer: Answer |
     if status is None:
         return labels.text("ask.status_pending", lang, backend=named(str(service.settings.backend)))
     if answer is not None and answer.backend == "none" and status.backend != "none":
-        down = [n for n in answer.notes if n.startswith("backend")]
+        down = AnswerNote.find(answer.notes, *BACKEND_DOWN)
         if down or not status.ok:
             reason = hide_paths("; ".join(down) or status.message)
             return labels.text("ask.status_fallback", lang, requested=named(status.backend), reason=reason)

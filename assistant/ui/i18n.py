@@ -21,7 +21,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
+from assistant.datafiles import load_yaml
 
 LANGUAGES: tuple[str, ...] = ("th", "en")
 DEFAULT_LANGUAGE = "th"
@@ -82,11 +82,11 @@ def parse_labels(data: Any) -> Labels:
 
 def load_labels(path: Path = LABELS_FILE, extra_dir: Path | None = LABELS_DIR) -> Labels:
     """Read and check a labels file, plus every ``*.yaml`` in ``extra_dir``; keys must not repeat."""
-    table = dict(parse_labels(yaml.safe_load(path.read_text(encoding="utf-8"))).table)
+    table = dict(parse_labels(load_yaml(path)).table)
     files = sorted(extra_dir.glob("*.yaml")) if extra_dir is not None and extra_dir.is_dir() else []
     for extra in files:
         try:
-            more = parse_labels(yaml.safe_load(extra.read_text(encoding="utf-8"))).table
+            more = parse_labels(load_yaml(extra)).table
         except ValueError as exc:
             raise ValueError(f"{extra.name}: {exc}") from None
         clash = sorted(set(more) & set(table))

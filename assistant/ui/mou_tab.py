@@ -137,12 +137,12 @@ def form_from_inputs(labels: Labels, lang: str, **values: Any) -> tuple[dict[str
 
 def example_inputs(language: str) -> dict[str, Any]:
     """The tab's inputs pre-filled from ``examples/mou.<language>.yaml`` (empty when it is missing)."""
-    import yaml
+    from assistant.datafiles import load_mapping
 
     path = EXAMPLES_DIR / f"mou.{language}.yaml"
     if not path.is_file():
         return {}
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    data = load_mapping(path)
     months = data.get("duration_months") or (data.get("duration_years") or 0) * 12 or None
     return {
         "language": data.get("language", language),

@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
-from assistant.drafting import Block, Draft, DraftContext, DraftEvent, SectionSpec, stream_draft
+from assistant.drafting import Block, Draft, DraftContext, DraftEvent, DraftKind, SectionSpec, stream_draft
 from assistant.workshop.agenda import plan_agenda
 from assistant.workshop.form import WorkshopForm, parse_workshop
 from assistant.workshop.template import WorkshopTemplate, load_template
@@ -219,7 +219,7 @@ def stream_workshop(form: Mapping[str, Any] | WorkshopForm, ctx: DraftContext) -
     title = builder.template.text.title.fill(form.language, topic=form.topic)
     data = {"form": form.model_dump(), "agenda": builder.agenda.to_dict()}
     fields = _fields(form, builder.template)
-    return stream_draft("workshop", title, builder.specs(ctx), ctx, fields=fields, data=data)
+    return stream_draft(DraftKind.WORKSHOP, title, builder.specs(ctx), ctx, fields=fields, data=data)
 
 
 def draft_workshop(form: Mapping[str, Any] | WorkshopForm, ctx: DraftContext) -> Draft:

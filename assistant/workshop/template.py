@@ -7,10 +7,13 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from assistant.datafiles import load_yaml
 from assistant.phrases import Phrase as _Phrase
 from assistant.phrases import Text as _Text
+from assistant.settings import DEFAULT_CORPUS_DIR, WORKSHOP_TEMPLATE_FILE
 
-TEMPLATE_PATH = Path(__file__).resolve().parents[2] / "corpus" / "templates" / "workshop.yaml"
+TEMPLATE_PATH = DEFAULT_CORPUS_DIR / WORKSHOP_TEMPLATE_FILE
+"""The starter corpus's file; the loader reads the settings' corpus_dir (the same file by default)."""
 
 
 class _Texts(BaseModel):
@@ -174,19 +177,26 @@ class WorkshopTemplate(BaseModel):
         return list(max(rules, key=lambda r: r.from_minutes).breaks) if rules else []
 
 
+def load_template(path: Path | None = None) -> WorkshopTemplate:
+    """The workshop template (``<corpus_dir>/templates/workshop.yaml`` by default, cached); a clear error
+    naming the file and the field when it is wrong."""
+    if path is None:
+        from assistant.settings import get_settings
+
+        path = get_settings().workshop_template_path
+    return _load_template(Path(path))
+
+
 @cache
-def load_template(path: Path = TEMPLATE_PATH) -> WorkshopTemplate:
-    """The workshop template; a clear error naming the file and the field when it is wrong."""
-    import yaml
+def _load_template(path: Path) -> WorkshopTemplate:
     from pydantic import ValidationError
 
     from assistant.forms import describe
 
+    if not Path(path).is_file():
+        raise ValueError(f"workshop template not found: {path}")
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        template = WorkshopTemplate.model_validate(data)
-    except FileNotFoundError:
-        raise ValueError(f"workshop template not found: {path}") from None
+        template = WorkshopTemplate.model_validate(load_yaml(path))
     except ValidationError as exc:
         raise ValueError(f"{path}: {'; '.join(describe(exc))}") from None
     unknown = {b for r in template.breaks for b in r.breaks} - set(template.break_kinds)

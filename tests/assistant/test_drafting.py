@@ -13,6 +13,7 @@ from assistant.drafting import (
     Draft,
     DraftContext,
     DraftEventKind,
+    DraftKind,
     SectionSpec,
     Sources,
     Writer,
@@ -134,6 +135,23 @@ def test_draft_problems_catch_a_marker_without_citation() -> None:
     assert draft.problems() == ["marker [3] names no citation"]
     with pytest.raises(KeyError, match="sections: x"):
         draft.section("missing")
+
+
+def test_a_draft_kind_is_an_enum_stored_as_its_old_text() -> None:
+    ctx = DraftContext("en", Sources(None), Writer(None, "none", "en"))
+    draft = build_draft("plan", "Plan", [], ctx)
+    assert draft.kind is DraftKind.PLAN and draft.kind == "plan"
+    assert json.loads(json.dumps(draft.to_json()))["kind"] == "plan"
+    assert Draft.from_json(draft.to_json()).kind is DraftKind.PLAN
+    assert DraftKind.parse(" Health ") is DraftKind.HEALTH
+
+
+def test_an_unknown_draft_kind_fails_naming_the_kinds() -> None:
+    ctx = DraftContext("en", Sources(None), Writer(None, "none", "en"))
+    with pytest.raises(ValueError, match=r"unknown draft kind 'memo'; use one of: plan, mou, portfolio"):
+        build_draft("memo", "Memo", [], ctx)
+    with pytest.raises(ValueError, match="unknown draft kind ''"):
+        Draft.from_json({"kind": "", "title": "t", "language": "th"})
 
 
 def test_bad_language_and_table_shapes_are_clear_errors() -> None:
