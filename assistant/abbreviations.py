@@ -34,6 +34,12 @@ def load_abbreviations(corpus_dir: Path | None = None) -> dict[str, str]:
     return {str(k).strip(): str(v).strip() for k, v in table.items() if str(k).strip() and str(v).strip()}
 
 
+def _pattern(table: dict[str, str]) -> re.Pattern[str]:
+    """Any abbreviation of ``table`` (longest first), wherever it starts except right after a dot."""
+    keys = sorted(table, key=len, reverse=True)
+    return re.compile("|".join(rf"(?<![.]){re.escape(k)}" for k in keys))
+
+
 def spell_out(text: str, table: dict[str, str] | None = None) -> str:
     """``text`` with each known abbreviation followed by its full form in brackets.
 
@@ -44,11 +50,9 @@ def spell_out(text: str, table: dict[str, str] | None = None) -> str:
     table = load_abbreviations() if table is None else table
     if not table or not text:
         return text
-    keys = sorted(table, key=len, reverse=True)
-    pattern = re.compile("|".join(rf"(?<![.]){re.escape(k)}" for k in keys))
     out: list[str] = []
     last = 0
-    for match in pattern.finditer(text):
+    for match in _pattern(table).finditer(text):
         full = table[match.group(0)]
         if full in text:
             continue
@@ -58,3 +62,18 @@ def spell_out(text: str, table: dict[str, str] | None = None) -> str:
         last = match.end()
     out.append(text[last:])
     return "".join(out)
+
+
+def full_forms(text: str, table: dict[str, str] | None = None) -> str:
+    """``text`` with each known abbreviation replaced by its full form.
+
+    For telling whether a question already names something a passage spells out:
+    "มรภ.รำไพพรรณี" becomes "มหาวิทยาลัยราชภัฏรำไพพรรณี".
+
+    >>> full_forms("มรภ.รำไพพรรณี", {"มรภ.": "มหาวิทยาลัยราชภัฏ"})
+    'มหาวิทยาลัยราชภัฏรำไพพรรณี'
+    """
+    table = load_abbreviations() if table is None else table
+    if not table or not text:
+        return text
+    return _pattern(table).sub(lambda m: table[m.group(0)], text)

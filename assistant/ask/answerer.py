@@ -29,6 +29,7 @@ from assistant.ask.model_answer import ModelAnswer
 from assistant.ask.prompts import PROMPTS_DIR, Prompts, load_prompts
 from assistant.context import Passage, expand
 from assistant.extractive import Skeleton, compose
+from assistant.extractive.semantic import SentenceSimilarity, Similar
 from assistant.model_checks import message_text
 from assistant.privacy import screened
 from assistant.questions import Kind, analyse
@@ -73,6 +74,7 @@ class Answerer(ModelAnswer):
         self.history_turns = history_turns
         self.prompts_dir = prompts_dir
         self.section_chars = section_chars
+        self.similar = sentence_similarity(retriever)
 
     # ------------------------------------------------------------------ public API
 
@@ -106,7 +108,7 @@ class Answerer(ModelAnswer):
         query = self._standalone(question, turns, prompts, notes)
         ctx = self.context(question, query, prompts)
         skeleton = (
-            compose(ctx.question, ctx.pieces(), ctx.translated, ctx.counts, ctx.total)
+            compose(ctx.question, ctx.pieces(), ctx.translated, ctx.counts, ctx.total, self.similar)
             if ctx.citations
             else Skeleton(Kind.FACT)
         )
@@ -220,3 +222,12 @@ class Answerer(ModelAnswer):
             log.warning("follow-up rewrite failed: %s", exc)
             return None
         return clean_rewrite(reply, question, prompts.language)
+
+
+def sentence_similarity(retriever: object) -> Similar | None:
+    """The closeness of sentences to a question, with the model that indexed the retriever's store.
+
+    None (words alone decide) when the retriever has no store with an embedder (a test double).
+    """
+    embedder = getattr(getattr(getattr(retriever, "store", None), "vectors", None), "embedder", None)
+    return SentenceSimilarity(embedder) if embedder is not None else None

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 from assistant.definitions import asked_term, find_definition
 from assistant.extractive.lists import list_skeleton
+from assistant.extractive.semantic import Similar
 from assistant.extractive.sentences import sentence_skeleton
 from assistant.extractive.skeleton import Line, Piece, Skeleton
 from assistant.extractive.terms import Terms, about, names_match
@@ -18,29 +19,31 @@ def compose(
     translated: str = "",
     counts: dict[str, int] | None = None,
     total: int = 0,
+    similar: Similar | None = None,
 ) -> Skeleton:
     """The skeleton answer: a list for list questions (when the context has one), else sentences.
 
     An explanation whose best source is a list (what to consider, what to do) gets the list.
-    ``counts``/``total`` give index-wide term counts for the rarity weights (see :class:`Terms`).
+    ``counts``/``total`` give index-wide term counts for the rarity weights (see :class:`Terms`);
+    ``similar`` measures sentences' closeness in meaning (:mod:`~assistant.extractive.semantic`).
     """
     asked = parts(question)
     if len(asked) > 1:
-        return _compound(asked, pieces, translated, counts, total)
+        return _compound(asked, pieces, translated, counts, total, similar)
     terms = Terms.of(question, translated, pieces, counts, total)
     if question.answer_type == AnswerType.DEFINITION:
         defined = definition_skeleton(question, pieces, terms)
         if defined is not None:
             return defined
     if question.kind == Kind.LIST:
-        skeleton = list_skeleton(question, pieces, terms)
+        skeleton = list_skeleton(question, pieces, terms, similar)
         if skeleton is not None:
             return skeleton
     sentences = sentence_skeleton(question, pieces, terms)
     if question.kind == Kind.EXPLAIN or (
         question.kind == Kind.FACT and question.answer_type == AnswerType.ANY
     ):
-        listed = list_skeleton(question, pieces, terms)
+        listed = list_skeleton(question, pieces, terms, similar)
         if (
             listed is not None
             and (sentences is None or listed.score >= sentences.score + 0.1)
@@ -68,14 +71,19 @@ def definition_skeleton(question: Question, pieces: Sequence[Piece], terms: Term
 
 
 def _compound(
-    asked: list[Question], pieces: Sequence[Piece], translated: str, counts: dict[str, int] | None, total: int
+    asked: list[Question],
+    pieces: Sequence[Piece],
+    translated: str,
+    counts: dict[str, int] | None,
+    total: int,
+    similar: Similar | None = None,
 ) -> Skeleton:
     """The skeleton of a compound question: each part's answer in turn, a sentence said once."""
     lines: list[Line] = []
     facts: list[str] = []
     score = 0.0
     for part in asked:
-        sub = compose(part, pieces, translated, counts, total)
+        sub = compose(part, pieces, translated, counts, total, similar)
         if sub.empty:
             continue
         score = max(score, sub.score)

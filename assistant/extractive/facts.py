@@ -86,16 +86,28 @@ class _NumberWords:
 
 
 _NUMBER_WORDS = _NumberWords()
-_NAME = re.compile(
-    r"(?:นาย|นาง(?:สาว)?|ดร\.|ผศ\.|รศ\.|ศ\.|อาจารย์|ผู้ช่วยศาสตราจารย์|รองศาสตราจารย์|Dr\.|Mr\.|Mrs\.|Ms\.|Prof\.)\s*\S+"
-    r"|\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)+|(?:กระทรวง|สำนักงาน|สำนัก|มหาวิทยาลัย|โรงเรียน|คณะกรรมการ|องค์การ|กรม)\S+"
+_PERSON = re.compile(
+    # a title, then the name ("อ.ดร.ภูวดล บัวบางพลู", "นางสาวสมศรี ใจดี", "Mr. Prasad Wali")
+    r"(?:(?:อ\.|ผศ\.|รศ\.|ศ\.)?\s*ดร\.|(?<!มิถุ)นาย(?!ก(?:รัฐ|องค์|เทศ|สภา|อบต|ฯ))|นาง(?:สาว)?|ผศ\.|รศ\.|ศ\.|อาจารย์|ผู้ช่วยศาสตราจารย์|รองศาสตราจารย์)"
+    r"\s*[\u0e00-\u0e7f]+(?:\s{1,2}[\u0e00-\u0e7f]+)?"
+    r"|\b(?:Dr|Mr|Mrs|Ms|Miss|Prof|Shri|Smt)\.?\s+[A-Z][a-z]+(?:\s+[A-Z]\.)*(?:\s+[A-Z][a-z]+)*"
+)
+_ORGANISATION = re.compile(
+    r"\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)+|(?:กระทรวง|สำนักงาน|สำนัก|มหาวิทยาลัย|โรงเรียน|คณะกรรมการ|องค์การ|กรม)\S+"
+)
+_ROLE = re.compile(
+    # the question asks who holds a post: a person's name answers before an organisation's
+    r"ผู้อำนวยการ|ประธาน|อธิการบดี|คณบดี|เลขานุการ|ผู้แทน|ผู้ประสานงาน|หัวหน้า|นายก|ผู้ลงนาม|ลงนาม|ตำแหน่ง|วิทยากร"
+    r"|ผู้เขียน|ผู้จัดทำ|บรรณาธิการ|\b(?:director|chair\w*|president|dean|rector|principal|secretary|head"
+    r"|represent\w*|sign\w*|coordinator|author|editor|speaker|officer|manager)\b",
+    re.I,
 )
 _PLACE = re.compile(r"(?:จังหวัด|อำเภอ|ตำบล|ณ\s)\S+|\b(?:at|in)\s+[A-Z][a-z]+", re.I)
 _TIME = re.compile(r"\b\d{1,2}[:.]\d{2}\s*(?:น\.|นาฬิกา|a\.?m\.?|p\.?m\.?|hrs?)?|เวลา\s*[\d๐-๙]", re.I)
 _TYPE_PATTERNS = {
     AnswerType.DATE: (_DATE, _TIME),
     AnswerType.NUMBER: (_NUMBER, _NUMBER_WORDS),
-    AnswerType.WHO: (_NAME,),
+    AnswerType.WHO: (_PERSON, _ORGANISATION),
     AnswerType.PLACE: (_PLACE,),
 }
 
@@ -112,22 +124,33 @@ _REFERENCE = re.compile(r"(?:มาตรา|ข้อ|section|article|clause|ch
 def pick_fact(text: str, answer_type: AnswerType, asked: str) -> str:
     """The date, number, name or place in ``text`` that answers, when one can be picked out.
 
-    Values the question already states are skipped, and so are references ("Section 10",
-    "มาตรา ๕"); among the rest, the one whose neighbouring words the question shares comes
-    first ("12 years" for "how many years"). Returns "" when nothing qualifies.
+    Values the question already states are skipped (also when it abbreviates them: "มรภ."
+    states "มหาวิทยาลัยราชภัฏ"), and so are references ("Section 10", "มาตรา ๕"); among the
+    rest, the one whose neighbouring words the question shares comes first ("12 years" for
+    "how many years"). A question about who holds a post ("ผู้อำนวยการ", "represented") takes
+    a person's name before an organisation's. Returns "" when nothing qualifies.
     """
+    from assistant.abbreviations import full_forms
+
     asked_terms = g.content_terms(asked)
-    best: tuple[int, int, str] | None = None
-    for pattern in _TYPE_PATTERNS.get(answer_type, ()):
+    stated = {_squeezed(asked), _squeezed(full_forms(asked))}
+    person_first = answer_type == AnswerType.WHO and bool(_ROLE.search(asked))
+    best: tuple[int, int, int, str] | None = None
+    for rank, pattern in enumerate(_TYPE_PATTERNS.get(answer_type, ())):
         for order, match in enumerate(pattern.finditer(text)):
             value = match.group(0).strip(" ,.;:")
-            if not value or len(value) < 2 or value.lower() in asked.lower():
+            if not value or len(value) < 2 or any(_squeezed(value) in q for q in stated):
                 continue
             if _REFERENCE.search(text[max(0, match.start() - 12) : match.start()]):
                 continue
             around = text[match.start() : match.end() + 20]
             shared = len(g.content_terms(around) & asked_terms)
-            key = (-shared, order, value)
+            key = (rank if person_first else 0, -shared, order, value)
             if best is None or key < best:
                 best = key
-    return best[2] if best else ""
+    return best[3] if best else ""
+
+
+def _squeezed(text: str) -> str:
+    """``text`` lower-cased without white space (Thai writes a name with or without spaces)."""
+    return re.sub(r"\s+", "", text).lower()

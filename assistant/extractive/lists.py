@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from assistant import grounding as g
+from assistant.extractive.semantic import Similar, closeness, similarities
 from assistant.extractive.skeleton import (
     ITEM_CHARS,
     MAX_ITEMS,
@@ -22,6 +23,9 @@ from assistant.extractive.skeleton import (
 from assistant.extractive.terms import Terms, names_match
 from assistant.questions import Kind, Question
 from ingest.structure import Block, BlockKind, parse_page
+
+LIST_SEMANTIC_WEIGHT = 0.15
+"""How much a list's closeness in meaning to the question (0–1) adds to its word score."""
 
 
 @dataclass
@@ -438,14 +442,20 @@ def items_text_of(cand: _Candidate) -> str:
     return " ".join(t for t, _ in cand.items)
 
 
-def list_skeleton(question: Question, pieces: Sequence[Piece], terms: Terms) -> Skeleton | None:
+def list_skeleton(
+    question: Question, pieces: Sequence[Piece], terms: Terms, similar: Similar | None = None
+) -> Skeleton | None:
     """The best list of the context as a skeleton, or None when no list answers the question.
 
     A list's score: how much of the question its own context (the lead-in and the heading
-    it sits under) shares, weighted most; how much its items share; how early its passage
-    was retrieved; and whether its length is the count the question or the text announce.
+    it sits under) shares, weighted most; how much its items share; how close the list is in
+    meaning to the question (``similar``, the e5 model); how early its passage was
+    retrieved; and whether its length is the count the question or the text announce.
     """
     best: _Candidate | None = None
+    candidates = list(_candidates(pieces))
+    measured = similar if LIST_SEMANTIC_WEIGHT else None
+    cosines = similarities(measured, question.text, [_gist(c) for c in candidates])
     asked = _announced(question.text)
     # the words that name the document (its title) hold for every list in it: lists are told apart
     # by the other words of the question
@@ -453,12 +463,13 @@ def list_skeleton(question: Question, pieces: Sequence[Piece], terms: Terms) -> 
         p.passage: g.content_terms(p.trail[0] if p.trail else p.title) & frozenset(terms.weights)
         for p in pieces
     }
-    for cand in _candidates(pieces):
+    for cand, cosine in zip(candidates, cosines, strict=True):
         items_text = " ".join(t for t, _ in cand.items)
         skip = scope.get(cand.passage, frozenset())
         score = (
             0.55 * terms.share(cand.context, skip)
             + 0.2 * terms.share(items_text, skip)
+            + LIST_SEMANTIC_WEIGHT * (closeness(cosine) if cosine is not None else 0.0)
             + 0.2 / (1 + cand.passage)
         )
         announced = _announced(cand.context)
@@ -494,6 +505,12 @@ def list_skeleton(question: Question, pieces: Sequence[Piece], terms: Terms) -> 
     return Skeleton(
         Kind.LIST, lead=lead, items=items, score=best.score, context=f"{best.context} {items_text_of(best)}"
     )
+
+
+def _gist(cand: _Candidate) -> str:
+    """What a list is compared with the question by: its lead-in and heading, then its first items."""
+    items = "; ".join(t for t, _ in cand.items)
+    return f"{cand.context}: {items}"[:400]
 
 
 def ends_sentence_mark(text: str) -> bool:

@@ -115,10 +115,14 @@ class Embedder:
         return int(dim)
 
     def embed_passages(
-        self, texts: Sequence[str], progress: Callable[[int], None] | None = None
+        self, texts: Sequence[str], progress: Callable[[int], None] | None = None, *, urgent: bool = False
     ) -> list[list[float]]:
-        """Embed document chunks with the ``passage`` prompt; ``progress(n)`` runs after each batch of n."""
-        return self._embed(texts, "passage", progress)
+        """Embed document chunks with the ``passage`` prompt; ``progress(n)`` runs after each batch of n.
+
+        ``urgent`` texts are needed for an answer being made (its sentences), so they take
+        their turn like a search question instead of waiting behind searches as an ingest does.
+        """
+        return self._embed(texts, "passage", progress, urgent)
 
     def embed_query(self, text: str) -> list[float]:
         """Embed one search question with the ``query`` prompt."""
@@ -152,7 +156,7 @@ class Embedder:
         return model
 
     def _embed(
-        self, texts: Sequence[str], kind: str, progress: Callable[[int], None] | None
+        self, texts: Sequence[str], kind: str, progress: Callable[[int], None] | None, urgent: bool = False
     ) -> list[list[float]]:
         """Embed ``texts`` in batches of similar length, returning vectors in the input order."""
         if isinstance(texts, str):
@@ -161,7 +165,7 @@ class Embedder:
         if not items:
             return []
         model = self.model
-        query = kind == "query"
+        query = kind == "query" or urgent  # taken in a search's turn
         order = sorted(range(len(items)), key=lambda i: len(items[i]), reverse=True)
         out: list[list[float]] = [[] for _ in items]
         start = 0

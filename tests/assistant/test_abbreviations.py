@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.abbreviations import load_abbreviations, spell_out
+from assistant.abbreviations import full_forms, load_abbreviations, spell_out
 from assistant.extractive import Terms
 from assistant.settings import get_settings
 
@@ -37,3 +37,9 @@ def test_a_passage_that_spells_out_the_abbreviation_holds_it() -> None:
     terms = Terms({"มรภ.": 5.0, "วิสัยทัศน์": 1.0})
     assert terms.share("วิสัยทัศน์ของมหาวิทยาลัยราชภัฏรำไพพรรณี") == 1.0
     assert terms.share("วิสัยทัศน์ของโรงเรียน") == pytest.approx(1 / 6)
+
+
+def test_full_forms_replace_each_abbreviation() -> None:
+    assert full_forms("มรภ.รำไพพรรณี", {"มรภ.": "มหาวิทยาลัยราชภัฏ"}) == "มหาวิทยาลัยราชภัฏรำไพพรรณี"
+    assert full_forms("no abbreviation here", {"มรภ.": "มหาวิทยาลัยราชภัฏ"}) == "no abbreviation here"
+    assert full_forms("อ.ม.ร.", {"ม.ร.": "มหาวิทยาลัยรามคำแหง"}) == "อ.ม.ร."  # not right after a dot

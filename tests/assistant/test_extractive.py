@@ -328,6 +328,23 @@ def test_pick_fact_skips_references_and_prefers_the_value_the_question_is_about(
     assert pick_fact("The MOU runs for three years.", AnswerType.DATE, "When was the MOU signed?") == ""
 
 
+def test_a_who_question_about_a_post_takes_the_person_before_the_organisation() -> None:
+    text = "วันที่ 18 สิงหาคม 2563 มหาวิทยาลัยราชภัฏริมน้ำ เชิญ อ.ดร.สมชาย ใจดีมาก ผู้อำนวยการสำนัก เป็นวิทยากร"
+    assert pick_fact(text, AnswerType.WHO, "ใครเป็นผู้อำนวยการสำนักในปี 2563") == "อ.ดร.สมชาย ใจดีมาก"
+    assert pick_fact(
+        "For Lakeside Software: Mr. Arun Mehta, Director", AnswerType.WHO, "Who represented Lakeside?"
+    ) == ("Mr. Arun Mehta")
+    # "นายก" (a mayor's post) is not the title นาย
+    assert pick_fact("นายกองค์การบริหารส่วนตำบลลงนาม", AnswerType.WHO, "ใครลงนาม") == "องค์การบริหารส่วนตำบลลงนาม"
+    # without a post asked about, the name the question's words surround comes first, as before
+    assert pick_fact("The fund is run by the Ministry Of Education.", AnswerType.WHO, "Who runs the fund?")
+
+
+def test_a_value_the_question_states_in_short_form_is_not_the_answer() -> None:
+    text = "มหาวิทยาลัยราชภัฏริมน้ำ แต่งตั้ง อ.ดร.สมชาย ใจดีมาก"
+    assert pick_fact(text, AnswerType.WHO, "ใครได้รับการแต่งตั้งที่ มรภ.ริมน้ำ") == "อ.ดร.สมชาย ใจดีมาก"
+
+
 def test_holds_type() -> None:
     assert holds_type(MOU, AnswerType.DATE) and holds_type("ลงนามเมื่อ ๓ พ.ค. ๒๕๖๗", AnswerType.DATE)
     assert not holds_type("The MOU runs for a while.", AnswerType.DATE)

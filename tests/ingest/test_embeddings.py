@@ -264,3 +264,14 @@ def test_a_query_goes_before_the_next_passage_batch(e5_dir: Path) -> None:
     ingest.join(10)
     search.join(10)
     assert model.calls == [("passage", 1), ("query", 1), ("passage", 1), ("passage", 1)]
+
+
+def test_urgent_passages_keep_the_passage_prompt_and_take_a_searchs_turn(e5_dir: Path) -> None:
+    # an answer's sentences, embedded while searches are served: full batches, no pause, passage prompt
+    model = _RecordingModel()
+    embedder = _fake_embedder(e5_dir, model, batch_size=16, search_first=True)
+    embedder.embed_query("q")
+    began = time.monotonic()
+    embedder.embed_passages([f"s{i}" for i in range(20)], urgent=True)
+    assert model.calls == [("query", 1), ("passage", 16), ("passage", 4)]
+    assert time.monotonic() - began < 0.5  # an ingest's batches would wait between them
