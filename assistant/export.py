@@ -69,7 +69,10 @@ class ExportFormat(StrEnum):
 
 
 def _quote(text: str) -> str:
-    flat = " ".join(text.split())
+    """A source's text as a short plain quote: Markdown heading, bullet and emphasis marks removed."""
+    from assistant.grounding import clean_line
+
+    flat = " ".join(" ".join(clean_line(line) for line in text.splitlines()).split())
     return flat if len(flat) <= QUOTE_CHARS else flat[:QUOTE_CHARS].rsplit(" ", 1)[0] + " …"
 
 

@@ -95,3 +95,10 @@ def test_a_failed_export_leaves_no_file(tmp_path: Path, monkeypatch: pytest.Monk
         export(_draft(), target)
     assert target.read_bytes() == b"old version"  # the old file is untouched
     assert [p.name for p in tmp_path.iterdir()] == ["plan.docx"]  # no temporary left behind
+
+
+def test_reference_quotes_are_plain_text() -> None:
+    from assistant.export import _quote
+
+    quoted = _quote("## องค์ประกอบของเครือข่าย\n\n- **วิสัยทัศน์ร่วม**: ทุกฝ่ายเห็นปลายทางเดียวกัน")
+    assert quoted == "องค์ประกอบของเครือข่าย วิสัยทัศน์ร่วม: ทุกฝ่ายเห็นปลายทางเดียวกัน"
