@@ -25,7 +25,9 @@ from assistant.ui.i18n import Labels
 Pattern = tuple[str, str]
 """``(regular expression over the whole message, label key)``; named groups fill the label."""
 
-_SEPARATOR = re.compile(r"; (?=item \d+ \(|['\"])")
+QUOTE = r"['\"]"
+"""A quote mark around a value in a form problem (validation messages quote with either)."""
+_SEPARATOR = re.compile(rf"; (?=item \d+ \(|{QUOTE})")
 """Where a list field's message joins its items' problems (``item 2 ('P999'): …; 'X' is listed…``)."""
 
 

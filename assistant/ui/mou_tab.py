@@ -35,7 +35,7 @@ from assistant.history import Kind
 from assistant.services.mou import MouRequest, MouService
 from assistant.settings import Settings
 from assistant.ui.display import code_label
-from assistant.ui.form_problems import show_message, show_problem
+from assistant.ui.form_problems import QUOTE, show_message, show_problem
 from assistant.ui.i18n import Labels, get_labels, normalize_language
 from assistant.ui.saved_drafts import saved_drafts_panel
 from assistant.ui.session import (
@@ -78,7 +78,7 @@ MOU_FIELDS = {
     "witnesses": "mou.witnesses",
 }
 """Each MOU form field (:class:`assistant.mou.draft.MouForm`) and the label of its input in the tab."""
-_Q = r"['\"]"
+_Q = QUOTE
 MOU_PROBLEMS: list[tuple[str, str]] = [
     (r"the line “(?P<line>.*)” must read party: text", "mou.bad_line"),
     (r"the party's name is empty", "mou.problem.party_name_empty"),

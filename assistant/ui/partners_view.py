@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from assistant.partners.models import PartnerType
 from assistant.services.partners import EDIT_FIELDS, LINE_FIELDS, PartnersService
 from assistant.ui.display import code_label, file_name, hide_paths, show_date
+from assistant.ui.form_problems import QUOTE
 from assistant.ui.i18n import Labels
 
 if TYPE_CHECKING:
@@ -24,7 +25,7 @@ TYPES = tuple(t.value for t in PartnerType if t is not PartnerType.OTHER)
 TABLE_COLUMNS = ("id", "name", "type", "province", "district", "status", "capabilities", "mous")
 NEW_PARTNER = "__new__"
 """The editor picker's value for "a new partner"."""
-_Q = r"['\"]"
+_Q = QUOTE
 PARTNER_PROBLEMS: list[tuple[str, str]] = [
     (r"missing id", "partners.problem.id_missing"),
     (r"missing name \(name_th or name_en\)", "partners.problem.name_missing"),

@@ -28,7 +28,7 @@ import gradio as gr
 from assistant.history import Kind
 from assistant.services.plan import DEFAULT_MONTHS, PlanRequest, PlanService, lines, save_edited
 from assistant.ui.display import code_label
-from assistant.ui.form_problems import show_problem
+from assistant.ui.form_problems import QUOTE, show_problem
 from assistant.ui.i18n import Labels, get_labels, normalize_language
 from assistant.ui.saved_drafts import saved_drafts_panel
 from assistant.ui.session import (
@@ -78,7 +78,7 @@ PLAN_FIELDS = {
     "language": "plan.language",
 }
 """Each plan form field (:class:`assistant.plan.PlanForm`) and the label of its input in the tab."""
-_Q = r"['\"]"
+_Q = QUOTE
 PLAN_PROBLEMS: list[tuple[str, str]] = [
     (r"give the network a name", "plan.problem.network_empty"),
     (r"name the lead organisation.*", "plan.problem.lead_empty"),
