@@ -1,12 +1,15 @@
 """Fault injection: ``kill -9`` the ingest at random points ten times, then re-run to completion.
 
 Each round revises one to three files of a small copy of corpus/ (so every run has real work:
-new versions replacing live ones), starts ``edunet ingest`` in a subprocess and SIGKILLs it
-after a seeded random delay. After every kill a separate process (tests/fixtures/consistency.py,
-so an embedded Chroma is only ever opened by one process at a time) checks the store as the
-kill left it (nothing searchable may be incomplete), runs the repair every write run starts
-with, and checks again: no pending rows, no orphan vectors, no duplicates, BM25 rows exactly
-the live chunks. A last, uninterrupted run must leave every file's newest version live.
+new versions replacing live ones), starts ``edunet ingest`` in a subprocess and SIGKILLs it.
+Half the rounds kill after a seeded random delay (anywhere from start-up to publishing); the
+other half watch the manifest and kill while a document's chunks are staged but not yet live,
+so the hardest point is hit on a fast machine as on a slow one. After every kill a separate
+process (tests/fixtures/consistency.py, so an embedded Chroma is only ever opened by one
+process at a time) checks the store as the kill left it (nothing searchable may be incomplete),
+runs the repair every write run starts with, and checks again: no pending rows, no orphan
+vectors, no duplicates, BM25 rows exactly the live chunks. A last,
+uninterrupted run must leave every file's newest version live.
 
 A second test kills ``edunet ingest`` mid-OCR of a real four-page scan (once its first page is
 in the OCR cache): nothing of the document may be in the index, and the re-run must index every
@@ -46,6 +49,9 @@ SEED = 8_2026
 MAX_DELAY_S = 12.0
 """Kills fall uniformly in [0.3, MAX_DELAY_S] s after start: from start-up (the model alone loads
 in about 10 s on a busy 2-core machine) through staging, embedding and publishing."""
+MID_DOCUMENT_ROUNDS = 5
+"""Rounds that wait for staged (pending) chunks and kill then, after a further 0-0.05 s."""
+POLL_S = 0.02
 WORKSPACE = "default"
 
 
@@ -100,6 +106,21 @@ def sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+def wait_for_staged_chunks(proc: subprocess.Popen, db: Path, extra: float, timeout: float = 180.0) -> float:
+    """Wait until the ingest has staged (pending) chunks, then ``extra`` seconds more.
+
+    Returns the seconds since the wait began. Returns early if the process ends first; the
+    caller then counts the round as "finished first".
+    """
+    began = time.monotonic()
+    while proc.poll() is None and time.monotonic() - began < timeout:
+        if db_state(db)[0]:
+            time.sleep(extra)
+            break
+        time.sleep(POLL_S)
+    return time.monotonic() - began
+
+
 def test_kill_9_at_random_points_then_rerun(tmp_path: Path, model_dir: Path) -> None:
     rng = random.Random(SEED)
     docs = tmp_path / "docs"
@@ -112,14 +133,18 @@ def test_kill_9_at_random_points_then_rerun(tmp_path: Path, model_dir: Path) -> 
     hit: Counter[str] = Counter()
     started = time.monotonic()
 
+    staged_rounds = set(rng.sample(range(ROUNDS), MID_DOCUMENT_ROUNDS))
     for round_no in range(ROUNDS):
         if round_no:
             revise(docs, rng, round_no)
         delay = rng.uniform(0.3, MAX_DELAY_S)
         proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        try:
-            proc.wait(timeout=delay)
-        except subprocess.TimeoutExpired:
+        if round_no in staged_rounds:
+            delay = wait_for_staged_chunks(proc, data / "edunet.db", extra=rng.uniform(0.0, 0.05))
+        else:
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                proc.wait(timeout=delay)
+        if proc.poll() is None:
             pending, ready = db_state(data / "edunet.db")
             proc.send_signal(signal.SIGKILL)
             proc.wait(timeout=30)
