@@ -85,6 +85,13 @@ _ASKING = re.compile(
     r"|\bwhich (?:date|year)\b|\bwithin (?:how|what)\b",
     re.I,
 )
+_LEADING_CLAUSE = re.compile(
+    r"^\W*(?:when|if|after|before|once|while|since)\b[^?,]*,\s*"
+    r"(?=(?:which|what|who|whom|whose|how|where|when|why|do|does|did|is|are|was|were|can|should|must)\b)",
+    re.I,
+)
+"""A leading time or condition clause ("When the network was upgraded in 2009, which switch…"):
+the question word after it says what is asked."""
 _EXPLAIN = re.compile(
     r"ทำไม|เพราะเหตุใด|อย่างไร|เหตุใด|\bwhy\b|\bhow (?:do|does|can|should|to)\b|\bexplain\b", re.I
 )
@@ -110,7 +117,9 @@ class Question:
 def analyse(text: str) -> Question:
     """Classify a question (see the module doc); never fails."""
     language = g.question_language(text)
-    answer_type = next((t for t, p in _TYPES if p.search(text)), AnswerType.ANY)
+    clause = _LEADING_CLAUSE.match(text)
+    asking = text[clause.end() :] if clause else text  # "When X happened, which Y…?" asks which
+    answer_type = next((t for t, p in _TYPES if p.search(asking)), AnswerType.ANY)
     listy = bool(_LIST_TH.search(text) if language == "th" else _LIST_EN.search(text))
     count = bool(_COUNT.search(text))
     if listy and answer_type in (AnswerType.DATE, AnswerType.PLACE) and not count:

@@ -30,7 +30,15 @@ _ENGLISH_NUMBER_WORDS = re.compile(
     r"eleven|twelve|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|thousand|million)\b",
     re.I,
 )
-_THAI_NUMBER_WORD = re.compile(r"(?:หนึ่ง|สอง|สาม|สี่|ห้า|หก|เจ็ด|แปด|เก้า|สิบ|ยี่|เอ็ด|ร้อย|พัน|หมื่น|แสน|ล้าน)+")
+_THAI_NUMBER_WORD = re.compile(
+    r"(?:กึ่ง|ครึ่ง|หนึ่ง|สอง|สาม|สี่|ห้า|หก|เจ็ด|แปด|เก้า|สิบ|ยี่|เอ็ด|ร้อย|พัน|หมื่น|แสน|ล้าน)+"
+)
+_THAI_CLASSIFIER = re.compile(
+    r"(?:คน|คณะ|แห่ง|อัน|ชุด|ประการ|ฉบับ|ตำแหน่ง|ราย|ท่าน|ครั้ง|เรื่อง|ส่วน|ข้อ|ฝ่าย|ชนิด|ประเภท|วัน|ปี)\s*$"
+)
+"""A Thai classifier: "หนึ่ง" after it is the article "a" ("กรรมการคนหนึ่ง"), not a count."""
+_YEAR = re.compile(r"(?:19|20)\d{2}|2[45]\d{2}")
+_COUNT_UNIT = re.compile(r"\s*(?:%|ร้อยละ|คน|บาท|ครั้ง|แห่ง|โรงเรียน|people|persons|students|baht|times)", re.I)
 
 
 @dataclass(frozen=True)
@@ -134,7 +142,8 @@ def pick_fact(text: str, answer_type: AnswerType, asked: str) -> str:
 
     asked_terms = g.content_terms(asked)
     stated = {_squeezed(asked), _squeezed(full_forms(asked))}
-    person_first = answer_type == AnswerType.WHO and bool(_ROLE.search(asked))
+    stated_terms = asked_terms | g.content_terms(full_forms(asked))
+    person_first = wants_person(answer_type, asked)
     best: tuple[int, int, int, str] | None = None
     for rank, pattern in enumerate(_TYPE_PATTERNS.get(answer_type, ())):
         for order, match in enumerate(pattern.finditer(text)):
@@ -143,12 +152,43 @@ def pick_fact(text: str, answer_type: AnswerType, asked: str) -> str:
                 continue
             if _REFERENCE.search(text[max(0, match.start() - 12) : match.start()]):
                 continue
+            if _restates(value, stated_terms) or (
+                answer_type == AnswerType.NUMBER and not _a_quantity(value, text, match.start(), match.end())
+            ):
+                continue
             around = text[match.start() : match.end() + 20]
             shared = len(g.content_terms(around) & asked_terms)
             key = (rank if person_first else 0, -shared, order, value)
             if best is None or key < best:
                 best = key
     return best[3] if best else ""
+
+
+def wants_person(answer_type: AnswerType, asked: str) -> bool:
+    """Whether the question asks who holds a post (a person's name answers, not an organisation's)."""
+    return answer_type == AnswerType.WHO and bool(_ROLE.search(asked))
+
+
+def names_person(value: str) -> bool:
+    """Whether a picked value is a person's name with its title ("Shri. Prasad Wali", "นายสมชาย ใจดี")."""
+    return bool(_PERSON.search(value))
+
+
+def _restates(value: str, stated_terms: frozenset[str]) -> bool:
+    """Whether a name is mostly the question's own words ("Edutech India Pvt" for a question
+    about "RBM Edutech India"): two of its three words or more."""
+    words = g.content_terms(value)
+    return len(words) >= 2 and len(words & stated_terms) * 3 >= len(words) * 2
+
+
+def _a_quantity(value: str, text: str, start: int, end: int) -> bool:
+    """Whether a number found in ``text[start:end]`` is a quantity that can answer "how many":
+    not a year ("กรกฎาคม – สิงหาคม 2563", "September 2008") unless a count unit follows it,
+    and not the Thai article "หนึ่ง" after a classifier ("กรรมการคนหนึ่ง")."""
+    digits = value.split()[0].rstrip(",.")
+    if _YEAR.fullmatch(digits) and not _COUNT_UNIT.match(text, start + len(digits)):
+        return False
+    return not (value == "หนึ่ง" and _THAI_CLASSIFIER.search(text[max(0, start - 12) : start]))
 
 
 def _squeezed(text: str) -> str:

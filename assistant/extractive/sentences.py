@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from assistant import grounding as g
-from assistant.extractive.facts import holds_type, pick_fact
+from assistant.extractive.facts import names_person, pick_fact, wants_person
 from assistant.extractive.lists import LABEL_CHARS, ends_sentence_mark, item_text
 from assistant.extractive.skeleton import (
     EXPLAIN_SENTENCES,
@@ -103,6 +103,7 @@ def sentence_skeleton(question: Question, pieces: Sequence[Piece], terms: Terms)
     sentences = _sentences(pieces)
     local = terms.localised([x.text for x in sentences])
     scored: list[tuple[float, _Sentence]] = []
+    person = wants_person(question.answer_type, question.text)
     for sent in sentences:
         own, ctx = local.share(sent.text), local.share(sent.context)
         if own <= 0:
@@ -112,7 +113,9 @@ def sentence_skeleton(question: Question, pieces: Sequence[Piece], terms: Terms)
             score += SAME_LANGUAGE  # a Thai question is answered in Thai when a Thai version says it
         if question.kind == Kind.FACT and question.answer_type not in (AnswerType.ANY, AnswerType.DEFINITION):
             # a value of the wanted type that the question does not state already ("who followed X?")
-            score += 0.2 if pick_fact(sent.text, question.answer_type, question.text) else -0.1
+            fact = pick_fact(sent.text, question.answer_type, question.text)
+            # an organisation where a person who holds the post is asked for earns nothing
+            score += 0.0 if fact and person and not names_person(fact) else 0.2 if fact else -0.1
         scored.append((score, sent))
     if not scored:
         return None
@@ -149,8 +152,9 @@ def sentence_skeleton(question: Question, pieces: Sequence[Piece], terms: Terms)
 
 
 def answerable(question: Question, terms: Terms, window: str, piece: str = "") -> bool:
-    """Whether ``window`` can answer a factual question: it holds a value of the wanted type, and
-    it (or, less strictly, the piece it is in) is about the question's heaviest words.
+    """Whether ``window`` can answer a factual question: it holds a value of the wanted type that
+    the question does not state already (:func:`pick_fact`), and it (or, less strictly, the
+    piece it is in) is about the question's heaviest words.
 
     A number, code or Latin name of the question that no chunk of the index holds means the
     documents are not about it ("section 35" of an act that stops at 29); so does a number of
@@ -162,7 +166,7 @@ def answerable(question: Question, terms: Terms, window: str, piece: str = "") -
         piece and about(terms, piece, 0.5) and about(terms, window, 0.15)
     ):
         return False
-    return holds_type(window, question.answer_type)
+    return bool(pick_fact(window, question.answer_type, question.text))
 
 
 def _merge_lines(chosen: list[_Sentence]) -> list[Line]:

@@ -74,6 +74,14 @@ _MARKERS_RUN = rf"(?:\s*{MARKER.pattern})*"
 _RE_EN_BOUNDARY = re.compile(
     rf"(?<=[.!?])((?:[\"')\]]*){_MARKERS_RUN})\s+(?=[A-Z\"'(\[{_THAI_CHAR}])(?!{MARKER.pattern})"
 )
+_ABBREVIATIONS = frozenset(
+    {"mr", "mrs", "ms", "dr", "prof", "shri", "smt", "sri", "st", "no", "nos", "vol", "fig", "art", "sec"}
+    | {"dept", "govt", "pvt", "vs", "e.g", "i.e", "cf", "approx", "rs", "hon", "rev", "gen", "capt", "lt"}
+    | {"col", "sgt", "mt"}
+)
+"""Words written with a full stop that a name or a number follows ("Shri. Prasad Wali", "No. 4"):
+no sentence ends after them, nor after a single capital initial ("J. Smith")."""
+_RE_WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.]*)\.$")
 _RE_THAI_BOUNDARY = re.compile(rf"(?<=[{_THAI_CHAR}\]])\s+(?=[{_THAI_CHAR}])")
 _RE_BULLET = re.compile(r"^\s*(?:[-*•·]|\d{1,2}[.)]|#{1,6})\s+")
 _RE_MARKDOWN = re.compile(r"[*_`|>]{1,3}")
@@ -199,10 +207,23 @@ def _split_line(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """Split ``text[start:end]`` at English sentence ends, keeping trailing markers with their sentence."""
     pieces: list[tuple[int, int]] = []
     for match in _RE_EN_BOUNDARY.finditer(text, start, end):
+        if _abbreviated(text[max(start, match.start() - 12) : match.start()]):
+            continue
         pieces.append((start, match.end(1)))
         start = match.end()
     pieces.append((start, end))
     return [(a, b) for a, b in pieces if text[a:b].strip()]
+
+
+def _abbreviated(before: str) -> bool:
+    """Whether ``before`` (the text up to a full stop) ends with an abbreviation or an initial."""
+    found = _RE_WORD_BEFORE.search(before)
+    if found is None:
+        return False
+    word = found.group(1)
+    last = word.rsplit(".", 1)[-1] if "." in word and word.lower() not in _ABBREVIATIONS else word
+    initial = len(last) == 1 and last.isupper()
+    return word.lower() in _ABBREVIATIONS or last.lower() in _ABBREVIATIONS or initial
 
 
 def _thai_pieces(text: str, start: int, end: int) -> list[tuple[int, int]]:

@@ -20,6 +20,7 @@ from assistant.extractive import (
     answerable,
     compose,
     holds_type,
+    names_match,
     pick_fact,
 )
 from assistant.questions import AnswerType, Kind, analyse
@@ -412,13 +413,21 @@ def test_answerable_refuses_a_question_whose_number_is_in_no_piece() -> None:
         assert compose(question, pieces).empty is (not expected), text
 
 
-def test_answerable_refuses_a_word_that_no_chunk_of_the_index_holds() -> None:
-    question = analyse("When was the MOU signed?")
-    counts = {"mou": 3, "sign": 2}
+def test_answerable_refuses_a_name_that_no_chunk_of_the_index_holds() -> None:
+    question = analyse("When was the MOU with Lampang signed?")
+    counts = {"mou": 3, "sign": 2, "lampang": 1}
     terms = Terms.of(question, "", [piece(MOU)], counts, total=10)
-    assert terms.absent == frozenset() and answerable(question, terms, MOU)
-    missing = Terms.of(question, "", [piece(MOU)], {**counts, "sign": 0}, total=10)
-    assert missing.absent == {"sign"} and not answerable(question, missing, MOU)
+    assert terms.absent == frozenset() and names_match(question, terms, MOU)
+    missing = Terms.of(question, "", [piece(MOU)], {**counts, "lampang": 0}, total=10)
+    assert missing.absent == {"lampang"} and not names_match(question, missing, MOU)
+    assert not answerable(question, missing, MOU)
+
+
+def test_an_ordinary_word_no_chunk_holds_is_a_paraphrase_not_a_name() -> None:
+    # "inked" is in no chunk: the question words it differently from the documents, it names nothing
+    question = analyse("When was the MOU inked?")
+    terms = Terms.of(question, "", [piece(MOU)], {"mou": 3, "ink": 0}, total=10)
+    assert terms.absent == {"ink"} and names_match(question, terms, MOU)
 
 
 def test_a_fact_question_without_its_type_of_value_has_no_skeleton() -> None:
@@ -553,3 +562,40 @@ def test_term_dash_paragraphs_are_a_list_led_by_the_title_above_them() -> None:
     terms = [t.split(" –")[0] for t, _ in rendered(skeleton)]
     assert terms == ["Pooling", "Choosing kitchens", "Checking", "Paying"]
     assert "on the targets the schools must reach" in rendered(skeleton)[0][0]
+
+
+def test_a_year_is_not_a_count_unless_a_count_unit_follows_it() -> None:
+    stats = "สถิติผู้เข้าใช้บริการ ช่วงเดือนกรกฎาคม – สิงหาคม 2563"
+    assert pick_fact(stats, AnswerType.NUMBER, "มีผู้เข้าใช้บริการกี่คน") == ""
+    text = "began in September 2008 and now has 12 assessments"
+    assert pick_fact(text, AnswerType.NUMBER, "how many?") == "12 assessments"
+    assert pick_fact("มีผู้เข้าร่วม 2000 คน", AnswerType.NUMBER, "กี่คน") == "2000 คน"
+
+
+def test_thai_one_after_a_classifier_is_an_article_and_half_is_a_number() -> None:
+    question = "ต้องมีกรรมการมาประชุมอย่างน้อยเท่าไร"
+    assert pick_fact("ให้กรรมการที่มาประชุมเลือกกรรมการคนหนึ่งเป็นประธาน", AnswerType.NUMBER, question) == ""
+    assert pick_fact("ต้องมีกรรมการมาประชุมไม่น้อยกว่ากึ่งหนึ่ง", AnswerType.NUMBER, question) == "กึ่งหนึ่ง"
+
+
+def test_a_name_made_of_the_questions_own_words_is_not_the_answer() -> None:
+    question = "Who represents RBM Edutech India in its MOU?"
+    text = "The MOU is between SECAB and RBM Edutech India Pvt. Ltd, represented by Mr. Rajiv Rao."
+    assert pick_fact(text, AnswerType.WHO, question) == "Mr. Rajiv Rao"
+    assert pick_fact("It binds RBM Edutech India Pvt.", AnswerType.WHO, question) == ""
+
+
+def test_a_post_question_prefers_the_sentence_that_names_a_person() -> None:
+    pieces = [
+        piece("The MOU was signed by Coastal Technology University and the school."),
+        piece("The school was represented by Mr. Somchai Dee at the signing."),
+    ]
+    skeleton = compose(analyse("Who represented the school at the signing?"), pieces)
+    assert "Somchai" in skeleton.render()
+
+
+def test_a_value_question_is_not_answered_by_a_sentence_without_a_new_value() -> None:
+    # the only number is the one the question states: the window cannot answer "how many"
+    question = analyse("How many students does the 2024 MOU place each year?")
+    terms = Terms.of(question, "", [piece("The 2024 MOU places students in companies each year.")])
+    assert not answerable(question, terms, "The 2024 MOU places students in companies each year.")

@@ -445,3 +445,12 @@ def test_terms_of_leaves_out_known_terms() -> None:
         "2024",
         "valid",
     ]
+
+
+def test_no_sentence_ends_after_a_title_an_abbreviation_or_an_initial() -> None:
+    text = "It is represented herein by Shri. Prasad Wali, the director. See No. 4 and J. Smith. It ended."
+    assert g.split_sentences(text) == [
+        "It is represented herein by Shri. Prasad Wali, the director.",
+        "See No. 4 and J. Smith.",
+        "It ended.",
+    ]

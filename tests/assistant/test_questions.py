@@ -128,3 +128,10 @@ def test_analyse_never_fails(text: str) -> None:
 )
 def test_what_is_the_value_of_something_is_not_a_definition(question: str) -> None:
     assert analyse(question).answer_type != DEFINITION
+
+
+def test_a_leading_when_clause_does_not_make_a_date_question() -> None:
+    question = analyse("When the campus network was upgraded in 2009, which switch did it install?")
+    assert question.answer_type == AnswerType.ANY
+    assert analyse("When was the campus network upgraded?").answer_type == AnswerType.DATE
+    assert analyse("If the school joins, how many teachers are trained?").answer_type == AnswerType.NUMBER
