@@ -36,7 +36,7 @@ from __future__ import annotations
 
 from assistant.extractive.compose import _compound as _compound
 from assistant.extractive.compose import compose, definition_skeleton
-from assistant.extractive.facts import holds_type, pick_fact
+from assistant.extractive.facts import holds_type, in_a_range, pick_fact
 from assistant.extractive.lists import (
     INTRO_CHARS,
     LABEL_CHARS,
@@ -81,6 +81,7 @@ __all__ = [
     "compose",
     "definition_skeleton",
     "holds_type",
+    "in_a_range",
     "items_text_of",
     "list_skeleton",
     "names_match",

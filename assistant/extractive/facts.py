@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from assistant import grounding as g
+from assistant.extractive.skeleton import THAI_DIGITS
 from assistant.questions import AnswerType
 
 _DATE = re.compile(
@@ -162,6 +163,27 @@ def pick_fact(text: str, answer_type: AnswerType, asked: str) -> str:
             if best is None or key < best:
                 best = key
     return best[3] if best else ""
+
+
+_RANGE = re.compile(r"(\d+(?:\.\d+)?)\s*%?\s*(?:-|–|—|to|ถึง)\s*(\d+(?:\.\d+)?)", re.I)
+
+
+def in_a_range(text: str, asked: str) -> bool:
+    """Whether ``text`` states a range that holds a number of the question ("35 - 44%" for a
+    pupil who "scored 40%"): the band a value falls in answers what the value means."""
+    numbers = []
+    for number in g.numbers_of(asked):
+        try:
+            numbers.append(float(number))
+        except ValueError:
+            continue
+    if not numbers:
+        return False
+    for low, high in _RANGE.findall(g.strip_markers(text).translate(THAI_DIGITS)):
+        a, b = float(low), float(high)
+        if a < b and any(a <= x <= b for x in numbers) and not (a.is_integer() and 1900 <= a <= 2700):
+            return True
+    return False
 
 
 def wants_person(answer_type: AnswerType, asked: str) -> bool:

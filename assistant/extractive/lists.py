@@ -92,6 +92,7 @@ def _candidates(pieces: Sequence[Piece]) -> list[_Candidate]:
         out.extend(_item_runs(blocks, passage))
         out.extend(_heading_runs(blocks, passage))
         out.extend(_term_runs(blocks, passage))
+        out.extend(_line_runs(blocks, passage))
     return out
 
 
@@ -149,6 +150,65 @@ def _term_runs(blocks: list[tuple[Block, int]], passage: int) -> list[_Candidate
     return runs
 
 
+TITLE_CHARS = 100
+"""A line this short, with no sentence end, can title the lines under it."""
+MIN_LINE_ITEMS = 3
+ITEM_SENTENCE_CHARS = 300
+
+
+def _line_runs(blocks: list[tuple[Block, int]], passage: int) -> list[_Candidate]:
+    """Sentences that each start a line of their own under a short title: a list whose bullets
+    the PDF lost ("Responsibilities of the SIET Vijayapura" over "Conduct/host/sponsor workshops …."
+    and "Facilitate quality faculty …." …).
+
+    In running text most sentences start mid-line; here each starts its line. The run ends at a
+    sentence that starts mid-line, a line of capitalised words (a signature block) or a block
+    that is not text.
+    """
+    runs: list[_Candidate] = []
+    for i, (title, n) in enumerate(blocks[:-1]):
+        text = title.text.strip()
+        if (
+            title.kind not in (BlockKind.TEXT, BlockKind.HEADING)
+            or len(text) > TITLE_CHARS
+            or ends_sentence_mark(text)
+            or not text[:1].isupper()
+        ):
+            continue
+        items = _sentences_by_line(blocks, i + 1)
+        if len(items) >= MIN_LINE_ITEMS and _distinct(items):
+            context = " ".join(x for x in (_heading_before(blocks, i), text) if x)
+            runs.append(_Candidate(items[:MAX_ITEMS], (text, n), context, passage))
+    return runs
+
+
+def _sentences_by_line(blocks: list[tuple[Block, int]], j: int) -> list[tuple[str, int]]:
+    """From block ``j`` on, the sentences that each start a line and end with a full stop."""
+    items: list[tuple[str, int]] = []
+    while j < len(blocks) and blocks[j][0].kind == BlockKind.TEXT and blocks[j][0].text[:1].isupper():
+        texts, n = [blocks[j][0].text.strip()], blocks[j][1]
+        j += 1
+        while not ends_sentence_mark(texts[-1]) and j < len(blocks) and blocks[j][0].kind == BlockKind.TEXT:
+            texts.append(blocks[j][0].text.strip())
+            j += 1
+        sentence = " ".join(texts)
+        if (
+            not ends_sentence_mark(sentence)
+            or len(g.split_sentences(sentence)) != 1
+            or len(sentence) > ITEM_SENTENCE_CHARS
+            or _capitalised(sentence)
+        ):
+            break
+        items.append((item_text(sentence), n))
+    return items
+
+
+def _capitalised(sentence: str) -> bool:
+    """A line of names rather than a sentence ("For SECAB Institute of Engineering For TURNIA …")."""
+    words = re.findall(r"[A-Za-z][\w&]*", sentence)
+    return len(words) >= 3 and sum(w[0].isupper() for w in words) > 0.6 * len(words)
+
+
 def _item_runs(blocks: list[tuple[Block, int]], passage: int) -> list[_Candidate]:
     runs: list[_Candidate] = []
     i = 0
@@ -176,7 +236,7 @@ def _item_runs(blocks: list[tuple[Block, int]], passage: int) -> list[_Candidate
             items = _numbered_run(items)
             span = _lead_span(blocks, i)
             lead = _span_text(blocks, span) if span else None
-            heading = _heading_before(blocks, i)
+            heading = _heading_path(blocks, i)
             if lead is None and i > 0 and blocks[i - 1][0].kind == BlockKind.HEADING:
                 lead = (blocks[i - 1][0].text, blocks[i - 1][1])  # the list's own heading leads it
             label = _label_before(blocks, span[0] if span else i)
@@ -363,6 +423,17 @@ def _heading_before(blocks: list[tuple[Block, int]], i: int, below: int = 99) ->
     for b, _ in reversed(blocks[:i]):
         if b.kind == BlockKind.HEADING and b.level < below:
             return b.text
+    return ""
+
+
+def _heading_path(blocks: list[tuple[Block, int]], i: int) -> str:
+    """The heading above position ``i`` with its parent ("ข้อ 3 หน้าที่ของแต่ละฝ่าย 3.1 โรงเรียน"):
+    a sub-list is told apart by its own heading, and is about what its parent says."""
+    for k in range(i - 1, -1, -1):
+        b = blocks[k][0]
+        if b.kind == BlockKind.HEADING:
+            parent = _heading_before(blocks, k, below=b.level)
+            return f"{parent} {b.text}" if parent and parent != b.text else b.text
     return ""
 
 

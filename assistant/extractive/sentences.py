@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from assistant import grounding as g
-from assistant.extractive.facts import names_person, pick_fact, wants_person
+from assistant.extractive.facts import in_a_range, names_person, pick_fact, wants_person
 from assistant.extractive.lists import LABEL_CHARS, ends_sentence_mark, item_text
 from assistant.extractive.skeleton import (
     EXPLAIN_SENTENCES,
@@ -116,6 +116,8 @@ def sentence_skeleton(question: Question, pieces: Sequence[Piece], terms: Terms)
             fact = pick_fact(sent.text, question.answer_type, question.text)
             # an organisation where a person who holds the post is asked for earns nothing
             score += 0.0 if fact and person and not names_person(fact) else 0.2 if fact else -0.1
+        if in_a_range(sent.text, question.text):
+            score += 0.2  # the band the question's value falls in ("35 - 44%" for "scored 40%")
         scored.append((score, sent))
     if not scored:
         return None
@@ -133,6 +135,15 @@ def sentence_skeleton(question: Question, pieces: Sequence[Piece], terms: Terms)
         len(best.text) < 120 or (typed and not pick_fact(best.text, question.answer_type, question.text))
     ):
         chosen.append(nxt)
+    if _announces(best.text):
+        # "… adopt the following grade boundaries:" says nothing until what it announces follows
+        after = [x for x in sentences if x.n == best.n and x.order > best.order and x not in chosen]
+        taken: list[_Sentence] = []
+        for x in after[:ANNOUNCED_SENTENCES]:
+            if sum(len(t.text) for t in taken) + len(x.text) > ANNOUNCED_CHARS:
+                break
+            taken.append(x)
+        chosen.extend(taken)
     if question.kind != Kind.FACT:
         extra = [x for _, x in scored[1:] if x.unit != best.unit and _ > best_score * 0.75][
             : EXPLAIN_SENTENCES - 1
@@ -149,6 +160,17 @@ def sentence_skeleton(question: Question, pieces: Sequence[Piece], terms: Terms)
     lines = _merge_lines(chosen)
     fact = pick_fact(window, question.answer_type, question.text) if typed else ""
     return Skeleton(question.kind, sentences=lines, fact=fact, score=best_score)
+
+
+ANNOUNCED_SENTENCES = 6
+ANNOUNCED_CHARS = 700
+"""How much of what an announcing sentence ("… as follows:") introduces the answer takes with it."""
+_ANNOUNCING = re.compile(r"(?:[:：]|ดังนี้|ต่อไปนี้|ได้แก่|as follows|the following)\s*$", re.I)
+
+
+def _announces(text: str) -> bool:
+    """Whether a sentence announces what follows it ("… as follows:", "… ดังนี้")."""
+    return bool(_ANNOUNCING.search(text))
 
 
 def answerable(question: Question, terms: Terms, window: str, piece: str = "") -> bool:

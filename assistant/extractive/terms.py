@@ -166,8 +166,15 @@ def names_match(question: Question, terms: Terms, window: str) -> bool:
     capitalised = _capitalised_words(question.text)
     if any(_identifier(t, latin_window, capitalised) for t in terms.absent & question.terms):
         return False
-    asked = g.numbers_of(question.text)
+    asked = g.numbers_of(_asking_sentence(question.text))
     return asked <= g.numbers_of(window) | _years_both_ways(asked)
+
+
+def _asking_sentence(text: str) -> str:
+    """The sentence of a question that asks: the last one. Sentences before it set the scene
+    ("Our Grade 11 students will do a placement at a hotel."), and their numbers describe the
+    asker's case, not something the documents must name."""
+    return re.split(r"(?<=[a-z0-9][.!?])\s+(?=[A-Z])", text.strip())[-1]
 
 
 def about(terms: Terms, window: str, share: float) -> bool:

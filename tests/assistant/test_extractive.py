@@ -20,6 +20,7 @@ from assistant.extractive import (
     answerable,
     compose,
     holds_type,
+    in_a_range,
     names_match,
     pick_fact,
 )
@@ -599,3 +600,64 @@ def test_a_value_question_is_not_answered_by_a_sentence_without_a_new_value() ->
     question = analyse("How many students does the 2024 MOU place each year?")
     terms = Terms.of(question, "", [piece("The 2024 MOU places students in companies each year.")])
     assert not answerable(question, terms, "The 2024 MOU places students in companies each year.")
+
+
+def test_lines_that_each_hold_one_sentence_under_a_title_are_a_list() -> None:
+    text = (
+        "Responsibilities of the host college\n"
+        "Conduct workshops and seminars on the campus.\n"
+        "Facilitate quality faculty and students for the\n"
+        "training events.\n"
+        "Provide hospitality to the company's resource persons.\n"
+        "For HOST COLLEGE For PARTNER COMPANY\n"
+    )
+    skeleton = compose(analyse("What is the host college responsible for?"), [piece(text)])
+    assert skeleton.kind == Kind.LIST and len(skeleton.items) == 3
+    assert skeleton.items[1].text.startswith("Facilitate quality faculty and students for the training")
+
+
+def test_wrapped_running_text_is_not_a_list_of_lines() -> None:
+    text = (
+        "Responsibilities of the host college\n"
+        "The college hosts the workshops. It also finds\n"
+        "the trainers. Each year it reports to the board.\n"
+    )
+    assert not compose(analyse("What is the host college responsible for?"), [piece(text)]).items
+
+
+def test_a_sub_list_is_about_what_its_parent_heading_says() -> None:
+    text = (
+        "## Duties of each party\n\n### The school\n\n- Send every teacher to the training\n"
+        "- Open the computer room\n\n### The university\n\n- Provide the trainers\n- Write the handbook\n"
+    )
+    skeleton = compose(analyse("What are the duties of the university?"), [piece(text)])
+    assert [i.text for i in skeleton.items] == ["Provide the trainers", "Write the handbook"]
+
+
+def test_numbers_that_set_the_scene_are_not_required_in_the_answer() -> None:
+    question = analyse("Our Grade 11 class visits a hotel. Which learning areas does a placement support?")
+    text = "A hotel placement links to Occupations, Foreign languages and life skills."
+    terms = Terms.of(question, "", [piece(text)])
+    assert names_match(question, terms, text)
+    assert not names_match(analyse("Which learning areas does Grade 11 study?"), terms, text)
+
+
+def test_the_band_a_value_of_the_question_falls_in_answers_it() -> None:
+    text = (
+        "Schools adopt the following grade boundaries for a pupil's score:\nGrade A: 80 - 100% - Excellent\n"
+        "Grade B: 60 - 79% - Good\nGrade C: 35 - 59% - Pass\n"
+    )
+    question = analyse("A pupil scored 40% this term. Which grade is that under the grade boundaries?")
+    assert "Grade C: 35 - 59% - Pass" in compose(question, [piece(text)]).render()
+    assert in_a_range("Grade C: 35 - 59% - Pass", "scored 40%")
+    assert not in_a_range("Grade B: 60 - 79% - Good", "scored 40%")
+    assert not in_a_range("the plan for 2554–2558", "in 2556")  # years are not bands
+
+
+def test_a_sentence_that_announces_what_follows_takes_it_along() -> None:
+    text = (
+        "The committee meets as follows:\nThe full committee meets each May to set the plan.\n"
+        "A smaller working group meets each October to review progress.\n"
+    )
+    rendered = compose(analyse("How does the committee meet?"), [piece(text)]).render()
+    assert "each May to set the plan" in rendered and "each October" in rendered
