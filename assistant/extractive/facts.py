@@ -154,7 +154,11 @@ def pick_fact(text: str, answer_type: AnswerType, asked: str) -> str:
             if _REFERENCE.search(text[max(0, match.start() - 12) : match.start()]):
                 continue
             if _restates(value, stated_terms) or (
-                answer_type == AnswerType.NUMBER and not _a_quantity(value, text, match.start(), match.end())
+                answer_type == AnswerType.NUMBER
+                and not (
+                    _a_quantity(value, text, match.start(), match.end())
+                    and _of_the_asked_kind(value, text, match.start(), match.end(), asked)
+                )
             ):
                 continue
             around = text[match.start() : match.end() + 20]
@@ -184,6 +188,34 @@ def in_a_range(text: str, asked: str) -> bool:
         if a < b and any(a <= x <= b for x in numbers) and not (a.is_integer() and 1900 <= a <= 2700):
             return True
     return False
+
+
+_ASKS_MONEY = re.compile(
+    r"(?<!ปี)งบประมาณ|ค่าใช้จ่าย|ค่าตอบแทน|ราคา|กี่บาท|จำนวนเงิน|\b(?:budget|cost|price|funding|fee|how much money)",
+    re.I,
+)
+_ASKS_PERCENT = re.compile(r"ร้อยละ|เปอร์เซ็นต์|\bper ?cent|%", re.I)
+_MONEY_AFTER = re.compile(r"\s*(?:บาท|baht|ล้าน|million|billion|dollars?|US\$|฿)", re.I)
+_MONEY_BEFORE = re.compile(r"(?:US\$|\$|฿|THB|USD|บาท)\s*$", re.I)
+_AMOUNT = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+\.\d{2}")
+"""A sum written as money is in a table without its unit ("7,956,500.00"): thousands separators or cents."""
+
+
+def _of_the_asked_kind(value: str, text: str, start: int, end: int, asked: str) -> bool:
+    """Whether a number is of the kind the question asks: a sum of money for a budget or a cost
+    ("งบประมาณเท่าไร", "how much does it cost"), a percentage for a share ("กี่เปอร์เซ็นต์").
+    A count of projects or a satisfaction rate does not answer what a project cost."""
+    if _ASKS_PERCENT.search(asked):
+        return bool(_ASKS_PERCENT.search(text[start : end + 12]))
+    if _ASKS_MONEY.search(asked):
+        digits = value.split()[0]
+        return bool(
+            _MONEY_AFTER.match(text, end)
+            or _MONEY_AFTER.search(value)
+            or _MONEY_BEFORE.search(text[max(0, start - 6) : start])
+            or _AMOUNT.fullmatch(digits)
+        )
+    return True
 
 
 def wants_person(answer_type: AnswerType, asked: str) -> bool:

@@ -135,9 +135,10 @@ def sentence_skeleton(question: Question, pieces: Sequence[Piece], terms: Terms)
         len(best.text) < 120 or (typed and not pick_fact(best.text, question.answer_type, question.text))
     ):
         chosen.append(nxt)
-    if _announces(best.text):
+    last = chosen[-1]
+    if _announces(last.text):
         # "… adopt the following grade boundaries:" says nothing until what it announces follows
-        after = [x for x in sentences if x.n == best.n and x.order > best.order and x not in chosen]
+        after = [x for x in sentences if x.n == last.n and x.order > last.order]
         taken: list[_Sentence] = []
         for x in after[:ANNOUNCED_SENTENCES]:
             if sum(len(t.text) for t in taken) + len(x.text) > ANNOUNCED_CHARS:

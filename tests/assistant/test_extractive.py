@@ -661,3 +661,21 @@ def test_a_sentence_that_announces_what_follows_takes_it_along() -> None:
     )
     rendered = compose(analyse("How does the committee meet?"), [piece(text)]).render()
     assert "each May to set the plan" in rendered and "each October" in rendered
+
+
+def test_a_budget_question_wants_a_sum_and_a_share_question_a_percentage() -> None:
+    budget = "โครงการติดตั้งระบบเครือข่ายไร้สายใช้งบประมาณเท่าไร"
+    assert pick_fact("3 โครงการติดตั้งระบบเครือข่ายไร้สาย อย่างน้อยร้อยละ 80", AnswerType.NUMBER, budget) == ""
+    assert pick_fact("ใช้งบประมาณ 250,000 บาท", AnswerType.NUMBER, budget) == "250,000 บาท"
+    assert pick_fact("รวม 7,956,500.00 388,400.00", AnswerType.NUMBER, budget) == "7,956,500.00"
+    share = "คะแนนเก็บคิดเป็นกี่เปอร์เซ็นต์"
+    assert pick_fact("มี 2 ส่วน คะแนนเก็บคิดเป็น 30% ของผลสรุป", AnswerType.NUMBER, share) == "30%"
+    assert pick_fact("มี 3 ด้าน", AnswerType.NUMBER, "ปีงบประมาณ 2552 มีกี่ด้าน") == "3 ด"  # a fiscal year
+
+
+def test_a_budget_question_is_not_answered_by_a_count_of_projects() -> None:
+    question = analyse("How much budget did the wireless network project use?")
+    text = "The plan has 3 wireless network projects with a target of 80 percent satisfaction."
+    terms = Terms.of(question, "", [piece(text)])
+    assert not answerable(question, terms, text)
+    assert answerable(question, terms, "The wireless network project used a budget of 250,000 baht.")
