@@ -111,12 +111,14 @@ _ROLE = re.compile(
     r"|represent\w*|sign\w*|coordinator|author|editor|speaker|officer|manager)\b",
     re.I,
 )
+_ACRONYM = re.compile(r"\b[A-Z][A-Z&]{2,}\b")
+"""An organisation named by its letters ("UNICEF", "OBEC"): taken after names written out."""
 _PLACE = re.compile(r"(?:จังหวัด|อำเภอ|ตำบล|ณ\s)\S+|\b(?:at|in)\s+[A-Z][a-z]+", re.I)
 _TIME = re.compile(r"\b\d{1,2}[:.]\d{2}\s*(?:น\.|นาฬิกา|a\.?m\.?|p\.?m\.?|hrs?)?|เวลา\s*[\d๐-๙]", re.I)
 _TYPE_PATTERNS = {
     AnswerType.DATE: (_DATE, _TIME),
     AnswerType.NUMBER: (_NUMBER, _NUMBER_WORDS),
-    AnswerType.WHO: (_PERSON, _ORGANISATION),
+    AnswerType.WHO: (_PERSON, _ORGANISATION, _ACRONYM),
     AnswerType.PLACE: (_PLACE,),
 }
 
@@ -153,7 +155,9 @@ def pick_fact(text: str, answer_type: AnswerType, asked: str) -> str:
                 continue
             if _REFERENCE.search(text[max(0, match.start() - 12) : match.start()]):
                 continue
-            if _restates(value, stated_terms) or (
+            if person_first and _a_deputy(text[match.end() : match.end() + 30], asked):
+                continue  # "… สุขแสงประสิทธิ์ รองผู้อำนวยการ" when the director is asked for
+            if _restates(value, stated_terms, asked) or (
                 answer_type == AnswerType.NUMBER
                 and not (
                     _a_quantity(value, text, match.start(), match.end())
@@ -163,7 +167,8 @@ def pick_fact(text: str, answer_type: AnswerType, asked: str) -> str:
                 continue
             around = text[match.start() : match.end() + 20]
             shared = len(g.content_terms(around) & asked_terms)
-            key = (rank if person_first else 0, -shared, order, value)
+            acronym = pattern is _ACRONYM
+            key = (rank if person_first else int(acronym), -shared, order, value)
             if best is None or key < best:
                 best = key
     return best[3] if best else ""
@@ -228,11 +233,33 @@ def names_person(value: str) -> bool:
     return bool(_PERSON.search(value))
 
 
-def _restates(value: str, stated_terms: frozenset[str]) -> bool:
+_DEPUTY = re.compile(r"^[\s,(]*(?:รอง|ผู้ช่วย|รักษาการ|deputy\b|vice\b|vice-|assistant\b|acting\b)", re.I)
+
+
+def _a_deputy(after: str, asked: str) -> bool:
+    """Whether the post written after a name is the deputy's, assistant's or acting holder's
+    ("รองผู้อำนวยการ", "Deputy Director") while the question asks for the post itself."""
+    deputy_asked = re.search(r"รอง|ผู้ช่วย|รักษาการ|\b(?:deputy|vice|assistant|acting)\b", asked, re.I)
+    return bool(_DEPUTY.search(after)) and not deputy_asked
+
+
+def _restates(value: str, stated_terms: frozenset[str], asked: str = "") -> bool:
     """Whether a name is mostly the question's own words ("Edutech India Pvt" for a question
-    about "RBM Edutech India"): two of its three words or more."""
+    about "RBM Edutech India"): two of its three words or more; or the letters of a name the
+    question writes out ("EOF" for "the Education Outcomes Fund")."""
+    if _ACRONYM.fullmatch(value) and value in _initials(asked):
+        return True
     words = g.content_terms(value)
     return len(words) >= 2 and len(words & stated_terms) * 3 >= len(words) * 2
+
+
+def _initials(text: str) -> set[str]:
+    """The initials of each run of capitalised words in ``text`` ("Education Outcomes Fund" → "EOF")."""
+    out: set[str] = set()
+    for run in re.finditer(r"[A-Z][a-z]+(?:\s+(?:of|for|and|the|&)?\s*[A-Z][a-z]+)+", text):
+        letters = "".join(w[0] for w in run.group(0).split() if w[:1].isupper())
+        out.update(letters[i:j] for i in range(len(letters)) for j in range(i + 2, len(letters) + 1))
+    return out
 
 
 def _a_quantity(value: str, text: str, start: int, end: int) -> bool:

@@ -197,10 +197,15 @@ def _sentences_by_line(blocks: list[tuple[Block, int]], j: int) -> list[tuple[st
             or len(g.split_sentences(sentence)) != 1
             or len(sentence) > ITEM_SENTENCE_CHARS
             or _capitalised(sentence)
+            or _REFERS_BACK.search(sentence)
         ):
             break
         items.append((item_text(sentence), n))
     return items
+
+
+_REFERS_BACK = re.compile(r"\b(?:above|aforesaid|foregoing|above-mentioned)\b|ข้างต้น", re.I)
+"""A sentence that looks back ("… understand the above said areas …") closes a list, it is not an item."""
 
 
 def _capitalised(sentence: str) -> bool:
@@ -534,12 +539,15 @@ def list_skeleton(
         p.passage: g.content_terms(p.trail[0] if p.trail else p.title) & frozenset(terms.weights)
         for p in pieces
     }
+    # as for sentences, words that recur all over the context (a party's name) weigh less than the
+    # word that names the list asked for ("areas of consensus")
+    local = terms.localised([s for p in pieces for s in g.split_sentences(p.text)])
     for cand, cosine in zip(candidates, cosines, strict=True):
         items_text = " ".join(t for t, _ in cand.items)
         skip = scope.get(cand.passage, frozenset())
         score = (
-            0.55 * terms.share(cand.context, skip)
-            + 0.2 * terms.share(items_text, skip)
+            0.55 * local.share(cand.context, skip)
+            + 0.2 * local.share(items_text, skip)
             + LIST_SEMANTIC_WEIGHT * (closeness(cosine) if cosine is not None else 0.0)
             + 0.2 / (1 + cand.passage)
         )

@@ -161,10 +161,13 @@ class Terms:
 
 def names_match(question: Question, terms: Terms, window: str) -> bool:
     """False when the question names something exact the window does not hold: a number of the
-    question (years may be in the other era), or a code or Latin name no chunk of the index holds."""
+    question (years may be in the other era), or a code or Latin name no chunk of the index holds.
+
+    Only the sentence that asks counts: the sentences before it set the scene.
+    """
     latin_window = (g.thai_share(window) or 0.0) < 0.5
-    capitalised = _capitalised_words(question.text)
-    if any(_identifier(t, latin_window, capitalised) for t in terms.absent & question.terms):
+    asking = question.terms & g.content_terms(_asking_sentence(question.text))
+    if any(_identifier(t, latin_window) for t in terms.absent & asking):
         return False
     asked = g.numbers_of(_asking_sentence(question.text))
     return asked <= g.numbers_of(window) | _years_both_ways(asked)
@@ -186,25 +189,14 @@ def about(terms: Terms, window: str, share: float) -> bool:
     return sum(terms.weights[t] for t in focus if t in found) / sum(terms.weights[t] for t in focus) >= share
 
 
-def _identifier(term: str, latin_window: bool = True, capitalised: frozenset[str] | None = None) -> bool:
+def _identifier(term: str, latin_window: bool = True) -> bool:
     """A term that names something exactly: it has a digit, or (over English text) it is a Latin name.
 
-    A Latin name is a word the question writes with a capital letter inside the sentence
-    ("Rambhai Barni", "SECAB"); an ordinary word the index happens not to hold ("beach",
-    "install") names nothing. ``capitalised`` holds the question's capitalised words (lower-case);
-    None judges by the term alone. Over a Thai passage a Latin name of the question is only its
-    spelling in the other script, so there only numbers and codes count.
+    Over a Thai passage a Latin name of the question ("Rambhai Barni") is only its spelling in
+    the other script, so there only numbers and codes count.
     """
     latin_name = bool(re.fullmatch(r"[a-z][a-z0-9\-]{2,}", term))
-    if latin_name and capitalised is not None:
-        latin_name = any(word.startswith(term) for word in capitalised)
     return any(ch.isdigit() for ch in term) or (latin_window and latin_name)
-
-
-def _capitalised_words(text: str) -> frozenset[str]:
-    """The words ``text`` capitalises other than at a sentence's start, lower-cased."""
-    words = re.finditer(r"(?<![.?!:]\s)(?<!^)\b[A-Z][A-Za-z0-9\-]*", text.strip())
-    return frozenset(m.group(0).lower() for m in words)
 
 
 def _years_both_ways(numbers: set[str]) -> set[str]:
