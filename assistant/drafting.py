@@ -43,9 +43,9 @@ if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel
     from pydantic import BaseModel
 
+    from assistant.access.workspaces import Principal
     from assistant.retrieval import HybridRetriever
     from assistant.settings import Settings
-    from assistant.workspaces import Principal
     from ingest.manifest import Filters
 
 PROMPTS_DIR = Path(__file__).resolve().parent.parent / "prompts"
@@ -615,12 +615,12 @@ def draft_context(
     ``llm=False`` forces no model (the skeleton only); ``retriever`` overrides the index
     (tests); ``backend`` names a backend other than the settings' one. WorkspaceAccessError
     is raised before the index is touched unless ``principal`` may use ``workspace``; for a
-    web caller the retriever is built by :func:`assistant.workspaces.scoped_retriever`, for the
-    local operator (:data:`assistant.workspaces.SYSTEM`) a plain one as the CLI always had.
+    web caller the retriever is built by :func:`assistant.access.workspaces.scoped_retriever`, for the
+    local operator (:data:`assistant.access.workspaces.SYSTEM`) a plain one as the CLI always had.
     """
+    from assistant.access.workspaces import require_access, scoped_retriever
     from assistant.llm import get_chat_model
     from assistant.retrieval import HybridRetriever
-    from assistant.workspaces import require_access, scoped_retriever
 
     language = check_language(language)
     require_access(principal, workspace, settings=settings)

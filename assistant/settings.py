@@ -143,7 +143,7 @@ class Settings(BaseSettings):
 
     # --- end of LLM model block ------------------------------------------------------------------
 
-    # --- accounts, workspaces and rate limits (assistant/accounts.py, workspaces.py, ratelimit.py) ---
+    # --- accounts, workspaces and rate limits (assistant/access/accounts.py, workspaces.py, ratelimit.py) ---
     auth: bool = Field(default=False, description="require a login; off = anonymous single-user mode")
     admin_user: str = Field(default="admin", description="the first admin's name, created by `edunet setup`")
     admin_password: SecretStr | None = Field(

@@ -25,7 +25,7 @@ from pathlib import Path
 import yaml
 from common import REPO_ROOT, format_table, load_embedder, load_note, log, percentile
 
-from assistant.workspaces import SYSTEM
+from assistant.access.workspaces import SYSTEM
 
 WORKSPACE = "default"
 

@@ -21,10 +21,10 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from assistant.access.workspaces import SYSTEM
 from assistant.clikit import JsonOpt, UserError, WorkspaceOpt, err, out, print_json, read_form
 from assistant.clikit import settings as _settings
 from assistant.clikit import workspace as _workspace
-from assistant.workspaces import SYSTEM
 
 if TYPE_CHECKING:
     from collections.abc import Iterator

@@ -23,10 +23,10 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from assistant.access.workspaces import SYSTEM
 from assistant.clikit import BackendOpt, JsonOpt, UserError, err, out, print_json, run_draft
 from assistant.clikit import progress as _progress
 from assistant.clikit import settings as _settings
-from assistant.workspaces import SYSTEM
 
 if TYPE_CHECKING:
     from collections.abc import Iterator

@@ -46,9 +46,9 @@ from assistant.mou.terms import TERMINATION_WORDS, find_dates_by_role, find_dura
 from assistant.mou.text import clean, evidence, find_page, lines_of, page_list, squash
 
 if TYPE_CHECKING:
+    from assistant.access.workspaces import Principal
     from assistant.drafting import Writer
     from assistant.settings import Settings
-    from assistant.workspaces import Principal
 
 __all__ = [
     "FIELDS",
@@ -401,9 +401,9 @@ def analyze_document(
     """Analyse an ingested document, named by its source name, path or title.
 
     WorkspaceAccessError is raised before the index is read unless ``principal`` may use
-    ``workspace`` (the CLI passes :data:`assistant.workspaces.SYSTEM`).
+    ``workspace`` (the CLI passes :data:`assistant.access.workspaces.SYSTEM`).
     """
-    from assistant.workspaces import require_access
+    from assistant.access.workspaces import require_access
 
     require_access(principal, workspace, settings=settings)
     row, pages = document_pages(settings, workspace, name)

@@ -30,11 +30,11 @@ from typing import TYPE_CHECKING, Any
 from assistant.services.base import DraftingService, remember_draft
 
 if TYPE_CHECKING:
+    from assistant.access.workspaces import Principal
     from assistant.assess.questionnaire import Questionnaire
     from assistant.assess.result import HealthResult
     from assistant.assess.storage import AssessmentStore
     from assistant.drafting import Draft
-    from assistant.workspaces import Principal
 
 
 @dataclass(frozen=True)
@@ -157,7 +157,7 @@ class AssessService(DraftingService):
         self, principal: Principal, workspace: str | None, draft: Draft, label: str = ""
     ) -> str | None:
         """Keep the report (without its chart) in the user's history; its id, or None."""
-        from assistant.history import Kind
+        from assistant.access.history import Kind
 
         kept, title = history_draft(draft, label)
         ws = workspace or self.settings.workspace

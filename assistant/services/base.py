@@ -5,8 +5,8 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING, Any
 
+from assistant.access.workspaces import Principal, WorkspaceName, require_access
 from assistant.settings import Settings, get_settings
-from assistant.workspaces import Principal, WorkspaceName, require_access
 
 if TYPE_CHECKING:
     from assistant.retrieval import HybridRetriever
@@ -41,7 +41,7 @@ class DraftingService(Service):
 
     def retriever(self, principal: Principal, workspace: str | None, **options: Any) -> HybridRetriever:
         """A retriever over the checked workspace, reading as ``principal`` (WorkspaceAccessError first)."""
-        from assistant.workspaces import scoped_retriever
+        from assistant.access.workspaces import scoped_retriever
 
         ws = self.workspace(principal, workspace)
         return scoped_retriever(principal, ws, settings=self.settings, store=self.store, **options)
@@ -61,7 +61,7 @@ def remember_draft(
     The title is the draft's (or ``title``), the payload ``draft.to_json()`` (what the Saved drafts
     accordion reopens). A failure is logged, never shown as a failed draft.
     """
-    from assistant.history import Kind, save
+    from assistant.access.history import Kind, save
 
     try:
         name = title if title is not None else draft.title

@@ -11,7 +11,7 @@ Usage:
 
 Uploads are copied from the front end's temporary files into ``<data_dir>/uploads/<workspace>/``
 under a sanitised name (:func:`safe_name`; the browser's file name is never used as a path) and
-then ingested with :func:`assistant.workspaces.checked_ingest`. Uploading a file with the same
+then ingested with :func:`assistant.access.workspaces.checked_ingest`. Uploading a file with the same
 stored name again replaces that document. Removing a document also deletes its uploaded copy.
 Every method checks the caller's access before any file is stored or the index is touched.
 """
@@ -33,7 +33,7 @@ from assistant.services.base import Service
 from assistant.settings import Settings
 
 if TYPE_CHECKING:
-    from assistant.workspaces import Principal
+    from assistant.access.workspaces import Principal
     from ingest.manifest import DocumentRow
     from ingest.pipeline import Report
     from ingest.store import Store
@@ -210,7 +210,7 @@ class LibraryService(Service):
         progress: Progress | None = None,
     ) -> UploadResult:
         """Store the uploaded files under safe names and index them (refused before any file is stored)."""
-        from assistant.workspaces import checked_ingest
+        from assistant.access.workspaces import checked_ingest
 
         s = self.settings
         ws = self.workspace(principal, workspace)

@@ -29,10 +29,10 @@ from typing import TYPE_CHECKING, Any
 from assistant.services.base import DraftingService, remember_draft
 
 if TYPE_CHECKING:
+    from assistant.access.workspaces import Principal
     from assistant.drafting import DraftEvent, Writer
     from assistant.mou.analysis import MouRecord
     from assistant.mou.draft import MouForm
-    from assistant.workspaces import Principal
 
 
 def lines(text: str | None) -> list[str]:
@@ -185,7 +185,7 @@ class MouService(DraftingService):
 
     def remember(self, principal: Principal, workspace: str | None, draft: Any) -> str | None:
         """Keep a finished MOU draft in the user's history; its id (None when it could not be kept)."""
-        from assistant.history import Kind
+        from assistant.access.history import Kind
 
         ws = workspace or self.settings.workspace
         return remember_draft(self.settings, principal, ws, Kind.MOU, draft)

@@ -31,11 +31,11 @@ from assistant.services.base import Service
 from assistant.settings import Settings
 
 if TYPE_CHECKING:
+    from assistant.access.workspaces import Principal
     from assistant.partners.cover import CoverResult
     from assistant.partners.matching import MatchFilters, MatchResult
     from assistant.partners.network import NetworkReport
     from assistant.partners.registry import ImportReport, Partner, Registry
-    from assistant.workspaces import Principal
 
 log = logging.getLogger(__name__)
 

@@ -26,10 +26,10 @@ from typing import TYPE_CHECKING, Any
 from assistant.services.base import DraftingService, remember_draft
 
 if TYPE_CHECKING:
+    from assistant.access.workspaces import Principal
     from assistant.drafting import DraftContext, DraftEvent
     from assistant.plan import PlanForm
     from assistant.plan.partners import PartnerBook
-    from assistant.workspaces import Principal
 
 DEFAULT_MONTHS = 12
 
@@ -188,7 +188,7 @@ class PlanService(DraftingService):
 
     def remember(self, principal: Principal, workspace: str | None, draft: Any) -> str | None:
         """Keep a finished plan in the user's history; its id (None when it could not be kept)."""
-        from assistant.history import Kind
+        from assistant.access.history import Kind
 
         return remember_draft(
             self.settings, principal, workspace or self.settings.workspace, Kind.PLAN, draft

@@ -24,10 +24,10 @@ from typing import TYPE_CHECKING, Any
 from assistant.services.base import DraftingService, remember_draft
 
 if TYPE_CHECKING:
+    from assistant.access.workspaces import Principal
     from assistant.drafting import Draft, DraftEvent
     from assistant.portfolio import PortfolioForm
     from assistant.reflection import ReflectionFeedback
-    from assistant.workspaces import Principal
 
 
 @dataclass(frozen=True)
@@ -108,7 +108,7 @@ class PortfolioService(DraftingService):
 
     def remember(self, principal: Principal, workspace: str | None, draft: Draft) -> str | None:
         """Keep a finished guide in the user's history; its id (None when it could not be kept)."""
-        from assistant.history import Kind
+        from assistant.access.history import Kind
 
         ws = workspace or self.settings.workspace
         return remember_draft(self.settings, principal, ws, Kind.PORTFOLIO, draft)

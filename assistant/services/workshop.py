@@ -28,8 +28,8 @@ from assistant.services.base import Service
 from assistant.settings import Settings
 
 if TYPE_CHECKING:
+    from assistant.access.workspaces import Principal
     from assistant.sessions import Session, Sessions
-    from assistant.workspaces import Principal
     from ingest.store import Store
 
 log = logging.getLogger(__name__)
@@ -130,7 +130,7 @@ class SessionService(Service):
 
     def remember(self, principal: Principal, workspace: str, session: Session) -> str | None:
         """Save a created session to the trainer's history; its id, or None if that failed."""
-        from assistant.history import Kind, save
+        from assistant.access.history import Kind, save
 
         try:
             payload = session_payload(session)

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 import gradio as gr
 
-from assistant.history import Kind
+from assistant.access.history import Kind
 from assistant.services.portfolio import GuideRequest, PortfolioService
 from assistant.ui.form_problems import show_problem
 from assistant.ui.i18n import get_labels, normalize_language
@@ -259,8 +259,8 @@ class _PortfolioHandlers:
         weeks_v: float | None,
         request: gr.Request,
     ) -> Iterator[tuple[Any, Any, Any]]:
+        from assistant.access.workspaces import WorkspaceAccessError
         from assistant.forms import FormError
-        from assistant.workspaces import WorkspaceAccessError
 
         s, labels, service = self.s, self.labels, self.service
         lang = normalize_language(lang)

@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING, Any
 
 import gradio as gr
 
-from assistant.history import HistoryItem, Kind
+from assistant.access.history import HistoryItem, Kind
 from assistant.services.workshop import NewSession, SessionService
 from assistant.services.workshop import session_payload as session_payload  # re-exported
 from assistant.settings import Settings
@@ -50,10 +50,10 @@ from assistant.ui.session import (
 )
 
 if TYPE_CHECKING:
+    from assistant.access.workspaces import Principal
     from assistant.records import Citation
     from assistant.sessions import QuestionGroup, Session
     from assistant.ui.app import TabContext
-    from assistant.workspaces import Principal
 
 log = logging.getLogger(__name__)
 
@@ -487,11 +487,11 @@ class _WorkshopHandlers:
         ws: str | None,
         request: gr.Request,
     ) -> Iterator[tuple[Any, Any, Any]]:
+        from assistant.access.workspaces import WorkspaceAccessError
         from assistant.drafting import draft_context
         from assistant.forms import FormError
         from assistant.ui.draft_view import follow_draft
         from assistant.workshop import AgendaError, stream_workshop
-        from assistant.workspaces import WorkspaceAccessError
 
         labels, s = self.labels, self.s
         lang = normalize_language(lang)
@@ -533,7 +533,7 @@ class _WorkshopHandlers:
             yield labels.text("workshop.error", lang, error=f"{type(exc).__name__}: {exc}"), gr.update(), None
 
     def library_choices(self, ws: str | None, request: gr.Request) -> Any:
-        from assistant.workspaces import WorkspaceAccessError
+        from assistant.access.workspaces import WorkspaceAccessError
 
         s, service = self.s, self.service
         if not ws and s.auth:  # the selector is not filled yet: its change event lists
@@ -563,8 +563,8 @@ class _WorkshopHandlers:
         request: gr.Request,
         progress: gr.Progress = PROGRESS,
     ) -> tuple[Any, ...]:
+        from assistant.access.workspaces import WorkspaceAccessError
         from assistant.sessions import SessionError
-        from assistant.workspaces import WorkspaceAccessError
 
         labels, s, service = self.labels, self.s, self.service
         lang = normalize_language(lang)
@@ -658,11 +658,11 @@ class _WorkshopHandlers:
     def do_ask(
         self, lang: str, handle: dict | None, text: str, request: gr.Request
     ) -> Iterator[tuple[str, str]]:
-        from assistant.ratelimit import RateLimitError
+        from assistant.access.ratelimit import RateLimitError
+        from assistant.access.workspaces import Principal, WorkspaceAccessError
         from assistant.records import EventKind
         from assistant.sessions import SessionError
         from assistant.ui.session import charge_question
-        from assistant.workspaces import Principal, WorkspaceAccessError
 
         labels, s, service = self.labels, self.s, self.service
         lang = normalize_language(lang)

@@ -19,6 +19,7 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, BaseMessage
 from langchain_core.outputs import ChatGeneration, ChatResult
 
+from assistant.access.workspaces import SYSTEM
 from assistant.drafting import Block, BlockKind, Draft, DraftEventKind, draft_context
 from assistant.export import to_docx_bytes, to_markdown
 from assistant.forms import FormError, parse_form
@@ -34,7 +35,6 @@ from assistant.plan import (
     workspace_partners,
 )
 from assistant.settings import Settings
-from assistant.workspaces import SYSTEM
 from tests.fixtures.cli import Cli
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from assistant.access.workspaces import SYSTEM
 from assistant.sessions import (
     CODE_ALPHABET,
     CODE_LENGTH,
@@ -29,7 +30,6 @@ from assistant.sessions import (
     workspace_for,
 )
 from assistant.settings import Settings
-from assistant.workspaces import SYSTEM
 from tests.fixtures.cli import Cli
 
 ROOT = Path(__file__).resolve().parents[2]

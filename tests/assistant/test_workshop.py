@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from assistant.access.workspaces import SYSTEM
 from assistant.drafting import DraftContext, Sources, Writer, draft_context
 from assistant.export import export, to_markdown
 from assistant.forms import FormError
@@ -22,7 +23,6 @@ from assistant.workshop import (
     plan_agenda,
     stream_workshop,
 )
-from assistant.workspaces import SYSTEM
 from tests.fixtures.cli import Cli
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -20,13 +20,13 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from assistant.access.workspaces import SYSTEM
 from assistant.records import Answer
 from assistant.runtime import ingest_options
 from assistant.settings import Settings
 from assistant.ui.ask_tab import AskService, history_pairs, status_text
 from assistant.ui.i18n import LANGUAGES, get_labels, parse_labels
 from assistant.ui.library_tab import reindex, safe_name, store_uploads
-from assistant.workspaces import SYSTEM
 
 from .conftest import ROOT, UI, AppServer, start_app
 

@@ -1,7 +1,7 @@
 """Per-user rate limits on asking: a sliding window kept in the app database.
 
 Usage:
-    >>> from assistant.ratelimit import RateLimiter, RateLimitError
+    >>> from assistant.access.ratelimit import RateLimiter, RateLimitError
     >>> limiter = RateLimiter.for_settings(settings)      # settings.ask_rate_per_minute per user
     >>> try:
     ...     limiter.check(principal.key)                   # records the request, or raises

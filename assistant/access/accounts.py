@@ -1,7 +1,7 @@
 """User accounts: argon2 password hashes in the app database, roles, password policy and lockout.
 
 Usage:
-    >>> from assistant.accounts import Role, add_user, authenticate
+    >>> from assistant.access.accounts import Role, add_user, authenticate
     >>> add_user("somchai", "a long passphrase", Role.TEACHER, settings=s)
     >>> authenticate("somchai", "a long passphrase", settings=s)     # -> User, or None
     User(username='somchai', role=<Role.TEACHER: 'teacher'>, ...)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.accounts import (
+from assistant.access.accounts import (
     AccountError,
     Accounts,
     LoginStatus,

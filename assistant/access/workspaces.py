@@ -1,7 +1,8 @@
 """Workspaces, their members, and the one place that decides who may read or write a workspace.
 
 Usage:
-    >>> from assistant.workspaces import SYSTEM, Principal, create_workspace, add_member, scoped_retriever
+    >>> from assistant.access.workspaces import (
+    ...     SYSTEM, Principal, add_member, create_workspace, scoped_retriever)
     >>> create_workspace("net-chanthaburi", "เครือข่ายจันทบุรี", settings=s)
     >>> add_member("somchai", "net-chanthaburi", settings=s)
     >>> caller = principal_for(s, "somchai")                      # from a login, or anonymous
@@ -30,8 +31,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from assistant.accounts import AccountError, Accounts, Role, User
-from assistant.accounts import ensure_schema as ensure_accounts_schema
+from assistant.access.accounts import AccountError, Accounts, Role, User
+from assistant.access.accounts import ensure_schema as ensure_accounts_schema
 from assistant.settings import Settings, get_settings
 from assistant.storage import app_db, connect, open_db
 from ingest.records import check_workspace

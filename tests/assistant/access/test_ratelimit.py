@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from assistant.ratelimit import Quota, RateLimiter, RateLimitError, check
+from assistant.access.ratelimit import Quota, RateLimiter, RateLimitError, check
 from assistant.settings import Settings
 from assistant.storage import app_db
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 
 
 class Clock:
@@ -96,7 +96,7 @@ def test_several_processes_share_one_limit(tmp_path: Path) -> None:
     code = (
         "import sys\n"
         "from pathlib import Path\n"
-        "from assistant.ratelimit import RateLimiter, RateLimitError\n"
+        "from assistant.access.ratelimit import RateLimiter, RateLimitError\n"
         "limiter = RateLimiter(Path(sys.argv[1]), limit=10, window=60)\n"
         "ok = 0\n"
         "for _ in range(4):\n"

@@ -6,9 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from assistant.accounts import AccountError, add_user
-from assistant.settings import Settings
-from assistant.workspaces import (
+from assistant.access.accounts import AccountError, add_user
+from assistant.access.workspaces import (
     Principal,
     WorkspaceAccessError,
     WorkspaceError,
@@ -21,6 +20,7 @@ from assistant.workspaces import (
     scoped_retriever,
     workspaces_for,
 )
+from assistant.settings import Settings
 from tests.fixtures.planted import planted_words, write_planted, write_public
 
 PASSWORD = "long enough password"

@@ -8,13 +8,19 @@ from pathlib import Path
 
 import pytest
 
-from assistant import history
-from assistant.accounts import add_user
-from assistant.history import History, HistoryNotFound, Kind
+from assistant.access import history
+from assistant.access.accounts import add_user
+from assistant.access.history import History, HistoryNotFound, Kind
+from assistant.access.workspaces import (
+    Principal,
+    WorkspaceAccessError,
+    add_member,
+    create_workspace,
+    principal_for,
+)
 from assistant.settings import Settings
-from assistant.workspaces import Principal, WorkspaceAccessError, add_member, create_workspace, principal_for
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 PASSWORD = "long enough password"
 
 
@@ -78,7 +84,7 @@ def test_items_are_private_to_their_owner_and_workspace(settings: Settings) -> N
 
 
 def test_leaving_a_workspace_hides_its_items(settings: Settings) -> None:
-    from assistant.workspaces import remove_member
+    from assistant.access.workspaces import remove_member
 
     alice = principal_for(settings, "alice")
     item = history.save(alice, "workshop", "Workshop", {"n": 1}, workspace="net-a", settings=settings)
@@ -109,8 +115,8 @@ def test_history_survives_a_restart(settings: Settings) -> None:
     code = (
         "import json, sys\n"
         "from assistant.settings import Settings\n"
-        "from assistant.history import list_items, load\n"
-        "from assistant.workspaces import principal_for\n"
+        "from assistant.access.history import list_items, load\n"
+        "from assistant.access.workspaces import principal_for\n"
         "s = Settings(data_dir=sys.argv[1], auth=True)\n"
         "me = principal_for(s, 'alice')\n"
         "print(json.dumps({'ids': [i.id for i in list_items(me, settings=s)],"
@@ -132,7 +138,7 @@ def test_history_survives_a_restart(settings: Settings) -> None:
 
 
 def test_removing_a_user_removes_their_history(settings: Settings) -> None:
-    from assistant.accounts import remove_user
+    from assistant.access.accounts import remove_user
 
     alice = principal_for(settings, "alice")
     item = history.save(alice, "plan", "p", {}, workspace="net-a", settings=settings)

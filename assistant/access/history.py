@@ -1,7 +1,7 @@
 """Persistent, per-user history: conversations, plans, MOUs, assessments, portfolios and workshops.
 
 Usage:
-    >>> from assistant.history import Kind, save, update, list_items, load
+    >>> from assistant.access.history import Kind, save, update, list_items, load
     >>> item = save(caller, Kind.CONVERSATION, "องค์ประกอบของเครือข่าย", {"turns": [...]},
     ...             workspace="default", settings=s)
     >>> update(caller, item.id, payload={"turns": [...]}, settings=s)
@@ -10,7 +10,7 @@ Usage:
 
 Items live in the ``history`` table of the app database (SQLite, WAL), so they survive
 restarts and are shared by several app processes. Only their owner reads them, and only
-while the owner may still use the item's workspace (:mod:`assistant.workspaces`); the
+while the owner may still use the item's workspace (:mod:`assistant.access.workspaces`); the
 anonymous user of single-user mode owns the items made without a login.
 """
 
@@ -24,10 +24,10 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
+from assistant.access.workspaces import Principal, WorkspaceAccessError, Workspaces
+from assistant.access.workspaces import ensure_schema as ensure_workspace_schema
 from assistant.settings import Settings, get_settings
 from assistant.storage import app_db, connect, open_db
-from assistant.workspaces import Principal, WorkspaceAccessError, Workspaces
-from assistant.workspaces import ensure_schema as ensure_workspace_schema
 from ingest.records import parse_choice
 
 MAX_TITLE_CHARS = 200
