@@ -55,7 +55,7 @@ def setup(
     else:
         err.print(f"embedding model: {s.embedding_dir} (configured; not built)")
     if llm:
-        from assistant.embedded_llm import prepare_embedded
+        from assistant.llm.embedded import prepare_embedded
 
         err.print(f"language model: {s.llm_model_path}")
         try:
@@ -301,16 +301,16 @@ def ask(
 def _chat_model(backend: str | None):
     """The chat model for ``--backend`` (or the settings) and the backend name in effect.
 
-    Without ``assistant.llm`` the answer is extractive. A backend that cannot be used
+    Without ``assistant.llm.backends`` the answer is extractive. A backend that cannot be used
     falls back to ``none`` with its reason on stderr.
     """
     import importlib.util
 
-    if importlib.util.find_spec("assistant.llm") is None:
+    if importlib.util.find_spec("assistant.llm.backends") is None:
         if backend not in (None, "none"):
             err.print("LLM support is not available; answers are extractive (backend none)")
         return None, "none"
-    from assistant.llm import get_chat_model
+    from assistant.llm.backends import get_chat_model
 
     try:
         model, status = get_chat_model(_settings(), backend)

@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING, Any
 
 from assistant import grounding as g
 from assistant.datafiles import load_mapping
-from assistant.privacy import screened
+from assistant.llm.privacy import screened
 from assistant.records import Citation
 from ingest.records import parse_choice
 
@@ -619,7 +619,7 @@ def draft_context(
     local operator (:data:`assistant.access.workspaces.SYSTEM`) a plain one as the CLI always had.
     """
     from assistant.access.workspaces import require_access, scoped_retriever
-    from assistant.llm import get_chat_model
+    from assistant.llm.backends import get_chat_model
     from assistant.retrieval import HybridRetriever
 
     language = check_language(language)

@@ -13,7 +13,7 @@ Usage:
     PersonalDataError: ข้อความนี้ดูเหมือนมีข้อมูลส่วนบุคคล: หมายเลขโทรศัพท์ (08•-•••-••78) ...
 
 Order of work, which is the privacy contract: the text is screened for personal data
-(:mod:`assistant.privacy`) first, and refused before anything else happens, so no model
+(:mod:`assistant.llm.privacy`) first, and refused before anything else happens, so no model
 ever sees it. Then deterministic rules from ``corpus/templates/portfolio.yaml`` rate it:
 each rubric criterion of the chosen competencies has keywords, and the reflection's
 depth is read from cue groups (an action, something learned, a reason, a next step) and
@@ -33,7 +33,7 @@ from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from assistant import grounding as g
-from assistant.privacy import ensure_no_personal_data
+from assistant.llm.privacy import ensure_no_personal_data
 
 if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel
@@ -243,7 +243,7 @@ def review_reflection(
 ) -> ReflectionFeedback:
     """Rate a reflection against the rubric of ``competencies`` for ``grade``; PersonalDataError first.
 
-    Raises :class:`assistant.privacy.PersonalDataError` when the text holds personal data
+    Raises :class:`assistant.llm.privacy.PersonalDataError` when the text holds personal data
     (before any other work, so ``llm`` is never called), and ``ValueError`` naming the
     problem for an empty or too long text, an unknown grade or an unknown competency.
     """

@@ -126,7 +126,7 @@ class Settings(BaseSettings):
     ollama_model: str = "qwen2.5:1.5b-instruct"
     llm_timeout: float = Field(default=120.0, gt=0)
 
-    # --- LLM model file and generation (assistant/llm.py, assistant/embedded_llm.py) ---------------
+    # --- LLM model file and generation (assistant/llm/backends.py, assistant/llm/embedded.py) ------
     llm_path: Path | None = Field(
         default=None,
         description="the embedded backend's GGUF file; default <data_dir>/models/"

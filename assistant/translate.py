@@ -56,7 +56,7 @@ def model_expander(llm: Any, fallback: QueryExpander | None = None) -> QueryExpa
 
     The question passes the privacy screen before the model sees it.
     """
-    from assistant.privacy import screened
+    from assistant.llm.privacy import screened
 
     llm = screened(llm)
     from langchain_core.messages import HumanMessage, SystemMessage

@@ -254,7 +254,7 @@ def peer_system(lib, llm):
 
 
 def chat_model(backend: str):
-    from assistant.llm import get_chat_model
+    from assistant.llm.backends import get_chat_model
     from assistant.settings import get_settings
 
     model, status = get_chat_model(get_settings(), backend)

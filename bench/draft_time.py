@@ -119,7 +119,7 @@ def main() -> None:
             if not model_file.is_file():
                 print(f"embedded: skipped, the model file is missing ({model_file}); run `edunet setup`")
                 continue
-            from assistant.llm import get_chat_model
+            from assistant.llm.backends import get_chat_model
 
             started = time.perf_counter()
             model, status = get_chat_model(settings, "embedded")

@@ -58,7 +58,7 @@ from assistant.ask.helpers import _trim_piece as _trim_piece
 from assistant.ask.helpers import _with_quotes as _with_quotes
 from assistant.ask.model_answer import LOOP_CHECK_EVERY, MAX_ANSWER_CHARS, ModelAnswer
 from assistant.ask.prompts import PROMPTS_DIR, Prompts, load_prompts
-from assistant.model_checks import (
+from assistant.llm.checks import (
     DECLINED,
     NOT_FOUND_MESSAGES,
     drop_echo_lines,

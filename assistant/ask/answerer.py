@@ -30,8 +30,8 @@ from assistant.ask.prompts import PROMPTS_DIR, Prompts, load_prompts
 from assistant.context import Passage, expand
 from assistant.extractive import Skeleton, compose
 from assistant.extractive.semantic import SentenceSimilarity, Similar
-from assistant.model_checks import message_text
-from assistant.privacy import screened
+from assistant.llm.checks import message_text
+from assistant.llm.privacy import screened
 from assistant.questions import Kind, analyse
 from assistant.records import Answer, AnswerEvent, AnswerNote, EventKind
 from assistant.relevance import Relevance, Scored, as_relevance, score_hits, select

@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from assistant.access.history import HistoryItem
     from assistant.access.workspaces import Principal
     from assistant.ask import Answerer
-    from assistant.llm import LLMStatus
+    from assistant.llm.backends import LLMStatus
     from assistant.records import AnswerEvent
     from ingest.store import Store
 
@@ -111,7 +111,7 @@ class AskService(Service):
         _ = get_embedder(self.settings).model
 
     def _build(self) -> tuple[Any, LLMStatus]:
-        from assistant.llm import get_chat_model
+        from assistant.llm.backends import get_chat_model
         from assistant.runtime import get_store
 
         if self.store is None:

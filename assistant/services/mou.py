@@ -273,7 +273,7 @@ class MouService(DraftingService):
         ValueError names an unknown backend; the language only picks prompts.
         """
         from assistant.drafting import Writer
-        from assistant.llm import get_chat_model
+        from assistant.llm.backends import get_chat_model
 
         if backend is None or backend == "none":
             return None, None

@@ -116,7 +116,7 @@ class PortfolioService(DraftingService):
     @staticmethod
     def needs_model(text: str | None) -> bool:
         """Whether feedback on ``text`` may use the model: it has words and no personal data."""
-        from assistant.privacy import find_personal_data
+        from assistant.llm.privacy import find_personal_data
 
         return bool((text or "").strip()) and not find_personal_data(text or "")
 
@@ -125,7 +125,7 @@ class PortfolioService(DraftingService):
 
         ValueError names an unknown backend.
         """
-        from assistant.llm import get_chat_model
+        from assistant.llm.backends import get_chat_model
 
         llm, status = get_chat_model(self.settings, backend)
         return llm, status.backend

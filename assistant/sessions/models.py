@@ -54,7 +54,7 @@ class ModelCache:
         """``(model or None, backend name)``; resolved once."""
         if self._model is None:
             if self._llm is True:
-                from assistant.llm import get_chat_model
+                from assistant.llm.backends import get_chat_model
 
                 model, status = get_chat_model(self.settings, self._backend)
                 self._model = (model, status.backend)

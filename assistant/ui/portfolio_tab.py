@@ -109,7 +109,7 @@ def reflection_markdown(
     lang: str, text: str, competencies: list[str] | None, grade: str, llm: Any = None, backend: str = "none"
 ) -> str:
     """The reflection helper's answer as Markdown: feedback, or a clear refusal (personal data, bad input)."""
-    from assistant.privacy import PersonalDataError
+    from assistant.llm.privacy import PersonalDataError
 
     labels = get_labels()
     try:

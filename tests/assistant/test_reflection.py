@@ -9,8 +9,8 @@ from langchain_core.language_models.fake_chat_models import FakeListChatModel
 from langchain_core.messages import BaseMessage
 from pydantic import Field
 
+from assistant.llm.privacy import PersonalDataError
 from assistant.portfolio import load_portfolio_templates
-from assistant.privacy import PersonalDataError
 from assistant.reflection import review_reflection, rewrites_reflection
 
 DEEP_TH = (

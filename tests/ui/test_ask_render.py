@@ -316,7 +316,7 @@ def test_new_labels_exist_in_both_languages(lang: str) -> None:
 def test_the_status_line_tells_a_backend_that_is_down_from_a_model_answer_not_kept() -> None:
     from pathlib import Path
 
-    from assistant.llm import LLMStatus
+    from assistant.llm.backends import LLMStatus
     from assistant.settings import Settings
     from assistant.ui.ask_tab import AskService, status_text
 

@@ -33,7 +33,7 @@ from .conftest import ROOT, UI, AppServer, start_app
 if TYPE_CHECKING:
     from playwright.sync_api import Locator, Page
 
-    from assistant.llm import LLMStatus
+    from assistant.llm.backends import LLMStatus
 
 QUESTION_TH = "องค์ประกอบของเครือข่ายความร่วมมือมีอะไรบ้าง"
 LIST_QUESTION_TH = "องค์ประกอบของเครือข่ายความร่วมมือทางการศึกษามีอะไรบ้าง"
@@ -121,7 +121,7 @@ def _service(status: LLMStatus | None = None, error: str | None = None) -> AskSe
 
 
 def test_status_line_names_the_backend_and_why_it_fell_back() -> None:
-    from assistant.llm import LLMStatus
+    from assistant.llm.backends import LLMStatus
 
     labels = get_labels()
     assert "embedded" in status_text(labels, "en", _service())

@@ -189,7 +189,7 @@ def test_network_legend_names_types_in_words() -> None:
 
 
 def test_ask_status_line_in_thai_for_every_backend() -> None:
-    from assistant.llm import LLMStatus
+    from assistant.llm.backends import LLMStatus
     from assistant.settings import Settings
     from assistant.ui.ask_tab import AskService, status_text
 

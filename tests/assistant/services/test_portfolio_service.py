@@ -8,7 +8,7 @@ from assistant.access.history import Kind, list_items
 from assistant.access.workspaces import WorkspaceAccessError
 from assistant.drafting import DraftEventKind
 from assistant.forms import FormError
-from assistant.privacy import PersonalDataError
+from assistant.llm.privacy import PersonalDataError
 from assistant.services.portfolio import GuideRequest, PortfolioService
 
 from .conftest import Accounts

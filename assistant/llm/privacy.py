@@ -13,7 +13,7 @@ Two ways to use it:
   are not changed.
 
 Usage:
-    >>> from assistant.privacy import find_personal_data, ensure_no_personal_data
+    >>> from assistant.llm.privacy import find_personal_data, ensure_no_personal_data
     >>> [f.kind for f in find_personal_data("โทร 081-234-5678 หรือ kru@example.ac.th")]
     ['phone', 'email']
     >>> ensure_no_personal_data("ฉันทำโครงงานปลูกผักปี 2567 หน้า 12", "th")   # clean: returns None

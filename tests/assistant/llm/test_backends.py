@@ -12,17 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from assistant import embedded_llm
-from assistant.embedded_llm import (
-    EmbeddedServer,
-    ModelChecksumError,
-    ModelPartsMissingError,
-    assemble_gguf,
-    is_assembled,
-    marker_path,
-    prepare_embedded,
-)
-from assistant.llm import (
+from assistant.llm import embedded as embedded_llm
+from assistant.llm.backends import (
     BackendUnavailableError,
     LLMStatus,
     backend_error_message,
@@ -31,9 +22,18 @@ from assistant.llm import (
     is_backend_error,
     reset_chat_models,
 )
+from assistant.llm.embedded import (
+    EmbeddedServer,
+    ModelChecksumError,
+    ModelPartsMissingError,
+    assemble_gguf,
+    is_assembled,
+    marker_path,
+    prepare_embedded,
+)
 from assistant.settings import Backend, Settings
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 
 
 def _settings(tmp_path: Path, **overrides: object) -> Settings:

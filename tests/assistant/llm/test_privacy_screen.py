@@ -16,7 +16,7 @@ from langchain_core.language_models.fake_chat_models import FakeListChatModel
 from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
 from pydantic import Field
 
-from assistant.privacy import ScreenedModel, redact_personal_data, screen_messages, screened
+from assistant.llm.privacy import ScreenedModel, redact_personal_data, screen_messages, screened
 
 THAI_ID = "1-1037-02071-81-1"  # a valid check digit
 PHONE = "081-234-5678"

@@ -3,7 +3,7 @@
 Backends (``settings.backend`` or the ``backend`` argument):
 
 * ``embedded`` (default): the packaged Qwen2.5-Coder-1.5B-Instruct GGUF served
-  in-process by llama.cpp (:mod:`assistant.embedded_llm`), reached with
+  in-process by llama.cpp (:mod:`assistant.llm.embedded`), reached with
   LangChain's ``ChatOpenAI``.
 * ``openai``: any OpenAI-compatible server (vLLM, llama.cpp server, Ollama's /v1,
   hosted models) at ``settings.openai_base_url``.
@@ -138,8 +138,8 @@ def reset_chat_models(*, stop_servers: bool = True) -> None:
     """Forget cached models (and stop embedded servers), e.g. after settings change or in tests."""
     with _cache_lock:
         _cache.clear()
-    if stop_servers and "assistant.embedded_llm" in sys.modules:
-        sys.modules["assistant.embedded_llm"].EmbeddedServer.stop_all()
+    if stop_servers and "assistant.llm.embedded" in sys.modules:
+        sys.modules["assistant.llm.embedded"].EmbeddedServer.stop_all()
 
 
 def is_backend_error(exc: BaseException) -> bool:
@@ -206,7 +206,7 @@ def _build_embedded(settings: Settings) -> tuple[BaseChatModel | None, LLMStatus
     problem = _embedded_problem(settings)
     if problem is not None:
         return None, _fallback(Backend.EMBEDDED, problem)
-    from assistant.embedded_llm import (
+    from assistant.llm.embedded import (
         MODEL_NAME,
         EmbeddedModelMissingError,
         EmbeddedServer,
@@ -228,7 +228,7 @@ def _build_embedded(settings: Settings) -> tuple[BaseChatModel | None, LLMStatus
 
 def _embedded_running(settings: Settings) -> bool:
     """True while the embedded server for the configured model file is started (not stopped since)."""
-    from assistant.embedded_llm import EmbeddedServer
+    from assistant.llm.embedded import EmbeddedServer
 
     return EmbeddedServer.for_model(settings.llm_model_path).running
 
@@ -294,7 +294,7 @@ def _embedded_problem(settings: Settings) -> str | None:
     path = settings.llm_model_path.expanduser()
     if not path.is_file():
         return f"the model file {path} has not been assembled; run `edunet setup`"
-    from assistant.embedded_llm import is_assembled, looks_like_gguf
+    from assistant.llm.embedded import is_assembled, looks_like_gguf
 
     if settings.llm_path is None and not is_assembled(path):
         return f"the model file {path} is incomplete or unverified; run `edunet setup` again"

@@ -166,7 +166,7 @@ def backend_note(exc: BaseException) -> str:
     """The note for a model error: "backend unavailable: …" for backend errors, else "backend error: …"."""
     detail = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:200]
     try:
-        from assistant.llm import is_backend_error
+        from assistant.llm.backends import is_backend_error
     except ImportError:  # the LLM module is optional for answering
         is_backend_error = None
     if is_backend_error is None or is_backend_error(exc):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.privacy import (
+from assistant.llm.privacy import (
     PersonalDataError,
     ensure_no_personal_data,
     find_personal_data,

@@ -6,7 +6,7 @@ import pytest
 from langchain_core.messages import AIMessage, AIMessageChunk
 
 from assistant.ask import load_prompts
-from assistant.model_checks import (
+from assistant.llm.checks import (
     NOT_FOUND_MESSAGES,
     Point,
     backend_note,
