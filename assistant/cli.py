@@ -75,7 +75,7 @@ def setup(
 def _run_ingest(
     paths: list[Path], workspace: str, doc_type: str | None, *, sync: bool, force: bool, show_progress: bool
 ):
-    from assistant.runtime import get_store, ingest_options
+    from assistant.retrieval.runtime import get_store, ingest_options
     from ingest.pipeline import ingest
 
     s = _settings()
@@ -161,8 +161,8 @@ def search(
     as_json: JsonOpt = False,
 ) -> None:
     """Search a workspace. Without QUERY: JSON lines in, one {"query", "results"} object per line out."""
-    from assistant.retrieval import HybridRetriever, Mode
-    from assistant.runtime import get_reranker, get_store
+    from assistant.retrieval.hybrid import HybridRetriever, Mode
+    from assistant.retrieval.runtime import get_reranker, get_store
     from ingest.manifest import Filters
     from ingest.records import DocType, Language
 
@@ -248,14 +248,14 @@ def ask(
     """
     from assistant.ask import Answerer
     from assistant.records import EventKind
-    from assistant.retrieval import HybridRetriever
-    from assistant.runtime import get_reranker, get_store
+    from assistant.retrieval.hybrid import HybridRetriever
+    from assistant.retrieval.runtime import get_reranker, get_store
 
     ws = _workspace(workspace)
     if question is not None and not question.strip():
         raise UserError("the question is empty", code=2)
     llm, backend_name = _chat_model(backend)
-    from assistant.translate import expander_for
+    from assistant.retrieval.translate import expander_for
 
     expand, expander = expander_for(llm, backend_name, str(_settings().query_translation))
     retriever = HybridRetriever(
@@ -342,7 +342,7 @@ def _print_answer_tail(answer, streamed: str) -> None:
 @app.command()
 def docs(workspace: WorkspaceOpt = None, as_json: JsonOpt = False) -> None:
     """List the documents of a workspace with their status and text health."""
-    from assistant.runtime import get_store
+    from assistant.retrieval.runtime import get_store
 
     ws = _workspace(workspace)
     rows = get_store(_settings()).documents(ws)
@@ -366,7 +366,7 @@ def remove(
     workspace: WorkspaceOpt = None,
 ) -> None:
     """Remove documents from a workspace."""
-    from assistant.runtime import get_store
+    from assistant.retrieval.runtime import get_store
 
     ws = _workspace(workspace)
     store = get_store(_settings())
@@ -388,7 +388,7 @@ def remove(
 @app.command()
 def status(workspace: WorkspaceOpt = None, as_json: JsonOpt = False) -> None:
     """Show the settings in use and the index's counts."""
-    from assistant.runtime import get_store
+    from assistant.retrieval.runtime import get_store
 
     s = _settings()
     ws = _workspace(workspace)

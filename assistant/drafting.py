@@ -44,7 +44,7 @@ if TYPE_CHECKING:
     from pydantic import BaseModel
 
     from assistant.access.workspaces import Principal
-    from assistant.retrieval import HybridRetriever
+    from assistant.retrieval.hybrid import HybridRetriever
     from assistant.settings import Settings
     from ingest.manifest import Filters
 
@@ -620,14 +620,14 @@ def draft_context(
     """
     from assistant.access.workspaces import require_access, scoped_retriever
     from assistant.llm.backends import get_chat_model
-    from assistant.retrieval import HybridRetriever
+    from assistant.retrieval.hybrid import HybridRetriever
 
     language = check_language(language)
     require_access(principal, workspace, settings=settings)
     if retriever is None and not principal.is_system:
         retriever = scoped_retriever(principal, workspace, settings=settings, k=max(k, 5))
     if retriever is None:
-        from assistant.runtime import get_store
+        from assistant.retrieval.runtime import get_store
 
         retriever = HybridRetriever(store=get_store(settings), workspace=workspace, k=max(k, 5))
     notes: list[str] = []

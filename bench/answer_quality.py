@@ -211,7 +211,7 @@ def judge(
 def ours(lib, backend: str, llm):
     from assistant.ask import Answerer
     from assistant.records import EventKind
-    from assistant.retrieval import HybridRetriever
+    from assistant.retrieval.hybrid import HybridRetriever
 
     retriever = HybridRetriever(store=lib.store, workspace=lib.workspace, k=5)
     answerer = Answerer(retriever, llm, backend if llm is not None else "none")

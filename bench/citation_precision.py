@@ -40,7 +40,7 @@ from common import REPO_ROOT, format_table, load_embedder, load_note, log, perce
 from assistant import grounding as g
 from assistant.ask import Answerer
 from assistant.records import Answer, AnswerNote, Citation, EventKind
-from assistant.retrieval import HybridRetriever
+from assistant.retrieval.hybrid import HybridRetriever
 from ingest.pipeline import ingest
 from ingest.store import Store
 

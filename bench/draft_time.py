@@ -57,7 +57,7 @@ def time_draft(store, settings, tool: str, backend: str, language: str, llm) -> 
 
     from assistant.drafting import DraftEventKind, draft_context
     from assistant.export import to_docx_bytes
-    from assistant.retrieval import HybridRetriever
+    from assistant.retrieval.hybrid import HybridRetriever
 
     module, function = TOOLS[tool]
     stream = getattr(importlib.import_module(module), function)

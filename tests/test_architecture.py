@@ -139,7 +139,7 @@ LIBRARY_MODULES = [
     "ingest.pipeline",
     "ingest.store",
     "ingest.embeddings",
-    "assistant.retrieval",
+    "assistant.retrieval.hybrid",
     "assistant.settings",
     "assistant.cli",
     "assistant.knowledge",

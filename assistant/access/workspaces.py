@@ -38,7 +38,7 @@ from assistant.storage import app_db, connect, open_db
 from ingest.records import check_workspace
 
 if TYPE_CHECKING:
-    from assistant.retrieval import HybridRetriever
+    from assistant.retrieval.hybrid import HybridRetriever
     from ingest.pipeline import IngestOptions, Report
     from ingest.store import Store
 
@@ -419,17 +419,17 @@ def scoped_retriever(
     ``options`` go to ``HybridRetriever`` (``k``, ``mode``, ``filters``...); ``k`` defaults
     to ``settings.top_k``. Raises WorkspaceAccessError before touching the index.
     """
-    from assistant.retrieval import HybridRetriever
+    from assistant.retrieval.hybrid import HybridRetriever
 
     s = settings or get_settings()
     ws = require_access(principal, workspace, settings=s)
     if store is None:
-        from assistant.runtime import get_store
+        from assistant.retrieval.runtime import get_store
 
         store = get_store(s)
     options.setdefault("k", s.top_k)
     if "reranker" not in options:
-        from assistant.runtime import get_reranker
+        from assistant.retrieval.runtime import get_reranker
 
         options["reranker"] = get_reranker(s)
     return HybridRetriever(store=store, workspace=ws, **options)
@@ -448,7 +448,7 @@ def checked_ingest(
 ) -> Report:
     """Ingest files into ``workspace`` after checking that ``principal`` may write it.
 
-    Options default to the settings' limits (:func:`assistant.runtime.ingest_options`).
+    Options default to the settings' limits (:func:`assistant.retrieval.runtime.ingest_options`).
     Raises WorkspaceAccessError before reading any file.
     """
     from ingest.pipeline import ingest
@@ -456,11 +456,11 @@ def checked_ingest(
     s = settings or get_settings()
     ws = require_access(principal, workspace, settings=s)
     if options is None:
-        from assistant.runtime import ingest_options
+        from assistant.retrieval.runtime import ingest_options
 
         options = ingest_options(s)
     if store is None:
-        from assistant.runtime import get_store
+        from assistant.retrieval.runtime import get_store
 
         store = get_store(s)
     return ingest(list(paths), store, workspace=ws, options=options, sync=sync, progress=progress)

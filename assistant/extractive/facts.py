@@ -130,7 +130,7 @@ def pick_fact(text: str, answer_type: AnswerType, asked: str) -> str:
     "how many years"). A question about who holds a post ("ผู้อำนวยการ", "represented") takes
     a person's name before an organisation's. Returns "" when nothing qualifies.
     """
-    from assistant.abbreviations import full_forms
+    from assistant.retrieval.abbreviations import full_forms
 
     asked_terms = g.content_terms(asked)
     stated = {_squeezed(asked), _squeezed(full_forms(asked))}

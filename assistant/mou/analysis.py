@@ -298,7 +298,7 @@ def analyze_file(
     doc = load(path, source=source)
     notes: list[str] = []
     if path.suffix.lower() == ".pdf":
-        from assistant.runtime import ocr_options
+        from assistant.retrieval.runtime import ocr_options
         from ingest.ocr import apply_ocr
 
         summary = apply_ocr(doc, path, ocr_options(s))
@@ -327,7 +327,7 @@ def analyze_file(
 
 def heading_embedder(settings: Settings) -> Any:
     """The settings' e5 embedder (loaded on first use) when its folder is built, else None."""
-    from assistant.runtime import get_embedder
+    from assistant.retrieval.runtime import get_embedder
     from ingest.embeddings import ModelNotBuiltError
 
     try:

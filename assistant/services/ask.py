@@ -55,7 +55,7 @@ class AskService(Service):
     """The chat model for one app, built once on first use (thread-safe); failures are retried next time.
 
     Answerers are made per question by :meth:`answerer`, for the caller's workspace. ``store``
-    is the index to use (default: the process's, :func:`assistant.runtime.get_store`).
+    is the index to use (default: the process's, :func:`assistant.retrieval.runtime.get_store`).
     """
 
     def __init__(self, settings: Settings | None = None, store: Store | None = None) -> None:
@@ -84,7 +84,7 @@ class AskService(Service):
         """An ``Answerer`` over ``workspace`` for ``principal``; WorkspaceAccessError when not allowed."""
         from assistant.access.workspaces import scoped_retriever
         from assistant.ask import Answerer
-        from assistant.translate import expander_for
+        from assistant.retrieval.translate import expander_for
 
         ws = self.workspace(principal, workspace)
         llm, status = self.get()
@@ -106,13 +106,13 @@ class AskService(Service):
 
     def warm_embedder(self) -> None:
         """Load the embedding model now, so that the first question does not wait for it."""
-        from assistant.runtime import get_embedder
+        from assistant.retrieval.runtime import get_embedder
 
         _ = get_embedder(self.settings).model
 
     def _build(self) -> tuple[Any, LLMStatus]:
         from assistant.llm.backends import get_chat_model
-        from assistant.runtime import get_store
+        from assistant.retrieval.runtime import get_store
 
         if self.store is None:
             get_store(self.settings)  # open the index now, so that a broken one shows in the status line

@@ -9,7 +9,7 @@ from assistant.access.workspaces import Principal, WorkspaceName, require_access
 from assistant.settings import Settings, get_settings
 
 if TYPE_CHECKING:
-    from assistant.retrieval import HybridRetriever
+    from assistant.retrieval.hybrid import HybridRetriever
     from ingest.store import Store
 
 log = logging.getLogger(__name__)
@@ -33,7 +33,7 @@ class Service:
 
 class DraftingService(Service):
     """A service that drafts from a workspace's passages: ``store`` is the index to cite from
-    (default: the process's, :func:`assistant.runtime.get_store`)."""
+    (default: the process's, :func:`assistant.retrieval.runtime.get_store`)."""
 
     def __init__(self, settings: Settings | None = None, *, store: Store | None = None) -> None:
         super().__init__(settings)

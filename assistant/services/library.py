@@ -181,7 +181,7 @@ class Removal:
 
 
 class LibraryService(Service):
-    """The Library use cases over the process's store (:func:`assistant.runtime.get_store`)."""
+    """The Library use cases over the process's store (:func:`assistant.retrieval.runtime.get_store`)."""
 
     def __init__(self, settings: Settings | None = None, store: Store | None = None) -> None:
         super().__init__(settings)
@@ -190,7 +190,7 @@ class LibraryService(Service):
     @property
     def store(self) -> Store:
         if self._store is None:
-            from assistant.runtime import get_store
+            from assistant.retrieval.runtime import get_store
 
             return get_store(self.settings)
         return self._store
@@ -238,7 +238,7 @@ class LibraryService(Service):
         self, principal: Principal, workspace: str | None = None, *, progress: Progress | None = None
     ) -> Report:
         """Re-index every document of the workspace from its file (source names and types are kept)."""
-        from assistant.runtime import ingest_options
+        from assistant.retrieval.runtime import ingest_options
         from ingest.pipeline import reindex as reindex_all
 
         ws = self.workspace(principal, workspace)

@@ -202,7 +202,7 @@ class PartnersService(Service):
 
     def embedder(self) -> Any:
         """The shared embedding model."""
-        from assistant.runtime import get_embedder
+        from assistant.retrieval.runtime import get_embedder
 
         return get_embedder(self.settings)
 
@@ -217,7 +217,7 @@ class PartnersService(Service):
         ws = self.workspace(principal, workspace)
         try:
             from assistant.partners.matching import mou_citer
-            from assistant.runtime import get_store
+            from assistant.retrieval.runtime import get_store
 
             store = get_store(self.settings)
             if not store.documents(ws):

@@ -138,7 +138,8 @@ def save_edited(text: str | None, original: str | None, stem: str = "plan") -> P
 class PlanService(DraftingService):
     """The plan form, its members' registry, the draft's context and the history.
 
-    ``store`` is the index to cite from (default: the process's, :func:`assistant.runtime.get_store`).
+    ``store`` is the index to cite from (default: the process's,
+    :func:`assistant.retrieval.runtime.get_store`).
     """
 
     def partners(self, principal: Principal, workspace: str | None = None) -> PartnerBook:

@@ -77,7 +77,7 @@ def session_payload(session: Session) -> dict[str, Any]:
 class SessionService(Service):
     """One :class:`~assistant.sessions.Sessions` per app, built on first use (thread-safe).
 
-    ``store`` is the index to use (default: the process's, :func:`assistant.runtime.get_store`).
+    ``store`` is the index to use (default: the process's, :func:`assistant.retrieval.runtime.get_store`).
     """
 
     settings: Settings
@@ -100,7 +100,7 @@ class SessionService(Service):
 
     def library_documents(self, principal: Principal, workspace: str | None = None) -> list[str]:
         """The ready documents of ``workspace`` a session's pack may copy (by source name)."""
-        from assistant.runtime import get_store
+        from assistant.retrieval.runtime import get_store
 
         ws = self.workspace(principal, workspace)
         store = self.store if self.store is not None else get_store(self.settings)

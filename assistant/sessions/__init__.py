@@ -14,7 +14,7 @@ Usage:
 **Isolation.** A participant only ever gives a join code. The code names a session row in the
 app database (``assistant.storage.app_db``); the row names the session's workspace
 (``ws-<code>``), and answers come from an :class:`~assistant.ask.Answerer` over a
-:class:`~assistant.retrieval.HybridRetriever` bound to that workspace alone (Chroma collection
+:class:`~assistant.retrieval.hybrid.HybridRetriever` bound to that workspace alone (Chroma collection
 and FTS rows are per workspace). As a second guard every citation of an answer is checked to
 be a live chunk of that workspace before the answer is returned or logged.
 

@@ -43,7 +43,7 @@ class Sessions:
 
     ``llm``: ``True`` uses the configured backend (``backend`` overrides it), ``False``/``None``
     answers extractively, a chat model is used as given. ``store`` and ``embedder`` default to
-    the process-wide ones (:mod:`assistant.runtime`).
+    the process-wide ones (:mod:`assistant.retrieval.runtime`).
     """
 
     def __init__(
@@ -98,7 +98,7 @@ class Sessions:
         WorkspaceAccessError is raised before anything is read or reserved (the CLI passes
         :data:`assistant.access.workspaces.SYSTEM`).
         """
-        from assistant.runtime import ingest_options
+        from assistant.retrieval.runtime import ingest_options
         from ingest.pipeline import Outcome, ingest
 
         if from_workspace:

@@ -258,7 +258,7 @@ def index(tmp_path_factory: pytest.TempPathFactory, embedder) -> Iterator[Any]:
 
 def _context(index, language: str, llm: Any = None):
     from assistant.drafting import DraftContext, Sources, Writer
-    from assistant.retrieval import HybridRetriever
+    from assistant.retrieval.hybrid import HybridRetriever
 
     retriever = HybridRetriever(store=index, workspace="default", k=5)
     return DraftContext(language, Sources(retriever, k=2), Writer(llm, "fake" if llm else "none", language))

@@ -22,7 +22,7 @@ from assistant.drafting import (
     load_draft_prompts,
     stream_draft,
 )
-from assistant.retrieval import HybridRetriever
+from assistant.retrieval.hybrid import HybridRetriever
 
 TH_QUERY = "องค์ประกอบของเครือข่ายความร่วมมือ วิสัยทัศน์ร่วม"
 EN_QUERY = "communication system of a collaboration network"

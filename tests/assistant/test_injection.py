@@ -28,7 +28,7 @@ from pydantic import Field
 from assistant import grounding as g
 from assistant.ask import Answerer, leaks_prompt, load_prompts
 from assistant.records import Answer, Citation, EventKind
-from assistant.retrieval import HybridRetriever
+from assistant.retrieval.hybrid import HybridRetriever
 
 ROOT = Path(__file__).resolve().parents[2]
 A, B = "net-a", "net-b"

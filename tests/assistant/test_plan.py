@@ -61,7 +61,7 @@ def problems_of(data: dict[str, Any]) -> list[str]:
 
 
 def ctx_for(store: Any, language: str, llm: Any = False):
-    from assistant.retrieval import HybridRetriever
+    from assistant.retrieval.hybrid import HybridRetriever
 
     retriever = HybridRetriever(store=store, workspace="default", k=5)
     return draft_context(Settings(), "default", language, retriever=retriever, llm=llm, principal=SYSTEM)

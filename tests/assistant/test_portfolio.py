@@ -237,7 +237,7 @@ def test_form_language_must_match_the_context() -> None:
 
 @pytest.fixture(scope="module")
 def cited_th(corpus_store):
-    from assistant.retrieval import HybridRetriever
+    from assistant.retrieval.hybrid import HybridRetriever
 
     retriever = HybridRetriever(store=corpus_store, workspace="default", k=5)
     ctx = DraftContext("th", Sources(retriever), Writer(None, "none", "th"))

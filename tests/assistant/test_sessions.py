@@ -186,7 +186,7 @@ def test_create_refuses_bad_input_and_keeps_nothing(sessions: Sessions, tmp_path
 
 
 def test_the_planted_string_is_findable_in_its_own_workspace(mstore) -> None:
-    from assistant.retrieval import HybridRetriever
+    from assistant.retrieval.hybrid import HybridRetriever
 
     hits = HybridRetriever(store=mstore, workspace="other", k=3).search(SECRET)
     assert hits and SECRET in hits[0].text
@@ -321,7 +321,7 @@ def test_questions_are_logged_grouped_and_exported_as_faq(
 
 @pytest.fixture()
 def cli(data_dir: Path, model_dir: Path, mstore, embedder, monkeypatch: pytest.MonkeyPatch) -> Cli:
-    import assistant.runtime as runtime
+    import assistant.retrieval.runtime as runtime
 
     monkeypatch.setattr(runtime, "get_embedder", lambda settings=None: embedder)  # one model per test run
     runner = Cli(data_dir, model_dir, monkeypatch)

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-from assistant.runtime import ingest_options, ocr_options
+from assistant.retrieval.runtime import ingest_options, ocr_options
 from assistant.settings import Settings
 from ingest.ocr import OcrMode
 

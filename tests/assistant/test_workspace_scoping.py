@@ -36,7 +36,7 @@ from assistant.drafting import draft_context
 from assistant.mou.analysis import analyze_document
 from assistant.partners.registry import Registry
 from assistant.plan import chosen_partners, workspace_partners
-from assistant.retrieval import HybridRetriever
+from assistant.retrieval.hybrid import HybridRetriever
 from assistant.sessions import Sessions
 from assistant.settings import Settings
 from ingest.store import Store

@@ -347,7 +347,7 @@ The school library has three rules for visiting classes:
 def test_a_documents_remote_images_and_links_never_reach_the_chat_as_media(store, tmp_path) -> None:
     """The known exfiltration path of chat UIs: a document's remote image loaded by the browser."""
     from assistant.ask import Answerer
-    from assistant.retrieval import HybridRetriever
+    from assistant.retrieval.hybrid import HybridRetriever
     from ingest.pipeline import ingest
 
     doc = tmp_path / "rules.md"

@@ -22,7 +22,7 @@ import pytest
 
 from assistant.access.workspaces import SYSTEM
 from assistant.records import Answer
-from assistant.runtime import ingest_options
+from assistant.retrieval.runtime import ingest_options
 from assistant.settings import Settings
 from assistant.ui.ask_tab import AskService, history_pairs, status_text
 from assistant.ui.i18n import LANGUAGES, get_labels, parse_labels
@@ -146,7 +146,7 @@ def test_history_passed_to_the_answerer_is_windowed_and_skips_failed_turns() -> 
 
 @pytest.mark.slow
 def test_reindex_all_keeps_sources_and_types(tmp_path: Path, model_dir: Path) -> None:
-    from assistant.runtime import get_store
+    from assistant.retrieval.runtime import get_store
     from ingest.pipeline import Outcome, ingest
     from ingest.records import DocType
 

@@ -76,7 +76,7 @@ def test_clean_messages_pass_unchanged_and_a_model_is_wrapped_once() -> None:
 
 @pytest.fixture(scope="module")
 def retriever(tmp_path_factory: pytest.TempPathFactory, embedder) -> Iterator[Any]:
-    from assistant.retrieval import HybridRetriever
+    from assistant.retrieval.hybrid import HybridRetriever
     from ingest.pipeline import ingest
     from ingest.store import Store
 

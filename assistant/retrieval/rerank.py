@@ -13,7 +13,7 @@ re-ranking is off unless ``EDUNET_RERANKER_DIR`` names one; the benchmark
 (``bench/retrieval_real.py --reranker DIR``) shows whether it pays for its latency.
 
 :class:`SectionReranker` needs no other model: it scores each hit's section-expanded text
-(:func:`assistant.context.expand`) with the e5 embedder, so a chunk whose own words are few
+(:func:`assistant.retrieval.context.expand`) with the e5 embedder, so a chunk whose own words are few
 but whose section answers the question can rise (``bench/retrieval_real.py --rerank-e5``).
 """
 
@@ -85,7 +85,7 @@ class SectionReranker:
         self.budget_chars = budget_chars
 
     def scores(self, query: str, hits: Sequence[Hit]) -> list[float]:
-        from assistant.context import expand
+        from assistant.retrieval.context import expand
 
         texts = []
         for hit in hits:

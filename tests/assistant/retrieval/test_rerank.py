@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from assistant.rerank import CrossEncoderReranker, SectionReranker, rerank
-from tests.assistant.test_context import FakeManifest, chunk, document
+from assistant.retrieval.rerank import CrossEncoderReranker, SectionReranker, rerank
+from tests.assistant.retrieval.test_context import FakeManifest, chunk, document
 
 
 class ByLength:

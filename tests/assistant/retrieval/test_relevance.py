@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from assistant import grounding as g
-from assistant.relevance import (
+from assistant.retrieval.relevance import (
     Relevance,
     Scored,
     about,

@@ -1,4 +1,4 @@
-"""Query translation by the chat model (assistant.translate), with LangChain fake chat models."""
+"""Query translation by the chat model (assistant.retrieval.translate), with LangChain fake chat models."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ from langchain_core.language_models.fake_chat_models import FakeListChatModel
 from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
 from pydantic import Field
 
-from assistant import translate
-from assistant.retrieval import glossary_expander
-from assistant.translate import clean_translation, model_expander
+from assistant.retrieval import translate
+from assistant.retrieval.hybrid import glossary_expander
+from assistant.retrieval.translate import clean_translation, model_expander
 
 THAI_Q = "องค์ประกอบของเครือข่ายความร่วมมือทางการศึกษามีอะไรบ้าง"
 ENGLISH_Q = "What are the components of a collaboration network?"
@@ -130,7 +130,7 @@ def test_the_default_fallback_is_the_corpus_glossary() -> None:
 
 
 def test_a_retriever_uses_the_model_expander_for_its_second_query() -> None:
-    from assistant.retrieval import HybridRetriever
+    from assistant.retrieval.hybrid import HybridRetriever
 
     model = Translator(responses=["What are the components of the network?"])
     retriever = HybridRetriever.model_construct(

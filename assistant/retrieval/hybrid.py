@@ -36,7 +36,7 @@ from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict, Field
 
-from assistant.abbreviations import spell_out
+from assistant.retrieval.abbreviations import spell_out
 from ingest.manifest import Filters
 from ingest.records import Hit, parse_choice
 from ingest.store import Store
@@ -94,7 +94,7 @@ def script_of(text: str) -> str:
 
 def glossary_expander(corpus_dir: str | None = None) -> QueryExpander:
     """An expander that translates the domain's terms with the glossary of ``corpus_dir``."""
-    from assistant.glossary import load_glossary
+    from assistant.retrieval.glossary import load_glossary
 
     if corpus_dir is None:
         from assistant.settings import get_settings
@@ -175,14 +175,17 @@ class HybridRetriever(BaseRetriever):
     fusion: Fusion = Field(default_factory=Fusion)
     expand: bool = Field(default=True, description="also search the query translated to the other language")
     expander: Any = Field(default=None, description="a QueryExpander; None: the corpus glossary")
-    reranker: Any = Field(default=None, description="an assistant.rerank.Reranker for the fused top hits")
+    reranker: Any = Field(
+        default=None, description="an assistant.retrieval.rerank.Reranker for the fused top hits"
+    )
     rerank_depth: int = 30
 
     def queries(self, query: str) -> list[Query]:
         """The user's query and, when expansion is on and finds terms, its translation.
 
-        The query is searched with its Thai abbreviations spelled out (:mod:`assistant.abbreviations`):
-        documents write "มหาวิทยาลัยราชภัฏ" where a question writes "มรภ.".
+        The query is searched with its Thai abbreviations spelled out
+        (:mod:`assistant.retrieval.abbreviations`): documents write "มหาวิทยาลัยราชภัฏ" where a
+        question writes "มรภ.".
         """
         language = script_of(query)
         query = spell_out(query) if self.expand else query
@@ -219,7 +222,7 @@ class HybridRetriever(BaseRetriever):
             lists.append((q, "bm25", self.store.keyword(self.workspace, q.text, fetch, self.filters)))
         if self.reranker is None:
             return fuse(lists, k, self.fusion)
-        from assistant.rerank import rerank
+        from assistant.retrieval.rerank import rerank
 
         fused = fuse(lists, max(k, self.rerank_depth), self.fusion)
         return rerank(self.reranker, query, fused, self.rerank_depth)[:k]

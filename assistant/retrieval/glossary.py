@@ -1,7 +1,7 @@
 """A Thai ↔ English glossary of the domain, used to search in both languages without a translation model.
 
 Usage:
-    >>> from assistant.glossary import Glossary
+    >>> from assistant.retrieval.glossary import Glossary
     >>> glossary = Glossary.load(Path("corpus"))
     >>> glossary.translate("What rights do persons with disabilities have?", "th")
     'สิทธิ คนพิการ'

@@ -1,7 +1,7 @@
 """The process's shared, lazily built objects: the embedder and the store.
 
 Usage:
-    >>> from assistant.runtime import get_store
+    >>> from assistant.retrieval.runtime import get_store
     >>> store = get_store()          # opens the index on first use, then reuses it
 
 Models load on first use, once per process, never at import time.
@@ -59,7 +59,7 @@ def get_store(settings: Settings | None = None) -> Store:
 
 @cache
 def _reranker(model_dir: str):
-    from assistant.rerank import CrossEncoderReranker
+    from assistant.retrieval.rerank import CrossEncoderReranker
 
     return CrossEncoderReranker(Path(model_dir))
 
@@ -73,7 +73,7 @@ def get_reranker(settings: Settings | None = None):
 @cache
 def bilingual_keywords(corpus_dir: str):
     """The glossary's translation of a chunk's terms into the other language, for its keyword index."""
-    from assistant.glossary import load_glossary
+    from assistant.retrieval.glossary import load_glossary
     from ingest.thai import detect_language
 
     glossary = load_glossary(corpus_dir)

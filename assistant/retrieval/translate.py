@@ -22,7 +22,7 @@ from typing import Any
 
 from assistant import grounding as g
 from assistant.datafiles import load_mapping
-from assistant.retrieval import QueryExpander, glossary_expander
+from assistant.retrieval.hybrid import QueryExpander, glossary_expander
 from assistant.settings import REPO_ROOT
 
 log = logging.getLogger(__name__)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.retrieval import (
+from assistant.retrieval.hybrid import (
     Fusion,
     HybridRetriever,
     Mode,
@@ -22,7 +22,7 @@ from ingest.manifest import NO_FILTERS, Filters
 from ingest.records import Hit
 from ingest.store import Store
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 
 EN = Query("What rights do learners with disabilities have?", "en")
 TH = Query("สิทธิ คนพิการ", "th", 0.5)

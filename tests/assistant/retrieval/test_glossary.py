@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from assistant.glossary import LOANWORD_MIN_THAI, Glossary, Term, _loanwords, load_glossary
+from assistant.retrieval.glossary import LOANWORD_MIN_THAI, Glossary, Term, _loanwords, load_glossary
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 
 GLOSSARY = """
 terms:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from assistant.context import WINDOW, Passage, expand, grow, section_of
+from assistant.retrieval.context import WINDOW, Passage, expand, grow, section_of
 from ingest.records import Hit
 
 TRAILS = [

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.abbreviations import full_forms, load_abbreviations, spell_out
 from assistant.extractive import Terms
+from assistant.retrieval.abbreviations import full_forms, load_abbreviations, spell_out
 from assistant.settings import get_settings
 
 TABLE = {"มรภ.": "มหาวิทยาลัยราชภัฏ", "รพ.": "โรงพยาบาล", "รพ.สต.": "โรงพยาบาลส่งเสริมสุขภาพตำบล"}
