@@ -165,9 +165,9 @@ def run_draft(
     (exit 1). Without ``-o`` and ``--json`` the Markdown goes to stdout.
     """
     from assistant.access.workspaces import SYSTEM
-    from assistant.drafting import DraftEventKind, draft_context
-    from assistant.export import ExportFormat, export, to_markdown
-    from assistant.forms import FormError
+    from assistant.drafting.engine import DraftEventKind, draft_context
+    from assistant.drafting.export import ExportFormat, export, to_markdown
+    from assistant.drafting.forms import FormError
 
     try:
         chosen = ExportFormat.parse(fmt) if fmt else ExportFormat.from_path(output) if output else None

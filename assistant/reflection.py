@@ -215,7 +215,7 @@ def rewrites_reflection(feedback: str, reflection: str, language: str) -> str | 
 def _feedback(
     llm: BaseChatModel, backend: str, lang: str, text: str, facts: list[str], notes: list[str]
 ) -> str | None:
-    from assistant.drafting import Sources, Writer
+    from assistant.drafting.engine import Sources, Writer
     from assistant.portfolio.templates import load_portfolio_templates
 
     rt = load_portfolio_templates().reflection_text
@@ -247,8 +247,8 @@ def review_reflection(
     (before any other work, so ``llm`` is never called), and ``ValueError`` naming the
     problem for an empty or too long text, an unknown grade or an unknown competency.
     """
-    from assistant.drafting import check_language
-    from assistant.knowledge import load_framework
+    from assistant.drafting.engine import check_language
+    from assistant.drafting.knowledge import load_framework
     from assistant.portfolio.form import resolve_competencies, split_list
     from assistant.portfolio.grades import parse_grade
     from assistant.portfolio.templates import load_portfolio_templates

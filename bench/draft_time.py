@@ -55,8 +55,8 @@ def time_draft(store, settings, tool: str, backend: str, language: str, llm) -> 
     """One draft of ``tool``'s example form: times to first section and to the end, and what it contains."""
     import importlib
 
-    from assistant.drafting import DraftEventKind, draft_context
-    from assistant.export import to_docx_bytes
+    from assistant.drafting.engine import DraftEventKind, draft_context
+    from assistant.drafting.export import to_docx_bytes
     from assistant.retrieval.hybrid import HybridRetriever
 
     module, function = TOOLS[tool]

@@ -13,14 +13,14 @@ Usage:
     >>> saved = store.save(result, label="ภาคเรียนที่ 1/2568")
     >>> later = run_assessment(answers2, q, language="th", ctx=ctx, previous=store.get("latest"))
     >>> later.progress.areas[0].delta                          # change per area since the earlier one
-    >>> draft = report_draft(later, chart_ref="radar.png")     # exports through assistant.export
+    >>> draft = report_draft(later, chart_ref="radar.png")     # exports through assistant.drafting.export
     >>> export_report(draft, Path("health.docx"), chart_png=chart_png(later))
 
 Everything that matters is deterministic: the statements and scale come from
 ``prompts/health.yaml`` (validated against ``corpus/framework/framework.yaml`` at load),
 scores are plain means, and recommendations take their actions from the framework's
 component activities and the mitigations of the challenges that threaten those components.
-Citations come only from :class:`assistant.drafting.Sources` (retrieved chunks of the
+Citations come only from :class:`assistant.drafting.engine.Sources` (retrieved chunks of the
 workspace); the language model, when there is one, adds one checked paragraph per top
 recommendation and nothing else.
 

@@ -37,7 +37,7 @@ if TYPE_CHECKING:
 @contextmanager
 def _errors() -> Iterator[None]:
     """Library errors become one-line user errors with the documented exit codes."""
-    from assistant.forms import FormError
+    from assistant.drafting.forms import FormError
     from assistant.sessions import SessionError
     from assistant.workshop import AgendaError
 
@@ -204,7 +204,7 @@ def _session_commands(session: typer.Typer) -> None:
         ] = None,
     ) -> None:
         """Export the session's questions, grouped by theme, with the best cited answer as an FAQ."""
-        from assistant.export import ExportFormat, export
+        from assistant.drafting.export import ExportFormat, export
 
         with _errors():
             draft = _sessions("none").export_faq(code, language)

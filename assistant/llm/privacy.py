@@ -7,7 +7,7 @@ Two ways to use it:
 * **mask at the model boundary**: :func:`screened` wraps a chat model so that every message it
   is sent passes :func:`redact_personal_data` first: each finding is replaced by its masked form
   (``08•-•••-••78``). :class:`assistant.ask.Answerer` (Ask and workshop sessions),
-  :class:`assistant.drafting.Writer` (every drafting tool and the MOU analysis) and the query
+  :class:`assistant.drafting.engine.Writer` (every drafting tool and the MOU analysis) and the query
   translator wrap their model this way, so a question, a session question or an MOU's text
   reaches the model screened, whatever the front end. What the user sees and what is stored
   are not changed.

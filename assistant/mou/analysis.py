@@ -14,7 +14,7 @@ Usage:
 
 Rules come first (regular expressions for Thai and English: Buddhist-era dates, Thai month
 names and digits, "between X and Y", "ระหว่าง ... กับ ...", numbered clauses, "thirty (30)
-days", "30 วัน"). When a model is available (:class:`assistant.drafting.Writer`), it is asked
+days", "30 วัน"). When a model is available (:class:`assistant.drafting.engine.Writer`), it is asked
 only for the fields the rules did not find, and a value it gives is kept only when it can be
 found in a page's text (ignoring case, spaces and punctuation): that page becomes its
 provenance. A field found nowhere is listed in ``missing`` with the reason, never guessed.
@@ -47,7 +47,7 @@ from assistant.mou.text import clean, evidence, find_page, lines_of, page_list, 
 
 if TYPE_CHECKING:
     from assistant.access.workspaces import Principal
-    from assistant.drafting import Writer
+    from assistant.drafting.engine import Writer
     from assistant.settings import Settings
 
 __all__ = [

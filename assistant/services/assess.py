@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     from assistant.assess.questionnaire import Questionnaire
     from assistant.assess.result import HealthResult
     from assistant.assess.storage import AssessmentStore
-    from assistant.drafting import Draft
+    from assistant.drafting.engine import Draft
 
 
 @dataclass(frozen=True)
@@ -65,7 +65,7 @@ def write_downloads(result: HealthResult, workspace: str) -> tuple[list[str], Dr
     """Write DOCX (chart embedded), Markdown and the PNG into a fresh temporary folder."""
     from assistant.assess.charts import chart_png
     from assistant.assess.report import export_report, report_draft
-    from assistant.export import write_atomic
+    from assistant.drafting.export import write_atomic
 
     folder = Path(tempfile.mkdtemp(prefix="edunet-health-"))
     png = chart_png(result)
@@ -113,7 +113,7 @@ class AssessService(DraftingService):
         (the command line). ``llm=False`` leaves the short paragraphs out.
         """
         from assistant.assess import parse_answers, run_assessment
-        from assistant.drafting import draft_context
+        from assistant.drafting.engine import draft_context
 
         ws = self.workspace(principal, workspace)
         q = self.questionnaire
@@ -174,7 +174,7 @@ class AssessService(DraftingService):
         """
         from assistant.assess.charts import chart_png
         from assistant.assess.report import export_report, report_draft
-        from assistant.export import write_atomic
+        from assistant.drafting.export import write_atomic
 
         png = chart_png(result) if chart is not None or output is not None else None
         chart_path = chart

@@ -30,7 +30,7 @@ from assistant.services.base import DraftingService, remember_draft
 
 if TYPE_CHECKING:
     from assistant.access.workspaces import Principal
-    from assistant.drafting import DraftEvent, Writer
+    from assistant.drafting.engine import DraftEvent, Writer
     from assistant.mou.analysis import MouRecord
     from assistant.mou.draft import MouForm
 
@@ -166,7 +166,7 @@ class MouService(DraftingService):
         ws = self.workspace(principal, workspace)
 
         def events() -> Iterator[DraftEvent]:
-            from assistant.drafting import draft_context
+            from assistant.drafting.engine import draft_context
             from assistant.mou.draft import stream_mou_draft
 
             retriever = self.retriever(principal, ws, k=5) if self.store is not None else None
@@ -272,7 +272,7 @@ class MouService(DraftingService):
 
         ValueError names an unknown backend; the language only picks prompts.
         """
-        from assistant.drafting import Writer
+        from assistant.drafting.engine import Writer
         from assistant.llm.backends import get_chat_model
 
         if backend is None or backend == "none":

@@ -27,7 +27,7 @@ from assistant.services.base import DraftingService, remember_draft
 
 if TYPE_CHECKING:
     from assistant.access.workspaces import Principal
-    from assistant.drafting import DraftContext, DraftEvent
+    from assistant.drafting.engine import DraftContext, DraftEvent
     from assistant.plan import PlanForm
     from assistant.plan.partners import PartnerBook
 
@@ -129,7 +129,7 @@ def save_edited(text: str | None, original: str | None, stem: str = "plan") -> P
     """Write the edited Markdown to a fresh temporary file, or None when there is nothing new to save."""
     if not (text or "").strip() or not original or text == original:
         return None
-    from assistant.export import write_atomic
+    from assistant.drafting.export import write_atomic
 
     folder = Path(tempfile.mkdtemp(prefix="edunet-plan-edit-"))
     return write_atomic(folder / f"{stem}-edited.md", text.encode("utf-8"))
@@ -159,7 +159,7 @@ class PlanService(DraftingService):
         self, principal: Principal, workspace: str | None, language: str, *, backend: str | None = None
     ) -> DraftContext:
         """The draft's context: the workspace's passages (retrieved as ``principal``) and the model."""
-        from assistant.drafting import draft_context
+        from assistant.drafting.engine import draft_context
 
         ws = self.workspace(principal, workspace)
         retriever = self.retriever(principal, ws, k=5)

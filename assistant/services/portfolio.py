@@ -25,7 +25,7 @@ from assistant.services.base import DraftingService, remember_draft
 
 if TYPE_CHECKING:
     from assistant.access.workspaces import Principal
-    from assistant.drafting import Draft, DraftEvent
+    from assistant.drafting.engine import Draft, DraftEvent
     from assistant.portfolio import PortfolioForm
     from assistant.reflection import ReflectionFeedback
 
@@ -89,7 +89,7 @@ class PortfolioService(DraftingService):
         retriever = self.retriever(principal, ws)
 
         def events() -> Iterator[DraftEvent]:
-            from assistant.drafting import draft_context
+            from assistant.drafting.engine import draft_context
             from assistant.portfolio import stream_portfolio
 
             ctx = draft_context(

@@ -8,7 +8,7 @@ Usage:
     >>> p = sessions.join("k7qm-4t")                                  # codes are read leniently
     >>> answer = sessions.ask(s.code, "แฟ้มสะสมผลงานมีกี่ส่วน", participant=p.id)
     >>> groups = sessions.questions(s.code)                           # grouped by theme
-    >>> draft = sessions.export_faq(s.code)                           # → assistant.export.export(draft, path)
+    >>> draft = sessions.export_faq(s.code)                           # a Draft, for drafting.export
     >>> sessions.close_session(s.code)
 
 **Isolation.** A participant only ever gives a join code. The code names a session row in the

@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel
 
     from assistant.access.workspaces import Principal
-    from assistant.drafting import Draft
+    from assistant.drafting.engine import Draft
     from assistant.records import AnswerEvent
     from ingest.embeddings import Embedder
     from ingest.store import Store

@@ -292,7 +292,7 @@ class _HealthHandlers:
         """Score the answers with cited recommendations, keep the report in history: the tab's outputs."""
         from assistant.access.workspaces import WorkspaceAccessError
         from assistant.assess import AnswerError, chart_figure
-        from assistant.export import sections_markdown
+        from assistant.drafting.export import sections_markdown
 
         labels, s, service = self.labels, self.s, self.service
         rest = (gr.skip(),) * 6

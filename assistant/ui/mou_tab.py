@@ -433,7 +433,7 @@ class _MouHandlers:
 
     def run_draft(self, request: gr.Request, *values: Any) -> Iterator[tuple[str, str, Any]]:
         # the request sits before the inputs' values: Gradio fills it by position from the annotation
-        from assistant.forms import FormError
+        from assistant.drafting.forms import FormError
 
         labels, s = self.labels, self.s
         *fields, ws, lang = values

@@ -358,7 +358,7 @@ class _PlanHandlers:
         request: gr.Request,
     ) -> Iterator[tuple[Any, ...]]:
         from assistant.access.workspaces import WorkspaceAccessError
-        from assistant.forms import FormError
+        from assistant.drafting.forms import FormError
 
         labels, s = self.labels, self.s
         fields = [network_v, lead_v, members_v, needs_v, goals_v, duration_v, start_v, budget_v]

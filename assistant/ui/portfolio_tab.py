@@ -57,14 +57,14 @@ def grade_choices(lang: str) -> list[tuple[str, str]]:
 
 def area_choices(lang: str) -> list[tuple[str, str]]:
     """The 8 learning areas of framework.yaml, named in ``lang``, valued by id."""
-    from assistant.knowledge import load_framework
+    from assistant.drafting.knowledge import load_framework
 
     return [(a.name.get(lang), a.id) for a in load_framework().learning_areas]
 
 
 def competency_choices(lang: str) -> list[tuple[str, str]]:
     """The 5 key competencies of framework.yaml, named in ``lang``, valued by id."""
-    from assistant.knowledge import load_framework
+    from assistant.drafting.knowledge import load_framework
 
     return [(c.name.get(lang), c.id) for c in load_framework().competencies]
 
@@ -260,7 +260,7 @@ class _PortfolioHandlers:
         request: gr.Request,
     ) -> Iterator[tuple[Any, Any, Any]]:
         from assistant.access.workspaces import WorkspaceAccessError
-        from assistant.forms import FormError
+        from assistant.drafting.forms import FormError
 
         s, labels, service = self.s, self.labels, self.service
         lang = normalize_language(lang)

@@ -19,8 +19,8 @@ Usage (in a tab's ``build_tab``; the tab already has its own Markdown view and f
   and opens it, and only while they may still use the workspace (the library checks).
 * The panel (:class:`SavedPanel`) lists the caller's items of one :class:`~assistant.access.history.Kind`
   in the workspace chosen in the tab's selector, newest first as "title · date". **Open** rebuilds
-  the draft (:meth:`assistant.drafting.Draft.from_json`), shows its Markdown
-  (:func:`assistant.export.to_markdown`, identical to the first time) and offers fresh DOCX and
+  the draft (:meth:`assistant.drafting.engine.Draft.from_json`), shows its Markdown
+  (:func:`assistant.drafting.export.to_markdown`, identical to the first time) and offers fresh DOCX and
   Markdown files; **Delete** removes the item. Elements are ``#<prefix>-saved`` (the accordion),
   ``#<prefix>-saved-list``, ``#<prefix>-saved-open``, ``#<prefix>-saved-delete`` and
   ``#<prefix>-saved-message``.
@@ -41,8 +41,8 @@ import gradio as gr
 
 from assistant.access.history import HistoryItem, HistoryNotFound, Kind
 from assistant.access.workspaces import Principal, WorkspaceAccessError
-from assistant.drafting import Draft
-from assistant.export import ExportFormat, export_files, to_markdown
+from assistant.drafting.engine import Draft
+from assistant.drafting.export import ExportFormat, export_files, to_markdown
 from assistant.settings import Settings
 from assistant.ui.display import show_time
 from assistant.ui.i18n import get_labels, normalize_language

@@ -144,7 +144,7 @@ def saved_session_markdown(lang: str, payload: dict[str, Any], session: Session 
 
 
 def _agenda_error(lang: str, exc: Exception) -> str:
-    from assistant.forms import FormError
+    from assistant.drafting.forms import FormError
 
     labels = get_labels()
     if isinstance(exc, FormError):
@@ -488,8 +488,8 @@ class _WorkshopHandlers:
         request: gr.Request,
     ) -> Iterator[tuple[Any, Any, Any]]:
         from assistant.access.workspaces import WorkspaceAccessError
-        from assistant.drafting import draft_context
-        from assistant.forms import FormError
+        from assistant.drafting.engine import draft_context
+        from assistant.drafting.forms import FormError
         from assistant.ui.draft_view import follow_draft
         from assistant.workshop import AgendaError, stream_workshop
 
@@ -616,7 +616,7 @@ class _WorkshopHandlers:
         return f"**{html.escape(session.name)}** · {session.code} · {status}", groups_markdown(lang, groups)
 
     def do_faq(self, lang: str, code: str, key: str) -> tuple[str, Any]:
-        from assistant.export import ExportFormat, export_files
+        from assistant.drafting.export import ExportFormat, export_files
         from assistant.sessions import SessionError
 
         service = self.service

@@ -13,9 +13,9 @@ import pytest
 import yaml
 from langchain_core.language_models.fake_chat_models import FakeListChatModel
 
-from assistant.drafting import DraftContext, Sources, Writer
-from assistant.export import to_docx_bytes, to_markdown
-from assistant.forms import FormError
+from assistant.drafting.engine import DraftContext, Sources, Writer
+from assistant.drafting.export import to_docx_bytes, to_markdown
+from assistant.drafting.forms import FormError
 from assistant.mou.analysis import FIELDS, analyze_file, analyze_mou
 from assistant.mou.dates import add_months, find_dates, format_date, months_between
 from assistant.mou.draft import draft_mou, parse_mou_form, stream_mou_draft

@@ -19,8 +19,8 @@ from assistant.access.workspaces import (
     create_workspace,
     principal_for,
 )
-from assistant.drafting import Block, Draft, DraftContext, Section, Sources, Writer
-from assistant.export import to_markdown
+from assistant.drafting.engine import Block, Draft, DraftContext, Section, Sources, Writer
+from assistant.drafting.export import to_markdown
 from assistant.records import Citation
 from assistant.settings import Settings
 from assistant.storage import app_db

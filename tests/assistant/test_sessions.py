@@ -289,7 +289,7 @@ def test_questions_are_logged_grouped_and_exported_as_faq(
 ) -> None:
     from docx import Document
 
-    from assistant.export import export
+    from assistant.drafting.export import export
 
     s = sessions.create_session("FAQ", "อ.สมหญิง", [pack_file], principal=SYSTEM)
     p = sessions.join(s.code)

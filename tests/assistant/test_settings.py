@@ -76,7 +76,7 @@ def test_templates_and_starter_partners_follow_the_corpus_dir(
 ) -> None:
     import shutil
 
-    from assistant.knowledge import load_framework
+    from assistant.drafting.knowledge import load_framework
     from assistant.plan.partners import partners_from_csv
     from assistant.settings import DEFAULT_CORPUS_DIR, get_settings
     from assistant.workshop.template import load_template

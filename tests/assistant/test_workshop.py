@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from assistant.access.workspaces import SYSTEM
-from assistant.drafting import DraftContext, Sources, Writer, draft_context
-from assistant.export import export, to_markdown
-from assistant.forms import FormError
+from assistant.drafting.engine import DraftContext, Sources, Writer, draft_context
+from assistant.drafting.export import export, to_markdown
+from assistant.drafting.forms import FormError
 from assistant.workshop import (
     ALLOWED_DURATIONS,
     AgendaError,

@@ -32,7 +32,7 @@ from assistant.access.workspaces import (
     principal_for,
 )
 from assistant.assess import AssessmentStore
-from assistant.drafting import draft_context
+from assistant.drafting.engine import draft_context
 from assistant.mou.analysis import analyze_document
 from assistant.partners.registry import Registry
 from assistant.plan import chosen_partners, workspace_partners

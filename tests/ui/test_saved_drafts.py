@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from assistant.drafting import Block, Draft, Section
+from assistant.drafting.engine import Block, Draft, Section
 from assistant.sessions import Session, Status
 from assistant.ui.health_tab import history_draft
 from assistant.ui.i18n import LANGUAGES, get_labels

@@ -99,7 +99,7 @@ def test_an_ask_question_reaches_the_model_screened(retriever) -> None:
 
 
 def test_mou_text_reaches_the_model_screened() -> None:
-    from assistant.drafting import Writer
+    from assistant.drafting.engine import Writer
     from assistant.mou.analysis import LlmMouFields
 
     fake = RecordingModel(responses=['{"parties": ["โรงเรียนบ้านห้วยทับทิม"]}'] * 3)

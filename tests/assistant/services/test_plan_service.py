@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from assistant.access.history import Kind, list_items
-from assistant.drafting import DraftEventKind
-from assistant.forms import FormError
+from assistant.drafting.engine import DraftEventKind
+from assistant.drafting.forms import FormError
 from assistant.services.partners import PartnersService
 from assistant.services.plan import PlanRequest, PlanService, save_edited
 

@@ -6,8 +6,8 @@ import pytest
 
 from assistant.access.history import Kind, list_items
 from assistant.access.workspaces import WorkspaceAccessError
-from assistant.drafting import DraftEventKind
-from assistant.forms import FormError
+from assistant.drafting.engine import DraftEventKind
+from assistant.drafting.forms import FormError
 from assistant.llm.privacy import PersonalDataError
 from assistant.services.portfolio import GuideRequest, PortfolioService
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from pydantic import BaseModel, ConfigDict, field_validator
 
-from assistant.forms import FormError, parse_form
+from assistant.drafting.forms import FormError, parse_form
 
 
 class Form(BaseModel):

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from assistant import export as ex
-from assistant.drafting import Block, Draft, Section
-from assistant.export import ExportFormat, export, render, to_markdown
+from assistant.drafting import export as ex
+from assistant.drafting.engine import Block, Draft, Section
+from assistant.drafting.export import ExportFormat, export, render, to_markdown
 from assistant.records import Citation
 
 THAI = "เครือข่ายความร่วมมือโรงเรียนขนาดเล็กอำเภอโป่งน้ำร้อน มุ่งพัฒนาทักษะอาชีพด้านการท่องเที่ยว"
@@ -98,7 +98,7 @@ def test_a_failed_export_leaves_no_file(tmp_path: Path, monkeypatch: pytest.Monk
 
 
 def test_reference_quotes_are_plain_text() -> None:
-    from assistant.export import _quote
+    from assistant.drafting.export import _quote
 
     quoted = _quote("## องค์ประกอบของเครือข่าย\n\n- **วิสัยทัศน์ร่วม**: ทุกฝ่ายเห็นปลายทางเดียวกัน")
     assert quoted == "องค์ประกอบของเครือข่าย วิสัยทัศน์ร่วม: ทุกฝ่ายเห็นปลายทางเดียวกัน"

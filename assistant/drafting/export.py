@@ -1,7 +1,7 @@
 """Drafts out: Markdown, DOCX (Thai-capable font named in the document) and JSON.
 
 Usage:
-    >>> from assistant.export import ExportFormat, export, to_markdown
+    >>> from assistant.drafting.export import ExportFormat, export, to_markdown
     >>> text = to_markdown(draft)                       # citations as a numbered source list
     >>> export(draft, Path("plan.docx"))                # format from the suffix; atomic write
     >>> data = render(draft, ExportFormat.DOCX)         # bytes, e.g. for a download button
@@ -27,7 +27,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from assistant.drafting import BlockKind, Draft, Section, load_draft_prompts
+from assistant.drafting.engine import BlockKind, Draft, Section, load_draft_prompts
 from ingest.records import parse_choice
 
 if TYPE_CHECKING:

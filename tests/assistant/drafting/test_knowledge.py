@@ -1,4 +1,4 @@
-"""Tests for assistant.knowledge: the framework YAML validates, lookups work, bad files fail clearly."""
+"""Tests for assistant.drafting.knowledge: the framework YAML validates, lookups work, bad files fail."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 import yaml
 
-from assistant.knowledge import (
+from assistant.drafting.knowledge import (
     DEFAULT_FRAMEWORK_PATH,
     Framework,
     FrameworkError,

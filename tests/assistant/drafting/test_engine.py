@@ -8,7 +8,7 @@ import pytest
 from langchain_core.language_models.fake_chat_models import FakeListChatModel
 from pydantic import BaseModel
 
-from assistant.drafting import (
+from assistant.drafting.engine import (
     Block,
     Draft,
     DraftContext,

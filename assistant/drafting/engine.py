@@ -48,7 +48,7 @@ if TYPE_CHECKING:
     from assistant.settings import Settings
     from ingest.manifest import Filters
 
-PROMPTS_DIR = Path(__file__).resolve().parent.parent / "prompts"
+PROMPTS_DIR = Path(__file__).resolve().parents[2] / "prompts"
 LANGUAGES = ("th", "en")
 PROSE_MAX_CHARS = 900
 """A generated paragraph longer than this is cut at a sentence end: prose is a garnish, not the meal."""
