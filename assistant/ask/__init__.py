@@ -10,7 +10,7 @@ Usage:
 The steps of :meth:`Answerer.stream`:
 
 1. The question is checked (empty → ValueError, very long → cut with a note) and analysed
-   (:mod:`assistant.questions`): its language, and whether it wants a list, a fact or an
+   (:mod:`assistant.extractive.questions`): its language, and whether it wants a list, a fact or an
    explanation. A follow-up is rewritten into a standalone query.
 2. Hybrid retrieval in both languages (:mod:`assistant.retrieval.hybrid`); the relevance gate
    (:mod:`assistant.retrieval.relevance`) keeps the passages that may answer. None → "not found".

@@ -27,10 +27,10 @@ from assistant.ask.helpers import (
 from assistant.ask.model_answer import ModelAnswer
 from assistant.ask.prompts import PROMPTS_DIR, Prompts, load_prompts
 from assistant.extractive import Skeleton, compose
+from assistant.extractive.questions import Kind, analyse
 from assistant.extractive.semantic import SentenceSimilarity, Similar
 from assistant.llm.checks import message_text
 from assistant.llm.privacy import screened
-from assistant.questions import Kind, analyse
 from assistant.records import Answer, AnswerEvent, AnswerNote, EventKind
 from assistant.retrieval.abbreviations import spell_out
 from assistant.retrieval.context import Passage, expand

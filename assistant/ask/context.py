@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from assistant import grounding as g
 from assistant.ask.prompts import Prompts
 from assistant.extractive import Piece
-from assistant.questions import Question
+from assistant.extractive.questions import Question
 from assistant.records import Citation
 from assistant.retrieval.context import Passage
 

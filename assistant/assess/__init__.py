@@ -34,6 +34,8 @@ Modules (one concept each; this package re-exports their public names):
 * :mod:`~assistant.assess.recommendations` — actions, mitigations, evidence and citations per weak area;
 * :mod:`~assistant.assess.result` — :class:`HealthResult` and :func:`run_assessment`;
 * :mod:`~assistant.assess.charts` — the radar chart (PNG, plotly);
+* :mod:`~assistant.assess.radar` — draws radar charts with matplotlib / plotly, loaded on first use
+  (not re-exported: importing the package loads no chart library);
 * :mod:`~assistant.assess.report` — the report as a Draft, DOCX with the chart embedded;
 * :mod:`~assistant.assess.storage` — saved assessments per workspace.
 """

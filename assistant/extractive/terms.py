@@ -8,8 +8,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from assistant import grounding as g
+from assistant.extractive.questions import Question
 from assistant.extractive.skeleton import Piece
-from assistant.questions import Question
 from assistant.retrieval.abbreviations import load_abbreviations
 
 

@@ -30,7 +30,9 @@ Modules (one concept each; this package re-exports their public names):
 * :mod:`~assistant.portfolio.form` — the teacher's form, validated against the framework;
 * :mod:`~assistant.portfolio.timeline` — the stages fitted to the unit's weeks;
 * :mod:`~assistant.portfolio.guide` — the cited sections, :func:`stream_portfolio`, :func:`draft_portfolio`;
-* :mod:`~assistant.portfolio.curriculum` — :func:`check_curriculum`.
+* :mod:`~assistant.portfolio.curriculum` — :func:`check_curriculum`;
+* :mod:`~assistant.portfolio.reflection` — rubric feedback on a learner's reflection, never a rewrite
+  (not re-exported: import it from there).
 """
 
 from __future__ import annotations

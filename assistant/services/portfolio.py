@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from assistant.access.workspaces import Principal
     from assistant.drafting.engine import Draft, DraftEvent
     from assistant.portfolio import PortfolioForm
-    from assistant.reflection import ReflectionFeedback
+    from assistant.portfolio.reflection import ReflectionFeedback
 
 
 @dataclass(frozen=True)
@@ -145,6 +145,6 @@ class PortfolioService(DraftingService):
         PersonalDataError when the text has personal data; ValueError for an unknown
         competency or grade.
         """
-        from assistant.reflection import review_reflection
+        from assistant.portfolio.reflection import review_reflection
 
         return review_reflection(text, competencies, grade, language, llm=llm, backend=backend)

@@ -8,7 +8,7 @@ Usage (assembled by :mod:`assistant.ui.app` through ``TABS``):
   shown with :func:`assistant.ui.draft_view.follow_draft` (progress, then DOCX/MD downloads).
   Form problems are listed field by field; nothing is drafted until the form is valid.
 * **Reflection helper**: a pasted, anonymised reflection → rubric levels with the learner's
-  own sentences as evidence, questions and gaps (:func:`assistant.reflection.review_reflection`).
+  own sentences as evidence, questions and gaps (:func:`assistant.portfolio.reflection.review_reflection`).
   Text with personal data is refused, with what was found masked, before any model is started.
 
 Dropdown values are framework ids, so the guide never receives a name it has to guess.

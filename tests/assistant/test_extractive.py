@@ -22,7 +22,7 @@ from assistant.extractive import (
     holds_type,
     pick_fact,
 )
-from assistant.questions import AnswerType, Kind, analyse
+from assistant.extractive.questions import AnswerType, Kind, analyse
 
 STEPS = """## Planning the year
 

@@ -1,7 +1,7 @@
 """Reflection helper: feedback on a learner's draft reflection against the rubric, never a rewrite.
 
 Usage:
-    >>> from assistant.reflection import review_reflection
+    >>> from assistant.portfolio.reflection import review_reflection
     >>> fb = review_reflection(
     ...     "วันนี้เราช่วยกันทดลองปลูกผัก ฉันได้เรียนรู้ว่าผักต้องการแสง เพราะต้นที่อยู่ในร่มโตช้า "
     ...     "ครั้งหน้าฉันจะวางแผนรดน้ำให้สม่ำเสมอ",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.questions import AnswerType, Kind, analyse
+from assistant.extractive.questions import AnswerType, Kind, analyse
 
 LIST, FACT, EXPLAIN = Kind.LIST, Kind.FACT, Kind.EXPLAIN
 DATE, NUMBER, WHO, PLACE, DEFINITION, ANY = (

@@ -11,7 +11,7 @@ from pydantic import Field
 
 from assistant.llm.privacy import PersonalDataError
 from assistant.portfolio import load_portfolio_templates
-from assistant.reflection import review_reflection, rewrites_reflection
+from assistant.portfolio.reflection import review_reflection, rewrites_reflection
 
 DEEP_TH = (
     "วันนี้กลุ่มของเราช่วยกันทดลองปลูกผักสองแปลง ฉันได้เรียนรู้ว่าผักต้องการแสงแดด "

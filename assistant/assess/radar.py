@@ -1,7 +1,7 @@
 """Radar charts of health-check scores: a matplotlib PNG (CLI, DOCX, Markdown) and a plotly figure (UI).
 
 Usage:
-    >>> from assistant.charts import RadarSeries, radar_png, radar_figure
+    >>> from assistant.assess.radar import RadarSeries, radar_png, radar_figure
     >>> axes = ["วิสัยทัศน์และเป้าหมายร่วมกัน", "ระบบการสื่อสาร", "ภาวะผู้นำ"]
     >>> now = RadarSeries("ครั้งนี้", [3.5, 2.0, 4.25])
     >>> before = RadarSeries("ครั้งก่อน", [2.5, 2.0, None])       # None: no answers, a gap

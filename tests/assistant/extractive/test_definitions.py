@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from assistant.definitions import asked_term, find_definition
 from assistant.extractive import Piece, compose
-from assistant.questions import analyse
+from assistant.extractive.definitions import asked_term, find_definition
+from assistant.extractive.questions import analyse
 
 STATUTE = """มาตรา ๓ ในพระราชบัญญัตินี้
 “ผู้เรียนพิเศษ” หมายความว่า ผู้เรียนที่ต้องการความช่วยเหลือเป็นรายบุคคล
