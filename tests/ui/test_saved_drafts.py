@@ -19,7 +19,8 @@ from assistant.drafting.engine import Block, Draft, Section
 from assistant.sessions import Session, Status
 from assistant.ui.health_tab import history_draft
 from assistant.ui.i18n import LANGUAGES, get_labels
-from assistant.ui.workshop_tab import record_session, saved_session_markdown, session_payload
+from assistant.ui.workshop_tab import record_session, session_payload
+from assistant.ui.workshop_view import saved_session_markdown
 
 from .conftest import UI, start_app
 

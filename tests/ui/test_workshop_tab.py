@@ -26,7 +26,7 @@ from assistant.sessions import (
     TrainerKeyError,
 )
 from assistant.ui.i18n import LANGUAGES, get_labels
-from assistant.ui.workshop_tab import citations_markdown, groups_markdown, session_error
+from assistant.ui.workshop_view import citations_markdown, groups_markdown, session_error
 
 from .conftest import UI
 
