@@ -55,7 +55,7 @@ def setup(
     else:
         err.print(f"embedding model: {s.embedding_dir} (configured; not built)")
     if llm:
-        from assistant.embedded_llm import prepare_embedded
+        from assistant.llm.embedded import prepare_embedded
 
         err.print(f"language model: {s.llm_model_path}")
         try:
@@ -75,7 +75,7 @@ def setup(
 def _run_ingest(
     paths: list[Path], workspace: str, doc_type: str | None, *, sync: bool, force: bool, show_progress: bool
 ):
-    from assistant.runtime import get_store, ingest_options
+    from assistant.retrieval.runtime import get_store, ingest_options
     from ingest.pipeline import ingest
 
     s = _settings()
@@ -161,8 +161,8 @@ def search(
     as_json: JsonOpt = False,
 ) -> None:
     """Search a workspace. Without QUERY: JSON lines in, one {"query", "results"} object per line out."""
-    from assistant.retrieval import HybridRetriever, Mode
-    from assistant.runtime import get_reranker, get_store
+    from assistant.retrieval.hybrid import HybridRetriever, Mode
+    from assistant.retrieval.runtime import get_reranker, get_store
     from ingest.manifest import Filters
     from ingest.records import DocType, Language
 
@@ -248,14 +248,14 @@ def ask(
     """
     from assistant.ask import Answerer
     from assistant.records import EventKind
-    from assistant.retrieval import HybridRetriever
-    from assistant.runtime import get_reranker, get_store
+    from assistant.retrieval.hybrid import HybridRetriever
+    from assistant.retrieval.runtime import get_reranker, get_store
 
     ws = _workspace(workspace)
     if question is not None and not question.strip():
         raise UserError("the question is empty", code=2)
     llm, backend_name = _chat_model(backend)
-    from assistant.translate import expander_for
+    from assistant.retrieval.translate import expander_for
 
     expand, expander = expander_for(llm, backend_name, str(_settings().query_translation))
     retriever = HybridRetriever(
@@ -301,16 +301,16 @@ def ask(
 def _chat_model(backend: str | None):
     """The chat model for ``--backend`` (or the settings) and the backend name in effect.
 
-    Without ``assistant.llm`` the answer is extractive. A backend that cannot be used
+    Without ``assistant.llm.backends`` the answer is extractive. A backend that cannot be used
     falls back to ``none`` with its reason on stderr.
     """
     import importlib.util
 
-    if importlib.util.find_spec("assistant.llm") is None:
+    if importlib.util.find_spec("assistant.llm.backends") is None:
         if backend not in (None, "none"):
             err.print("LLM support is not available; answers are extractive (backend none)")
         return None, "none"
-    from assistant.llm import get_chat_model
+    from assistant.llm.backends import get_chat_model
 
     try:
         model, status = get_chat_model(_settings(), backend)
@@ -342,7 +342,7 @@ def _print_answer_tail(answer, streamed: str) -> None:
 @app.command()
 def docs(workspace: WorkspaceOpt = None, as_json: JsonOpt = False) -> None:
     """List the documents of a workspace with their status and text health."""
-    from assistant.runtime import get_store
+    from assistant.retrieval.runtime import get_store
 
     ws = _workspace(workspace)
     rows = get_store(_settings()).documents(ws)
@@ -366,7 +366,7 @@ def remove(
     workspace: WorkspaceOpt = None,
 ) -> None:
     """Remove documents from a workspace."""
-    from assistant.runtime import get_store
+    from assistant.retrieval.runtime import get_store
 
     ws = _workspace(workspace)
     store = get_store(_settings())
@@ -388,7 +388,7 @@ def remove(
 @app.command()
 def status(workspace: WorkspaceOpt = None, as_json: JsonOpt = False) -> None:
     """Show the settings in use and the index's counts."""
-    from assistant.runtime import get_store
+    from assistant.retrieval.runtime import get_store
 
     s = _settings()
     ws = _workspace(workspace)

@@ -164,10 +164,10 @@ def run_draft(
     never written when its citations (``Draft.problems``) or the tool's own ``checks`` fail
     (exit 1). Without ``-o`` and ``--json`` the Markdown goes to stdout.
     """
-    from assistant.drafting import DraftEventKind, draft_context
-    from assistant.export import ExportFormat, export, to_markdown
-    from assistant.forms import FormError
-    from assistant.workspaces import SYSTEM
+    from assistant.access.workspaces import SYSTEM
+    from assistant.drafting.engine import DraftEventKind, draft_context
+    from assistant.drafting.export import ExportFormat, export, to_markdown
+    from assistant.drafting.forms import FormError
 
     try:
         chosen = ExportFormat.parse(fmt) if fmt else ExportFormat.from_path(output) if output else None

@@ -126,7 +126,7 @@ class Settings(BaseSettings):
     ollama_model: str = "qwen2.5:1.5b-instruct"
     llm_timeout: float = Field(default=120.0, gt=0)
 
-    # --- LLM model file and generation (assistant/llm.py, assistant/embedded_llm.py) ---------------
+    # --- LLM model file and generation (assistant/llm/backends.py, assistant/llm/embedded.py) ------
     llm_path: Path | None = Field(
         default=None,
         description="the embedded backend's GGUF file; default <data_dir>/models/"
@@ -143,7 +143,7 @@ class Settings(BaseSettings):
 
     # --- end of LLM model block ------------------------------------------------------------------
 
-    # --- accounts, workspaces and rate limits (assistant/accounts.py, workspaces.py, ratelimit.py) ---
+    # --- accounts, workspaces and rate limits (assistant/access/accounts.py, workspaces.py, ratelimit.py) ---
     auth: bool = Field(default=False, description="require a login; off = anonymous single-user mode")
     admin_user: str = Field(default="admin", description="the first admin's name, created by `edunet setup`")
     admin_password: SecretStr | None = Field(

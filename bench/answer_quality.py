@@ -211,7 +211,7 @@ def judge(
 def ours(lib, backend: str, llm):
     from assistant.ask import Answerer
     from assistant.records import EventKind
-    from assistant.retrieval import HybridRetriever
+    from assistant.retrieval.hybrid import HybridRetriever
 
     retriever = HybridRetriever(store=lib.store, workspace=lib.workspace, k=5)
     answerer = Answerer(retriever, llm, backend if llm is not None else "none")
@@ -254,7 +254,7 @@ def peer_system(lib, llm):
 
 
 def chat_model(backend: str):
-    from assistant.llm import get_chat_model
+    from assistant.llm.backends import get_chat_model
     from assistant.settings import get_settings
 
     model, status = get_chat_model(get_settings(), backend)

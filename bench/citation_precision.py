@@ -40,7 +40,7 @@ from common import REPO_ROOT, format_table, load_embedder, load_note, log, perce
 from assistant import grounding as g
 from assistant.ask import Answerer
 from assistant.records import Answer, AnswerNote, Citation, EventKind
-from assistant.retrieval import HybridRetriever
+from assistant.retrieval.hybrid import HybridRetriever
 from ingest.pipeline import ingest
 from ingest.store import Store
 
@@ -151,10 +151,10 @@ def build_index(data_dir: Path) -> Store:
 def chat_model(backend: str):
     """The chat model for ``backend`` or None (with the reason logged) when it cannot be used."""
     try:
-        from assistant.llm import get_chat_model
+        from assistant.llm.backends import get_chat_model
         from assistant.settings import get_settings
     except ImportError:
-        log("assistant.llm is not available")
+        log("assistant.llm.backends is not available")
         return None
     model, status = get_chat_model(get_settings(), backend)
     log(status.message)

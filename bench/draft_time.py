@@ -25,7 +25,7 @@ from pathlib import Path
 import yaml
 from common import REPO_ROOT, format_table, load_embedder, load_note, log, percentile
 
-from assistant.workspaces import SYSTEM
+from assistant.access.workspaces import SYSTEM
 
 WORKSPACE = "default"
 
@@ -55,9 +55,9 @@ def time_draft(store, settings, tool: str, backend: str, language: str, llm) -> 
     """One draft of ``tool``'s example form: times to first section and to the end, and what it contains."""
     import importlib
 
-    from assistant.drafting import DraftEventKind, draft_context
-    from assistant.export import to_docx_bytes
-    from assistant.retrieval import HybridRetriever
+    from assistant.drafting.engine import DraftEventKind, draft_context
+    from assistant.drafting.export import to_docx_bytes
+    from assistant.retrieval.hybrid import HybridRetriever
 
     module, function = TOOLS[tool]
     stream = getattr(importlib.import_module(module), function)
@@ -119,7 +119,7 @@ def main() -> None:
             if not model_file.is_file():
                 print(f"embedded: skipped, the model file is missing ({model_file}); run `edunet setup`")
                 continue
-            from assistant.llm import get_chat_model
+            from assistant.llm.backends import get_chat_model
 
             started = time.perf_counter()
             model, status = get_chat_model(settings, "embedded")

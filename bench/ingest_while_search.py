@@ -41,7 +41,7 @@ from pathlib import Path
 
 from common import REPO_ROOT, format_table, load_embedder, load_note, log, model_dir, percentile
 
-from assistant.retrieval import HybridRetriever
+from assistant.retrieval.hybrid import HybridRetriever
 from ingest.pipeline import ingest
 from ingest.store import Store
 from ingest.vectors import chroma_client

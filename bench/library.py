@@ -38,7 +38,7 @@ INGEST_CODE = (
     "ingest/loaders.py",
     "ingest/thai.py",
     "ingest/manifest.py",
-    "assistant/glossary.py",
+    "assistant/retrieval/glossary.py",
     "corpus/glossary.yaml",
 )
 """The files whose change re-indexes the library (a new cache folder)."""
@@ -69,7 +69,7 @@ class BenchLibrary:
     @classmethod
     def build(cls, embedder: object, chunk_target: int = 700) -> BenchLibrary:
         """Open (building when missing) our index of the library with chunks of about ``chunk_target``."""
-        from assistant.runtime import chunker_for
+        from assistant.retrieval.runtime import chunker_for
 
         missing = [p for p in (PDF_DIR, SEED) if not p.exists()]
         if missing:
@@ -77,7 +77,7 @@ class BenchLibrary:
         folder = CACHE / f"real-{chunk_target}-{_code_key(chunk_target)}"
         store = Store.open(folder, embedder)  # type: ignore[arg-type]
         files = library_files()
-        from assistant.runtime import ingest_options
+        from assistant.retrieval.runtime import ingest_options
 
         options = replace(ingest_options(), chunker=chunker_for(chunk_target))
         report = ingest(

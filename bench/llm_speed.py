@@ -10,7 +10,7 @@ Each prompt is what the Ask feature sends: a short system instruction, numbered
 passages from the starter corpus (``corpus/``, same language as the question)
 filled up to ``--context-tokens`` (600 by default, counted with the model's own
 tokenizer through the server's ``/tokenize``), then the question. Answers stream
-through the same client the app uses (``assistant.llm.get_chat_model``), at
+through the same client the app uses (``assistant.llm.backends.get_chat_model``), at
 temperature 0.
 
 Reported: model-file preparation (marker check, or a fresh assembly), server start
@@ -36,8 +36,8 @@ from pathlib import Path
 
 from common import REPO_ROOT, format_table, load_note, log, peak_rss_mib, wait_for_quiet
 
-from assistant.embedded_llm import EmbeddedServer, assemble_gguf, prepare_embedded
-from assistant.llm import get_chat_model, reset_chat_models
+from assistant.llm.backends import get_chat_model, reset_chat_models
+from assistant.llm.embedded import EmbeddedServer, assemble_gguf, prepare_embedded
 from assistant.settings import Settings
 
 CORPUS = REPO_ROOT / "corpus"

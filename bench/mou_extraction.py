@@ -338,8 +338,8 @@ def main() -> None:
 
 def _embedded_writer() -> Any:
     """A Writer over the embedded model, or None (with the reason printed) when it is not there."""
-    from assistant.drafting import Writer
-    from assistant.llm import get_chat_model
+    from assistant.drafting.engine import Writer
+    from assistant.llm.backends import get_chat_model
     from assistant.settings import get_settings
 
     settings = get_settings()

@@ -22,7 +22,7 @@ gold page. Recall@1, recall@5 and MRR@10 per direction, for:
 * ``ours`` – the app's retriever as configured by default;
 * ``ours-dense`` / ``ours-bm25`` – its two halves alone (ablations);
 * ``ours-e5rerank`` – ours, with the fused top 30 re-ranked by the e5 model over each
-  hit's section (:class:`assistant.rerank.SectionReranker`);
+  hit's section (:class:`assistant.retrieval.rerank.SectionReranker`);
 * ``ours-crossencoder`` – ours re-ranked by a local cross-encoder (``--reranker DIR``);
 * ``peer`` – PyPDFLoader/TextLoader, RecursiveCharacterTextSplitter 1000/200, Chroma, the
   same e5 model, dense only (:mod:`tutorial_peer`).
@@ -130,8 +130,8 @@ def systems(
     lib, wanted: set[str], reranker_dir: Path | None = None
 ) -> dict[str, Callable[[str], list[tuple[str, int, str]]]]:
     """The search functions to compare, each returning (source, page, text) best first."""
-    from assistant.rerank import CrossEncoderReranker, SectionReranker
-    from assistant.retrieval import HybridRetriever, Mode
+    from assistant.retrieval.hybrid import HybridRetriever, Mode
+    from assistant.retrieval.rerank import CrossEncoderReranker, SectionReranker
 
     def ours(mode: Mode, reranker=None) -> Callable[[str], list[tuple[str, int, str]]]:
         retriever = HybridRetriever(

@@ -41,7 +41,7 @@ from common import (
     stopwatch,
 )
 
-from assistant.retrieval import HybridRetriever, Mode
+from assistant.retrieval.hybrid import HybridRetriever, Mode
 from ingest.pipeline import ingest
 from ingest.store import Store
 

@@ -49,7 +49,7 @@ from common import (
     wait_for_quiet,
 )
 
-from assistant.retrieval import HybridRetriever, Mode
+from assistant.retrieval.hybrid import HybridRetriever, Mode
 from ingest.lexical import tokenize
 from ingest.records import Chunk, DocType, DocumentMeta, Language
 from ingest.store import Store

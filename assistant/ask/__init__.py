@@ -10,11 +10,11 @@ Usage:
 The steps of :meth:`Answerer.stream`:
 
 1. The question is checked (empty → ValueError, very long → cut with a note) and analysed
-   (:mod:`assistant.questions`): its language, and whether it wants a list, a fact or an
+   (:mod:`assistant.extractive.questions`): its language, and whether it wants a list, a fact or an
    explanation. A follow-up is rewritten into a standalone query.
-2. Hybrid retrieval in both languages (:mod:`assistant.retrieval`); the relevance gate
-   (:mod:`assistant.relevance`) keeps the passages that may answer. None → "not found".
-3. Small-to-big (:mod:`assistant.context`): each relevant chunk grows into its section;
+2. Hybrid retrieval in both languages (:mod:`assistant.retrieval.hybrid`); the relevance gate
+   (:mod:`assistant.retrieval.relevance`) keeps the passages that may answer. None → "not found".
+3. Small-to-big (:mod:`assistant.retrieval.context`): each relevant chunk grows into its section;
    each page of each section becomes a numbered piece [n] with its document and page.
 4. The skeleton (:mod:`assistant.extractive`): the enumerated items of the best list, or
    the sentence that holds the fact, each line citing its piece. No skeleton → "not found".
@@ -58,7 +58,7 @@ from assistant.ask.helpers import _trim_piece as _trim_piece
 from assistant.ask.helpers import _with_quotes as _with_quotes
 from assistant.ask.model_answer import LOOP_CHECK_EVERY, MAX_ANSWER_CHARS, ModelAnswer
 from assistant.ask.prompts import PROMPTS_DIR, Prompts, load_prompts
-from assistant.model_checks import (
+from assistant.llm.checks import (
     DECLINED,
     NOT_FOUND_MESSAGES,
     drop_echo_lines,
@@ -66,7 +66,7 @@ from assistant.model_checks import (
     output_problems,
     says_not_found,
 )
-from assistant.relevance import Relevance, Scored, identifiers, promote_named
+from assistant.retrieval.relevance import Relevance, Scored, identifiers, promote_named
 
 __all__ = [
     "DECLINED",

@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from assistant import grounding as g
-from assistant.abbreviations import spell_out
 from assistant.ask.context import MAX_PASSAGES, SECTION_CHARS, Context, number_pieces
 from assistant.ask.helpers import (
     _interleave,
@@ -27,19 +26,20 @@ from assistant.ask.helpers import (
 )
 from assistant.ask.model_answer import ModelAnswer
 from assistant.ask.prompts import PROMPTS_DIR, Prompts, load_prompts
-from assistant.context import Passage, expand
 from assistant.extractive import Skeleton, compose
+from assistant.extractive.questions import Kind, analyse
 from assistant.extractive.semantic import SentenceSimilarity, Similar
-from assistant.model_checks import message_text
-from assistant.privacy import screened
-from assistant.questions import Kind, analyse
+from assistant.llm.checks import message_text
+from assistant.llm.privacy import screened
 from assistant.records import Answer, AnswerEvent, AnswerNote, EventKind
-from assistant.relevance import Relevance, Scored, as_relevance, score_hits, select
+from assistant.retrieval.abbreviations import spell_out
+from assistant.retrieval.context import Passage, expand
+from assistant.retrieval.relevance import Relevance, Scored, as_relevance, score_hits, select
 
 if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel
 
-    from assistant.retrieval import HybridRetriever
+    from assistant.retrieval.hybrid import HybridRetriever
 
 log = logging.getLogger("assistant.ask")
 

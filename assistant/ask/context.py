@@ -7,10 +7,10 @@ from dataclasses import dataclass
 
 from assistant import grounding as g
 from assistant.ask.prompts import Prompts
-from assistant.context import Passage
 from assistant.extractive import Piece
-from assistant.questions import Question
+from assistant.extractive.questions import Question
 from assistant.records import Citation
+from assistant.retrieval.context import Passage
 
 SECTION_CHARS = 3200
 """A retrieved chunk grows into its section up to about this many characters."""

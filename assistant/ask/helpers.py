@@ -13,7 +13,7 @@ from typing import Any
 from assistant import grounding as g
 from assistant.ask.prompts import Prompts
 from assistant.records import AnswerNote, Citation
-from assistant.relevance import Scored
+from assistant.retrieval.relevance import Scored
 
 MAX_QUESTION_CHARS = 1000
 """Longer questions are cut to this length (with a note) before retrieval and prompting."""

@@ -24,7 +24,7 @@ from assistant.ask.helpers import (
 )
 from assistant.ask.prompts import Prompts
 from assistant.extractive import Line, Skeleton
-from assistant.model_checks import (
+from assistant.llm.checks import (
     DECLINED,
     NOT_FOUND_MESSAGES,
     backend_note,

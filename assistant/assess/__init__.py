@@ -13,14 +13,14 @@ Usage:
     >>> saved = store.save(result, label="ภาคเรียนที่ 1/2568")
     >>> later = run_assessment(answers2, q, language="th", ctx=ctx, previous=store.get("latest"))
     >>> later.progress.areas[0].delta                          # change per area since the earlier one
-    >>> draft = report_draft(later, chart_ref="radar.png")     # exports through assistant.export
+    >>> draft = report_draft(later, chart_ref="radar.png")     # exports through assistant.drafting.export
     >>> export_report(draft, Path("health.docx"), chart_png=chart_png(later))
 
 Everything that matters is deterministic: the statements and scale come from
 ``prompts/health.yaml`` (validated against ``corpus/framework/framework.yaml`` at load),
 scores are plain means, and recommendations take their actions from the framework's
 component activities and the mitigations of the challenges that threaten those components.
-Citations come only from :class:`assistant.drafting.Sources` (retrieved chunks of the
+Citations come only from :class:`assistant.drafting.engine.Sources` (retrieved chunks of the
 workspace); the language model, when there is one, adds one checked paragraph per top
 recommendation and nothing else.
 
@@ -34,6 +34,8 @@ Modules (one concept each; this package re-exports their public names):
 * :mod:`~assistant.assess.recommendations` — actions, mitigations, evidence and citations per weak area;
 * :mod:`~assistant.assess.result` — :class:`HealthResult` and :func:`run_assessment`;
 * :mod:`~assistant.assess.charts` — the radar chart (PNG, plotly);
+* :mod:`~assistant.assess.radar` — draws radar charts with matplotlib / plotly, loaded on first use
+  (not re-exported: importing the package loads no chart library);
 * :mod:`~assistant.assess.report` — the report as a Draft, DOCX with the chart embedded;
 * :mod:`~assistant.assess.storage` — saved assessments per workspace.
 """

@@ -8,7 +8,7 @@ from typing import Any
 
 from assistant.assess.health_file import Scale
 from assistant.assess.questionnaire import Questionnaire
-from assistant.forms import FormError
+from assistant.drafting.forms import FormError
 
 
 class AnswerError(FormError):

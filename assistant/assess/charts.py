@@ -1,6 +1,6 @@
 """The radar chart of an assessment: axes, series (before/now), PNG and plotly figure.
 
-Rendering lives in :mod:`assistant.charts` and loads matplotlib / plotly on first use only.
+Rendering lives in :mod:`assistant.assess.radar` and loads matplotlib / plotly on first use only.
 """
 
 from __future__ import annotations
@@ -11,12 +11,12 @@ from assistant.assess.questionnaire import Questionnaire
 from assistant.assess.result import HealthResult
 
 if TYPE_CHECKING:
-    from assistant.charts import RadarSeries
+    from assistant.assess.radar import RadarSeries
 
 
 def chart_axes(q: Questionnaire, language: str, *, png: bool = False) -> list[str]:
     """Axis labels (area names); for a PNG, English when no Thai font is installed."""
-    from assistant.charts import can_render
+    from assistant.assess.radar import can_render
 
     names = [a.name(language) for a in q.areas]
     if png and not can_render(names):
@@ -26,7 +26,7 @@ def chart_axes(q: Questionnaire, language: str, *, png: bool = False) -> list[st
 
 def chart_series(result: HealthResult) -> list[RadarSeries]:
     """The radar series: the earlier assessment (when compared) then this one."""
-    from assistant.charts import RadarSeries
+    from assistant.assess.radar import RadarSeries
 
     q, lang = result.questionnaire, result.language
     series = []
@@ -46,7 +46,7 @@ def chart_series(result: HealthResult) -> list[RadarSeries]:
 
 def chart_png(result: HealthResult) -> bytes:
     """The radar chart as PNG bytes (matplotlib, Thai font when installed)."""
-    from assistant.charts import can_render, radar_png
+    from assistant.assess.radar import can_render, radar_png
 
     q = result.questionnaire
     axes = chart_axes(q, result.language, png=True)
@@ -62,7 +62,7 @@ def chart_png(result: HealthResult) -> bytes:
 
 def chart_figure(result: HealthResult) -> Any:
     """The radar chart as a plotly figure (for ``gr.Plot``)."""
-    from assistant.charts import radar_figure
+    from assistant.assess.radar import radar_figure
 
     q = result.questionnaire
     return radar_figure(

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, field_validator, model_validator
 
-from assistant.drafting import PROMPTS_DIR, check_language
+from assistant.drafting.engine import PROMPTS_DIR, check_language
 
 HEALTH_FILE = PROMPTS_DIR / "health.yaml"
 STATEMENTS_PER_COMPONENT = (3, 4)

@@ -23,8 +23,8 @@ from assistant.assess.health_file import (
     Scale,
 )
 from assistant.datafiles import DataFileError, load_yaml
-from assistant.drafting import check_language
-from assistant.knowledge import Framework, load_framework
+from assistant.drafting.engine import check_language
+from assistant.drafting.knowledge import Framework, load_framework
 
 
 class AreaKind(StrEnum):

@@ -2,7 +2,7 @@
 
 Deterministic: actions come from the framework's component activities and the mitigations of
 the challenges that threaten those components; citations only from retrieved chunks
-(:class:`assistant.drafting.Sources`); the model, when there is one, adds one checked paragraph.
+(:class:`assistant.drafting.engine.Sources`); the model, when there is one, adds one checked paragraph.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from typing import Any
 from assistant.assess.answers import Answers
 from assistant.assess.questionnaire import AreaKind, Questionnaire
 from assistant.assess.scoring import Scores
-from assistant.drafting import Sources, Writer, check_language
+from assistant.drafting.engine import Sources, Writer, check_language
 
 
 @dataclass

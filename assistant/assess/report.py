@@ -1,4 +1,4 @@
-"""The assessment report: a :class:`~assistant.drafting.Draft`; DOCX (chart embedded), Markdown, JSON."""
+"""The assessment report: a :class:`~assistant.drafting.engine.Draft`; DOCX (chart in it), Markdown, JSON."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from assistant.assess.recommendations import headline_values
 from assistant.assess.result import HealthResult
 from assistant.assess.scoring import fmt_delta as _signed
 from assistant.assess.scoring import fmt_score as _fmt
-from assistant.drafting import Block, Draft, DraftKind, Section, Sources
+from assistant.drafting.engine import Block, Draft, DraftKind, Section, Sources
 
 
 def image_markdown(alt: str, ref: str) -> str:
@@ -19,7 +19,7 @@ def image_markdown(alt: str, ref: str) -> str:
 
 
 def report_draft(result: HealthResult, *, workspace: str = "", chart_ref: str | None = None) -> Draft:
-    """The assessment as a :class:`Draft` (exports to DOCX/Markdown with :mod:`assistant.export`)."""
+    """The assessment as a :class:`Draft` (exports to DOCX/Markdown with :mod:`assistant.drafting.export`)."""
     q, lang = result.questionnaire, result.language
     t = lambda key, **v: q.text(key, lang, **v)  # noqa: E731
     s = result.scores
@@ -174,8 +174,8 @@ def report_draft(result: HealthResult, *, workspace: str = "", chart_ref: str | 
 
 
 def report_docx_bytes(draft: Draft, chart_png: bytes | None = None) -> bytes:
-    """The report as DOCX (assistant.export), with the chart embedded where the Markdown image line is."""
-    from assistant.export import to_docx_bytes
+    """The report as DOCX (assistant.drafting.export), with the chart where the Markdown image line is."""
+    from assistant.drafting.export import to_docx_bytes
 
     data = to_docx_bytes(draft)
     if chart_png is None:
@@ -200,7 +200,7 @@ def report_docx_bytes(draft: Draft, chart_png: bytes | None = None) -> bytes:
 
 def export_report(draft: Draft, path: Path, chart_png: bytes | None = None) -> Path:
     """Write the report as .docx (chart embedded), .md (chart referenced) or .json; atomic."""
-    from assistant.export import ExportFormat, render, write_atomic
+    from assistant.drafting.export import ExportFormat, render, write_atomic
 
     fmt = ExportFormat.from_path(Path(path))
     data = report_docx_bytes(draft, chart_png) if fmt is ExportFormat.DOCX else render(draft, fmt)

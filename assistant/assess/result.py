@@ -10,12 +10,12 @@ from assistant.assess.progress import Progress, compare
 from assistant.assess.questionnaire import Questionnaire, load_questionnaire
 from assistant.assess.recommendations import Recommendation, recommend
 from assistant.assess.scoring import Scores, score
-from assistant.drafting import check_language
+from assistant.drafting.engine import check_language
 from assistant.records import Citation
 
 if TYPE_CHECKING:
     from assistant.assess.storage import SavedAssessment
-    from assistant.drafting import DraftContext
+    from assistant.drafting.engine import DraftContext
 
 
 @dataclass

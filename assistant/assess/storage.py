@@ -12,9 +12,9 @@ from assistant.assess.scoring import Scores, fmt_score
 from assistant.settings import ASSESSMENTS_FILE
 
 if TYPE_CHECKING:
+    from assistant.access.workspaces import Principal
     from assistant.assess.result import HealthResult
     from assistant.settings import Settings
-    from assistant.workspaces import Principal
 
 DB_NAME = ASSESSMENTS_FILE
 
@@ -78,10 +78,10 @@ class AssessmentStore:
         """The saved assessments of ``workspace``.
 
         WorkspaceAccessError is raised before the file is opened or created unless ``principal``
-        may use ``workspace`` (the CLI passes :data:`assistant.workspaces.SYSTEM`).
+        may use ``workspace`` (the CLI passes :data:`assistant.access.workspaces.SYSTEM`).
         """
+        from assistant.access.workspaces import require_access
         from assistant.storage import workspace_dir
-        from assistant.workspaces import require_access
 
         require_access(principal, workspace, settings=settings)
         workspace_dir(settings, workspace)  # the folder, created on first use

@@ -21,10 +21,10 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from assistant.access.workspaces import SYSTEM
 from assistant.clikit import JsonOpt, UserError, WorkspaceOpt, err, out, print_json, read_form
 from assistant.clikit import settings as _settings
 from assistant.clikit import workspace as _workspace
-from assistant.workspaces import SYSTEM
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -51,7 +51,7 @@ def _input_errors() -> Iterator[None]:
 
 
 def _language(value: str | None, default: str = "th") -> str:
-    from assistant.drafting import check_language
+    from assistant.drafting.engine import check_language
 
     try:
         return check_language(value or default)
@@ -118,7 +118,7 @@ def register(app: typer.Typer) -> None:
         with _input_errors():
             q = load_questionnaire()
         if template is not None:
-            from assistant.export import write_atomic
+            from assistant.drafting.export import write_atomic
 
             write_atomic(template, q.template(lang).encode("utf-8"))
             err.print(f"blank answers file written: {template}", highlight=False)
@@ -168,7 +168,7 @@ def _run(
     workspace: str | None,
 ) -> None:
     from assistant.assess.answers import split_answers_file
-    from assistant.export import ExportFormat
+    from assistant.drafting.export import ExportFormat
     from assistant.services.assess import AssessRequest, AssessService
 
     service = AssessService(_settings())

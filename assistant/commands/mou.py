@@ -19,10 +19,10 @@ from typing import Annotated
 
 import typer
 
+from assistant.access.workspaces import SYSTEM
 from assistant.clikit import BackendOpt, JsonOpt, UserError, WorkspaceOpt, err, out, print_json, run_draft
 from assistant.clikit import settings as _settings
 from assistant.clikit import workspace as _workspace
-from assistant.workspaces import SYSTEM
 
 
 def register(app: typer.Typer) -> None:

@@ -20,8 +20,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from assistant.access.workspaces import SYSTEM
 from assistant.clikit import JsonOpt, UserError, WorkspaceOpt, err, out, print_json, settings, workspace
-from assistant.workspaces import SYSTEM
 
 if TYPE_CHECKING:
     from assistant.partners.registry import Registry

@@ -17,10 +17,10 @@ from typing import Annotated
 
 import typer
 
+from assistant.access.workspaces import SYSTEM
 from assistant.clikit import BackendOpt, FormatOpt, JsonOpt, OutputOpt, WorkspaceOpt, run_draft
 from assistant.clikit import settings as _settings
 from assistant.clikit import workspace as _workspace
-from assistant.workspaces import SYSTEM
 
 
 def register(app: typer.Typer) -> None:

@@ -85,7 +85,7 @@ def register(app: typer.Typer) -> None:
         as_json: JsonOpt = False,
     ) -> None:
         """Feedback on a learner's draft reflection against the rubric (it never rewrites the reflection)."""
-        from assistant.privacy import PersonalDataError
+        from assistant.llm.privacy import PersonalDataError
         from assistant.services.portfolio import PortfolioService
 
         if str(file) == "-":
@@ -97,7 +97,7 @@ def register(app: typer.Typer) -> None:
         llm, name = None, "none"
         service = PortfolioService(_settings())
         if backend is None or backend.lower() != "none":
-            from assistant.privacy import find_personal_data
+            from assistant.llm.privacy import find_personal_data
 
             if not find_personal_data(text):  # never even start a model for text we will refuse
                 llm, name = service.model(backend)

@@ -37,8 +37,8 @@ PasswordStdinOpt = Annotated[
 @contextmanager
 def _errors() -> Iterator[None]:
     """Library errors about accounts and workspaces become one-line user errors."""
-    from assistant.accounts import AccountError, PasswordPolicyError
-    from assistant.workspaces import WorkspaceError
+    from assistant.access.accounts import AccountError, PasswordPolicyError
+    from assistant.access.workspaces import WorkspaceError
 
     try:
         yield
@@ -69,8 +69,8 @@ def ensure_admin(settings: Settings) -> None:
     The admin comes from ``EDUNET_ADMIN_USER`` / ``EDUNET_ADMIN_PASSWORD``, else from a prompt
     when stdin is a terminal; otherwise set-up stops with a clear message. There is no default password.
     """
-    from assistant.accounts import Accounts, Role
-    from assistant.workspaces import Workspaces
+    from assistant.access.accounts import Accounts, Role
+    from assistant.access.workspaces import Workspaces
 
     if not settings.auth:
         return
@@ -122,7 +122,7 @@ def _user_commands(users: typer.Typer) -> None:
         password_stdin: PasswordStdinOpt = False,
     ) -> None:
         """Create an account (the password is asked twice, hidden, or read with --password-stdin)."""
-        from assistant.accounts import Accounts, Role, check_username
+        from assistant.access.accounts import Accounts, Role, check_username
 
         with _errors():
             role_value = Role.parse(role)
@@ -136,8 +136,8 @@ def _user_commands(users: typer.Typer) -> None:
     @users.command("list")
     def users_list(as_json: JsonOpt = False) -> None:
         """List the accounts with their role, lock state and workspaces."""
-        from assistant.accounts import Accounts
-        from assistant.workspaces import Workspaces
+        from assistant.access.accounts import Accounts
+        from assistant.access.workspaces import Workspaces
 
         s = _settings()
         registry = Workspaces.for_settings(s)
@@ -162,7 +162,7 @@ def _user_commands(users: typer.Typer) -> None:
     @users.command("remove")
     def users_remove(name: Annotated[str, typer.Argument(help="the user to delete")]) -> None:
         """Delete an account with its memberships and history."""
-        from assistant.accounts import Accounts
+        from assistant.access.accounts import Accounts
 
         with _errors():
             Accounts.for_settings(_settings()).remove(name)
@@ -174,7 +174,7 @@ def _user_commands(users: typer.Typer) -> None:
         password_stdin: PasswordStdinOpt = False,
     ) -> None:
         """Set a new password (also lifts a lockout)."""
-        from assistant.accounts import Accounts
+        from assistant.access.accounts import Accounts
 
         with _errors():
             accounts = Accounts.for_settings(_settings())
@@ -185,7 +185,7 @@ def _user_commands(users: typer.Typer) -> None:
     @users.command("unlock")
     def users_unlock(name: Annotated[str, typer.Argument(help="the locked user")]) -> None:
         """Lift a lockout after too many wrong passwords."""
-        from assistant.accounts import Accounts
+        from assistant.access.accounts import Accounts
 
         with _errors():
             Accounts.for_settings(_settings()).unlock(name)
@@ -201,7 +201,7 @@ def _workspace_commands(spaces: typer.Typer) -> None:
         title: Annotated[str | None, typer.Option("--title", help="a readable title, e.g. in Thai")] = None,
     ) -> None:
         """Register a workspace."""
-        from assistant.workspaces import Workspaces
+        from assistant.access.workspaces import Workspaces
 
         with _errors():
             ws = Workspaces.for_settings(_settings()).create(name, title)
@@ -210,7 +210,7 @@ def _workspace_commands(spaces: typer.Typer) -> None:
     @spaces.command("list")
     def spaces_list(as_json: JsonOpt = False) -> None:
         """List the registered workspaces with their members."""
-        from assistant.workspaces import Workspaces
+        from assistant.access.workspaces import Workspaces
 
         registry = Workspaces.for_settings(_settings())
         rows = [
@@ -238,7 +238,7 @@ def _workspace_commands(spaces: typer.Typer) -> None:
         role: Annotated[str | None, typer.Option("--role", "-r", help="role there (default: theirs)")] = None,
     ) -> None:
         """Add a user to a workspace (or change their role there)."""
-        from assistant.workspaces import Workspaces
+        from assistant.access.workspaces import Workspaces
 
         with _errors():
             m = Workspaces.for_settings(_settings()).add_member(name, workspace, role)
@@ -250,7 +250,7 @@ def _workspace_commands(spaces: typer.Typer) -> None:
         name: Annotated[str, typer.Argument(help="the user")],
     ) -> None:
         """Take a user out of a workspace."""
-        from assistant.workspaces import Workspaces
+        from assistant.access.workspaces import Workspaces
 
         with _errors():
             Workspaces.for_settings(_settings()).remove_member(name, workspace)

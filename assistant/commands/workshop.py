@@ -23,10 +23,10 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from assistant.access.workspaces import SYSTEM
 from assistant.clikit import BackendOpt, JsonOpt, UserError, err, out, print_json, run_draft
 from assistant.clikit import progress as _progress
 from assistant.clikit import settings as _settings
-from assistant.workspaces import SYSTEM
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -37,7 +37,7 @@ if TYPE_CHECKING:
 @contextmanager
 def _errors() -> Iterator[None]:
     """Library errors become one-line user errors with the documented exit codes."""
-    from assistant.forms import FormError
+    from assistant.drafting.forms import FormError
     from assistant.sessions import SessionError
     from assistant.workshop import AgendaError
 
@@ -204,7 +204,7 @@ def _session_commands(session: typer.Typer) -> None:
         ] = None,
     ) -> None:
         """Export the session's questions, grouped by theme, with the best cited answer as an FAQ."""
-        from assistant.export import ExportFormat, export
+        from assistant.drafting.export import ExportFormat, export
 
         with _errors():
             draft = _sessions("none").export_faq(code, language)

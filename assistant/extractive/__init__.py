@@ -6,7 +6,7 @@ Usage:
     'องค์ประกอบของเครือข่าย … 7 ประการ [1]\\n1. วิสัยทัศน์และเป้าหมายร่วมกัน [1]\\n2. …'
 
 Without a model this is the answer; with one, the model's answer must cover at least as
-much of it, or this is shown instead. Three shapes, chosen by :mod:`assistant.questions`:
+much of it, or this is shown instead. Three shapes, chosen by :mod:`assistant.extractive.questions`:
 
 * **list** – the enumerated items of the best list in the context, in document order,
   each with its citation, after the lead-in that announced them. A list is a run of list
@@ -30,6 +30,13 @@ Modules (one concept each; this package re-exports their public names):
 * :mod:`~assistant.extractive.lists` — the lists of the context, :func:`list_skeleton`;
 * :mod:`~assistant.extractive.sentences` — :func:`sentence_skeleton`, :func:`answerable`;
 * :mod:`~assistant.extractive.compose` — :func:`compose`, :func:`definition_skeleton`, compound questions.
+
+Two more, used by the answering pipeline too and not re-exported (import them from there):
+
+* :mod:`~assistant.extractive.questions` — what a question asks for (list, fact of a type,
+  explanation), which picks the shape above;
+* :mod:`~assistant.extractive.definitions` — where a text says what a term means, for the
+  definition questions.
 """
 
 from __future__ import annotations

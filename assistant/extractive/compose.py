@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from assistant.definitions import asked_term, find_definition
+from assistant.extractive.definitions import asked_term, find_definition
 from assistant.extractive.lists import list_skeleton
+from assistant.extractive.questions import AnswerType, Kind, Question, parts
 from assistant.extractive.semantic import Similar
 from assistant.extractive.sentences import sentence_skeleton
 from assistant.extractive.skeleton import Line, Piece, Skeleton
 from assistant.extractive.terms import Terms, about, names_match
-from assistant.questions import AnswerType, Kind, Question, parts
 
 
 def compose(
@@ -57,7 +57,7 @@ def definition_skeleton(question: Question, pieces: Sequence[Piece], terms: Term
     """The sentence that defines the term a "what does X mean" question asks about, if a piece has one.
 
     The first piece (in retrieval order) that defines the term, in its own words, answers; the
-    question's other words need not be in it (:mod:`assistant.definitions`).
+    question's other words need not be in it (:mod:`assistant.extractive.definitions`).
     """
     term = asked_term(question.text)
     if not term:

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from assistant import grounding as g
+from assistant.extractive.questions import AnswerType
 from assistant.extractive.skeleton import THAI_DIGITS
-from assistant.questions import AnswerType
 
 _DATE = re.compile(
     r"(?:\d{1,2}|[๐-๙]{1,2})\s*(?:ม\.?ค\.?|ก\.?พ\.?|มี\.?ค\.?|เม\.?ย\.?|พ\.?ค\.?|มิ\.?ย\.?|ก\.?ค\.?|ส\.?ค\.?|ก\.?ย\.?|ต\.?ค\.?|พ\.?ย\.?|ธ\.?ค\.?"
@@ -141,7 +141,7 @@ def pick_fact(text: str, answer_type: AnswerType, asked: str) -> str:
     "how many years"). A question about who holds a post ("ผู้อำนวยการ", "represented") takes
     a person's name before an organisation's. Returns "" when nothing qualifies.
     """
-    from assistant.abbreviations import full_forms
+    from assistant.retrieval.abbreviations import full_forms
 
     asked_terms = g.content_terms(asked)
     stated = {_squeezed(asked), _squeezed(full_forms(asked))}

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from assistant import grounding as g
+from assistant.extractive.questions import Kind, Question
 from assistant.extractive.semantic import Similar, closeness, similarities
 from assistant.extractive.skeleton import (
     ITEM_CHARS,
@@ -21,7 +22,6 @@ from assistant.extractive.skeleton import (
     label_number,
 )
 from assistant.extractive.terms import Terms, names_match
-from assistant.questions import Kind, Question
 from ingest.structure import Block, BlockKind, parse_page
 
 LIST_SEMANTIC_WEIGHT = 0.15

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from assistant import grounding as g
 from assistant.extractive.facts import in_a_range, names_person, pick_fact, wants_person
 from assistant.extractive.lists import LABEL_CHARS, ends_sentence_mark, item_text
+from assistant.extractive.questions import AnswerType, Kind, Question
 from assistant.extractive.skeleton import (
     EXPLAIN_SENTENCES,
     ITEM_CHARS,
@@ -19,7 +20,6 @@ from assistant.extractive.skeleton import (
     Skeleton,
 )
 from assistant.extractive.terms import Terms, about, names_match
-from assistant.questions import AnswerType, Kind, Question
 from ingest.structure import Block, BlockKind, parse_page
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from assistant.questions import Kind
+from assistant.extractive.questions import Kind
 
 ITEM_CHARS = 220
 """A list item longer than this is cut to its first sentence(s) within this length."""

@@ -8,9 +8,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from assistant import grounding as g
-from assistant.abbreviations import load_abbreviations
+from assistant.extractive.questions import Question
 from assistant.extractive.skeleton import Piece
-from assistant.questions import Question
+from assistant.retrieval.abbreviations import load_abbreviations
 
 
 def _found(terms: dict[str, float], text: str) -> frozenset[str]:

@@ -14,7 +14,7 @@ Usage:
 
 Rules come first (regular expressions for Thai and English: Buddhist-era dates, Thai month
 names and digits, "between X and Y", "ระหว่าง ... กับ ...", numbered clauses, "thirty (30)
-days", "30 วัน"). When a model is available (:class:`assistant.drafting.Writer`), it is asked
+days", "30 วัน"). When a model is available (:class:`assistant.drafting.engine.Writer`), it is asked
 only for the fields the rules did not find, and a value it gives is kept only when it can be
 found in a page's text (ignoring case, spaces and punctuation): that page becomes its
 provenance. A field found nowhere is listed in ``missing`` with the reason, never guessed.
@@ -46,9 +46,9 @@ from assistant.mou.terms import TERMINATION_WORDS, find_dates_by_role, find_dura
 from assistant.mou.text import clean, evidence, find_page, lines_of, page_list, squash
 
 if TYPE_CHECKING:
-    from assistant.drafting import Writer
+    from assistant.access.workspaces import Principal
+    from assistant.drafting.engine import Writer
     from assistant.settings import Settings
-    from assistant.workspaces import Principal
 
 __all__ = [
     "FIELDS",
@@ -298,7 +298,7 @@ def analyze_file(
     doc = load(path, source=source)
     notes: list[str] = []
     if path.suffix.lower() == ".pdf":
-        from assistant.runtime import ocr_options
+        from assistant.retrieval.runtime import ocr_options
         from ingest.ocr import apply_ocr
 
         summary = apply_ocr(doc, path, ocr_options(s))
@@ -327,7 +327,7 @@ def analyze_file(
 
 def heading_embedder(settings: Settings) -> Any:
     """The settings' e5 embedder (loaded on first use) when its folder is built, else None."""
-    from assistant.runtime import get_embedder
+    from assistant.retrieval.runtime import get_embedder
     from ingest.embeddings import ModelNotBuiltError
 
     try:
@@ -401,9 +401,9 @@ def analyze_document(
     """Analyse an ingested document, named by its source name, path or title.
 
     WorkspaceAccessError is raised before the index is read unless ``principal`` may use
-    ``workspace`` (the CLI passes :data:`assistant.workspaces.SYSTEM`).
+    ``workspace`` (the CLI passes :data:`assistant.access.workspaces.SYSTEM`).
     """
-    from assistant.workspaces import require_access
+    from assistant.access.workspaces import require_access
 
     require_access(principal, workspace, settings=settings)
     row, pages = document_pages(settings, workspace, name)

@@ -27,7 +27,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from assistant.datafiles import load_mapping
-from assistant.drafting import (
+from assistant.drafting.engine import (
     PROMPTS_DIR,
     Block,
     Draft,
@@ -258,7 +258,7 @@ class MouForm(BaseModel):
 
 def parse_mou_form(data: Any) -> MouForm:
     """Validate a form mapping; a ``FormError`` lists every problem, each on its own."""
-    from assistant.forms import FormError, parse_form
+    from assistant.drafting.forms import FormError, parse_form
 
     try:
         return parse_form(MouForm, data)

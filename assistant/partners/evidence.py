@@ -15,11 +15,11 @@ def mou_citer(store: Store, workspace: str, k: int = 1) -> Callable[[str, str], 
     """A ``cite(mou_id, query)`` that finds the MOU's indexed document and returns its best passages.
 
     The document is the one whose front-matter ``id`` is the MOU id, or whose source or title
-    contains it. The passages come from :class:`assistant.retrieval.HybridRetriever` restricted
+    contains it. The passages come from :class:`assistant.retrieval.hybrid.HybridRetriever` restricted
     to that document (``Filters(sources=...)``), so a citation always points at retrieved text.
     Returns no citation when the MOU is not indexed in the workspace.
     """
-    from assistant.retrieval import HybridRetriever
+    from assistant.retrieval.hybrid import HybridRetriever
     from ingest.manifest import Filters
 
     sources: dict[str, str] = {}

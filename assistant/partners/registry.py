@@ -98,8 +98,8 @@ from assistant.settings import PARTNER_REGISTRY_FILE, PARTNERS_CSV
 from assistant.storage import connect, open_db, workspace_dir
 
 if TYPE_CHECKING:
+    from assistant.access.workspaces import Principal
     from assistant.settings import Settings
-    from assistant.workspaces import Principal
 
 __all__ = [
     "CSV_FIELDS",
@@ -151,9 +151,9 @@ class Registry:
         """The registry of ``workspace``: ``<data_dir>/workspaces/<workspace>/partners.sqlite``.
 
         WorkspaceAccessError is raised before anything is opened or created unless ``principal``
-        may use ``workspace`` (the CLI passes :data:`assistant.workspaces.SYSTEM`).
+        may use ``workspace`` (the CLI passes :data:`assistant.access.workspaces.SYSTEM`).
         """
-        from assistant.workspaces import require_access
+        from assistant.access.workspaces import require_access
 
         require_access(principal, workspace, settings=settings)
         workspace_dir(settings, workspace)  # the folder, created on first use

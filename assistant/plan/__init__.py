@@ -1,7 +1,7 @@
 """The Plan builder: a network plan from a short form, built on the framework and cited from the index.
 
 Usage:
-    >>> from assistant.drafting import draft_context
+    >>> from assistant.drafting.engine import draft_context
     >>> from assistant.plan import draft_plan, parse_plan_form, stream_plan
     >>> form = parse_plan_form(
     ...     {"network_name": "เครือข่ายโรงเรียนขนาดเล็กโป่งน้ำร้อน", "lead_organisation": "P016",

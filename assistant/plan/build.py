@@ -27,7 +27,7 @@ from assistant.plan.record import (
 from assistant.plan.wording import phrase, plan_text
 
 if TYPE_CHECKING:
-    from assistant.knowledge import Component, Framework
+    from assistant.drafting.knowledge import Component, Framework
 
 
 def _trigrams(text: str) -> set[str]:
@@ -145,7 +145,7 @@ def budget_text(form: PlanForm, language: str) -> str:
 
 def build_plan(form: PlanForm, framework: Framework | None = None) -> Plan:
     """The plan's structure from the form and the framework: deterministic, no retrieval, no model."""
-    from assistant.knowledge import load_framework
+    from assistant.drafting.knowledge import load_framework
 
     fw = framework or load_framework()
     lang = form.language

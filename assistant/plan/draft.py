@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
-from assistant.drafting import DraftEventKind, DraftKind, stream_draft
+from assistant.drafting.engine import DraftEventKind, DraftKind, stream_draft
 from assistant.plan.build import build_plan
 from assistant.plan.form import PlanForm, parse_plan_form
 from assistant.plan.record import Plan
@@ -13,7 +13,7 @@ from assistant.plan.sections import plan_month_label, plan_specs
 from assistant.plan.wording import phrase
 
 if TYPE_CHECKING:
-    from assistant.drafting import Draft, DraftContext, DraftEvent
+    from assistant.drafting.engine import Draft, DraftContext, DraftEvent
 
 
 def plan_fields(plan: Plan) -> dict[str, str]:

@@ -19,7 +19,7 @@ from pydantic import (
     field_validator,
 )
 
-from assistant.forms import FormError, describe
+from assistant.drafting.forms import FormError, describe
 from assistant.plan.members import Member, resolve_member
 from assistant.plan.partners import PartnerBook, partners_from_csv
 from assistant.plan.wording import plan_text

@@ -14,9 +14,9 @@ from assistant.partners.models import Partner, PartnerType
 from assistant.settings import DEFAULT_CORPUS_DIR, PARTNERS_CSV
 
 if TYPE_CHECKING:
+    from assistant.access.workspaces import Principal
     from assistant.partners.registry import Registry
     from assistant.settings import Settings
-    from assistant.workspaces import Principal
 
 CORPUS_PARTNERS = DEFAULT_CORPUS_DIR / PARTNERS_CSV
 """The starter corpus's file; the loader reads the settings' corpus_dir (the same file by default)."""
@@ -94,8 +94,8 @@ def partners_from_csv(path: Path | None = None) -> PartnerBook:
 
 def _registry(settings: Settings, workspace: str, principal: Principal) -> Registry | None:
     """The workspace's partner registry if it exists (reading never creates one), after the access check."""
+    from assistant.access.workspaces import require_access
     from assistant.partners.registry import Registry
-    from assistant.workspaces import require_access
 
     require_access(principal, workspace, settings=settings)
     registry_file = settings.partner_registry_path(workspace)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
-from assistant.drafting import Block, SectionSpec, Sources
+from assistant.drafting.engine import Block, SectionSpec, Sources
 from assistant.plan.calendar import month_label
 from assistant.plan.form import PlanForm
 from assistant.plan.kpi import goal_kpi
@@ -17,8 +17,8 @@ from assistant.plan.record import Plan, PlanMember
 from assistant.plan.wording import phrase
 
 if TYPE_CHECKING:
-    from assistant.drafting import DraftContext
-    from assistant.knowledge import Framework
+    from assistant.drafting.engine import DraftContext
+    from assistant.drafting.knowledge import Framework
 
 
 def _cite(ctx: DraftContext, query: str, k: int | None = None) -> list[int]:
@@ -209,7 +209,7 @@ def plan_specs(plan: Plan, form: PlanForm) -> list[SectionSpec]:
 
 
 def _framework() -> Framework:
-    from assistant.knowledge import load_framework
+    from assistant.drafting.knowledge import load_framework
 
     return load_framework()
 

@@ -6,7 +6,7 @@ from functools import cache
 from typing import Any
 
 from assistant.datafiles import load_mapping
-from assistant.drafting import PROMPTS_DIR
+from assistant.drafting.engine import PROMPTS_DIR
 
 PLAN_PROMPTS = PROMPTS_DIR / "plan.yaml"
 

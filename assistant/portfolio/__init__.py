@@ -1,14 +1,14 @@
 """Learner-portfolio guides for teachers: a validated form in, a cited, section-by-section guide out.
 
 Usage:
-    >>> from assistant.drafting import draft_context
+    >>> from assistant.drafting.engine import draft_context
     >>> from assistant.portfolio import draft_portfolio, parse_portfolio_form
     >>> form = parse_portfolio_form({
     ...     "grade": "ป.5", "learning_area": "วิทยาศาสตร์และเทคโนโลยี",
     ...     "competencies": ["ความสามารถในการคิด", "technology"],
     ...     "description": "โครงงานปลูกผักไฮโดรโปนิกส์กับ อบต.", "weeks": 8, "language": "th"})
     >>> ctx = draft_context(settings, "default", form.language, llm=False, principal=SYSTEM)
-    >>> guide = draft_portfolio(form, ctx)          # a Draft; export with assistant.export
+    >>> guide = draft_portfolio(form, ctx)          # a Draft; export with assistant.drafting.export
     >>> check_curriculum(guide)                     # [] when every curriculum reference is stored data
     []
 
@@ -30,7 +30,9 @@ Modules (one concept each; this package re-exports their public names):
 * :mod:`~assistant.portfolio.form` — the teacher's form, validated against the framework;
 * :mod:`~assistant.portfolio.timeline` — the stages fitted to the unit's weeks;
 * :mod:`~assistant.portfolio.guide` — the cited sections, :func:`stream_portfolio`, :func:`draft_portfolio`;
-* :mod:`~assistant.portfolio.curriculum` — :func:`check_curriculum`.
+* :mod:`~assistant.portfolio.curriculum` — :func:`check_curriculum`;
+* :mod:`~assistant.portfolio.reflection` — rubric feedback on a learner's reflection, never a rewrite
+  (not re-exported: import it from there).
 """
 
 from __future__ import annotations

@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from assistant.knowledge import Framework, UnknownKnowledgeError, load_framework
+from assistant.drafting.knowledge import Framework, UnknownKnowledgeError, load_framework
 
 if TYPE_CHECKING:
-    from assistant.drafting import Draft
+    from assistant.drafting.engine import Draft
 
 
 _INDICATOR_CODE = re.compile(r"(?:[ก-ฮ]{1,2}|[A-Z][a-z]?)\s?\d+\.\d+\s?(?:ป|ม|G|P|M)\.?\s?\d+/\d+")

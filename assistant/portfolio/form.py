@@ -8,8 +8,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, field_validator
 
-from assistant.forms import parse_form
-from assistant.knowledge import Framework, UnknownKnowledgeError, load_framework
+from assistant.drafting.forms import parse_form
+from assistant.drafting.knowledge import Framework, UnknownKnowledgeError, load_framework
 from assistant.portfolio.grades import THAI_DIGITS, Grade, parse_grade
 
 MAX_WEEKS = 40
@@ -121,5 +121,5 @@ class PortfolioForm(BaseModel):
 
 
 def parse_portfolio_form(data: Mapping[str, Any] | PortfolioForm) -> PortfolioForm:
-    """Validate a form; :class:`assistant.forms.FormError` lists every problem, each naming its field."""
+    """Validate a form; :class:`assistant.drafting.forms.FormError` lists every problem, naming its field."""
     return parse_form(PortfolioForm, data)

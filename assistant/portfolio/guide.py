@@ -11,8 +11,16 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from assistant.drafting import Block, DraftContext, DraftKind, SectionSpec, Sources, build_draft, stream_draft
-from assistant.knowledge import Framework, load_framework
+from assistant.drafting.engine import (
+    Block,
+    DraftContext,
+    DraftKind,
+    SectionSpec,
+    Sources,
+    build_draft,
+    stream_draft,
+)
+from assistant.drafting.knowledge import Framework, load_framework
 from assistant.phrases import Phrase
 from assistant.portfolio.form import PortfolioForm, parse_portfolio_form
 from assistant.portfolio.grades import Grade
@@ -20,7 +28,7 @@ from assistant.portfolio.templates import LEVELS, Band, PortfolioTemplates, load
 from assistant.portfolio.timeline import TimelineRow, fit_timeline
 
 if TYPE_CHECKING:
-    from assistant.drafting import Draft, DraftEvent
+    from assistant.drafting.engine import Draft, DraftEvent
 
 
 def _filters(lang: str) -> Any:
@@ -310,7 +318,7 @@ def stream_portfolio(form: Mapping[str, Any] | PortfolioForm, ctx: DraftContext)
 
 
 def draft_portfolio(form: Mapping[str, Any] | PortfolioForm, ctx: DraftContext) -> Draft:
-    """The finished guide (a :class:`assistant.drafting.Draft`)."""
+    """The finished guide (a :class:`assistant.drafting.engine.Draft`)."""
     guide = _guide(form, ctx)
     return build_draft(
         DraftKind.PORTFOLIO,

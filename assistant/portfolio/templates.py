@@ -13,7 +13,7 @@ from typing import Literal, Self
 from pydantic import BaseModel, ConfigDict, field_validator, model_validator
 
 from assistant.datafiles import load_yaml
-from assistant.knowledge import Framework, load_framework
+from assistant.drafting.knowledge import Framework, load_framework
 from assistant.phrases import Phrase
 from assistant.phrases import Text as Bi
 from assistant.settings import DEFAULT_CORPUS_DIR, PORTFOLIO_TEMPLATES_FILE
@@ -285,7 +285,7 @@ def load_portfolio_templates(path: Path | None = None) -> PortfolioTemplates:
 def _load_portfolio_templates(path: Path) -> PortfolioTemplates:
     from pydantic import ValidationError
 
-    from assistant.forms import describe
+    from assistant.drafting.forms import describe
 
     data = load_yaml(path)
     try:

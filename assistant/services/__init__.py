@@ -4,9 +4,9 @@ A service owns what a front end must not decide for itself:
 
 * opening the store, the partner registry, the retriever and the chat model;
 * the access check: every method that touches a workspace takes a
-  :class:`~assistant.workspaces.Principal` (never ``None``; the CLI passes
-  :data:`~assistant.workspaces.SYSTEM`) and raises
-  :class:`~assistant.workspaces.WorkspaceAccessError` before anything is read or written;
+  :class:`~assistant.access.workspaces.Principal` (never ``None``; the CLI passes
+  :data:`~assistant.access.workspaces.SYSTEM`) and raises
+  :class:`~assistant.access.workspaces.WorkspaceAccessError` before anything is read or written;
 * the default workspace (an empty name means the settings' one) and storage paths;
 * turning form input into typed requests, and returning typed results (dataclasses).
 

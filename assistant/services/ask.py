@@ -10,7 +10,7 @@ Usage:
 
 The chat model is built once per service (thread-safe; a failure is retried next time); the
 retriever is built per question for the caller's workspace through
-:func:`assistant.workspaces.scoped_retriever`, so a workspace the caller may not use is refused
+:func:`assistant.access.workspaces.scoped_retriever`, so a workspace the caller may not use is refused
 before the index is touched. The model's prompts pass the privacy screen inside the Answerer.
 """
 
@@ -26,11 +26,11 @@ from assistant.services.base import Service
 from assistant.settings import Settings
 
 if TYPE_CHECKING:
+    from assistant.access.history import HistoryItem
+    from assistant.access.workspaces import Principal
     from assistant.ask import Answerer
-    from assistant.history import HistoryItem
-    from assistant.llm import LLMStatus
+    from assistant.llm.backends import LLMStatus
     from assistant.records import AnswerEvent
-    from assistant.workspaces import Principal
     from ingest.store import Store
 
 log = logging.getLogger(__name__)
@@ -55,7 +55,7 @@ class AskService(Service):
     """The chat model for one app, built once on first use (thread-safe); failures are retried next time.
 
     Answerers are made per question by :meth:`answerer`, for the caller's workspace. ``store``
-    is the index to use (default: the process's, :func:`assistant.runtime.get_store`).
+    is the index to use (default: the process's, :func:`assistant.retrieval.runtime.get_store`).
     """
 
     def __init__(self, settings: Settings | None = None, store: Store | None = None) -> None:
@@ -82,9 +82,9 @@ class AskService(Service):
 
     def answerer(self, principal: Principal, workspace: str | None) -> Answerer:
         """An ``Answerer`` over ``workspace`` for ``principal``; WorkspaceAccessError when not allowed."""
+        from assistant.access.workspaces import scoped_retriever
         from assistant.ask import Answerer
-        from assistant.translate import expander_for
-        from assistant.workspaces import scoped_retriever
+        from assistant.retrieval.translate import expander_for
 
         ws = self.workspace(principal, workspace)
         llm, status = self.get()
@@ -106,13 +106,13 @@ class AskService(Service):
 
     def warm_embedder(self) -> None:
         """Load the embedding model now, so that the first question does not wait for it."""
-        from assistant.runtime import get_embedder
+        from assistant.retrieval.runtime import get_embedder
 
         _ = get_embedder(self.settings).model
 
     def _build(self) -> tuple[Any, LLMStatus]:
-        from assistant.llm import get_chat_model
-        from assistant.runtime import get_store
+        from assistant.llm.backends import get_chat_model
+        from assistant.retrieval.runtime import get_store
 
         if self.store is None:
             get_store(self.settings)  # open the index now, so that a broken one shows in the status line
@@ -122,7 +122,7 @@ class AskService(Service):
 
     def conversations(self, principal: Principal, workspace: str | None) -> list[HistoryItem]:
         """The caller's conversations in ``workspace``, newest first (none without a workspace)."""
-        from assistant.history import Kind, list_items
+        from assistant.access.history import Kind, list_items
 
         if not workspace:
             return []
@@ -132,7 +132,7 @@ class AskService(Service):
         self, principal: Principal, workspace: str, item_id: str | None, turns: Sequence[dict[str, Any]]
     ) -> HistoryItem:
         """Keep the finished turns: update item ``item_id`` when it is still the caller's, else a new one."""
-        from assistant.history import HistoryNotFound, Kind, save, update
+        from assistant.access.history import HistoryNotFound, Kind, save, update
 
         done = [t for t in turns if t.get("done")]
         payload = {"workspace": workspace, "turns": done}
@@ -151,7 +151,7 @@ class AskService(Service):
 
     def open_conversation(self, principal: Principal, item_id: str) -> SavedConversation:
         """A saved conversation of the caller's (HistoryNotFound / WorkspaceAccessError otherwise)."""
-        from assistant.history import load
+        from assistant.access.history import load
 
         item = load(principal, item_id, settings=self.settings)
         payload = item.payload or {}
@@ -160,6 +160,6 @@ class AskService(Service):
 
     def forget_conversation(self, principal: Principal, item_id: str) -> None:
         """Delete a saved conversation of the caller's (HistoryNotFound when there is none)."""
-        from assistant.history import delete
+        from assistant.access.history import delete
 
         delete(principal, item_id, settings=self.settings)

@@ -30,11 +30,11 @@ from typing import TYPE_CHECKING, Any
 from assistant.services.base import DraftingService, remember_draft
 
 if TYPE_CHECKING:
+    from assistant.access.workspaces import Principal
     from assistant.assess.questionnaire import Questionnaire
     from assistant.assess.result import HealthResult
     from assistant.assess.storage import AssessmentStore
-    from assistant.drafting import Draft
-    from assistant.workspaces import Principal
+    from assistant.drafting.engine import Draft
 
 
 @dataclass(frozen=True)
@@ -65,7 +65,7 @@ def write_downloads(result: HealthResult, workspace: str) -> tuple[list[str], Dr
     """Write DOCX (chart embedded), Markdown and the PNG into a fresh temporary folder."""
     from assistant.assess.charts import chart_png
     from assistant.assess.report import export_report, report_draft
-    from assistant.export import write_atomic
+    from assistant.drafting.export import write_atomic
 
     folder = Path(tempfile.mkdtemp(prefix="edunet-health-"))
     png = chart_png(result)
@@ -113,7 +113,7 @@ class AssessService(DraftingService):
         (the command line). ``llm=False`` leaves the short paragraphs out.
         """
         from assistant.assess import parse_answers, run_assessment
-        from assistant.drafting import draft_context
+        from assistant.drafting.engine import draft_context
 
         ws = self.workspace(principal, workspace)
         q = self.questionnaire
@@ -157,7 +157,7 @@ class AssessService(DraftingService):
         self, principal: Principal, workspace: str | None, draft: Draft, label: str = ""
     ) -> str | None:
         """Keep the report (without its chart) in the user's history; its id, or None."""
-        from assistant.history import Kind
+        from assistant.access.history import Kind
 
         kept, title = history_draft(draft, label)
         ws = workspace or self.settings.workspace
@@ -174,7 +174,7 @@ class AssessService(DraftingService):
         """
         from assistant.assess.charts import chart_png
         from assistant.assess.report import export_report, report_draft
-        from assistant.export import write_atomic
+        from assistant.drafting.export import write_atomic
 
         png = chart_png(result) if chart is not None or output is not None else None
         chart_path = chart

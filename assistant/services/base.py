@@ -5,11 +5,11 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING, Any
 
+from assistant.access.workspaces import Principal, WorkspaceName, require_access
 from assistant.settings import Settings, get_settings
-from assistant.workspaces import Principal, WorkspaceName, require_access
 
 if TYPE_CHECKING:
-    from assistant.retrieval import HybridRetriever
+    from assistant.retrieval.hybrid import HybridRetriever
     from ingest.store import Store
 
 log = logging.getLogger(__name__)
@@ -33,7 +33,7 @@ class Service:
 
 class DraftingService(Service):
     """A service that drafts from a workspace's passages: ``store`` is the index to cite from
-    (default: the process's, :func:`assistant.runtime.get_store`)."""
+    (default: the process's, :func:`assistant.retrieval.runtime.get_store`)."""
 
     def __init__(self, settings: Settings | None = None, *, store: Store | None = None) -> None:
         super().__init__(settings)
@@ -41,7 +41,7 @@ class DraftingService(Service):
 
     def retriever(self, principal: Principal, workspace: str | None, **options: Any) -> HybridRetriever:
         """A retriever over the checked workspace, reading as ``principal`` (WorkspaceAccessError first)."""
-        from assistant.workspaces import scoped_retriever
+        from assistant.access.workspaces import scoped_retriever
 
         ws = self.workspace(principal, workspace)
         return scoped_retriever(principal, ws, settings=self.settings, store=self.store, **options)
@@ -61,7 +61,7 @@ def remember_draft(
     The title is the draft's (or ``title``), the payload ``draft.to_json()`` (what the Saved drafts
     accordion reopens). A failure is logged, never shown as a failed draft.
     """
-    from assistant.history import Kind, save
+    from assistant.access.history import Kind, save
 
     try:
         name = title if title is not None else draft.title

@@ -11,7 +11,7 @@ Usage:
 
 Uploads are copied from the front end's temporary files into ``<data_dir>/uploads/<workspace>/``
 under a sanitised name (:func:`safe_name`; the browser's file name is never used as a path) and
-then ingested with :func:`assistant.workspaces.checked_ingest`. Uploading a file with the same
+then ingested with :func:`assistant.access.workspaces.checked_ingest`. Uploading a file with the same
 stored name again replaces that document. Removing a document also deletes its uploaded copy.
 Every method checks the caller's access before any file is stored or the index is touched.
 """
@@ -33,7 +33,7 @@ from assistant.services.base import Service
 from assistant.settings import Settings
 
 if TYPE_CHECKING:
-    from assistant.workspaces import Principal
+    from assistant.access.workspaces import Principal
     from ingest.manifest import DocumentRow
     from ingest.pipeline import Report
     from ingest.store import Store
@@ -181,7 +181,7 @@ class Removal:
 
 
 class LibraryService(Service):
-    """The Library use cases over the process's store (:func:`assistant.runtime.get_store`)."""
+    """The Library use cases over the process's store (:func:`assistant.retrieval.runtime.get_store`)."""
 
     def __init__(self, settings: Settings | None = None, store: Store | None = None) -> None:
         super().__init__(settings)
@@ -190,7 +190,7 @@ class LibraryService(Service):
     @property
     def store(self) -> Store:
         if self._store is None:
-            from assistant.runtime import get_store
+            from assistant.retrieval.runtime import get_store
 
             return get_store(self.settings)
         return self._store
@@ -210,7 +210,7 @@ class LibraryService(Service):
         progress: Progress | None = None,
     ) -> UploadResult:
         """Store the uploaded files under safe names and index them (refused before any file is stored)."""
-        from assistant.workspaces import checked_ingest
+        from assistant.access.workspaces import checked_ingest
 
         s = self.settings
         ws = self.workspace(principal, workspace)
@@ -238,7 +238,7 @@ class LibraryService(Service):
         self, principal: Principal, workspace: str | None = None, *, progress: Progress | None = None
     ) -> Report:
         """Re-index every document of the workspace from its file (source names and types are kept)."""
-        from assistant.runtime import ingest_options
+        from assistant.retrieval.runtime import ingest_options
         from ingest.pipeline import reindex as reindex_all
 
         ws = self.workspace(principal, workspace)

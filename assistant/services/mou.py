@@ -29,10 +29,10 @@ from typing import TYPE_CHECKING, Any
 from assistant.services.base import DraftingService, remember_draft
 
 if TYPE_CHECKING:
-    from assistant.drafting import DraftEvent, Writer
+    from assistant.access.workspaces import Principal
+    from assistant.drafting.engine import DraftEvent, Writer
     from assistant.mou.analysis import MouRecord
     from assistant.mou.draft import MouForm
-    from assistant.workspaces import Principal
 
 
 def lines(text: str | None) -> list[str]:
@@ -166,7 +166,7 @@ class MouService(DraftingService):
         ws = self.workspace(principal, workspace)
 
         def events() -> Iterator[DraftEvent]:
-            from assistant.drafting import draft_context
+            from assistant.drafting.engine import draft_context
             from assistant.mou.draft import stream_mou_draft
 
             retriever = self.retriever(principal, ws, k=5) if self.store is not None else None
@@ -185,7 +185,7 @@ class MouService(DraftingService):
 
     def remember(self, principal: Principal, workspace: str | None, draft: Any) -> str | None:
         """Keep a finished MOU draft in the user's history; its id (None when it could not be kept)."""
-        from assistant.history import Kind
+        from assistant.access.history import Kind
 
         ws = workspace or self.settings.workspace
         return remember_draft(self.settings, principal, ws, Kind.MOU, draft)
@@ -272,8 +272,8 @@ class MouService(DraftingService):
 
         ValueError names an unknown backend; the language only picks prompts.
         """
-        from assistant.drafting import Writer
-        from assistant.llm import get_chat_model
+        from assistant.drafting.engine import Writer
+        from assistant.llm.backends import get_chat_model
 
         if backend is None or backend == "none":
             return None, None

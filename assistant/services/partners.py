@@ -31,11 +31,11 @@ from assistant.services.base import Service
 from assistant.settings import Settings
 
 if TYPE_CHECKING:
+    from assistant.access.workspaces import Principal
     from assistant.partners.cover import CoverResult
     from assistant.partners.matching import MatchFilters, MatchResult
     from assistant.partners.network import NetworkReport
     from assistant.partners.registry import ImportReport, Partner, Registry
-    from assistant.workspaces import Principal
 
 log = logging.getLogger(__name__)
 
@@ -202,7 +202,7 @@ class PartnersService(Service):
 
     def embedder(self) -> Any:
         """The shared embedding model."""
-        from assistant.runtime import get_embedder
+        from assistant.retrieval.runtime import get_embedder
 
         return get_embedder(self.settings)
 
@@ -217,7 +217,7 @@ class PartnersService(Service):
         ws = self.workspace(principal, workspace)
         try:
             from assistant.partners.matching import mou_citer
-            from assistant.runtime import get_store
+            from assistant.retrieval.runtime import get_store
 
             store = get_store(self.settings)
             if not store.documents(ws):

@@ -26,10 +26,10 @@ from typing import TYPE_CHECKING, Any
 from assistant.services.base import DraftingService, remember_draft
 
 if TYPE_CHECKING:
-    from assistant.drafting import DraftContext, DraftEvent
+    from assistant.access.workspaces import Principal
+    from assistant.drafting.engine import DraftContext, DraftEvent
     from assistant.plan import PlanForm
     from assistant.plan.partners import PartnerBook
-    from assistant.workspaces import Principal
 
 DEFAULT_MONTHS = 12
 
@@ -129,7 +129,7 @@ def save_edited(text: str | None, original: str | None, stem: str = "plan") -> P
     """Write the edited Markdown to a fresh temporary file, or None when there is nothing new to save."""
     if not (text or "").strip() or not original or text == original:
         return None
-    from assistant.export import write_atomic
+    from assistant.drafting.export import write_atomic
 
     folder = Path(tempfile.mkdtemp(prefix="edunet-plan-edit-"))
     return write_atomic(folder / f"{stem}-edited.md", text.encode("utf-8"))
@@ -138,7 +138,8 @@ def save_edited(text: str | None, original: str | None, stem: str = "plan") -> P
 class PlanService(DraftingService):
     """The plan form, its members' registry, the draft's context and the history.
 
-    ``store`` is the index to cite from (default: the process's, :func:`assistant.runtime.get_store`).
+    ``store`` is the index to cite from (default: the process's,
+    :func:`assistant.retrieval.runtime.get_store`).
     """
 
     def partners(self, principal: Principal, workspace: str | None = None) -> PartnerBook:
@@ -158,7 +159,7 @@ class PlanService(DraftingService):
         self, principal: Principal, workspace: str | None, language: str, *, backend: str | None = None
     ) -> DraftContext:
         """The draft's context: the workspace's passages (retrieved as ``principal``) and the model."""
-        from assistant.drafting import draft_context
+        from assistant.drafting.engine import draft_context
 
         ws = self.workspace(principal, workspace)
         retriever = self.retriever(principal, ws, k=5)
@@ -188,7 +189,7 @@ class PlanService(DraftingService):
 
     def remember(self, principal: Principal, workspace: str | None, draft: Any) -> str | None:
         """Keep a finished plan in the user's history; its id (None when it could not be kept)."""
-        from assistant.history import Kind
+        from assistant.access.history import Kind
 
         return remember_draft(
             self.settings, principal, workspace or self.settings.workspace, Kind.PLAN, draft

@@ -24,10 +24,10 @@ from typing import TYPE_CHECKING, Any
 from assistant.services.base import DraftingService, remember_draft
 
 if TYPE_CHECKING:
-    from assistant.drafting import Draft, DraftEvent
+    from assistant.access.workspaces import Principal
+    from assistant.drafting.engine import Draft, DraftEvent
     from assistant.portfolio import PortfolioForm
-    from assistant.reflection import ReflectionFeedback
-    from assistant.workspaces import Principal
+    from assistant.portfolio.reflection import ReflectionFeedback
 
 
 @dataclass(frozen=True)
@@ -89,7 +89,7 @@ class PortfolioService(DraftingService):
         retriever = self.retriever(principal, ws)
 
         def events() -> Iterator[DraftEvent]:
-            from assistant.drafting import draft_context
+            from assistant.drafting.engine import draft_context
             from assistant.portfolio import stream_portfolio
 
             ctx = draft_context(
@@ -108,7 +108,7 @@ class PortfolioService(DraftingService):
 
     def remember(self, principal: Principal, workspace: str | None, draft: Draft) -> str | None:
         """Keep a finished guide in the user's history; its id (None when it could not be kept)."""
-        from assistant.history import Kind
+        from assistant.access.history import Kind
 
         ws = workspace or self.settings.workspace
         return remember_draft(self.settings, principal, ws, Kind.PORTFOLIO, draft)
@@ -116,7 +116,7 @@ class PortfolioService(DraftingService):
     @staticmethod
     def needs_model(text: str | None) -> bool:
         """Whether feedback on ``text`` may use the model: it has words and no personal data."""
-        from assistant.privacy import find_personal_data
+        from assistant.llm.privacy import find_personal_data
 
         return bool((text or "").strip()) and not find_personal_data(text or "")
 
@@ -125,7 +125,7 @@ class PortfolioService(DraftingService):
 
         ValueError names an unknown backend.
         """
-        from assistant.llm import get_chat_model
+        from assistant.llm.backends import get_chat_model
 
         llm, status = get_chat_model(self.settings, backend)
         return llm, status.backend
@@ -145,6 +145,6 @@ class PortfolioService(DraftingService):
         PersonalDataError when the text has personal data; ValueError for an unknown
         competency or grade.
         """
-        from assistant.reflection import review_reflection
+        from assistant.portfolio.reflection import review_reflection
 
         return review_reflection(text, competencies, grade, language, llm=llm, backend=backend)

@@ -28,8 +28,8 @@ from assistant.services.base import Service
 from assistant.settings import Settings
 
 if TYPE_CHECKING:
+    from assistant.access.workspaces import Principal
     from assistant.sessions import Session, Sessions
-    from assistant.workspaces import Principal
     from ingest.store import Store
 
 log = logging.getLogger(__name__)
@@ -77,7 +77,7 @@ def session_payload(session: Session) -> dict[str, Any]:
 class SessionService(Service):
     """One :class:`~assistant.sessions.Sessions` per app, built on first use (thread-safe).
 
-    ``store`` is the index to use (default: the process's, :func:`assistant.runtime.get_store`).
+    ``store`` is the index to use (default: the process's, :func:`assistant.retrieval.runtime.get_store`).
     """
 
     settings: Settings
@@ -100,7 +100,7 @@ class SessionService(Service):
 
     def library_documents(self, principal: Principal, workspace: str | None = None) -> list[str]:
         """The ready documents of ``workspace`` a session's pack may copy (by source name)."""
-        from assistant.runtime import get_store
+        from assistant.retrieval.runtime import get_store
 
         ws = self.workspace(principal, workspace)
         store = self.store if self.store is not None else get_store(self.settings)
@@ -130,7 +130,7 @@ class SessionService(Service):
 
     def remember(self, principal: Principal, workspace: str, session: Session) -> str | None:
         """Save a created session to the trainer's history; its id, or None if that failed."""
-        from assistant.history import Kind, save
+        from assistant.access.history import Kind, save
 
         try:
             payload = session_payload(session)

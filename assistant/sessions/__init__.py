@@ -8,13 +8,13 @@ Usage:
     >>> p = sessions.join("k7qm-4t")                                  # codes are read leniently
     >>> answer = sessions.ask(s.code, "แฟ้มสะสมผลงานมีกี่ส่วน", participant=p.id)
     >>> groups = sessions.questions(s.code)                           # grouped by theme
-    >>> draft = sessions.export_faq(s.code)                           # → assistant.export.export(draft, path)
+    >>> draft = sessions.export_faq(s.code)                           # a Draft, for drafting.export
     >>> sessions.close_session(s.code)
 
 **Isolation.** A participant only ever gives a join code. The code names a session row in the
 app database (``assistant.storage.app_db``); the row names the session's workspace
 (``ws-<code>``), and answers come from an :class:`~assistant.ask.Answerer` over a
-:class:`~assistant.retrieval.HybridRetriever` bound to that workspace alone (Chroma collection
+:class:`~assistant.retrieval.hybrid.HybridRetriever` bound to that workspace alone (Chroma collection
 and FTS rows are per workspace). As a second guard every citation of an answer is checked to
 be a live chunk of that workspace before the answer is returned or logged.
 

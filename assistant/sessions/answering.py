@@ -21,7 +21,7 @@ MAX_QUESTION_CHARS = 1000
 def answerer(sessions: Sessions, session: Session) -> Any:
     """An Answerer bound to the session's workspace only."""
     from assistant.ask import Answerer
-    from assistant.retrieval import HybridRetriever
+    from assistant.retrieval.hybrid import HybridRetriever
 
     retriever = HybridRetriever(store=sessions.store, workspace=session.workspace, k=sessions.settings.top_k)
     model, backend = sessions.models.chat_model()

@@ -31,9 +31,9 @@ from ingest.records import check_workspace
 if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel
 
-    from assistant.drafting import Draft
+    from assistant.access.workspaces import Principal
+    from assistant.drafting.engine import Draft
     from assistant.records import AnswerEvent
-    from assistant.workspaces import Principal
     from ingest.embeddings import Embedder
     from ingest.store import Store
 
@@ -43,7 +43,7 @@ class Sessions:
 
     ``llm``: ``True`` uses the configured backend (``backend`` overrides it), ``False``/``None``
     answers extractively, a chat model is used as given. ``store`` and ``embedder`` default to
-    the process-wide ones (:mod:`assistant.runtime`).
+    the process-wide ones (:mod:`assistant.retrieval.runtime`).
     """
 
     def __init__(
@@ -96,13 +96,13 @@ class Sessions:
         no pack, unknown documents or a pack of which nothing could be indexed (nothing is
         kept then). Copying from ``from_workspace`` needs ``principal`` to have access to it:
         WorkspaceAccessError is raised before anything is read or reserved (the CLI passes
-        :data:`assistant.workspaces.SYSTEM`).
+        :data:`assistant.access.workspaces.SYSTEM`).
         """
-        from assistant.runtime import ingest_options
+        from assistant.retrieval.runtime import ingest_options
         from ingest.pipeline import Outcome, ingest
 
         if from_workspace:
-            from assistant.workspaces import require_access
+            from assistant.access.workspaces import require_access
 
             require_access(principal, from_workspace, settings=self.settings)
         name = " ".join((name or "").split())

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from assistant.records import Citation
 
 if TYPE_CHECKING:
-    from assistant.drafting import Draft
+    from assistant.drafting.engine import Draft
     from assistant.sessions.facade import Sessions
 
 
@@ -19,7 +19,7 @@ def export_faq(sessions: Sessions, code: str, language: str | None = None) -> Dr
     The FAQ's wording is the ``faq:`` block of ``corpus/templates/workshop.yaml``.
     """
     from assistant import grounding as g
-    from assistant.drafting import Block, Draft, DraftKind, Section, check_language
+    from assistant.drafting.engine import Block, Draft, DraftKind, Section, check_language
     from assistant.workshop import load_template
 
     faq = load_template().faq

@@ -2,7 +2,7 @@
 
 ``llm``: ``True`` uses the configured backend (``backend`` overrides it), ``False``/``None``
 answers extractively, a chat model is used as given. ``store`` and ``embedder`` default to the
-process-wide ones (:mod:`assistant.runtime`).
+process-wide ones (:mod:`assistant.retrieval.runtime`).
 """
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ class ModelCache:
     @property
     def store(self) -> Store:
         if self._store is None:
-            from assistant.runtime import get_store
+            from assistant.retrieval.runtime import get_store
 
             self._store = get_store(self.settings)
         return self._store
@@ -54,7 +54,7 @@ class ModelCache:
         """``(model or None, backend name)``; resolved once."""
         if self._model is None:
             if self._llm is True:
-                from assistant.llm import get_chat_model
+                from assistant.llm.backends import get_chat_model
 
                 model, status = get_chat_model(self.settings, self._backend)
                 self._model = (model, status.backend)
@@ -66,6 +66,6 @@ class ModelCache:
 
 
 def _runtime_embedder(settings: Settings) -> Embedder:
-    from assistant.runtime import get_embedder
+    from assistant.retrieval.runtime import get_embedder
 
     return get_embedder(settings)

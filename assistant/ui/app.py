@@ -186,11 +186,11 @@ def launch(host: str = "127.0.0.1", port: int = 7860, settings: Settings | None 
     s = settings or get_settings()
     demo = build(s)
     # Library uploads embed in this process, beside the searches: searches go first
-    from assistant.runtime import get_embedder
+    from assistant.retrieval.runtime import get_embedder
 
     get_embedder(s).search_first = True
     login: dict[str, Any] = {}
-    if s.auth:  # accounts on: Gradio's login form, backed by assistant.accounts (lockout included)
+    if s.auth:  # accounts on: Gradio's login form, backed by assistant.access.accounts (lockout included)
         from assistant.ui.session import auth_function, auth_message
 
         login = {"auth": auth_function(s), "auth_message": auth_message()}

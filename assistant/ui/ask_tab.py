@@ -23,10 +23,10 @@ The answerer, the index and the model are built on first use (page load warms th
 
 Who asks, and where: each question comes from the request's principal (anonymous, or the
 logged-in user, :mod:`assistant.ui.session`) in the workspace chosen in the selector; the
-retriever is built by :func:`assistant.workspaces.scoped_retriever`, which refuses other
+retriever is built by :func:`assistant.access.workspaces.scoped_retriever`, which refuses other
 workspaces, and the question counts against the per-user rate limit
-(:mod:`assistant.ratelimit`). Each finished turn is saved to the user's history
-(:mod:`assistant.history`); the History accordion reopens earlier conversations.
+(:mod:`assistant.access.ratelimit`). Each finished turn is saved to the user's history
+(:mod:`assistant.access.history`); the History accordion reopens earlier conversations.
 
 This module holds the layout, the wiring and the handlers; the rendering is in
 :mod:`assistant.ui.ask_render`, the passage highlighting in :mod:`assistant.ui.ask_passage`,
@@ -42,6 +42,7 @@ from typing import TYPE_CHECKING, Any
 
 import gradio as gr
 
+from assistant.access.workspaces import Principal, WorkspaceAccessError
 from assistant.records import Answer, EventKind
 from assistant.services.ask import AskService
 from assistant.ui.ask_passage import (  # noqa: F401 - re-exported: tests import them from here
@@ -76,7 +77,6 @@ from assistant.ui.display import show_time
 from assistant.ui.i18n import Labels, get_labels, normalize_language
 from assistant.ui.session import access_message, principal_from_request, workspace_selector
 from assistant.ui.supersede import Superseder, until_stale
-from assistant.workspaces import Principal, WorkspaceAccessError
 
 if TYPE_CHECKING:
     from assistant.settings import Settings
@@ -418,7 +418,7 @@ class _AskHandlers:
     def answer_updates(
         self, text: str, history: list[dict], lang: str, ws: str | None, conv: str | None, request: gr.Request
     ) -> Iterator[tuple]:
-        from assistant.ratelimit import RateLimitError
+        from assistant.access.ratelimit import RateLimitError
         from assistant.ui.session import charge_question
 
         labels, s, service = self.labels, self.s, self.service
@@ -544,7 +544,7 @@ class _AskHandlers:
 
     def open_saved(self, item_id: str | None, lang: str, gen: float | None, request: gr.Request) -> tuple:
         """Reopen a saved conversation (only the caller's own, in a workspace they may still use)."""
-        from assistant.history import HistoryNotFound
+        from assistant.access.history import HistoryNotFound
 
         labels, s, service = self.labels, self.s, self.service
         lang = normalize_language(lang)
@@ -572,7 +572,7 @@ class _AskHandlers:
         self, item_id: str | None, conv: str | None, lang: str, ws: str | None, request: gr.Request
     ) -> tuple:
         """Delete a saved conversation; the one on screen stays but is no longer linked to it."""
-        from assistant.history import HistoryNotFound
+        from assistant.access.history import HistoryNotFound
 
         s, service = self.s, self.service
         if not item_id:

@@ -68,11 +68,11 @@ def _one_line(exc: BaseException) -> str:
 def _error_text(exc: BaseException) -> str:
     """A user-facing sentence for an exception raised while answering."""
     try:
-        from assistant.llm import backend_error_message, is_backend_error
+        from assistant.llm.backends import backend_error_message, is_backend_error
 
         if is_backend_error(exc):
             return backend_error_message(exc)
-    except ImportError:  # pragma: no cover - llm.py is part of the package
+    except ImportError:  # pragma: no cover - llm/backends.py is part of the package
         pass
     return _one_line(exc)
 

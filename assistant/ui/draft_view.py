@@ -17,8 +17,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from assistant.drafting import Draft, DraftEvent, DraftEventKind, Section
-from assistant.export import ExportFormat, export_files, sections_markdown, to_markdown
+from assistant.drafting.engine import Draft, DraftEvent, DraftEventKind, Section
+from assistant.drafting.export import ExportFormat, export_files, sections_markdown, to_markdown
 from assistant.ui.safe_text import plain_media
 
 

@@ -1,6 +1,6 @@
 """Form problems in the UI's language, naming each field as the form shows it.
 
-The library validates forms in English (``assistant.forms.describe``: ``"field: message"``, used
+The library validates forms in English (``assistant.drafting.forms.describe``: ``"field: message"``, used
 by the CLI too). The UI rewrites each problem: the field becomes the form's own label (without
 its parenthesised hint) and a known message becomes a label with its values filled in.
 

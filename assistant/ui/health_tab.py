@@ -25,8 +25,8 @@ from typing import TYPE_CHECKING, Any
 
 import gradio as gr
 
+from assistant.access.history import Kind
 from assistant.assess.questionnaire import Area, Questionnaire
-from assistant.history import Kind
 from assistant.services.assess import AssessRequest, AssessService, history_draft, write_downloads
 from assistant.ui.form_problems import show_message
 from assistant.ui.i18n import Labels, get_labels, normalize_language
@@ -290,9 +290,9 @@ class _HealthHandlers:
         self, ws: str, lang: str, compare_id: str, label: str, request: gr.Request, data: dict[str, Any]
     ) -> tuple:
         """Score the answers with cited recommendations, keep the report in history: the tab's outputs."""
+        from assistant.access.workspaces import WorkspaceAccessError
         from assistant.assess import AnswerError, chart_figure
-        from assistant.export import sections_markdown
-        from assistant.workspaces import WorkspaceAccessError
+        from assistant.drafting.export import sections_markdown
 
         labels, s, service = self.labels, self.s, self.service
         rest = (gr.skip(),) * 6
@@ -333,7 +333,7 @@ class _HealthHandlers:
         )
 
     def save(self, state: dict | None, label: str, ws: str, lang: str, request: gr.Request) -> tuple:
-        from assistant.workspaces import WorkspaceAccessError
+        from assistant.access.workspaces import WorkspaceAccessError
 
         labels, s, service = self.labels, self.s, self.service
         lang = normalize_language(lang)

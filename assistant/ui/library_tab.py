@@ -260,7 +260,7 @@ class _LibraryHandlers:
         self.service = service
 
     def listing(self, ws: str | None, lang: str, request: gr.Request) -> tuple[Any, Any, list[str], str]:
-        from assistant.workspaces import WorkspaceAccessError
+        from assistant.access.workspaces import WorkspaceAccessError
 
         labels, s, service = self.labels, self.s, self.service
         lang = normalize_language(lang)
@@ -303,7 +303,7 @@ class _LibraryHandlers:
         request: gr.Request,
         progress: gr.Progress = PROGRESS,
     ) -> tuple:
-        from assistant.workspaces import WorkspaceAccessError
+        from assistant.access.workspaces import WorkspaceAccessError
 
         labels, s, service = self.labels, self.s, self.service
         lang = normalize_language(lang)
@@ -324,7 +324,7 @@ class _LibraryHandlers:
         return (text, None, *self.listing(name, lang, request))
 
     def do_remove(self, path: str | None, ws: str | None, lang: str, request: gr.Request) -> tuple:
-        from assistant.workspaces import WorkspaceAccessError
+        from assistant.access.workspaces import WorkspaceAccessError
 
         labels, s, service = self.labels, self.s, self.service
         lang = normalize_language(lang)
@@ -342,7 +342,7 @@ class _LibraryHandlers:
     def do_reindex(
         self, ws: str | None, lang: str, request: gr.Request, progress: gr.Progress = PROGRESS
     ) -> tuple:
-        from assistant.workspaces import WorkspaceAccessError
+        from assistant.access.workspaces import WorkspaceAccessError
 
         labels, s, service = self.labels, self.s, self.service
         lang = normalize_language(lang)

@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any
 
 import gradio as gr
 
-from assistant.history import Kind
+from assistant.access.history import Kind
 from assistant.services.mou import MouRequest, MouService
 from assistant.settings import Settings
 from assistant.ui.display import code_label
@@ -46,8 +46,8 @@ from assistant.ui.session import (
 )
 
 if TYPE_CHECKING:
+    from assistant.access.workspaces import Principal
     from assistant.ui.app import TabContext
-    from assistant.workspaces import Principal
 
 log = logging.getLogger(__name__)
 
@@ -433,7 +433,7 @@ class _MouHandlers:
 
     def run_draft(self, request: gr.Request, *values: Any) -> Iterator[tuple[str, str, Any]]:
         # the request sits before the inputs' values: Gradio fills it by position from the annotation
-        from assistant.forms import FormError
+        from assistant.drafting.forms import FormError
 
         labels, s = self.labels, self.s
         *fields, ws, lang = values
@@ -454,8 +454,8 @@ class _MouHandlers:
 
     def _stream(self, form: Any, ws: str, lang: str, request: gr.Request) -> Iterator[tuple[str, str, Any]]:
         """The MOU drafted section by section, then saved to the history with its downloads."""
+        from assistant.access.workspaces import WorkspaceAccessError
         from assistant.ui.draft_view import follow_draft
-        from assistant.workspaces import WorkspaceAccessError
 
         labels, service = self.labels, self.service
         try:
@@ -473,7 +473,7 @@ class _MouHandlers:
             yield labels.text("mou.failed", lang, reason=str(exc)), "", None
 
     def refresh_documents(self, ws: str | None, lang: str, current: str | None, request: gr.Request) -> Any:
-        from assistant.workspaces import WorkspaceAccessError
+        from assistant.access.workspaces import WorkspaceAccessError
 
         s = self.s
         if not ws and s.auth:  # the selector is not filled yet: its change event lists
@@ -493,7 +493,7 @@ class _MouHandlers:
     def run_analysis(
         self, doc: str | None, path: str | None, ws: str | None, lang: str, request: gr.Request
     ) -> tuple[str, Any]:
-        from assistant.workspaces import WorkspaceAccessError
+        from assistant.access.workspaces import WorkspaceAccessError
 
         labels, s = self.labels, self.s
         lang = normalize_language(lang)
@@ -514,7 +514,7 @@ class _MouHandlers:
         return record_html(labels, lang, record), record
 
     def send_record(self, record: dict[str, Any] | None, lang: str, request: gr.Request) -> str:
-        from assistant.workspaces import WorkspaceAccessError
+        from assistant.access.workspaces import WorkspaceAccessError
 
         labels, s = self.labels, self.s
         lang = normalize_language(lang)

@@ -82,9 +82,9 @@ from assistant.ui.session import (
 )
 
 if TYPE_CHECKING:
+    from assistant.access.workspaces import Principal
     from assistant.partners.models import Partner
     from assistant.ui.app import TabContext
-    from assistant.workspaces import Principal
 
 log = logging.getLogger(__name__)
 
@@ -117,8 +117,8 @@ class _Handlers:
         lang: str,
         request: gr.Request,
     ) -> tuple:
+        from assistant.access.workspaces import WorkspaceAccessError
         from assistant.services.partners import SuggestRequest
-        from assistant.workspaces import WorkspaceAccessError
 
         labels, lang = self.labels, normalize_language(lang)
         skip, no_pick = gr.skip(), gr.update(choices=[], value=[])
@@ -167,7 +167,7 @@ class _Handlers:
         return [(f"{s['id']} {_name(s, lang)}", s["id"]) for s in data["result"]["suggestions"]]
 
     def run_add_plan(self, chosen: list[str], ws: str | None, lang: str, request: gr.Request) -> str:
-        from assistant.workspaces import WorkspaceAccessError
+        from assistant.access.workspaces import WorkspaceAccessError
 
         lang = normalize_language(lang)
         try:
@@ -179,7 +179,7 @@ class _Handlers:
     # ------------------------------------------------------------ the registry
 
     def run_refresh(self, ws: str | None, lang: str, request: gr.Request) -> tuple:
-        from assistant.workspaces import WorkspaceAccessError
+        from assistant.access.workspaces import WorkspaceAccessError
 
         labels, lang = self.labels, normalize_language(lang)
         if not ws and self.s.auth:  # the selector is not filled yet: its change event refreshes
@@ -197,8 +197,8 @@ class _Handlers:
         )
 
     def run_import(self, path: str | None, ws: str | None, lang: str, request: gr.Request) -> tuple:
+        from assistant.access.workspaces import WorkspaceAccessError
         from assistant.partners.models import CsvFormatError
-        from assistant.workspaces import WorkspaceAccessError
 
         labels, lang, skip = self.labels, normalize_language(lang), gr.skip()
         if not path:
@@ -229,7 +229,7 @@ class _Handlers:
         return ("\n".join(lines), *self.run_refresh(ws, lang, request))
 
     def run_export(self, ws: str | None, request: gr.Request) -> str | None:
-        from assistant.workspaces import WorkspaceAccessError
+        from assistant.access.workspaces import WorkspaceAccessError
 
         try:
             return str(self.service.export_file(self._principal(request), ws))
@@ -243,8 +243,8 @@ class _Handlers:
         self, n_months: float | None, lead: str, ws: str | None, lang: str, request: gr.Request
     ) -> tuple:
         """The map, the report below it, the state (the report's data) and the MOUs to follow up beside it."""
+        from assistant.access.workspaces import WorkspaceAccessError
         from assistant.services.partners import lead_ids
-        from assistant.workspaces import WorkspaceAccessError
 
         labels, lang, skip = self.labels, normalize_language(lang), gr.skip()
         refused = limit_refusal(self.s, request, lang)
@@ -330,7 +330,7 @@ class _Handlers:
 
     def run_pick(self, pid: str | None, ws: str | None, lang: str, request: gr.Request) -> tuple:
         """Fill the form with the chosen partner (or empty it for a new one)."""
-        from assistant.workspaces import WorkspaceAccessError
+        from assistant.access.workspaces import WorkspaceAccessError
 
         lang = normalize_language(lang)
         if not pid or pid == NEW_PARTNER:
@@ -369,8 +369,8 @@ class _Handlers:
         The parameters are the form's fields in EDIT_FIELDS order (Gradio passes inputs by
         position and gives the request only to a parameter annotated ``gr.Request``).
         """
+        from assistant.access.workspaces import WorkspaceAccessError
         from assistant.partners.models import PartnerValidationError
-        from assistant.workspaces import WorkspaceAccessError
 
         field_values = [
             pid_field, name_th, name_en, ptype, prov, district, lat, lon,
@@ -401,7 +401,7 @@ class _Handlers:
         self, pid: str | None, confirmed: bool, ws: str | None, lang: str, request: gr.Request
     ) -> tuple:
         """Remove the chosen partner (with its links and plan entry) once the box is ticked."""
-        from assistant.workspaces import WorkspaceAccessError
+        from assistant.access.workspaces import WorkspaceAccessError
 
         lang = normalize_language(lang)
         if not pid or pid == NEW_PARTNER:
@@ -424,7 +424,7 @@ class _Handlers:
 
     def refresh_pick(self, pid: str | None, ws: str | None, lang: str, request: gr.Request) -> Any:
         """The picker's choices for the workspace's registry now (the choice stays when still there)."""
-        from assistant.workspaces import WorkspaceAccessError
+        from assistant.access.workspaces import WorkspaceAccessError
 
         labels, lang = self.labels, normalize_language(lang)
         if not ws and self.s.auth:

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 import gradio as gr
 
-from assistant.history import Kind
+from assistant.access.history import Kind
 from assistant.services.plan import DEFAULT_MONTHS, PlanRequest, PlanService, lines, save_edited
 from assistant.ui.display import code_label
 from assistant.ui.form_problems import QUOTE, show_problem
@@ -357,8 +357,8 @@ class _PlanHandlers:
         ui_lang: str,
         request: gr.Request,
     ) -> Iterator[tuple[Any, ...]]:
-        from assistant.forms import FormError
-        from assistant.workspaces import WorkspaceAccessError
+        from assistant.access.workspaces import WorkspaceAccessError
+        from assistant.drafting.forms import FormError
 
         labels, s = self.labels, self.s
         fields = [network_v, lead_v, members_v, needs_v, goals_v, duration_v, start_v, budget_v]
@@ -387,8 +387,8 @@ class _PlanHandlers:
 
     def _stream(self, form: Any, workspace_name: str, ui_lang: str, principal: Any) -> Iterator[tuple]:
         """The plan drafted section by section, then saved to the history with its downloads."""
+        from assistant.access.workspaces import WorkspaceAccessError
         from assistant.ui.draft_view import follow_draft
-        from assistant.workspaces import WorkspaceAccessError
 
         labels, service = self.labels, self.service
         skip = gr.skip()
@@ -427,7 +427,7 @@ class _PlanHandlers:
     def take_partners(
         self, current: str, ws: str | None, ui_lang: str, request: gr.Request
     ) -> tuple[str, str]:
-        from assistant.workspaces import WorkspaceAccessError
+        from assistant.access.workspaces import WorkspaceAccessError
 
         labels, s = self.labels, self.s
         ui_lang = normalize_language(ui_lang)

@@ -8,7 +8,7 @@ Usage (assembled by :mod:`assistant.ui.app` through ``TABS``):
   shown with :func:`assistant.ui.draft_view.follow_draft` (progress, then DOCX/MD downloads).
   Form problems are listed field by field; nothing is drafted until the form is valid.
 * **Reflection helper**: a pasted, anonymised reflection → rubric levels with the learner's
-  own sentences as evidence, questions and gaps (:func:`assistant.reflection.review_reflection`).
+  own sentences as evidence, questions and gaps (:func:`assistant.portfolio.reflection.review_reflection`).
   Text with personal data is refused, with what was found masked, before any model is started.
 
 Dropdown values are framework ids, so the guide never receives a name it has to guess.
@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 import gradio as gr
 
-from assistant.history import Kind
+from assistant.access.history import Kind
 from assistant.services.portfolio import GuideRequest, PortfolioService
 from assistant.ui.form_problems import show_problem
 from assistant.ui.i18n import get_labels, normalize_language
@@ -57,14 +57,14 @@ def grade_choices(lang: str) -> list[tuple[str, str]]:
 
 def area_choices(lang: str) -> list[tuple[str, str]]:
     """The 8 learning areas of framework.yaml, named in ``lang``, valued by id."""
-    from assistant.knowledge import load_framework
+    from assistant.drafting.knowledge import load_framework
 
     return [(a.name.get(lang), a.id) for a in load_framework().learning_areas]
 
 
 def competency_choices(lang: str) -> list[tuple[str, str]]:
     """The 5 key competencies of framework.yaml, named in ``lang``, valued by id."""
-    from assistant.knowledge import load_framework
+    from assistant.drafting.knowledge import load_framework
 
     return [(c.name.get(lang), c.id) for c in load_framework().competencies]
 
@@ -109,7 +109,7 @@ def reflection_markdown(
     lang: str, text: str, competencies: list[str] | None, grade: str, llm: Any = None, backend: str = "none"
 ) -> str:
     """The reflection helper's answer as Markdown: feedback, or a clear refusal (personal data, bad input)."""
-    from assistant.privacy import PersonalDataError
+    from assistant.llm.privacy import PersonalDataError
 
     labels = get_labels()
     try:
@@ -259,8 +259,8 @@ class _PortfolioHandlers:
         weeks_v: float | None,
         request: gr.Request,
     ) -> Iterator[tuple[Any, Any, Any]]:
-        from assistant.forms import FormError
-        from assistant.workspaces import WorkspaceAccessError
+        from assistant.access.workspaces import WorkspaceAccessError
+        from assistant.drafting.forms import FormError
 
         s, labels, service = self.s, self.labels, self.service
         lang = normalize_language(lang)

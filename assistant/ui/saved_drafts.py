@@ -1,7 +1,7 @@
 """Saved drafts in a tool tab: every finished draft goes to the user's history, and a panel reopens it.
 
 Usage (in a tab's ``build_tab``; the tab already has its own Markdown view and file list):
-    >>> from assistant.history import Kind
+    >>> from assistant.access.history import Kind
     >>> from assistant.ui.saved_drafts import record_draft_safely, saved_drafts_panel
     >>> workspace = workspace_selector(ctx, elem_id="plan-workspace")
     >>> preview, files, status = gr.Markdown(), gr.File(file_count="multiple"), gr.Markdown()
@@ -14,13 +14,13 @@ Usage (in a tab's ``build_tab``; the tab already has its own Markdown view and f
     ...         yield view.status, view.markdown, view.files
     >>> panel.refresh_after(button.click(run, inputs, [status, preview, files]))   # list it at once
 
-* :func:`record_draft` stores ``draft.to_json()`` in :mod:`assistant.history` under the caller
+* :func:`record_draft` stores ``draft.to_json()`` in :mod:`assistant.access.history` under the caller
   and the workspace (title: the draft's title), so it survives restarts; only its owner lists
   and opens it, and only while they may still use the workspace (the library checks).
-* The panel (:class:`SavedPanel`) lists the caller's items of one :class:`~assistant.history.Kind`
+* The panel (:class:`SavedPanel`) lists the caller's items of one :class:`~assistant.access.history.Kind`
   in the workspace chosen in the tab's selector, newest first as "title · date". **Open** rebuilds
-  the draft (:meth:`assistant.drafting.Draft.from_json`), shows its Markdown
-  (:func:`assistant.export.to_markdown`, identical to the first time) and offers fresh DOCX and
+  the draft (:meth:`assistant.drafting.engine.Draft.from_json`), shows its Markdown
+  (:func:`assistant.drafting.export.to_markdown`, identical to the first time) and offers fresh DOCX and
   Markdown files; **Delete** removes the item. Elements are ``#<prefix>-saved`` (the accordion),
   ``#<prefix>-saved-list``, ``#<prefix>-saved-open``, ``#<prefix>-saved-delete`` and
   ``#<prefix>-saved-message``.
@@ -39,14 +39,14 @@ from typing import TYPE_CHECKING, Any
 
 import gradio as gr
 
-from assistant.drafting import Draft
-from assistant.export import ExportFormat, export_files, to_markdown
-from assistant.history import HistoryItem, HistoryNotFound, Kind
+from assistant.access.history import HistoryItem, HistoryNotFound, Kind
+from assistant.access.workspaces import Principal, WorkspaceAccessError
+from assistant.drafting.engine import Draft
+from assistant.drafting.export import ExportFormat, export_files, to_markdown
 from assistant.settings import Settings
 from assistant.ui.display import show_time
 from assistant.ui.i18n import get_labels, normalize_language
 from assistant.ui.session import principal_from_request
-from assistant.workspaces import Principal, WorkspaceAccessError
 
 if TYPE_CHECKING:
     from assistant.ui.app import TabContext
@@ -72,7 +72,7 @@ def record_draft(
     :func:`reopen_draft` turns back into the same draft. Raises WorkspaceAccessError when the
     caller may not use ``workspace``, ValueError for an oversized draft.
     """
-    from assistant.history import save
+    from assistant.access.history import save
 
     item = save(
         principal,
@@ -134,7 +134,7 @@ def item_choices(
     settings: Settings, principal: Principal, workspace: str | None, kind: Kind | str, lang: str = "th"
 ) -> list[tuple[str, str]]:
     """``(label, id)`` of the caller's items of ``kind`` in ``workspace``, newest first (none without one)."""
-    from assistant.history import list_items
+    from assistant.access.history import list_items
 
     if not workspace:
         return []
@@ -218,7 +218,7 @@ class SavedPanel:
         unchanged = len(outputs) - 1
 
         def open_item(item_id: str | None, lang: str, request: gr.Request) -> tuple:
-            from assistant.history import load
+            from assistant.access.history import load
 
             lang = normalize_language(lang)
             if not item_id:
@@ -310,7 +310,7 @@ def saved_drafts_panel(
     )
 
     def delete_item(item_id: str | None, lang: str, ws: str | None, request: gr.Request) -> tuple[Any, str]:
-        from assistant.history import delete, load
+        from assistant.access.history import delete, load
 
         lang = normalize_language(lang)
         if not item_id:

@@ -8,7 +8,7 @@ Usage (in a tab's ``build_tab``):
     ...     retriever = scoped_retriever(caller, ws, settings=ctx.settings)   # checks access
 
 With ``settings.auth`` on, :func:`auth_function` backs Gradio's login form with
-:func:`assistant.accounts.authenticate` (lockout included) and every handler reads the user
+:func:`assistant.access.accounts.authenticate` (lockout included) and every handler reads the user
 from ``gr.Request.username``. With it off (the default), everyone is the anonymous single
 user and the session bar says so.
 """
@@ -21,9 +21,9 @@ from typing import TYPE_CHECKING, Any
 
 import gradio as gr
 
+from assistant.access.workspaces import Principal, WorkspaceAccessError, principal_for, workspaces_for
 from assistant.settings import Settings
 from assistant.ui.i18n import DEFAULT_LANGUAGE, LANGUAGES, Labels, get_labels, normalize_language
-from assistant.workspaces import Principal, WorkspaceAccessError, principal_for, workspaces_for
 
 if TYPE_CHECKING:
     from assistant.ui.app import TabContext
@@ -65,7 +65,7 @@ def charge_question(
     questions directly, drafts, the health check, MOU analysis and partner search through
     :func:`limit_refusal`; so does the Gradio API, which runs the same handlers.
     """
-    from assistant.ratelimit import Quota, RateLimiter
+    from assistant.access.ratelimit import Quota, RateLimiter
 
     limit = settings.ask_rate_per_minute
     quotas = [Quota(rate_key(principal, request), limit)]
@@ -86,7 +86,7 @@ def limit_refusal(settings: Settings, request: gr.Request | None, lang: str) -> 
     handlers, so it is charged the same. A caller that is not logged in spends its client
     address's budget (the handler then refuses it for the missing log-in anyway).
     """
-    from assistant.ratelimit import RateLimitError
+    from assistant.access.ratelimit import RateLimitError
 
     try:
         principal = principal_from_request(request, settings)
@@ -101,7 +101,7 @@ def limit_refusal(settings: Settings, request: gr.Request | None, lang: str) -> 
 
 def auth_function(settings: Settings) -> Callable[[str, str], bool]:
     """Gradio's ``auth=`` callable: true for a right password on an unlocked account."""
-    from assistant.accounts import Accounts
+    from assistant.access.accounts import Accounts
 
     accounts = Accounts.for_settings(settings)
 
@@ -116,7 +116,7 @@ class SessionTokens(MutableMapping[str, str]):
 
     Gradio keeps tokens in a plain dict forever; this one stores each token's hash in the app
     database when Gradio hands it out, and answers a lookup only while the session is alive
-    (:meth:`assistant.accounts.Accounts.session_user`: not expired, account not locked, changed
+    (:meth:`assistant.access.accounts.Accounts.session_user`: not expired, account not locked, changed
     or removed). Install it with :func:`install_session_tokens` once the app is launched.
     """
 
@@ -157,7 +157,7 @@ class SessionTokens(MutableMapping[str, str]):
 
 def install_session_tokens(app: Any, settings: Settings) -> SessionTokens:
     """Replace a launched Gradio app's token dict with :class:`SessionTokens` (keeping any issued)."""
-    from assistant.accounts import Accounts
+    from assistant.access.accounts import Accounts
 
     tokens = SessionTokens(Accounts.for_settings(settings))
     for token, user in dict(app.tokens).items():

@@ -22,6 +22,9 @@ Usage (assembled by :mod:`assistant.ui.app` through ``TABS``):
   session a trainer creates is listed under *My sessions* (``#session-saved-*``) by its join code
   and name — never the trainer key — so the trainer finds it again after a restart
   (:mod:`assistant.ui.saved_drafts`).
+
+The Markdown the tab shows (session errors, answers with their sources, the dashboard's questions,
+a reopened session) is built in :mod:`assistant.ui.workshop_view`.
 """
 
 from __future__ import annotations
@@ -35,12 +38,11 @@ from typing import TYPE_CHECKING, Any
 
 import gradio as gr
 
-from assistant.history import HistoryItem, Kind
+from assistant.access.history import HistoryItem, Kind
 from assistant.services.workshop import NewSession, SessionService
 from assistant.services.workshop import session_payload as session_payload  # re-exported
 from assistant.settings import Settings
 from assistant.ui.i18n import Labels, get_labels, normalize_language
-from assistant.ui.safe_text import plain_media
 from assistant.ui.saved_drafts import Reopened, record_draft_safely, saved_drafts_panel
 from assistant.ui.session import (
     access_message,
@@ -48,12 +50,18 @@ from assistant.ui.session import (
     principal_from_request,
     workspace_selector,
 )
+from assistant.ui.workshop_view import (
+    answer_markdown,
+    citations_markdown,
+    groups_markdown,
+    saved_session_markdown,
+    session_error,
+)
 
 if TYPE_CHECKING:
-    from assistant.records import Citation
-    from assistant.sessions import QuestionGroup, Session
+    from assistant.access.workspaces import Principal
+    from assistant.sessions import Session
     from assistant.ui.app import TabContext
-    from assistant.workspaces import Principal
 
 log = logging.getLogger(__name__)
 
@@ -62,89 +70,13 @@ DURATIONS = [1.0, 1.5, 2.0, 2.5, 3.0, 3.5, 4.0, 4.5, 5.0, 5.5, 6.0]
 PROGRESS = gr.Progress()
 
 
-def session_error(lang: str, exc: Exception) -> str:
-    """A session error in the UI language: the specific message for each kind."""
-    from assistant.sessions import (
-        SessionClosedError,
-        SessionNotFoundError,
-        SessionNotReadyError,
-        TrainerKeyError,
-    )
-
-    labels = get_labels()
-    for kind, key in (
-        (SessionNotFoundError, "workshop.err_not_found"),
-        (SessionClosedError, "workshop.err_closed"),
-        (SessionNotReadyError, "workshop.err_not_ready"),
-        (TrainerKeyError, "workshop.err_key"),
-    ):
-        if isinstance(exc, kind):
-            return f"⚠ {labels.text(key, lang)}"
-    return "⚠ " + labels.text("workshop.err_session", lang, error=str(exc))
-
-
-def citations_markdown(lang: str, citations: list[Citation]) -> str:
-    """The numbered sources under an answer: ``[1] file.md, page 2 — “quoted passage…”``."""
-    labels = get_labels()
-    if not citations:
-        return ""
-    lines = [f"**{labels.text('workshop.sources', lang)}**", ""]
-    for c in citations:
-        quote = " ".join(c.text.split())
-        quote = quote if len(quote) <= 200 else quote[:200].rsplit(" ", 1)[0] + " …"
-        where = f"{c.source}, {labels.text('workshop.page', lang)} {c.page}"
-        lines.append(f"- [{c.n}] {html.escape(where)} — “{plain_media(html.escape(quote))}”")
-    return "\n".join(lines)
-
-
-def answer_markdown(text: str) -> str:
-    """A participant's answer as Markdown: HTML escaped, no remote images or links from documents."""
-    return plain_media(html.escape(text or "", quote=False))
-
-
-def groups_markdown(lang: str, groups: list[QuestionGroup]) -> str:
-    """The dashboard's questions grouped by theme, as Markdown."""
-    labels = get_labels()
-    if not groups:
-        return labels.text("workshop.no_questions", lang)
-    total = sum(g.size for g in groups)
-    lines = [f"**{labels.text('workshop.questions_head', lang, count=total)}**", ""]
-    missing = labels.text("workshop.not_found_mark", lang)
-    for n, group in enumerate(groups, start=1):
-        lines.append(f"{n}. **{plain_media(html.escape(group.label))}** ({group.size})")
-        for q in group.questions:
-            mark = "" if q.grounded else f" _({missing})_"
-            lines.append(f"    - {plain_media(html.escape(q.question))}{mark}")
-    return "\n".join(lines)
-
-
 def record_session(settings: Settings, principal: Principal, workspace: str, session: Session) -> str | None:
     """Save a created session to the trainer's history (``Kind.SESSION``); its id, or None if that failed."""
     return SessionService(settings).remember(principal, workspace, session)
 
 
-def saved_session_markdown(lang: str, payload: dict[str, Any], session: Session | None) -> str:
-    """A saved session reopened: name, join code and its status now (``session`` None: gone), then a hint."""
-    labels = get_labels()
-    if session is None:
-        status = labels.text("saved.session_gone", lang)
-    else:
-        key = {"open": "workshop.status_open", "closed": "workshop.status_closed"}.get(
-            session.status.value, "workshop.preparing"
-        )
-        status = labels.text(key, lang)
-    line = labels.text(
-        "saved.session_line",
-        lang,
-        name=html.escape(str(payload.get("name", ""))),
-        code=html.escape(str(payload.get("code", ""))),
-        status=status,
-    )
-    return f"{line}\n\n_{labels.text('saved.session_key_hint', lang)}_" if session is not None else line
-
-
 def _agenda_error(lang: str, exc: Exception) -> str:
-    from assistant.forms import FormError
+    from assistant.drafting.forms import FormError
 
     labels = get_labels()
     if isinstance(exc, FormError):
@@ -487,11 +419,11 @@ class _WorkshopHandlers:
         ws: str | None,
         request: gr.Request,
     ) -> Iterator[tuple[Any, Any, Any]]:
-        from assistant.drafting import draft_context
-        from assistant.forms import FormError
+        from assistant.access.workspaces import WorkspaceAccessError
+        from assistant.drafting.engine import draft_context
+        from assistant.drafting.forms import FormError
         from assistant.ui.draft_view import follow_draft
         from assistant.workshop import AgendaError, stream_workshop
-        from assistant.workspaces import WorkspaceAccessError
 
         labels, s = self.labels, self.s
         lang = normalize_language(lang)
@@ -533,7 +465,7 @@ class _WorkshopHandlers:
             yield labels.text("workshop.error", lang, error=f"{type(exc).__name__}: {exc}"), gr.update(), None
 
     def library_choices(self, ws: str | None, request: gr.Request) -> Any:
-        from assistant.workspaces import WorkspaceAccessError
+        from assistant.access.workspaces import WorkspaceAccessError
 
         s, service = self.s, self.service
         if not ws and s.auth:  # the selector is not filled yet: its change event lists
@@ -563,8 +495,8 @@ class _WorkshopHandlers:
         request: gr.Request,
         progress: gr.Progress = PROGRESS,
     ) -> tuple[Any, ...]:
+        from assistant.access.workspaces import WorkspaceAccessError
         from assistant.sessions import SessionError
-        from assistant.workspaces import WorkspaceAccessError
 
         labels, s, service = self.labels, self.s, self.service
         lang = normalize_language(lang)
@@ -616,7 +548,7 @@ class _WorkshopHandlers:
         return f"**{html.escape(session.name)}** · {session.code} · {status}", groups_markdown(lang, groups)
 
     def do_faq(self, lang: str, code: str, key: str) -> tuple[str, Any]:
-        from assistant.export import ExportFormat, export_files
+        from assistant.drafting.export import ExportFormat, export_files
         from assistant.sessions import SessionError
 
         service = self.service
@@ -658,11 +590,11 @@ class _WorkshopHandlers:
     def do_ask(
         self, lang: str, handle: dict | None, text: str, request: gr.Request
     ) -> Iterator[tuple[str, str]]:
-        from assistant.ratelimit import RateLimitError
+        from assistant.access.ratelimit import RateLimitError
+        from assistant.access.workspaces import Principal, WorkspaceAccessError
         from assistant.records import EventKind
         from assistant.sessions import SessionError
         from assistant.ui.session import charge_question
-        from assistant.workspaces import Principal, WorkspaceAccessError
 
         labels, s, service = self.labels, self.s, self.service
         lang = normalize_language(lang)

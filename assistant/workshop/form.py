@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from assistant.drafting import check_language
-from assistant.forms import parse_form
+from assistant.drafting.engine import check_language
+from assistant.drafting.forms import parse_form
 
 if TYPE_CHECKING:
     from collections.abc import Mapping

@@ -6,7 +6,15 @@ import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
-from assistant.drafting import Block, Draft, DraftContext, DraftEvent, DraftKind, SectionSpec, stream_draft
+from assistant.drafting.engine import (
+    Block,
+    Draft,
+    DraftContext,
+    DraftEvent,
+    DraftKind,
+    SectionSpec,
+    stream_draft,
+)
 from assistant.workshop.agenda import plan_agenda
 from assistant.workshop.form import WorkshopForm, parse_workshop
 from assistant.workshop.template import WorkshopTemplate, load_template

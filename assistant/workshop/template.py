@@ -191,7 +191,7 @@ def load_template(path: Path | None = None) -> WorkshopTemplate:
 def _load_template(path: Path) -> WorkshopTemplate:
     from pydantic import ValidationError
 
-    from assistant.forms import describe
+    from assistant.drafting.forms import describe
 
     if not Path(path).is_file():
         raise ValueError(f"workshop template not found: {path}")

@@ -126,7 +126,7 @@ def index(tmp_path_factory: pytest.TempPathFactory, embedder) -> Iterator[Any]:
 
 @pytest.fixture()
 def retriever(index):
-    from assistant.retrieval import HybridRetriever
+    from assistant.retrieval.hybrid import HybridRetriever
 
     return HybridRetriever(store=index, workspace="default", k=5)
 
@@ -705,8 +705,8 @@ def test_any_model_exception_falls_back_without_crashing(retriever) -> None:
 
 
 def test_query_expansion_by_the_model(index) -> None:
-    from assistant.retrieval import HybridRetriever
-    from assistant.translate import model_expander
+    from assistant.retrieval.hybrid import HybridRetriever
+    from assistant.retrieval.translate import model_expander
 
     translator = model("What are the components of an educational collaboration network?")
     retriever = HybridRetriever(store=index, workspace="default", k=5, expander=model_expander(translator))
@@ -863,7 +863,7 @@ def scanned_index(tmp_path_factory: pytest.TempPathFactory, embedder, pdf_dir: P
 def test_a_citation_from_a_page_read_by_ocr_says_so_and_one_from_a_text_layer_does_not(
     scanned_index,
 ) -> None:
-    from assistant.retrieval import HybridRetriever
+    from assistant.retrieval.hybrid import HybridRetriever
 
     retriever = HybridRetriever(store=scanned_index, workspace="default", k=5)
     doc = scanned_index.documents("default")[0]

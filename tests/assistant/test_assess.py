@@ -32,7 +32,7 @@ from assistant.assess import (
     run_assessment,
     split_answers_file,
 )
-from assistant.knowledge import load_framework
+from assistant.drafting.knowledge import load_framework
 from tests.fixtures.cli import Cli
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -257,8 +257,8 @@ def index(tmp_path_factory: pytest.TempPathFactory, embedder) -> Iterator[Any]:
 
 
 def _context(index, language: str, llm: Any = None):
-    from assistant.drafting import DraftContext, Sources, Writer
-    from assistant.retrieval import HybridRetriever
+    from assistant.drafting.engine import DraftContext, Sources, Writer
+    from assistant.retrieval.hybrid import HybridRetriever
 
     retriever = HybridRetriever(store=index, workspace="default", k=5)
     return DraftContext(language, Sources(retriever, k=2), Writer(llm, "fake" if llm else "none", language))

@@ -56,8 +56,8 @@ def test_each_caller_gets_its_own_copy_and_an_edited_file_is_read_again(tmp_path
 
 
 def test_the_modules_loaders_go_through_it(tmp_path: Path) -> None:
-    from assistant.abbreviations import load_abbreviations
     from assistant.ask.prompts import load_prompts
+    from assistant.retrieval.abbreviations import load_abbreviations
 
     (tmp_path / "abbreviations.yaml").write_text("th: [not, a, table\n", encoding="utf-8")
     with pytest.raises(DataFileError, match=r"abbreviations\.yaml is not valid YAML"):

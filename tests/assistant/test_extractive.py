@@ -24,7 +24,7 @@ from assistant.extractive import (
     names_match,
     pick_fact,
 )
-from assistant.questions import AnswerType, Kind, analyse
+from assistant.extractive.questions import AnswerType, Kind, analyse
 
 STEPS = """## Planning the year
 

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from assistant.extractive import Piece, Terms, list_skeleton
+from assistant.extractive.questions import analyse
 from assistant.extractive.semantic import (
     ANSWERS,
     MAX_SENTENCES,
@@ -15,7 +16,6 @@ from assistant.extractive.semantic import (
     closeness,
     similarities,
 )
-from assistant.questions import analyse
 
 
 def test_closeness_maps_compressed_cosines_onto_zero_to_one() -> None:

@@ -28,7 +28,7 @@ from pydantic import Field
 from assistant import grounding as g
 from assistant.ask import Answerer, leaks_prompt, load_prompts
 from assistant.records import Answer, Citation, EventKind
-from assistant.retrieval import HybridRetriever
+from assistant.retrieval.hybrid import HybridRetriever
 
 ROOT = Path(__file__).resolve().parents[2]
 A, B = "net-a", "net-b"
@@ -248,7 +248,7 @@ def test_a_hijacked_model_is_caught_and_replaced(index, lang: str, form: str) ->
     assert any(leaks_prompt(first, s) for s in system_prompts()), "the fake model should leak its prompt"
     assert len(model.calls) == 1, "the skeleton answers: no retry"
     assert "fallback:none" in answer.notes and f"shape:{answer.kind}" in answer.notes
-    if form == "json":  # (a prose reply is misread as declining: see test_model_checks)
+    if form == "json":  # (a prose reply is misread as declining: see llm/test_checks.py)
         assert "failed:prompt-leak" in answer.notes and "failed:cjk" in answer.notes
     assert answer.backend == "none" and answer.grounded
     assert FACTS[lang] in answer.text

@@ -13,9 +13,9 @@ import pytest
 import yaml
 from langchain_core.language_models.fake_chat_models import FakeListChatModel
 
-from assistant.drafting import DraftContext, Sources, Writer
-from assistant.export import to_docx_bytes, to_markdown
-from assistant.forms import FormError
+from assistant.drafting.engine import DraftContext, Sources, Writer
+from assistant.drafting.export import to_docx_bytes, to_markdown
+from assistant.drafting.forms import FormError
 from assistant.mou.analysis import FIELDS, analyze_file, analyze_mou
 from assistant.mou.dates import add_months, find_dates, format_date, months_between
 from assistant.mou.draft import draft_mou, parse_mou_form, stream_mou_draft
@@ -118,7 +118,7 @@ def test_image_only_mou_without_ocr_reports_every_field_missing(pdf_dir: Path) -
 
 
 def test_image_only_mou_is_read_through_ocr(pdf_dir: Path) -> None:
-    from assistant.runtime import ocr_options
+    from assistant.retrieval.runtime import ocr_options
     from assistant.settings import get_settings
     from ingest.ocr import engine_problem
 
@@ -373,7 +373,7 @@ def test_form_problems_are_listed_one_by_one() -> None:
 
 
 def test_pdpa_clause_cites_the_workspace_policy(corpus_store) -> None:
-    from assistant.retrieval import HybridRetriever
+    from assistant.retrieval.hybrid import HybridRetriever
 
     retriever = HybridRetriever(store=corpus_store, workspace="default", k=5)
     ctx = DraftContext("th", Sources(retriever, k=2), Writer(None, "none", "th"))

@@ -19,10 +19,11 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, BaseMessage
 from langchain_core.outputs import ChatGeneration, ChatResult
 
-from assistant.drafting import Block, BlockKind, Draft, DraftEventKind, draft_context
-from assistant.export import to_docx_bytes, to_markdown
-from assistant.forms import FormError, parse_form
-from assistant.knowledge import load_framework
+from assistant.access.workspaces import SYSTEM
+from assistant.drafting.engine import Block, BlockKind, Draft, DraftEventKind, draft_context
+from assistant.drafting.export import to_docx_bytes, to_markdown
+from assistant.drafting.forms import FormError, parse_form
+from assistant.drafting.knowledge import load_framework
 from assistant.plan import (
     PartnerBook,
     PartnerInfo,
@@ -34,7 +35,6 @@ from assistant.plan import (
     workspace_partners,
 )
 from assistant.settings import Settings
-from assistant.workspaces import SYSTEM
 from tests.fixtures.cli import Cli
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -61,7 +61,7 @@ def problems_of(data: dict[str, Any]) -> list[str]:
 
 
 def ctx_for(store: Any, language: str, llm: Any = False):
-    from assistant.retrieval import HybridRetriever
+    from assistant.retrieval.hybrid import HybridRetriever
 
     retriever = HybridRetriever(store=store, workspace="default", k=5)
     return draft_context(Settings(), "default", language, retriever=retriever, llm=llm, principal=SYSTEM)
@@ -356,8 +356,8 @@ def test_grounded_prose_is_kept_and_wrong_language_prose_is_dropped(corpus_store
 
 
 def test_markdown_shows_model_prose_as_generated() -> None:
-    from assistant.drafting import Section
-    from assistant.export import sections_markdown
+    from assistant.drafting.engine import Section
+    from assistant.drafting.export import sections_markdown
 
     text = sections_markdown([Section("x", "หัวข้อ", [Block.paragraph("ย่อหน้า", generated=True)])], "th")
     assert "ร่างโดยโมเดลภาษา" in text

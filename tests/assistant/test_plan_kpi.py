@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.knowledge import load_framework
+from assistant.drafting.knowledge import load_framework
 from assistant.plan.kpi import goal_kpi, measure_en, measure_th
 
 

@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 from langchain_core.language_models.fake_chat_models import FakeListChatModel
 
-from assistant.drafting import Block, DraftContext, DraftEventKind, Sources, Writer
-from assistant.forms import FormError
-from assistant.knowledge import load_framework
+from assistant.drafting.engine import Block, DraftContext, DraftEventKind, Sources, Writer
+from assistant.drafting.forms import FormError
+from assistant.drafting.knowledge import load_framework
 from assistant.portfolio import (
     LEVELS,
     check_curriculum,
@@ -237,7 +237,7 @@ def test_form_language_must_match_the_context() -> None:
 
 @pytest.fixture(scope="module")
 def cited_th(corpus_store):
-    from assistant.retrieval import HybridRetriever
+    from assistant.retrieval.hybrid import HybridRetriever
 
     retriever = HybridRetriever(store=corpus_store, workspace="default", k=5)
     ctx = DraftContext("th", Sources(retriever), Writer(None, "none", "th"))
@@ -265,7 +265,7 @@ def test_every_citation_is_a_retrieved_live_chunk(cited_th, corpus_store) -> Non
 def test_docx_keeps_the_thai_text_unchanged(cited_th) -> None:
     from docx import Document
 
-    from assistant.export import to_docx_bytes, to_markdown
+    from assistant.drafting.export import to_docx_bytes, to_markdown
 
     doc = Document(io.BytesIO(to_docx_bytes(cited_th)))
     text = "\n".join(p.text for p in doc.paragraphs)

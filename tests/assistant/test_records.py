@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from assistant.model_checks import backend_note
+from assistant.llm.checks import backend_note
 from assistant.records import BACKEND_DOWN, AnswerNote
 
 

@@ -8,17 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from assistant import history
-from assistant.accounts import add_user
-from assistant.drafting import Block, Draft, DraftContext, Section, Sources, Writer
-from assistant.export import to_markdown
-from assistant.history import History, HistoryNotFound, Kind
-from assistant.records import Citation
-from assistant.settings import Settings
-from assistant.storage import app_db
-from assistant.ui.saved_drafts import item_choices, item_label, record_draft, reopen_draft
-from assistant.workshop import draft_workshop, parse_workshop
-from assistant.workspaces import (
+from assistant.access import history
+from assistant.access.accounts import add_user
+from assistant.access.history import History, HistoryNotFound, Kind
+from assistant.access.workspaces import (
     Principal,
     WorkspaceAccessError,
     Workspaces,
@@ -26,6 +19,13 @@ from assistant.workspaces import (
     create_workspace,
     principal_for,
 )
+from assistant.drafting.engine import Block, Draft, DraftContext, Section, Sources, Writer
+from assistant.drafting.export import to_markdown
+from assistant.records import Citation
+from assistant.settings import Settings
+from assistant.storage import app_db
+from assistant.ui.saved_drafts import item_choices, item_label, record_draft, reopen_draft
+from assistant.workshop import draft_workshop, parse_workshop
 
 PASSWORD = "long enough password"
 THAI = "เครือข่ายโรงเรียนขนาดเล็กอำเภอโป่งน้ำร้อน พัฒนาทักษะอาชีพด้านการท่องเที่ยวร่วมกับภาคีในชุมชน"

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from assistant.access.workspaces import SYSTEM
 from assistant.sessions import (
     CODE_ALPHABET,
     CODE_LENGTH,
@@ -29,7 +30,6 @@ from assistant.sessions import (
     workspace_for,
 )
 from assistant.settings import Settings
-from assistant.workspaces import SYSTEM
 from tests.fixtures.cli import Cli
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -186,7 +186,7 @@ def test_create_refuses_bad_input_and_keeps_nothing(sessions: Sessions, tmp_path
 
 
 def test_the_planted_string_is_findable_in_its_own_workspace(mstore) -> None:
-    from assistant.retrieval import HybridRetriever
+    from assistant.retrieval.hybrid import HybridRetriever
 
     hits = HybridRetriever(store=mstore, workspace="other", k=3).search(SECRET)
     assert hits and SECRET in hits[0].text
@@ -289,7 +289,7 @@ def test_questions_are_logged_grouped_and_exported_as_faq(
 ) -> None:
     from docx import Document
 
-    from assistant.export import export
+    from assistant.drafting.export import export
 
     s = sessions.create_session("FAQ", "อ.สมหญิง", [pack_file], principal=SYSTEM)
     p = sessions.join(s.code)
@@ -321,7 +321,7 @@ def test_questions_are_logged_grouped_and_exported_as_faq(
 
 @pytest.fixture()
 def cli(data_dir: Path, model_dir: Path, mstore, embedder, monkeypatch: pytest.MonkeyPatch) -> Cli:
-    import assistant.runtime as runtime
+    import assistant.retrieval.runtime as runtime
 
     monkeypatch.setattr(runtime, "get_embedder", lambda settings=None: embedder)  # one model per test run
     runner = Cli(data_dir, model_dir, monkeypatch)

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-from assistant.runtime import ingest_options, ocr_options
+from assistant.retrieval.runtime import ingest_options, ocr_options
 from assistant.settings import Settings
 from ingest.ocr import OcrMode
 
@@ -76,7 +76,7 @@ def test_templates_and_starter_partners_follow_the_corpus_dir(
 ) -> None:
     import shutil
 
-    from assistant.knowledge import load_framework
+    from assistant.drafting.knowledge import load_framework
     from assistant.plan.partners import partners_from_csv
     from assistant.settings import DEFAULT_CORPUS_DIR, get_settings
     from assistant.workshop.template import load_template

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.accounts import Accounts, authenticate
+from assistant.access.accounts import Accounts, authenticate
 from assistant.settings import Settings
 from tests.fixtures.cli import Cli
 from tests.fixtures.planted import planted_words, write_planted, write_public

@@ -9,9 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from assistant.drafting import DraftContext, Sources, Writer, draft_context
-from assistant.export import export, to_markdown
-from assistant.forms import FormError
+from assistant.access.workspaces import SYSTEM
+from assistant.drafting.engine import DraftContext, Sources, Writer, draft_context
+from assistant.drafting.export import export, to_markdown
+from assistant.drafting.forms import FormError
 from assistant.workshop import (
     ALLOWED_DURATIONS,
     AgendaError,
@@ -22,7 +23,6 @@ from assistant.workshop import (
     plan_agenda,
     stream_workshop,
 )
-from assistant.workspaces import SYSTEM
 from tests.fixtures.cli import Cli
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -164,7 +164,7 @@ def test_draft_without_index_or_model_is_complete(language: str, tmp_path: Path)
 
 @pytest.mark.parametrize("language", ["th", "en"])
 def test_draft_cites_the_workshop_guide_through_retrieval(language: str, corpus_store) -> None:
-    from assistant.retrieval import HybridRetriever
+    from assistant.retrieval.hybrid import HybridRetriever
     from assistant.settings import Settings
 
     retriever = HybridRetriever(store=corpus_store, workspace="default", k=5)
@@ -192,7 +192,7 @@ def test_draft_cites_the_workshop_guide_through_retrieval(language: str, corpus_
 
 @pytest.fixture()
 def cli(tmp_path: Path, model_dir: Path, embedder, monkeypatch: pytest.MonkeyPatch) -> Cli:
-    import assistant.runtime as runtime
+    import assistant.retrieval.runtime as runtime
 
     monkeypatch.setattr(runtime, "get_embedder", lambda settings=None: embedder)
     runner = Cli(tmp_path / "data", model_dir, monkeypatch)

@@ -21,16 +21,8 @@ from pathlib import Path
 
 import pytest
 
-from assistant.accounts import add_user
-from assistant.assess import AssessmentStore
-from assistant.drafting import draft_context
-from assistant.mou.analysis import analyze_document
-from assistant.partners.registry import Registry
-from assistant.plan import chosen_partners, workspace_partners
-from assistant.retrieval import HybridRetriever
-from assistant.sessions import Sessions
-from assistant.settings import Settings
-from assistant.workspaces import (
+from assistant.access.accounts import add_user
+from assistant.access.workspaces import (
     SYSTEM,
     Principal,
     WorkspaceAccessError,
@@ -39,6 +31,14 @@ from assistant.workspaces import (
     create_workspace,
     principal_for,
 )
+from assistant.assess import AssessmentStore
+from assistant.drafting.engine import draft_context
+from assistant.mou.analysis import analyze_document
+from assistant.partners.registry import Registry
+from assistant.plan import chosen_partners, workspace_partners
+from assistant.retrieval.hybrid import HybridRetriever
+from assistant.sessions import Sessions
+from assistant.settings import Settings
 from ingest.store import Store
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -8,7 +8,7 @@ from pathlib import Path
 import frontmatter
 import pytest
 
-from assistant.knowledge import load_framework
+from assistant.drafting.knowledge import load_framework
 
 FRAMEWORK_DIR = Path(__file__).resolve().parents[2] / "corpus" / "framework"
 REQUIRED_KEYS = ("title", "type", "language", "sources", "id")

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.retrieval import HybridRetriever
+from assistant.retrieval.hybrid import HybridRetriever
 from assistant.settings import ChromaMode, Settings
 from ingest.pipeline import Outcome, ingest
 from ingest.store import Store
@@ -115,7 +115,7 @@ def test_the_token_reaches_an_authenticating_proxy(
     tmp_path: Path, embedder, chroma_server: ChromaServer
 ) -> None:
     """Chroma 1.x's server checks no token: a proxy does, and the app's token must get through it."""
-    from assistant.runtime import get_store
+    from assistant.retrieval.runtime import get_store
 
     ws = workspace_name()
     proxy = TokenProxy(chroma_server, token="s3cret-token")
@@ -144,7 +144,7 @@ def test_tls_to_the_server_is_verified_against_the_configured_ca(
     tmp_path: Path, embedder, chroma_server: ChromaServer
 ) -> None:
     """EDUNET_CHROMA_SSL + EDUNET_CHROMA_CA_FILE: HTTPS through a TLS-terminating proxy, never unverified."""
-    from assistant.runtime import get_store
+    from assistant.retrieval.runtime import get_store
 
     ws = workspace_name()
     cert, key = make_certificate(tmp_path / "tls")

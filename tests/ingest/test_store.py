@@ -135,7 +135,7 @@ def test_an_upload_here_and_a_cli_ingest_at_once_lose_and_duplicate_nothing(
     # a fresh process reads the same index: the same count, every document found by its vectors
     script = (
         "import json, sys\n"
-        "from assistant.runtime import get_store\n"
+        "from assistant.retrieval.runtime import get_store\n"
         "s = get_store()\n"
         "tops = {n: [h.source for h in s.dense('default', n + ' cluster', 3)][:1] for n in sys.argv[1:]}\n"
         "print(json.dumps([s.vectors.count('default'), tops]))\n"

@@ -316,7 +316,7 @@ def test_new_labels_exist_in_both_languages(lang: str) -> None:
 def test_the_status_line_tells_a_backend_that_is_down_from_a_model_answer_not_kept() -> None:
     from pathlib import Path
 
-    from assistant.llm import LLMStatus
+    from assistant.llm.backends import LLMStatus
     from assistant.settings import Settings
     from assistant.ui.ask_tab import AskService, status_text
 
@@ -347,7 +347,7 @@ The school library has three rules for visiting classes:
 def test_a_documents_remote_images_and_links_never_reach_the_chat_as_media(store, tmp_path) -> None:
     """The known exfiltration path of chat UIs: a document's remote image loaded by the browser."""
     from assistant.ask import Answerer
-    from assistant.retrieval import HybridRetriever
+    from assistant.retrieval.hybrid import HybridRetriever
     from ingest.pipeline import ingest
 
     doc = tmp_path / "rules.md"

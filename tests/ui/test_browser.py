@@ -20,20 +20,20 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from assistant.access.workspaces import SYSTEM
 from assistant.records import Answer
-from assistant.runtime import ingest_options
+from assistant.retrieval.runtime import ingest_options
 from assistant.settings import Settings
 from assistant.ui.ask_tab import AskService, history_pairs, status_text
 from assistant.ui.i18n import LANGUAGES, get_labels, parse_labels
 from assistant.ui.library_tab import reindex, safe_name, store_uploads
-from assistant.workspaces import SYSTEM
 
 from .conftest import ROOT, UI, AppServer, start_app
 
 if TYPE_CHECKING:
     from playwright.sync_api import Locator, Page
 
-    from assistant.llm import LLMStatus
+    from assistant.llm.backends import LLMStatus
 
 QUESTION_TH = "องค์ประกอบของเครือข่ายความร่วมมือมีอะไรบ้าง"
 LIST_QUESTION_TH = "องค์ประกอบของเครือข่ายความร่วมมือทางการศึกษามีอะไรบ้าง"
@@ -121,7 +121,7 @@ def _service(status: LLMStatus | None = None, error: str | None = None) -> AskSe
 
 
 def test_status_line_names_the_backend_and_why_it_fell_back() -> None:
-    from assistant.llm import LLMStatus
+    from assistant.llm.backends import LLMStatus
 
     labels = get_labels()
     assert "embedded" in status_text(labels, "en", _service())
@@ -146,7 +146,7 @@ def test_history_passed_to_the_answerer_is_windowed_and_skips_failed_turns() -> 
 
 @pytest.mark.slow
 def test_reindex_all_keeps_sources_and_types(tmp_path: Path, model_dir: Path) -> None:
-    from assistant.runtime import get_store
+    from assistant.retrieval.runtime import get_store
     from ingest.pipeline import Outcome, ingest
     from ingest.records import DocType
 

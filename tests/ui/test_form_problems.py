@@ -6,7 +6,7 @@ No browser: the tabs' translation functions are called with the library's Englis
 from __future__ import annotations
 
 from assistant.assess import AnswerError, load_questionnaire, parse_answers
-from assistant.forms import FormError
+from assistant.drafting.forms import FormError
 from assistant.mou.draft import parse_mou_form
 from assistant.portfolio import parse_portfolio_form
 from assistant.ui.form_problems import field_label

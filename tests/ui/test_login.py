@@ -25,8 +25,8 @@ RATE = 150
 @pytest.fixture(scope="module")
 def auth_app(tmp_path_factory: pytest.TempPathFactory, model_dir: Path, embedder) -> Iterator[AppServer]:
     """An app with accounts on: alice and carol in net-a, bob in net-b holding 100 planted code words."""
-    from assistant.accounts import add_user
-    from assistant.workspaces import add_member, checked_ingest, create_workspace, principal_for
+    from assistant.access.accounts import add_user
+    from assistant.access.workspaces import add_member, checked_ingest, create_workspace, principal_for
     from ingest.store import Store
 
     root = tmp_path_factory.mktemp("auth-app")
@@ -105,7 +105,7 @@ def test_a_session_ends_when_its_account_is_locked_or_its_password_changes(auth_
     """Gradio's own tokens live forever; the app's end with a lockout and a password change."""
     import httpx
 
-    from assistant.accounts import Accounts
+    from assistant.access.accounts import Accounts
 
     def signed_in(client) -> bool:
         try:
@@ -151,7 +151,7 @@ def test_a_user_of_workspace_a_gets_nothing_of_workspace_b_through_the_api(auth_
 
 @pytest.mark.slow
 def test_conversations_are_saved_per_user_and_rate_limits_apply(auth_app: AppServer) -> None:
-    from assistant.ratelimit import RateLimiter
+    from assistant.access.ratelimit import RateLimiter
     from assistant.storage import app_db
 
     carol = _client(auth_app, "carol")
@@ -184,9 +184,9 @@ def test_without_accounts_each_client_address_has_its_own_budget(tmp_path: Path)
     import gradio as gr
     from starlette.requests import Request
 
-    from assistant.ratelimit import RateLimitError
+    from assistant.access.ratelimit import RateLimitError
+    from assistant.access.workspaces import Principal
     from assistant.ui.session import charge_question, rate_key
-    from assistant.workspaces import Principal
 
     def request(host: str) -> gr.Request:
         return gr.Request(request=Request({"type": "http", "client": (host, 50000), "headers": []}))
@@ -206,10 +206,10 @@ def test_a_draft_refused_for_the_limit_says_so_in_the_ui_language(tmp_path: Path
     import gradio as gr
     from starlette.requests import Request
 
-    from assistant.ratelimit import RateLimiter
+    from assistant.access.ratelimit import RateLimiter
+    from assistant.access.workspaces import Principal
     from assistant.storage import app_db
     from assistant.ui.session import charge_question, limit_refusal
-    from assistant.workspaces import Principal
 
     def request(host: str) -> gr.Request:
         return gr.Request(request=Request({"type": "http", "client": (host, 50000), "headers": []}))
@@ -269,7 +269,7 @@ def test_a_user_at_the_limit_is_refused_on_every_draft_and_search_path(auth_app:
     Now they spend the same budget as questions: two drafts use up the last two, the next question
     is refused, and so is every other draft path, in the UI's language; another user still may.
     """
-    from assistant.ratelimit import RateLimiter
+    from assistant.access.ratelimit import RateLimiter
     from assistant.storage import app_db
     from assistant.ui.i18n import get_labels
 

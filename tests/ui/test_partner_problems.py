@@ -119,8 +119,8 @@ def test_a_csv_that_is_not_a_partners_file_is_explained_in_thai(tmp_path: Path) 
 
 
 def test_the_main_workspace_is_shown_in_words() -> None:
+    from assistant.access.workspaces import WorkspaceAccessError
     from assistant.ui.session import access_message, workspace_label
-    from assistant.workspaces import WorkspaceAccessError
 
     assert workspace_label(LABELS, "th", "default") == "พื้นที่ทำงานหลัก"
     assert workspace_label(LABELS, "en", "default") == "Main workspace"
@@ -133,9 +133,9 @@ def test_the_main_workspace_is_shown_in_words() -> None:
 
 
 def test_the_selector_shows_the_main_workspace_in_words(tmp_path: Path) -> None:
+    from assistant.access.workspaces import principal_for
     from assistant.settings import Settings
     from assistant.ui.session import workspace_choices
-    from assistant.workspaces import principal_for
 
     settings = Settings(data_dir=tmp_path)
     principal = principal_for(settings, None)

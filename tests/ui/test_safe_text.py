@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.ui.safe_text import plain_media
-from assistant.ui.workshop_tab import answer_markdown, citations_markdown, groups_markdown
+from assistant.ui.workshop_view import answer_markdown, citations_markdown, groups_markdown
 
 
 @pytest.mark.parametrize(

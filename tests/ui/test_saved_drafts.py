@@ -15,11 +15,12 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from assistant.drafting import Block, Draft, Section
+from assistant.drafting.engine import Block, Draft, Section
 from assistant.sessions import Session, Status
 from assistant.ui.health_tab import history_draft
 from assistant.ui.i18n import LANGUAGES, get_labels
-from assistant.ui.workshop_tab import record_session, saved_session_markdown, session_payload
+from assistant.ui.workshop_tab import record_session, session_payload
+from assistant.ui.workshop_view import saved_session_markdown
 
 from .conftest import UI, start_app
 
@@ -76,12 +77,12 @@ def test_a_saved_session_keeps_no_trainer_key_and_reopens_with_its_status() -> N
 
 
 def test_a_created_session_is_listed_for_its_trainer_only(tmp_path: Path) -> None:
-    from assistant import history
-    from assistant.accounts import add_user
-    from assistant.history import Kind
+    from assistant.access import history
+    from assistant.access.accounts import add_user
+    from assistant.access.history import Kind
+    from assistant.access.workspaces import add_member, create_workspace, principal_for
     from assistant.settings import Settings
     from assistant.ui.saved_drafts import item_choices
-    from assistant.workspaces import add_member, create_workspace, principal_for
 
     s = Settings(data_dir=tmp_path / "data", auth=True)
     for name in ("trainer", "other"):

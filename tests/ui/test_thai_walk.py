@@ -189,7 +189,7 @@ def test_network_legend_names_types_in_words() -> None:
 
 
 def test_ask_status_line_in_thai_for_every_backend() -> None:
-    from assistant.llm import LLMStatus
+    from assistant.llm.backends import LLMStatus
     from assistant.settings import Settings
     from assistant.ui.ask_tab import AskService, status_text
 
@@ -204,7 +204,7 @@ def test_ask_status_line_in_thai_for_every_backend() -> None:
 
 
 def test_plan_form_problems_in_thai_name_the_fields() -> None:
-    from assistant.forms import FormError
+    from assistant.drafting.forms import FormError
     from assistant.plan import parse_plan_form
     from assistant.ui.plan_tab import problems_markdown
 
@@ -226,8 +226,8 @@ def test_plan_form_problems_in_thai_name_the_fields() -> None:
 
 
 def test_saved_lists_and_draft_dates_in_thai(tmp_path: Path) -> None:
-    from assistant.drafting import Draft
-    from assistant.export import meta_line
+    from assistant.drafting.engine import Draft
+    from assistant.drafting.export import meta_line
     from assistant.ui.saved_drafts import item_label
 
     class Item:

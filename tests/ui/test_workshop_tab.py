@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from assistant.access.workspaces import SYSTEM
 from assistant.records import Citation
 from assistant.sessions import (
     LoggedQuestion,
@@ -25,8 +26,7 @@ from assistant.sessions import (
     TrainerKeyError,
 )
 from assistant.ui.i18n import LANGUAGES, get_labels
-from assistant.ui.workshop_tab import citations_markdown, groups_markdown, session_error
-from assistant.workspaces import SYSTEM
+from assistant.ui.workshop_view import citations_markdown, groups_markdown, session_error
 
 from .conftest import UI
 

@@ -11,7 +11,7 @@ from datetime import date
 
 from langchain_core.language_models.fake_chat_models import FakeListChatModel
 
-from assistant.drafting import Writer
+from assistant.drafting.engine import Writer
 from assistant.mou.analysis import analyze_mou
 
 PAGES = [

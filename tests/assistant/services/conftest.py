@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from assistant.accounts import add_user
+from assistant.access.accounts import add_user
+from assistant.access.workspaces import Principal, add_member, create_workspace, principal_for
 from assistant.settings import Settings
-from assistant.workspaces import Principal, add_member, create_workspace, principal_for
 
 ROOT = Path(__file__).resolve().parents[3]
 CORPUS = ROOT / "corpus"

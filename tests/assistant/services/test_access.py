@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from assistant.access.workspaces import SYSTEM, Principal, WorkspaceAccessError
 from assistant.services.ask import AskService
 from assistant.services.assess import AssessRequest, AssessService
 from assistant.services.library import LibraryService
@@ -22,7 +23,6 @@ from assistant.services.partners import PartnersService, SuggestRequest
 from assistant.services.plan import PlanRequest, PlanService
 from assistant.services.portfolio import GuideRequest, PortfolioService
 from assistant.services.workshop import NewSession, SessionService
-from assistant.workspaces import SYSTEM, Principal, WorkspaceAccessError
 
 from .conftest import Accounts
 

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from assistant.access.history import Kind, list_items
 from assistant.assess import AnswerError
-from assistant.history import Kind, list_items
 from assistant.services.assess import AssessRequest, AssessService, history_draft
 
 from .conftest import Accounts

@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from assistant.history import HistoryNotFound
+from assistant.access.history import HistoryNotFound
+from assistant.access.workspaces import SYSTEM
 from assistant.records import EventKind
 from assistant.services.ask import AskService
 from assistant.services.library import LibraryService
 from assistant.services.workshop import NewSession, SessionService
-from assistant.workspaces import SYSTEM
 
 from .conftest import Accounts
 
@@ -86,7 +86,7 @@ def test_ask_answers_from_the_workspace_and_keeps_the_conversation(
 def test_a_workshop_session_from_a_pack_or_from_library_documents(
     uploaded, accounts: Accounts, store, tmp_path: Path
 ) -> None:
-    from assistant.history import Kind, list_items
+    from assistant.access.history import Kind, list_items
 
     service = SessionService(accounts.settings, llm=False, store=store)
     alice = accounts.alice

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from assistant.drafting import DraftEventKind
-from assistant.forms import FormError
-from assistant.history import Kind, list_items
+from assistant.access.history import Kind, list_items
+from assistant.drafting.engine import DraftEventKind
+from assistant.drafting.forms import FormError
 from assistant.mou.analysis import DocumentNotFound
 from assistant.services.mou import MouRequest, MouService
 from assistant.services.partners import PartnersService

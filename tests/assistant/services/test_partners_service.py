@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from assistant.access.workspaces import SYSTEM, WorkspaceAccessError
 from assistant.partners.registry import CsvFormatError, PartnerValidationError
 from assistant.services.partners import PartnersService, SuggestRequest, lead_ids, partner_fields
-from assistant.workspaces import SYSTEM, WorkspaceAccessError
 
 from .conftest import Accounts
 

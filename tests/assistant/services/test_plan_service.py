@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.drafting import DraftEventKind
-from assistant.forms import FormError
-from assistant.history import Kind, list_items
+from assistant.access.history import Kind, list_items
+from assistant.drafting.engine import DraftEventKind
+from assistant.drafting.forms import FormError
 from assistant.services.partners import PartnersService
 from assistant.services.plan import PlanRequest, PlanService, save_edited
 

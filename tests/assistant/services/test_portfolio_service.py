@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.drafting import DraftEventKind
-from assistant.forms import FormError
-from assistant.history import Kind, list_items
-from assistant.privacy import PersonalDataError
+from assistant.access.history import Kind, list_items
+from assistant.access.workspaces import WorkspaceAccessError
+from assistant.drafting.engine import DraftEventKind
+from assistant.drafting.forms import FormError
+from assistant.llm.privacy import PersonalDataError
 from assistant.services.portfolio import GuideRequest, PortfolioService
-from assistant.workspaces import WorkspaceAccessError
 
 from .conftest import Accounts
 
