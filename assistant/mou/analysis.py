@@ -224,15 +224,16 @@ def analyze_mou(
     return record
 
 
-def _missing(record: MouRecord) -> None:
-    """List every field not found, each with why (a termination clause without a notice says where it is)."""
+def _missing(record: MouRecord, unreadable_pages: Sequence[int] = ()) -> None:
+    """List every field not found, each with why (a termination clause without a notice says where
+    it is; with ``unreadable_pages``, that some pages could not be read)."""
     record.missing = [MissingField(n, MISSING_MESSAGES[n]) for n in FIELDS if getattr(record, n) is None]
     if record.termination is not None and record.notice_days is None:
         for m in record.missing:
             if m.field == "notice_days":
                 page = record.termination.page
                 m.message = f"a termination clause is on page {page} but it states no notice period"
-    if any(n.startswith("pages without a usable text layer") for n in record.notes):
+    if unreadable_pages:
         for m in record.missing:
             m.message += " (some pages could not be read: see notes)"
 
@@ -321,7 +322,7 @@ def analyze_file(
     if unreadable:
         pages_text = ", ".join(map(str, unreadable))
         record.notes.append(f"pages without a usable text layer (need OCR): {pages_text}")
-        _missing(record)
+        _missing(record, unreadable)
     return record
 
 
