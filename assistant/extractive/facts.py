@@ -233,14 +233,14 @@ def names_person(value: str) -> bool:
     return bool(_PERSON.search(value))
 
 
-_DEPUTY = re.compile(r"^[\s,(]*(?:รอง|ผู้ช่วย|รักษาการ|deputy\b|vice\b|vice-|assistant\b|acting\b)", re.I)
+_DEPUTY_WORDS = r"(?:รอง|ผู้ช่วย|รักษาการ|\b(?:deputy|vice|assistant|acting)\b|\bvice-)"
+_DEPUTY = re.compile(rf"^[\s,(]*{_DEPUTY_WORDS}", re.I)
 
 
 def _a_deputy(after: str, asked: str) -> bool:
     """Whether the post written after a name is the deputy's, assistant's or acting holder's
     ("รองผู้อำนวยการ", "Deputy Director") while the question asks for the post itself."""
-    deputy_asked = re.search(r"รอง|ผู้ช่วย|รักษาการ|\b(?:deputy|vice|assistant|acting)\b", asked, re.I)
-    return bool(_DEPUTY.search(after)) and not deputy_asked
+    return bool(_DEPUTY.search(after)) and not re.search(_DEPUTY_WORDS, asked, re.I)
 
 
 def _restates(value: str, stated_terms: frozenset[str], asked: str = "") -> bool:
