@@ -20,12 +20,14 @@ def compose(
     counts: dict[str, int] | None = None,
     total: int = 0,
     similar: Similar | None = None,
+    said: frozenset[str] = frozenset(),
 ) -> Skeleton:
     """The skeleton answer: a list for list questions (when the context has one), else sentences.
 
     An explanation whose best source is a list (what to consider, what to do) gets the list.
     ``counts``/``total`` give index-wide term counts for the rarity weights (see :class:`Terms`);
-    ``similar`` measures sentences' closeness in meaning (:mod:`~assistant.extractive.semantic`).
+    ``similar`` measures sentences' closeness in meaning (:mod:`~assistant.extractive.semantic`);
+    ``said``: lines an earlier part of a compound question gave (see :func:`sentence_skeleton`).
     """
     asked = parts(question)
     if len(asked) > 1:
@@ -39,7 +41,7 @@ def compose(
         skeleton = list_skeleton(question, pieces, terms, similar)
         if skeleton is not None:
             return skeleton
-    sentences = sentence_skeleton(question, pieces, terms)
+    sentences = sentence_skeleton(question, pieces, terms, said)
     if question.kind == Kind.EXPLAIN or (
         question.kind == Kind.FACT and question.answer_type == AnswerType.ANY
     ):
@@ -83,7 +85,7 @@ def _compound(
     facts: list[str] = []
     score = 0.0
     for part in asked:
-        sub = compose(part, pieces, translated, counts, total, similar)
+        sub = compose(part, pieces, translated, counts, total, similar, frozenset(x.text for x in lines))
         if sub.empty:
             continue
         score = max(score, sub.score)

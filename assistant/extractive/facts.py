@@ -113,7 +113,8 @@ _ROLE = re.compile(
 )
 _ACRONYM = re.compile(r"\b[A-Z][A-Z&]{2,}\b")
 """An organisation named by its letters ("UNICEF", "OBEC"): taken after names written out."""
-_PLACE = re.compile(r"(?:จังหวัด|อำเภอ|ตำบล|ณ\s)\S+|\b(?:at|in)\s+[A-Z][a-z]+", re.I)
+_PLACE = re.compile(r"(?:จังหวัด|อำเภอ|ตำบล|ณ\s)\S+|\b(?:[Aa]t|[Ii]n)\s+(?-i:[A-Z][a-z]+)", re.I)
+"""A place: a Thai province, district or sub-district; "at"/"in" before a capitalised name, not "in the"."""
 _TIME = re.compile(r"\b\d{1,2}[:.]\d{2}\s*(?:น\.|นาฬิกา|a\.?m\.?|p\.?m\.?|hrs?)?|เวลา\s*[\d๐-๙]", re.I)
 _TYPE_PATTERNS = {
     AnswerType.DATE: (_DATE, _TIME),
@@ -206,10 +207,60 @@ _AMOUNT = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+\.\d{2}")
 """A sum written as money is in a table without its unit ("7,956,500.00"): thousands separators or cents."""
 
 
+_UNITS: dict[str, tuple[str, ...]] = {
+    "persons": ("คน", "ท่าน", "people", "persons", "students", "teachers", "pupils", "users", "members",
+                "participants", "visitors", "learners", "staff"),
+    "times": ("ครั้ง", "times", "visits", "sessions"),
+    "places": ("แห่ง", "โรงเรียน", "schools", "sites", "centres", "centers", "campuses"),
+    "days": ("วัน", "days"),
+    "weeks": ("สัปดาห์", "weeks"),
+    "months": ("เดือน", "months"),
+    "years": ("ปี", "years"),
+    "hours": ("ชั่วโมง", "hours"),
+    "items": ("เครื่อง", "เล่ม", "ชิ้น", "รายการ", "computers", "books", "titles", "items"),
+}
+"""Count units by what they count: a number followed by a unit of another group does not answer
+"กี่คน" / "how many people" ("97 ครั้ง" is a number of times, not of people)."""
+_UNIT_GROUP = {unit: group for group, units in _UNITS.items() for unit in units}
+
+
+def _alternatives(units: list[str]) -> str:
+    return "|".join(sorted((re.escape(u) for u in units), key=len, reverse=True))
+
+
+_UNIT_AFTER = re.compile(rf"\s*({_alternatives(list(_UNIT_GROUP))})(?![a-z])", re.I)
+_ASKED_UNIT = re.compile(
+    rf"กี่\s*({_alternatives([u for u in _UNIT_GROUP if not u.isascii()])})"
+    rf"|\bhow\s+many\s+(?:\w+\s+)?({_alternatives([u for u in _UNIT_GROUP if u.isascii()])})\b",
+    re.I,
+)
+
+
+def asked_unit(asked: str) -> str | None:
+    """The group of the unit a count question names ("กี่คน", "how many students" → "persons")."""
+    match = _ASKED_UNIT.search(asked)
+    if not match:
+        return None
+    return _UNIT_GROUP.get((match.group(1) or match.group(2)).lower())
+
+
+def _unit_after(value: str, text: str, end: int) -> str | None:
+    """The group of the count unit right after a number (in the value or the text), if any."""
+    digits = value.split()[0]
+    match = _UNIT_AFTER.match(value, len(digits)) or _UNIT_AFTER.match(text, end)
+    return _UNIT_GROUP.get(match.group(1).lower()) if match else None
+
+
 def _of_the_asked_kind(value: str, text: str, start: int, end: int, asked: str) -> bool:
     """Whether a number is of the kind the question asks: a sum of money for a budget or a cost
-    ("งบประมาณเท่าไร", "how much does it cost"), a percentage for a share ("กี่เปอร์เซ็นต์").
+    ("งบประมาณเท่าไร", "how much does it cost"), a percentage for a share ("กี่เปอร์เซ็นต์"),
+    a count of what the question counts ("กี่คน": not "97 ครั้ง").
     A count of projects or a satisfaction rate does not answer what a project cost."""
+    unit = asked_unit(asked)
+    if unit is not None:
+        found = _unit_after(value, text, end)
+        if found is not None and found != unit:
+            return False
     if _ASKS_PERCENT.search(asked):
         return bool(_ASKS_PERCENT.search(text[start : end + 12]))
     if _ASKS_MONEY.search(asked):

@@ -91,7 +91,9 @@ def _ends_sentence(text: str) -> bool:
     return bool(re.search(r"[.!?:;]\s*$", text)) or len(text) < 40
 
 
-def sentence_skeleton(question: Question, pieces: Sequence[Piece], terms: Terms) -> Skeleton | None:
+def sentence_skeleton(
+    question: Question, pieces: Sequence[Piece], terms: Terms, said: frozenset[str] = frozenset()
+) -> Skeleton | None:
     """The sentence(s) that answer a factual or explanatory question, or None when none does.
 
     The best sentence by the question's weighted words (its own and its heading's), the
@@ -99,8 +101,11 @@ def sentence_skeleton(question: Question, pieces: Sequence[Piece], terms: Terms)
     next one of its paragraph with it. A factual answer must hold the question's heaviest
     words (in the sentence or its heading) and, for a date, number, name or place, a value
     of that type: otherwise the documents do not say, and there is no skeleton.
+
+    ``said`` holds lines an earlier part of a compound question answered with: a sentence in
+    one of them is not chosen again, so the part is answered by its own next-best sentence.
     """
-    sentences = _sentences(pieces)
+    sentences = [x for x in _sentences(pieces) if not any(x.text in line for line in said)]
     local = terms.localised([x.text for x in sentences])
     scored: list[tuple[float, _Sentence]] = []
     person = wants_person(question.answer_type, question.text)

@@ -722,3 +722,32 @@ def test_a_list_is_told_apart_by_the_word_that_names_it_not_by_the_partys_name()
     )
     skeleton = compose(analyse("What are the areas of consensus of Alpha College?"), [piece(text)])
     assert [i.text for i in skeleton.items] == ["Sharing staff", "Industry visits", "Internships"]
+
+
+def test_a_count_question_wants_a_count_of_what_it_counts() -> None:
+    people = "สำนักวิทยบริการให้บริการอินเทอร์เน็ตไปกี่คน"
+    assert pick_fact("บริการเผยแพร่ข้อมูลบนเว็บไซต์ 97 ครั้ง", AnswerType.NUMBER, people) == ""
+    assert pick_fact("บริการ Internet จำนวน 18,139 คน", AnswerType.NUMBER, people) == "18,139 คน"
+    question = "How many students did the programme reach?"
+    reached = "It ran in 300 schools for 12,000 students."
+    assert pick_fact(reached, AnswerType.NUMBER, question) == "12,000 students"
+    # a number without a unit (a table's cell) may still answer
+    assert pick_fact("ผู้ใช้บริการ 2,414", AnswerType.NUMBER, people) == "2,414"
+
+
+def test_each_part_of_a_compound_question_is_answered_by_its_own_sentence() -> None:
+    # the first sentence holds the words of both parts; the second part takes its own next best
+    text = (
+        "The fund's committee office is set up in Bangkok at the Office of the Basic Education "
+        "Commission.\n\n"
+        "Dr. Anan Srisuk chairs it."
+    )
+    question = analyse("Where is the fund's committee office, and who chairs the fund's committee?")
+    skeleton = compose(question, [piece(text)])
+    assert skeleton.fact == "in Bangkok · Dr. Anan Srisuk"
+    assert "Dr. Anan Srisuk chairs it. [1]" in skeleton.render()
+
+
+def test_in_the_is_not_a_place() -> None:
+    assert pick_fact("The fund is set up in the ministry.", AnswerType.PLACE, "Where is the fund?") == ""
+    assert pick_fact("The fund is set up in Accra.", AnswerType.PLACE, "Where is the fund?") == "in Accra"

@@ -135,3 +135,10 @@ def test_a_leading_when_clause_does_not_make_a_date_question() -> None:
     assert question.answer_type == AnswerType.ANY
     assert analyse("When was the campus network upgraded?").answer_type == AnswerType.DATE
     assert analyse("If the school joins, how many teachers are trained?").answer_type == AnswerType.NUMBER
+
+
+def test_a_thai_compound_question_is_cut_before_each_question_word() -> None:
+    from assistant.extractive.questions import parts
+
+    asked = parts(analyse("ระบบนี้มีผู้สมัครใช้งานกี่คน และส่งข้อความผ่านเครือข่ายมือถือค่ายไหน"))
+    assert [p.text for p in asked] == ["ระบบนี้มีผู้สมัครใช้งานกี่คน", "ส่งข้อความผ่านเครือข่ายมือถือค่ายไหน"]
