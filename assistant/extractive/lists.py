@@ -93,7 +93,66 @@ def _candidates(pieces: Sequence[Piece]) -> list[_Candidate]:
         out.extend(_heading_runs(blocks, passage))
         out.extend(_term_runs(blocks, passage))
         out.extend(_line_runs(blocks, passage))
+        out.extend(_label_runs(blocks, passage))
     return out
+
+
+_NUMBERED_LABEL = re.compile(
+    r"^\s*(?P<word>[A-Za-z]{3,20}|[\u0e00-\u0e7f]{2,24}?ที่)\s*(?P<number>[\d๐-๙]{1,2})"
+    r"(?:\s*[:.–—]\s*|\s+(?=[\u0e00-\u0e7f]))(?P<rest>\S.*)$"
+)
+"""A line opened by a word and its number ("Priority 1: Improved access …", "ยุทธศาสตร์ที่ 4 บริการวิชาการ …")."""
+
+
+def _label_runs(blocks: list[tuple[Block, int]], passage: int) -> list[_Candidate]:
+    """Lines opened by the same word with numbers that count on ("Priority 1:", "Priority 2:" …),
+    with body text between them: a list a document lays out as labelled paragraphs.
+
+    Each item is the labelled line (with the lines that continue its sentence); the text just
+    before the first one ("… three key priority areas … These are:") leads the list.
+    """
+    found: dict[str, list[tuple[int, int]]] = {}  # label word -> (block position, number)
+    for k, (block, _) in enumerate(blocks):
+        labelled = block.kind in (BlockKind.TEXT, BlockKind.HEADING)
+        match = _NUMBERED_LABEL.match(block.text) if labelled else None
+        if match:
+            number = label_number(match.group("number"))
+            if number is not None:
+                found.setdefault(match.group("word").lower(), []).append((k, number))
+    runs: list[_Candidate] = []
+    for places in found.values():
+        run: list[int] = []
+        for pos, (k, number) in enumerate(places):
+            if run and number != places[pos - 1][1] + 1:
+                runs.extend(_label_run(blocks, run, passage))
+                run = []
+            run.append(k)
+        runs.extend(_label_run(blocks, run, passage))
+    return runs
+
+
+def _label_run(blocks: list[tuple[Block, int]], run: list[int], passage: int) -> list[_Candidate]:
+    if len(run) < 2:
+        return []
+    items: list[tuple[str, int]] = []
+    for k in run:
+        texts = [blocks[k][0].text.strip()]
+        j = k + 1
+        while (
+            j < len(blocks)
+            and blocks[j][0].kind == BlockKind.TEXT
+            and not ends_sentence_mark(texts[-1])
+            and blocks[j][0].text.strip()[:1].islower()
+        ):
+            texts.append(blocks[j][0].text.strip())  # the label's sentence wraps onto the next line
+            j += 1
+        items.append((item_text(" ".join(texts)), blocks[k][1]))
+    if not _distinct(items):
+        return []
+    first = run[0]
+    lead = _lead_before(blocks, first)
+    context = " ".join(x for x in (_heading_before(blocks, first), lead[0] if lead else "") if x)
+    return [_Candidate(items[:MAX_ITEMS], lead, context, passage)]
 
 
 _TERM_START = re.compile(r"^(?P<term>[^.!?:;–—]{3,60}?)\s+[–—]\s+\S")

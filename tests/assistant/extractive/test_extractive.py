@@ -751,3 +751,22 @@ def test_each_part_of_a_compound_question_is_answered_by_its_own_sentence() -> N
 def test_in_the_is_not_a_place() -> None:
     assert pick_fact("The fund is set up in the ministry.", AnswerType.PLACE, "Where is the fund?") == ""
     assert pick_fact("The fund is set up in Accra.", AnswerType.PLACE, "Where is the fund?") == "in Accra"
+
+
+def test_labelled_paragraphs_that_count_on_are_a_list() -> None:
+    text = (
+        "The national plan highlights three key priority areas. These are:\n"
+        "Priority 1: Improved access to quality education at all\n"
+        "levels\n"
+        "Dropping out costs the economy and the learners a great deal, and it starts early.\n"
+        "Priority 2: Better teaching and learning outcomes\n"
+        "Teachers need support in the classroom and time to learn from each other.\n"
+        "Priority 3: Sustainable management of the education system\n"
+        "Districts plan and report on their schools every year.\n"
+    )
+    skeleton = compose(analyse("What are the priority areas of the national plan?"), [piece(text)])
+    assert [line.text for line in skeleton.items] == [
+        "Priority 1: Improved access to quality education at all levels",
+        "Priority 2: Better teaching and learning outcomes",
+        "Priority 3: Sustainable management of the education system",
+    ]
