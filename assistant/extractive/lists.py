@@ -232,6 +232,7 @@ def _line_runs(blocks: list[tuple[Block, int]], passage: int) -> list[_Candidate
             or len(text) > TITLE_CHARS
             or ends_sentence_mark(text)
             or not text[:1].isupper()
+            or _NUMBERED_LABEL.match(blocks[i + 1][0].text)  # labelled paragraphs: see _label_runs
         ):
             continue
         items = _sentences_by_line(blocks, i + 1)
