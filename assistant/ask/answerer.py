@@ -151,7 +151,7 @@ class Answerer(ModelAnswer):
             hits = self.retriever.search(query, self.k, queries=found)  # type: ignore[call-arg]
         else:
             hits = self.retriever.search(query, self.k)
-        relevant = select(score_hits(hits, query), self.relevance, query)
+        relevant = select(score_hits(hits, query, translated), self.relevance, query)
         if query != question:
             # a follow-up searched with words of the previous question: the question's own hits
             # count too (it may not lean on the previous turn at all), taken in turns with those

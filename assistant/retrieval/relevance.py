@@ -59,7 +59,8 @@ class Scored:
 
     @property
     def in_bm25(self) -> bool:
-        return "bm25" in self.hit.ranks
+        """A keyword hit of the question, or of its translation ("bm25:th"; a passage in the other script)."""
+        return any(name == "bm25" or name.startswith("bm25:") for name in self.hit.ranks)
 
 
 def select(scored: Sequence[Scored], rel: Relevance, query: str = "") -> list[Scored]:
@@ -78,10 +79,21 @@ def select(scored: Sequence[Scored], rel: Relevance, query: str = "") -> list[Sc
     return promote_named(kept, query)
 
 
-def score_hits(hits: Sequence[Hit], query: str) -> list[Scored]:
-    """Each hit with its dense cosine (None when it was not a dense hit) and its word overlap."""
+def score_hits(hits: Sequence[Hit], query: str, translated: str = "") -> list[Scored]:
+    """Each hit with its dense cosine (None when it was not a dense hit) and its word overlap.
+
+    A passage in the other script than the question cannot share its words: its overlap is
+    with the question's translation (``translated``, the retriever's expansion) when there is one.
+    """
     q_terms = g.content_terms(query)
-    return [Scored(h, h.dense_score, overlap(q_terms, about(h)), len(q_terms)) for h in hits]
+    t_terms = g.content_terms(translated) if translated else frozenset()
+    out: list[Scored] = []
+    for h in hits:
+        share = overlap(q_terms, about(h))
+        if t_terms and not g.same_script(h.text, query):
+            share = max(share, overlap(t_terms, about(h)))
+        out.append(Scored(h, h.dense_score, share, len(q_terms)))
+    return out
 
 
 def as_relevance(value: Relevance | float | None) -> Relevance:

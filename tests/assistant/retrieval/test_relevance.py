@@ -144,3 +144,16 @@ def test_score_hits_takes_the_dense_cosine_and_the_word_overlap() -> None:
     assert [s.cosine for s in out] == [0.88, None]
     assert out[0].overlap == pytest.approx(1.0) and out[1].overlap == 0.0
     assert not out[0].in_bm25 and out[1].in_bm25
+
+
+def test_a_passage_in_the_other_script_is_judged_by_the_translated_query() -> None:
+    thai = hit("th.md", "ศูนย์เทคโนโลยีการศึกษามีสื่อโสตทัศน์ 2,915 รายการ", dense=0.84)
+    thai.ranks["bm25:th"] = 3  # a keyword hit of the translated query
+    english = hit("en.md", "The centre lends audiovisual media to teachers.", dense=0.84)
+    question = "How many audiovisual media items does the educational technology centre have?"
+    alone = score_hits([thai, english], question)
+    translated = score_hits([thai, english], question, "ศูนย์เทคโนโลยีการศึกษา สื่อโสตทัศน์")
+    assert alone[0].overlap == 0.0 and translated[0].overlap == pytest.approx(1.0)
+    assert translated[1].overlap == alone[1].overlap  # a passage in the question's script: its own words
+    assert translated[0].in_bm25
+    assert names(select(translated, GATE)) == ["th.md", "en.md"] and select(alone, GATE) == []
