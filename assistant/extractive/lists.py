@@ -294,6 +294,8 @@ def _item_runs(blocks: list[tuple[Block, int]], passage: int) -> list[_Candidate
                     break  # the numbering starts again: a new list
                 last_number = number if number is not None else last_number
                 items.append((item_text(b.text), n))
+            elif b.kind == BlockKind.TEXT and _wraps_item(blocks, j, level, last_number) and items:
+                items[-1] = (item_text(f"{items[-1][0]} {b.text}"), items[-1][1])
             elif b.kind == BlockKind.TEXT and (b.lead or len(b.text) > 120):
                 break
             j += 1
@@ -309,6 +311,19 @@ def _item_runs(blocks: list[tuple[Block, int]], passage: int) -> list[_Candidate
             runs.append(_Candidate(items[:MAX_ITEMS], lead, context, passage))
         i = max(j, i + 1)
     return runs
+
+
+def _wraps_item(blocks: list[tuple[Block, int]], j: int, level: int, last_number: int | None) -> bool:
+    """Whether the short text line at ``j`` is the wrapped end of the item before it: the next block
+    is the item numbered next ("2. … ให้กับครูและบุคลากร" / "ทางการศึกษา" / "3. …")."""
+    text = blocks[j][0].text
+    if j + 1 >= len(blocks) or len(text) > LABEL_CHARS or ends_sentence_mark(text):
+        return False
+    if re.search(r"[:：]\s*$|ดังนี้\s*$", text):
+        return False
+    nxt = blocks[j + 1][0]
+    number = label_number(nxt.label) if nxt.kind == BlockKind.ITEM else None
+    return nxt.level == level and number is not None and last_number is not None and number == last_number + 1
 
 
 def _distinct(items: list[tuple[str, int]]) -> bool:
@@ -620,6 +635,8 @@ def list_skeleton(
             score += 0.05 if announced == len(cand.items) else -0.05
         if _consecutive(cand.items):
             score += 0.08
+        if _siblings_of_the_one_asked(cand, question.text):
+            score -= SIBLINGS_PENALTY
         if g.same_script(items_text, question.text):
             score += SAME_LANGUAGE
         cand.score = score
@@ -644,6 +661,22 @@ def list_skeleton(
     return Skeleton(
         Kind.LIST, lead=lead, items=items, score=best.score, context=f"{best.context} {items_text_of(best)}"
     )
+
+
+SIBLINGS_PENALTY = 0.3
+"""What a list loses when the question names one of its items by number and asks what is in it."""
+_ITEM_LABEL = re.compile(r"^\s*([A-Za-z]{3,20}|[\u0e00-\u0e7f]{2,24}?)(?:\s*ที่)?\s*[\d๐-๙]{1,2}(?![\d๐-๙])")
+
+
+def _siblings_of_the_one_asked(cand: _Candidate, question: str) -> bool:
+    """Whether the list's items are labelled with a word and a number ("ยุทธศาสตร์ที่ 4", "Priority 2")
+    and the question names one of them by its number ("ยุทธศาสตร์ที่ 2 … มีกลยุทธ์อะไรบ้าง"): it asks
+    what is in that one, and the list of its siblings does not answer."""
+    words = [m.group(1).lower() for t, _ in cand.items if (m := _ITEM_LABEL.match(t))]
+    for word in {w for w in words if words.count(w) >= 2}:
+        if re.search(rf"{re.escape(word)}(?:\s*ที่)?\s*[\d๐-๙]{{1,2}}(?![\d๐-๙])", question, re.I):
+            return True
+    return False
 
 
 def _gist(cand: _Candidate) -> str:

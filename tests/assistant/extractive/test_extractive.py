@@ -770,3 +770,30 @@ def test_labelled_paragraphs_that_count_on_are_a_list() -> None:
         "Priority 2: Better teaching and learning outcomes",
         "Priority 3: Sustainable management of the education system",
     ]
+
+
+STRATEGIES = """มหาวิทยาลัยกำหนดยุทธศาสตร์เพื่อเพิ่มประสิทธิภาพการผลิตและพัฒนาครูไว้ดังนี้
+ยุทธศาสตร์ที่ 1 พัฒนาบัณฑิตให้มีคุณภาพ
+ยุทธศาสตร์ที่ 2 เพิ่มประสิทธิภาพการผลิตและพัฒนาครู
+ยุทธศาสตร์ที่ 3 วิจัยเพื่อพัฒนาท้องถิ่น
+ยุทธศาสตร์ที่ 4 บริการวิชาการแก่ชุมชน
+
+ยุทธศาสตร์ 2 การเพิ่มประสิทธิภาพ การผลิต การพัฒนาครู
+กลยุทธ์
+1. พัฒนาครูให้มีสมรรถนะตามมาตรฐานวิชาชีพ
+2.
+ส่งเสริมการจัดการศึกษาตลอดชีพให้กับครูและบุคลากร
+ทางการศึกษา
+3. พัฒนาโรงเรียนสาธิตให้เป็นแหล่งเรียนรู้
+"""
+
+
+def test_a_question_about_one_numbered_item_gets_what_is_in_it_not_its_siblings() -> None:
+    question = analyse("ยุทธศาสตร์ที่ 2 เรื่องเพิ่มประสิทธิภาพการผลิตและพัฒนาครู มีกลยุทธ์อะไรบ้าง")
+    skeleton = compose(question, [piece(STRATEGIES)])
+    assert [line.text for line in skeleton.items] == [
+        "พัฒนาครูให้มีสมรรถนะตามมาตรฐานวิชาชีพ",
+        # the short line between item 2 and item 3 ends item 2 (a PDF wrapped it), not a new list's title
+        "ส่งเสริมการจัดการศึกษาตลอดชีพให้กับครูและบุคลากร ทางการศึกษา",
+        "พัฒนาโรงเรียนสาธิตให้เป็นแหล่งเรียนรู้",
+    ]
