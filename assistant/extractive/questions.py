@@ -141,18 +141,31 @@ _SPLIT_EN = re.compile(
     r",?\s+and\s+(?=(?:who|what|when|where|why|how|which|whom|whose|does|do|did|is|are|was|were|can|must|should)\b)",
     re.I,
 )
-_SPLIT_TH = re.compile(
-    r"\s+(?:และ|แล้ว)\s*(?=\S*(?:ใคร|อะไร|เท่าไร|เท่าไหร่|เท่าใด|อย่างไร|ยังไง|ไหน|ที่ใด|เมื่อไร|เมื่อไหร่|เมื่อใด|กี่|ใด|ไหม|หรือไม่))"
+_ASKS_TH = re.compile(
+    r"ใคร|อะไร|เท่าไร|เท่าไหร่|เท่าใด|อย่างไร|ยังไง|ไหน|ที่ใด|เมื่อไร|เมื่อไหร่|เมื่อใด|กี่|ใด|ไหม|หรือไม่"
 )
+"""A Thai question word: a compound Thai question has one on each side of its "และ"."""
+_JOIN_TH = re.compile(r"\s+(?:และ|แล้ว)\s*")
+
+
+def _split_th(text: str) -> list[str]:
+    """A Thai question cut at each " และ …" that has a question word before it and after it
+    ("… เริ่มใช้งานเมื่อไร และในปี 2553 ใช้ประชุมไปกี่ครั้ง")."""
+    for join in _JOIN_TH.finditer(text):
+        left, right = text[: join.start()], text[join.end() :]
+        if _ASKS_TH.search(left) and _ASKS_TH.search(right):
+            return [left, *_split_th(right)]
+    return [text]
 
 
 def parts(question: Question) -> list[Question]:
     """The questions a compound question asks ("Where is the fund, and who chairs it?"); itself when one.
 
-    A part is cut where "and"/"และ" is followed by a new question; each part is analysed on its own.
+    A part is cut where "and" is followed by a new question, or where "และ" has a question word
+    on each side; each part is analysed on its own.
     """
-    pattern = _SPLIT_TH if question.language == "th" else _SPLIT_EN
-    pieces = [p.strip(" ,") for p in pattern.split(question.text) if p.strip(" ,")]
+    cut = _split_th(question.text) if question.language == "th" else _SPLIT_EN.split(question.text)
+    pieces = [p.strip(" ,") for p in cut if p.strip(" ,")]
     if len(pieces) < 2 or any(len(p) < 8 for p in pieces):
         return [question]
     return [analyse(p) for p in pieces]

@@ -142,3 +142,11 @@ def test_a_thai_compound_question_is_cut_before_each_question_word() -> None:
 
     asked = parts(analyse("ระบบนี้มีผู้สมัครใช้งานกี่คน และส่งข้อความผ่านเครือข่ายมือถือค่ายไหน"))
     assert [p.text for p in asked] == ["ระบบนี้มีผู้สมัครใช้งานกี่คน", "ส่งข้อความผ่านเครือข่ายมือถือค่ายไหน"]
+
+
+def test_a_thai_compound_question_is_cut_where_each_side_asks() -> None:
+    from assistant.extractive.questions import parts
+
+    asked = parts(analyse("ระบบนี้เริ่มใช้งานจริงเมื่อไร และในปี 2553 ใช้ประชุมสภาไปทั้งหมดกี่ครั้ง"))
+    assert [p.text for p in asked] == ["ระบบนี้เริ่มใช้งานจริงเมื่อไร", "ในปี 2553 ใช้ประชุมสภาไปทั้งหมดกี่ครั้ง"]
+    assert len(parts(analyse("ครูและผู้ปกครองมีบทบาทอย่างไร"))) == 1  # "และ" joins the subject
