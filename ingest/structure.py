@@ -324,6 +324,8 @@ def _heading(lines: list[tuple[int, int, str]], i: int) -> list[Block] | None:
             continue
         label = " ".join(match.group("label").split())
         rest = (match.group("rest") or "").strip()
+        if pattern is _EN_DIVISION and _runs_on(rest):
+            continue  # "Article 38, on the other hand, requires …": a reference that opens a sentence
         if pattern is _TH_SECTION or (rest and len(stripped) > HEADING_MAX_CHARS):
             # "มาตรา ๕ ให้…": the label heads the section, the rest is its first sentence
             blocks = [
@@ -346,6 +348,8 @@ def _heading(lines: list[tuple[int, int, str]], i: int) -> list[Block] | None:
         if _decimal_clause(lines, i):
             return None
         depth = decimal.group("label").count(".") + 1
+        if re.fullmatch(rf"{DIGIT}{{1,2}}\.[0๐]", decimal.group("label")):
+            depth = 1  # "2.0 The Context …" numbers a chapter, the rank of "2.1 …"'s parent
         return [
             Block(
                 BlockKind.HEADING,
@@ -359,6 +363,17 @@ def _heading(lines: list[tuple[int, int, str]], i: int) -> list[Block] | None:
     if _capitals_heading(stripped) or _standalone_heading(lines, i):
         return [Block(BlockKind.HEADING, offset, end, _plain(stripped), level=2 if stripped.isupper() else 3)]
     return None
+
+
+_RUNS_ON = re.compile(
+    r"[,;]|(?:of|in|on|and|or|to|which|that|is|are|was|were|states?|requires?|provides?|says?)\b"
+)
+
+
+def _runs_on(rest: str) -> bool:
+    """Whether what follows an English division label goes on with a sentence ("Article 38, on the
+    other hand, requires …", "Section 5 of the Act provides …") rather than naming the division."""
+    return bool(_RUNS_ON.match(rest))
 
 
 def _decimal_clause(lines: list[tuple[int, int, str]], i: int) -> bool:

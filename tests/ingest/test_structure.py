@@ -218,6 +218,18 @@ def test_english_division_words(line: str, label: str) -> None:
     assert head.label == label and head.text == line
 
 
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Article 38, on the other hand, requires free compulsory basic education from 1995.",
+        "Section 5 of the Act provides for free education.",
+        "Clause 2 states that either party may end the agreement.",
+    ],
+)
+def test_a_sentence_that_opens_with_a_division_reference_is_not_a_heading(line: str) -> None:
+    assert of_kind(f"{line}\n", BlockKind.HEADING) == []
+
+
 def test_a_wrapped_item_keeps_its_following_line() -> None:
     text = (
         "The partners agree to the following:\n"
