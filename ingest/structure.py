@@ -95,8 +95,12 @@ _DECIMAL_HEADING = re.compile(rf"^(?P<label>{DIGIT}{{1,2}}(?:\.{DIGIT}{{1,2}}){{
 _ITEM = re.compile(
     r"^(?P<indent>\s*)(?P<label>[-–•●○◦▪■□➢►✓✔*·\uf0b7\uf0d8\uf076\uf0fc]"
     rf"|\(?{DIGIT}{{1,2}}[.)](?!{DIGIT})|\({DIGIT}{{1,2}}\)"
-    r"|\(?[ก-ฮ][.)]|\([a-z]\)|[a-z][.)]|\(?[ivx]{1,4}[.)]|[A-Z][.)])\s+(?P<rest>\S.*)$"
+    r"|\(?[ก-ฮ][.)]|\([a-z]\)|[a-z][.)]|\(?[ivx]{1,4}[.)]|[A-Z][.)]"
+    r"|[of§Øü](?=\s+[A-Z]))\s+(?P<rest>\S.*)$"
 )
+"""A list item's label and text. Besides numbers, letters and bullets: the letters a Word bullet in a
+symbol font comes out as ("o Subject knowledge", "f Technical capacity – …", "§", "Ø", "ü"), before a
+capital; no English line starts with a lone "o" or "f"."""
 _LABEL_ONLY = re.compile(
     rf"^\s*(?:\(?{DIGIT}{{1,2}}[.)]|\({DIGIT}{{1,2}}\)|\(?[ก-ฮ][.)]|\([a-z]\)|[a-z][.)]|[-–•●○◦▪■➢►*·])\s*$"
 )

@@ -218,6 +218,14 @@ def test_english_division_words(line: str, label: str) -> None:
     assert head.label == label and head.text == line
 
 
+def test_a_word_bullet_in_a_symbol_font_is_a_list_item() -> None:
+    text = "Considerations\n\tf Technical capacity – know-how.\n\tf Costs – fees.\no Pedagogic Knowledge\n"
+    items = of_kind(text, BlockKind.ITEM)
+    expected = ["Technical capacity – know-how.", "Costs – fees.", "Pedagogic Knowledge"]
+    assert [i.text for i in items] == expected
+    assert of_kind("of the people, for the people.\n", BlockKind.ITEM) == []
+
+
 @pytest.mark.parametrize(
     "line",
     [
