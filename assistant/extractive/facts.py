@@ -111,6 +111,20 @@ _ROLE = re.compile(
     r"|represent\w*|sign\w*|coordinator|author|editor|speaker|officer|manager)\b",
     re.I,
 )
+_NOT_A_PERSON = re.compile(
+    r"\b(?:Authority|Part(?:y|ies)|Institute|Institution|Technology|Universit(?:y|ies)|College|School|Ministry|"
+    r"Department|Office|Committee|Board|Council|Fund|Foundation|Company|Ltd|Pvt|Limited|Government|Centre|Center|"
+    r"Education|Association|Agency|Programme|Program|Act|Plan|Policy|Memorandum|Understanding|"
+    r"Head|Director|Manager|Officer|Principal|Dean|Chair(?:man|person)?|President|Secretary|Coordinator|"
+    r"Representative|Signatory)\b"
+)
+"""A word that makes a run of capitalised words the name of an organisation, a document or a post
+("Divisional Head"), not of a person."""
+_POST_BEFORE = re.compile(
+    r"^(?:(?:Authori[sz]ed|Representative|Signatory|Director|Principal|Chair(?:man|person)?|President|Dean|"
+    r"Secretary|Coordinator)\s+)+(?=[A-Z][a-z]+\s+[A-Z][a-z]+)"
+)
+"""A post written before a name in a run of capitalised words ("Representative Rajeev Ranjan")."""
 _ACRONYM = re.compile(r"\b[A-Z][A-Z&]{2,}\b")
 """An organisation named by its letters ("UNICEF", "OBEC"): taken after names written out."""
 _PLACE = re.compile(r"(?:จังหวัด|อำเภอ|ตำบล|ณ\s)\S+|\b(?:[Aa]t|[Ii]n)\s+(?-i:[A-Z][a-z]+)", re.I)
@@ -152,6 +166,8 @@ def pick_fact(text: str, answer_type: AnswerType, asked: str) -> str:
     for rank, pattern in enumerate(_TYPE_PATTERNS.get(answer_type, ())):
         for order, match in enumerate(pattern.finditer(text)):
             value = match.group(0).strip(" ,.;:")
+            if pattern is _ORGANISATION:
+                value = _POST_BEFORE.sub("", value)  # "Representative Rajeev Ranjan" names Rajeev Ranjan
             if not value or len(value) < 2 or any(_squeezed(value) in q for q in stated):
                 continue
             if _REFERENCE.search(text[max(0, match.start() - 12) : match.start()]):
@@ -169,7 +185,10 @@ def pick_fact(text: str, answer_type: AnswerType, asked: str) -> str:
             around = text[match.start() : match.end() + 20]
             shared = len(g.content_terms(around) & asked_terms)
             acronym = pattern is _ACRONYM
-            key = (rank if person_first else int(acronym), -shared, order, value)
+            place = float(rank)
+            if person_first and pattern is _ORGANISATION and _NOT_A_PERSON.search(value):
+                place += 0.5  # "Competent Authority", "Turnia Technology": after a name without a title
+            key = (place if person_first else int(acronym), -shared, order, value)
             if best is None or key < best:
                 best = key
     return best[3] if best else ""

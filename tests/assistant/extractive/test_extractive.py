@@ -797,3 +797,14 @@ def test_a_question_about_one_numbered_item_gets_what_is_in_it_not_its_siblings(
         "ส่งเสริมการจัดการศึกษาตลอดชีพให้กับครูและบุคลากร ทางการศึกษา",
         "พัฒนาโรงเรียนสาธิตให้เป็นแหล่งเรียนรู้",
     ]
+
+
+def test_a_name_without_a_title_answers_who_before_a_post_or_an_organisation() -> None:
+    text = (
+        "AND RBM Edutech India Pvt. Ltd, the Second Party, represented here in by its Zonal/Divisional Head, "
+        "Rajeev Ranjan, (here in after referred to as the Second Party)"
+    )
+    question = "Who represents RBM Edutech India in its MOU?"
+    assert pick_fact(text, AnswerType.WHO, question) == "Rajeev Ranjan"
+    signed = "Signed by the Authorised Representative Anil Kumar for the company."
+    assert pick_fact(signed, AnswerType.WHO, "Who signed for the company?") == "Anil Kumar"
