@@ -298,6 +298,11 @@ def wants_person(answer_type: AnswerType, asked: str) -> bool:
     return answer_type == AnswerType.WHO and bool(_ROLE.search(asked))
 
 
+def opens_with_person(text: str) -> bool:
+    """Whether a text opens with a person's name and title ("นายสมชาย ใจดี ประธาน", "Dr. Anan Srisuk, …")."""
+    return bool(_PERSON.match(text.lstrip()))
+
+
 def names_person(value: str) -> bool:
     """Whether a picked value is a person's name with its title ("Shri. Prasad Wali", "นายสมชาย ใจดี")."""
     return bool(_PERSON.search(value))

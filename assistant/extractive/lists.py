@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from assistant import grounding as g
+from assistant.extractive.facts import opens_with_person
 from assistant.extractive.questions import Kind, Question
 from assistant.extractive.semantic import Similar, closeness, similarities
 from assistant.extractive.skeleton import (
@@ -637,6 +638,8 @@ def list_skeleton(
             score += 0.08
         if _siblings_of_the_one_asked(cand, question.text):
             score -= SIBLINGS_PENALTY
+        if _names_people(cand) and not _ASKS_PEOPLE.search(question.text):
+            score -= PEOPLE_PENALTY  # a committee's names do not say how a plan is followed up
         if g.same_script(items_text, question.text):
             score += SAME_LANGUAGE
         cand.score = score
@@ -677,6 +680,20 @@ def _siblings_of_the_one_asked(cand: _Candidate, question: str) -> bool:
         if re.search(rf"{re.escape(word)}(?:\s*ที่)?\s*[\d๐-๙]{{1,2}}(?![\d๐-๙])", question, re.I):
             return True
     return False
+
+
+PEOPLE_PENALTY = 0.15
+"""What a list of people's names loses when the question does not ask who."""
+_ASKS_PEOPLE = re.compile(
+    r"ใคร|กรรมการ|สมาชิก|บุคคล|บุคลากร|ผู้แทน|\b(?:who|whom|members?|committee|people|persons|staff|representatives?)\b",
+    re.I,
+)
+
+
+def _names_people(cand: _Candidate) -> bool:
+    """Whether most of a list's items open with a person's name and title ("นายปฏิคม ทองจริง ประธาน…")."""
+    people = sum(opens_with_person(t) for t, _ in cand.items)
+    return people * 10 >= len(cand.items) * 6
 
 
 def _gist(cand: _Candidate) -> str:

@@ -808,3 +808,23 @@ def test_a_name_without_a_title_answers_who_before_a_post_or_an_organisation() -
     assert pick_fact(text, AnswerType.WHO, question) == "Rajeev Ranjan"
     signed = "Signed by the Authorised Representative Anil Kumar for the company."
     assert pick_fact(signed, AnswerType.WHO, "Who signed for the company?") == "Anil Kumar"
+
+
+PLAN_CHAPTER = """บทที่ 5 การบริหารจัดการ
+แนวทางการติดตามผล มีดังนี้
+1. การสร้างตัวชี้วัดของแต่ละโครงการ
+2. จัดทำฐานข้อมูลรายงานดัชนีชี้วัดผลการดำเนินงาน
+3. นำผลการประเมินมาวิเคราะห์เพื่อปรับปรุงแผน
+
+เพื่อวางแนวทางการติดตามของแผน จึงแต่งตั้งคณะทำงาน ประกอบด้วยบุคคลดังต่อไปนี้
+1. นายปฏิคม ทองจริง ประธาน
+2. นางสาวสมศรี ใจดี รองประธาน
+3. นายวีระ กล้าหาญ เลขานุการ
+"""
+
+
+def test_a_list_of_peoples_names_answers_who_not_how() -> None:
+    how = compose(analyse("แผนวางแนวทางการติดตามและประเมินผลไว้อย่างไรบ้าง"), [piece(PLAN_CHAPTER)])
+    assert how.items[0].text.startswith("การสร้างตัวชี้วัด")
+    who = compose(analyse("คณะทำงานติดตามแผนประกอบด้วยใครบ้าง"), [piece(PLAN_CHAPTER)])
+    assert who.items[0].text.startswith("นายปฏิคม")
