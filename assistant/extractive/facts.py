@@ -130,8 +130,15 @@ _ACRONYM = re.compile(r"\b[A-Z][A-Z&]{2,}\b")
 _PLACE = re.compile(r"(?:จังหวัด|อำเภอ|ตำบล|ณ\s)\S+|\b(?:[Aa]t|[Ii]n)\s+(?-i:[A-Z][a-z]+)", re.I)
 """A place: a Thai province, district or sub-district; "at"/"in" before a capitalised name, not "in the"."""
 _TIME = re.compile(r"\b\d{1,2}[:.]\d{2}\s*(?:น\.|นาฬิกา|a\.?m\.?|p\.?m\.?|hrs?)?|เวลา\s*[\d๐-๙]", re.I)
+_STAGE = re.compile(
+    r"\b(?:at|by|before|after|until|from|in)\s+the\s+(?:end|start|beginning|close|middle)\s+of\s+"
+    r"(?:the\s+|each\s+|every\s+)?[A-Za-z-]+(?:\s+(?:[A-Z][a-z]+|\d{1,2}))?"
+    r"|(?:ปลาย|สิ้น|ต้น|กลาง)(?:ปีการศึกษา|ปีงบประมาณ|ปี|ภาคเรียน|ภาคการศึกษา|ภาค|เดือน)",
+    re.I,
+)
+"""A time told by a stage rather than a date ("at the end of Basic 2", "ปลายภาคเรียน"): answers "when"."""
 _TYPE_PATTERNS = {
-    AnswerType.DATE: (_DATE, _TIME),
+    AnswerType.DATE: (_DATE, _TIME, _STAGE),
     AnswerType.NUMBER: (_NUMBER, _NUMBER_WORDS),
     AnswerType.WHO: (_PERSON, _ORGANISATION, _ACRONYM),
     AnswerType.PLACE: (_PLACE,),

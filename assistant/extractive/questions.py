@@ -61,7 +61,7 @@ _CUES: dict[AnswerType, tuple[str, ...]] = {
     AnswerType.DATE: (
         r"เมื่อไร|เมื่อใด|วันที่เท่าไร|วันใด|วันไหน|ปีใด|ปีไหน|พ\.ศ\.\s*ใด|ช่วงใด|ช่วงไหน",
         r"^\W*when\b|\bwhen (?:was|is|did|does|will|were|do|are|must|should|can|has|have)\b",
-        r"\bwhat (?:date|year|day|month)\b|\bwhich (?:date|year)\b",
+        r"\bwhat (?:date|year|day|month)s?\b|\bwhich (?:dates?|years?|period)\b",
     ),
     AnswerType.NUMBER: (
         r"เท่าไร|เท่าใด|กี่|จำนวน|ร้อยละ",
@@ -81,8 +81,9 @@ _CUES: dict[AnswerType, tuple[str, ...]] = {
 """Question words that ask for each type of fact, Thai and English (the first that matches wins)."""
 _TYPES = tuple((t, re.compile("|".join(cues), re.I)) for t, cues in _CUES.items())
 _ASKING = re.compile(
-    r"\bhow (?:many|much|long|quickly|soon|often)\b|\bwhat (?:date|year|day|month|percentage|number|amount)\b"
-    r"|\bwhich (?:date|year)\b|\bwithin (?:how|what)\b",
+    r"\bhow (?:many|much|long|quickly|soon|often)\b"
+    r"|\bwhat (?:date|year|day|month|percentage|number|amount)s?\b"
+    r"|\bwhich (?:dates?|years?|period)\b|\bwithin (?:how|what)\b",
     re.I,
 )
 _LEADING_CLAUSE = re.compile(

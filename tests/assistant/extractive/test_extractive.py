@@ -828,3 +828,11 @@ def test_a_list_of_peoples_names_answers_who_not_how() -> None:
     assert how.items[0].text.startswith("การสร้างตัวชี้วัด")
     who = compose(analyse("คณะทำงานติดตามแผนประกอบด้วยใครบ้าง"), [piece(PLAN_CHAPTER)])
     assert who.items[0].text.startswith("นายปฏิคม")
+
+
+def test_a_stage_answers_when() -> None:
+    text = "At the Early Years phase, the test shall be taken at the end of Basic 2 by every learner."
+    when = "When do Early Years pupils sit the test?"
+    assert pick_fact(text, AnswerType.DATE, when) == "at the end of Basic 2"
+    assert pick_fact("นักเรียนสอบปลายภาคเรียนทุกคน", AnswerType.DATE, "นักเรียนสอบเมื่อไร") == "ปลายภาคเรียน"
+    assert analyse("Which years does the policy cover?").answer_type == AnswerType.DATE
