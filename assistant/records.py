@@ -8,9 +8,73 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from enum import StrEnum
+from typing import Self
 
 
-class AnswerNote(StrEnum):
+class NoteKind(StrEnum):
+    """The shared reading of short machine-readable notes: a kind's value alone, or followed by a detail.
+
+    A note is stored as plain text (``"<kind>:<detail>"``) so saved records and ``--json`` output
+    keep their shape; a subclass lists the kinds (:class:`AnswerNote` for answers,
+    :class:`assistant.drafting.notes.DraftNote` for drafts) and code asks :meth:`parse`,
+    :meth:`find` or :meth:`found_in` what a note is instead of testing string prefixes.
+    """
+
+    def _separator(self) -> str:
+        """What stands between the kind and its detail."""
+        return ":"
+
+    @classmethod
+    def _noun(cls) -> str:
+        """What the notes are called in an error message."""
+        return "note"
+
+    def of(self, detail: object) -> str:
+        """This note with a detail: ``"<kind>:<detail>"``."""
+        return f"{self.value}{self._separator()}{detail}"
+
+    @classmethod
+    def parse(cls, note: str | NoteKind) -> Self:
+        """What ``note`` is (a member, or its text with or without a detail); ValueError naming the notes."""
+        if isinstance(note, cls):
+            return note
+        text = str(note).strip()
+        for member in sorted(cls, key=lambda m: len(m.value), reverse=True):
+            if text == member.value or text.startswith(member.value + ":"):
+                return member
+        allowed = ", ".join(member.value for member in cls)
+        raise ValueError(f"unknown {cls._noun()} {note!r}; use one of: {allowed}")
+
+    @classmethod
+    def detail(cls, note: str) -> str:
+        """What follows the note's kind: ``"cjk"`` for ``"failed:cjk"``, empty for a bare note."""
+        member = cls.parse(note)
+        text = str(note).strip()
+        return text[len(member.value) + len(member._separator()) :] if text != member.value else ""
+
+    @classmethod
+    def kinds(cls, notes: Iterable[str]) -> list[Self]:
+        """The members ``notes`` are, in order; notes that are none of them are left out."""
+        found = []
+        for note in notes:
+            try:
+                found.append(cls.parse(note))
+            except ValueError:
+                continue
+        return found
+
+    @classmethod
+    def find(cls, notes: Iterable[str], *members: NoteKind) -> list[str]:
+        """The notes (as written, details included) that are one of ``members``, in their order."""
+        wanted = set(members)
+        return [note for note in notes if wanted.intersection(cls.kinds([note]))]
+
+    def found_in(self, notes: Iterable[str]) -> list[str]:
+        """The notes of this kind, as written (details included)."""
+        return self.find(notes, self)
+
+
+class AnswerNote(NoteKind):
     """What an answer's note says: a member's value alone, or followed by a detail.
 
     A note is stored as plain text so saved answers and ``--json`` output stay the same:
@@ -44,50 +108,13 @@ class AnswerNote(StrEnum):
     BACKEND_UNAVAILABLE = "backend unavailable"  # : <reason> (the model could not be reached)
     BACKEND_ERROR = "backend error"  # : <error>: <reason> (the model failed)
 
-    def of(self, detail: object) -> str:
-        """This note with a detail: ``"failed:cjk"``; backend notes read ``"backend error: …"``."""
-        return f"{self.value}{': ' if self in _SPACED_NOTES else ':'}{detail}"
+    def _separator(self) -> str:
+        """Backend notes read ``"backend error: …"``; every other note ``"failed:cjk"``."""
+        return ": " if self in _SPACED_NOTES else ":"
 
     @classmethod
-    def parse(cls, note: str | AnswerNote) -> AnswerNote:
-        """What ``note`` is (a member, or its text with or without a detail); ValueError naming the notes."""
-        if isinstance(note, cls):
-            return note
-        text = str(note).strip()
-        for member in sorted(cls, key=lambda m: len(m.value), reverse=True):
-            if text == member.value or text.startswith(member.value + ":"):
-                return member
-        allowed = ", ".join(member.value for member in cls)
-        raise ValueError(f"unknown answer note {note!r}; use one of: {allowed}")
-
-    @classmethod
-    def detail(cls, note: str) -> str:
-        """What follows the note's kind: ``"cjk"`` for ``"failed:cjk"``, empty for a bare note."""
-        member = cls.parse(note)
-        sep = ": " if member in _SPACED_NOTES else ":"
-        text = str(note).strip()
-        return text[len(member.value) + len(sep) :] if text != member.value else ""
-
-    @classmethod
-    def kinds(cls, notes: Iterable[str]) -> list[AnswerNote]:
-        """The members ``notes`` are, in order; notes that are none of them are left out."""
-        found = []
-        for note in notes:
-            try:
-                found.append(cls.parse(note))
-            except ValueError:
-                continue
-        return found
-
-    @classmethod
-    def find(cls, notes: Iterable[str], *members: AnswerNote) -> list[str]:
-        """The notes (as written, details included) that are one of ``members``, in their order."""
-        wanted = set(members)
-        return [note for note in notes if wanted.intersection(cls.kinds([note]))]
-
-    def found_in(self, notes: Iterable[str]) -> list[str]:
-        """The notes of this kind, as written (details included)."""
-        return self.find(notes, self)
+    def _noun(cls) -> str:
+        return "answer note"
 
 
 _SPACED_NOTES = frozenset({AnswerNote.BACKEND_UNAVAILABLE, AnswerNote.BACKEND_ERROR})

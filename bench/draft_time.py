@@ -26,6 +26,7 @@ import yaml
 from common import REPO_ROOT, format_table, load_embedder, load_note, log, percentile
 
 from assistant.access.workspaces import SYSTEM
+from assistant.drafting.notes import DraftNote
 
 WORKSPACE = "default"
 
@@ -80,7 +81,7 @@ def time_draft(store, settings, tool: str, backend: str, language: str, llm) -> 
     to_docx_bytes(draft)
     export_s = time.perf_counter() - export_started
     generated = sum(1 for s in draft.sections for b in s.blocks if b.generated)
-    dropped = sum(1 for n in draft.notes if n.startswith("prose-dropped") or n.startswith("prose-failed"))
+    dropped = len(DraftNote.find(draft.notes, DraftNote.PROSE_DROPPED, DraftNote.PROSE_FAILED))
     return {
         "first": first or total,
         "total": total,

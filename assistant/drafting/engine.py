@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING, Any
 
 from assistant import grounding as g
 from assistant.datafiles import load_mapping
+from assistant.drafting.notes import DraftNote
 from assistant.llm.privacy import screened
 from assistant.records import Citation
 from ingest.records import parse_choice
@@ -424,7 +425,7 @@ class Writer:
         try:
             reply = self.llm.invoke([SystemMessage(self.prompts.system), HumanMessage(prompt)])
         except Exception as exc:  # a model failure never breaks a draft
-            self.notes.append(f"prose-failed:{type(exc).__name__}")
+            self.notes.append(DraftNote.PROSE_FAILED.of(type(exc).__name__))
             return None
         return self._checked(_message_text(reply), passages, max_chars)
 
@@ -452,7 +453,7 @@ class Writer:
             match = re.search(r"\{.*\}", text, re.S)
             return schema.model_validate_json(match.group(0)) if match else None
         except (ValidationError, ValueError, Exception) as exc:
-            self.notes.append(f"structured-failed:{type(exc).__name__}")
+            self.notes.append(DraftNote.STRUCTURED_FAILED.of(type(exc).__name__))
             return None
 
     def _fenced(self, sources: Sources, passages: Mapping[int, str]) -> str:
@@ -485,12 +486,12 @@ class Writer:
         elif leaks_prompt(text, self.prompts.system):
             problems.append("prompt-leak")
         if problems:
-            self.notes.append(f"prose-dropped:{problems[0]}")
+            self.notes.append(DraftNote.PROSE_DROPPED.of(problems[0]))
             return None
         if passages:
             check = g.verify_citations(text, passages, cite_uncited=True)
             if not check.grounded:
-                self.notes.append("prose-dropped:unsupported")
+                self.notes.append(DraftNote.PROSE_DROPPED.of("unsupported"))
                 return None
             text = check.text
             for sentence in check.unsupported:
@@ -635,7 +636,7 @@ def draft_context(
         model, status = get_chat_model(settings, backend)
         name = status.backend
         if not status.ok:
-            notes.append(f"llm:{status.message}")
+            notes.append(DraftNote.LLM.of(status.message))
     elif llm is False or llm is None:
         model, name = None, "none"
     else:

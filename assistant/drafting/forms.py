@@ -20,7 +20,8 @@ builds the same mapping from its inputs.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
@@ -28,26 +29,52 @@ from pydantic import BaseModel, ValidationError
 M = TypeVar("M", bound=BaseModel)
 
 
+WHOLE_FORM = "form"
+"""What a whole-form problem's text names instead of a field (``form: …`` in the CLI's list)."""
+
+
+@dataclass(frozen=True)
+class FormProblem:
+    """One problem of a form as validation found it: the field it is about and what is wrong (English).
+
+    ``field`` is the field's dotted path (``parties.1.name``), or None when the problem is the
+    form's as a whole (dates and parties that disagree, a form that is not a mapping); a UI
+    branches on it to name the field or not. ``str()`` is the text the CLI lists:
+    ``duties: …`` or ``form: …``.
+    """
+
+    field: str | None
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.field or WHOLE_FORM}: {self.message}"
+
+
 class FormError(ValueError):
-    """A form with problems; ``problems`` lists one message per field."""
+    """A form with problems; ``problems`` lists one message per field (English text, as the CLI prints it).
 
-    def __init__(self, problems: list[str]) -> None:
-        super().__init__("; ".join(problems))
-        self.problems = problems
+    ``found`` holds the same problems typed (:class:`FormProblem`); a problem given as plain text
+    keeps that text whole as its message, with no field.
+    """
+
+    def __init__(self, problems: Sequence[FormProblem | str]) -> None:
+        self.problems = [str(p) for p in problems]
+        self.found = [p if isinstance(p, FormProblem) else FormProblem(None, p) for p in problems]
+        super().__init__("; ".join(self.problems))
 
 
-def describe(error: ValidationError) -> list[str]:
-    """One readable message per validation error: ``field.sub: message``."""
-    messages = []
+def describe(error: ValidationError) -> list[FormProblem]:
+    """One problem per validation error, naming its field (``field.sub``; None for the whole form)."""
+    found = []
     for item in error.errors():
-        where = ".".join(str(part) for part in item["loc"]) or "form"
+        where = ".".join(str(part) for part in item["loc"]) or None
         message = str(item["msg"]).removeprefix("Value error, ").removeprefix("Assertion failed, ")
         if item["type"] == "missing":
             message = "is required"
         elif item["type"] == "extra_forbidden":
             message = "is not a field of this form"
-        messages.append(f"{where}: {message}")
-    return messages
+        found.append(FormProblem(where, message))
+    return found
 
 
 def parse_form(model: type[M], data: Mapping[str, Any] | M) -> M:
@@ -55,7 +82,7 @@ def parse_form(model: type[M], data: Mapping[str, Any] | M) -> M:
     if isinstance(data, model):
         return data
     if not isinstance(data, Mapping):
-        raise FormError([f"form: expected a mapping of fields, got {type(data).__name__}"])
+        raise FormError([FormProblem(None, f"expected a mapping of fields, got {type(data).__name__}")])
     try:
         return model.model_validate(dict(data))
     except ValidationError as exc:

@@ -258,19 +258,17 @@ class MouForm(BaseModel):
 
 def parse_mou_form(data: Any) -> MouForm:
     """Validate a form mapping; a ``FormError`` lists every problem, each on its own."""
-    from assistant.drafting.forms import FormError, parse_form
+    from assistant.drafting.forms import FormError, FormProblem, parse_form
 
     try:
         return parse_form(MouForm, data)
     except FormError as exc:
-        problems: list[str] = []
-        for problem in exc.problems:
-            head, _, rest = problem.partition(": ")
-            if PROBLEM_SEPARATOR in rest:
-                problems.extend(f"{head}: {part}" for part in rest.split(PROBLEM_SEPARATOR))
-            else:
-                problems.append(problem)
-        raise FormError(problems) from None
+        found = [
+            FormProblem(problem.field, part)
+            for problem in exc.found
+            for part in problem.message.split(PROBLEM_SEPARATOR)
+        ]
+        raise FormError(found) from None
 
 
 # ---------------------------------------------------------------------------------------- the draft

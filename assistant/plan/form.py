@@ -19,7 +19,7 @@ from pydantic import (
     field_validator,
 )
 
-from assistant.drafting.forms import FormError, describe
+from assistant.drafting.forms import FormError, FormProblem, describe
 from assistant.plan.members import Member, resolve_member
 from assistant.plan.partners import PartnerBook, partners_from_csv
 from assistant.plan.wording import plan_text
@@ -239,7 +239,7 @@ def parse_plan_form(
     if isinstance(data, PlanForm):
         return data
     if not isinstance(data, Mapping):
-        raise FormError([f"form: expected a mapping of fields, got {type(data).__name__}"])
+        raise FormError([FormProblem(None, f"expected a mapping of fields, got {type(data).__name__}")])
     try:
         return PlanForm.model_validate(dict(data), context={"partners": partners or _default_book()})
     except ValidationError as exc:

@@ -33,6 +33,7 @@ from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from assistant import grounding as g
+from assistant.drafting.notes import DraftNote
 from assistant.llm.privacy import ensure_no_personal_data
 
 if TYPE_CHECKING:
@@ -227,7 +228,7 @@ def _feedback(
         return None
     why = rewrites_reflection(reply, text, lang)
     if why:
-        notes.append(f"feedback-dropped:{why}")
+        notes.append(DraftNote.FEEDBACK_DROPPED.of(why))
         return None
     return reply
 

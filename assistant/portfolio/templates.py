@@ -291,6 +291,6 @@ def _load_portfolio_templates(path: Path) -> PortfolioTemplates:
     try:
         templates = PortfolioTemplates.model_validate(data)
     except ValidationError as exc:
-        raise ValueError(f"{Path(path).name}: {'; '.join(describe(exc))}") from None
+        raise ValueError(f"{Path(path).name}: {'; '.join(map(str, describe(exc)))}") from None
     templates.check(load_framework())
     return templates

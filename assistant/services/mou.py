@@ -6,16 +6,18 @@ Usage:
     >>> request = MouRequest.from_form(language="th", topic="…", parties="โรงเรียน A | …\\nวิทยาลัย B",
     ...     objectives="…", scope="…", duties="โรงเรียน A: จัดเวลา", start_date="2025-06-01",
     ...     duration_months=24)
-    >>> data, problems = request.to_form()          # problems: lines that are not "party: text"
-    >>> form = service.parse(data)                  # FormError lists every problem
+    >>> data, problems = request.to_form()          # FormProblems: lines that are not "party: text"
+    >>> form = service.parse(data)                  # FormError lists every problem (.found: typed)
     >>> for event in service.stream(principal, "net-a", form): ...
     >>> found = service.analyse(principal, "net-a", document="MOU-2024-001.th.md")
     >>> service.send(principal, found.state())      # the record to the workspace's partner registry
 
 Both the MOU tab and ``edunet mou`` go through this service. Problems are English
-(``field: message``); the tab shows them in its language. Every method that reads a workspace
-raises WorkspaceAccessError before anything is opened unless the principal may use it; an
-analysed record goes to the registry of the workspace it was analysed in.
+:class:`assistant.drafting.forms.FormProblem` values (a field, or None for the whole form, and a
+message; ``FormError.problems`` has their ``field: message`` text, which the CLI lists); the tab
+shows them in its language. Every method that reads a workspace raises WorkspaceAccessError
+before anything is opened unless the principal may use it; an analysed record goes to the
+registry of the workspace it was analysed in.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from assistant.drafting.forms import FormProblem
 from assistant.services.base import DraftingService, remember_draft
 
 if TYPE_CHECKING:
@@ -40,12 +43,12 @@ def lines(text: str | None) -> list[str]:
     return [line.strip().lstrip("-•* ").strip() for line in (text or "").splitlines() if line.strip()]
 
 
-def bad_line(field: str, line: str) -> str:
+def bad_line(field: str, line: str) -> FormProblem:
     """The problem of a line that is not ``party: text`` (what the tab shows in its language)."""
-    return f"{field}: the line “{line}” must read party: text"
+    return FormProblem(field, f"the line “{line}” must read party: text")
 
 
-def _pairs(text: str | None, problems: list[str], field: str) -> list[tuple[str, str]]:
+def _pairs(text: str | None, problems: list[FormProblem], field: str) -> list[tuple[str, str]]:
     pairs = []
     for line in lines(text):
         key, sep, value = line.partition(":")
@@ -82,9 +85,9 @@ class MouRequest:
         text = {"duration_months", "notice_days", "student_data"}
         return cls(**{k: v if k in text else (v or "") for k, v in values.items()})
 
-    def to_form(self) -> tuple[dict[str, Any], list[str]]:
+    def to_form(self) -> tuple[dict[str, Any], list[FormProblem]]:
         """The mapping ``parse_mou_form`` validates, and the problems of the line formats."""
-        problems: list[str] = []
+        problems: list[FormProblem] = []
         party_rows = []
         for line in lines(self.parties):
             cells = [c.strip() for c in line.split("|")] + ["", "", ""]
@@ -154,7 +157,7 @@ class MouService(DraftingService):
 
     @staticmethod
     def parse(data: Mapping[str, Any]) -> MouForm:
-        """The validated form (FormError lists every problem, in English: ``field: message``)."""
+        """The validated form (FormError lists every problem in English; ``found`` has them typed)."""
         from assistant.mou.draft import parse_mou_form
 
         return parse_mou_form(data)

@@ -43,7 +43,7 @@ Modules (one concept each; this package re-exports their public names):
 * :mod:`~assistant.sessions.errors` — the errors a user can act on (and :class:`IsolationError`);
 * :mod:`~assistant.sessions.records` — :class:`Session`, :class:`Participant`, logged questions, theme groups;
 * :mod:`~assistant.sessions.codes` — join codes and the session's workspace name;
-* :mod:`~assistant.sessions.themes` — grouping questions by theme;
+* :mod:`~assistant.sessions.themes` — grouping questions by theme, labelled by their key terms;
 * :mod:`~assistant.sessions.storage` — the session tables of the app database and the question log;
 * :mod:`~assistant.sessions.models` — the store, embedder and chat model, loaded once;
 * :mod:`~assistant.sessions.pack` — copying the pack's files under safe names;
@@ -75,7 +75,14 @@ from assistant.sessions.facade import Sessions
 from assistant.sessions.pack import PACK_SUFFIXES
 from assistant.sessions.records import LoggedQuestion, Participant, QuestionGroup, Session, Status
 from assistant.sessions.storage import SCHEMA
-from assistant.sessions.themes import THEME_TERMS, THEME_THRESHOLD, group_by_theme, theme_label
+from assistant.sessions.themes import (
+    THEME_TERMS,
+    THEME_THRESHOLD,
+    glossary_compounds,
+    group_by_theme,
+    key_terms,
+    theme_label,
+)
 
 __all__ = [
     "CODE_ALPHABET",
@@ -98,7 +105,9 @@ __all__ = [
     "Sessions",
     "Status",
     "TrainerKeyError",
+    "glossary_compounds",
     "group_by_theme",
+    "key_terms",
     "new_code",
     "normalize_code",
     "theme_label",

@@ -23,7 +23,7 @@ from assistant.sessions.models import ModelCache
 from assistant.sessions.pack import PACK_SUFFIXES, copy_into, source_name
 from assistant.sessions.records import LoggedQuestion, Participant, QuestionGroup, Session, Status
 from assistant.sessions.storage import ensure_schema, logged_questions, read_session, session_from_row
-from assistant.sessions.themes import THEME_THRESHOLD, group_by_theme, theme_label
+from assistant.sessions.themes import THEME_THRESHOLD, glossary_compounds, group_by_theme, theme_label
 from assistant.settings import Settings
 from assistant.storage import app_db, connect, open_db
 from ingest.records import check_workspace
@@ -320,8 +320,11 @@ class Sessions:
         texts = [q.question for q in logged]
         vectors = self.embedder.embed_queries(texts)
         groups = group_by_theme(texts, vectors, threshold)
+        compounds = glossary_compounds(self.settings.corpus_dir)
         return [
-            QuestionGroup(theme_label(texts[i] for i in g) or texts[g[0]], [logged[i] for i in g])
+            QuestionGroup(
+                theme_label((texts[i] for i in g), compounds=compounds) or texts[g[0]], [logged[i] for i in g]
+            )
             for g in groups
         ]
 

@@ -66,6 +66,22 @@ def show_problem(
     where, sep, message = problem.partition(": ")
     if not sep:
         return show_message(labels, lang, problem, patterns)
+    return show_field_problem(labels, lang, where, message, fields, patterns)
+
+
+def show_field_problem(
+    labels: Labels,
+    lang: str,
+    where: str,
+    message: str,
+    fields: Mapping[str, str],
+    patterns: Sequence[Pattern],
+) -> str:
+    """A field's problem: ``"<the form's label>: <message in lang>"``.
+
+    ``where`` is the field's dotted path (``parties.1.name``); ``fields`` maps its first part to the
+    label key of its input, and a field it does not know keeps its path.
+    """
     field = where.split(".")[0]
     name = field_label(labels, lang, fields[field]) if field in fields else where
     return f"{name}: {show_message(labels, lang, message, patterns)}"

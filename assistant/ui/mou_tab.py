@@ -25,6 +25,7 @@ from __future__ import annotations
 import html
 import logging
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -32,10 +33,11 @@ from typing import TYPE_CHECKING, Any
 import gradio as gr
 
 from assistant.access.history import Kind
+from assistant.drafting.forms import FormProblem
 from assistant.services.mou import MouRequest, MouService
 from assistant.settings import Settings
 from assistant.ui.display import code_label
-from assistant.ui.form_problems import QUOTE, show_message, show_problem
+from assistant.ui.form_problems import QUOTE, show_field_problem, show_message
 from assistant.ui.i18n import Labels, get_labels, normalize_language
 from assistant.ui.saved_drafts import saved_drafts_panel
 from assistant.ui.session import (
@@ -114,24 +116,21 @@ MOU_PROBLEMS: list[tuple[str, str]] = [
 """The MOU form's validation messages (English, in :mod:`assistant.mou.draft`) and their labels."""
 
 
-def show_mou_problem(labels: Labels, lang: str, problem: str) -> str:
+def show_mou_problem(labels: Labels, lang: str, problem: FormProblem) -> str:
     """One problem of the MOU form in ``lang``, naming the field as the form shows it."""
-    if problem.startswith("form: "):  # the form as a whole (dates and parties that disagree)
-        return show_message(labels, lang, problem.removeprefix("form: "), MOU_PROBLEMS)
-    return show_problem(labels, lang, problem, MOU_FIELDS, MOU_PROBLEMS)
+    if problem.field is None:  # the form as a whole (dates and parties that disagree)
+        return show_message(labels, lang, problem.message, MOU_PROBLEMS)
+    return show_field_problem(labels, lang, problem.field, problem.message, MOU_FIELDS, MOU_PROBLEMS)
 
 
-def form_from_inputs(labels: Labels, lang: str, **values: Any) -> tuple[dict[str, Any], list[str]]:
+def form_from_inputs(labels: Labels, lang: str, **values: Any) -> tuple[dict[str, Any], list[FormProblem]]:
     """The form mapping for ``MouForm`` from the tab's inputs, and the problems of line formats.
 
-    The problems keep the form field's name (``duties: …``) with the message in ``lang``;
+    The problems keep the form field's name (``duties``) with the message in ``lang``;
     :func:`problems_markdown` names the field as the form shows it.
     """
     data, problems = MouRequest.from_form(**values).to_form()
-    shown = []
-    for problem in problems:
-        field, _, message = problem.partition(": ")
-        shown.append(f"{field}: {show_message(labels, lang, message, MOU_PROBLEMS)}")
+    shown = [replace(p, message=show_message(labels, lang, p.message, MOU_PROBLEMS)) for p in problems]
     return data, shown
 
 
@@ -231,7 +230,7 @@ def document_choices(
     return [(f"{d.source} · {code_label(labels, lang, 'doc_type', d.doc_type)}", d.source) for d in docs]
 
 
-def problems_markdown(labels: Labels, lang: str, problems: list[str]) -> str:
+def problems_markdown(labels: Labels, lang: str, problems: list[FormProblem]) -> str:
     """The form's problems under one heading, in ``lang``, each naming the field as the form shows it."""
     shown = [show_mou_problem(labels, lang, p) for p in problems]
     return labels.text("mou.form_problems", lang) + "\n" + "\n".join(f"- {p}" for p in shown)
@@ -442,7 +441,7 @@ class _MouHandlers:
         try:
             form = self.service.parse(data)
         except FormError as exc:
-            problems += exc.problems
+            problems += exc.found
         if problems:
             yield problems_markdown(labels, lang, problems), "", None
             return

@@ -198,7 +198,7 @@ def _load_template(path: Path) -> WorkshopTemplate:
     try:
         template = WorkshopTemplate.model_validate(load_yaml(path))
     except ValidationError as exc:
-        raise ValueError(f"{path}: {'; '.join(describe(exc))}") from None
+        raise ValueError(f"{path}: {'; '.join(map(str, describe(exc)))}") from None
     unknown = {b for r in template.breaks for b in r.breaks} - set(template.break_kinds)
     if unknown:
         raise ValueError(f"{path}: unknown break kinds {sorted(unknown)}")

@@ -22,7 +22,7 @@ def _mou_problems(lang: str, **changes: object) -> str:
     try:
         parse_mou_form(data)
     except FormError as exc:
-        problems += exc.problems
+        problems += exc.found
     return problems_markdown(labels, lang, problems)
 
 

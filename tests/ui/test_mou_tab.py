@@ -6,11 +6,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import frontmatter
+import pytest
 
+from assistant.drafting.forms import FormError, FormProblem
 from assistant.mou.analysis import analyze_file
 from assistant.mou.draft import parse_mou_form
 from assistant.ui.i18n import get_labels
-from assistant.ui.mou_tab import example_inputs, form_from_inputs, record_html
+from assistant.ui.mou_tab import example_inputs, form_from_inputs, record_html, show_mou_problem
 
 from .conftest import ROOT, UI
 
@@ -31,7 +33,22 @@ def test_the_example_inputs_make_a_valid_form() -> None:
 def test_bad_duty_lines_are_reported() -> None:
     values = example_inputs("th") | {"duties": "โรงเรียน จัดเวลา"}
     _, problems = form_from_inputs(get_labels(), "th", **values)
-    assert problems == ["duties: บรรทัด “โรงเรียน จัดเวลา” ต้องมีรูปแบบ ฝ่าย: ข้อความ"]
+    assert problems == [FormProblem("duties", "บรรทัด “โรงเรียน จัดเวลา” ต้องมีรูปแบบ ฝ่าย: ข้อความ")]
+
+
+def test_a_whole_form_problem_is_told_apart_by_its_missing_field_not_by_its_text() -> None:
+    labels = get_labels()
+    whole = FormProblem(None, "give duration_months, duration_years or end_date")
+    assert show_mou_problem(labels, "th", whole) == "กรุณาระบุระยะเวลา (เดือน)"
+    assert show_mou_problem(labels, "en", whole) == "give the duration (months)"
+    assert str(whole) == "form: give duration_months, duration_years or end_date"  # the CLI's text
+    field = FormProblem("duration_months", "give duration_months, duration_years or end_date")
+    assert show_mou_problem(labels, "th", field) == "ระยะเวลา: กรุณาระบุระยะเวลา (เดือน)"
+    data, _ = form_from_inputs(labels, "th", **(example_inputs("th") | {"duration_months": None}))
+    with pytest.raises(FormError) as caught:
+        parse_mou_form(data)
+    assert [p.field for p in caught.value.found] == [None]
+    assert caught.value.problems == ["form: give duration_months, duration_years or end_date"]
 
 
 def test_record_table_shows_values_pages_and_missing_fields(tmp_path: Path) -> None:

@@ -9,6 +9,7 @@ from langchain_core.language_models.fake_chat_models import FakeListChatModel
 from langchain_core.messages import BaseMessage
 from pydantic import Field
 
+from assistant.drafting.notes import DraftNote
 from assistant.llm.privacy import PersonalDataError
 from assistant.portfolio import load_portfolio_templates
 from assistant.portfolio.reflection import review_reflection, rewrites_reflection
@@ -115,7 +116,7 @@ def test_model_output_that_rewrites_the_reflection_is_dropped(reply: str, why: s
     assert rewrites_reflection(reply, DEEP_TH, "th") == why
     fb = review_reflection(DEEP_TH, ["thinking"], "ป.5", "th", llm=RecordingModel(responses=[reply]))
     assert fb.feedback is None and fb.backend == "none"
-    assert any(n.startswith("feedback-dropped") or n.startswith("prose-dropped") for n in fb.notes)
+    assert DraftNote.find(fb.notes, DraftNote.FEEDBACK_DROPPED, DraftNote.PROSE_DROPPED)
 
 
 def test_english_first_person_rewrite_is_detected() -> None:

@@ -7,7 +7,7 @@ import yaml
 
 from assistant.access.history import Kind, list_items
 from assistant.drafting.engine import DraftEventKind
-from assistant.drafting.forms import FormError
+from assistant.drafting.forms import FormError, FormProblem
 from assistant.mou.analysis import DocumentNotFound
 from assistant.services.mou import MouRequest, MouService
 from assistant.services.partners import PartnersService
@@ -44,12 +44,13 @@ def test_a_request_becomes_the_form_and_bad_lines_are_problems() -> None:
     assert len(form.parties) == 2 and form.months == 24
     data, problems = request(duties="รร. จัดเวลา", coordinators="ครูแดง").to_form()
     assert problems == [
-        "duties: the line “รร. จัดเวลา” must read party: text",
-        "coordinators: the line “ครูแดง” must read party: text",
+        FormProblem("duties", "the line “รร. จัดเวลา” must read party: text"),
+        FormProblem("coordinators", "the line “ครูแดง” must read party: text"),
     ]
     with pytest.raises(FormError) as bad:
         MouService.parse(data)
     assert any(p.startswith("form: no duties given for party") for p in bad.value.problems)
+    assert any(p.field is None and p.message.startswith("no duties given") for p in bad.value.found)
 
 
 def test_an_uploaded_mou_is_analysed_and_sent_to_the_workspace_registry(accounts: Accounts) -> None:
