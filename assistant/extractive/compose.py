@@ -41,7 +41,7 @@ def compose(
         skeleton = list_skeleton(question, pieces, terms, similar)
         if skeleton is not None:
             return skeleton
-    sentences = sentence_skeleton(question, pieces, terms, said)
+    sentences = sentence_skeleton(question, pieces, terms, said, similar)
     if question.kind == Kind.EXPLAIN or (
         question.kind == Kind.FACT and question.answer_type == AnswerType.ANY
     ):

@@ -10,6 +10,7 @@ from assistant import grounding as g
 from assistant.extractive.facts import in_a_range, names_person, pick_fact, wants_person
 from assistant.extractive.lists import LABEL_CHARS, ends_sentence_mark, item_text
 from assistant.extractive.questions import AnswerType, Kind, Question
+from assistant.extractive.semantic import Similar, closeness, similarities
 from assistant.extractive.skeleton import (
     EXPLAIN_SENTENCES,
     ITEM_CHARS,
@@ -92,7 +93,11 @@ def _ends_sentence(text: str) -> bool:
 
 
 def sentence_skeleton(
-    question: Question, pieces: Sequence[Piece], terms: Terms, said: frozenset[str] = frozenset()
+    question: Question,
+    pieces: Sequence[Piece],
+    terms: Terms,
+    said: frozenset[str] = frozenset(),
+    similar: Similar | None = None,
 ) -> Skeleton | None:
     """The sentence(s) that answer a factual or explanatory question, or None when none does.
 
@@ -104,14 +109,22 @@ def sentence_skeleton(
 
     ``said`` holds lines an earlier part of a compound question answered with: a sentence in
     one of them is not chosen again, so the part is answered by its own next-best sentence.
+
+    A sentence in the other script than the question (an English question, a Thai report) can
+    only share the few words the glossary translates; its closeness in meaning to the question
+    (``similar``, the e5 model) counts for it instead (:data:`CROSS_SCRIPT_WEIGHT`), and a close
+    one (:data:`CROSS_SCRIPT_ABOUT`) is taken as about the question.
     """
     sentences = [x for x in _sentences(pieces) if not any(x.text in line for line in said)]
+    across = [x for x in sentences if not g.same_script(x.text, question.text)]
+    measured = similarities(similar, question.text, [x.text for x in across])
+    cosines = {id(x): cosine for x, cosine in zip(across, measured, strict=True) if cosine is not None}
     local = terms.localised([x.text for x in sentences])
     scored: list[tuple[float, _Sentence]] = []
     person = wants_person(question.answer_type, question.text)
     for sent in sentences:
         own, ctx = local.share(sent.text), local.share(sent.context)
-        if own <= 0:
+        if own <= 0 and cosines.get(id(sent)) is None:
             continue
         score = 0.75 * own + 0.25 * ctx + 0.1 / (1 + sent.passage)
         if g.same_script(sent.text, question.text):
@@ -123,12 +136,16 @@ def sentence_skeleton(
             score += 0.0 if fact and person and not names_person(fact) else 0.2 if fact else -0.1
         if in_a_range(sent.text, question.text):
             score += 0.2  # the band the question's value falls in ("35 - 44%" for "scored 40%")
+        cosine = cosines.get(id(sent))
+        if cosine is not None:
+            score += CROSS_SCRIPT_WEIGHT * closeness(cosine)
         scored.append((score, sent))
     if not scored:
         return None
     scored.sort(key=lambda x: (-x[0], x[1].order))
     best_score, best = scored[0]
-    if terms.share(f"{best.text} {best.context}") < MIN_SCORE:
+    close = closeness(cosines[id(best)]) >= CROSS_SCRIPT_ABOUT if cosines.get(id(best)) is not None else False
+    if terms.share(f"{best.text} {best.context}") < MIN_SCORE and not close:
         return None
     chosen = [best]
     nxt = next((x for x in sentences if x.order == best.order + 1 and x.unit == best.unit), None)
@@ -158,15 +175,22 @@ def sentence_skeleton(
     window = " ".join(x.text for x in chosen)
     where = f"{window} {best.context} {best.where}"
     piece = next((p.text for p in pieces if p.n == best.n), "")
-    if typed and not answerable(question, terms, where, piece):
+    if typed and not answerable(question, terms, where, piece, close):
         return None
-    if not typed and not (about(terms, where, 0.25) and names_match(question, terms, f"{where} {piece}")):
+    if not typed and not (close or about(terms, where, 0.25)):
+        return None
+    if not typed and not names_match(question, terms, f"{where} {piece}"):
         return None
     chosen.sort(key=lambda x: x.order)
     lines = _merge_lines(chosen)
     fact = pick_fact(window, question.answer_type, question.text) if typed else ""
     return Skeleton(question.kind, sentences=lines, fact=fact, score=best_score)
 
+
+CROSS_SCRIPT_WEIGHT = 0.3
+"""How much a sentence in the other script gains from its closeness in meaning (0–1) to the question."""
+CROSS_SCRIPT_ABOUT = 0.6
+"""The closeness at which a sentence in the other script counts as about the question (cosine ≈ 0.85)."""
 
 ANNOUNCED_SENTENCES = 6
 ANNOUNCED_CHARS = 700
@@ -179,7 +203,7 @@ def _announces(text: str) -> bool:
     return bool(_ANNOUNCING.search(text))
 
 
-def answerable(question: Question, terms: Terms, window: str, piece: str = "") -> bool:
+def answerable(question: Question, terms: Terms, window: str, piece: str = "", close: bool = False) -> bool:
     """Whether ``window`` can answer a factual question: it holds a value of the wanted type that
     the question does not state already (:func:`pick_fact`), and it (or, less strictly, the
     piece it is in) is about the question's heaviest words.
@@ -190,7 +214,7 @@ def answerable(question: Question, terms: Terms, window: str, piece: str = "") -
     """
     if not names_match(question, terms, f"{window} {piece}"):
         return False
-    if not about(terms, window, 0.34) and not (
+    if not close and not about(terms, window, 0.34) and not (
         piece and about(terms, piece, 0.5) and about(terms, window, 0.15)
     ):
         return False
