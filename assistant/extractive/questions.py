@@ -159,13 +159,43 @@ def _split_th(text: str) -> list[str]:
     return [text]
 
 
+_COMPARE = (
+    re.compile(
+        r"^(?P<a>.{4,}?)\s*(?:กับ|และ)\s*(?P<b>.{4,}?)\s*(?:มี)?(?:ความ)?(?:แตกต่าง|ต่าง|เหมือน)(?:กัน)?"
+        r"(?:หรือ(?:ต่าง|ไม่)\S*)?\s*(?:อย่างไร|ยังไง|ตรงไหน|ไหม|หรือไม่)?\s*[?？]?\s*$"
+    ),
+    re.compile(
+        r"^\W*(?:how|in what ways?)\s+(?:does|do|is|are)\s+(?P<a>.{4,}?)\s+differ\s+from\s+(?P<b>.{4,}?)\W*$",
+        re.I,
+    ),
+    re.compile(
+        r"^\W*(?:what\s+(?:is|are)\s+)?the\s+differences?\s+between\s+(?P<a>.{4,}?)\s+and\s+(?P<b>.{4,}?)\W*$",
+        re.I,
+    ),
+    re.compile(r"^\W*compare\s+(?P<a>.{4,}?)\s+(?:and|with|to)\s+(?P<b>.{4,}?)\W*$", re.I),
+)
+"""A comparison ("A กับ B แตกต่างกันอย่างไร", "How does A differ from B?"): each side is answered on its own."""
+
+
+def _compared(text: str) -> list[str]:
+    """The two things a comparison question sets side by side, or [] when it is not one."""
+    for pattern in _COMPARE:
+        match = pattern.match(text.strip())
+        if match:
+            return [match.group("a").strip(" ,"), match.group("b").strip(" ,")]
+    return []
+
+
 def parts(question: Question) -> list[Question]:
     """The questions a compound question asks ("Where is the fund, and who chairs it?"); itself when one.
 
     A part is cut where "and" is followed by a new question, or where "และ" has a question word
-    on each side; each part is analysed on its own.
+    on each side; a comparison ("A กับ B ต่างกันอย่างไร") has a part for each side. Each part is
+    analysed on its own.
     """
-    cut = _split_th(question.text) if question.language == "th" else _SPLIT_EN.split(question.text)
+    cut = _compared(question.text) or (
+        _split_th(question.text) if question.language == "th" else _SPLIT_EN.split(question.text)
+    )
     pieces = [p.strip(" ,") for p in cut if p.strip(" ,")]
     if len(pieces) < 2 or any(len(p) < 8 for p in pieces):
         return [question]

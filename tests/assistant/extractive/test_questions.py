@@ -150,3 +150,23 @@ def test_a_thai_compound_question_is_cut_where_each_side_asks() -> None:
     asked = parts(analyse("ระบบนี้เริ่มใช้งานจริงเมื่อไร และในปี 2553 ใช้ประชุมสภาไปทั้งหมดกี่ครั้ง"))
     assert [p.text for p in asked] == ["ระบบนี้เริ่มใช้งานจริงเมื่อไร", "ในปี 2553 ใช้ประชุมสภาไปทั้งหมดกี่ครั้ง"]
     assert len(parts(analyse("ครูและผู้ปกครองมีบทบาทอย่างไร"))) == 1  # "และ" joins the subject
+
+
+@pytest.mark.parametrize(
+    ("question", "sides"),
+    [
+        (
+            "วิสัยทัศน์ของมหาวิทยาลัย กับวิสัยทัศน์ของแผนสารสนเทศ แตกต่างกันอย่างไร",
+            ["วิสัยทัศน์ของมหาวิทยาลัย", "วิสัยทัศน์ของแผนสารสนเทศ"],
+        ),
+        (
+            "How does formative assessment differ from summative assessment?",
+            ["formative assessment", "summative assessment"],
+        ),
+        ("Compare the KG curriculum with the primary one", ["the KG curriculum", "the primary one"]),
+    ],
+)
+def test_a_comparison_has_a_part_for_each_side(question: str, sides: list[str]) -> None:
+    from assistant.extractive.questions import parts
+
+    assert [p.text for p in parts(analyse(question))] == sides
