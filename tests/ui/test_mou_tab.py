@@ -64,7 +64,7 @@ def test_a_start_date_typed_the_thai_way_makes_the_same_form_as_the_iso_one() ->
         (
             "31/2/2568",
             "วันที่มีผล: ไม่มีวันที่ “31/2/2568” ในปฏิทิน เดือนนั้นมี 28 วัน",
-            "Start date: “31/2/2568” is not a real date: February 2025 has 28 days",
+            "Start date: “31/2/2568” is not a real date: that month has 28 days",
         ),
         (
             "1/6/68",
