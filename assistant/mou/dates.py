@@ -206,11 +206,16 @@ def number_value(text: str) -> int | None:
     return NUMBER_WORDS.get(plain)
 
 
-def format_date(value: date, language: str) -> str:
-    """``1 มิถุนายน 2567`` (Buddhist era) in Thai, ``1 June 2024`` in English."""
+def format_date(value: date, language: str, *, short: bool = False) -> str:
+    """``1 มิถุนายน 2567`` (Buddhist era) in Thai, ``1 June 2024`` in English.
+
+    ``short`` abbreviates the month as people type it: ``1 มิ.ย. 2567``, ``1 Jun 2024``.
+    """
     if language == "th":
-        return f"{value.day} {THAI_MONTHS[value.month - 1][0]} {value.year + BUDDHIST_ERA_OFFSET}"
-    return f"{value.day} {EN_MONTHS[value.month - 1].capitalize()} {value.year}"
+        month = THAI_MONTHS[value.month - 1][1 if short else 0]
+        return f"{value.day} {month} {value.year + BUDDHIST_ERA_OFFSET}"
+    month = EN_MONTHS[value.month - 1].capitalize()
+    return f"{value.day} {month[:3] if short else month} {value.year}"
 
 
 def add_months(start: date, months: int) -> date:

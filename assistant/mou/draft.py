@@ -24,9 +24,10 @@ from functools import cache
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 from assistant.datafiles import load_mapping
+from assistant.drafting.dates import date_value
 from assistant.drafting.engine import (
     PROMPTS_DIR,
     Block,
@@ -102,7 +103,8 @@ class PartyForm(BaseModel):
 
 
 class MouForm(BaseModel):
-    """What an MOU needs. Lists accept one item per line; dates are ISO (``2025-06-01``).
+    """What an MOU needs. Lists accept one item per line; dates as Thai or English users write them
+    (``1/6/2568``, ``1 มิ.ย. 2568``, ``1 June 2025``, ``2025-06-01``: :mod:`assistant.drafting.dates`).
 
     ``duties`` and ``coordinators`` are keyed by a party's name or short name. Give the
     duration in months or years, or an end date (or both, when they agree).
@@ -136,6 +138,14 @@ class MouForm(BaseModel):
         if code not in ("th", "en"):
             raise ValueError(f"language must be th or en, got {v!r}")
         return code
+
+    @field_validator("start_date", "end_date", "signing_date", mode="before")
+    @classmethod
+    def _date(cls, v: Any, info: ValidationInfo) -> date | None:
+        """A typed date read the Thai or the English way; an optional one may be left empty."""
+        if info.field_name != "start_date" and (v is None or (isinstance(v, str) and not v.strip())):
+            return None
+        return date_value(v)
 
     @field_validator("topic", "place")
     @classmethod

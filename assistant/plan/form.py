@@ -19,6 +19,7 @@ from pydantic import (
     field_validator,
 )
 
+from assistant.drafting.dates import month_value
 from assistant.drafting.forms import FormError, FormProblem, describe
 from assistant.plan.members import Member, resolve_member
 from assistant.plan.partners import PartnerBook, partners_from_csv
@@ -142,18 +143,11 @@ class PlanForm(BaseModel):
     @field_validator("start_month", mode="before")
     @classmethod
     def _start(cls, value: Any) -> str:
-        if value is None or value == "":
+        """``YYYY-MM`` of a month typed the Thai or English way: ``พ.ค. 2568``, ``5/2568``, ``May 2025``."""
+        if value is None or (isinstance(value, str) and not value.strip()):
             return _next_month()
-        if isinstance(value, date):
-            return f"{value.year:04d}-{value.month:02d}"
-        text = str(value).strip()
-        match = re.fullmatch(r"(\d{4})-(\d{1,2})", text)
-        if not match or not 1 <= int(match.group(2)) <= 12:
-            raise ValueError(f"start month must be YYYY-MM, e.g. 2025-05 (got {text!r})")
-        year = int(match.group(1))
-        if year > 2400:  # a Buddhist-Era year typed by habit
-            raise ValueError(f"give the year as A.D. (e.g. {year - 543}-{int(match.group(2)):02d}), not B.E.")
-        return f"{year:04d}-{int(match.group(2)):02d}"
+        year, month = month_value(value)
+        return f"{year:04d}-{month:02d}"
 
     @field_validator("budget_min", "budget_max")
     @classmethod

@@ -36,6 +36,7 @@ from assistant.access.history import Kind
 from assistant.drafting.forms import FormProblem
 from assistant.services.mou import MouRequest, MouService
 from assistant.settings import Settings
+from assistant.ui.date_problems import DATE_PROBLEMS
 from assistant.ui.display import code_label
 from assistant.ui.form_problems import QUOTE, show_field_problem, show_message
 from assistant.ui.i18n import Labels, get_labels, normalize_language
@@ -108,7 +109,7 @@ MOU_PROBLEMS: list[tuple[str, str]] = [
         "mou.problem.coordinator_party",
     ),
     (rf"no duties given for party (?P<party>{_Q}.*{_Q})", "mou.problem.no_duties"),
-    (r"Input should be a valid date.*", "mou.problem.date"),
+    *DATE_PROBLEMS,
     (r"Input should be a valid integer.*", "mou.problem.number"),
     (r"is required", "mou.problem.required"),
     (r"language must be th or en.*", "mou.problem.language"),
@@ -157,7 +158,7 @@ def example_inputs(language: str) -> dict[str, Any]:
         "scope": "\n".join(data.get("scope", [])),
         "duties": "\n".join(f"{k}: {d}" for k, items in (data.get("duties") or {}).items() for d in items),
         "resources": "\n".join(data.get("resources", [])),
-        "start_date": str(data.get("start_date", date.today().isoformat())),
+        "start_date": example_date(data.get("start_date", date.today()), language),
         "duration_months": months,
         "coordinators": "\n".join(f"{k}: {v}" for k, v in (data.get("coordinators") or {}).items()),
         "evaluation": "\n".join(data.get("evaluation", [])),
@@ -165,6 +166,21 @@ def example_inputs(language: str) -> dict[str, Any]:
         "student_data": bool(data.get("shares_student_data", False)),
         "witnesses": "\n".join(data.get("witnesses", [])),
     }
+
+
+def example_date(value: Any, language: str) -> str:
+    """An example's date as the start-date label shows it: ``1 มิ.ย. 2568`` or ``1 June 2025``.
+
+    Text the date parser cannot read is shown as it is (the form then says what is wrong with it).
+    """
+    from assistant.drafting.dates import date_value
+    from assistant.mou.dates import format_date
+
+    lang = normalize_language(language)
+    try:
+        return format_date(date_value(value), lang, short=lang == "th")
+    except ValueError:
+        return str(value)
 
 
 def _value_text(value: Any) -> str:

@@ -27,6 +27,7 @@ import gradio as gr
 
 from assistant.access.history import Kind
 from assistant.services.plan import DEFAULT_MONTHS, PlanRequest, PlanService, lines, save_edited
+from assistant.ui.date_problems import DATE_PROBLEMS
 from assistant.ui.display import code_label
 from assistant.ui.form_problems import QUOTE, show_problem
 from assistant.ui.i18n import Labels, get_labels, normalize_language
@@ -93,8 +94,7 @@ PLAN_PROBLEMS: list[tuple[str, str]] = [
     (r"give at least one problem or need", "plan.problem.need_one"),
     (r"give at least one goal", "plan.problem.goal_one"),
     (r"duration must be 1–(?P<max>\d+) months", "plan.problem.duration"),
-    (r"start month must be YYYY-MM.*\(got (?P<got>.*)\)", "plan.problem.start_format"),
-    (r"give the year as A\.D\. \(e\.g\. (?P<ad>[\d-]+)\), not B\.E\.", "plan.problem.start_be"),
+    *DATE_PROBLEMS,
     (r"a budget cannot be negative", "plan.problem.budget_negative"),
     (r"give both budget_min and budget_max, or neither", "plan.problem.budget_pair"),
     (

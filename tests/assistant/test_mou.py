@@ -13,7 +13,7 @@ import pytest
 import yaml
 from langchain_core.language_models.fake_chat_models import FakeListChatModel
 
-from assistant.drafting.engine import DraftContext, Sources, Writer
+from assistant.drafting.engine import Draft, DraftContext, Sources, Writer
 from assistant.drafting.export import to_docx_bytes, to_markdown
 from assistant.drafting.forms import FormError
 from assistant.mou.analysis import FIELDS, analyze_file, analyze_mou
@@ -372,6 +372,49 @@ def test_form_problems_are_listed_one_by_one() -> None:
     assert "parties: an MOU needs at least 2 parties, got 1" in info.value.problems
 
 
+@pytest.mark.parametrize(
+    "typed",
+    [
+        {"start_date": "1/6/2568", "end_date": "31/5/2570", "signing_date": "15/5/2568"},
+        {"start_date": "01/06/2568", "end_date": "31/05/2570", "signing_date": "15/05/2568"},
+        {"start_date": "1 มิ.ย. 2568", "end_date": "31 พ.ค. 2570", "signing_date": "15 พ.ค. 2568"},
+        {"start_date": "1 มิถุนายน 2568", "end_date": "31 พฤษภาคม 2570", "signing_date": "15 พฤษภาคม 2568"},
+        {"start_date": "1 มิ.ย. 68", "end_date": "31 พ.ค. 70", "signing_date": "15 พ.ค. 68"},
+        {"start_date": "1 June 2025", "end_date": "31 May 2027", "signing_date": "May 15, 2025"},
+    ],
+)
+def test_dates_typed_the_thai_way_draft_the_same_mou_as_iso_dates(typed: dict[str, str]) -> None:
+    iso = _example("th") | {"start_date": "2025-06-01", "end_date": "2027-05-31", "signing_date": "2025-5-15"}
+    thai = _example("th") | typed
+    expected, form = parse_mou_form(iso), parse_mou_form(thai)
+    assert (form.start_date, form.end_date, form.signing_date, form.end) == (
+        date(2025, 6, 1),
+        date(2027, 5, 31),
+        date(2025, 5, 15),
+        date(2027, 5, 31),
+    )
+    assert form == expected
+
+    def texts(draft: Draft) -> list[str]:
+        return [b.text for s in draft.sections for b in s.blocks]
+
+    drafted = texts(draft_mou(form, _ctx("th")))
+    assert drafted == texts(draft_mou(expected, _ctx("th")))
+    assert any("1 มิถุนายน 2568" in t for t in drafted) and not any("2025-06-01" in t for t in drafted)
+
+
+def test_a_date_the_form_cannot_read_names_the_field_and_the_forms_it_accepts() -> None:
+    with pytest.raises(FormError) as info:
+        parse_mou_form(_example("th") | {"start_date": "1 มิ.ย.", "signing_date": "31/4/2568"})
+    assert info.value.problems == [
+        "start_date: cannot read '1 มิ.ย.' as a date; write it as 1/6/2568, 1 มิ.ย. 2568, 1 June 2025 "
+        "or 2025-06-01",
+        "signing_date: '31/4/2568' is not a real date: April 2025 has 30 days",
+    ]
+    form = parse_mou_form(_example("th") | {"signing_date": "", "end_date": None})
+    assert form.signing_date is None and form.end_date is None  # optional dates may be left empty
+
+
 def test_pdpa_clause_cites_the_workspace_policy(corpus_store) -> None:
     from assistant.retrieval.hybrid import HybridRetriever
 
@@ -434,6 +477,7 @@ def test_cli_draft_writes_a_docx_and_reports_form_errors(cli: Cli, tmp_path: Pat
     assert json.loads(out)["kind"] == "mou"
     text = "\n".join(p.text for p in Document(str(out_path)).paragraphs)
     assert "โรงเรียนบ้านห้วยทับทิม" in text
+    assert "1 มิถุนายน 2568" in text  # the example's start date, typed "1 มิ.ย. 2568"
     bad = tmp_path / "bad.yaml"
     bad.write_text("language: th\nparties: []\nobjectives: []\n", encoding="utf-8")
     code, _, err = cli(

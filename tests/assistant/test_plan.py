@@ -97,8 +97,9 @@ def english_draft(corpus_store) -> Draft:
         ),
         ({"budget_max": None}, "budget_max: give both budget_min and budget_max, or neither"),
         ({"budget": "small"}, "budget: budget 'small' contradicts budget_min/budget_max"),
-        ({"start_month": "2025-13"}, "start_month: start month must be YYYY-MM"),
-        ({"start_month": "2568-05"}, "give the year as A.D. (e.g. 2025-05)"),
+        ({"start_month": "2025-13"}, "start_month: '2025-13' has no month 13: months run from 1 to 12"),
+        ({"start_month": "พฤษภา"}, "start_month: cannot read 'พฤษภา' as a month; write it as พ.ค. 2568"),
+        ({"start_month": "5/68"}, "start_month: write the year of '5/68' in full"),
         ({"language": "fr"}, "language: language must be th or en"),
         ({"needs": []}, "needs: give at least one problem or need"),
         ({"goals": "  "}, "goals: give at least one goal"),
@@ -110,6 +111,29 @@ def english_draft(corpus_store) -> Draft:
 def test_bad_forms_get_specific_messages(changes: dict[str, Any], expected: str) -> None:
     problems = problems_of(form_data(**changes))
     assert any(expected in p for p in problems), problems
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "พ.ค. 2568",
+        "พ.ค.2568",
+        "พฤษภาคม 2568",
+        "พ.ค. 68",
+        "5/2568",
+        "05/2568",
+        "2568-05",
+        "May 2025",
+        "5/2025",
+    ],
+)
+def test_a_start_month_typed_the_thai_way_plans_the_same_months_as_the_iso_one(typed: str) -> None:
+    expected = parse_plan_form(form_data(start_month="2025-05", duration_months=6))
+    form = parse_plan_form(form_data(start_month=typed, duration_months=6))
+    assert form.start_month == "2025-05" and form == expected
+    months = [m.month for m in build_plan(form).timeline]
+    assert months == [m.month for m in build_plan(expected).timeline]
+    assert months == ["2025-05", "2025-06", "2025-07", "2025-08", "2025-09", "2025-10"]
 
 
 def test_every_problem_is_listed_at_once() -> None:

@@ -31,7 +31,7 @@ def test_the_mou_form_problems_are_thai_and_name_the_form_fields() -> None:
         "th",
         duties="โรงเรียน จัดเวลา",
         objectives="",
-        start_date="25/06/2568",
+        start_date="31/2/2568",
         parties="โรงเรียนบ้านเขา\nโรงเรียนบ้านเขา",
     )
     assert shown.splitlines() == [
@@ -39,8 +39,9 @@ def test_the_mou_form_problems_are_thai_and_name_the_form_fields() -> None:
         "- หน้าที่: บรรทัด “โรงเรียน จัดเวลา” ต้องมีรูปแบบ ฝ่าย: ข้อความ",
         "- คู่ภาคี: ชื่อคู่ภาคีซ้ำ: โรงเรียนบ้านเขา",
         "- วัตถุประสงค์: กรุณาระบุอย่างน้อยหนึ่งข้อ",
-        "- วันที่มีผล: กรุณาใส่วันที่แบบ ค.ศ. ปปปป-ดด-วว เช่น 2025-06-01",
+        "- วันที่มีผล: ไม่มีวันที่ “31/2/2568” ในปฏิทิน เดือนนั้นมี 28 วัน",
     ]
+    assert "วันที่มีผล" not in _mou_problems("th", start_date="25/06/2568")  # a Thai date is a date
     english = _mou_problems("en", objectives="", duties="โรงเรียน จัดเวลา")
     assert "- Objectives: give at least one item" in english
     assert "- Duties: the line “โรงเรียน จัดเวลา” must read party: text" in english

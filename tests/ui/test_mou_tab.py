@@ -30,6 +30,60 @@ def test_the_example_inputs_make_a_valid_form() -> None:
         assert len(form.parties) == 2 and form.language == language
 
 
+def test_the_example_start_date_is_shown_the_way_its_label_says() -> None:
+    labels = get_labels()
+    assert example_inputs("th")["start_date"] == "1 มิ.ย. 2568"
+    assert example_inputs("en")["start_date"] == "2 June 2025"
+    thai = labels.text("mou.start_date", "th")
+    assert "1 มิ.ย. 2568" in thai and "ค.ศ." not in thai and "ปปปป" not in thai
+    assert "1 June 2025" in labels.text("mou.start_date", "en")
+
+
+def test_a_start_date_typed_the_thai_way_makes_the_same_form_as_the_iso_one() -> None:
+    labels = get_labels()
+
+    def form(typed: str):
+        data, problems = form_from_inputs(labels, "th", **(example_inputs("th") | {"start_date": typed}))
+        assert problems == []
+        return parse_mou_form(data)
+
+    expected = form("2025-06-01")
+    for typed in ("1/6/2568", "01/06/2568", "1 มิ.ย. 2568", "1 มิถุนายน 2568", "1 มิ.ย. 68", "1 June 2025"):
+        assert form(typed) == expected, typed
+    assert expected.start_date.isoformat() == "2025-06-01"
+
+
+@pytest.mark.parametrize(
+    ("typed", "thai", "english"),
+    [
+        (
+            "1 มิ.ย.",
+            "วันที่มีผล: อ่านวันที่ “1 มิ.ย.” ไม่ได้ เขียนได้แบบ 1/6/2568, 1 มิ.ย. 2568 หรือ 1 มิถุนายน 2568",
+            "Start date: cannot read “1 มิ.ย.” as a date; write it as 1 June 2025, 1/6/2025 (day first)",
+        ),
+        (
+            "31/2/2568",
+            "วันที่มีผล: ไม่มีวันที่ “31/2/2568” ในปฏิทิน เดือนนั้นมี 28 วัน",
+            "Start date: “31/2/2568” is not a real date: that month has 28 days",
+        ),
+        (
+            "1/6/68",
+            "วันที่มีผล: กรุณาเขียนปีของ “1/6/68” ให้ครบ 4 หลัก",
+            "Start date: write the year of “1/6/68” in full",
+        ),
+        ("", "วันที่มีผล: กรุณาใส่วันที่ เช่น 1/6/2568 หรือ 1 มิ.ย. 2568", "Start date: give a date, e.g. 1 June 2025"),
+    ],
+)
+def test_a_date_the_tab_cannot_read_is_told_in_the_ui_language(typed: str, thai: str, english: str) -> None:
+    labels = get_labels()
+    data, _ = form_from_inputs(labels, "th", **(example_inputs("th") | {"start_date": typed}))
+    with pytest.raises(FormError) as caught:
+        parse_mou_form(data)
+    [problem] = caught.value.found
+    assert show_mou_problem(labels, "th", problem).startswith(thai)
+    assert show_mou_problem(labels, "en", problem).startswith(english)
+
+
 def test_bad_duty_lines_are_reported() -> None:
     values = example_inputs("th") | {"duties": "โรงเรียน จัดเวลา"}
     _, problems = form_from_inputs(get_labels(), "th", **values)

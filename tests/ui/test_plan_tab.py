@@ -58,6 +58,30 @@ def test_inputs_become_the_plan_form_and_follow_the_interface_language() -> None
     assert language_choices(labels, "en")[0] == ("Same as the interface", "auto")
 
 
+def test_a_start_month_typed_the_thai_way_and_its_problems_in_the_ui_language() -> None:
+    from assistant.drafting.forms import FormError
+    from assistant.plan import parse_plan_form
+    from assistant.ui.plan_tab import problems_markdown
+
+    labels = get_labels()
+    assert "พ.ค. 2568" in labels.text("plan.start", "th") and "YYYY" not in labels.text("plan.start", "th")
+    assert "May 2025" in labels.text("plan.start", "en")
+    for typed in ("พ.ค. 2568", "5/2568", "พฤษภาคม 2568", "พ.ค. 68", "May 2025", "2025-05"):
+        data = form_from_inputs(**{**inputs(), "start": typed})
+        assert parse_plan_form(data).start_month == "2025-05", typed
+    data = form_from_inputs(**{**inputs(), "start": "พฤษภา"})
+    try:
+        parse_plan_form(data)
+    except FormError as exc:
+        problems = exc.problems
+    assert problems_markdown(labels, "th", problems).splitlines()[-1] == (
+        "- เดือนเริ่ม: อ่านเดือน “พฤษภา” ไม่ได้ เขียนได้แบบ พ.ค. 2568, พฤษภาคม 2568 หรือ 5/2568 (ปี พ.ศ. หรือ ค.ศ. ก็ได้)"
+    )
+    assert problems_markdown(labels, "en", problems).splitlines()[-1] == (
+        "- Start month: cannot read “พฤษภา” as a month; write it as May 2025, 5/2025 or 2025-05"
+    )
+
+
 def test_only_a_changed_text_is_saved_as_the_edited_version(tmp_path: Path) -> None:
     assert save_edited("# แผน", "# แผน") is None
     assert save_edited("", "# แผน") is None
@@ -84,9 +108,11 @@ def test_leader_drafts_a_plan_downloads_docx_and_saves_an_edit(page: Page, ui: U
 
     page.locator("#plan-members textarea").fill("P012\nองค์การบริหารส่วนตำบลทรายขาว | local_government")
     page.locator("#plan-duration input").fill("6")
+    page.locator("#plan-start textarea").fill("ม.ค. 2569")  # issue #17: a month typed the Thai way
     page.locator("#plan-draft").click()
     status.get_by_text("ร่างแผนเสร็จแล้ว").wait_for(timeout=ui.answer_timeout)
     preview = page.locator("#plan-preview").inner_text()
+    assert "ม.ค. 2569" in preview
     assert "องค์ประกอบที่ 7" in preview and "กำหนดการประเมินผลตามวงจร PDCA" in preview
     assert "แหล่งอ้างอิง" in preview
     ui.screenshot(page, "plan-draft")

@@ -210,7 +210,7 @@ def test_plan_form_problems_in_thai_name_the_fields() -> None:
 
     data = {
         "network_name": "", "lead_organisation": "", "members": ["P012", "P999", "x | nothing"],
-        "needs": [], "goals": [], "duration_months": 48, "start_month": "2568-05",
+        "needs": [], "goals": [], "duration_months": 48, "start_month": "13/2568",
         "budget_min": 5, "budget_max": 1, "language": "th",
     }
     with pytest.raises(FormError) as caught:
@@ -221,6 +221,7 @@ def test_plan_form_problems_in_thai_name_the_fields() -> None:
     for english in ("network_name", "give the", "duration must", "budget_min", "no partner with id", ".csv"):
         assert english not in text, text
     assert "ไม่พบภาคีรหัส P999" in text and "ระยะเวลาต้องอยู่ระหว่าง 1–36 เดือน" in text
+    assert "เดือนเริ่ม: “13/2568” ไม่มีเดือนที่ 13 (เดือนมีเลข 1–12)" in text and "months run" not in text
     english_text = problems_markdown(LABELS, "en", caught.value.problems)
     assert "Network name: give the network a name" in english_text
 
