@@ -323,5 +323,7 @@ def test_workspace_b_string_never_reaches_workspace_a(index) -> None:
         model = ObedientModel()
         answer = answerer(index, A, model).ask(probe)
         seen = "\n".join(str(m.content) for call in model.calls for m in call)
+        # the probe is the user's own question in workspace A: the model may see it, never B's text
+        seen = seen.replace(probe, "")
         assert PLANTED not in seen and PLANTED_TH not in seen, probe
         assert PLANTED not in answer.text and PLANTED_TH not in answer.text, probe
