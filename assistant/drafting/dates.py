@@ -61,20 +61,30 @@ MONTH_FORMS: tuple[re.Pattern[str], ...] = (
 )
 
 
-def parse_date(text: str) -> date:
-    """The day ``text`` names; ValueError says what was expected when it names none."""
-    plain, era = _clean(text)
-    if not plain:
-        raise ValueError(f"give a date, e.g. {DATE_EXAMPLES}")
-    for pattern in DATE_FORMS:
+def _read(
+    forms: tuple[re.Pattern[str], ...], plain: str, era: str | None, text: str
+) -> tuple[re.Match[str], int, int] | None:
+    """The first form ``plain`` is written in, with its A.D. year and month number (None: no form)."""
+    for pattern in forms:
         match = pattern.fullmatch(plain)
         if match:
             month = _month(match["m"])
             if month is None:
                 continue
-            year = _year(match["y"], era, _is_thai(match["m"]), text)
-            return _day(year, month, int(match["d"]), text)
-    raise ValueError(f"cannot read {_shown(text)} as a date; write it as {DATE_EXAMPLES}")
+            return match, _year(match["y"], era, _is_thai(match["m"]), text), month
+    return None
+
+
+def parse_date(text: str) -> date:
+    """The day ``text`` names; ValueError says what was expected when it names none."""
+    plain, era = _clean(text)
+    if not plain:
+        raise ValueError(f"give a date, e.g. {DATE_EXAMPLES}")
+    found = _read(DATE_FORMS, plain, era, text)
+    if found is None:
+        raise ValueError(f"cannot read {_shown(text)} as a date; write it as {DATE_EXAMPLES}")
+    match, year, month = found
+    return _day(year, month, int(match["d"]), text)
 
 
 def parse_month(text: str) -> tuple[int, int]:
@@ -82,16 +92,12 @@ def parse_month(text: str) -> tuple[int, int]:
     plain, era = _clean(text)
     if not plain:
         raise ValueError(f"give a month, e.g. {MONTH_EXAMPLES}")
-    for pattern in MONTH_FORMS:
-        match = pattern.fullmatch(plain)
-        if match:
-            month = _month(match["m"])
-            if month is None:
-                continue
-            year = _year(match["y"], era, _is_thai(match["m"]), text)
-            if not 1 <= month <= 12:
-                raise ValueError(f"{_shown(text)} has no month {month}: months run from 1 to 12")
-            return year, month
+    found = _read(MONTH_FORMS, plain, era, text)
+    if found is not None:
+        _, year, month = found
+        if not 1 <= month <= 12:
+            raise ValueError(f"{_shown(text)} has no month {month}: months run from 1 to 12")
+        return year, month
     if any(pattern.fullmatch(plain) for pattern in DATE_FORMS):
         day = parse_date(text)
         return day.year, day.month
