@@ -40,6 +40,8 @@ UNRELATED = 0.78
 """An e5-small cosine at or below which a sentence is taken as unrelated to the question."""
 ANSWERS = 0.90
 """An e5-small cosine at or above which a sentence is as close as answers get."""
+CACHED_TEXTS = 2000
+"""How many texts' vectors :class:`SentenceSimilarity` keeps (a few questions' contexts)."""
 MAX_SENTENCES = 160
 """At most this many texts are embedded per question (the context's first, in order)."""
 
@@ -49,16 +51,26 @@ class SentenceSimilarity:
 
     def __init__(self, embedder: Any) -> None:
         self.embedder = embedder
+        self._vectors: dict[str, np.ndarray] = {}  # text -> passage vector: the parts of one question
+        # and its lists and sentences embed the same context; kept for the last CACHED_TEXTS texts
 
     def __call__(self, question: str, texts: Sequence[str]) -> list[float]:
         if not texts:
             return []
         query = np.asarray(self.embedder.embed_query(question), dtype=np.float32)
-        try:
-            vectors = self.embedder.embed_passages(list(texts), urgent=True)
-        except TypeError:  # an embedder without the urgent turn (a test double, an older one)
-            vectors = self.embedder.embed_passages(list(texts))
-        return [float(x) for x in np.asarray(vectors, dtype=np.float32) @ query]
+        known = {t: v for t in texts if (v := self._vectors.get(t)) is not None}
+        missing = list(dict.fromkeys(t for t in texts if t not in known))
+        if missing:
+            try:
+                vectors = self.embedder.embed_passages(missing, urgent=True)
+            except TypeError:  # an embedder without the urgent turn (a test double, an older one)
+                vectors = self.embedder.embed_passages(missing)
+            fresh = dict(zip(missing, np.asarray(vectors, dtype=np.float32), strict=True))
+            known.update(fresh)
+            if len(self._vectors) + len(fresh) > CACHED_TEXTS:
+                self._vectors = {}  # a new dict: a caller reading the old one is not disturbed
+            self._vectors.update(fresh)
+        return [float(known[t] @ query) for t in texts]
 
 
 def closeness(cosine: float) -> float:

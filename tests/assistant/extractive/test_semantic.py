@@ -67,6 +67,21 @@ def test_sentence_similarity_is_the_cosine_and_asks_for_an_urgent_turn() -> None
     assert SentenceSimilarity(older)("What budget?", ["x"])[0] < 0.6
 
 
+def test_sentence_similarity_embeds_a_text_once() -> None:
+    embedded: list[str] = []
+
+    class Counting(_Embedder):
+        def embed_passages(self, texts, progress=None, **options):
+            embedded.extend(texts)
+            return super().embed_passages(texts, progress, **options)
+
+    similar = SentenceSimilarity(Counting())
+    first = similar("What budget?", ["the budget lines", "the members"])
+    again = similar("What budget?", ["the members", "the budget lines", "a budget table"])
+    assert embedded == ["the budget lines", "the members", "a budget table"]
+    assert again[:2] == [first[1], first[0]] and again[2] > 0.99
+
+
 TWO_LISTS = """Plan of the network
 
 The network has the following aims:
