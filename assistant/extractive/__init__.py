@@ -52,8 +52,8 @@ from assistant.extractive.lists import (
     items_text_of,
     list_skeleton,
 )
-from assistant.extractive.lists import _announced as _announced
 from assistant.extractive.lists import _candidates as _candidates
+from assistant.extractive.numbering import announced as _announced  # noqa: F401
 from assistant.extractive.sentences import _sentences as _sentences
 from assistant.extractive.sentences import answerable, sentence_skeleton
 from assistant.extractive.skeleton import (

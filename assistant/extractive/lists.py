@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from assistant import grounding as g
 from assistant.extractive.facts import opens_with_person
+from assistant.extractive.numbering import announced, consecutive, numbered_run
 from assistant.extractive.questions import Kind, Question
 from assistant.extractive.semantic import Similar, closeness, similarities
 from assistant.extractive.skeleton import (
@@ -16,7 +16,6 @@ from assistant.extractive.skeleton import (
     MAX_ITEMS,
     MIN_SCORE,
     SAME_LANGUAGE,
-    THAI_DIGITS,
     Line,
     Piece,
     Skeleton,
@@ -301,7 +300,7 @@ def _item_runs(blocks: list[tuple[Block, int]], passage: int) -> list[_Candidate
                 break
             j += 1
         if len(items) >= 2 and _distinct(items):
-            items = _numbered_run(items)
+            items = numbered_run(items)
             span = _lead_span(blocks, i)
             lead = _span_text(blocks, span) if span else None
             heading = _heading_path(blocks, i)
@@ -356,7 +355,7 @@ def _sibling_run(blocks: list[tuple[Block, int]], group: list[int], passage: int
         end = group[pos + 1] if pos + 1 < len(group) else len(blocks)
         body = [x for x in blocks[k + 1 : end] if x[0].kind != BlockKind.HEADING]
         items.append((_heading_item(blocks[k][0], body), blocks[k][1]))
-    items = _numbered_run(items)
+    items = numbered_run(items)
     first = group[0]
     parent = _heading_before(blocks, first, below=blocks[first][0].level)
     lead = _lead_before(blocks, first) or _first_text_after_parent(blocks, first)
@@ -518,78 +517,6 @@ def _heading_path(blocks: list[tuple[Block, int]], i: int) -> str:
     return ""
 
 
-_COUNT_WORDS = {
-    "one": 1,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-    "ten": 10,
-    "eleven": 11,
-    "twelve": 12,
-    "หนึ่ง": 1,
-    "สอง": 2,
-    "สาม": 3,
-    "สี่": 4,
-    "ห้า": 5,
-    "หก": 6,
-    "เจ็ด": 7,
-    "แปด": 8,
-    "เก้า": 9,
-    "สิบ": 10,
-}
-_COUNTED = (
-    r"(?:ประการ|ข้อ|ขั้นตอน|ขั้น|ด้าน|กลุ่ม|องค์ประกอบ|ส่วน|ประเภท|ระยะ|กรณี|หลักการ|key\s+\w+|main\s+\w+|"
-    r"steps?|components?|groups?|factors?|stages?|areas?|principles?|phases?|types?|kinds?|strateg(?:y|ies)|"
-    r"goals?|objectives?|competenc(?:y|ies)|characteristics?|benefits?|challenges?|elements?|pillars?)"
-)
-_COUNT_RE = re.compile(
-    rf"(?<![\d๐-๙])([\d๐-๙]{{1,2}}|{'|'.join(_COUNT_WORDS)})\s*(?:\w+\s+){{0,2}}?{_COUNTED}", re.I
-)
-_LABEL = re.compile(
-    r"^\s*(?:[\w\u0e00-\u0e7f]{1,12}ที่\s*|(?:step|stage|phase|group|part|component|factor|principle|clause|"
-    r"article|section|chapter|goal|strategy|ข้อ)\s+)?\(?([\d๐-๙]{1,2}|[a-z]|[ก-ฮ])[.):]?(?:\s|$)",
-    re.I,
-)
-
-
-def _announced(text: str) -> int | None:
-    """The count a text announces ("… 7 ประการ", "five key competencies", "เจ็ดขั้นตอน"), if any."""
-    match = _COUNT_RE.search(text)
-    if not match:
-        return None
-    word = match.group(1).lower()
-    if word in _COUNT_WORDS:
-        return _COUNT_WORDS[word]
-    return int(word.translate(THAI_DIGITS))
-
-
-def _numbered_run(items: list[tuple[str, int]]) -> list[tuple[str, int]]:
-    """A run of headings cut to its numbered members when most are numbered ("ขั้นที่ 1 …", "2. …")."""
-    labelled = [bool(_LABEL.match(text)) for text, _ in items]
-    if sum(labelled) < 2 or sum(labelled) == len(items):
-        return items
-    first = labelled.index(True)
-    last = len(labelled) - 1 - labelled[::-1].index(True)
-    return items[first : last + 1]
-
-
-def _consecutive(items: list[tuple[str, int]]) -> bool:
-    """True when the items are numbered 1, 2, 3 … (or ก, ข, ค …) in order."""
-    labels = [m.group(1) for m in (_LABEL.match(t) for t, _ in items) if m]
-    if len(labels) < 2 or len(labels) < len(items) * 0.8:
-        return False
-    digits = [lab.translate(THAI_DIGITS) for lab in labels]
-    if all(d.isdigit() for d in digits):
-        values = [int(d) for d in digits]
-        return all(b == a + 1 for a, b in itertools.pairwise(values))
-    return len(set(labels)) == len(labels)
-
-
 def items_text_of(cand: _Candidate) -> str:
     return " ".join(t for t, _ in cand.items)
 
@@ -608,7 +535,7 @@ def list_skeleton(
     candidates = list(_candidates(pieces))
     measured = similar if LIST_SEMANTIC_WEIGHT else None
     cosines = similarities(measured, question.text, [_gist(c) for c in candidates])
-    asked = _announced(question.text)
+    asked = announced(question.text)
     # the words that name the document (its title) hold for every list in it: lists are told apart
     # by the other words of the question
     scope = {
@@ -627,14 +554,14 @@ def list_skeleton(
             + LIST_SEMANTIC_WEIGHT * (closeness(cosine) if cosine is not None else 0.0)
             + 0.2 / (1 + cand.passage)
         )
-        announced = _announced(cand.context)
+        stated = announced(cand.context)
         if question.count_asked or asked:
             # the question asks how many, or names the count: a list of that length is the one
-            wanted = asked or announced
+            wanted = asked or stated
             score += 0.2 if wanted == len(cand.items) else (-0.05 if wanted else 0.0)
-        elif announced:
-            score += 0.05 if announced == len(cand.items) else -0.05
-        if _consecutive(cand.items):
+        elif stated:
+            score += 0.05 if stated == len(cand.items) else -0.05
+        if consecutive(cand.items):
             score += 0.08
         if _siblings_of_the_one_asked(cand, question.text):
             score -= SIBLINGS_PENALTY
