@@ -111,10 +111,16 @@ def _render_points(points: Sequence[Any], listing: bool) -> str:
 
 
 def _covers(text: str, item: str) -> bool:
-    """Whether an answer says what a skeleton line says: most of its content words, or its key phrase."""
+    """Whether an answer says what a skeleton line says: most of its content words, or its key phrase.
+
+    An answer in the other script ("1 มิถุนายน 2565" for "1 June 2022") shares no words with the
+    line; when the line states numbers, it says it when it states them all (a year in either era).
+    """
     terms = g.content_terms(item)
     if not terms:
         return True
+    if not g.same_script(text, item) and g.numbers_of(item):
+        return g.numbers_across(item, text)
     head = list(g.content_terms(" ".join(item.split(":")[0].split()[:8]))) or list(terms)
     found = g.content_terms(text)
     return sum(t in found for t in head) / len(head) >= 0.6

@@ -23,6 +23,7 @@ from assistant.ask.helpers import (
     _with_quotes,
 )
 from assistant.ask.prompts import Prompts
+from assistant.ask.support import cross_support
 from assistant.extractive import Line, Skeleton
 from assistant.llm.checks import (
     DECLINED,
@@ -221,6 +222,7 @@ class ModelAnswer:
             cite_uncited=True,
             question=question,
             drop_unsupported=True,
+            across=cross_support(getattr(self, "similar", None)),
         )
         if not problems and not verification.grounded:
             problems.append("unsupported")

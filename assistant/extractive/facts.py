@@ -154,6 +154,12 @@ def holds_type(text: str, answer_type: AnswerType) -> bool:
 _REFERENCE = re.compile(r"(?:มาตรา|ข้อ|section|article|clause|chapter|หมวด|ตาราง|table|figure|ภาพ)\s*$", re.I)
 
 
+_BARE_YEAR = re.compile(r"(?:(?:พ\.ศ\.|ค\.ศ\.|B\.E\.|A\.D\.|ปี(?:การศึกษา|งบประมาณ)?)\s*)?[\d๐-๙]{4}", re.I)
+_ASKS_YEAR = re.compile(
+    r"ปี(?:การศึกษา|งบประมาณ)?\s*(?:ใด|ไหน|อะไร)|พ\.ศ\.\s*(?:ใด|อะไร)|\b(?:which|what)\s+years?\b", re.I
+)
+
+
 def pick_fact(text: str, answer_type: AnswerType, asked: str) -> str:
     """The date, number, name or place in ``text`` that answers, when one can be picked out.
 
@@ -169,7 +175,7 @@ def pick_fact(text: str, answer_type: AnswerType, asked: str) -> str:
     stated = {_squeezed(asked), _squeezed(full_forms(asked))}
     stated_terms = asked_terms | g.content_terms(full_forms(asked))
     person_first = wants_person(answer_type, asked)
-    best: tuple[int, int, int, str] | None = None
+    best: tuple[float, int, int, int, str] | None = None
     for rank, pattern in enumerate(_TYPE_PATTERNS.get(answer_type, ())):
         for order, match in enumerate(pattern.finditer(text)):
             value = match.group(0).strip(" ,.;:")
@@ -195,10 +201,13 @@ def pick_fact(text: str, answer_type: AnswerType, asked: str) -> str:
             place = float(rank)
             if person_first and pattern is _ORGANISATION and _NOT_A_PERSON.search(value):
                 place += 0.5  # "Competent Authority", "Turnia Technology": after a name without a title
-            key = (place if person_first else int(acronym), -shared, order, value)
+            # "when" is answered by the day it happened before a bare year ("Act B.E. 2562 … since
+            # 1 June 2022"), unless the question asks for the year
+            vague = pattern is _DATE and bool(_BARE_YEAR.fullmatch(value)) and not _ASKS_YEAR.search(asked)
+            key = (place if person_first else int(acronym), int(vague), -shared, order, value)
             if best is None or key < best:
                 best = key
-    return best[3] if best else ""
+    return best[-1] if best else ""
 
 
 _RANGE = re.compile(r"(\d+(?:\.\d+)?)\s*%?\s*(?:-|–|—|to|ถึง)\s*(\d+(?:\.\d+)?)", re.I)

@@ -74,6 +74,8 @@ class Terms:
                     df = max(df or 0, min(counts.get(w) or 0 for w in spelled[term]))
                 if df == 0 and term in question.terms:
                     absent.add(term)
+                elif df == 0:
+                    continue  # a word of the translation no chunk holds tells nothing apart
                 weights[term] = math.log(1 + n / (1 + (df if df is not None else 1))) + 0.2
         else:
             docs = [g.content_terms(p.text + " " + " ".join(p.trail)) for p in pieces]

@@ -71,6 +71,7 @@ from assistant.grounding.text import (
     estimate_tokens,
     has_repetition,
     language_mismatch,
+    numbers_across,
     numbers_of,
     question_language,
     same_script,
@@ -86,6 +87,7 @@ from assistant.grounding.text import (
 from assistant.grounding.text import _normalise as _normalise
 from assistant.grounding.text import _repeated_window as _repeated_window
 from assistant.grounding.verification import (
+    Across,
     Verification,
     add_marker,
     g_has_words,
@@ -108,6 +110,7 @@ __all__ = [
     "THAI_CHARS_PER_TOKEN",
     "THAI_MIN_SENTENCE",
     "THAI_MIN_SHARE",
+    "Across",
     "PassageText",
     "Verification",
     "add_marker",
@@ -121,6 +124,7 @@ __all__ = [
     "has_repetition",
     "language_mismatch",
     "move_leading_markers",
+    "numbers_across",
     "numbers_of",
     "pack_passages",
     "parse_markers",

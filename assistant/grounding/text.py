@@ -320,6 +320,32 @@ def numbers_of(text: str) -> set[str]:
     return {m.group(0).replace(",", "").rstrip(".") for m in re.finditer(r"\d[\d,.]*", plain)}
 
 
+BUDDHIST_ERA = 543
+"""Years of the Buddhist era run this far ahead of the Christian era's (2566 is 2023)."""
+
+
+def _year_forms(number: str) -> set[str]:
+    """A number as itself, and a year also in the other era (2023 ↔ 2566); other numbers as they are."""
+    if not number.isdigit() or len(number) != 4:
+        return {number}
+    year = int(number)
+    if 1900 <= year <= 2150:
+        return {number, str(year + BUDDHIST_ERA)}
+    if 2443 <= year <= 2693:
+        return {number, str(year - BUDDHIST_ERA)}
+    return {number}
+
+
+def numbers_across(sentence: str, passage: str) -> bool:
+    """Whether every number ``sentence`` states is in ``passage``, a year in either era.
+
+    For a sentence in the other script than its passage, numbers are what can be checked
+    without a translation: an English answer from a Thai passage writes "2023" for "2566".
+    """
+    held = numbers_of(passage)
+    return all(_year_forms(n) & held for n in numbers_of(sentence))
+
+
 def supports(sentence: str, passage: str, asked: frozenset[str] = frozenset()) -> bool:
     """Whether ``passage`` holds what ``sentence`` claims, not only its topic.
 

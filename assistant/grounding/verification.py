@@ -11,11 +11,15 @@ from assistant.grounding.text import (
     MIN_CHECKED_TERMS,
     clean_line,
     content_terms,
+    numbers_across,
     same_script,
     sentence_spans,
     support,
     supports,
 )
+
+Across = Callable[[str, str], bool]
+"""(sentence, passage in the other script) → whether the passage holds what the sentence says."""
 
 
 @dataclass
@@ -53,7 +57,7 @@ def verify_citations(
     cite_uncited: bool = False,
     question: str = "",
     drop_unsupported: bool = False,
-    translate: Callable[[str, str], str] | None = None,
+    across: Across | None = None,
 ) -> Verification:
     """Check an answer's citations against the numbered passages it was given.
 
@@ -70,9 +74,11 @@ def verify_citations(
        A sentence with no support is listed in ``unsupported`` and loses its markers: a
        wrong citation misleads more than none.
     3. A passage in the other script than the sentence (an English answer from a Thai
-       passage) cannot be checked by word overlap. With ``translate`` (``translate(sentence,
-       passage)`` → the sentence's terms in the passage's language) it is checked on the
-       translation; a sentence it cannot support is unsupported. Without it such a sentence
+       passage) cannot be checked by word overlap. Every number the sentence states must be
+       in it (a year in either era: :func:`numbers_across`), else it does not support the
+       sentence. With ``across`` (``across(sentence, passage)`` → whether the passage holds
+       what the sentence says, e.g. by the e5 model's closeness) that decides the rest; a
+       sentence it cannot support is unsupported. Without it a sentence whose numbers hold
        counts as ``unverified`` rather than unsupported.
     4. With ``drop_unsupported`` the unsupported sentences are removed from the text (a line
        left empty goes with them); they stay listed in ``unsupported``.
@@ -82,7 +88,7 @@ def verify_citations(
     result = Verification(text=text, dropped=dropped)
     asked = content_terms(question) if question else frozenset()
     spans = sentence_spans(text)
-    checks = [_check_sentence(text[a:b], passages, result, asked, translate) for a, b in spans]
+    checks = [_check_sentence(text[a:b], passages, result, asked, across) for a, b in spans]
     edits: list[tuple[int, int, str]] = []
     for i, ((start, end), check) in enumerate(zip(spans, checks, strict=True)):
         sentence = text[start:end]
@@ -136,7 +142,7 @@ def _check_sentence(
     passages: Mapping[int, str],
     result: Verification,
     asked: frozenset[str] = frozenset(),
-    translate: Callable[[str, str], str] | None = None,
+    across: Across | None = None,
 ) -> _SentenceCheck:
     """Verify one sentence, count the outcome in ``result`` and say how to fix its markers."""
     plain = clean_line(sentence)
@@ -150,18 +156,20 @@ def _check_sentence(
     foreign = [n for n in candidates if n not in good and not same_script(plain, passages[n])]
     if not cited and len(foreign) < len(candidates):  # same-script passages exist and none supports
         foreign = []
-    # a passage in the other script is excused only when it cannot be checked (no translate)
-    remove = [n for n in cited if n not in good and (n not in foreign or translate is not None)]
+    # a passage in the other script is a candidate only when the sentence's numbers are in it
+    held = [n for n in foreign if numbers_across(plain, passages[n])]
+    # one that cannot be checked further (no ``across``) is excused, not removed
+    remove = [n for n in cited if n not in good and (n not in held or across is not None)]
     if good:
         result.supported += 1
         best = _best(plain, good, passages) if not cited else None
         return _SentenceCheck(remove, best)
-    if foreign and translate is not None:
-        bridged = [n for n in foreign if supports(translate(plain, passages[n]), passages[n])]
+    if held and across is not None:
+        bridged = [n for n in held if across(plain, passages[n])]
         if bridged:
             result.supported += 1
             return _SentenceCheck([n for n in remove if n not in bridged], bridged[0] if not cited else None)
-    if foreign and translate is None:
+    if held and across is None:
         result.unverified += 1
         return _SentenceCheck(remove)
     others = [n for n in passages if n not in cited and supports(plain, passages[n], asked)]

@@ -444,6 +444,27 @@ def test_same_check_when_there_is_no_skeleton(retriever) -> None:
     assert invented[:40] not in answer.text and [c.n for c in answer.citations] == [pdpa.n]
 
 
+THAI_PDPA_Q = "พระราชบัญญัติคุ้มครองข้อมูลส่วนบุคคลมีผลใช้บังคับเต็มรูปแบบเมื่อใด"
+THAI_OF_TRUE_PDPA = "พระราชบัญญัติคุ้มครองข้อมูลส่วนบุคคล พ.ศ. 2562 มีผลใช้บังคับเต็มรูปแบบตั้งแต่วันที่ 1 มิถุนายน 2565"
+THAI_INVENTED = {
+    "number": "พระราชบัญญัติคุ้มครองข้อมูลส่วนบุคคลมีผลใช้บังคับกับโรงเรียน 4,500 แห่ง",
+    "name": "พระราชบัญญัติคุ้มครองข้อมูลส่วนบุคคลร่างโดยรัฐมนตรีสมชาย ประเสริฐ แห่งสภาการศึกษา",
+}
+
+
+@pytest.mark.parametrize("what", sorted(THAI_INVENTED))
+def test_across_scripts_only_the_true_sentence_keeps_a_citation(retriever, what: str) -> None:
+    """A Thai answer from the English PDPA piece: the true sentence (its year in the Buddhist era)
+    keeps its citation; an invented number or name on the same topic is removed, never cited."""
+    pdpa = passage_with(context(Answerer(retriever, None), THAI_PDPA_Q), "1 June 2022")
+    invented = THAI_INVENTED[what]
+    reply = points((THAI_OF_TRUE_PDPA, pdpa.n), (invented, pdpa.n))
+    answer = Answerer(retriever, model(reply), "fake").ask(THAI_PDPA_Q)
+    assert answer.backend == "fake" and " ".join(answer.unsupported) == invented  # Thai splits at spaces
+    assert invented[-20:] not in answer.text and THAI_OF_TRUE_PDPA[-30:] in answer.text
+    assert g.parse_markers(answer.text) == [pdpa.n] and "unverified:1" not in answer.notes
+
+
 def test_a_kept_model_answer_has_the_shape_of_the_question(retriever) -> None:
     pdpa = passage_with(context(Answerer(retriever, None), PDPA_FACT_Q), "1 June 2022")
     answer = Answerer(retriever, model(points((TRUE_PDPA, pdpa.n))), "fake").ask(PDPA_FACT_Q)
@@ -894,3 +915,11 @@ def test_cli_ask_says_which_cited_page_was_read_by_ocr(
     assert code == 0 and [(c["page"], c["ocr"]) for c in json.loads(out)["citations"]] == [(2, False)]
     code, out, _ = run_cli(monkeypatch, data_dir, model_dir, "ask", SCAN_Q, "-b", "none")
     assert code == 0 and re.search(r"\[1\] .+ p\.1 \(OCR\)$", out, flags=re.M), out
+
+
+def test_a_thai_when_question_over_an_english_passage_gets_the_day_not_the_acts_year(retriever) -> None:
+    """The translation's words no chunk holds ("entry into force") do not decide what the English
+    sentence is about, and "when" is answered by the day before the year in the Act's name."""
+    answer = Answerer(retriever, None).ask(THAI_PDPA_Q)
+    assert not answer.refused and answer.text.startswith("**1 June 2022**")
+    assert [c.source for c in answer.citations] == [PDPA_FILE]

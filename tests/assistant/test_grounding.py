@@ -149,6 +149,22 @@ def test_cross_language_citation_is_unverified_not_unsupported() -> None:
     assert result.unverified == 1 and result.unsupported == [] and result.cited == [1]
 
 
+def test_a_cross_script_sentence_with_a_number_its_passage_lacks_is_unsupported() -> None:
+    """Without a cross-script judge, numbers still decide: an invented date loses its citation."""
+    passage = "ห้องสมุดเปิดบริการนอกเวลาราชการ ตั้งแต่วันที่ 1 มิถุนายน 2566 เวลา 16.30 ถึง 20.00 น."
+    held = g.verify_citations("The library opens after hours from 1 June 2023 [1].", {1: passage})
+    assert held.unverified == 1 and held.cited == [1]
+    invented = g.verify_citations("The library opens after hours until 22:00 since 2021 [1].", {1: passage})
+    assert invented.unverified == 0 and invented.cited == [] and invented.unsupported
+
+
+def test_numbers_across_reads_a_year_in_either_era() -> None:
+    assert g.numbers_across("Signed in 2023, for 3 years", "ลงนามเมื่อ พ.ศ. ๒๕๖๖ มีกำหนด 3 ปี")
+    assert g.numbers_across("ลงนามปี 2566", "signed in 2023")
+    assert not g.numbers_across("Signed in 2024", "ลงนามเมื่อ พ.ศ. 2566")
+    assert not g.numbers_across("100 users", "มีผู้ใช้ 80 คน")
+
+
 def test_short_sentences_are_not_checked() -> None:
     result = g.verify_citations("Yes. The PDPA applies in full since June 2022 [1].", {1: PDPA})
     assert result.checked == 1 and result.supported == 1
@@ -252,28 +268,25 @@ def test_drop_unsupported_of_everything_leaves_no_text() -> None:
 ENGLISH_OF_THAI = "A network is strong when members take part and share a vision [1]."
 
 
-def test_translate_bridges_a_cross_script_citation() -> None:
-    def translate(sentence: str, passage: str) -> str:
+def test_across_bridges_a_cross_script_citation() -> None:
+    def across(sentence: str, passage: str) -> bool:
         assert sentence.startswith("A network is strong") and passage == THAI
-        return "เครือข่ายเข้มแข็งเมื่อสมาชิกมีส่วนร่วมจริงและมีวิสัยทัศน์ร่วม"
+        return g.supports("เครือข่ายเข้มแข็งเมื่อสมาชิกมีส่วนร่วมจริงและมีวิสัยทัศน์ร่วม", passage)
 
-    result = g.verify_citations(ENGLISH_OF_THAI, {1: THAI}, translate=translate)
+    result = g.verify_citations(ENGLISH_OF_THAI, {1: THAI}, across=across)
     assert result.supported == 1 and result.unverified == 0 and result.unsupported == []
     assert result.text == ENGLISH_OF_THAI and result.cited == [1]
 
 
-def test_a_bad_translation_makes_a_cross_script_sentence_unsupported() -> None:
-    def translate(sentence: str, passage: str) -> str:
-        return "สูตรต้มยำกุ้งน้ำข้นใส่นมสด"
-
-    result = g.verify_citations(ENGLISH_OF_THAI, {1: THAI}, translate=translate, drop_unsupported=True)
+def test_a_failed_cross_script_check_makes_the_sentence_unsupported() -> None:
+    result = g.verify_citations(ENGLISH_OF_THAI, {1: THAI}, across=lambda s, p: False, drop_unsupported=True)
     assert result.unverified == 0 and result.supported == 0
     assert result.unsupported == [ENGLISH_OF_THAI.replace(" [1]", "")]
     assert result.text == "" and not result.grounded
 
 
 def test_an_unsupported_cross_script_sentence_loses_its_citation() -> None:
-    result = g.verify_citations(ENGLISH_OF_THAI, {1: THAI}, translate=lambda s, p: "สูตรต้มยำกุ้งน้ำข้นใส่นมสด")
+    result = g.verify_citations(ENGLISH_OF_THAI, {1: THAI}, across=lambda s, p: False)
     assert result.unsupported and "[1]" not in result.text and result.cited == []
 
 
