@@ -42,6 +42,7 @@ from assistant.access.history import HistoryItem, Kind
 from assistant.services.workshop import NewSession, SessionService
 from assistant.services.workshop import session_payload as session_payload  # re-exported
 from assistant.settings import Settings
+from assistant.ui.form_problems import show_problem
 from assistant.ui.i18n import Labels, get_labels, normalize_language
 from assistant.ui.saved_drafts import Reopened, record_draft_safely, saved_drafts_panel
 from assistant.ui.session import (
@@ -75,14 +76,36 @@ def record_session(settings: Settings, principal: Principal, workspace: str, ses
     return SessionService(settings).remember(principal, workspace, session)
 
 
+WORKSHOP_FIELDS = {
+    "topic": "workshop.topic",
+    "audience": "workshop.audience",
+    "duration_hours": "workshop.duration",
+    "goals": "workshop.goals",
+    "start_time": "workshop.start_time",
+}
+"""Each agenda form field (:class:`~assistant.workshop.form.WorkshopForm`) and the label of its input."""
+WORKSHOP_PROBLEMS: list[tuple[str, str]] = [
+    (r"the topic is empty.*", "workshop.problem.topic_empty"),
+    (r"the topic is too long.*", "workshop.problem.topic_long"),
+    (r"the audience is too long.*", "workshop.problem.audience_long"),
+    (r"duration must be 1–6 hours.*", "workshop.problem.duration_range"),
+    (r"duration must be in whole or half hours.*", "workshop.problem.duration_half"),
+    (r"at most (?P<max>\d+) goals.*", "workshop.problem.goals_many"),
+    (r"each goal must be at most.*", "workshop.problem.goal_long"),
+    (r"start time must be HH:MM.*", "workshop.problem.start_time"),
+    (r"language must be one of .*", "workshop.problem.language"),
+    (r"(?:Field required|is required)", "workshop.problem.required"),
+]
+"""The agenda form's validation messages (:mod:`assistant.workshop.form`) and their labels."""
+
+
 def _agenda_error(lang: str, exc: Exception) -> str:
     from assistant.drafting.forms import FormError
 
     labels = get_labels()
     if isinstance(exc, FormError):
-        return f"⚠ **{labels.text('workshop.form_problems', lang)}**\n\n" + "\n".join(
-            f"- {p}" for p in exc.problems
-        )
+        shown = [show_problem(labels, lang, p, WORKSHOP_FIELDS, WORKSHOP_PROBLEMS) for p in exc.problems]
+        return f"⚠ **{labels.text('workshop.form_problems', lang)}**\n\n" + "\n".join(f"- {p}" for p in shown)
     return f"⚠ **{labels.text('workshop.agenda_error', lang)}**: {exc}"
 
 

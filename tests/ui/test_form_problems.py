@@ -94,3 +94,23 @@ def test_the_health_answers_problems_are_thai_and_name_the_statement() -> None:
     assert f"{q.indicator('stakeholders.2').text('th')}: x ไม่ใช่คะแนน" in shown
     assert "ไม่รู้จักข้อคำถามรหัส nope.1" in shown and "ยังไม่ได้ตอบ" in shown
     assert "stakeholders.1:" not in shown and "not sure" not in shown
+
+
+def test_the_workshop_form_problems_are_thai_and_name_the_form_fields() -> None:
+    from assistant.ui.workshop_tab import _agenda_error
+    from assistant.workshop.form import parse_workshop
+
+    try:
+        parse_workshop({"topic": "", "duration_hours": "9", "start_time": "9 โมง", "goals": ["x"] * 30})
+    except FormError as exc:
+        thai, english = _agenda_error("th", exc), _agenda_error("en", exc)
+    else:
+        raise AssertionError("the form has four problems")
+    assert thai.splitlines()[2:] == [
+        "- หัวข้อ: ยังไม่ได้ใส่หัวข้อ บอกว่าเวิร์กชอปเกี่ยวกับอะไร",
+        "- ระยะเวลา: ระยะเวลาต้องอยู่ระหว่าง 1–6 ชั่วโมง เช่น 3 หรือ 1.5",
+        "- เป้าหมาย: เป้าหมายไม่เกิน 6 ข้อ เวิร์กชอปที่มีเป้าหมายมากกว่านี้มักไปไม่ถึงสักข้อ",
+        "- เวลาเริ่ม: เวลาเริ่มต้องเป็นชั่วโมง:นาที เช่น 09:00",
+    ]
+    assert "HH:MM" not in thai and "start_time" not in thai and "duration_hours" not in english
+    assert "- Start time: start time must be HH:MM, e.g. 09:00" in english.splitlines()
