@@ -391,8 +391,11 @@ class Writer:
     against the draft's numbering.
     """
 
-    def __init__(self, llm: BaseChatModel | None, backend: str, language: str) -> None:
+    def __init__(
+        self, llm: BaseChatModel | None, backend: str, language: str, across: g.Across | None = None
+    ) -> None:
         self.llm = screened(llm)  # every prompt passes the privacy screen first
+        self.across = across  # checks a sentence against a passage in the other script (the e5 model)
         self.backend = backend if llm is not None else "none"
         self.language = check_language(language)
         self.prompts = load_draft_prompts(self.language)
@@ -489,7 +492,7 @@ class Writer:
             self.notes.append(DraftNote.PROSE_DROPPED.of(problems[0]))
             return None
         if passages:
-            check = g.verify_citations(text, passages, cite_uncited=True)
+            check = g.verify_citations(text, passages, cite_uncited=True, across=self.across)
             if not check.grounded:
                 self.notes.append(DraftNote.PROSE_DROPPED.of("unsupported"))
                 return None
@@ -620,6 +623,8 @@ def draft_context(
     local operator (:data:`assistant.access.workspaces.SYSTEM`) a plain one as the CLI always had.
     """
     from assistant.access.workspaces import require_access, scoped_retriever
+    from assistant.ask.answerer import sentence_similarity
+    from assistant.ask.support import cross_support
     from assistant.llm.backends import get_chat_model
     from assistant.retrieval.hybrid import HybridRetriever
 
@@ -641,4 +646,5 @@ def draft_context(
         model, name = None, "none"
     else:
         model, name = llm, backend or "custom"
-    return DraftContext(language, Sources(retriever, k=k), Writer(model, name, language), notes)
+    across = cross_support(sentence_similarity(retriever)) if model is not None else None
+    return DraftContext(language, Sources(retriever, k=k), Writer(model, name, language, across), notes)

@@ -92,6 +92,28 @@ def test_writer_drops_unsupported_prose_and_is_off_without_a_model(sources: Sour
     assert off.paragraph("task", ["fact"], sources, numbers) is None
 
 
+def test_writer_checks_prose_in_the_other_script_with_its_judge(sources: Sources) -> None:
+    """A Thai paragraph from English passages: kept when the cross-script judge finds it in a
+    passage, dropped when the judge does not, and dropped for a number no passage states."""
+    numbers = sources.find(EN_QUERY)
+    assert numbers
+    thai = f"เครือข่ายต้องมีระบบการสื่อสารที่สมาชิกทุกแห่งใช้ร่วมกันอย่างสม่ำเสมอ [{numbers[0]}]"
+    seen: list[str] = []
+
+    def judge(sentence: str, passage: str) -> bool:
+        seen.append(passage)
+        return True
+
+    kept = Writer(FakeListChatModel(responses=[thai]), "fake", "th", across=judge)
+    assert kept.paragraph("task", [], sources, numbers) is not None and seen
+    refused = Writer(FakeListChatModel(responses=[thai]), "fake", "th", across=lambda s, p: False)
+    assert refused.paragraph("task", [], sources, numbers) is None
+    assert refused.notes == ["prose-dropped:unsupported"]
+    invented = f"สมาชิกทุกแห่งต้องจ่ายค่าบำรุงเครือข่ายปีละ 5,000 บาท [{numbers[0]}]"
+    unjudged = Writer(FakeListChatModel(responses=[invented]), "fake", "th")
+    assert unjudged.paragraph("task", [], sources, numbers) is None
+
+
 def test_writer_structured_output_parses_json_or_gives_none() -> None:
     class Parties(BaseModel):
         first: str
