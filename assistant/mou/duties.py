@@ -20,9 +20,9 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from assistant.mou.parties import resolve
+from assistant.mou.aliases import resolve
 from assistant.mou.records import FieldValue
-from assistant.mou.sections import DUTY_OF, ITEM, HeadingClassifier, items, sections, title_of
+from assistant.mou.sections import CLAUSE_TH, DUTY_OF, ITEM, HeadingClassifier, items, sections, title_of
 from assistant.mou.text import (
     Line,
     clean,
@@ -86,13 +86,18 @@ def _wrapped_item(text: str) -> bool:
     return bool(m and len(m.group("text")) > 45 and not re.search(r"(?:shall|will)\s*:?\s*$", text, re.I))
 
 
+_SUBJECT = re.compile(r"^(?:the\s+)?(.{2,60}?)\s+(?:(?:shall|will|must|agrees?\s+to)\s|จะ)", re.IGNORECASE)
+"""An item that opens with its party: "The Institute shall …", "สภาวัฒนธรรมอำเภอ… จะจัดหา…" (Thai writes จะ
+against the verb)."""
+
+
 def _by_subject(
     body: Sequence[Line], parties: list[str], known: dict[str, str]
 ) -> list[tuple[str, int, list[str]]]:
     """Items grouped by the party each starts with ("The Institute shall …", "Party A will …")."""
     groups: dict[str, tuple[int, list[str]]] = {}
     for text, page, _ in items(body):
-        m = re.match(r"^(?:the\s+)?(.{2,60}?)\s+(?:shall|will|must|agrees?\s+to|จะ)\s", text, re.IGNORECASE)
+        m = _SUBJECT.match(text)
         if not m:
             continue
         who = resolve(m.group(1), parties, known)
@@ -145,7 +150,7 @@ def find_duties(
 
 
 _CLAUSE_HEAD = re.compile(
-    r"^\s*(?:\*\*)?\s*(?:ข้อ\s*\d{1,2}|\d{1,2}[.)]|(?:clause|article)\s*(?:\d{1,2}|[IVX]{1,5})[.:]?)(?![.\d])\s*"
+    rf"^\s*(?:\*\*)?\s*(?:{CLAUSE_TH}\s*\d{{1,2}}|\d{{1,2}}[.)]|(?:clause|article)\s*(?:\d{{1,2}}|[IVX]{{1,5}})[.:]?)(?![.\d])\s*"
     r"(?:\*\*)?\s*(?P<rest>\S.*)$",
     re.IGNORECASE,
 )

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from assistant.mou.aliases import aliases
 from assistant.mou.analysis import analyze_mou
 from assistant.mou.duties import find_duties
-from assistant.mou.parties import aliases
 from assistant.mou.sections import HeadingClassifier
 from assistant.mou.text import lines_of
 

@@ -6,7 +6,8 @@ across lines, OCR noise ("MOu", "Fricnds"), names with no organisation word, dat
 
 from __future__ import annotations
 
-from assistant.mou.parties import aliases, find_parties, resolve, without_date
+from assistant.mou.aliases import aliases, resolve
+from assistant.mou.parties import find_parties, without_date
 from assistant.mou.text import page_list
 
 
