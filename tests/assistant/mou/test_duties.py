@@ -114,3 +114,40 @@ def test_a_bare_head_noun_label_stands_for_the_one_party_it_opens() -> None:
     parties = ["ชุมชนบ้านดอนแก้ว", "วัดดอนแก้วสามัคคี"]
     duties = find_duties(lines_of([(1, page)]), parties, {}, HeadingClassifier())
     assert duties is not None and list(duties.value) == parties
+
+
+def test_duties_under_agreement_clauses_named_by_a_first_party_definition() -> None:
+    text = (
+        'ระหว่าง\nวิทยาลัยชุมชนบึงทอง\nซึ่งต่อไปในบันทึกนี้เรียกว่า "ฝ่ายที่หนึ่ง"\nกับ\n'
+        'โรงเรียนนาเกลือวิทยา\nซึ่งต่อไปในบันทึกนี้เรียกว่า "ฝ่ายที่สอง"\n'
+        "ข้อตกลงที่ 3 ฝ่ายที่หนึ่งจะดำเนินการ ดังนี้\n(ก) จัดวิทยากร\n"
+        "ข้อตกลงที่ 4 ฝ่ายที่สองจะดำเนินการ ดังนี้\n(ก) จัดห้องเรียน\n"
+    )
+    parties = ["วิทยาลัยชุมชนบึงทอง", "โรงเรียนนาเกลือวิทยา"]
+    pages = [(1, text)]
+    found = find_duties(lines_of(pages), parties, aliases(pages, parties), HeadingClassifier()).value
+    assert list(found) == parties
+
+
+def test_thai_items_that_open_with_their_party_and_จะ() -> None:
+    text = (
+        "ภาระหน้าที่\n"
+        "ก. สภาวัฒนธรรมตำบลนาดี จะจัดหาครูภูมิปัญญามาสอนสัปดาห์ละสองชั่วโมงและให้ยืมเครื่องดนตรี\n"
+        "ข. โรงเรียนนาดีวิทยา จะจัดห้องฝึกซ้อมและค่าตอบแทนวิทยากรตามระเบียบของทางราชการทุกภาคเรียน\n"
+    )
+    parties = ["สภาวัฒนธรรมตำบลนาดี", "โรงเรียนนาดีวิทยา"]
+    found = find_duties(lines_of([(1, text)]), parties, {}, HeadingClassifier()).value
+    assert list(found) == parties
+
+
+def test_obligations_of_party_labels_resolve_to_names() -> None:
+    text = (
+        "Party A: Harbourview Primary School\nParty B: Saltmarsh Rowing Club\n"
+        "Clause 3. Responsibilities of Party A\n3.1 Provide a teacher for each session.\n"
+        "Clause 4. Responsibilities of Party B\n4.1 Provide boats and coaches.\n"
+        "Clause 5. Validity\n"
+    )
+    parties = ["Harbourview Primary School", "Saltmarsh Rowing Club"]
+    pages = [(1, text)]
+    found = find_duties(lines_of(pages), parties, aliases(pages, parties), HeadingClassifier()).value
+    assert list(found) == parties

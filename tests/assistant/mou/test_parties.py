@@ -201,3 +201,53 @@ def test_a_parties_heading_with_a_numbered_list_and_a_described_cluster() -> Non
         "Purpose\n"
     )
     assert parties(page) == ["Riverbend Literacy Foundation", "Mae Tha Small Schools Cluster"]
+
+
+def test_an_english_name_keeps_its_company_suffix_in_a_clause_with_curly_quotes() -> None:
+    text = (
+        "This agreement is entered into by and between:\n"
+        "Maple Ridge School District, with offices at 12 Elm Street (the “District”); and\n"
+        "Brightwave Robotics, Inc., a company with its office in Austin (the “Company”).\n"
+        "Article 1 – Purpose\n"
+    )
+    assert find_parties([(1, text)]).value == ["Maple Ridge School District", "Brightwave Robotics, Inc"]
+
+
+def test_a_thai_list_run_with_spaces_gives_each_organisation() -> None:
+    text = (
+        "บันทึกข้อตกลงนี้ทำขึ้นระหว่างเทศบาลตำบลโคกกลาง (ทต.โคกกลาง) วิทยาลัยเกษตรและเทคโนโลยีหนองหิน "
+        "และโรงเรียนบ้านโคกกลาง ซึ่งเป็นสถานศึกษาในพื้นที่"
+    )
+    assert find_parties([(1, text)]).value == [
+        "เทศบาลตำบลโคกกลาง",
+        "วิทยาลัยเกษตรและเทคโนโลยีหนองหิน",
+        "โรงเรียนบ้านโคกกลาง",
+    ]
+
+
+def test_a_company_word_before_its_name_is_not_split_off() -> None:
+    text = "บันทึกข้อตกลงนี้ทำขึ้นระหว่าง บริษัท โรงสีรุ่งเรือง จำกัด และ โรงเรียนบ้านหนองปลิง โดยผู้อำนวยการ"
+    assert find_parties([(1, text)]).value == ["บริษัท โรงสีรุ่งเรือง จำกัด", "โรงเรียนบ้านหนองปลิง"]
+
+
+def test_english_letter_address_block_and_signature() -> None:
+    text = (
+        "RIVERBEND NATURE CENTRE\n12 Mill Lane, Riverbend\n"
+        "March 4, 2026\n"
+        "Ms. Dana Cole\nPrincipal\nOakfield Middle School\n"
+        "Subject: Letter of Intent\n"
+        "Dear Ms. Cole,\n"
+        "On behalf of the Riverbend Nature Centre, we are glad to work with Oakfield Middle School.\n"
+        "Sincerely,\n........\nTom Reyes\nDirector, Riverbend Nature Centre\n"
+    )
+    assert find_parties([(1, text)]).value == ["Riverbend Nature Centre", "Oakfield Middle School"]
+
+
+def test_thai_signature_cells_run_together_by_ocr() -> None:
+    text = (
+        "บันทึกข้อตกลงความร่วมมือ\nทั้งสองฝ่ายตกลงร่วมกัน\n"
+        "ลงชีอ ........ ลงชือ ........\n"
+        "(นายหนึ่ง ใจดี) (นางสอง ใจงาม)\n"
+        "ประธานสภาเด็กและเยาวชนตำบลหนองบัว ดผู้อำนวยการโรงเรียนหนองบัวศึกษา\n"
+    )
+    assert find_parties([(1, text)]).value == ["สภาเด็กและเยาวชนตำบลหนองบัว", "โรงเรียนหนองบัวศึกษา"]
