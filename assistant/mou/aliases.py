@@ -104,7 +104,8 @@ def aliases(pages: Sequence[tuple[int, str]], parties: list[str]) -> dict[str, s
 
 def resolve(key: str, parties: list[str], known: dict[str, str]) -> str:
     """The party a short name, an alias or a role title stands for, else the key cleaned."""
-    text = strip_role(re.sub(r"^(?:the|of)\s+", "", key.strip(), flags=re.IGNORECASE))
+    # "มหาวิทยาลัยฯ": the sign ฯ shortens a name the document gave in full
+    text = strip_role(re.sub(r"^(?:the|of)\s+", "", key.strip().rstrip("ฯ").strip(), flags=re.IGNORECASE))
     k = squash(re.sub(r"^(?:the)\s+", "", text, flags=re.IGNORECASE))
     if not k:
         return clean(key)

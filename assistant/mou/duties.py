@@ -94,16 +94,25 @@ against the verb)."""
 def _by_subject(
     body: Sequence[Line], parties: list[str], known: dict[str, str]
 ) -> list[tuple[str, int, list[str]]]:
-    """Items grouped by the party each starts with ("The Institute shall …", "Party A will …")."""
+    """Items grouped by the party each starts with ("The Institute shall …", "Party A will …", "3.1 โรงเรียน
+    บ้านนา จัดสถานที่": a party's name or short name, then its duty)."""
     groups: dict[str, tuple[int, list[str]]] = {}
     for text, page, _ in items(body):
         m = _SUBJECT.match(text)
-        if not m:
-            continue
-        who = resolve(m.group(1), parties, known)
+        who = resolve(m.group(1), parties, known) if m else _opening_party(text, parties, known)
         if who in parties:
             groups.setdefault(who, (page, []))[1].append(text)
     return [(k, p, v) for k, (p, v) in groups.items()]
+
+
+def _opening_party(text: str, parties: list[str], known: dict[str, str]) -> str | None:
+    """The party whose name or short name opens ``text`` and is followed by more words, else None."""
+    owners = {p: p for p in parties} | {a: o for a, o in known.items() if o in parties}
+    for key in sorted(owners, key=len, reverse=True):
+        head = re.match(r"\s*".join(map(re.escape, key.split())) + r"\s+\S", text, re.IGNORECASE)
+        if head:
+            return owners[key]
+    return None
 
 
 def find_duties(
@@ -127,6 +136,8 @@ def find_duties(
         m = DUTY_OF.match(line.text.replace("**", ""))
         if not m or len(line.text) > 90 or names_all_parties(m.group("who")):
             continue
+        if classifier.by_phrase(m.group("who"), at_start=True) == "duties":
+            continue  # "หน้าที่ความรับผิดชอบ": one heading phrase, not the duties of a party named "ความรับผิดชอบ"
         end, expected = i + 1, 1
         while end < len(lines) and end - i < 40 and not DUTY_OF.match(lines[end].text.replace("**", "")):
             got = title_of(lines[end].text)
@@ -150,7 +161,7 @@ def find_duties(
 
 
 _CLAUSE_HEAD = re.compile(
-    rf"^\s*(?:\*\*)?\s*(?:{CLAUSE_TH}\s*\d{{1,2}}|\d{{1,2}}[.)]|(?:clause|article)\s*(?:\d{{1,2}}|[IVX]{{1,5}})[.:]?)(?![.\d])\s*"
+    rf"^\s*(?:\*\*)?\s*(?:{CLAUSE_TH}\s*\d{{1,2}}|\d{{1,2}}[.)]|(?:clause|article)\s*\(?(?:\d{{1,2}}|[IVX]{{1,5}})\)?[.:]?)(?![.\d])\s*"
     r"(?:\*\*)?\s*(?P<rest>\S.*)$",
     re.IGNORECASE,
 )

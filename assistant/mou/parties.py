@@ -45,12 +45,13 @@ THAI = re.compile(r"[\u0e01-\u0e5b]")
 
 _STOP_TH = (
     r"\s(?:อำเภอ|ตำบล|จังหวัด|โดย|ซึ่ง|ตั้งอยู่|สำนักงานใหญ่|เลขที่|รหัส|สังกัด|เพื่อ|ได้|ตกลง|มีความ|ในฐานะ|"
-    r"ทั้งสอง|ต่อไป|ทำ(?:ขึ้น|ที่|\s*ณ)|เมื่อ|ลงนาม|ฝ่าย\s*หนึ่ง|อีก\s*ฝ่าย)|\s?\((?!มหาชน\))|,|\"|“"
+    r"ทั้งสอง|ต่อไป|ทำ(?:ขึ้น|ที่|\s*ณ)|เมื่อ|ลงนาม|ฝ่าย\s*หนึ่ง|อีก\s*ฝ่าย|ข้อ(?:ที่)?\s*\d|\d{1,2}\.\s)|\s?\((?!มหาชน\))|,|\"|“"
 )
 _EN_SUFFIX = r"(?:Ltd|Limited|Inc|Co|LLC|Pvt|Plc|PLC)\b"
 _LIST_ITEM = re.compile(r"^\s*(?:[‘’'`\"|,.]\s*)?(?:\(?\d{1,2}[.)]|[-•*])\s+(.+)$")
 _LEAD_IN = re.compile(
-    r"(?:ระหว่าง|between|คู่ความร่วมมือ|คู่ภาคี|ภาคี|คู่สัญญา|the\s+parties\s+are|^[#*\s]*(?:the\s+)?parties\b)"
+    r"(?:ระหว่าง|between|คู่ความร่วมมือ|คู่ภาคี|ภาคี|คู่สัญญา|the\s+parties\s+are|^[#*\s]*(?:the\s+)?parties\b"
+    r"|(?:ผู้ลงนาม|หน่วยงาน)\S{0,30}\s*(?:ประกอบด้วย|ได้แก่)|(?:parties|signatories)\s+(?:are|include))"
     r"\s*[^\n]{0,20}?[:：]?\s*$",
     re.IGNORECASE,
 )
@@ -71,7 +72,7 @@ def party_name(item: str) -> str:
         parts = re.split(r",(?!\s*" + _EN_SUFFIX + r")", cut, maxsplit=1)
         cut = parts[0]
         cut = re.split(
-            r"\s*\(|\s+(?:represented|hereinafter|located|having|with\s+registered|a\s+(?:registered|company)|"
+            r"\s*\(|\s+of\s+(?=\d)|\s+(?:represented|hereinafter|located|having|with\s+registered|a\s+(?:registered|company)|"
             r"enter|agree|have|hereby|wish)\b",
             cut,
             maxsplit=1,

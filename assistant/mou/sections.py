@@ -45,8 +45,8 @@ UNNUMBERED_EXTRA = (0.05, 0.01)
 CLAUSE_TH = r"ข้อ(?:ตกลง)?\s*(?:ที่)?"
 """A Thai clause word before its number: "ข้อ 3", "ข้อที่ 3", "ข้อตกลงที่ 3"."""
 _CLAUSE = re.compile(
-    rf"^\s*(?:#{{1,6}}\s*)?(?:\*\*)?\s*(?:(?:{CLAUSE_TH}|หมวด(?:ที่)?|ส่วนที่|clause|article|section|part)\s*(?:\d{{1,2}}|[IVX]{{1,5}})"
-    r"(?![.\d]\d)[.:)]?|(?:\d{1,2}|[IVX]{1,5})[.)](?!\d)|#{1,6})\s*[-–—.:]?\s*(?P<title>.*)$",
+    rf"^\s*(?:#{{1,6}}\s*)?(?:\*\*)?\s*(?:(?:{CLAUSE_TH}|หมวด(?:ที่)?|ส่วนที่|clause|article|section|part)\s*\(?(?:\d{{1,2}}|[IVX]{{1,5}})"
+    r"(?![.\d]\d)\)?[.:)]?|(?:\d{1,2}|[IVX]{1,5})[.)](?!\d)|#{1,6})\s*[-–—.:]?\s*(?P<title>.*)$",
     re.IGNORECASE,
 )
 _CLAUSE_WORD = re.compile(
@@ -378,8 +378,9 @@ def _semicolon_list(found: list[list[Any]]) -> list[list[Any]]:
     return found
 
 
-_SEQUENCE_MARK = re.compile(r"(?:^|(?<=\s))\(?(?P<mark>[a-h]|ก|ข|ค|ง|จ|ฉ|\d{1,2})\)\s+")
+_SEQUENCE_MARK = re.compile(r"(?:^|(?<=\s))\(?(?P<mark>[a-h]|ก|ข|ค|ง|จ|ฉ|\d{1,2}|[ivx]{1,4})\)\s+")
 _SEQUENCES = ("abcdefgh", "กขคงจฉ")
+_ROMAN = ["i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x"]
 
 
 def _inline_sequence(body: Sequence[Line]) -> list[tuple[str, int, str]] | None:
@@ -393,7 +394,7 @@ def _inline_sequence(body: Sequence[Line]) -> list[tuple[str, int, str]] | None:
     if len(marks) < 3 or all(any(m.start() == at for at, _ in starts) for m in marks):
         return None
     labels = [m.group("mark") for m in marks]
-    in_order = labels == [str(i) for i in range(1, len(labels) + 1)] or any(
+    in_order = labels in ([str(i) for i in range(1, len(labels) + 1)], _ROMAN[: len(labels)]) or any(
         "".join(labels) == seq[: len(labels)] for seq in _SEQUENCES
     )
     if not in_order:
@@ -401,6 +402,7 @@ def _inline_sequence(body: Sequence[Line]) -> list[tuple[str, int, str]] | None:
     found = []
     for m, nxt in zip(marks, [*marks[1:], None], strict=True):
         piece = text[m.end() : nxt.start() if nxt else len(text)]
+        piece = re.sub(r"[,;]?\s*(?:and|or|และ|หรือ)\s*$", "", piece.strip())  # "…, and (iii) …"
         page = max((pg for at, pg in starts if at <= m.start()), default=body[0].page)
         if len(clean(piece)) >= 3:
             found.append((clean(piece), page, clean(text[m.start() : m.start() + 160])))
@@ -476,30 +478,66 @@ def _list_ends_at(lines: Sequence[Line], end: int, width: int, classifier: Headi
     return not (continuation and ITEM.match(previous.strip()) and _wrapped(previous, width))
 
 
-def find_areas(lines: Sequence[Line], classifier: HeadingClassifier) -> FieldValue | None:
-    """Cooperation areas: the items of the first areas section that has some, else of a lead-in sentence."""
+def _colon_list(line: Line) -> list[Line]:
+    """Items written on the lead-in's own line after its colon, set apart by semicolons ("… the following
+    activities: tide-pool trips; a summer camp; and teacher internships."), as item lines."""
+    _, colon, rest = line.text.partition(":")
+    pieces = rest.split(";") if colon else []
+    parts = [re.sub(r"^\s*(?:and|or|และ|หรือ)\s+", "", p).strip(" .") for p in pieces]
+    parts = [p for p in parts if len(p) >= 3]
+    return [Line(line.page, f"- {p}") for p in parts] if len(parts) >= 3 else []
+
+
+def _inline_first(body: Sequence[Line]) -> list[Line]:
+    """A section's body, or the items on its first line when that line is a lead-in with its list after
+    the colon ("Scope" / "The parties will cooperate on the following: a; b; and c.")."""
+    first = next((ln for ln in body if ln.text.strip()), None)
+    inline = _colon_list(first) if first is not None and _AREA_LEAD_IN.search(first.text) else []
+    return inline or list(body)
+
+
+def _area_candidates(
+    lines: Sequence[Line], classifier: HeadingClassifier, width: int
+) -> list[tuple[list[Line], int, str, str]]:
+    """(body, page, label, how) of every place areas may be listed: areas sections (those named outright
+    first), then lead-in sentences with the list below them or on their own line."""
     found_sections = sections(lines, classifier, "areas")
     # a heading that names the concept outright goes before one matched by meaning
     found_sections.sort(key=lambda section: section[2].how != "phrase")
-    candidates = [(s, e, clean(lines[h.index].text), h.how) for s, e, h in found_sections]
-    width = text_width(lines)
+    candidates = [
+        (
+            _inline_first(lines[s:e]),
+            lines[s - 1].page if s > 0 else lines[0].page,
+            clean(lines[h.index].text),
+            h.how,
+        )
+        for s, e, h in found_sections
+    ]
     for i, line in enumerate(lines):
         if _AREA_LEAD_IN.search(line.text) or (
             i + 1 < len(lines)
             and _AREA_LEAD_IN.search(line.text + lines[i + 1].text)
             and _LEAD_IN_END.search(lines[i + 1].text)
         ):
+            inline = _colon_list(line)
             end = i + 1
             while end < len(lines) and end - i < 25 and not _list_ends_at(lines, end, width, classifier):
                 end += 1
-            candidates.append((i + 1, signature_cut(lines, i + 1, end), clean(line.text), "lead-in"))
-    for start, end, label, how in candidates:
-        body = lines[start:end]
+            body = inline or list(lines[i + 1 : signature_cut(lines, i + 1, end)])
+            candidates.append((body, line.page, clean(line.text), "lead-in"))
+    return candidates
+
+
+def find_areas(lines: Sequence[Line], classifier: HeadingClassifier) -> FieldValue | None:
+    """Cooperation areas: the items of the first areas section that has some, else of a lead-in sentence."""
+    if not lines:
+        return None
+    width = text_width(lines)
+    for body, page, label, how in _area_candidates(lines, classifier, width):
         found = [(t, p, raw) for t, p, raw in items(body, width) if not DUTY_OF.match(t)]
         found = _labelled(found, body) or [(short(t), p, raw) for t, p, raw in found]
         if len(found) >= 2 or (found and how != "lead-in"):
             names = list(dict.fromkeys(t for t, _, _ in found))
-            page = lines[start - 1].page if start > 0 else found[0][1]
             pages = list(dict.fromkeys([page] + [p for _, p, _ in found]))
             note = f" (heading matched by {how})" if how == "e5" else ""
             return FieldValue(names, page, f"{label} — {found[0][2][:160]}{note}", pages=pages)

@@ -29,12 +29,13 @@ _AMOUNT = amount_pattern()
 _SIGNING = re.compile(
     r"ทำขึ้น|ทำ\s*(?:ที่|ณ)|ให้ไว้\s*(?:ณ)?|ลง\s*นาม|ลงวันที่|ลงลายมือชื่อ|เมื่อ\s*วันที่|made\s+(?:on|this|and)|"
     r"entered\s+into(?!\s+(?:force|effect))|"
-    r"signed\b|executed\s+on|dated|as\s+of|done\s+(?:at|in|on)\b",
+    r"signed\b|executed\s+on|dated|as\s+of|done\s+(?:at|in|on)\b|\bdate\s*:",
     re.IGNORECASE,
 )
 _START = re.compile(
     r"มีผล|(?:ใช้)?บังคับ|เริ่ม(?:ตั้งแต่|ต้น)?|ตั้งแต่|นับ\s*(?:แต่|จาก)|take[s]?\s+effect|effective|commenc\w*|"
     r"(?:come[s]?|enter(?:s|ed)?)\s+into\s+(?:force|effect)|in\s+force\s+from|valid\s+from|starting\s+(?:on|from)|"
+    r"begin(?:s|ning)?\s+(?:on|from)|"
     r"from",
     re.IGNORECASE,
 )

@@ -151,3 +151,30 @@ def test_obligations_of_party_labels_resolve_to_names() -> None:
     pages = [(1, text)]
     found = find_duties(lines_of(pages), parties, aliases(pages, parties), HeadingClassifier()).value
     assert list(found) == parties
+
+
+def test_items_that_open_with_a_party_name_under_a_compound_duties_heading() -> None:
+    text = (
+        "ข้อ 3 หน้าที่ความรับผิดชอบ\n"
+        "3.1 โรงเรียนบ้านหนองหว้า เป็นแกนนำจัดค่าย\n"
+        "3.2 โรงเรียนบ้านโนนแดง จัดทำสื่อ\n"
+        "ข้อ 4 ระยะเวลา\n"
+    )
+    parties = ["โรงเรียนบ้านหนองหว้า", "โรงเรียนบ้านโนนแดง"]
+    found = find_duties(lines_of([(1, text)]), parties, {}, HeadingClassifier()).value
+    assert list(found) == parties  # never a party called "ความรับผิดชอบ"
+
+
+def test_a_short_name_with_the_abbreviation_sign_and_bracketed_article_numbers() -> None:
+    thai = "2. บทบาทหน้าที่\n2.1 มหาวิทยาลัยฯ\n- จัดวิทยากร\n2.2 โรงเรียนฯ\n- จัดนักเรียน\n3. ระยะเวลา\n"
+    parties = ["มหาวิทยาลัยราชภัฏเขาแก้ว", "โรงเรียนเขาแก้ววิทยา"]
+    assert list(find_duties(lines_of([(1, thai)]), parties, {}, HeadingClassifier()).value) == parties
+    english = (
+        "FIRST PARTY: Cedar Hill Academy\nSECOND PARTY: Lakeshore Training Centre\n"
+        "Article (1): The First Party shall provide classrooms.\n"
+        "Article (2): The Second Party shall deliver workshops.\n"
+    )
+    en_parties = ["Cedar Hill Academy", "Lakeshore Training Centre"]
+    pages = [(1, english)]
+    found = find_duties(lines_of(pages), en_parties, aliases(pages, en_parties), HeadingClassifier()).value
+    assert list(found) == en_parties

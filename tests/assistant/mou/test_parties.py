@@ -251,3 +251,18 @@ def test_thai_signature_cells_run_together_by_ocr() -> None:
         "ประธานสภาเด็กและเยาวชนตำบลหนองบัว ดผู้อำนวยการโรงเรียนหนองบัวศึกษา\n"
     )
     assert find_parties([(1, text)]).value == ["สภาเด็กและเยาวชนตำบลหนองบัว", "โรงเรียนหนองบัวศึกษา"]
+
+
+def test_a_clause_number_ends_the_last_name_and_an_address_after_of_is_cut() -> None:
+    thai = "ทำขึ้นเมื่อวันที่ 1 มิถุนายน 2568 ระหว่าง โรงเรียนบ้านหนองหว้า และโรงเรียนบ้านโนนแดง ข้อ 1 วัตถุประสงค์"
+    assert find_parties([(1, thai)]).value == ["โรงเรียนบ้านหนองหว้า", "โรงเรียนบ้านโนนแดง"]
+    english = "This MOU is between the Bayside Museum of 4 Pier Road and Elm Creek College of 9 Hill St."
+    assert find_parties([(1, english)]).value == ["Bayside Museum", "Elm Creek College"]
+
+
+def test_a_list_of_signatories_after_ประกอบด้วย() -> None:
+    text = (
+        "บันทึกข้อตกลงความร่วมมือ\nผู้ลงนามในบันทึกข้อตกลงนี้ประกอบด้วย\n"
+        "1. ศูนย์การศึกษาพิเศษประจำจังหวัดภูทอง\n2. โรงพยาบาลภูทอง\n"
+    )
+    assert find_parties([(1, text)]).value == ["ศูนย์การศึกษาพิเศษประจำจังหวัดภูทอง", "โรงพยาบาลภูทอง"]

@@ -227,3 +227,23 @@ def test_an_ocr_heading_without_its_tone_marks_keeps_its_concept() -> None:
 def test_agreement_numbered_clauses_are_headings() -> None:
     text = "ข้อตกลงที่ 1 ขอบเขตความร่วมมือ\n(1) การอบรมครู\n(2) การแลกเปลี่ยนนักเรียน\nข้อตกลงที่ 2 ระยะเวลา\nมีผลสองปี\n"
     assert find_areas(lines_of([(1, text)]), HeadingClassifier()).value == ["การอบรมครู", "การแลกเปลี่ยนนักเรียน"]
+
+
+def test_roman_numerals_inline_and_a_list_after_the_colon_of_a_lead_in() -> None:
+    roman = (
+        "1. Scope of Collaboration\n"
+        "The Parties will collaborate in (i) bursaries for pupils, (ii) reading mentors,\n"
+        "and (iii) book fairs.\n"
+        "2. Term\n"
+    )
+    assert find_areas(lines_of([(1, roman)]), HeadingClassifier()).value == [
+        "bursaries for pupils",
+        "reading mentors",
+        "book fairs",
+    ]
+    inline = "Scope\nThe parties will cooperate on the following: pond surveys; a bird count; and a garden."
+    assert find_areas(lines_of([(1, inline)]), HeadingClassifier()).value == [
+        "pond surveys",
+        "a bird count",
+        "a garden",
+    ]

@@ -109,3 +109,9 @@ def test_a_term_in_years_and_months_and_ocr_lost_marks() -> None:
 def test_ending_the_cooperation_is_termination() -> None:
     clause, notice = find_termination([(2, "หน่วยงานใดประสงค์จะสิ้นสุดความร่วมมือ ให้แจ้งล่วงหน้าไม่น้อยกว่าสองเดือน")])
     assert clause is not None and notice.value == 60
+
+
+def test_a_date_label_signs_and_begin_starts() -> None:
+    found = find_dates_by_role([(1, "Date: 14 January 2026\nThis MOU will begin on 1 February 2026.")])
+    assert found["signing_date"].value == date(2026, 1, 14)
+    assert found["start_date"].value == date(2026, 2, 1)
