@@ -73,7 +73,7 @@ def party_name(item: str) -> str:
         cut = parts[0]
         cut = re.split(
             r"\s*\(|\s+of\s+(?=\d)|\s+(?:represented|hereinafter|located|having|with\s+registered|a\s+(?:registered|company)|"
-            r"enter|agree|have|hereby|wish)\b",
+            r"enter|agree|have|hereby|wish|signed|dated|made\s+on)\b",
             cut,
             maxsplit=1,
             flags=re.IGNORECASE,
@@ -160,6 +160,17 @@ def _from_list(lines: Sequence[Line]) -> Found | None:
     return None
 
 
+_UNIT_LINE = re.compile(r"(?:เขต|วิทยาเขต|district|campus|region|zone)\s*\S{1,20}", re.IGNORECASE)
+"""A title line that finishes the name above it ("สำนักงานเขตพื้นที่การศึกษาประถมศึกษาสระแก้ว" / "เขต 2")."""
+
+
+def _with_unit(block: list[str]) -> str:
+    """A title block's name: its first line, and the next when that one only adds a district or campus."""
+    if len(block) >= 2 and _UNIT_LINE.fullmatch(block[1].strip()):
+        return clean(f"{block[0]} {block[1]}")
+    return clean(block[0])
+
+
 def _from_title_block(lines: Sequence[Line]) -> Found | None:
     """A centred title: BETWEEN / X (first line of its block) / AND or & or กับ / Y."""
     for i, line in enumerate(lines[:80]):
@@ -176,7 +187,7 @@ def _from_title_block(lines: Sequence[Line]) -> Found | None:
                     break
                 continue
             blocks[-1].append(text)
-        names = _organisations([clean(b[0]) for b in blocks if b], slots=True)
+        names = _organisations([_with_unit(b) for b in blocks if b], slots=True)
         if len(names) >= 2:
             return names, line.page, "between " + " & ".join(names)
     return None
@@ -401,7 +412,8 @@ def _from_opening_sentence(pages: Sequence[tuple[int, str]]) -> Found | None:
 
 
 PARTY_LABEL = re.compile(
-    r"^\s*(?:\*\*)?(?P<label>party\s+[a-z1-9]|(?:first|second|third)\s+party|ฝ่ายที่\s*\S+|ภาคีที่\s*\S+)"
+    r"^\s*(?:\*\*)?(?:คู่สัญญา|คู่ภาคี)?(?P<label>party\s+[a-z1-9]|(?:first|second|third)\s+party|ฝ่ายที่\s*\S+|"
+    r"ภาคีที่\s*\S+)"
     r"\s*(?:\*\*)?\s*[:：]\s*(?:\*\*)?\s*(?P<name>.+)$",
     re.IGNORECASE,
 )

@@ -267,7 +267,8 @@ def strip_role(text: str) -> str:
                 text = clean(re.sub(r"^[\s,]*(?:ใน)?(?:ตำแหน่ง)?\s*", "", text[len(role) :]))
                 changed = True
                 break
-    return text
+    # "นายกเทศมนตรีตำบลX" (the mayor) signs for "เทศบาลตำบลX" (the municipality)
+    return re.sub(r"^เทศมนตรี(?=\S)", "เทศบาล", text)
 
 
 def looks_like_name(name: str) -> bool:

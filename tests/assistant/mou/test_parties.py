@@ -266,3 +266,21 @@ def test_a_list_of_signatories_after_ประกอบด้วย() -> None:
         "1. ศูนย์การศึกษาพิเศษประจำจังหวัดภูทอง\n2. โรงพยาบาลภูทอง\n"
     )
     assert find_parties([(1, text)]).value == ["ศูนย์การศึกษาพิเศษประจำจังหวัดภูทอง", "โรงพยาบาลภูทอง"]
+
+
+def test_a_title_name_finished_on_the_next_line_and_contract_party_labels() -> None:
+    office = "สำนักงานเขตพื้นที่การศึกษาประถมศึกษาบ่อทอง"
+    title = f"บันทึกข้อตกลงความร่วมมือ\nระหว่าง\n{office}\nเขต 3\nกับ\nธนาคารหมู่บ้านท่าไม้\n"
+    assert find_parties([(1, title)]).value == [f"{office} เขต 3", "ธนาคารหมู่บ้านท่าไม้"]
+    labels = "บันทึกข้อตกลง\nคู่สัญญาฝ่ายที่ 1 : หอสมุดอำเภอท่าไม้\nคู่สัญญาฝ่ายที่ 2 : โรงเรียนท่าไม้วิทยา\n"
+    assert find_parties([(1, labels)]).value == ["หอสมุดอำเภอท่าไม้", "โรงเรียนท่าไม้วิทยา"]
+
+
+def test_a_letter_to_the_mayor_names_the_municipality_and_a_title_line_ends_before_signed() -> None:
+    letter = (
+        "โรงเรียนบ้านท่าไม้\n1 มีนาคม 2569\nเรื่อง แสดงเจตจำนงความร่วมมือ\nเรียน นายกเทศมนตรีตำบลท่าไม้\n"
+        "ขอแสดงความนับถือ\n(นายหนึ่ง ใจดี)\nผู้อำนวยการโรงเรียนบ้านท่าไม้\n"
+    )
+    assert find_parties([(1, letter)]).value == ["โรงเรียนบ้านท่าไม้", "เทศบาลตำบลท่าไม้"]
+    english = "MEMORANDUM OF UNDERSTANDING BETWEEN OAKDALE LIBRARY AND PINE HILL SCHOOL\nSigned on 2 May 2025\n"
+    assert find_parties([(1, english)]).value == ["OAKDALE LIBRARY", "PINE HILL SCHOOL"]
