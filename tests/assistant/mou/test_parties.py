@@ -282,5 +282,5 @@ def test_a_letter_to_the_mayor_names_the_municipality_and_a_title_line_ends_befo
         "ขอแสดงความนับถือ\n(นายหนึ่ง ใจดี)\nผู้อำนวยการโรงเรียนบ้านท่าไม้\n"
     )
     assert find_parties([(1, letter)]).value == ["โรงเรียนบ้านท่าไม้", "เทศบาลตำบลท่าไม้"]
-    english = "MEMORANDUM OF UNDERSTANDING BETWEEN OAKDALE LIBRARY AND PINE HILL SCHOOL\nSigned on 2 May 2025\n"
+    english = "MOU BETWEEN OAKDALE LIBRARY AND PINE HILL SCHOOL\nSigned on 2 May 2025\n"
     assert find_parties([(1, english)]).value == ["OAKDALE LIBRARY", "PINE HILL SCHOOL"]
