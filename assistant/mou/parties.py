@@ -72,7 +72,7 @@ def party_name(item: str) -> str:
         parts = re.split(r",(?!\s*" + _EN_SUFFIX + r")", cut, maxsplit=1)
         cut = parts[0]
         cut = re.split(
-            r"\s*\(|\s+of\s+(?=\d)|\s+(?:represented|hereinafter|located|having|with\s+registered|a\s+(?:registered|company)|"
+            r"\s*\(|\s+of\s+(?=\d)|\s+\d{1,2}\.\s|\s+(?:represented|hereinafter|located|having|with\s+registered|a\s+(?:registered|company)|"
             r"enter|agree|have|hereby|wish|signed|dated|made\s+on)\b",
             cut,
             maxsplit=1,

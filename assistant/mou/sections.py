@@ -31,6 +31,7 @@ from assistant.mou.text import (
     is_ocr_noise,
     is_organisation,
     is_signature_line,
+    names_all_parties,
     skeleton,
 )
 
@@ -496,6 +497,20 @@ def _inline_first(body: Sequence[Line]) -> list[Line]:
     return inline or list(body)
 
 
+def _one_party_lead(text: str) -> bool:
+    """Whether a lead-in opens with one party as its subject (an organisation word, "ฝ่ายที่…", "Party A",
+    "The College") and a duty verb: it leads into that party's duties, not the cooperation areas."""
+    m = _CLAUSE.match(text.replace("**", ""))
+    rest = (m.group("title") if m and m.group("title") else text).strip()
+    if names_all_parties(rest):
+        return False
+    if not rest.isascii():
+        starts = (*concepts().organisations_th, "ฝ่ายที่", "ภาคีที่")
+        one = rest.startswith(starts)
+        return one and bool(re.search(r"จะ|มีหน้าที่", rest[:60]))
+    return bool(re.match(r"(?:the\s+)?(?:[A-Z][\w.&'-]*\s+){1,5}(?:shall|will|agrees|undertakes)\b", rest))
+
+
 def _area_candidates(
     lines: Sequence[Line], classifier: HeadingClassifier, width: int
 ) -> list[tuple[list[Line], int, str, str]]:
@@ -519,6 +534,8 @@ def _area_candidates(
             and _AREA_LEAD_IN.search(line.text + lines[i + 1].text)
             and _LEAD_IN_END.search(lines[i + 1].text)
         ):
+            if _one_party_lead(line.text):
+                continue  # "ข้อ 2 มหาวิทยาลัยจะดำเนินการ ดังนี้", "The College will:": a party's duties
             inline = _colon_list(line)
             end = i + 1
             while end < len(lines) and end - i < 25 and not _list_ends_at(lines, end, width, classifier):

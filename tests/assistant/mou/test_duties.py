@@ -5,7 +5,7 @@ from __future__ import annotations
 from assistant.mou.aliases import aliases
 from assistant.mou.analysis import analyze_mou
 from assistant.mou.duties import find_duties
-from assistant.mou.sections import HeadingClassifier
+from assistant.mou.sections import HeadingClassifier, find_areas
 from assistant.mou.text import lines_of
 
 
@@ -178,3 +178,45 @@ def test_a_short_name_with_the_abbreviation_sign_and_bracketed_article_numbers()
     pages = [(1, english)]
     found = find_duties(lines_of(pages), en_parties, aliases(pages, en_parties), HeadingClassifier()).value
     assert list(found) == en_parties
+
+
+def test_party_lead_lines_without_a_duties_heading() -> None:
+    text = (
+        'This MOU is made between Fernhill College ("the College") and Tidewater Trust ("the Trust").\n'
+        "The College will:\n- host a science club;\n- provide a supervisor.\n"
+        "The Trust will:\n- lend microscopes;\n- train mentors.\n"
+    )
+    parties = ["Fernhill College", "Tidewater Trust"]
+    pages = [(1, text)]
+    found = find_duties(lines_of(pages), parties, aliases(pages, parties), HeadingClassifier()).value
+    assert found == {
+        "Fernhill College": ["host a science club", "provide a supervisor"],
+        "Tidewater Trust": ["lend microscopes", "train mentors"],
+    }
+
+
+def test_thai_clauses_led_by_a_head_noun_are_duties_not_areas() -> None:
+    text = (
+        "ระหว่าง มหาวิทยาลัยราชภัฏนาคราช กับ โรงเรียนนาคราชวิทยา\n"
+        "ข้อ 2 มหาวิทยาลัยจะดำเนินการ ดังนี้\n(1) จัดอบรมครู\n(2) นิเทศการสอน\n"
+        "ข้อ 3 โรงเรียนจะดำเนินการ ดังนี้\n(1) ส่งครูเข้ารับการอบรม\n(2) รายงานผล\n"
+    )
+    parties = ["มหาวิทยาลัยราชภัฏนาคราช", "โรงเรียนนาคราชวิทยา"]
+    lines = lines_of([(1, text)])
+    assert list(find_duties(lines, parties, {}, HeadingClassifier()).value) == parties
+    assert find_areas(lines, HeadingClassifier()) is None
+
+
+def test_lettered_party_sub_headings_in_an_annex_and_a_contributions_heading() -> None:
+    annex = (
+        "Responsibilities of each Party\nA. Elmstead Primary School\n1. Plan visits.\n"
+        "B. Kestrel Arts Trust\n1. Pay artists.\n"
+    )
+    parties = ["Elmstead Primary School", "Kestrel Arts Trust"]
+    assert list(find_duties(lines_of([(1, annex)]), parties, {}, HeadingClassifier()).value) == parties
+    contributions = (
+        "Contributions of the Parties\nElmstead Primary School shall:\n(a) give time for fieldwork;\n"
+        "Kestrel Arts Trust shall:\n(a) lend equipment.\n"
+    )
+    found = find_duties(lines_of([(1, contributions)]), parties, {}, HeadingClassifier())
+    assert list(found.value) == parties
