@@ -17,7 +17,13 @@ Documents (truth in ``bench/data/mou_truth.yaml``):
   seven more dev MOUs (th13–th17, en09, en10) in layouts and phrasings the first set lacked, so
   that the dev half still shows failures (an อบต. with a school cluster, parties only in a
   signature table, a temple/community MOU, a company CSR scan, a college with กศน., WHEREAS
-  recitals, an NGO with a school cluster);
+  recitals, an NGO with a school cluster); and eight more dev MOUs (th18–th21, en11–en14)
+  written for issue #18 before the extractor was read (a school and a private hospital with the
+  areas in a table, parties one element per line with "ฝ่ายที่หนึ่ง" and "ข้อตกลงที่ ๑" clauses,
+  three parties in one sentence with "บทบาทของ…" duties, a school district and a tech company
+  with "Obligations of the Company" articles, lettered (a)–(d) areas, an English letter of
+  intent, a Thai scan with a party table, an English scan with "Party A:" labels). Dev: 30
+  MOUs (19 Thai, 11 English; 7 scanned); test: 9 (6 Thai, 3 English; 4 scanned);
 - the real English MOUs in ``../shared/testdata/pdf`` (en05, en06: dev; en08, an image-only
   scan: test). They stay outside the repository.
 

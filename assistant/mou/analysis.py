@@ -29,10 +29,11 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, Field
 
+from assistant.mou.aliases import aliases
 from assistant.mou.dates import add_months, months_between, parse_date, thai_digits_to_arabic
 from assistant.mou.duties import find_duties
 from assistant.mou.numbers import amount_pattern, parse_amount
-from assistant.mou.parties import aliases, find_parties, list_parties, looks_like_mou
+from assistant.mou.parties import find_parties, list_parties, looks_like_mou
 from assistant.mou.records import (
     FIELDS,
     MISSING_MESSAGES,

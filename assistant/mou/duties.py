@@ -20,12 +20,13 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from assistant.mou.parties import resolve
+from assistant.mou.aliases import resolve
 from assistant.mou.records import FieldValue
-from assistant.mou.sections import DUTY_OF, ITEM, HeadingClassifier, items, sections, title_of
+from assistant.mou.sections import CLAUSE_TH, DUTY_OF, ITEM, HeadingClassifier, items, sections, title_of
 from assistant.mou.text import (
     Line,
     clean,
+    concepts,
     flat_text,
     is_organisation,
     is_signature_line,
@@ -41,7 +42,7 @@ def _group_key(text: str, parties: list[str], known: dict[str, str]) -> str | No
         return None
     m = DUTY_OF.match(stripped)
     key = m.group("who") if m else stripped
-    key = re.sub(r"^\s*(?:\d{1,2}\.\d{1,2}\.?|[ก-ฮa-z][.)]|\(?\d{1,2}[.)])\s*", "", key)
+    key = re.sub(r"^\s*(?:\d{1,2}\.\d{1,2}\.?|[ก-ฮa-zA-Z][.)]|\(?\d{1,2}[.)])\s*", "", key)
     key = re.sub(r"\s*(?:shall|will|จะ)\s*(?:[:：]|\(|$).*$", "", key, flags=re.IGNORECASE)
     key = re.sub(r"\s*\([^)]*\)\s*$|\s+ในฐานะ.*$|\s*[:：]\s*$", "", key)
     if not key:
@@ -86,19 +87,33 @@ def _wrapped_item(text: str) -> bool:
     return bool(m and len(m.group("text")) > 45 and not re.search(r"(?:shall|will)\s*:?\s*$", text, re.I))
 
 
+_SUBJECT = re.compile(r"^(?:the\s+)?(.{2,60}?)\s+(?:(?:shall|will|must|agrees?\s+to)\s|จะ)", re.IGNORECASE)
+"""An item that opens with its party: "The Institute shall …", "สภาวัฒนธรรมอำเภอ… จะจัดหา…" (Thai writes จะ
+against the verb)."""
+
+
 def _by_subject(
     body: Sequence[Line], parties: list[str], known: dict[str, str]
 ) -> list[tuple[str, int, list[str]]]:
-    """Items grouped by the party each starts with ("The Institute shall …", "Party A will …")."""
+    """Items grouped by the party each starts with ("The Institute shall …", "Party A will …", "3.1 โรงเรียน
+    บ้านนา จัดสถานที่": a party's name or short name, then its duty)."""
     groups: dict[str, tuple[int, list[str]]] = {}
     for text, page, _ in items(body):
-        m = re.match(r"^(?:the\s+)?(.{2,60}?)\s+(?:shall|will|must|agrees?\s+to|จะ)\s", text, re.IGNORECASE)
-        if not m:
-            continue
-        who = resolve(m.group(1), parties, known)
+        m = _SUBJECT.match(text)
+        who = resolve(m.group(1), parties, known) if m else _opening_party(text, parties, known)
         if who in parties:
             groups.setdefault(who, (page, []))[1].append(text)
     return [(k, p, v) for k, (p, v) in groups.items()]
+
+
+def _opening_party(text: str, parties: list[str], known: dict[str, str]) -> str | None:
+    """The party whose name or short name opens ``text`` and is followed by more words, else None."""
+    owners = {p: p for p in parties} | {a: o for a, o in known.items() if o in parties}
+    for key in sorted(owners, key=len, reverse=True):
+        head = re.match(r"\s*".join(map(re.escape, key.split())) + r"\s+\S", text, re.IGNORECASE)
+        if head:
+            return owners[key]
+    return None
 
 
 def find_duties(
@@ -122,6 +137,8 @@ def find_duties(
         m = DUTY_OF.match(line.text.replace("**", ""))
         if not m or len(line.text) > 90 or names_all_parties(m.group("who")):
             continue
+        if classifier.by_phrase(m.group("who"), at_start=True) == "duties":
+            continue  # "หน้าที่ความรับผิดชอบ": one heading phrase, not the duties of a party named "ความรับผิดชอบ"
         end, expected = i + 1, 1
         while end < len(lines) and end - i < 40 and not DUTY_OF.match(lines[end].text.replace("**", "")):
             got = title_of(lines[end].text)
@@ -140,12 +157,15 @@ def find_duties(
             groups.append((resolve(m.group("who"), parties, known), line.page, found))
     if groups:
         return _duties_value(groups)
-    groups = _by_clause_subject(lines, parties, known)
-    return _duties_value(groups) if len(groups) >= 2 else None
+    for rule in (_by_clause_subject, _by_lead_lines):
+        groups = rule(lines, parties, known)
+        if len(groups) >= 2:
+            return _duties_value(groups)
+    return None
 
 
 _CLAUSE_HEAD = re.compile(
-    r"^\s*(?:\*\*)?\s*(?:ข้อ\s*\d{1,2}|\d{1,2}[.)]|(?:clause|article)\s*(?:\d{1,2}|[IVX]{1,5})[.:]?)(?![.\d])\s*"
+    rf"^\s*(?:\*\*)?\s*(?:{CLAUSE_TH}\s*\d{{1,2}}|\d{{1,2}}[.)]|(?:clause|article)\s*\(?(?:\d{{1,2}}|[IVX]{{1,5}})\)?[.:]?)(?![.\d])\s*"
     r"(?:\*\*)?\s*(?P<rest>\S.*)$",
     re.IGNORECASE,
 )
@@ -159,10 +179,8 @@ def _by_clause_subject(
     lines: Sequence[Line], parties: list[str], known: dict[str, str]
 ) -> list[tuple[str, int, list[str]]]:
     """Duties written as clauses with no duties heading: a numbered clause that opens with a party (its
-    name or short name) and a duty verb ("ข้อ 2 อบต. จะจัดสรร…", "3. X มีหน้าที่…", "Article 4. The
-    Company shall …") is a duty of that party; the clause runs to the next numbered line."""
-    owners = {p: p for p in parties} | {a: o for a, o in known.items() if o in parties}
-    keys = sorted(owners, key=len, reverse=True)
+    name, short name or head noun) and a duty verb ("ข้อ 2 อบต. จะจัดสรร…", "3. X มีหน้าที่…", "Article 4.
+    The Company shall …") is a duty of that party; the clause runs to the next numbered line."""
     groups: dict[str, tuple[int, list[str]]] = {}
     for i, line in enumerate(lines):
         m = _CLAUSE_HEAD.match(line.text)
@@ -174,13 +192,63 @@ def _by_clause_subject(
             if ends or nxt.text.lstrip().startswith("#"):
                 break
             body.append(nxt.text)
-        text = re.sub(r"^(?:the\s+)", "", flat_text("\n".join(body)), flags=re.IGNORECASE)
-        for key in keys:
-            head = re.match(r"\s*".join(map(re.escape, key.split())), text, re.IGNORECASE)
-            if head and _DUTY_VERB.match(text[head.end() :]):
-                groups.setdefault(owners[key], (line.page, []))[1].append(clean(text))
-                break
+        text = flat_text("\n".join(body))
+        owner = lead_party(text, parties, known)
+        if owner:
+            groups.setdefault(owner, (line.page, []))[1].append(clean(text))
     return [(k, p, v) for k, (p, v) in groups.items()]
+
+
+def lead_party(text: str, parties: list[str], known: dict[str, str]) -> str | None:
+    """The party that opens ``text`` followed by a duty verb ("The College will …", "มหาวิทยาลัยจะ…",
+    "ฝ่ายที่หนึ่งจะ…"): by its name or short name, else by its head noun when one party has it."""
+    text = re.sub(r"^(?:the\s+)", "", text.strip(), flags=re.IGNORECASE)
+    owners = {p: p for p in parties} | {a: o for a, o in known.items() if o in parties}
+    for key in sorted(owners, key=len, reverse=True):
+        head = re.match(r"\s*".join(map(re.escape, key.split())), text, re.IGNORECASE)
+        if head and _DUTY_VERB.match(text[head.end() :]):
+            return owners[key]
+    nouns = sorted(concepts().organisations_th, key=len, reverse=True)
+    noun = next((w for w in nouns if text.startswith(w) and _DUTY_VERB.match(text[len(w) :])), None)
+    if noun is None:
+        m = re.match(r"([A-Z][\w.&'-]*(?:\s+[A-Z][\w.&'-]*){0,5}?)\s+(?=shall|will|agrees|undertakes)", text)
+        noun = m.group(1) if m else None
+    owner = resolve(noun, parties, known) if noun else None
+    return owner if owner in parties else None
+
+
+def _by_lead_lines(
+    lines: Sequence[Line], parties: list[str], known: dict[str, str]
+) -> list[tuple[str, int, list[str]]]:
+    """Duties under lines that name one party and lead into its list, with no duties heading ("The College
+    will:", "มหาวิทยาลัยจะดำเนินการ ดังนี้"): each list runs to the next such line, heading or signature."""
+    leads = [
+        (i, owner)
+        for i, line in enumerate(lines)
+        if len(line.text) <= 90
+        and re.search(r"(?:[:：]|ดังนี้|ดังต่อไปนี้)\s*$", line.text)
+        and (owner := lead_party(_strip_number(line.text), parties, known))
+    ]
+    groups: dict[str, tuple[int, list[str]]] = {}
+    for k, (i, owner) in enumerate(leads):
+        end = leads[k + 1][0] if k + 1 < len(leads) else min(len(lines), i + 25)
+        for j in range(i + 1, end):
+            got = title_of(lines[j].text)
+            if is_signature_line(lines[j].text) or (got and not ITEM.match(lines[j].text.strip())):
+                end = j
+                break
+        found = [t for t, _, _ in items(lines[i + 1 : end])]
+        if found:
+            groups.setdefault(owner, (lines[i].page, []))[1].extend(found)
+    return [(k, p, v) for k, (p, v) in groups.items()]
+
+
+def _strip_number(text: str) -> str:
+    """A line without its clause or item number and emphasis."""
+    m = _CLAUSE_HEAD.match(text)
+    if m:
+        return m.group("rest")
+    return re.sub(r"^\s*(?:\d{1,2}\.\d{1,2}\.?|[A-Za-zก-ฮ][.)])\s+", "", text.replace("**", ""))
 
 
 def _one_party_heading(title: str) -> bool:

@@ -41,24 +41,17 @@ from assistant.mou.text import (
 )
 
 Found = tuple[list[str], int, str]
+THAI = re.compile(r"[\u0e01-\u0e5b]")
 
 _STOP_TH = (
     r"\s(?:อำเภอ|ตำบล|จังหวัด|โดย|ซึ่ง|ตั้งอยู่|สำนักงานใหญ่|เลขที่|รหัส|สังกัด|เพื่อ|ได้|ตกลง|มีความ|ในฐานะ|"
-    r"ทั้งสอง|ต่อไป|ทำ(?:ขึ้น|ที่|\s*ณ)|เมื่อ|ลงนาม|ฝ่าย\s*หนึ่ง|อีก\s*ฝ่าย)|\s?\((?!มหาชน\))|,|\"|“"
+    r"ทั้งสอง|ต่อไป|ทำ(?:ขึ้น|ที่|\s*ณ)|เมื่อ|ลงนาม|ฝ่าย\s*หนึ่ง|อีก\s*ฝ่าย|ข้อ(?:ที่)?\s*\d|\d{1,2}\.\s)|\s?\((?!มหาชน\))|,|\"|“"
 )
 _EN_SUFFIX = r"(?:Ltd|Limited|Inc|Co|LLC|Pvt|Plc|PLC)\b"
-_ALIAS = re.compile(
-    r"(?:เรียก(?:รวมกัน|โดยย่อ)?ว่า|hereinafter(?:\s+(?:jointly\s+)?(?:referred\s+to\s+as|called|known\s+as))?|"
-    r"referred\s+to\s+as)\s*[.,'`]?\s*(?:the\s+)?[\"“'‘]\s*(?:the\s+)?([^\"”'’]{2,60}?)\s*[\"”'’]",
-    re.IGNORECASE,
-)
-ALIAS_REACH = 700
-"""How far before a short name ("hereinafter referred to as …") its party's name may stand (characters):
-a party's description (address, degrees offered, affiliation) often runs several lines."""
-_BRACKET_ALIAS = re.compile(r"\(\s*(?:the\s+)?[\"“]([^\"”]{2,40})[\"”]\s*\)", re.IGNORECASE)
 _LIST_ITEM = re.compile(r"^\s*(?:[‘’'`\"|,.]\s*)?(?:\(?\d{1,2}[.)]|[-•*])\s+(.+)$")
 _LEAD_IN = re.compile(
-    r"(?:ระหว่าง|between|คู่ความร่วมมือ|คู่ภาคี|ภาคี|คู่สัญญา|the\s+parties\s+are|^[#*\s]*(?:the\s+)?parties\b)"
+    r"(?:ระหว่าง|between|คู่ความร่วมมือ|คู่ภาคี|ภาคี|คู่สัญญา|the\s+parties\s+are|^[#*\s]*(?:the\s+)?parties\b"
+    r"|(?:ผู้ลงนาม|หน่วยงาน)\S{0,30}\s*(?:ประกอบด้วย|ได้แก่)|(?:parties|signatories)\s+(?:are|include))"
     r"\s*[^\n]{0,20}?[:：]?\s*$",
     re.IGNORECASE,
 )
@@ -72,14 +65,15 @@ def party_name(item: str) -> str:
     if bold:
         return clean(bold.group(1))
     text = re.sub(r"^\s*(?:ด้วย|โดยที่|และ|กับ|the\s+)\s*", "", item.strip(), flags=re.IGNORECASE)
-    cut = re.split(_STOP_TH, text, maxsplit=1)[0] if not text.isascii() else text
-    if cut.isascii():
+    # Thai by its letters, not by any non-ASCII sign: an English clause may hold “quotes” or an en dash
+    cut = re.split(_STOP_TH, text, maxsplit=1)[0] if THAI.search(text) else text
+    if not THAI.search(cut):
         # a comma ends an English name unless a company suffix follows it ("Co., Ltd.")
         parts = re.split(r",(?!\s*" + _EN_SUFFIX + r")", cut, maxsplit=1)
         cut = parts[0]
         cut = re.split(
-            r"\s*\(|\s+(?:represented|hereinafter|located|having|with\s+registered|a\s+(?:registered|company)|"
-            r"enter|agree|have|hereby|wish)\b",
+            r"\s*\(|\s+of\s+(?=\d)|\s+\d{1,2}\.\s|\s+(?:represented|hereinafter|located|having|with\s+registered|a\s+(?:registered|company)|"
+            r"enter|agree|have|hereby|wish|signed|dated|made\s+on)\b",
             cut,
             maxsplit=1,
             flags=re.IGNORECASE,
@@ -130,65 +124,6 @@ def _organisations(names: list[str], slots: bool = False) -> list[str]:
     return kept
 
 
-def aliases(pages: Sequence[tuple[int, str]], parties: list[str]) -> dict[str, str]:
-    """Short names the document gives its parties (``"โรงเรียน"``, ``"the College"``) → party name."""
-    found: dict[str, str] = {}
-    for _, text in pages:
-        flat = " ".join(text.split())
-        for pattern in (_ALIAS, _BRACKET_ALIAS):
-            for m in pattern.finditer(flat):
-                before = squash(flat[max(0, m.start() - ALIAS_REACH) : m.start()])
-                spans = {}
-                for party in parties:
-                    key = squash(party)[:20]
-                    pos = before.rfind(key) if key else -1
-                    if pos >= 0:
-                        spans[party] = (pos, pos + len(squash(party)))
-                owner, best = None, -1
-                for party, (pos, end) in spans.items():
-                    # "โรงเรียนวัดโพธิ์ทอง…": the temple's name inside the school's is the school's
-                    inside = any(o != party and a <= pos and end <= b for o, (a, b) in spans.items())
-                    if pos > best and not inside:
-                        owner, best = party, pos
-                alias = clean(m.group(1))
-                if alias and re.search(r"รวมกัน|jointly|collectively", m.group(0), re.IGNORECASE):
-                    # "เครือข่ายโรงเรียนห้วยทับทิม ซึ่งประกอบด้วย … เรียกรวมกันว่า "เครือข่ายโรงเรียน"":
-                    # the alias stands for the group whose name it begins, not for its last member
-                    whole = flat[max(0, m.start() - ALIAS_REACH) : m.start()].replace("*", "")
-                    group = re.search(rf"{re.escape(alias)}[^\s(,]+", whole)
-                    if group and is_organisation(group.group(0)):
-                        owner = clean(group.group(0))
-                if owner and alias and squash(alias) not in ("party", "parties", "ภาคี"):
-                    found.setdefault(alias, owner)
-    return found
-
-
-def resolve(key: str, parties: list[str], known: dict[str, str]) -> str:
-    """The party a short name, an alias or a role title stands for, else the key cleaned."""
-    text = strip_role(re.sub(r"^(?:the|of)\s+", "", key.strip(), flags=re.IGNORECASE))
-    k = squash(re.sub(r"^(?:the)\s+", "", text, flags=re.IGNORECASE))
-    if not k:
-        return clean(key)
-    for alias, owner in known.items():
-        if squash(alias) == k:
-            return owner
-    for party in parties:
-        p = squash(party)
-        # a short name inside the party's name, or the party's name opening a slightly longer key
-        if k == p or (len(k) >= 6 and (k in p or (k.startswith(p) and len(k) <= len(p) + 20))):
-            return party
-    for alias, owner in known.items():
-        a = squash(alias)
-        if len(a) >= 3 and (k.startswith(a) or a in k[: len(a) + 12]):
-            return owner
-    if is_bare_head(text):
-        # "วัด", "ชุมชน", "the Foundation": the one party whose name opens (Thai) or ends (English) so
-        opening = [p for p in parties if squash(p).startswith(k) or squash(p).endswith(k)]
-        if len(opening) == 1:
-            return opening[0]
-    return clean(text)
-
-
 # ---------------------------------------------------------------------------------------- rules
 
 
@@ -225,6 +160,17 @@ def _from_list(lines: Sequence[Line]) -> Found | None:
     return None
 
 
+_UNIT_LINE = re.compile(r"(?:เขต|วิทยาเขต|district|campus|region|zone)\s*\S{1,20}", re.IGNORECASE)
+"""A title line that finishes the name above it ("สำนักงานเขตพื้นที่การศึกษาประถมศึกษาสระแก้ว" / "เขต 2")."""
+
+
+def _with_unit(block: list[str]) -> str:
+    """A title block's name: its first line, and the next when that one only adds a district or campus."""
+    if len(block) >= 2 and _UNIT_LINE.fullmatch(block[1].strip()):
+        return clean(f"{block[0]} {block[1]}")
+    return clean(block[0])
+
+
 def _from_title_block(lines: Sequence[Line]) -> Found | None:
     """A centred title: BETWEEN / X (first line of its block) / AND or & or กับ / Y."""
     for i, line in enumerate(lines[:80]):
@@ -241,7 +187,7 @@ def _from_title_block(lines: Sequence[Line]) -> Found | None:
                     break
                 continue
             blocks[-1].append(text)
-        names = _organisations([clean(b[0]) for b in blocks if b], slots=True)
+        names = _organisations([_with_unit(b) for b in blocks if b], slots=True)
         if len(names) >= 2:
             return names, line.page, "between " + " & ".join(names)
     return None
@@ -319,12 +265,30 @@ def _from_opening(pages: Sequence[tuple[int, str]]) -> Found | None:
             thai = not window[:40].isascii()
             separator = r"\s+(?:กับ|และ)\s*" if thai else r"(?:(?<=[,;\"”)])|(?<=\.))\s*(?:and|&)\s+(?=[A-Z])"
             pieces = _split_top(window, separator)
-            names = _opening_names([party_name(p) for p in pieces[:6]]) if len(pieces) >= 2 else []
+            found = [n for p in pieces[:6] for n in (_thai_run(p) if thai else [party_name(p)])]
+            names = _opening_names(found) if len(pieces) >= 2 else []
             if len(names) < 2 and not thai:
                 names = _single_and(window)
             if len(names) >= 2:
                 return names, number, evidence(flat, m.start(), m.end() + 160, 0)
     return None
+
+
+_NOT_A_PARTY_START = ("คณะ",)
+"""Organisation words that open a unit of the party before them (a faculty), not another party."""
+
+
+def _thai_run(piece: str) -> list[str]:
+    """The names in one slot of a Thai opening clause: Thai runs a list with spaces ("ระหว่าง A (อบจ.) B
+    และ C"), so a slot holds several names when each space-separated part opens with an organisation
+    word and reads as a whole organisation's name (not a bare "บริษัท" before the company's name)."""
+    text = re.sub(r"\((?!มหาชน\))[^()]*\)", " ", piece)
+    head = re.split(_STOP_TH, re.sub(r"^\s*(?:และ|กับ)\s*", "", text.strip()), maxsplit=1)[0]
+    starts = "|".join(re.escape(w) for w in concepts().organisations_th if w not in _NOT_A_PARTY_START)
+    parts = [clean(p) for p in re.split(rf"\s+(?=(?:{starts}))", head) if clean(p)]
+    if len(parts) >= 2 and all(is_organisation(p) and not is_bare_head(p) for p in parts):
+        return parts
+    return [party_name(piece)]
 
 
 def _opening_names(names: list[str]) -> list[str]:
@@ -447,22 +411,32 @@ def _from_opening_sentence(pages: Sequence[tuple[int, str]]) -> Found | None:
     return None
 
 
+PARTY_LABEL = re.compile(
+    r"^\s*(?:\*\*)?(?:คู่สัญญา|คู่ภาคี)?(?P<label>party\s+[a-z1-9]|(?:first|second|third)\s+party|ฝ่ายที่\s*\S+|"
+    r"ภาคีที่\s*\S+)"
+    r"\s*(?:\*\*)?\s*[:：]\s*(?:\*\*)?\s*(?P<name>.+)$",
+    re.IGNORECASE,
+)
+
+
 def _from_party_labels(lines: Sequence[Line]) -> Found | None:
     """Lines "Party A: X", "First Party: X", "ฝ่ายที่หนึ่ง: X"."""
     names, page, raw = [], 0, []
-    label = re.compile(
-        r"^\s*(?:\*\*)?(?:party\s+[a-z1-9]|(?:first|second|third)\s+party|ฝ่ายที่\s*\S+|ภาคีที่\s*\S+)"
-        r"\s*(?:\*\*)?\s*[:：]\s*(?:\*\*)?\s*(.+)$",
-        re.IGNORECASE,
-    )
     for line in lines:
-        m = label.match(line.text)
+        m = PARTY_LABEL.match(line.text)
         if m:
-            names.append(party_name(m.group(1)))
+            names.append(party_name(m.group("name")))
             raw.append(clean(line.text)[:120])
             page = page or line.page
     names = _organisations(names, slots=True)
     return (names, page, " | ".join(raw)) if len(names) >= 2 else None
+
+
+_CELL_BREAK = re.compile(
+    r"\s{3,}|\||\s\S?(?=(?:ผู้อำนวยการ|ประธาน|นายก(?!\s)|คณบดี|อธิการบดี|กรรมการผู้จัดการ|ผู้จัดการ)\S)"
+)
+"""Where two signature cells meet on one line: wide spaces, a table rule, or a space (and maybe a speck the
+OCR read) before the next cell's Thai role ("ประธานสภาวัฒนธรรมอำเภอปัว ผู้อำนวยการโรงเรียน…")."""
 
 
 def _signature_names(lines: Sequence[Line]) -> tuple[list[str], int]:
@@ -482,7 +456,7 @@ def _signature_names(lines: Sequence[Line]) -> tuple[list[str], int]:
     for text in _joined_roles([line.text for line in lines[start : start + 40]]):
         text = re.sub(r"\(?ลงชื่อ\)?|\.{3,}|…+", " ", text)
         text = re.sub(r"\s(?:พยาน|witness)\b.*$", "", text, flags=re.IGNORECASE)
-        for cell in re.split(r"\s{3,}|\|", text):
+        for cell in re.split(_CELL_BREAK, text):
             behalf = re.match(
                 r"\s*(?:(?:signed\s+)?for\s+and\s+on\s+behalf\s+of|on\s+behalf\s+of|for|ในนาม(?:ของ)?)\s+",
                 cell,
@@ -525,25 +499,55 @@ def _joined_roles(texts: list[str]) -> list[str]:
     return out
 
 
-def _from_letter(lines: Sequence[Line]) -> Found | None:
-    """A letter (of intent): the organisation it is addressed to ("เรียน ผู้อำนวยการศูนย์…", "To: The
-    Director, X") and the one that signs it."""
+_ADDRESSED = re.compile(r"\s*(?:เรียน|to\s*:|attention\s*:|attn\.?\s*:?)\s*(?:the\s+)?(.{3,120})$", re.I)
+
+
+def _addressee(lines: Sequence[Line]) -> tuple[str, Line] | None:
+    """The organisation a letter is addressed to, and its line: "เรียน ผู้อำนวยการศูนย์…", "To: The Director,
+    X", or the address block between the letter's date and "Dear …" ("Dr. A" / "Director" / "X School")."""
     for line in lines[:30]:
-        m = re.match(
-            r"\s*(?:เรียน|to\s*:|attention\s*:|attn\.?\s*:?)\s*(?:the\s+)?(.{3,120})$", line.text, re.I
-        )
-        if not m:
-            continue
-        written = m.group(1)
-        if written.isascii():  # "The Director, Riverside Foundation": the organisation follows the role
-            written = re.sub(r"^[^,]{0,40},\s*(?=\S)", "", written)
-        addressee = strip_role(written)
-        if not is_organisation(addressee):
-            return None
-        signers, _ = _signature_names(lines)
-        names = _organisations([*signers, addressee])
-        return (names, line.page, clean(line.text)) if len(names) >= 2 else None
+        m = _ADDRESSED.match(line.text)
+        if m:
+            written = m.group(1)
+            if written.isascii():  # "The Director, Riverside Foundation": the organisation follows the role
+                written = re.sub(r"^[^,]{0,40},\s*(?=\S)", "", written)
+            addressee = strip_role(written)
+            return (addressee, line) if is_organisation(addressee) else None
+    dear = next((i for i, ln in enumerate(lines[:40]) if re.match(r"\s*dear\b", ln.text, re.I)), None)
+    if dear is None:
+        return None
+    dated = [i for i, ln in enumerate(lines[:dear]) if _date_line(ln.text)]
+    for line in lines[dated[-1] + 1 if dated else 0 : dear]:
+        name = strip_role(re.sub(r"^\s*(?:subject|re)\s*:.*$", "", line.text, flags=re.I))
+        if name and is_organisation(name) and not looks_like_sentence(name):
+            return name, line
     return None
+
+
+def _date_line(text: str) -> bool:
+    """Whether a line is a date alone (a letter's date)."""
+    dates = find_dates(text)
+    return bool(dates) and len(text.strip()) <= len(dates[0].text) + 4
+
+
+def looks_like_sentence(text: str) -> bool:
+    """Whether English text holds a word of a sentence (``concepts.yaml`` sentence_words)."""
+    words = re.findall(r"[a-z]+", text.lower())
+    return any(w in concepts().sentence_words_en for w in words)
+
+
+def _from_letter(lines: Sequence[Line]) -> Found | None:
+    """A letter (of intent): the organisation it is addressed to (:func:`_addressee`) and the one that signs
+    it (its signature block, else its letterhead: the first line, when it names an organisation)."""
+    found = _addressee(lines)
+    if found is None:
+        return None
+    addressee, line = found
+    signers, _ = _signature_names(lines)
+    if not signers and lines and is_organisation(lines[0].text):
+        signers = [clean(lines[0].text)]
+    names = _organisations([*signers, addressee])
+    return (names, line.page, clean(line.text)) if len(names) >= 2 else None
 
 
 def _from_signatures(lines: Sequence[Line]) -> Found | None:

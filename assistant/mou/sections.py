@@ -31,6 +31,8 @@ from assistant.mou.text import (
     is_ocr_noise,
     is_organisation,
     is_signature_line,
+    names_all_parties,
+    skeleton,
 )
 
 HEADING_MIN_SIMILARITY = 0.88
@@ -41,29 +43,40 @@ HEADING_MIN_MARGIN = 0.02
 UNNUMBERED_EXTRA = (0.05, 0.01)
 """What a short line without a clause number needs on top (similarity, margin): it may be any line."""
 
+CLAUSE_TH = r"ข้อ(?:ตกลง)?\s*(?:ที่)?"
+"""A Thai clause word before its number: "ข้อ 3", "ข้อที่ 3", "ข้อตกลงที่ 3"."""
 _CLAUSE = re.compile(
-    r"^\s*(?:#{1,6}\s*)?(?:\*\*)?\s*(?:(?:ข้อ|หมวด(?:ที่)?|ส่วนที่|clause|article|section|part)\s*(?:\d{1,2}|[IVX]{1,5})"
-    r"(?![.\d]\d)[.:)]?|(?:\d{1,2}|[IVX]{1,5})[.)](?!\d)|#{1,6})\s*[-–—.:]?\s*(?P<title>.*)$",
+    rf"^\s*(?:#{{1,6}}\s*)?(?:\*\*)?\s*(?:(?:{CLAUSE_TH}|หมวด(?:ที่)?|ส่วนที่|clause|article|section|part)\s*\(?(?:\d{{1,2}}|[IVX]{{1,5}})"
+    r"(?![.\d]\d)\)?[.:)]?|(?:\d{1,2}|[IVX]{1,5})[.)](?!\d)|#{1,6})\s*[-–—.:]?\s*(?P<title>.*)$",
     re.IGNORECASE,
 )
-_CLAUSE_WORD = re.compile(r"(?:ข้อ|หมวด|ส่วนที่|clause|article|section|part)\s*(?:\d|[IVX])", re.IGNORECASE)
+_CLAUSE_WORD = re.compile(
+    rf"(?:{CLAUSE_TH}|หมวด|ส่วนที่|clause|article|section|part)\s*(?:\d|[IVX])", re.IGNORECASE
+)
 _DOCUMENT_TITLE = re.compile(r"(?:บันทึก(?:ข้อตกลง|ความ)|หนังสือแสดง|memorandum|letter\s+of)", re.IGNORECASE)
 _SUB_NUMBER = re.compile(r"^\s*\d{1,2}\.\d{1,2}\.?\s+")
 ITEM = re.compile(
-    r"^\s*(?:\d{1,2}(?:\.\d{1,2})+\.?|\(?\d{1,2}[.)]|\(\d{1,2}\)|[-•*●▪]|\(?[a-hก-ฮ][.)]|\([ivx]{1,4}\)|[A-H][.,)])\s+(?P<text>\S.*)$"
+    r"^\s*(?:\d{1,2}(?:\.\d{1,2})+\.?|\(?\d{1,2}[.)]|\(\d{1,2}\)|[-•*●▪]|\(?[a-hก-ฮ][.)]|\([ivx]{1,4}\)|[A-H][.,)]"
+    r"|(?:ด?้?าน|ประการ|กิจกรรม)ที่\s*\d{1,2}[.:)]?)\s+(?P<text>\S.*)$"
 )
+"""An item's marker: "2.1", "3)", "(4)", "-", "(ก)", "b.", "(ii)", or a Thai ordinal ("ด้านที่ 2",
+"ประการที่ 3"; OCR may lose the "ด้" of "ด้านที่")."""
+_ROW_NUMBER = re.compile(r"^\s*(?P<n>\d{1,2})\s+(?=[^\d\s])")
+"""A table row as the text layer gives it: the row's number, a space and its cells
+("2 หน่วยทันตกรรม … ภาคเรียนละครั้ง")."""
 _INLINE_ITEM = re.compile(r"(?:^|\s)(?:\(?[a-hก-ฮ]\)|\(\d{1,2}\)|\(?[b-h]\)|\d{1,2}\))\s+")
 _LABEL = re.compile(r"^(?P<label>[A-Z][A-Za-z&/' -]{2,60}?)\s*:\s*(?!//)\S")
 _LEAD_IN_END = re.compile(r"(?:ดังนี้|ต่อไปนี้|as\s+follows|the\s+following)\s*[:：]?\s*$|:\s*$", re.IGNORECASE)
 _AREA_LEAD_IN = re.compile(
     r"(?:ร่วมมือ|ร่วมกัน|ดำเนินการ|collaborat|co-?operat|activit).{0,80}(?:ดังนี้|ต่อไปนี้|as\s+follows|following)"
-    r"\s*[:：]?|(?:the\s+)?following\s+(?:areas|fields|activities)\b",
+    r"\s*[:：]?|(?:the\s+)?following\s+(?:areas|fields|activities)\b"
+    r"|(?:co-?operat|collaborat|ร่วมมือ)\w*[^.:：]{0,60}[:：]\s*$",
     re.IGNORECASE,
 )
 _BARE_MARKER = re.compile(r"^\s*(?:\(?\d{1,2}[.)]|\(?[a-hก-ฮ][.)]|[-•*●▪])\s*$")
 """An item's number alone on its line (scans and two-column layouts put it apart from its text)."""
 DUTY_OF = re.compile(
-    r"^\s*(?:(?:ข้อ|clause|article|section)\s*(?:\d{1,2}|[IVX]{1,5})\s*[.:)]?\s*[-–—]?\s*|\d{1,2}[.)]\s+)?"
+    rf"^\s*(?:(?:{CLAUSE_TH}|clause|article|section)\s*(?:\d{{1,2}}|[IVX]{{1,5}})\s*[.:)]?\s*[-–—]?\s*|\d{{1,2}}[.)]\s+)?"
     r"(?:[ก-ฮa-z][.)]\s*)?(?:\d{1,2}\.\d{1,2}\.?\s*)?(?:หน้าที่|บทบาท|ภารกิจ|ความรับผิดชอบ|ภาระหน้าที่|"
     r"(?:roles?|responsibilit\w*|dut\w*|obligations?|undertakings?|commitments?)\s+of)\s*(?:และความรับผิดชอบ)?"
     r"\s*(?:ของ)?\s*(?:the\s+)?"
@@ -96,12 +109,15 @@ class HeadingClassifier:
     def by_phrase(self, title: str, at_start: bool = False) -> str | None:
         """The concept whose phrase appears earliest in the title (``at_start``: opens it), else None."""
         lowered = title.lower()
+        bare = skeleton(lowered)
         best: tuple[int, int, str] | None = None
         for concept, phrases in concepts().headings.items():
             for phrase in phrases:
                 p = phrase.lower()
                 pattern = rf"\b{re.escape(p)}\b" if p.isascii() else re.escape(p)
                 m = re.search(pattern, lowered)
+                if m is None and not p.isascii() and len(skeleton(p)) >= 4:
+                    m = re.search(re.escape(skeleton(p)), bare)  # OCR dropped or swapped a mark
                 if m and (best is None or (m.start(), -len(p)) < (best[0], best[1])):
                     best = (m.start(), -len(p), concept)
         if best and at_start and best[0] > 4:
@@ -211,7 +227,9 @@ def headings(lines: Sequence[Line], classifier: HeadingClassifier) -> list[Headi
     return kept
 
 
-_NUMBER_OF = re.compile(r"^\s*(?:#{1,6}\s*)?(?:\*\*)?\s*(?:ข้อ\s*)?(?P<n>\d{1,2})(?:[.)]|\s)(?!\d)")
+_NUMBER_OF = re.compile(
+    rf"^\s*(?:#{{1,6}}\s*)?(?:\*\*)?\s*(?:{CLAUSE_TH}\s*)?(?P<n>\d{{1,2}})(?:[.)]|\s)(?!\d)"
+)
 
 
 def _next_clause(lines: Sequence[Line], heading: Heading, end: int) -> int:
@@ -222,7 +240,7 @@ def _next_clause(lines: Sequence[Line], heading: Heading, end: int) -> int:
     if not m:
         return end
     n = int(m.group("n")) + 1
-    following = re.compile(rf"^\s*(?:\*\*)?\s*(?:ข้อ\s*{n}(?!\d)|{n}[.)](?!\d))")
+    following = re.compile(rf"^\s*(?:\*\*)?\s*(?:{CLAUSE_TH}\s*{n}(?!\d)|{n}[.)](?!\d))")
     for i in range(heading.index + 1, min(end, len(lines))):
         if following.match(lines[i].text):
             return i
@@ -286,7 +304,7 @@ def items(lines: Sequence[Line], width: int = 0) -> list[tuple[str, int, str]]:
     wrapped (the next line continues it). OCR noise lines (specks, stamps) are left out.
     Returns (text, page, the item's first line).
     """
-    body = [ln for ln in lines if ln.text.strip() and not is_ocr_noise(ln.text)]
+    body = table_rows([ln for ln in lines if ln.text.strip() and not is_ocr_noise(ln.text)])
     if not body:
         return []
     inline = _inline_sequence(body)
@@ -334,11 +352,36 @@ def items(lines: Sequence[Line], width: int = 0) -> list[tuple[str, int, str]]:
             open_item = _wrapped(text, widest)
         else:
             open_item = False
-    return [(clean(t), p, raw) for t, p, raw in found if len(clean(t)) >= 3]
+    return [(clean(t), p, raw) for t, p, raw in _semicolon_list(found) if len(clean(t)) >= 3]
 
 
-_SEQUENCE_MARK = re.compile(r"(?:^|(?<=\s))\(?(?P<mark>[a-h]|ก|ข|ค|ง|จ|ฉ|\d{1,2})\)\s+")
+def table_rows(body: list[Line]) -> list[Line]:
+    """Lines with a table's numbered rows marked as items ("1 ตรวจสุขภาพ … มิถุนายน" → "1) ตรวจสุขภาพ …"):
+    lines that open with a bare number count as rows when the numbers run 1, 2, 3 … down the body
+    (a date or an amount opening a line does not run so); the header row above them is left unmarked."""
+    rows = [(i, int(m.group("n"))) for i, ln in enumerate(body) if (m := _ROW_NUMBER.match(ln.text))]
+    run = [i for k, (i, n) in enumerate(rows) if n == k + 1]
+    if len(run) < 2 or any(ITEM.match(body[i].text) for i in run):
+        return body
+    out = list(body)
+    for i in run:
+        out[i] = Line(body[i].page, _ROW_NUMBER.sub(lambda m: f"{m.group('n')}) ", body[i].text, count=1))
+    return out
+
+
+def _semicolon_list(found: list[list[Any]]) -> list[list[Any]]:
+    """A list punctuated with semicolons ends at its first item that does not end with one (its last,
+    "… grade 11 students."): what follows is the next paragraph ("This letter expresses …")."""
+    ends = [str(t).rstrip().endswith((";", "; and", "; or", "; และ")) for t, _, _ in found]
+    for i in range(2, len(found)):
+        if all(ends[:i]) and not ends[i]:
+            return found[: i + 1]
+    return found
+
+
+_SEQUENCE_MARK = re.compile(r"(?:^|(?<=\s))\(?(?P<mark>[a-h]|ก|ข|ค|ง|จ|ฉ|\d{1,2}|[ivx]{1,4})\)\s+")
 _SEQUENCES = ("abcdefgh", "กขคงจฉ")
+_ROMAN = ["i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x"]
 
 
 def _inline_sequence(body: Sequence[Line]) -> list[tuple[str, int, str]] | None:
@@ -352,7 +395,7 @@ def _inline_sequence(body: Sequence[Line]) -> list[tuple[str, int, str]] | None:
     if len(marks) < 3 or all(any(m.start() == at for at, _ in starts) for m in marks):
         return None
     labels = [m.group("mark") for m in marks]
-    in_order = labels == [str(i) for i in range(1, len(labels) + 1)] or any(
+    in_order = labels in ([str(i) for i in range(1, len(labels) + 1)], _ROMAN[: len(labels)]) or any(
         "".join(labels) == seq[: len(labels)] for seq in _SEQUENCES
     )
     if not in_order:
@@ -360,6 +403,7 @@ def _inline_sequence(body: Sequence[Line]) -> list[tuple[str, int, str]] | None:
     found = []
     for m, nxt in zip(marks, [*marks[1:], None], strict=True):
         piece = text[m.end() : nxt.start() if nxt else len(text)]
+        piece = re.sub(r"[,;]?\s*(?:and|or|และ|หรือ)\s*$", "", piece.strip())  # "…, and (iii) …"
         page = max((pg for at, pg in starts if at <= m.start()), default=body[0].page)
         if len(clean(piece)) >= 3:
             found.append((clean(piece), page, clean(text[m.start() : m.start() + 160])))
@@ -423,30 +467,94 @@ def _ends_list(text: str, classifier: HeadingClassifier) -> bool:
     return classifier.by_phrase(title) is not None
 
 
-def find_areas(lines: Sequence[Line], classifier: HeadingClassifier) -> FieldValue | None:
-    """Cooperation areas: the items of the first areas section that has some, else of a lead-in sentence."""
+def _list_ends_at(lines: Sequence[Line], end: int, width: int, classifier: HeadingClassifier) -> bool:
+    """Whether a lead-in's list ends at line ``end``: see :func:`_ends_list`; a short line after one that
+    runs to the margin continues that item ("… ในกิจกรรมชุมนุมของ" / "โรงเรียน") unless it names a field
+    concept (a heading); a blank line ends nothing."""
+    if not lines[end].text.strip() or not _ends_list(lines[end].text, classifier):
+        return False  # a blank line (OCR sets one between items) ends nothing
+    previous = next((ln.text for ln in reversed(lines[:end]) if ln.text.strip()), "")
+    got = title_of(lines[end].text)
+    continuation = got is not None and not got[1] and classifier.by_phrase(got[0]) is None
+    return not (continuation and ITEM.match(previous.strip()) and _wrapped(previous, width))
+
+
+def _colon_list(line: Line) -> list[Line]:
+    """Items written on the lead-in's own line after its colon, set apart by semicolons ("… the following
+    activities: tide-pool trips; a summer camp; and teacher internships."), as item lines."""
+    _, colon, rest = line.text.partition(":")
+    pieces = rest.split(";") if colon else []
+    parts = [re.sub(r"^\s*(?:and|or|และ|หรือ)\s+", "", p).strip(" .") for p in pieces]
+    parts = [p for p in parts if len(p) >= 3]
+    return [Line(line.page, f"- {p}") for p in parts] if len(parts) >= 3 else []
+
+
+def _inline_first(body: Sequence[Line]) -> list[Line]:
+    """A section's body, or the items on its first line when that line is a lead-in with its list after
+    the colon ("Scope" / "The parties will cooperate on the following: a; b; and c.")."""
+    first = next((ln for ln in body if ln.text.strip()), None)
+    inline = _colon_list(first) if first is not None and _AREA_LEAD_IN.search(first.text) else []
+    return inline or list(body)
+
+
+def _one_party_lead(text: str) -> bool:
+    """Whether a lead-in opens with one party as its subject (an organisation word, "ฝ่ายที่…", "Party A",
+    "The College") and a duty verb: it leads into that party's duties, not the cooperation areas."""
+    m = _CLAUSE.match(text.replace("**", ""))
+    rest = (m.group("title") if m and m.group("title") else text).strip()
+    if names_all_parties(rest):
+        return False
+    if not rest.isascii():
+        starts = (*concepts().organisations_th, "ฝ่ายที่", "ภาคีที่")
+        one = rest.startswith(starts)
+        return one and bool(re.search(r"จะ|มีหน้าที่", rest[:60]))
+    return bool(re.match(r"(?:the\s+)?(?:[A-Z][\w.&'-]*\s+){1,5}(?:shall|will|agrees|undertakes)\b", rest))
+
+
+def _area_candidates(
+    lines: Sequence[Line], classifier: HeadingClassifier, width: int
+) -> list[tuple[list[Line], int, str, str]]:
+    """(body, page, label, how) of every place areas may be listed: areas sections (those named outright
+    first), then lead-in sentences with the list below them or on their own line."""
     found_sections = sections(lines, classifier, "areas")
     # a heading that names the concept outright goes before one matched by meaning
     found_sections.sort(key=lambda section: section[2].how != "phrase")
-    candidates = [(s, e, clean(lines[h.index].text), h.how) for s, e, h in found_sections]
+    candidates = [
+        (
+            _inline_first(lines[s:e]),
+            lines[s - 1].page if s > 0 else lines[0].page,
+            clean(lines[h.index].text),
+            h.how,
+        )
+        for s, e, h in found_sections
+    ]
     for i, line in enumerate(lines):
         if _AREA_LEAD_IN.search(line.text) or (
             i + 1 < len(lines)
             and _AREA_LEAD_IN.search(line.text + lines[i + 1].text)
             and _LEAD_IN_END.search(lines[i + 1].text)
         ):
+            if _one_party_lead(line.text):
+                continue  # "ข้อ 2 มหาวิทยาลัยจะดำเนินการ ดังนี้", "The College will:": a party's duties
+            inline = _colon_list(line)
             end = i + 1
-            while end < len(lines) and end - i < 25 and not _ends_list(lines[end].text, classifier):
+            while end < len(lines) and end - i < 25 and not _list_ends_at(lines, end, width, classifier):
                 end += 1
-            candidates.append((i + 1, signature_cut(lines, i + 1, end), clean(line.text), "lead-in"))
+            body = inline or list(lines[i + 1 : signature_cut(lines, i + 1, end)])
+            candidates.append((body, line.page, clean(line.text), "lead-in"))
+    return candidates
+
+
+def find_areas(lines: Sequence[Line], classifier: HeadingClassifier) -> FieldValue | None:
+    """Cooperation areas: the items of the first areas section that has some, else of a lead-in sentence."""
+    if not lines:
+        return None
     width = text_width(lines)
-    for start, end, label, how in candidates:
-        body = lines[start:end]
+    for body, page, label, how in _area_candidates(lines, classifier, width):
         found = [(t, p, raw) for t, p, raw in items(body, width) if not DUTY_OF.match(t)]
         found = _labelled(found, body) or [(short(t), p, raw) for t, p, raw in found]
         if len(found) >= 2 or (found and how != "lead-in"):
             names = list(dict.fromkeys(t for t, _, _ in found))
-            page = lines[start - 1].page if start > 0 else found[0][1]
             pages = list(dict.fromkeys([page] + [p for _, p, _ in found]))
             note = f" (heading matched by {how})" if how == "e5" else ""
             return FieldValue(names, page, f"{label} — {found[0][2][:160]}{note}", pages=pages)

@@ -29,12 +29,13 @@ _AMOUNT = amount_pattern()
 _SIGNING = re.compile(
     r"ทำขึ้น|ทำ\s*(?:ที่|ณ)|ให้ไว้\s*(?:ณ)?|ลง\s*นาม|ลงวันที่|ลงลายมือชื่อ|เมื่อ\s*วันที่|made\s+(?:on|this|and)|"
     r"entered\s+into(?!\s+(?:force|effect))|"
-    r"signed\s+(?:on|at|this)|executed\s+on|dated|as\s+of",
+    r"signed\b|executed\s+on|dated|as\s+of|done\s+(?:at|in|on)\b|\bdate\s*:",
     re.IGNORECASE,
 )
 _START = re.compile(
     r"มีผล|(?:ใช้)?บังคับ|เริ่ม(?:ตั้งแต่|ต้น)?|ตั้งแต่|นับ\s*(?:แต่|จาก)|take[s]?\s+effect|effective|commenc\w*|"
     r"(?:come[s]?|enter(?:s|ed)?)\s+into\s+(?:force|effect)|in\s+force\s+from|valid\s+from|starting\s+(?:on|from)|"
+    r"begin(?:s|ning)?\s+(?:on|from)|"
     r"from",
     re.IGNORECASE,
 )
@@ -77,7 +78,7 @@ def find_dates_by_role(pages: Sequence[tuple[int, str]]) -> dict[str, FieldValue
 _DURATION = (
     re.compile(
         rf"(?:ระยะเวลา|เป็นเวลา|มีอายุ|อายุ|มีกำหนด)\s*(?:ของบันทึก\S*\s*)?(?:ความร่วมมือ\s*)?"
-        rf"(?:ไม่เกิน\s*)?({_AMOUNT})\s*(ปี|เดือน)"
+        rf"(?:ไม่เกิน\s*)?({_AMOUNT})\s*(ปี|ป(?=\s)|เดือน|เดอน)(?:\s*({_AMOUNT})\s*(?:เดือน|เดอน))?"
     ),
     re.compile(
         rf"(?:period\s+of|term\s+of|for|valid\s+for|duration\s+of|remain\w*\s+in\s+(?:force|effect)\s+for)"
@@ -97,7 +98,9 @@ def find_duration(pages: Sequence[tuple[int, str]]) -> FieldValue | None:
                 if amount is None or amount <= 0:
                     continue
                 unit = m.group(2).lower()
-                months = amount * 12 if unit in ("ปี", "year", "years") else amount
+                months = amount * 12 if unit in ("ปี", "ป", "year", "years") else amount
+                extra = parse_amount(m.group(3)) if m.lastindex and m.lastindex >= 3 and m.group(3) else None
+                months += extra or 0  # "1 ปี 6 เดือน"
                 if months > 240:
                     continue
                 return FieldValue(months, number, evidence(plain, m.start(), m.end(), 30))
@@ -106,7 +109,7 @@ def find_duration(pages: Sequence[tuple[int, str]]) -> FieldValue | None:
 
 TERMINATION_WORDS = re.compile(
     r"terminat\w*|cancel\w*|withdraw\w*|rescind\w*|\bend\s+this|ยกเลิก|บอกเลิก|เลิกบันทึก|ถอนตัว|ยุติ|"
-    r"สิ้นสุดข้อตกลง|ออกจาก(?:กลุ่ม|เครือข่าย|ความร่วมมือ)",
+    r"สิ้นสุด(?:ข้อตกลง|ความร่วมมือ|การเป็นภาคี)|ออกจาก(?:กลุ่ม|เครือข่าย|ความร่วมมือ)",
     re.IGNORECASE,
 )
 _NOTICE = (

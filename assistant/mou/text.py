@@ -138,6 +138,23 @@ def lines_of(pages: Sequence[tuple[int, str]]) -> list[Line]:
 _THAI_MARKS = re.compile("[\u0e31\u0e34-\u0e3a\u0e47-\u0e4e]")
 
 
+def skeleton(text: str) -> str:
+    """Thai text without its vowel and tone marks above and below the letters: what OCR of a scan keeps
+    reliably ("ลงชีอ" and "ลงชื่อ", "ภาระหน้าที" and "ภาระหน้าที่" have one skeleton)."""
+    return _THAI_MARKS.sub("", text)
+
+
+def loosely_opens(text: str, word: str) -> bool:
+    """Whether ``text`` opens with ``word``; for a Thai word, compared by :func:`skeleton` (OCR drops or
+    swaps the marks), when the skeleton keeps at least three letters."""
+    if word.isascii():
+        return bool(re.match(rf"{re.escape(word)}\b", text))
+    if text.startswith(word):
+        return True
+    bare = skeleton(word)
+    return len(bare) >= 3 and skeleton(text).startswith(bare)
+
+
 def display_width(text: str) -> int:
     """How wide a line is set, in characters: Thai vowels and tone marks above or below a letter take
     no width of their own, so a Thai line is not taken for a wider one than an English line."""
@@ -250,7 +267,8 @@ def strip_role(text: str) -> str:
                 text = clean(re.sub(r"^[\s,]*(?:ใน)?(?:ตำแหน่ง)?\s*", "", text[len(role) :]))
                 changed = True
                 break
-    return text
+    # "นายกเทศมนตรีตำบลX" (the mayor) signs for "เทศบาลตำบลX" (the municipality)
+    return re.sub(r"^เทศมนตรี(?=\S)", "เทศบาล", text)
 
 
 def looks_like_name(name: str) -> bool:
@@ -302,6 +320,8 @@ def flat_text(text: str) -> str:
     return " ".join(joined.split())
 
 
+_SENTENCE_AFTER_OPENER = re.compile(r",\s*(?:i|we|it|they|our)\s+\w+", re.IGNORECASE)
+"""A clause with a pronoun for subject after a comma: the line is a sentence."""
 _TWO_COLUMNS = re.compile(r"^\s*(?:For|FOR)\s+\S.{2,80}?\s(?:For|FOR)\s+\S")
 """Two signature columns on one line: "For X   For Y"."""
 
@@ -315,7 +335,6 @@ def is_signature_line(text: str) -> bool:
         return False
     if _TWO_COLUMNS.match(original):
         return True
-    return any(
-        re.match(rf"{re.escape(w)}\b" if w.isascii() else re.escape(w), stripped)
-        for w in concepts().signatures
-    )
+    if _SENTENCE_AFTER_OPENER.search(stripped):
+        return False  # "On behalf of X, I am pleased to …": a letter's sentence, not a signature
+    return any(loosely_opens(stripped, w) for w in concepts().signatures)

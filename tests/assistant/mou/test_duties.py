@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from assistant.mou.aliases import aliases
 from assistant.mou.analysis import analyze_mou
 from assistant.mou.duties import find_duties
-from assistant.mou.parties import aliases
-from assistant.mou.sections import HeadingClassifier
+from assistant.mou.sections import HeadingClassifier, find_areas
 from assistant.mou.text import lines_of
 
 
@@ -114,3 +114,109 @@ def test_a_bare_head_noun_label_stands_for_the_one_party_it_opens() -> None:
     parties = ["ชุมชนบ้านดอนแก้ว", "วัดดอนแก้วสามัคคี"]
     duties = find_duties(lines_of([(1, page)]), parties, {}, HeadingClassifier())
     assert duties is not None and list(duties.value) == parties
+
+
+def test_duties_under_agreement_clauses_named_by_a_first_party_definition() -> None:
+    text = (
+        'ระหว่าง\nวิทยาลัยชุมชนบึงทอง\nซึ่งต่อไปในบันทึกนี้เรียกว่า "ฝ่ายที่หนึ่ง"\nกับ\n'
+        'โรงเรียนนาเกลือวิทยา\nซึ่งต่อไปในบันทึกนี้เรียกว่า "ฝ่ายที่สอง"\n'
+        "ข้อตกลงที่ 3 ฝ่ายที่หนึ่งจะดำเนินการ ดังนี้\n(ก) จัดวิทยากร\n"
+        "ข้อตกลงที่ 4 ฝ่ายที่สองจะดำเนินการ ดังนี้\n(ก) จัดห้องเรียน\n"
+    )
+    parties = ["วิทยาลัยชุมชนบึงทอง", "โรงเรียนนาเกลือวิทยา"]
+    pages = [(1, text)]
+    found = find_duties(lines_of(pages), parties, aliases(pages, parties), HeadingClassifier()).value
+    assert list(found) == parties
+
+
+def test_thai_items_that_open_with_their_party_and_จะ() -> None:
+    text = (
+        "ภาระหน้าที่\n"
+        "ก. สภาวัฒนธรรมตำบลนาดี จะจัดหาครูภูมิปัญญามาสอนสัปดาห์ละสองชั่วโมงและให้ยืมเครื่องดนตรี\n"
+        "ข. โรงเรียนนาดีวิทยา จะจัดห้องฝึกซ้อมและค่าตอบแทนวิทยากรตามระเบียบของทางราชการทุกภาคเรียน\n"
+    )
+    parties = ["สภาวัฒนธรรมตำบลนาดี", "โรงเรียนนาดีวิทยา"]
+    found = find_duties(lines_of([(1, text)]), parties, {}, HeadingClassifier()).value
+    assert list(found) == parties
+
+
+def test_obligations_of_party_labels_resolve_to_names() -> None:
+    text = (
+        "Party A: Harbourview Primary School\nParty B: Saltmarsh Rowing Club\n"
+        "Clause 3. Responsibilities of Party A\n3.1 Provide a teacher for each session.\n"
+        "Clause 4. Responsibilities of Party B\n4.1 Provide boats and coaches.\n"
+        "Clause 5. Validity\n"
+    )
+    parties = ["Harbourview Primary School", "Saltmarsh Rowing Club"]
+    pages = [(1, text)]
+    found = find_duties(lines_of(pages), parties, aliases(pages, parties), HeadingClassifier()).value
+    assert list(found) == parties
+
+
+def test_items_that_open_with_a_party_name_under_a_compound_duties_heading() -> None:
+    text = (
+        "ข้อ 3 หน้าที่ความรับผิดชอบ\n"
+        "3.1 โรงเรียนบ้านหนองหว้า เป็นแกนนำจัดค่าย\n"
+        "3.2 โรงเรียนบ้านโนนแดง จัดทำสื่อ\n"
+        "ข้อ 4 ระยะเวลา\n"
+    )
+    parties = ["โรงเรียนบ้านหนองหว้า", "โรงเรียนบ้านโนนแดง"]
+    found = find_duties(lines_of([(1, text)]), parties, {}, HeadingClassifier()).value
+    assert list(found) == parties  # never a party called "ความรับผิดชอบ"
+
+
+def test_a_short_name_with_the_abbreviation_sign_and_bracketed_article_numbers() -> None:
+    thai = "2. บทบาทหน้าที่\n2.1 มหาวิทยาลัยฯ\n- จัดวิทยากร\n2.2 โรงเรียนฯ\n- จัดนักเรียน\n3. ระยะเวลา\n"
+    parties = ["มหาวิทยาลัยราชภัฏเขาแก้ว", "โรงเรียนเขาแก้ววิทยา"]
+    assert list(find_duties(lines_of([(1, thai)]), parties, {}, HeadingClassifier()).value) == parties
+    english = (
+        "FIRST PARTY: Cedar Hill Academy\nSECOND PARTY: Lakeshore Training Centre\n"
+        "Article (1): The First Party shall provide classrooms.\n"
+        "Article (2): The Second Party shall deliver workshops.\n"
+    )
+    en_parties = ["Cedar Hill Academy", "Lakeshore Training Centre"]
+    pages = [(1, english)]
+    found = find_duties(lines_of(pages), en_parties, aliases(pages, en_parties), HeadingClassifier()).value
+    assert list(found) == en_parties
+
+
+def test_party_lead_lines_without_a_duties_heading() -> None:
+    text = (
+        'This MOU is made between Fernhill College ("the College") and Tidewater Trust ("the Trust").\n'
+        "The College will:\n- host a science club;\n- provide a supervisor.\n"
+        "The Trust will:\n- lend microscopes;\n- train mentors.\n"
+    )
+    parties = ["Fernhill College", "Tidewater Trust"]
+    pages = [(1, text)]
+    found = find_duties(lines_of(pages), parties, aliases(pages, parties), HeadingClassifier()).value
+    assert found == {
+        "Fernhill College": ["host a science club", "provide a supervisor"],
+        "Tidewater Trust": ["lend microscopes", "train mentors"],
+    }
+
+
+def test_thai_clauses_led_by_a_head_noun_are_duties_not_areas() -> None:
+    text = (
+        "ระหว่าง มหาวิทยาลัยราชภัฏนาคราช กับ โรงเรียนนาคราชวิทยา\n"
+        "ข้อ 2 มหาวิทยาลัยจะดำเนินการ ดังนี้\n(1) จัดอบรมครู\n(2) นิเทศการสอน\n"
+        "ข้อ 3 โรงเรียนจะดำเนินการ ดังนี้\n(1) ส่งครูเข้ารับการอบรม\n(2) รายงานผล\n"
+    )
+    parties = ["มหาวิทยาลัยราชภัฏนาคราช", "โรงเรียนนาคราชวิทยา"]
+    lines = lines_of([(1, text)])
+    assert list(find_duties(lines, parties, {}, HeadingClassifier()).value) == parties
+    assert find_areas(lines, HeadingClassifier()) is None
+
+
+def test_lettered_party_sub_headings_in_an_annex_and_a_contributions_heading() -> None:
+    annex = (
+        "Responsibilities of each Party\nA. Elmstead Primary School\n1. Plan visits.\n"
+        "B. Kestrel Arts Trust\n1. Pay artists.\n"
+    )
+    parties = ["Elmstead Primary School", "Kestrel Arts Trust"]
+    assert list(find_duties(lines_of([(1, annex)]), parties, {}, HeadingClassifier()).value) == parties
+    contributions = (
+        "Contributions of the Parties\nElmstead Primary School shall:\n(a) give time for fieldwork;\n"
+        "Kestrel Arts Trust shall:\n(a) lend equipment.\n"
+    )
+    found = find_duties(lines_of([(1, contributions)]), parties, {}, HeadingClassifier())
+    assert list(found.value) == parties

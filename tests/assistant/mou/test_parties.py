@@ -6,7 +6,8 @@ across lines, OCR noise ("MOu", "Fricnds"), names with no organisation word, dat
 
 from __future__ import annotations
 
-from assistant.mou.parties import aliases, find_parties, resolve, without_date
+from assistant.mou.aliases import aliases, resolve
+from assistant.mou.parties import find_parties, without_date
 from assistant.mou.text import page_list
 
 
@@ -200,3 +201,86 @@ def test_a_parties_heading_with_a_numbered_list_and_a_described_cluster() -> Non
         "Purpose\n"
     )
     assert parties(page) == ["Riverbend Literacy Foundation", "Mae Tha Small Schools Cluster"]
+
+
+def test_an_english_name_keeps_its_company_suffix_in_a_clause_with_curly_quotes() -> None:
+    text = (
+        "This agreement is entered into by and between:\n"
+        "Maple Ridge School District, with offices at 12 Elm Street (the “District”); and\n"
+        "Brightwave Robotics, Inc., a company with its office in Austin (the “Company”).\n"
+        "Article 1 – Purpose\n"
+    )
+    assert find_parties([(1, text)]).value == ["Maple Ridge School District", "Brightwave Robotics, Inc"]
+
+
+def test_a_thai_list_run_with_spaces_gives_each_organisation() -> None:
+    text = (
+        "บันทึกข้อตกลงนี้ทำขึ้นระหว่างเทศบาลตำบลโคกกลาง (ทต.โคกกลาง) วิทยาลัยเกษตรและเทคโนโลยีหนองหิน "
+        "และโรงเรียนบ้านโคกกลาง ซึ่งเป็นสถานศึกษาในพื้นที่"
+    )
+    assert find_parties([(1, text)]).value == [
+        "เทศบาลตำบลโคกกลาง",
+        "วิทยาลัยเกษตรและเทคโนโลยีหนองหิน",
+        "โรงเรียนบ้านโคกกลาง",
+    ]
+
+
+def test_a_company_word_before_its_name_is_not_split_off() -> None:
+    text = "บันทึกข้อตกลงนี้ทำขึ้นระหว่าง บริษัท โรงสีรุ่งเรือง จำกัด และ โรงเรียนบ้านหนองปลิง โดยผู้อำนวยการ"
+    assert find_parties([(1, text)]).value == ["บริษัท โรงสีรุ่งเรือง จำกัด", "โรงเรียนบ้านหนองปลิง"]
+
+
+def test_english_letter_address_block_and_signature() -> None:
+    text = (
+        "RIVERBEND NATURE CENTRE\n12 Mill Lane, Riverbend\n"
+        "March 4, 2026\n"
+        "Ms. Dana Cole\nPrincipal\nOakfield Middle School\n"
+        "Subject: Letter of Intent\n"
+        "Dear Ms. Cole,\n"
+        "On behalf of the Riverbend Nature Centre, we are glad to work with Oakfield Middle School.\n"
+        "Sincerely,\n........\nTom Reyes\nDirector, Riverbend Nature Centre\n"
+    )
+    assert find_parties([(1, text)]).value == ["Riverbend Nature Centre", "Oakfield Middle School"]
+
+
+def test_thai_signature_cells_run_together_by_ocr() -> None:
+    text = (
+        "บันทึกข้อตกลงความร่วมมือ\nทั้งสองฝ่ายตกลงร่วมกัน\n"
+        "ลงชีอ ........ ลงชือ ........\n"
+        "(นายหนึ่ง ใจดี) (นางสอง ใจงาม)\n"
+        "ประธานสภาเด็กและเยาวชนตำบลหนองบัว ดผู้อำนวยการโรงเรียนหนองบัวศึกษา\n"
+    )
+    assert find_parties([(1, text)]).value == ["สภาเด็กและเยาวชนตำบลหนองบัว", "โรงเรียนหนองบัวศึกษา"]
+
+
+def test_a_clause_number_ends_the_last_name_and_an_address_after_of_is_cut() -> None:
+    thai = "ทำขึ้นเมื่อวันที่ 1 มิถุนายน 2568 ระหว่าง โรงเรียนบ้านหนองหว้า และโรงเรียนบ้านโนนแดง ข้อ 1 วัตถุประสงค์"
+    assert find_parties([(1, thai)]).value == ["โรงเรียนบ้านหนองหว้า", "โรงเรียนบ้านโนนแดง"]
+    english = "This MOU is between the Bayside Museum of 4 Pier Road and Elm Creek College of 9 Hill St."
+    assert find_parties([(1, english)]).value == ["Bayside Museum", "Elm Creek College"]
+
+
+def test_a_list_of_signatories_after_ประกอบด้วย() -> None:
+    text = (
+        "บันทึกข้อตกลงความร่วมมือ\nผู้ลงนามในบันทึกข้อตกลงนี้ประกอบด้วย\n"
+        "1. ศูนย์การศึกษาพิเศษประจำจังหวัดภูทอง\n2. โรงพยาบาลภูทอง\n"
+    )
+    assert find_parties([(1, text)]).value == ["ศูนย์การศึกษาพิเศษประจำจังหวัดภูทอง", "โรงพยาบาลภูทอง"]
+
+
+def test_a_title_name_finished_on_the_next_line_and_contract_party_labels() -> None:
+    office = "สำนักงานเขตพื้นที่การศึกษาประถมศึกษาบ่อทอง"
+    title = f"บันทึกข้อตกลงความร่วมมือ\nระหว่าง\n{office}\nเขต 3\nกับ\nธนาคารหมู่บ้านท่าไม้\n"
+    assert find_parties([(1, title)]).value == [f"{office} เขต 3", "ธนาคารหมู่บ้านท่าไม้"]
+    labels = "บันทึกข้อตกลง\nคู่สัญญาฝ่ายที่ 1 : หอสมุดอำเภอท่าไม้\nคู่สัญญาฝ่ายที่ 2 : โรงเรียนท่าไม้วิทยา\n"
+    assert find_parties([(1, labels)]).value == ["หอสมุดอำเภอท่าไม้", "โรงเรียนท่าไม้วิทยา"]
+
+
+def test_a_letter_to_the_mayor_names_the_municipality_and_a_title_line_ends_before_signed() -> None:
+    letter = (
+        "โรงเรียนบ้านท่าไม้\n1 มีนาคม 2569\nเรื่อง แสดงเจตจำนงความร่วมมือ\nเรียน นายกเทศมนตรีตำบลท่าไม้\n"
+        "ขอแสดงความนับถือ\n(นายหนึ่ง ใจดี)\nผู้อำนวยการโรงเรียนบ้านท่าไม้\n"
+    )
+    assert find_parties([(1, letter)]).value == ["โรงเรียนบ้านท่าไม้", "เทศบาลตำบลท่าไม้"]
+    english = "MOU BETWEEN OAKDALE LIBRARY AND PINE HILL SCHOOL\nSigned on 2 May 2025\n"
+    assert find_parties([(1, english)]).value == ["OAKDALE LIBRARY", "PINE HILL SCHOOL"]

@@ -167,3 +167,83 @@ def test_unmarked_items_wrap_only_when_they_reach_the_text_block_margin() -> Non
         "การสอนทำขนมพื้นบ้านโดยปราชญ์ชาวบ้าน",
         "การสวดมนต์ทำวัตรเย็นทุกวันศุกร์",
     ]
+
+
+def test_areas_in_a_table_with_numbered_rows() -> None:
+    text = (
+        "ข้อ 2 ขอบข่ายความร่วมมือ ทั้งสองฝ่ายตกลงร่วมมือกันตามตารางต่อไปนี้\n"
+        "ลำดับ โครงการ ระยะเวลา\n"
+        "1 คลินิกสายตาเคลื่อนที่ในโรงเรียน ภาคเรียนที่ 1\n"
+        "2 อบรมอาสาสมัครปฐมพยาบาล ตุลาคม\n"
+        "3 ตรวจคุณภาพน้ำดื่มของโรงเรียน ทุกเดือน\n"
+        "ข้อ 3 ระยะเวลา\n"
+    )
+    found = find_areas(lines_of([(1, text)]), HeadingClassifier()).value
+    assert [a.split()[0] for a in found] == [
+        "คลินิกสายตาเคลื่อนที่ในโรงเรียน",
+        "อบรมอาสาสมัครปฐมพยาบาล",
+        "ตรวจคุณภาพน้ำดื่มของโรงเรียน",
+    ]
+
+
+def test_areas_after_a_colon_lead_in_and_a_semicolon_list_that_ends() -> None:
+    text = (
+        "We intend to cooperate in three activities:\n"
+        "weekend astronomy nights for families;\n"
+        "a loan scheme for classroom telescopes;\n"
+        "a yearly science fair.\n"
+        "This letter creates no legal obligation for either of us and we look forward to a formal\n"
+        "agreement next year.\n"
+    )
+    found = find_areas(lines_of([(1, text)]), HeadingClassifier()).value
+    assert found == [
+        "weekend astronomy nights for families",
+        "a loan scheme for classroom telescopes",
+        "a yearly science fair",
+    ]
+
+
+def test_thai_ordinal_markers_blank_lines_and_a_wrapped_tail() -> None:
+    wide = "ด้านที่ 1 การสอนทอผ้าพื้นเมืองลายดอกแก้วและลายน้ำไหลในกิจกรรมชุมนุมของ"
+    text = (
+        "ทั้งสองฝ่ายตกลงร่วมมือกันใน 3 ด้าน ดังนี้\n\n"
+        f"{wide}\nโรงเรียน\n\n"
+        "ด้านที่ 2 การทำขนมพื้นบ้านของตำบล\n\n"
+        "านที่ 3 การจัดทำแผนที่ภูมิปัญญาชุมชน\n\n"
+        "ภาระหน้าที\n"
+        "ก. ชุมชนบ้านนา จะจัดวิทยากร\n"
+    )
+    found = find_areas(lines_of([(1, text)]), HeadingClassifier()).value
+    assert len(found) == 3
+    assert found[0].endswith("โรงเรียน") and found[2].startswith("การจัดทำแผนที่")
+
+
+def test_an_ocr_heading_without_its_tone_marks_keeps_its_concept() -> None:
+    classifier = HeadingClassifier()
+    assert classifier.by_phrase("ภาระหน้าที") == "duties"  # "หน้าที่" with its marks lost
+    assert classifier.by_phrase("ระยะเวลา") == "term"
+
+
+def test_agreement_numbered_clauses_are_headings() -> None:
+    text = "ข้อตกลงที่ 1 ขอบเขตความร่วมมือ\n(1) การอบรมครู\n(2) การแลกเปลี่ยนนักเรียน\nข้อตกลงที่ 2 ระยะเวลา\nมีผลสองปี\n"
+    assert find_areas(lines_of([(1, text)]), HeadingClassifier()).value == ["การอบรมครู", "การแลกเปลี่ยนนักเรียน"]
+
+
+def test_roman_numerals_inline_and_a_list_after_the_colon_of_a_lead_in() -> None:
+    roman = (
+        "1. Scope of Collaboration\n"
+        "The Parties will collaborate in (i) bursaries for pupils, (ii) reading mentors,\n"
+        "and (iii) book fairs.\n"
+        "2. Term\n"
+    )
+    assert find_areas(lines_of([(1, roman)]), HeadingClassifier()).value == [
+        "bursaries for pupils",
+        "reading mentors",
+        "book fairs",
+    ]
+    inline = "Scope\nThe parties will cooperate on the following: pond surveys; a bird count; and a garden."
+    assert find_areas(lines_of([(1, inline)]), HeadingClassifier()).value == [
+        "pond surveys",
+        "a bird count",
+        "a garden",
+    ]

@@ -92,3 +92,26 @@ def test_given_on_signs_and_enter_into_force_starts() -> None:
     assert {k: v.value for k, v in find_dates_by_role(thai).items()} == {"signing_date": date(2025, 3, 9)}
     english = [(1, "This Memorandum shall enter into force on 1 October 2025 and remain in force.")]
     assert {k: v.value for k, v in find_dates_by_role(english).items()} == {"start_date": date(2025, 10, 1)}
+
+
+def test_signed_in_duplicate_and_done_at_are_signing_dates() -> None:
+    en = [(2, "Signed in duplicate at Lampang on this 3rd day of March 2026.")]
+    assert find_dates_by_role(en)["signing_date"].value == date(2026, 3, 3)
+    done = [(1, "Done at Nan on 9 May 2025 in two copies.")]
+    assert find_dates_by_role(done)["signing_date"].value == date(2025, 5, 9)
+
+
+def test_a_term_in_years_and_months_and_ocr_lost_marks() -> None:
+    assert find_duration([(1, "มีผลตั้งแต่วันที่ 1 มกราคม 2569 มีระยะเวลา 2 ปี 3 เดือน")]).value == 27
+    assert find_duration([(1, "มีระยะเวลา 1 ป 6 เดอน")]).value == 18  # OCR dropped ี and ื
+
+
+def test_ending_the_cooperation_is_termination() -> None:
+    clause, notice = find_termination([(2, "หน่วยงานใดประสงค์จะสิ้นสุดความร่วมมือ ให้แจ้งล่วงหน้าไม่น้อยกว่าสองเดือน")])
+    assert clause is not None and notice.value == 60
+
+
+def test_a_date_label_signs_and_begin_starts() -> None:
+    found = find_dates_by_role([(1, "Date: 14 January 2026\nThis MOU will begin on 1 February 2026.")])
+    assert found["signing_date"].value == date(2026, 1, 14)
+    assert found["start_date"].value == date(2026, 2, 1)

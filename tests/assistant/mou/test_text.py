@@ -112,3 +112,9 @@ def test_organisation_names_heads_and_recitals() -> None:
     assert not is_bare_head("Lakeview University")
     assert not is_organisation("WHEREAS the University operates a Faculty of Education")
     assert not is_organisation("วิทยาลัยการอาชีพนาดีมีหน้าที่จัดครู")
+
+
+def test_signature_openings_read_through_ocr_and_a_letter_sentence_is_not_one() -> None:
+    assert is_signature_line("ลงชีอ ......... ผู้อำนวยการ")  # "ลงชื่อ" with its mark misread
+    assert not is_signature_line("On behalf of the Hill Trust, I am pleased to confirm our support.")
+    assert is_signature_line("On behalf of the Hill Trust")
