@@ -19,10 +19,10 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from assistant.grounding.text import BUDDHIST_ERA as BUDDHIST_ERA_OFFSET
 from assistant.mou.numbers import TH_WORDS_PATTERN, words_value
 
 THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
-BUDDHIST_ERA_OFFSET = 543
 
 THAI_MONTHS: tuple[tuple[str, str], ...] = (
     ("มกราคม", "ม.ค."),
