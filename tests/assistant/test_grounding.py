@@ -112,6 +112,16 @@ def test_restating_the_question_is_not_a_claim() -> None:
     assert echo.checked == 0 and echo.added == [] and not echo.grounded
 
 
+def test_the_question_said_again_loses_its_citation() -> None:
+    """A model that repeats the question and cites a passage has claimed nothing that passage holds."""
+    question = "บันทึกข้อตกลงกำหนดให้แจ้งบอกเลิกล่วงหน้ากี่วัน"
+    result = g.verify_citations(
+        "บันทึกข้อตกลงกำหนดให้แจ้งบอกเลิกล่วงหน้ากี่วัน [4]", {4: "Either party may end it with 30 days' notice."},
+        question=question,
+    )
+    assert result.cited == [] and result.removed == [4] and "[4]" not in result.text
+
+
 def test_no_citation_is_added_when_the_line_cites_further_on() -> None:
     text = "เครือข่ายจะเข้มแข็งได้เมื่อสมาชิกมีส่วนร่วมจริงและมีวิสัยทัศน์ร่วม ทำงานผ่านยุทธศาสตร์ที่ทุกฝ่ายร่วมคิด [1]"
     result = g.verify_citations(text, {1: THAI}, cite_uncited=True)
