@@ -9,6 +9,13 @@ from assistant.mou.sections import HeadingClassifier, find_areas
 from assistant.mou.text import lines_of
 
 
+def duty_parties(text: str, parties: list[str], *, named: bool = False) -> list[str]:
+    """The parties `find_duties` gives duties to on a one-page text (``named``: with its short names)."""
+    pages = [(1, text)]
+    known = aliases(pages, parties) if named else {}
+    return list(find_duties(lines_of(pages), parties, known, HeadingClassifier()).value)
+
+
 def test_duties_stop_at_the_signature_block() -> None:
     page = (
         "Responsibilities of the College\n"
@@ -124,9 +131,7 @@ def test_duties_under_agreement_clauses_named_by_a_first_party_definition() -> N
         "ข้อตกลงที่ 4 ฝ่ายที่สองจะดำเนินการ ดังนี้\n(ก) จัดห้องเรียน\n"
     )
     parties = ["วิทยาลัยชุมชนบึงทอง", "โรงเรียนนาเกลือวิทยา"]
-    pages = [(1, text)]
-    found = find_duties(lines_of(pages), parties, aliases(pages, parties), HeadingClassifier()).value
-    assert list(found) == parties
+    assert duty_parties(text, parties, named=True) == parties
 
 
 def test_thai_items_that_open_with_their_party_and_จะ() -> None:
@@ -136,8 +141,7 @@ def test_thai_items_that_open_with_their_party_and_จะ() -> None:
         "ข. โรงเรียนนาดีวิทยา จะจัดห้องฝึกซ้อมและค่าตอบแทนวิทยากรตามระเบียบของทางราชการทุกภาคเรียน\n"
     )
     parties = ["สภาวัฒนธรรมตำบลนาดี", "โรงเรียนนาดีวิทยา"]
-    found = find_duties(lines_of([(1, text)]), parties, {}, HeadingClassifier()).value
-    assert list(found) == parties
+    assert duty_parties(text, parties) == parties
 
 
 def test_obligations_of_party_labels_resolve_to_names() -> None:
@@ -148,9 +152,7 @@ def test_obligations_of_party_labels_resolve_to_names() -> None:
         "Clause 5. Validity\n"
     )
     parties = ["Harbourview Primary School", "Saltmarsh Rowing Club"]
-    pages = [(1, text)]
-    found = find_duties(lines_of(pages), parties, aliases(pages, parties), HeadingClassifier()).value
-    assert list(found) == parties
+    assert duty_parties(text, parties, named=True) == parties
 
 
 def test_items_that_open_with_a_party_name_under_a_compound_duties_heading() -> None:
@@ -161,23 +163,20 @@ def test_items_that_open_with_a_party_name_under_a_compound_duties_heading() -> 
         "ข้อ 4 ระยะเวลา\n"
     )
     parties = ["โรงเรียนบ้านหนองหว้า", "โรงเรียนบ้านโนนแดง"]
-    found = find_duties(lines_of([(1, text)]), parties, {}, HeadingClassifier()).value
-    assert list(found) == parties  # never a party called "ความรับผิดชอบ"
+    assert duty_parties(text, parties) == parties  # never a party called "ความรับผิดชอบ"
 
 
 def test_a_short_name_with_the_abbreviation_sign_and_bracketed_article_numbers() -> None:
     thai = "2. บทบาทหน้าที่\n2.1 มหาวิทยาลัยฯ\n- จัดวิทยากร\n2.2 โรงเรียนฯ\n- จัดนักเรียน\n3. ระยะเวลา\n"
     parties = ["มหาวิทยาลัยราชภัฏเขาแก้ว", "โรงเรียนเขาแก้ววิทยา"]
-    assert list(find_duties(lines_of([(1, thai)]), parties, {}, HeadingClassifier()).value) == parties
+    assert duty_parties(thai, parties) == parties
     english = (
         "FIRST PARTY: Cedar Hill Academy\nSECOND PARTY: Lakeshore Training Centre\n"
         "Article (1): The First Party shall provide classrooms.\n"
         "Article (2): The Second Party shall deliver workshops.\n"
     )
     en_parties = ["Cedar Hill Academy", "Lakeshore Training Centre"]
-    pages = [(1, english)]
-    found = find_duties(lines_of(pages), en_parties, aliases(pages, en_parties), HeadingClassifier()).value
-    assert list(found) == en_parties
+    assert duty_parties(english, en_parties, named=True) == en_parties
 
 
 def test_party_lead_lines_without_a_duties_heading() -> None:
@@ -213,7 +212,7 @@ def test_lettered_party_sub_headings_in_an_annex_and_a_contributions_heading() -
         "B. Kestrel Arts Trust\n1. Pay artists.\n"
     )
     parties = ["Elmstead Primary School", "Kestrel Arts Trust"]
-    assert list(find_duties(lines_of([(1, annex)]), parties, {}, HeadingClassifier()).value) == parties
+    assert duty_parties(annex, parties) == parties
     contributions = (
         "Contributions of the Parties\nElmstead Primary School shall:\n(a) give time for fieldwork;\n"
         "Kestrel Arts Trust shall:\n(a) lend equipment.\n"
