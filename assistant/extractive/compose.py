@@ -21,18 +21,25 @@ def compose(
     total: int = 0,
     similar: Similar | None = None,
     said: frozenset[str] = frozenset(),
+    topic: Question | None = None,
 ) -> Skeleton:
     """The skeleton answer: a list for list questions (when the context has one), else sentences.
 
     An explanation whose best source is a list (what to consider, what to do) gets the list.
     ``counts``/``total`` give index-wide term counts for the rarity weights (see :class:`Terms`);
     ``similar`` measures sentences' closeness in meaning (:mod:`~assistant.extractive.semantic`);
-    ``said``: lines an earlier part of a compound question gave (see :func:`sentence_skeleton`).
+    ``said``: lines an earlier part of a compound question gave (see :func:`sentence_skeleton`);
+    ``topic``: the whole compound question a part belongs to; when the part asks for a typed
+    value, the whole question's other words weigh a little (:meth:`Terms.with_topic`).
     """
     asked = parts(question)
     if len(asked) > 1:
-        return _compound(asked, pieces, translated, counts, total, similar)
+        return _compound(question, asked, pieces, translated, counts, total, similar)
     terms = Terms.of(question, translated, pieces, counts, total)
+    if topic is not None and question.kind == Kind.FACT and question.answer_type not in _UNTYPED:
+        # "… and what budget?": which value of the wanted type answers depends on the subject the
+        # first part named (lists and explanations are picked by their own wording)
+        terms = terms.with_topic(Terms.of(topic, translated, pieces, counts, total))
     if question.answer_type == AnswerType.DEFINITION:
         defined = definition_skeleton(question, pieces, terms)
         if defined is not None:
@@ -55,6 +62,9 @@ def compose(
     return sentences or Skeleton(question.kind)
 
 
+_UNTYPED = (AnswerType.ANY, AnswerType.DEFINITION)
+
+
 def definition_skeleton(question: Question, pieces: Sequence[Piece], terms: Terms) -> Skeleton | None:
     """The sentence that defines the term a "what does X mean" question asks about, if a piece has one.
 
@@ -73,6 +83,7 @@ def definition_skeleton(question: Question, pieces: Sequence[Piece], terms: Term
 
 
 def _compound(
+    whole: Question,
     asked: list[Question],
     pieces: Sequence[Piece],
     translated: str,
@@ -85,7 +96,8 @@ def _compound(
     facts: list[str] = []
     score = 0.0
     for part in asked:
-        sub = compose(part, pieces, translated, counts, total, similar, frozenset(x.text for x in lines))
+        said = frozenset(x.text for x in lines)
+        sub = compose(part, pieces, translated, counts, total, similar, said, whole)
         if sub.empty:
             continue
         score = max(score, sub.score)

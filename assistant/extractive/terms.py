@@ -85,6 +85,14 @@ class Terms:
                 weights[term] = math.log(1 + n / (1 + df)) + 0.2
         return cls(weights, frozenset(absent), frozenset(question.terms))
 
+    def with_topic(self, topic: Terms, weight: float = 0.15) -> Terms:
+        """These terms plus ``topic``'s others at ``weight`` of their own: a part of a compound question
+        ("… how many trainees, and what budget?") is about the subject its first part names."""
+        extra = {
+            t: w * weight for t, w in topic.weights.items() if t not in self.weights and t not in topic.absent
+        }
+        return Terms({**self.weights, **extra}, self.absent, self.own)
+
     def share(self, text: str, skip: frozenset[str] = frozenset()) -> float:
         """The weighted share of the question's terms (those not in ``skip``) found in ``text`` (0..1)."""
         found = _found(self.weights, text)
