@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 from assistant.extractive.definitions import asked_term, find_definition
 from assistant.extractive.lists import list_skeleton
@@ -46,6 +47,11 @@ def compose(
             return defined
     if question.kind == Kind.LIST:
         skeleton = list_skeleton(question, pieces, terms, similar)
+        if skeleton is not None and not skeleton.introduced:
+            # a list no heading or lead-in introduces as the one asked for: sentences that answer
+            # in the text's own words are the better bet, when there are any
+            said = sentence_skeleton(replace(question, kind=Kind.EXPLAIN), pieces, terms, said, similar)
+            return said or skeleton
         if skeleton is not None:
             return skeleton
     sentences = sentence_skeleton(question, pieces, terms, said, similar)

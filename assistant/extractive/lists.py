@@ -573,8 +573,15 @@ def list_skeleton(
         if terms.share(text) > terms.share(lead.text):
             lead = Line(_lead_text(text, INTRO_CHARS), n)
     items = [Line(t, n) for t, n in best.items]
+    # nothing introduces it as what the question asks: its items share the question's words by chance
+    introduced = similar is None or bool(best.features["context"] or best.features["heading_meaning"])
     return Skeleton(
-        Kind.LIST, lead=lead, items=items, score=best.score, context=f"{best.context} {items_text_of(best)}"
+        Kind.LIST,
+        lead=lead,
+        items=items,
+        score=best.score,
+        context=f"{best.context} {items_text_of(best)}",
+        introduced=introduced,
     )
 
 

@@ -47,6 +47,7 @@ class Skeleton:
     fact: str = ""
     score: float = 0.0
     context: str = ""  # what the answer was chosen by: a list's lead-in, heading and items
+    introduced: bool = True  # False: a list whose lead-in and heading are neither worded nor meant as asked
 
     @property
     def empty(self) -> bool:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from assistant.extractive import Piece, Terms, list_skeleton
+from assistant.extractive import Piece, Terms, compose, list_skeleton
 from assistant.extractive.lists import LIST_WEIGHTS, scored_lists
-from assistant.extractive.questions import analyse
+from assistant.extractive.questions import Kind, analyse
 
 PLAN = """## Strategies
 
@@ -47,10 +47,39 @@ def test_the_document_the_question_names_tells_two_alike_lists_apart() -> None:
     assert plan.features["source"] > report.features["source"]
     skeleton = list_skeleton(question, context, Terms.of(question, "", context))
     assert skeleton is not None
-    assert [line.text for line in skeleton.items][0] == "Build a data centre for the campus"
+    assert skeleton.items[0].text == "Build a data centre for the campus"
 
 
 def test_no_list_is_given_when_no_question_word_is_near_any() -> None:
     question = analyse("Which vaccines do children need before school?")
     context = pieces()
     assert list_skeleton(question, context, Terms.of(question, "", context)) is None
+
+
+BOOK_REVIEW_AND_VISIT = """## Books of the month
+
+- A book about loving your everyday work at the school library
+- A guide to the school garden
+
+## Library news
+
+In August the library team visited Ban Khlong school, catalogued its books and set up a reading corner.
+"""
+
+
+def unrelated(question: str, texts: list[str]) -> list[float]:
+    return [0.5] * len(texts)  # far below what e5 gives text that answers
+
+
+def test_a_list_nothing_introduces_as_asked_gives_way_to_sentences() -> None:
+    # the book list shares "school library" by chance; its heading is neither worded nor meant as
+    # asked, so the sentence that says what the team did answers
+    question = analyse("Which tasks did the library team carry out for the Ban Khlong school library?")
+    assert question.kind == Kind.LIST
+    context = [Piece(1, BOOK_REVIEW_AND_VISIT, 0, (), "Newsletter")]
+    terms = Terms.of(question, "", context)
+    listed = list_skeleton(question, context, terms, unrelated)
+    assert listed is not None and not listed.introduced
+    skeleton = compose(question, context, similar=unrelated)
+    assert not skeleton.items
+    assert "catalogued its books" in skeleton.render()
