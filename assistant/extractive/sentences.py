@@ -36,11 +36,31 @@ class _Sentence:
 
 
 def _paragraphs(piece: Piece) -> list[tuple[str, str]]:
-    """(heading, paragraph text) of a piece: wrapped PDF lines joined, list items on their own."""
+    """(context, paragraph text) of a piece: wrapped PDF lines joined, list items on their own.
+
+    A paragraph's context is the heading it sits under; a list item's is that heading and the
+    sentence that announces the list ("… แต่งตั้งคณะกรรมการ ประกอบด้วยบุคคลดังต่อไปนี้", "… as
+    follows:"), so an item ("นายปฏิคม ทองจริง ประธานกรรมการ") is read as what it is a part of.
+    """
     out: list[tuple[str, str]] = []
     heading = " ".join(piece.trail[-1:])
+    lead_in = ""  # the announcing paragraph the items below it belong to
     paragraph: list[str] = []
     previous: Block | None = None
+
+    def flush() -> None:
+        nonlocal lead_in, paragraph
+        if paragraph:
+            text = " ".join(paragraph)
+            line = len(text) <= LINE_ITEM_CHARS and not ends_sentence_mark(text)
+            if lead_in and line and not _announces(text):
+                # a short line (not a sentence) under an announcing one: an item laid out as plain text
+                out.append((f"{heading} {lead_in}", text))
+            else:
+                out.append((heading, text))
+                lead_in = g.split_sentences(text)[-1] if _announces(text) else ""
+            paragraph = []
+
     for block in parse_page(piece.text):
         if block.kind == BlockKind.FURNITURE:
             continue
@@ -51,20 +71,21 @@ def _paragraphs(piece: Piece) -> list[tuple[str, str]]:
                 or "\n\n" in piece.text[previous.end : block.start]
                 or _ends_sentence(previous.text)
             ):
-                out.append((heading, " ".join(paragraph)))
-                paragraph = []
+                flush()
             paragraph.append(block.text)
         else:
-            if paragraph:
-                out.append((heading, " ".join(paragraph)))
-                paragraph = []
+            wrapped = previous is not None and previous.kind == BlockKind.TEXT and not previous.lead
+            tail = g.split_sentences(" ".join(paragraph))[-1:] if paragraph and wrapped else []
+            flush()
             if block.kind == BlockKind.HEADING:
-                heading = block.text
-            else:
+                heading, lead_in = block.text, ""
+            elif block.lead:  # the line that announces a list, often the end of a wrapped sentence
                 out.append((heading, block.text))
+                lead_in = " ".join([*tail, block.text])
+            else:
+                out.append((f"{heading} {lead_in}".strip(), block.text))
         previous = block
-    if paragraph:
-        out.append((heading, " ".join(paragraph)))
+    flush()
     return out
 
 
@@ -191,6 +212,9 @@ CROSS_SCRIPT_WEIGHT = 0.3
 """How much a sentence in the other script gains from its closeness in meaning (0–1) to the question."""
 CROSS_SCRIPT_ABOUT = 0.6
 """The closeness at which a sentence in the other script counts as about the question (cosine ≈ 0.85)."""
+
+LINE_ITEM_CHARS = 120
+"""A paragraph at most this long, under a line that announces a list, is read as one of its items."""
 
 ANNOUNCED_SENTENCES = 6
 ANNOUNCED_CHARS = 700

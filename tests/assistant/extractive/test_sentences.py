@@ -1,0 +1,39 @@
+"""Sentences read with what they sit under: a list item with the line that announces its list."""
+
+from __future__ import annotations
+
+from assistant.extractive import Piece, compose
+from assistant.extractive.questions import analyse
+from assistant.extractive.sentences import _paragraphs
+
+ORDER = """คำสั่งมหาวิทยาลัย
+เพื่อจัดทำระบบสารสนเทศของมหาวิทยาลัย มหาวิทยาลัยจึงแต่งตั้งคณะกรรมการจัดทำแผนระบบ
+สารสนเทศ ประกอบด้วยบุคคลดังต่อไปนี้
+1. นายปฏิคม ทองจริง ประธานกรรมการ
+2. นางสาวรุ่งรัตน์ เชื้อแก้ว กรรมการและเลขานุการ
+"""
+
+MEETINGS = (
+    "The committee meets as follows:\nThe full committee meets each May to set the plan.\n"
+    "A smaller working group meets each October to review progress.\n"
+)
+
+
+def test_a_list_item_is_read_under_the_sentence_that_announces_its_list() -> None:
+    paragraphs = _paragraphs(Piece(1, ORDER, 0))
+    context, item = paragraphs[-2]
+    assert item == "นายปฏิคม ทองจริง ประธานกรรมการ"
+    # the announcing line is the end of a wrapped sentence: the whole sentence is the context
+    assert "แต่งตั้งคณะกรรมการจัดทำแผนระบบ" in context and "ดังต่อไปนี้" in context
+
+
+def test_who_chairs_the_committee_is_the_item_of_the_list_that_names_its_members() -> None:
+    question = analyse("ใครเป็นประธานคณะกรรมการจัดทำแผนระบบสารสนเทศ")
+    rendered = compose(question, [Piece(1, ORDER, 0)]).render()
+    assert "นายปฏิคม ทองจริง" in rendered
+
+
+def test_whole_sentences_after_an_announcing_one_keep_their_own_context() -> None:
+    # not items: each is a sentence, read by its own words (the announcing one takes them along)
+    contexts = [c for c, _ in _paragraphs(Piece(1, MEETINGS, 0))]
+    assert contexts == ["", "", ""]
