@@ -16,7 +16,7 @@ _DATE = re.compile(
     r"|มกราคม|กุมภาพันธ์|มีนาคม|เมษายน|พฤษภาคม|มิถุนายน|กรกฎาคม|สิงหาคม|กันยายน|ตุลาคม|พฤศจิกายน|ธันวาคม)"
     r"(?:\s*(?:พ\.ศ\.|ค\.ศ\.)?\s*[\d๐-๙]{2,4})?"
     r"|\b\d{1,2}(?:st|nd|rd|th)?\s+(?:january|february|march|april|may|june|july|august|september|october|november|december)\b(?:,?\s*\d{4})?"
-    r"|\b(?:january|february|march|april|may|june|july|august|september|october|november|december)\s+\d{1,2},?\s*\d{4}"
+    r"|\b(?:january|february|march|april|may|june|july|august|september|october|november|december)\s+(?:\d{1,2},?\s*)?\d{4}"
     r"|\b\d{1,2}/\d{1,2}/\d{2,4}\b|(?:พ\.ศ\.|ค\.ศ\.|ปี(?:การศึกษา|งบประมาณ)?)\s*[\d๐-๙]{4}|\b(?:19|20)\d{2}\b|\b25\d{2}\b",
     re.I,
 )
@@ -133,10 +133,15 @@ _TIME = re.compile(r"\b\d{1,2}[:.]\d{2}\s*(?:น\.|นาฬิกา|a\.?m\.?|p
 _STAGE = re.compile(
     r"\b(?:at|by|before|after|until|from|in)\s+the\s+(?:end|start|beginning|close|middle)\s+of\s+"
     r"(?:the\s+|each\s+|every\s+)?[A-Za-z-]+(?:\s+(?:[A-Z][a-z]+|\d{1,2}))?"
-    r"|(?:ปลาย|สิ้น|ต้น|กลาง)(?:ปีการศึกษา|ปีงบประมาณ|ปี|ภาคเรียน|ภาคการศึกษา|ภาค|เดือน)",
+    r"|(?:ปลาย|สิ้น|ต้น|กลาง)(?:ปีการศึกษา|ปีงบประมาณ|ปี|ภาคเรียน|ภาคการศึกษา|ภาค|เดือน)"
+    r"|\b(?:in|by|during|from|until|before|after|each|every)\s+(?:early\s+|late\s+|mid-?)?"
+    r"(?:january|february|march|april|may|june|july|august|september|october|november|december)\b"
+    r"|(?:ใน|ช่วง|ทุก)?เดือน(?:มกราคม|กุมภาพันธ์|มีนาคม|เมษายน|พฤษภาคม|มิถุนายน|กรกฎาคม|สิงหาคม|กันยายน"
+    r"|ตุลาคม|พฤศจิกายน|ธันวาคม)",
     re.I,
 )
-"""A time told by a stage rather than a date ("at the end of Basic 2", "ปลายภาคเรียน"): answers "when"."""
+"""A time told by a stage or a month rather than a date ("at the end of Basic 2", "ปลายภาคเรียน",
+"in August", "ทุกเดือนพฤษภาคม"): answers "when"."""
 _TYPE_PATTERNS = {
     AnswerType.DATE: (_DATE, _TIME, _STAGE),
     AnswerType.NUMBER: (_NUMBER, _NUMBER_WORDS),
@@ -154,6 +159,10 @@ def holds_type(text: str, answer_type: AnswerType) -> bool:
 _REFERENCE = re.compile(r"(?:มาตรา|ข้อ|section|article|clause|chapter|หมวด|ตาราง|table|figure|ภาพ)\s*$", re.I)
 
 
+_MONTH = re.compile(
+    r"january|february|march|april|may|june|july|august|september|october|november|december|เดือน", re.I
+)
+"""A month named alone ("in August") tells "when" less than a day does: a bare year's rank."""
 _BARE_YEAR = re.compile(r"(?:(?:พ\.ศ\.|ค\.ศ\.|B\.E\.|A\.D\.|ปี(?:การศึกษา|งบประมาณ)?)\s*)?[\d๐-๙]{4}", re.I)
 _ASKS_YEAR = re.compile(
     r"ปี(?:การศึกษา|งบประมาณ)?\s*(?:ใด|ไหน|อะไร)|พ\.ศ\.\s*(?:ใด|อะไร)|\b(?:which|what)\s+years?\b", re.I
@@ -203,7 +212,9 @@ def pick_fact(text: str, answer_type: AnswerType, asked: str) -> str:
                 place += 0.5  # "Competent Authority", "Turnia Technology": after a name without a title
             # "when" is answered by the day it happened before a bare year ("Act B.E. 2562 … since
             # 1 June 2022"), unless the question asks for the year
-            vague = pattern is _DATE and bool(_BARE_YEAR.fullmatch(value)) and not _ASKS_YEAR.search(asked)
+            vague = (
+                pattern is _DATE and bool(_BARE_YEAR.fullmatch(value)) and not _ASKS_YEAR.search(asked)
+            ) or (pattern is _STAGE and not re.search(r"[\d๐-๙]", value) and bool(_MONTH.search(value)))
             key = (place if person_first else int(acronym), int(vague), -shared, order, value)
             if best is None or key < best:
                 best = key

@@ -836,3 +836,15 @@ def test_a_stage_answers_when() -> None:
     assert pick_fact(text, AnswerType.DATE, when) == "at the end of Basic 2"
     assert pick_fact("นักเรียนสอบปลายภาคเรียนทุกคน", AnswerType.DATE, "นักเรียนสอบเมื่อไร") == "ปลายภาคเรียน"
     assert analyse("Which years does the policy cover?").answer_type == AnswerType.DATE
+
+
+def test_when_is_answered_by_a_month_when_no_day_is_given() -> None:
+    asked = "When do final-year students write their mock exam?"
+    text = "A mock examination will be written in August of the SHS3 year."
+    assert pick_fact(text, AnswerType.DATE, asked) == "in August"
+    meets = "คณะกรรมการประชุมทุกเดือนพฤษภาคม"
+    assert pick_fact(meets, AnswerType.DATE, "คณะกรรมการประชุมเมื่อไร") == "ทุกเดือนพฤษภาคม"
+    # a month and its year is a date; a day, when there is one, comes before a month alone
+    assert pick_fact("In May 2019 the fund opened.", AnswerType.DATE, "When did the fund open?") == "May 2019"
+    opened = "In May the board met; the fund opened on 3 June 2019."
+    assert pick_fact(opened, AnswerType.DATE, "When did the fund open?") == "3 June 2019"
