@@ -4,10 +4,11 @@ Usage::
 
     python bench/list_choice.py                 # hand weights and fitted weights, dev and test
     python bench/list_choice.py --show a023     # one question's candidate lists and their features
+    python bench/list_choice.py --misses        # the dev questions whose choice misses
 
 For every list question of ``bench/data/answer_quality.jsonl`` the answerer's own context is
 taken (the same retrieval, the same sections) and every candidate list in it
-(:func:`assistant.extractive.lists._candidates`) is described by its features
+(:func:`assistant.extractive.lists.scored_lists`) is described by its features
 (:func:`~assistant.extractive.lists.list_features`). A candidate's worth is the share of the
 question's key points its lead-in and items hold (:mod:`textmatch`). Printed, per half:
 
@@ -18,8 +19,14 @@ question's key points its lead-in and items hold (:mod:`textmatch`). Printed, pe
 
 The weights are fitted on the dev half only: a listwise logistic model (softmax over a
 question's candidates, the target spread over its best ones), with an L2 pull towards the
-hand weights so that a feature the dev half barely sees keeps its hand value. The test half
-is reported, never fitted on.
+hand weights so that a feature the dev half barely sees keeps its hand value, and each weight
+keeping the sign of its hand value. The test half is reported, never fitted on.
+
+The product's weights (``LIST_WEIGHTS``) are this fit on the 125-question dev half of
+2026-12-07 (before the 40 fresh questions f001–f040 joined it), rounded, with the announced
+count kept at 0.02 as a tie-break (see the docstring of ``LIST_WEIGHTS``). A fit is a
+likelihood, not the choice rate: on a dev half whose lists mostly have no candidate that holds
+a key point, a fresh fit can choose worse than the weights it starts from; the table shows it.
 """
 
 from __future__ import annotations
@@ -49,13 +56,6 @@ HAND_WEIGHTS = {
     "source": 0.0,
 }
 """The weights written by hand before any fit: the prior the fit is pulled towards."""
-
-FITTED = ("context", "items", "meaning", "early", "same_language", "heading_meaning", "source")
-"""The measures of evidence the fit weighs against each other. The rest are rules about a
-document's structure (a list of the count announced, numbered items, a list of the siblings of
-the item asked, of people's names): they keep their hand weights, as the dev half has too few
-lists where they decide to weigh them."""
-
 
 @dataclass
 class Case:
@@ -123,7 +123,6 @@ def fit(cases: list[Case], prior: np.ndarray, pull: float = 1.0, steps: int = 30
     """Weights that make each question's best candidates likely, by projected gradient descent on a
     listwise loss; each weight keeps the sign of its prior (a prior of 0 may go either way)."""
     weights = prior.copy()
-    free = np.array([n in FITTED for n in cases[0].names], dtype=float)
     useful = [c for c in cases if c.worth.max() > 0 and len(c.worth) > 1]
     rate = 0.05
     for _ in range(steps):
@@ -135,7 +134,7 @@ def fit(cases: list[Case], prior: np.ndarray, pull: float = 1.0, steps: int = 30
             p = np.exp(logits - logits.max())
             p /= p.sum()
             grad += 10 * case.features.T @ (p - target) / len(useful)
-        weights -= rate * grad * free
+        weights -= rate * grad
         # a feature keeps the sign its meaning gives it (a list of the count announced is not
         # worse for it): the dev half is too small to overturn that, only to reweigh
         weights = np.where(

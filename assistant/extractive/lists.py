@@ -602,14 +602,13 @@ LIST_WEIGHTS: dict[str, float] = {
 }
 """How each feature of a candidate list (:func:`list_features`) weighs in its score.
 
-The measures of evidence (context, items, meaning, early, same language, heading meaning,
-source) were fitted on the dev half of ``bench/answer_quality.py`` by ``bench/list_choice.py``:
-a listwise logistic fit pulled towards the earlier hand weights (``HAND_WEIGHTS`` there), each
-weight keeping its sign, rounded to two places. The fit also lowered the rules that favour
-numbered runs and the announced count; the dev half has too few lists they decide to weigh
-them, so the announced count is kept as a tie-break (0.02) and numbering dropped (a run of
-numbered clause headings beat the clause that answers). 2026-12-07, ``--backend none``: dev
-key-point recall 0.647 → 0.657, test 0.367 → 0.367 (unchanged).
+Fitted on the 125-question dev half of ``bench/answer_quality.py`` (2026-12-07) by
+``bench/list_choice.py``: a listwise logistic fit pulled towards the earlier hand weights
+(``HAND_WEIGHTS`` there), each weight keeping its sign, rounded to two places. The fit set the
+rules that favour numbered runs and the announced count to 0; the dev half has too few lists
+they decide to weigh them, so the announced count is kept as a tie-break (0.02), numbering
+stays at 0 (a run of numbered clause headings beat the clause that answers). ``--backend none``:
+dev key-point recall 0.647 → 0.657, test 0.367 → 0.367 (unchanged).
 """
 
 
