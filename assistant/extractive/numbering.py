@@ -7,31 +7,15 @@ import itertools
 import re
 
 from assistant.extractive.skeleton import THAI_DIGITS
+from assistant.grounding.numbers import EN_UNITS, TH_DIGIT_WORDS, words_value
 
-_COUNT_WORDS = {
-    "one": 1,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-    "ten": 10,
-    "eleven": 11,
-    "twelve": 12,
-    "หนึ่ง": 1,
-    "สอง": 2,
-    "สาม": 3,
-    "สี่": 4,
-    "ห้า": 5,
-    "หก": 6,
-    "เจ็ด": 7,
-    "แปด": 8,
-    "เก้า": 9,
-    "สิบ": 10,
-}
+_NOT_COUNTS = ("a", "an", "เอ็ด", "ยี่")  # an article, and Thai digit words only inside a number
+_COUNT_WORDS = sorted(
+    [*(w for w, v in {**EN_UNITS, **TH_DIGIT_WORDS}.items() if v >= 1 and w not in _NOT_COUNTS), "สิบ"],
+    key=len,
+    reverse=True,
+)
+"""The number words a list's count is written with ("five key competencies", "เจ็ดขั้นตอน")."""
 _COUNTED = (
     r"(?:ประการ|ข้อ|ขั้นตอน|ขั้น|ด้าน|กลุ่ม|องค์ประกอบ|ส่วน|ประเภท|ระยะ|กรณี|หลักการ|key\s+\w+|main\s+\w+|"
     r"steps?|components?|groups?|factors?|stages?|areas?|principles?|phases?|types?|kinds?|strateg(?:y|ies)|"
@@ -53,9 +37,8 @@ def announced(text: str) -> int | None:
     if not match:
         return None
     word = match.group(1).lower()
-    if word in _COUNT_WORDS:
-        return _COUNT_WORDS[word]
-    return int(word.translate(THAI_DIGITS))
+    value = words_value(word)
+    return value if value is not None else int(word.translate(THAI_DIGITS))
 
 
 def numbered_run(items: list[tuple[str, int]]) -> list[tuple[str, int]]:

@@ -6,8 +6,8 @@ Usage:
     [('2024-06-01', '๑ มิถุนายน พ.ศ. ๒๕๖๗')]
     >>> format_date(date(2024, 6, 1), "th"), format_date(date(2024, 6, 1), "en")
     ('1 มิถุนายน 2567', '1 June 2024')
-    >>> number_value("thirty"), thai_digits_to_arabic("๓๐ วัน")
-    (30, '30 วัน')
+    >>> thai_digits_to_arabic("๓๐ วัน")
+    '30 วัน'
 
 Thai digits are single characters, so :func:`thai_digits_to_arabic` keeps every offset:
 a match found in the converted text quotes the original text at the same span.
@@ -19,8 +19,8 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from assistant.grounding.numbers import TH_WORDS_PATTERN, words_value
 from assistant.grounding.text import BUDDHIST_ERA as BUDDHIST_ERA_OFFSET
-from assistant.mou.numbers import TH_WORDS_PATTERN, words_value
 
 THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
 
@@ -92,47 +92,6 @@ DATE_PATTERNS: tuple[re.Pattern[str], ...] = (
     re.compile(r"(?<![\d/.])(?P<d>\d{1,2})[/.](?P<m>\d{1,2})[/.](?P<y>\d{4})(?![\d/])"),
 )
 
-NUMBER_WORDS: dict[str, int] = {
-    "one": 1,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-    "ten": 10,
-    "eleven": 11,
-    "twelve": 12,
-    "fifteen": 15,
-    "eighteen": 18,
-    "twenty": 20,
-    "twenty-four": 24,
-    "thirty": 30,
-    "thirty-six": 36,
-    "forty-five": 45,
-    "sixty": 60,
-    "ninety": 90,
-    "hundred and twenty": 120,
-    "one hundred and twenty": 120,
-    "หนึ่ง": 1,
-    "สอง": 2,
-    "สาม": 3,
-    "สี่": 4,
-    "ห้า": 5,
-    "หก": 6,
-    "เจ็ด": 7,
-    "แปด": 8,
-    "เก้า": 9,
-    "สิบ": 10,
-    "สิบสอง": 12,
-    "สามสิบ": 30,
-    "หกสิบ": 60,
-    "เก้าสิบ": 90,
-}
-NUMBER_WORD_PATTERN = "|".join(sorted((re.escape(w) for w in NUMBER_WORDS), key=len, reverse=True))
-
 
 @dataclass(frozen=True)
 class DateMention:
@@ -196,14 +155,6 @@ def parse_date(text: str) -> date | None:
     """The first date written in ``text``, or None."""
     dates = find_dates(text or "")
     return dates[0].value if dates else None
-
-
-def number_value(text: str) -> int | None:
-    """An integer from digits (Thai or Arabic) or an English/Thai number word, else None."""
-    plain = thai_digits_to_arabic((text or "").strip().lower())
-    if plain.isdigit():
-        return int(plain)
-    return NUMBER_WORDS.get(plain)
 
 
 def format_date(value: date, language: str, *, short: bool = False) -> str:

@@ -477,3 +477,16 @@ def test_no_sentence_ends_after_a_title_an_abbreviation_or_an_initial() -> None:
         "See No. 4 and J. Smith.",
         "It ended.",
     ]
+
+
+def test_numbers_in_words_are_read_in_both_languages() -> None:
+    from assistant.extractive.numbering import announced
+    from assistant.grounding.numbers import number_value, words_value
+
+    assert words_value("ninety") == 90
+    assert words_value("one hundred and twenty") == 120
+    assert words_value("หนึ่งร้อยแปดสิบ") == 180
+    assert words_value("a") is None and words_value("สองสาม") is None
+    assert number_value("๙๐") == 90
+    # the count a list announces is read by the same parser
+    assert announced("fifteen goals") == 15 and announced("เจ็ดขั้นตอน") == 7
