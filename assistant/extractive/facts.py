@@ -307,6 +307,8 @@ def _of_the_asked_kind(value: str, text: str, start: int, end: int, asked: str) 
         found = _unit_after(value, text, end)
         if found is not None and found != unit:
             return False
+    if not _says_what_it_counts(text, asked, unit):
+        return False
     if _ASKS_PERCENT.search(asked):
         return bool(_ASKS_PERCENT.search(text[start : end + 12]))
     if _ASKS_MONEY.search(asked):
@@ -318,6 +320,22 @@ def _of_the_asked_kind(value: str, text: str, start: int, end: int, asked: str) 
             or _AMOUNT.fullmatch(digits)
         )
     return True
+
+
+_HOW_MANY = re.compile(r"\bhow\s+many\s+(?:[a-z-]+\s+)?([a-z]{3,})\b", re.I)
+
+
+def _says_what_it_counts(text: str, asked: str, unit: str | None) -> bool:
+    """For "how many X", whether the text names X (or a word of X's unit group): "two (2) original
+    Memoranda" does not say how many students there are."""
+    match = _HOW_MANY.search(asked)
+    if not match:
+        return True
+    counted = match.group(1).lower()
+    words = g.content_terms(text)
+    if g.stem(counted) in words:
+        return True
+    return unit is not None and any(g.stem(u) in words for u in _UNITS[unit])
 
 
 def wants_person(answer_type: AnswerType, asked: str) -> bool:

@@ -848,3 +848,12 @@ def test_when_is_answered_by_a_month_when_no_day_is_given() -> None:
     assert pick_fact("In May 2019 the fund opened.", AnswerType.DATE, "When did the fund open?") == "May 2019"
     opened = "In May the board met; the fund opened on 3 June 2019."
     assert pick_fact(opened, AnswerType.DATE, "When did the fund open?") == "3 June 2019"
+
+
+def test_how_many_is_answered_by_a_count_of_what_it_counts() -> None:
+    asked = "How many SECAB students will Penn State host each year?"
+    letter = "Enclosed are two (2) original Memoranda of Understanding between SECAB and Penn State."
+    assert pick_fact(letter, AnswerType.NUMBER, asked) == ""  # a number of copies, not of students
+    # a word of the same group says it ("learners" for "students")
+    hosted = "Penn State will host up to 10 learners each year."
+    assert pick_fact(hosted, AnswerType.NUMBER, asked) == "10 learners"
