@@ -196,7 +196,8 @@ def sentence_skeleton(
     window = " ".join(x.text for x in chosen)
     where = f"{window} {best.context} {best.where}"
     piece = next((p.text for p in pieces if p.n == best.n), "")
-    if typed and not answerable(question, terms, where, piece, close):
+    paragraph = " ".join(x.text for x in sentences if x.unit == best.unit)
+    if typed and not answerable(question, terms, where, piece, close, paragraph):
         return None
     if not typed and not (close or about(terms, where, 0.25)):
         return None
@@ -227,7 +228,9 @@ def _announces(text: str) -> bool:
     return bool(_ANNOUNCING.search(text))
 
 
-def answerable(question: Question, terms: Terms, window: str, piece: str = "", close: bool = False) -> bool:
+def answerable(
+    question: Question, terms: Terms, window: str, piece: str = "", close: bool = False, paragraph: str = ""
+) -> bool:
     """Whether ``window`` can answer a factual question: it holds a value of the wanted type that
     the question does not state already (:func:`pick_fact`), and it (or, less strictly, the
     piece it is in) is about the question's heaviest words.
@@ -238,11 +241,27 @@ def answerable(question: Question, terms: Terms, window: str, piece: str = "", c
     """
     if not names_match(question, terms, f"{window} {piece}"):
         return False
+    if not _names_the_system(question, f"{window} {paragraph}"):
+        return False
     if not close and not about(terms, window, 0.34) and not (
         piece and about(terms, piece, 0.5) and about(terms, window, 0.15)
     ):
         return False
     return bool(pick_fact(window, question.answer_type, question.text))
+
+
+_LATIN_NAME = re.compile(r"(?<![A-Za-z])(?=[A-Za-z\-]*[a-z])[A-Za-z][A-Za-z\-]{2,}")
+
+
+def _names_the_system(question: Question, window: str) -> bool:
+    """Whether a fact's window names what a Thai question names in Latin letters ("e-Meeting",
+    "Google Classroom"): a value under another system's heading does not answer for this one.
+    Acronyms (MIS, ICT) name a whole domain, often only in the title, and are not required."""
+    if question.language != "th" or (g.thai_share(window) or 0.0) < 0.5:
+        return True  # over an English document a Latin name is just a name, written as everywhere
+    names = {m.group(0).lower() for m in _LATIN_NAME.finditer(question.text) if not m.group(0).isupper()}
+    lowered = window.lower()
+    return all(name in lowered for name in names)
 
 
 def _merge_lines(chosen: list[_Sentence]) -> list[Line]:

@@ -37,3 +37,21 @@ def test_whole_sentences_after_an_announcing_one_keep_their_own_context() -> Non
     # not items: each is a sentence, read by its own words (the announcing one takes them along)
     contexts = [c for c, _ in _paragraphs(Piece(1, MEETINGS, 0))]
     assert contexts == ["", "", ""]
+
+
+SYSTEMS = """## ระบบสารบรรณอิเล็กทรอนิกส์ (e-Document)
+
+ผู้ใช้ระบบมีความพึงพอใจโดยภาพรวมอยู่ในระดับมาก ค่าเฉลี่ยเท่ากับ 3.86
+
+## ระบบการประชุมอิเล็กทรอนิกส์ (e-Meeting)
+
+เริ่มใช้งานจริงเมื่อเดือนเมษายน พ.ศ. 2553 ในการประชุมสภามหาวิทยาลัย
+"""
+
+
+def test_a_value_under_another_systems_heading_does_not_answer_for_the_system_named() -> None:
+    # the page gives a satisfaction score for e-Document only; e-Meeting's is not there
+    asked = analyse("ผู้ใช้ระบบการประชุมอิเล็กทรอนิกส์ (e-Meeting) พึงพอใจค่าเฉลี่ยเท่าไร")
+    assert compose(asked, [Piece(1, SYSTEMS, 0)]).empty
+    named = analyse("ผู้ใช้ระบบสารบรรณอิเล็กทรอนิกส์ (e-Document) พึงพอใจค่าเฉลี่ยเท่าไร")
+    assert "3.86" in compose(named, [Piece(1, SYSTEMS, 0)]).render()
