@@ -538,9 +538,8 @@ def scored_lists(
     local = terms.localised([s for p in pieces for s in g.split_sentences(p.text)])
     for cand, cosine, heading in zip(candidates, cosines, headings, strict=True):
         skip = scope.get(cand.passage, frozenset())
-        cand.features = list_features(cand, cosine, question, asked, local, skip)
-        cand.features["heading_meaning"] = closeness(heading) if heading is not None and cand.context else 0.0
-        cand.features["source"] = source.get(cand.passage, 0.0)
+        cand.features = list_features(cand, (cosine, heading), question, asked, local, skip)
+        cand.features["source"] = source.get(cand.passage, 0.0)  # of its passage, not of the list
         cand.score = sum(LIST_WEIGHTS[name] * value for name, value in cand.features.items())
     return candidates
 
@@ -614,13 +613,15 @@ dev key-point recall 0.647 → 0.657, test 0.367 → 0.367 (unchanged).
 
 def list_features(
     cand: _Candidate,
-    cosine: float | None,
+    cosines: tuple[float | None, float | None],
     question: Question,
     asked: int | None,
     local: Terms,
     skip: frozenset[str],
 ) -> dict[str, float]:
-    """What a candidate list's score is made of, each on about 0-1 (see :data:`LIST_WEIGHTS`)."""
+    """What a candidate list's score is made of, each on about 0-1 (see :data:`LIST_WEIGHTS`), but
+    ``source``, which its passage gives; ``cosines``: its gist's and its heading's to the question."""
+    cosine, heading = cosines
     items_text = items_text_of(cand)
     stated = announced(cand.context)
     wanted = (asked or stated) if (question.count_asked or asked) else None
@@ -636,6 +637,7 @@ def list_features(
         "siblings": float(_siblings_of_the_one_asked(cand, question.text)),
         "people": float(_names_people(cand) and not _ASKS_PEOPLE.search(question.text)),
         "same_language": float(g.same_script(items_text, question.text)),
+        "heading_meaning": closeness(heading) if heading is not None and cand.context else 0.0,
     }
 
 

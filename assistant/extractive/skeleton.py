@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass, field
 
 from assistant.extractive.questions import Kind
+from assistant.grounding.numbers import THAI_DIGITS
 
 ITEM_CHARS = 220
 """A list item longer than this is cut to its first sentence(s) within this length."""
@@ -69,7 +70,6 @@ class Skeleton:
         return "\n".join(out)
 
 
-THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
 
 
 def label_number(label: str) -> int | None:

@@ -16,7 +16,8 @@ from __future__ import annotations
 
 import re
 
-_THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
+THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
+"""Thai digits to Arabic ones, one character each (offsets are kept)."""
 
 EN_UNITS: dict[str, int] = {
     "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
@@ -83,7 +84,7 @@ def _thai_words(text: str) -> int | None:
 
 def number_value(text: str) -> int | None:
     """An integer from digits (Thai or Arabic) or from English or Thai words, else None."""
-    plain = (text or "").strip().translate(_THAI_DIGITS)
+    plain = (text or "").strip().translate(THAI_DIGITS)
     if plain.isdigit():
         return int(plain)
     return words_value(plain)

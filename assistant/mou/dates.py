@@ -19,10 +19,8 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from assistant.grounding.numbers import TH_WORDS_PATTERN, words_value
+from assistant.grounding.numbers import TH_WORDS_PATTERN, THAI_DIGITS, words_value
 from assistant.grounding.text import BUDDHIST_ERA as BUDDHIST_ERA_OFFSET
-
-THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
 
 THAI_MONTHS: tuple[tuple[str, str], ...] = (
     ("มกราคม", "ม.ค."),

@@ -22,11 +22,10 @@ from assistant.grounding.numbers import (
     DIGITS_PATTERN,
     EN_WORDS_PATTERN,
     TH_WORDS_PATTERN,
+    THAI_DIGITS,
     number_value,
     words_value,
 )
-
-_THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
 
 __all__ = ["amount_pattern", "number_value", "parse_amount", "words_value"]
 
@@ -49,5 +48,5 @@ def parse_amount(text: str) -> int | None:
     second = number_value(m.group(2)) if m.group(2) else None
     if first is None or second is None or first == second:
         return first if first is not None else second
-    first_is_words = not m.group(1).strip().translate(_THAI_DIGITS).isdigit()
+    first_is_words = not m.group(1).strip().translate(THAI_DIGITS).isdigit()
     return first if first_is_words else second
