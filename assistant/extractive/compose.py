@@ -50,11 +50,13 @@ def compose(
         if skeleton is not None and not skeleton.introduced:
             # a list no heading or lead-in introduces as the one asked for: sentences that answer
             # in the text's own words are the better bet, when there are any
-            said = sentence_skeleton(replace(question, kind=Kind.EXPLAIN), pieces, terms, said, similar)
+            said = sentence_skeleton(
+                replace(question, kind=Kind.EXPLAIN), pieces, terms, said, similar, listing=True
+            )
             return said or skeleton
         if skeleton is not None:
             return skeleton
-    sentences = sentence_skeleton(question, pieces, terms, said, similar)
+    sentences = sentence_skeleton(question, pieces, terms, said, similar, listing=question.kind == Kind.LIST)
     if question.kind == Kind.EXPLAIN or (
         question.kind == Kind.FACT and question.answer_type == AnswerType.ANY
     ):

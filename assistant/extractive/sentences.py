@@ -119,6 +119,7 @@ def sentence_skeleton(
     terms: Terms,
     said: frozenset[str] = frozenset(),
     similar: Similar | None = None,
+    listing: bool = False,
 ) -> Skeleton | None:
     """The sentence(s) that answer a factual or explanatory question, or None when none does.
 
@@ -135,6 +136,10 @@ def sentence_skeleton(
     only share the few words the glossary translates; its closeness in meaning to the question
     (``similar``, the e5 model) counts for it instead (:data:`CROSS_SCRIPT_WEIGHT`), and a close
     one (:data:`CROSS_SCRIPT_ABOUT`) is taken as about the question.
+
+    ``listing``: the question asks for a list the context only gives in prose ("… organised an
+    exhibition, shelved the books and installed the library software"): the best sentence's
+    paragraph is taken with it, up to :data:`LISTED_CHARS`, since the items run on past it.
     """
     sentences = [x for x in _sentences(pieces) if not any(x.text in line for line in said)]
     across = [x for x in sentences if not g.same_script(x.text, question.text)]
@@ -178,6 +183,8 @@ def sentence_skeleton(
         len(best.text) < 120 or (typed and not pick_fact(best.text, question.answer_type, question.text))
     ):
         chosen.append(nxt)
+    if listing:
+        chosen = _paragraph_around(best, [x for x in sentences if x.unit == best.unit], LISTED_CHARS)
     last = chosen[-1]
     if _announces(last.text):
         # "… adopt the following grade boundaries:" says nothing until what it announces follows
@@ -216,6 +223,9 @@ CROSS_SCRIPT_ABOUT = 0.6
 
 LINE_ITEM_CHARS = 120
 """A paragraph at most this long, under a line that announces a list, is read as one of its items."""
+
+LISTED_CHARS = 600
+"""How much of its paragraph a sentence answering a list question in prose takes with it."""
 
 ANNOUNCED_SENTENCES = 6
 ANNOUNCED_CHARS = 700
@@ -262,6 +272,21 @@ def _names_the_system(question: Question, window: str) -> bool:
     names = {m.group(0).lower() for m in _LATIN_NAME.finditer(question.text) if not m.group(0).isupper()}
     lowered = window.lower()
     return all(name in lowered for name in names)
+
+
+def _paragraph_around(best: _Sentence, unit: list[_Sentence], limit: int) -> list[_Sentence]:
+    """``best`` and the sentences of its paragraph that follow it, then those before it, within ``limit``."""
+    chosen = [best]
+    size = len(best.text)
+    after = [x for x in unit if x.order > best.order]
+    before = [x for x in reversed(unit) if x.order < best.order]
+    for side in (after, before):
+        for x in side:
+            if size + len(x.text) > limit:
+                break
+            chosen.append(x)
+            size += len(x.text)
+    return sorted(chosen, key=lambda x: x.order)
 
 
 def _merge_lines(chosen: list[_Sentence]) -> list[Line]:

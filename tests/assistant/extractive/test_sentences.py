@@ -55,3 +55,18 @@ def test_a_value_under_another_systems_heading_does_not_answer_for_the_system_na
     assert compose(asked, [Piece(1, SYSTEMS, 0)]).empty
     named = analyse("ผู้ใช้ระบบสารบรรณอิเล็กทรอนิกส์ (e-Document) พึงพอใจค่าเฉลี่ยเท่าไร")
     assert "3.86" in compose(named, [Piece(1, SYSTEMS, 0)]).render()
+
+
+VISIT = """ข่าวกิจกรรมเดือนมีนาคม
+
+วันที่ 9 มีนาคม 2567 ทีมบรรณารักษ์ของศูนย์การเรียนรู้ชุมชนได้เดินทางไปยังโรงเรียนบ้านหนองน้ำใส
+เพื่อช่วยปรับปรุงห้องสมุดของโรงเรียนก่อนเปิดภาคเรียนใหม่ โดยได้ซ่อมแซมหนังสือที่ชำรุด คัดแยกหนังสือ
+ตามหมวดหมู่ ติดป้ายชั้นหนังสือใหม่ทั้งหมด และอบรมนักเรียนแกนนำให้ดูแลการยืมคืนด้วยตนเอง
+"""
+
+
+def test_a_list_the_text_gives_in_prose_keeps_the_items_that_run_past_the_best_sentence() -> None:
+    asked = analyse("ทีมบรรณารักษ์ไปช่วยทำอะไรให้ห้องสมุดของโรงเรียนบ้านหนองน้ำใสบ้าง")
+    rendered = compose(asked, [Piece(1, VISIT, 0)]).render()
+    for item in ("ซ่อมแซมหนังสือ", "ติดป้ายชั้นหนังสือ", "อบรมนักเรียนแกนนำ"):
+        assert item in rendered
