@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 from assistant import grounding as g
 from assistant.extractive.questions import Question
@@ -28,6 +28,38 @@ def _found(terms: dict[str, float], text: str) -> frozenset[str]:
     return words | frozenset(extra) | frozenset(spelled)
 
 
+_DEFINES = re.compile(
+    r"(?P<long>(?:[A-Z][A-Za-z'’&\-]*\s+(?:(?:of|and|for|the|in|on|to|&)\s+)*){1,9})"
+    r"\(\s*(?P<short>[A-Z][A-Za-z]{1,9})\s*\)"
+)
+"""A name followed by its abbreviation in brackets: "Education Outcomes Fund (EOF)"."""
+
+
+def defined_abbreviations(texts: Sequence[str]) -> dict[str, frozenset[str]]:
+    """The abbreviations ``texts`` define ("… Innovation Challenge (SLEIC)"), each with its full
+    form's content terms: the initials of the name's capitalised words must spell it.
+
+    A report names a thing in full once and by its letters after; a sentence that says "SLEIC
+    has contracted …" is about the "Sierra Leone Education Innovation Challenge" a question names.
+    """
+    out: dict[str, frozenset[str]] = {}
+    for text in texts:
+        for match in _DEFINES.finditer(" ".join(text.split())):
+            short = match.group("short")
+            letters = "".join(ch for ch in short if ch.isupper())
+            words = match.group("long").split()
+            capitals = [i for i, w in enumerate(words) if w[:1].isupper()]
+            if len(letters) < 2 or len(capitals) < len(letters):
+                continue
+            first = capitals[-len(letters)]
+            if "".join(words[i][0] for i in capitals[-len(letters) :]).upper() != letters.upper():
+                continue
+            full = g.content_terms(" ".join(words[first:]))
+            if len(full) >= 2:
+                out.setdefault(short.lower(), full)
+    return out
+
+
 def _thai_tail(term: str, words: frozenset[str]) -> bool:
     return any(len(w) >= 4 and _is_thai_term(w) and term.endswith(w) for w in words)
 
@@ -48,6 +80,7 @@ class Terms:
     weights: dict[str, float]
     absent: frozenset[str] = frozenset()
     own: frozenset[str] = frozenset()  # the question's own terms (the rest came by translation)
+    defined: dict[str, frozenset[str]] = field(default_factory=dict)  # see defined_abbreviations
 
     @classmethod
     def of(
@@ -83,7 +116,8 @@ class Terms:
             for term in asked:
                 df = sum(term in d or bool(spelled.get(term, set()) & d) for d in docs)
                 weights[term] = math.log(1 + n / (1 + df)) + 0.2
-        return cls(weights, frozenset(absent), frozenset(question.terms))
+        defined = defined_abbreviations([p.text for p in pieces])
+        return cls(weights, frozenset(absent), frozenset(question.terms), defined)
 
     def with_topic(self, topic: Terms, weight: float = 0.15) -> Terms:
         """These terms plus ``topic``'s others at ``weight`` of their own: a part of a compound question
@@ -91,11 +125,11 @@ class Terms:
         extra = {
             t: w * weight for t, w in topic.weights.items() if t not in self.weights and t not in topic.absent
         }
-        return Terms({**self.weights, **extra}, self.absent, self.own)
+        return replace(self, weights={**self.weights, **extra})
 
     def share(self, text: str, skip: frozenset[str] = frozenset()) -> float:
         """The weighted share of the question's terms (those not in ``skip``) found in ``text`` (0..1)."""
-        found = _found(self.weights, text)
+        found = self.found(text)
         best = 0.0
         for script in self._script_pools(text):
             weights = {t: w for t, w in script.items() if t not in skip}
@@ -105,6 +139,21 @@ class Terms:
             if total:
                 best = max(best, sum(w for t, w in weights.items() if t in found) / total)
         return best
+
+    def found(self, text: str) -> frozenset[str]:
+        """The question's terms ``text`` holds (see :func:`_found`); an abbreviation the context
+        defines stands for its full form's words, and its full form for it."""
+        found = _found(self.weights, text)
+        if not self.defined:
+            return found
+        words = g.content_terms(text)
+        extra: set[str] = set()
+        for short, full in self.defined.items():
+            if short in words:
+                extra |= full & self.weights.keys()
+            if short in self.weights and full <= words:
+                extra.add(short)
+        return found | extra
 
     def _script_pools(self, text: str) -> list[dict[str, float]]:
         """The term pools ``text`` is judged by: its script's terms, or for mixed text each script's.
@@ -152,7 +201,7 @@ class Terms:
         for term in self.weights:
             sf = sum(term in f for f in found)
             scale[term] = 0.4 + 0.9 * math.log(1 + n / (1 + sf)) / math.log(1 + n / 1)
-        return Terms({t: w * scale[t] for t, w in self.weights.items()}, self.absent, self.own)
+        return replace(self, weights={t: w * scale[t] for t, w in self.weights.items()})
 
     def focus(self, text: str = "") -> set[str]:
         """The question's heaviest terms in the script of ``text``: the ones an answer must be about.
@@ -195,7 +244,7 @@ def about(terms: Terms, window: str, share: float) -> bool:
     focus = terms.focus(window)
     if not focus:
         return True
-    found = _found(terms.weights, window)
+    found = terms.found(window)
     return sum(terms.weights[t] for t in focus if t in found) / sum(terms.weights[t] for t in focus) >= share
 
 
