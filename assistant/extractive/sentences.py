@@ -195,7 +195,7 @@ def sentence_skeleton(
                 break
             taken.append(x)
         chosen.extend(taken)
-    if question.kind != Kind.FACT:
+    if not typed:
         extra = [x for _, x in scored[1:] if x.unit != best.unit and _ > best_score * 0.75][
             : EXPLAIN_SENTENCES - 1
         ]

@@ -70,3 +70,24 @@ def test_a_list_the_text_gives_in_prose_keeps_the_items_that_run_past_the_best_s
     rendered = compose(asked, [Piece(1, VISIT, 0)]).render()
     for item in ("ซ่อมแซมหนังสือ", "ติดป้ายชั้นหนังสือ", "อบรมนักเรียนแกนนำ"):
         assert item in rendered
+
+
+CHARTER = """## The network charter
+
+Clauses 4 and 5 of the charter set out what member schools promise one another.
+
+### Clause 4
+
+Under clause 4 every member school promises to open its science lab to the other schools one day a week.
+
+### Clause 5
+
+Under clause 5 every member school promises to share its teachers' lesson plans each term.
+"""
+
+
+def test_an_open_what_question_takes_the_other_sentences_that_answer_it_too() -> None:
+    # "what do … promise" asks for no typed value: the sentence that names the clauses is not the answer alone
+    asked = analyse("What do clauses 4 and 5 of the charter promise member schools?")
+    rendered = compose(asked, [Piece(1, CHARTER, 0)]).render()
+    assert "science lab" in rendered and "lesson plans" in rendered
