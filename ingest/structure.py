@@ -112,6 +112,7 @@ _LEAD_END = re.compile(
     re.I,
 )
 _SENTENCE_END = re.compile(r"[.!?;,،)]\s*$")
+_GOES_ON = re.compile(r"(?:\b(?:and|or)|และ|หรือ)\s*$", re.I)
 _TOC_LINE = re.compile(rf"(?:\.{{3,}}|…{{2,}}|_{{3,}})\s*{DIGIT}{{1,3}}\s*$|\s{{2,}}{DIGIT}{{1,3}}\s*$")
 _MARKDOWN_MARKS = re.compile(r"[*_`]{1,3}")
 
@@ -165,7 +166,7 @@ class Layout:
 def parse_page(text: str, layout: Layout | None = None) -> list[Block]:
     """The blocks of one page's text, in order; every non-blank line belongs to exactly one block."""
     layout = layout or Layout()
-    lines = _join_labels(_lines(text))
+    lines = _join_labels(_repair_letter_labels(_lines(text)))
     blocks: list[Block] = []
     edge = _edge_positions(lines)
     i = 0
@@ -219,7 +220,70 @@ def _is_lead(line: str) -> bool:
     """A line that may introduce a list: it ends with "ดังนี้", "as follows", ":" … or is a short label."""
     if _LEAD_END.search(line):
         return True
+    if _GOES_ON.search(line):
+        return False  # "… academic events; and": the end of an item wrapped onto its own line
     return len(line) <= 40 and not _SENTENCE_END.search(line) and not re.fullmatch(rf"[\s{DIGIT}.,-]*", line)
+
+
+_LETTER_LABEL = re.compile(r"^(?P<indent>\s*)(?P<marker>(?P<letter>[A-Z])(?:[.,:)]\s+(?=\S)|\s+(?=[A-Z])))")
+"""A capital that may label a list item, its stop lost or misread by OCR ("A, Faculty", "D Joint")."""
+_NOISE_LABEL = re.compile(r"^(?P<indent>\s*)(?P<marker>\S{1,2}[.,:)]?\s+)(?=[A-Z])")
+"""A label OCR garbled beyond reading ("ie Hosting …"): a token of one or two characters before a capital."""
+LETTER_RUN = 3
+"""Lines opened by this many capitals in alphabetical order (A, B, C …) are a lettered list."""
+LETTER_GAP = 6
+"""At most this many lines (an item's wrapped text) lie between two items of a lettered list."""
+
+
+def _repair_letter_labels(lines: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """Lines with their lettered-list labels made readable ("A," "D  " "ie" → "A." "D." "C.").
+
+    An OCR layer of a scanned MOU reads "A." as "A," or drops the stop, and sometimes garbles
+    a label altogether. Capitals that open lines in alphabetical order from A, at least
+    :data:`LETTER_RUN` of them, are taken as a list; one garbled label between two letters
+    that skip one is the missing letter. Each label is rewritten in place with the same
+    length, so every block's span still points at the page text.
+    """
+    found = [(i, m) for i, (_, _, line) in enumerate(lines) if (m := _LETTER_LABEL.match(line))]
+    fixed = list(lines)
+    run: list[tuple[int, str, str]] = []  # (line, letter, marker)
+
+    def close() -> None:
+        if len(run) >= LETTER_RUN:
+            for i, letter, marker in run:
+                start, end, line = fixed[i]
+                indent = len(line) - len(line.lstrip())
+                label = f"{letter}." + " " * max(1, len(marker) - 2)
+                fixed[i] = (start, end, line[:indent] + label + line[indent + len(marker) :])
+                # a one-letter label without its stop ("D Joint") grows by one character: the
+                # line's span on the page stays what it was
+        run.clear()
+
+    for i, match in found:
+        letter, marker = match.group("letter"), match.group("marker")
+        if run:
+            last_line, last_letter, _ = run[-1]
+            step = ord(letter) - ord(last_letter)
+            near = i - last_line <= LETTER_GAP
+            missing = _garbled_between(lines, last_line, i) if near and step == 2 else None
+            if near and step == 1:
+                run.append((i, letter, marker))
+                continue
+            if missing is not None:
+                run.append((missing[0], chr(ord(last_letter) + 1), missing[1]))
+                run.append((i, letter, marker))
+                continue
+            close()
+        if letter == "A":
+            run.append((i, letter, marker))
+    close()
+    return fixed
+
+
+def _garbled_between(lines: list[tuple[int, int, str]], a: int, b: int) -> tuple[int, str] | None:
+    """The one line between lines ``a`` and ``b`` opened by a garbled label, with that label."""
+    hits = [(i, m.group("marker")) for i in range(a + 1, b) if (m := _NOISE_LABEL.match(lines[i][2]))]
+    return hits[0] if len(hits) == 1 else None
 
 
 def _join_labels(lines: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:

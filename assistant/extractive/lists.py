@@ -272,9 +272,15 @@ def _capitalised(sentence: str) -> bool:
 
 
 def _item_runs(blocks: list[tuple[Block, int]], passage: int) -> list[_Candidate]:
+    """Runs of items of one level and one label kind; items of another kind at the same indent
+    ("1. Scope …:" over "A. …", "B. …") are a list of their own, nested in the item before them."""
     runs: list[_Candidate] = []
+    nested: list[int] = []  # where a nested list starts: read after the list it is in
     i = 0
-    while i < len(blocks):
+    while i < len(blocks) or nested:
+        resume = None
+        if i >= len(blocks):
+            i, resume = nested.pop(0), i
         block, _ = blocks[i]
         if block.kind != BlockKind.ITEM:
             i += 1
@@ -283,8 +289,22 @@ def _item_runs(blocks: list[tuple[Block, int]], passage: int) -> list[_Candidate
         j = i
         items: list[tuple[str, int]] = []
         last_number: int | None = None
+        inside = False  # in a nested list of another label kind
         while j < len(blocks) and blocks[j][0].kind in (BlockKind.ITEM, BlockKind.TEXT):
             b, n = blocks[j]
+            other_kind = label_kind(b.label) != label_kind(block.label)
+            if b.kind == BlockKind.ITEM and b.level == level and other_kind:
+                if not items or resume is not None:
+                    break  # a nested list ends where its parent list goes on
+                if not inside:
+                    nested.append(j)
+                inside = True
+                j += 1
+                continue
+            if inside and b.kind == BlockKind.TEXT:
+                j += 1
+                continue
+            inside = False
             if b.kind == BlockKind.ITEM and b.level == level:
                 number = label_number(b.label)
                 if number is not None and last_number is not None and number <= last_number and items:
@@ -306,7 +326,7 @@ def _item_runs(blocks: list[tuple[Block, int]], passage: int) -> list[_Candidate
             label = _label_before(blocks, span[0] if span else i)
             context = " ".join(x for x in (heading, label, lead[0] if lead else "") if x)
             runs.append(_Candidate(items[:MAX_ITEMS], lead, context, passage))
-        i = max(j, i + 1)
+        i = resume if resume is not None else max(j, i + 1)
     return runs
 
 
@@ -384,7 +404,30 @@ def _lead_span(blocks: list[tuple[Block, int]], i: int) -> tuple[int, int] | Non
             return None
         if b.kind == BlockKind.HEADING:
             return None
+        if b.kind == BlockKind.ITEM and label_kind(b.label) != label_kind(blocks[i][0].label):
+            # an item of the outer list that announces this one ("1. Scope. … the following:")
+            return (k, k) if re.search(r"[:：]\s*$|ดังนี้\s*$", b.text) else None
     return None
+
+
+def label_kind(label: str) -> str:
+    """What an item label is made of: "number", "upper", "lower", "thai" or "mark" (a bullet).
+
+    Lists nest by label kind as much as by indent ("1." over "A." over "(i)"), and a scan or
+    a PDF often loses the indent.
+    """
+    core = label.strip("()[]. ,:")
+    if label_number(label) is not None:
+        return "number"
+    if re.fullmatch(r"[ivx]{1,4}", core):
+        return "lower"
+    if re.fullmatch(r"[A-Z]", core):
+        return "upper"
+    if re.fullmatch(r"[a-z]", core):
+        return "lower"
+    if re.fullmatch(r"[ก-ฮ]", core):
+        return "thai"
+    return "mark"
 
 
 def _span_text(blocks: list[tuple[Block, int]], span: tuple[int, int]) -> tuple[str, int]:

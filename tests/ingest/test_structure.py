@@ -509,3 +509,29 @@ def test_a_year_split_over_two_lines_is_rejoined() -> None:
     assert title_from_pages([Page(1, "แผนการศึกษาแห่งชาติ พ.ศ. 25\n60\n\nสำนักงานเลขาธิการสภาการศึกษา")]) == (
         "แผนการศึกษาแห่งชาติ พ.ศ. 2560"
     )
+
+
+OCR_LETTERS = """2. Areas. The partners will work together on the following:
+A, Teacher exchange visits between the two schools;
+B. Shared science lessons by video link;
+ie Joint training days for teachers and support staff;
+D Reading camps in the school holidays, with volunteers
+
+from the district library; and
+
+E. A yearly report to both school boards.
+3. Term. This agreement runs for three years."""
+
+
+def test_lettered_labels_an_ocr_layer_misread_are_read_as_a_list() -> None:
+    blocks = parse_page(OCR_LETTERS)
+    items = [b for b in blocks if b.kind == BlockKind.ITEM]
+    assert [b.label for b in items] == ["2.", "A.", "B.", "C.", "D.", "E.", "3."]
+    assert items[3].text.startswith("Joint training days")  # the garbled "ie" between B and D is C
+    # the wrapped end of item D ("… library; and") is not taken for a line that introduces a list
+    assert not any(b.lead for b in blocks)
+
+
+def test_capitals_that_open_lines_out_of_order_are_not_labels() -> None:
+    text = "A New Start for Small Schools\nB Road School joined in May.\nThe network grew."
+    assert not any(b.kind == BlockKind.ITEM for b in parse_page(text))

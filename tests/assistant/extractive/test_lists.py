@@ -83,3 +83,30 @@ def test_a_list_nothing_introduces_as_asked_gives_way_to_sentences() -> None:
     skeleton = compose(question, context, similar=unrelated)
     assert not skeleton.items
     assert "catalogued its books" in skeleton.render()
+
+
+NESTED = """The Parties agree as follows:
+1. Scope. The Parties will promote the following:
+A. Exchange visits of teachers;
+B. Joint supervision of student projects;
+2. Duties. Each party will:
+A. Name a coordinator;
+B. Report to the board each year.
+3. Term. This agreement runs for five years."""
+
+
+def test_items_of_another_label_kind_at_the_same_indent_are_a_list_of_their_own() -> None:
+    from assistant.extractive import Piece
+    from assistant.extractive.lists import _candidates
+
+    found = {c.lead[0] if c.lead else "": [t for t, _ in c.items] for c in _candidates([Piece(1, NESTED, 0)])}
+    assert found["The Parties agree as follows:"] == [
+        "Scope. The Parties will promote the following:",
+        "Duties. Each party will:",
+        "Term. This agreement runs for five years.",
+    ]
+    assert found["Scope. The Parties will promote the following:"] == [
+        "Exchange visits of teachers;",
+        "Joint supervision of student projects;",
+    ]
+    assert found["Duties. Each party will:"] == ["Name a coordinator;", "Report to the board each year."]
