@@ -132,10 +132,11 @@ def test_lockout_is_shared_across_processes_through_the_database(settings: Setti
 def test_unknown_wrong_and_locked_answer_in_about_the_same_time(settings: Settings) -> None:
     """Each refusal costs one real argon2 verification: timing does not tell which names exist.
 
-    Before, a locked account answered in ~3 ms and an unknown name in ~150 ms. The medians of
-    interleaved rounds are compared by ratio with a wide margin (the machine may be busy).
+    Before, a locked account answered in ~3 ms and an unknown name in ~150 ms. The fastest of
+    interleaved rounds are compared by ratio with a wide margin: a busy machine only ever adds
+    time, so the fastest round is the work itself (medians failed once with the benchmarks
+    sharing the two cores).
     """
-    import statistics
     import time
 
     path = app_db(settings)
@@ -151,14 +152,14 @@ def test_unknown_wrong_and_locked_answer_in_about_the_same_time(settings: Settin
         "locked, right password": lambda: patient.login("locked1", PASSWORD),
     }
     times: dict[str, list[float]] = {name: [] for name in cases}
-    for _ in range(7):
+    for _ in range(9):
         for name, attempt in cases.items():
             start = time.perf_counter()
             result = attempt()
             times[name].append(time.perf_counter() - start)
             assert result.user is None
-    medians = {name: statistics.median(t) for name, t in times.items()}
-    assert min(medians.values()) / max(medians.values()) > 0.4, medians
+    fastest = {name: min(t) for name, t in times.items()}
+    assert min(fastest.values()) / max(fastest.values()) > 0.4, fastest
 
 
 def test_sessions_expire_when_idle_and_after_the_longest_life(settings: Settings) -> None:
