@@ -302,6 +302,10 @@ def _of_the_asked_kind(value: str, text: str, start: int, end: int, asked: str) 
     ("งบประมาณเท่าไร", "how much does it cost"), a percentage for a share ("กี่เปอร์เซ็นต์"),
     a count of what the question counts ("กี่คน": not "97 ครั้ง").
     A count of projects or a satisfaction rate does not answer what a project cost."""
+    if _ASKS_DURATION.search(asked) and not (
+        _DURATION_AFTER.match(value, len(value.split()[0])) or _DURATION_AFTER.match(text, end)
+    ):
+        return False  # "for how long": a span of time, not "two (2) original copies"
     unit = asked_unit(asked)
     if unit is not None:
         found = _unit_after(value, text, end)
@@ -321,6 +325,14 @@ def _of_the_asked_kind(value: str, text: str, start: int, end: int, asked: str) 
         )
     return True
 
+
+_ASKS_DURATION = re.compile(r"\bhow long\b|นานเท่า(?:ไร|ไหร่|ใด)|นานแค่ไหน|ระยะเวลา(?:กี่|เท่า)", re.I)
+_DURATION_AFTER = re.compile(
+    r"[\s)]*(?:\([^)]{1,12}\)\s*)?[-\s]*(?:calendar\s+|working\s+|academic\s+|full\s+)?"
+    r"(?:days?|weeks?|months?|years?|hours?|semesters?|terms?|วัน|สัปดาห์|เดือน|ปี|ชั่วโมง|ภาคเรียน)",
+    re.I,
+)
+"""A number followed by a unit of time ("5 (five) years", "thirty (30) days", "3 ปี"): how long."""
 
 _HOW_MANY = re.compile(r"\bhow\s+many\s+(?:[a-z-]+\s+)?([a-z]{3,})\b", re.I)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from difflib import SequenceMatcher
 
 from assistant import grounding as g
 from assistant.extractive.facts import opens_with_person
@@ -91,7 +92,35 @@ def _candidates(pieces: Sequence[Piece]) -> list[_Candidate]:
         out.extend(_term_runs(blocks, passage))
         out.extend(_line_runs(blocks, passage))
         out.extend(_label_runs(blocks, passage))
-    return out
+    return [c for c in map(_said_once, out) if len(c.items) >= 2 and _distinct(c.items)]
+
+
+def _said_once(cand: _Candidate) -> _Candidate:
+    """The list with each item once: a table's header row repeated on every page is not an item of
+    its own each time ("ข้อเสนอแนะ แนวทางการแก้ไข ระยะเวลา" three times over)."""
+    seen: list[str] = []
+    items = []
+    for text, n in cand.items:
+        key = re.sub(r"\W+", "", text).lower()
+        if key and any(_near(key, other) for other in seen):
+            continue
+        seen.append(key)
+        items.append((text, n))
+    cand.items = items
+    return cand
+
+
+SAME_ITEM = 0.9
+"""Two items this alike (difflib's ratio) are one item read twice (an OCR'd header row: "ระยะเวลา"
+on one page, "ะยะเวลา" on the next)."""
+
+
+def _near(a: str, b: str) -> bool:
+    if a == b:
+        return True
+    if min(len(a), len(b)) < 0.8 * max(len(a), len(b)):
+        return False
+    return SequenceMatcher(None, a, b, autojunk=False).ratio() >= SAME_ITEM
 
 
 _NUMBERED_LABEL = re.compile(

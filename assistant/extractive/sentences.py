@@ -61,9 +61,16 @@ def _paragraphs(piece: Piece) -> list[tuple[str, str]]:
                 lead_in = g.split_sentences(text)[-1] if _announces(text) else ""
             paragraph = []
 
+    item_open = False  # the last unit out is an item whose sentence a wrapped line may go on with
     for block in parse_page(piece.text):
         if block.kind == BlockKind.FURNITURE:
             continue
+        if item_open and block.kind == BlockKind.TEXT and not block.lead and _goes_on(out[-1][1], block.text):
+            # "X. Term. This MOU will become effective on the" / "date of the last signature, …"
+            out[-1] = (out[-1][0], f"{out[-1][1]} {block.text}")
+            previous = block
+            continue
+        item_open = False
         if block.kind == BlockKind.TEXT and not block.lead:
             joined = previous is not None and previous.kind == BlockKind.TEXT and not previous.lead
             if paragraph and (
@@ -84,6 +91,7 @@ def _paragraphs(piece: Piece) -> list[tuple[str, str]]:
                 lead_in = " ".join([*tail, block.text])
             else:
                 out.append((f"{heading} {lead_in}".strip(), block.text))
+                item_open = True
         previous = block
     flush()
     return out
@@ -107,6 +115,12 @@ def _label_line(sentence: _Sentence, sentences: Sequence[_Sentence]) -> bool:
     "ค่านิยม (Shared Values)") whose content is the paragraph after it."""
     alone = not any(x.unit == sentence.unit and x is not sentence for x in sentences)
     return alone and len(sentence.text) <= LABEL_CHARS and not ends_sentence_mark(sentence.text)
+
+
+def _goes_on(item: str, line: str) -> bool:
+    """Whether ``line`` continues the sentence an item broke off: the item ends without a sentence
+    mark and the line opens in lower case (a wrapped line a scan or a PDF set apart from its item)."""
+    return not ends_sentence_mark(item) and bool(re.match(r"[a-z]", line.lstrip()))
 
 
 def _ends_sentence(text: str) -> bool:
@@ -253,8 +267,10 @@ def answerable(
         return False
     if not _names_the_system(question, f"{window} {paragraph}"):
         return False
-    if not close and not about(terms, window, 0.34) and not (
-        piece and about(terms, piece, 0.5) and about(terms, window, 0.15)
+    if (
+        not close
+        and not about(terms, window, 0.34)
+        and not (piece and about(terms, piece, 0.5) and about(terms, window, 0.15))
     ):
         return False
     return bool(pick_fact(window, question.answer_type, question.text))

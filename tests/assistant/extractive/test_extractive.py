@@ -857,3 +857,20 @@ def test_how_many_is_answered_by_a_count_of_what_it_counts() -> None:
     # a word of the same group says it ("learners" for "students")
     hosted = "Penn State will host up to 10 learners each year."
     assert pick_fact(hosted, AnswerType.NUMBER, asked) == "10 learners"
+
+
+def test_how_long_is_answered_by_a_span_of_time_not_by_a_count_of_copies() -> None:
+    asked = "For how long is the MOU in force?"
+    assert (
+        pick_fact("Enclosed are two (2) original Memoranda of Understanding.", AnswerType.NUMBER, asked) == ""
+    )
+    found = pick_fact(
+        "effective on the date of the last signature, for a period of 5 (five) years.",
+        AnswerType.NUMBER,
+        asked,
+    )
+    assert found.startswith(("5", "five"))
+    thai = pick_fact(
+        "สัญญามีผลใช้บังคับเป็นระยะเวลา 3 ปี นับแต่วันลงนาม ทำไว้ 2 ฉบับ", AnswerType.NUMBER, "บันทึกข้อตกลงมีผลนานเท่าไร"
+    )
+    assert thai.startswith("3")

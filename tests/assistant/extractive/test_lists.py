@@ -110,3 +110,23 @@ def test_items_of_another_label_kind_at_the_same_indent_are_a_list_of_their_own(
         "Joint supervision of student projects;",
     ]
     assert found["Duties. Each party will:"] == ["Name a coordinator;", "Report to the board each year."]
+
+
+TABLE_PAGES = (
+    "## Improvement plan\n\n1. Suggestions, actions, time frame\n2. Add ten new computers to the lab\n",
+    "1. Suggestions, actions, time frame\n2. Replace the broken headphones\n",
+    "1. Suggestions, actions, tme frame\n2. Check the room's network every month\n",
+)
+
+
+def test_a_header_row_repeated_on_every_page_is_one_item_not_one_per_page() -> None:
+    question = analyse("What improvements does the improvement plan list?")
+    context = [
+        Piece(n, text, 0, ("Improvement plan",), "Lab report") for n, text in enumerate(TABLE_PAGES, 1)
+    ]
+    skeleton = list_skeleton(question, context, Terms.of(question, "", context))
+    assert skeleton is not None
+    texts = [line.text for line in skeleton.items]
+    # the header (read once more through an OCR slip, "tme") is said once
+    assert sum("frame" in t for t in texts) <= 1
+    assert len(texts) == len(set(texts))

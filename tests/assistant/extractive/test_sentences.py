@@ -91,3 +91,21 @@ def test_an_open_what_question_takes_the_other_sentences_that_answer_it_too() ->
     asked = analyse("What do clauses 4 and 5 of the charter promise member schools?")
     rendered = compose(asked, [Piece(1, CHARTER, 0)]).render()
     assert "science lab" in rendered and "lesson plans" in rendered
+
+
+CLAUSES = (
+    "IX. Evaluation. All programs will be subject to periodic evaluation.\n"
+    "X. Term, Amendment, Renewal, Termination. This MOU will become effective on the\n\n"
+    "date of the last signature, for a period of 5 (five) years. It constitutes the entire\n"
+    "agreement between the Parties.\n"
+    "XI. Originals. The Parties shall sign two (2) original hard copies of this MOU.\n"
+)
+
+
+def test_a_line_that_goes_on_with_an_items_sentence_joins_the_item() -> None:
+    # a scan set "date of the last signature" apart from the clause it finishes
+    texts = [t for _, t in _paragraphs(Piece(1, CLAUSES, 0))]
+    joined = next(t for t in texts if "effective on the" in t)
+    assert "effective on the date of the last signature, for a period of 5 (five) years" in joined
+    assert "agreement between the Parties." in joined
+    assert not any(t.startswith("date of the last signature") for t in texts)
