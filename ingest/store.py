@@ -130,12 +130,19 @@ class Store:
         k: int,
         filters: Filters = NO_FILTERS,
         vector: list[float] | None = None,
+        score_vector: list[float] | None = None,
     ) -> list[Hit]:
-        """Nearest-neighbour hits (cosine similarity), best first, live chunks only."""
+        """Nearest-neighbour hits (cosine similarity), best first, live chunks only.
+
+        ``vector``/``score_vector``: search with one vector, score by another (see
+        :meth:`ingest.vectors.VectorIndex.search`).
+        """
         check_workspace(workspace)
         if self.manifest.count_chunks(workspace) == 0:
             return []
-        found = self.vectors.search(workspace, query, k, where=filters.chroma_where(), vector=vector)
+        found = self.vectors.search(
+            workspace, query, k, where=filters.chroma_where(), vector=vector, score_vector=score_vector
+        )
         rows = self.manifest.hits([cid for cid, _ in found])
         hits = []
         for cid, score in found:

@@ -27,6 +27,7 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, ClassVar, Protocol
 
+import numpy as np
 from chromadb.api.types import Documents, EmbeddingFunction, Embeddings
 
 from ingest.records import check_workspace
@@ -53,13 +54,9 @@ class PassageEmbeddingFunction(EmbeddingFunction[Documents]):
         self.embedder = embedder
 
     def __call__(self, input: Documents) -> Embeddings:
-        import numpy as np
-
         return [np.asarray(v, dtype=np.float32) for v in self.embedder.embed_passages(list(input))]
 
     def embed_query(self, input: Documents) -> Embeddings:
-        import numpy as np
-
         return [np.asarray(self.embedder.embed_query(t), dtype=np.float32) for t in input]
 
     @staticmethod
@@ -300,17 +297,37 @@ class VectorIndex:
             return int(col.count()) if col is not None else 0
 
     def search(
-        self, workspace: str, query: str, k: int, where: dict | None = None, vector: list[float] | None = None
+        self,
+        workspace: str,
+        query: str,
+        k: int,
+        where: dict | None = None,
+        vector: list[float] | None = None,
+        score_vector: list[float] | None = None,
     ) -> list[tuple[str, float]]:
-        """The ``k`` nearest chunk ids with cosine similarity (1 − distance)."""
+        """The ``k`` nearest chunk ids with cosine similarity (1 − distance).
+
+        ``vector`` is searched with in place of the query's own embedding; with ``score_vector``
+        too, each hit's similarity is its cosine to ``score_vector`` (the search found it with a
+        changed vector, see :mod:`assistant.retrieval.centering`, but is judged by the plain one).
+        """
         embedding = vector if vector is not None else self.embedder.embed_query(query)
+        include = ["distances", "embeddings"] if score_vector is not None else ["distances"]
         with self.coordinator.reading():
             col = self.collection(workspace, create=False)
             if col is None or col.count() == 0:
                 return []
-            result = col.query(
-                query_embeddings=[embedding], n_results=k, where=where, include=["distances"]
-            )
+            result = col.query(query_embeddings=[embedding], n_results=k, where=where, include=include)
         ids = result["ids"][0]
+        if score_vector is not None:
+            return list(zip(ids, _cosines(score_vector, result["embeddings"][0]), strict=True))
         distances = result["distances"][0]
         return [(cid, 1.0 - float(d)) for cid, d in zip(ids, distances, strict=True)]
+
+
+def _cosines(vector: list[float], others: Any) -> list[float]:
+    """The cosine of ``vector`` to each of ``others``."""
+    q = np.asarray(vector, dtype=np.float32)
+    m = np.asarray(others, dtype=np.float32).reshape(-1, q.shape[0])
+    norms = np.linalg.norm(m, axis=1) * (float(np.linalg.norm(q)) or 1.0)
+    return [float(x) for x in (m @ q) / np.where(norms > 0, norms, 1.0)]

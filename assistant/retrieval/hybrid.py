@@ -10,7 +10,10 @@ One search runs:
 1. **The query and its translation.** The query's script is detected (Thai or English);
    a :class:`QueryExpander` adds the query in the other language (the domain glossary in
    ``corpus/``, or the chat model when the caller gives one). Both are searched.
-2. **Dense and BM25 lists** for each query (``fetch_k`` hits each).
+2. **Dense and BM25 lists** for each query (``fetch_k`` hits each). The dense search runs with
+   the query's vector less part of its language's mean question vector
+   (:mod:`~assistant.retrieval.centering`), so that across languages what is asked weighs more
+   than the language it is asked in; hits keep their plain cosine.
 3. **Language-aware fusion** (:class:`Fusion`). Reciprocal rank fusion gives a hit
    ``weight / (rrf_k + rank)`` from each list it is in. Keyword evidence only exists
    between texts of the same script: an English query cannot match a Thai passage's
@@ -27,7 +30,7 @@ half of ``bench/retrieval_real.py``.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import Any
 
@@ -53,6 +56,10 @@ class Mode(StrEnum):
     def parse(cls, value: str | Mode) -> Mode:
         return parse_choice(cls, value, "retrieval mode")
 
+
+CENTER_WEIGHT = 0.55
+"""The default share of a language's mean question vector a dense search leaves out (see
+:mod:`assistant.retrieval.centering`); chosen on the dev half of ``bench/retrieval_real.py``."""
 
 QueryExpander = Callable[[str, str], str]
 """``expander(query, target_language)`` → the query in the other language ("" when it has none)."""
@@ -179,6 +186,14 @@ class HybridRetriever(BaseRetriever):
         default=None, description="an assistant.retrieval.rerank.Reranker for the fused top hits"
     )
     rerank_depth: int = 30
+    center: float = Field(
+        default=CENTER_WEIGHT,
+        description="how much of a language's mean question vector a dense search leaves out (0: off)",
+    )
+    centering: Any = Field(
+        default=None,
+        description="an assistant.retrieval.centering.QueryCentering; None: built from the store's model",
+    )
 
     def queries(self, query: str) -> list[Query]:
         """The user's query and, when expansion is on and finds terms, its translation.
@@ -209,8 +224,10 @@ class HybridRetriever(BaseRetriever):
         k = k or self.k
         fetch = max(self.fetch_k, k)
         if self.mode != Mode.HYBRID:
-            search = self.store.dense if self.mode == Mode.DENSE else self.store.keyword
-            hits = search(self.workspace, query, fetch, self.filters)[:k]
+            if self.mode == Mode.DENSE:
+                hits = self._dense(Query(query, script_of(query)), fetch)[:k]
+            else:
+                hits = self.store.keyword(self.workspace, query, fetch, self.filters)[:k]
             for rank, hit in enumerate(hits, start=1):
                 hit.ranks[self.mode.value] = rank
                 if self.mode == Mode.DENSE:
@@ -218,7 +235,7 @@ class HybridRetriever(BaseRetriever):
             return hits
         lists: list[tuple[Query, str, list[Hit]]] = []
         for q in queries or self.queries(query):
-            lists.append((q, "dense", self.store.dense(self.workspace, q.text, fetch, self.filters)))
+            lists.append((q, "dense", self._dense(q, fetch)))
             lists.append((q, "bm25", self.store.keyword(self.workspace, q.text, fetch, self.filters)))
         if self.reranker is None:
             return fuse(lists, k, self.fusion)
@@ -226,6 +243,35 @@ class HybridRetriever(BaseRetriever):
 
         fused = fuse(lists, max(k, self.rerank_depth), self.fusion)
         return rerank(self.reranker, query, fused, self.rerank_depth)[:k]
+
+    def _dense(self, query: Query, fetch: int) -> list[Hit]:
+        """Dense hits for one query: searched with its vector centred for its language
+        (:mod:`~assistant.retrieval.centering`), each scored by its plain cosine."""
+        centering = self._centering()
+        if centering is None:
+            return self.store.dense(self.workspace, query.text, fetch, self.filters)
+        plain = self.store.vectors.embedder.embed_query(query.text)
+        centred = centering.apply(plain, query.language)
+        return self.store.dense(
+            self.workspace, query.text, fetch, self.filters, vector=centred, score_vector=plain
+        )
+
+    def _centering(self) -> Any:
+        """The query centering in use (built on first use from the store's embedder), or None: off."""
+        if self.center <= 0:
+            return None
+        if self.centering is None:
+            from assistant.retrieval.centering import QueryCentering
+
+            embedder = getattr(getattr(self.store, "vectors", None), "embedder", None)
+            found = QueryCentering.for_embedder(embedder) if embedder is not None else None
+            if found is None:
+                self.center = 0.0  # nothing to centre with: plain searches from now on
+                return None
+            self.centering = found
+        if self.centering.weight != self.center:
+            self.centering = replace(self.centering, weight=self.center)
+        return self.centering
 
     def _get_relevant_documents(
         self, query: str, *, run_manager: CallbackManagerForRetrieverRun, **kwargs: Any
