@@ -10,6 +10,7 @@ from dataclasses import dataclass, field, replace
 from assistant import grounding as g
 from assistant.extractive.questions import Question
 from assistant.extractive.skeleton import Piece
+from assistant.extractive.synonyms import alternatives
 from assistant.retrieval.abbreviations import load_abbreviations
 
 
@@ -60,6 +61,11 @@ def defined_abbreviations(texts: Sequence[str]) -> dict[str, frozenset[str]]:
     return out
 
 
+def _holds(form: frozenset[str], words: frozenset[str], text: str) -> bool:
+    """Whether a text holds every word of a glossary form (a Thai one anywhere in its letters)."""
+    return all(w in words or (_is_thai_term(w) and w in text) for w in form)
+
+
 def _thai_tail(term: str, words: frozenset[str]) -> bool:
     return any(len(w) >= 4 and _is_thai_term(w) and term.endswith(w) for w in words)
 
@@ -81,6 +87,9 @@ class Terms:
     absent: frozenset[str] = frozenset()
     own: frozenset[str] = frozenset()  # the question's own terms (the rest came by translation)
     defined: dict[str, frozenset[str]] = field(default_factory=dict)  # see defined_abbreviations
+    synonyms: dict[str, tuple[frozenset[str], ...]] = field(default_factory=dict)
+    """A term's other forms in the glossary (:mod:`~assistant.extractive.synonyms`): a text that
+    holds one holds the term."""
 
     @classmethod
     def of(
@@ -117,7 +126,9 @@ class Terms:
                 df = sum(term in d or bool(spelled.get(term, set()) & d) for d in docs)
                 weights[term] = math.log(1 + n / (1 + df)) + 0.2
         defined = defined_abbreviations([p.text for p in pieces])
-        return cls(weights, frozenset(absent), frozenset(question.terms), defined)
+        # the question's own words only: a translation's words are the glossary's preferred forms already
+        synonyms = {t: found for t in weights if t in question.terms and (found := alternatives(t))}
+        return cls(weights, frozenset(absent), frozenset(question.terms), defined, synonyms)
 
     def with_topic(self, topic: Terms, weight: float = 0.15) -> Terms:
         """These terms plus ``topic``'s others at ``weight`` of their own: a part of a compound question
@@ -125,7 +136,7 @@ class Terms:
         extra = {
             t: w * weight for t, w in topic.weights.items() if t not in self.weights and t not in topic.absent
         }
-        return replace(self, weights={**self.weights, **extra})
+        return replace(self, weights={**self.weights, **extra}, synonyms={**topic.synonyms, **self.synonyms})
 
     def share(self, text: str, skip: frozenset[str] = frozenset()) -> float:
         """The weighted share of the question's terms (those not in ``skip``) found in ``text`` (0..1)."""
@@ -144,10 +155,13 @@ class Terms:
         """The question's terms ``text`` holds (see :func:`_found`); an abbreviation the context
         defines stands for its full form's words, and its full form for it."""
         found = _found(self.weights, text)
-        if not self.defined:
+        if not self.defined and not self.synonyms:
             return found
         words = g.content_terms(text)
         extra: set[str] = set()
+        for term, forms in self.synonyms.items():
+            if term not in found and any(_holds(form, words, text) for form in forms):
+                extra.add(term)  # "จัดตั้ง" where the question says "ก่อตั้ง", "examination" for "exam"
         for short, full in self.defined.items():
             if short in words:
                 extra |= full & self.weights.keys()
