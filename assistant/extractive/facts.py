@@ -329,7 +329,8 @@ def _of_the_asked_kind(value: str, text: str, start: int, end: int, asked: str) 
 _ASKS_DURATION = re.compile(r"\bhow long\b|นานเท่า(?:ไร|ไหร่|ใด)|นานแค่ไหน|ระยะเวลา(?:กี่|เท่า)", re.I)
 _DURATION_AFTER = re.compile(
     r"[\s)]*(?:\([^)]{1,12}\)\s*)?[-\s]*(?:calendar\s+|working\s+|academic\s+|full\s+)?"
-    r"(?:days?|weeks?|months?|years?|hours?|semesters?|terms?|วัน|สัปดาห์|เดือน|ปี|ชั่วโมง|ภาคเรียน)",
+    r"(?:seconds?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?|semesters?|terms?|sessions?"
+    r"|วินาที|นาที|ชั่วโมง|ชม\.|วัน|สัปดาห์|เดือน|ปี|ภาคเรียน|ภาคการศึกษา|คาบ)",
     re.I,
 )
 """A number followed by a unit of time ("5 (five) years", "thirty (30) days", "3 ปี"): how long."""

@@ -874,3 +874,10 @@ def test_how_long_is_answered_by_a_span_of_time_not_by_a_count_of_copies() -> No
         "สัญญามีผลใช้บังคับเป็นระยะเวลา 3 ปี นับแต่วันลงนาม ทำไว้ 2 ฉบับ", AnswerType.NUMBER, "บันทึกข้อตกลงมีผลนานเท่าไร"
     )
     assert thai.startswith("3")
+    # a workshop's rounds are minutes long
+    tables = pick_fact(
+        "People change tables every 20 minutes while a host stays.",
+        AnswerType.NUMBER,
+        "How long do tables stay?",
+    )
+    assert tables.startswith("20")
