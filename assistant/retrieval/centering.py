@@ -85,7 +85,7 @@ class QueryCentering:
                     _cache[key] = cls.from_questions(embedder, questions) if questions else None
                 except Exception as exc:  # a model that fails here fails the search too; say it there
                     log.warning("query centering is off: %s", exc)
-                    return None
+                    _cache[key] = None  # not tried again on every search
             return _cache[key]
 
 

@@ -40,6 +40,7 @@ from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict, Field
 
 from assistant.retrieval.abbreviations import spell_out
+from assistant.retrieval.centering import WEIGHT as CENTER_WEIGHT
 from ingest.manifest import Filters
 from ingest.records import Hit, parse_choice
 from ingest.store import Store
@@ -56,10 +57,6 @@ class Mode(StrEnum):
     def parse(cls, value: str | Mode) -> Mode:
         return parse_choice(cls, value, "retrieval mode")
 
-
-CENTER_WEIGHT = 0.55
-"""The default share of a language's mean question vector a dense search leaves out (see
-:mod:`assistant.retrieval.centering`); chosen on the dev half of ``bench/retrieval_real.py``."""
 
 QueryExpander = Callable[[str, str], str]
 """``expander(query, target_language)`` → the query in the other language ("" when it has none)."""
@@ -187,7 +184,7 @@ class HybridRetriever(BaseRetriever):
     )
     rerank_depth: int = 30
     center: float = Field(
-        default=CENTER_WEIGHT,
+        default=CENTER_WEIGHT,  # chosen on the dev half of bench/retrieval_real.py
         description="how much of a language's mean question vector a dense search leaves out (0: off)",
     )
     centering: Any = Field(

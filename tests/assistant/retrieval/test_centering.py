@@ -101,3 +101,21 @@ def test_a_centred_search_keeps_each_hits_plain_cosine(tmp_path: Path, embedder)
         assert hit.dense_score == pytest.approx(by_id[hit.chunk_id], abs=1e-4)
     off = HybridRetriever(store=store, workspace="default", k=5, mode=Mode.DENSE, expand=False, center=0)
     assert [h.chunk_id for h in off.search(question)] == [h.chunk_id for h in plain]
+
+
+def test_a_model_that_fails_on_the_sample_questions_turns_centering_off_once(tmp_path: Path) -> None:
+    (tmp_path / "sample_questions.yaml").write_text(
+        "en:\n" + "".join(f"  - Question number {i}?\n" for i in range(12)), encoding="utf-8"
+    )
+
+    class Broken(CountingEmbedder):
+        model_dir = "broken"
+
+        def embed_queries(self, texts: list[str]) -> list[list[float]]:
+            self.calls += 1
+            raise RuntimeError("model files are damaged")
+
+    broken = Broken()
+    assert QueryCentering.for_embedder(broken, tmp_path) is None
+    assert QueryCentering.for_embedder(broken, tmp_path) is None
+    assert broken.calls == 1  # not tried again on every search
