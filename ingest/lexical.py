@@ -38,9 +38,16 @@ QUESTION_WORDS = frozenset(
         "did",
         "doing",
         "according",
+        "say",
+        "says",
+        "mention",
+        "mentions",
+        "tell",
+        "tells",
     }
 )
-"""Question words the stop lists lack: they ask, they are not what a passage is about."""
+"""Question words the stop lists lack: they ask, they are not what a passage is about
+("what does the framework say about …")."""
 
 
 _RUN = re.compile(r"[\u0e00-\u0e7f][\u0e00-\u0e7f.]*|[^\W_]+(?:['’.\-][^\W_]+)*")
@@ -93,6 +100,24 @@ FTS_TOKENIZER = f"unicode61 remove_diacritics 0 tokenchars '{THAI_TOKENCHARS}'"
 
 
 def fts_query(terms: list[str]) -> str:
-    """An FTS5 MATCH expression that ORs the quoted terms (empty string when there are none)."""
-    unique = list(dict.fromkeys(terms))
+    """An FTS5 MATCH expression that ORs the quoted terms (empty string when there are none).
+
+    A number is matched in both digit sets: Thai statutes and gazettes write "มาตรา ๓" and
+    "พ.ศ. ๒๕๖๖" where a question types "มาตรา 3" and "2566", and the reverse.
+    """
+    unique = list(dict.fromkeys(twin for t in terms for twin in (t, digit_twin(t))))
     return " OR ".join('"' + t.replace('"', '""') + '"' for t in unique)
+
+
+_TO_THAI = str.maketrans("0123456789", "๐๑๒๓๔๕๖๗๘๙")
+_TO_ARABIC = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
+
+
+def digit_twin(term: str) -> str:
+    """``term`` with its digits in the other digit set ("2566" ↔ "๒๕๖๖"); unchanged without digits.
+
+    >>> digit_twin("2566"), digit_twin("๓")
+    ('๒๕๖๖', '3')
+    """
+    arabic = term.translate(_TO_ARABIC)
+    return arabic if arabic != term else term.translate(_TO_THAI)

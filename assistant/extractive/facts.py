@@ -98,6 +98,7 @@ _NUMBER_WORDS = _NumberWords()
 _PERSON = re.compile(
     # a title, then the name ("อ.ดร.ภูวดล บัวบางพลู", "นางสาวสมศรี ใจดี", "Mr. Prasad Wali")
     r"(?:(?:อ\.|ผศ\.|รศ\.|ศ\.)?\s*ดร\.|(?<!มิถุ)นาย(?!ก(?:รัฐ|องค์|เทศ|สภา|อบต|ฯ))|นาง(?:สาว)?|ผศ\.|รศ\.|ศ\.|อาจารย์|ผู้ช่วยศาสตราจารย์|รองศาสตราจารย์)"
+    r"(?!\s*(?:ดร|อาจารย์|ศาสตราจารย์)(?:[\s.]|$))"  # a title followed only by another title is no name
     r"\s*[\u0e00-\u0e7f]+(?:\s{1,2}[\u0e00-\u0e7f]+)?"
     r"|\b(?:Dr|Mr|Mrs|Ms|Miss|Prof|Shri|Smt)\.?\s+[A-Z][a-z]+(?:\s+[A-Z]\.)*(?:\s+[A-Z][a-z]+)*"
 )

@@ -184,6 +184,17 @@ def sentence_skeleton(
         return None
     scored.sort(key=lambda x: (-x[0], x[1].order))
     best_score, best = scored[0]
+    if person:
+        # who holds a post: a close runner-up that names a person beats a best that names an organisation
+        best_score, best = next(
+            (
+                (score, x)
+                for score, x in scored[:PERSON_CANDIDATES]
+                if score >= best_score * PERSON_SHARE
+                and names_person(pick_fact(x.text, question.answer_type, question.text))
+            ),
+            (best_score, best),
+        )
     close = closeness(cosines[id(best)]) >= CROSS_SCRIPT_ABOUT if cosines.get(id(best)) is not None else False
     if terms.share(f"{best.text} {best.context}") < MIN_SCORE and not close:
         return None
@@ -229,6 +240,11 @@ def sentence_skeleton(
     fact = pick_fact(window, question.answer_type, question.text) if typed else ""
     return Skeleton(question.kind, sentences=lines, fact=fact, score=best_score)
 
+
+PERSON_CANDIDATES = 3
+PERSON_SHARE = 0.8
+"""A question for the holder of a post takes the first of the best :data:`PERSON_CANDIDATES` sentences
+(scoring at least this share of the best) whose fact is a person's name."""
 
 CROSS_SCRIPT_WEIGHT = 0.3
 """How much a sentence in the other script gains from its closeness in meaning (0–1) to the question."""

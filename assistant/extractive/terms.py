@@ -12,6 +12,7 @@ from assistant.extractive.questions import Question
 from assistant.extractive.skeleton import Piece
 from assistant.extractive.synonyms import alternatives
 from assistant.retrieval.abbreviations import load_abbreviations
+from ingest.lexical import digit_twin
 
 
 def _found(terms: dict[str, float], text: str) -> frozenset[str]:
@@ -109,7 +110,7 @@ class Terms:
         if counts:
             n = max(1, total)
             for term in asked:
-                df = counts.get(term)
+                df = counts.get(term, counts.get(digit_twin(term)))
                 if df is None:
                     df = max((v for k, v in counts.items() if g.stem(k) == term), default=None)
                 if spelled.get(term):  # the full form is in at most as many chunks as its rarest word

@@ -292,11 +292,12 @@ def stem(term: str) -> str:
 def _terms(text: str) -> frozenset[str]:
     from ingest.lexical import tokenize
 
-    return frozenset(stem(t) for t in tokenize(text))
+    return frozenset(stem(t.translate(_THAI_DIGITS)) for t in tokenize(text))
 
 
 def content_terms(text: str) -> frozenset[str]:
-    """The content words of a text (Thai-aware, stop words out), citation markers ignored."""
+    """The content words of a text (Thai-aware, stop words out, Thai digits read as Arabic), citation
+    markers ignored."""
     return _terms(strip_markers(text))
 
 

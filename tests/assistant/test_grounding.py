@@ -490,3 +490,7 @@ def test_numbers_in_words_are_read_in_both_languages() -> None:
     assert number_value("๙๐") == 90
     # the count a list announces is read by the same parser
     assert announced("fifteen goals") == 15 and announced("เจ็ดขั้นตอน") == 7
+
+
+def test_thai_digits_are_the_same_content_terms_as_arabic_ones() -> None:
+    assert "2566" in g.content_terms("พ.ศ. ๒๕๖๖") and "3" in g.content_terms("มาตรา ๓")

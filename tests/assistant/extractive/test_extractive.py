@@ -881,3 +881,22 @@ def test_how_long_is_answered_by_a_span_of_time_not_by_a_count_of_copies() -> No
         "How long do tables stay?",
     )
     assert tables.startswith("20")
+
+
+def test_an_academic_title_alone_is_not_a_persons_name() -> None:
+    from assistant.extractive.facts import names_person
+
+    assert not names_person("ผู้ช่วยศาสตราจารย์ ดร")
+    assert names_person("ผู้ช่วยศาสตราจารย์ ดร.สุมาลี รามนัฏ")
+    assert names_person("ผู้ช่วยศาสตราจารย์ พิศิษฐ์ ชัยสุวรรณถาวร")
+
+
+def test_who_holds_a_post_is_a_person_even_when_a_sentence_naming_the_body_scores_higher() -> None:
+    text = (
+        "ปี ๒๕๕๓ มหาวิทยาลัยราชภัฏริมน้ำจึงแต่งตั้งคณะกรรมการจัดทำแผนระบบสารสนเทศ เพื่อทบทวนแผนเดิม\n\n"
+        "มีรายชื่อดังนี้\n"
+        "1. นายสมชาย ใจดีมาก ประธานกรรมการ\n"
+        "2. นางสาวสมศรี ใจงาม กรรมการ\n"
+    )
+    question = analyse("ใครเป็นประธานคณะกรรมการจัดทำแผนระบบสารสนเทศที่มหาวิทยาลัยราชภัฏริมน้ำแต่งตั้งเมื่อปี 2553")
+    assert compose(question, [piece(text)]).fact == "นายสมชาย ใจดีมาก"
