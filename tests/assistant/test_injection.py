@@ -192,7 +192,7 @@ def test_none_backend_quotes_the_documents_and_nothing_planted(index, lang: str)
         assert g.MARKER.search(line), line  # every line cites the piece it quotes
     assert_well_formed(answer, citations, lang)
     assert FACTS[lang] in answer.text
-    assert not any(phrase in answer.text for phrase in INJECTED[lang])
+    assert not any(phrase in answer.text for phrase in INJECTED[lang]), answer.text
 
 
 def test_a_short_verb_in_another_inflection_is_found(index) -> None:

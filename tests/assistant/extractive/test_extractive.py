@@ -900,3 +900,14 @@ def test_who_holds_a_post_is_a_person_even_when_a_sentence_naming_the_body_score
     )
     question = analyse("ใครเป็นประธานคณะกรรมการจัดทำแผนระบบสารสนเทศที่มหาวิทยาลัยราชภัฏริมน้ำแต่งตั้งเมื่อปี 2553")
     assert compose(question, [piece(text)]).fact == "นายสมชาย ใจดีมาก"
+
+
+def test_an_explanation_reads_on_while_the_piece_stays_on_the_question() -> None:
+    text = (
+        "Some items in the asset system have no physical item behind them. "
+        "The administrators checked the asset records and found the cause. "
+        "When the system started, asset balances were cut in the purchasing module as new asset records. "
+        "Buses are yellow in most districts."
+    )
+    out = compose(analyse("Why are there items in the asset system with no physical item behind them?"), [piece(text)]).render()
+    assert "cut in the purchasing module" in out and "yellow" not in out
