@@ -909,5 +909,6 @@ def test_an_explanation_reads_on_while_the_piece_stays_on_the_question() -> None
         "When the system started, asset balances were cut in the purchasing module as new asset records. "
         "Buses are yellow in most districts."
     )
-    out = compose(analyse("Why are there items in the asset system with no physical item behind them?"), [piece(text)]).render()
+    question = analyse("Why are there items in the asset system with no physical item behind them?")
+    out = compose(question, [piece(text)]).render()
     assert "cut in the purchasing module" in out and "yellow" not in out
