@@ -109,8 +109,9 @@ def fts_query(terms: list[str]) -> str:
     return " OR ".join('"' + t.replace('"', '""') + '"' for t in unique)
 
 
+THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
+"""Thai digits to Arabic ones, one character each (offsets are kept). The one table every layer uses."""
 _TO_THAI = str.maketrans("0123456789", "๐๑๒๓๔๕๖๗๘๙")
-_TO_ARABIC = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
 
 
 def digit_twin(term: str) -> str:
@@ -119,5 +120,5 @@ def digit_twin(term: str) -> str:
     >>> digit_twin("2566"), digit_twin("๓")
     ('๒๕๖๖', '3')
     """
-    arabic = term.translate(_TO_ARABIC)
+    arabic = term.translate(THAI_DIGITS)
     return arabic if arabic != term else term.translate(_TO_THAI)

@@ -33,6 +33,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
+from ingest.lexical import THAI_DIGITS
 from ingest.records import Page
 
 
@@ -529,7 +530,7 @@ def _item_end(lines: list[tuple[int, int, str]], i: int, layout: Layout) -> int:
 
 
 def _number(label: str) -> int | None:
-    digits = re.sub(r"\D", "", label.translate(str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")))
+    digits = re.sub(r"\D", "", label.translate(THAI_DIGITS))
     return int(digits) if digits else None
 
 

@@ -16,8 +16,7 @@ from __future__ import annotations
 
 import re
 
-THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
-"""Thai digits to Arabic ones, one character each (offsets are kept)."""
+from ingest.lexical import THAI_DIGITS  # re-exported: the readers of numbers import it from here
 
 EN_UNITS: dict[str, int] = {
     "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,

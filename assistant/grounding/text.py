@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 
 from assistant.grounding.markers import MARKER, strip_markers
+from ingest.lexical import THAI_DIGITS
 
 # --------------------------------------------------------------------------- constants
 
@@ -292,7 +293,7 @@ def stem(term: str) -> str:
 def _terms(text: str) -> frozenset[str]:
     from ingest.lexical import tokenize
 
-    return frozenset(stem(t.translate(_THAI_DIGITS)) for t in tokenize(text))
+    return frozenset(stem(t.translate(THAI_DIGITS)) for t in tokenize(text))
 
 
 def content_terms(text: str) -> frozenset[str]:
@@ -312,12 +313,11 @@ def support(sentence: str, passage: str) -> float:
 SPECIFIC_MIN = 0.6
 """Share of a sentence's own content words (those not in the question) its passage must hold."""
 
-_THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
 
 
 def numbers_of(text: str) -> set[str]:
     """The numbers a text states (Thai digits read as Arabic, separators dropped), markers ignored."""
-    plain = strip_markers(text).translate(_THAI_DIGITS)
+    plain = strip_markers(text).translate(THAI_DIGITS)
     return {m.group(0).replace(",", "").rstrip(".") for m in re.finditer(r"\d[\d,.]*", plain)}
 
 

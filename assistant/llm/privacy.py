@@ -47,6 +47,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from ingest.lexical import THAI_DIGITS
+
 __all__ = [
     "KIND_NAMES",
     "PersonalDataError",
@@ -63,7 +65,6 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
 
 KIND_NAMES: dict[str, dict[str, str]] = {
     "national_id": {"th": "เลขประจำตัวประชาชน", "en": "Thai national ID number"},
